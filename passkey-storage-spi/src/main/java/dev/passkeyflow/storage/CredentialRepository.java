@@ -1,0 +1,87 @@
+package dev.passkeyflow.storage;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Accounts and their passkeys.
+ *
+ * <p>The host application owns its accounts; this repository only needs to find them and to keep
+ * the passkeys that belong to them. Implementations must be thread-safe, must never return
+ * {@code null}, and must leave stored state unchanged when they throw.
+ */
+public interface CredentialRepository {
+
+    /**
+     * Finds an account by the identifier the user typed, already normalised by the caller.
+     *
+     * @return the account, or empty if no account has exactly this identifier
+     */
+    Optional<UserAccount> findUserByIdentifier(String identifier);
+
+    /**
+     * Finds an account by its WebAuthn user handle.
+     *
+     * @return the account, or empty if no account has this handle
+     */
+    Optional<UserAccount> findUserByHandle(Bytes userHandle);
+
+    /**
+     * Adds an account, or replaces the identifier and display name of the account with the same
+     * user handle.
+     *
+     * @throws StorageException with {@link StorageException.Reason#DUPLICATE} if another account
+     *     (another user handle) already has this identifier
+     */
+    void saveUser(UserAccount account);
+
+    /**
+     * Lists every credential of an account, whatever its status, oldest first.
+     *
+     * @return the credentials, or an empty list if the account has none or does not exist
+     */
+    List<StoredCredential> listCredentials(Bytes userHandle);
+
+    /**
+     * Finds a credential by its id, whoever it belongs to.
+     *
+     * @return the credential, or empty if no credential has this id
+     */
+    Optional<StoredCredential> findCredential(Bytes credentialId);
+
+    /**
+     * Stores a newly registered credential.
+     *
+     * @throws StorageException with {@link StorageException.Reason#DUPLICATE} if a credential with
+     *     the same id exists (for any user), or {@link StorageException.Reason#NOT_FOUND} if no
+     *     account has the credential's user handle
+     */
+    void saveCredential(StoredCredential credential);
+
+    /**
+     * Records a successful login with a credential: its new signature count, the backup state it
+     * reported, when and on which client it was used.
+     *
+     * @return {@code true} if the credential exists and was updated, {@code false} if no credential
+     *     has this id (nothing is written)
+     */
+    boolean recordUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt,
+            ClientInfo usedOn);
+
+    /**
+     * Changes the status of a credential.
+     *
+     * @return {@code true} if the credential exists (its status is now {@code status}),
+     *     {@code false} if no credential has this id
+     */
+    boolean setStatus(Bytes credentialId, CredentialStatus status);
+
+    /**
+     * Deletes a credential for good. passkeyflow never calls this on its own; it exists for hosts
+     * that let users remove passkeys.
+     *
+     * @return {@code true} if a credential was deleted, {@code false} if none had this id
+     */
+    boolean deleteCredential(Bytes credentialId);
+}

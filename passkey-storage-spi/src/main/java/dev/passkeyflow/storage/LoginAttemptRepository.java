@@ -1,0 +1,50 @@
+package dev.passkeyflow.storage;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Append-only history of login attempts, read back in bounded, newest-first windows.
+ *
+ * <p>Every query takes a lower time bound and a limit so that its cost does not grow with a
+ * user's total history. Results are ordered newest first; attempts with the same time are
+ * ordered by insertion, the later one first. Implementations must be thread-safe and never return
+ * {@code null}; they may drop the oldest entries to bound their size, but never the newest.
+ */
+public interface LoginAttemptRepository {
+
+    /** Appends one attempt. */
+    void append(LoginAttempt attempt);
+
+    /**
+     * The most recent attempts of a user at or after {@code since}.
+     *
+     * @param limit the most attempts returned; must be positive
+     * @return at most {@code limit} attempts, newest first; empty if there are none
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    List<LoginAttempt> recentByUser(Bytes userHandle, Instant since, int limit);
+
+    /**
+     * The most recent attempts made from a device at or after {@code since}, for any user.
+     *
+     * @return at most {@code limit} attempts, newest first; empty if there are none
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    List<LoginAttempt> recentByDevice(String deviceId, Instant since, int limit);
+
+    /**
+     * The most recent attempts that involved a credential at or after {@code since}.
+     *
+     * @return at most {@code limit} attempts, newest first; empty if there are none
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    List<LoginAttempt> recentByCredential(Bytes credentialId, Instant since, int limit);
+
+    /**
+     * Deletes every attempt recorded before {@code cutoff}.
+     *
+     * @return how many attempts were deleted (0 if none)
+     */
+    int purgeOlderThan(Instant cutoff);
+}
