@@ -65,6 +65,8 @@ public interface CredentialRepository {
      *
      * @return {@code true} if the credential exists and was updated, {@code false} if no credential
      *     has this id (nothing is written)
+     * @throws IllegalArgumentException if {@code signatureCount} is not an unsigned 32-bit value
+     *     (nothing is written)
      */
     boolean recordUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt,
             ClientInfo usedOn);

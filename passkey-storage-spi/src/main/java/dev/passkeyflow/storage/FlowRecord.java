@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param flowId the flow id: at least 128 random bits, URL-safe
  * @param version incremented by one on every update; 0 when created
- * @param expiresAt after this instant the flow no longer exists
+ * @param expiresAt from this instant on the flow no longer exists: it is expired when the
+ *     clock reads {@code expiresAt} or later
  * @param payload the serialised flow state
  */
 public record FlowRecord(String flowId, long version, Instant expiresAt, String payload) {

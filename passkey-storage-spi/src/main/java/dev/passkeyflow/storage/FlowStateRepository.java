@@ -6,9 +6,10 @@ import java.util.Optional;
  * In-flight login flows, shared by every application node that serves the same users.
  *
  * <p>Updates use an optimistic version check: of several writers that loaded the same version,
- * exactly one update succeeds. A flow whose {@link FlowRecord#expiresAt()} has passed (by the
- * implementation's clock) is never returned and cannot be updated, whether or not it has been
- * purged yet. Implementations must be thread-safe and never return {@code null}.
+ * exactly one update succeeds. A flow is expired once the implementation's clock reads its
+ * {@link FlowRecord#expiresAt()} or later ({@code !now.isBefore(expiresAt)}); an expired flow is
+ * never returned and cannot be updated, whether or not it has been purged yet. Implementations
+ * must be thread-safe and never return {@code null}.
  */
 public interface FlowStateRepository {
 
@@ -17,7 +18,9 @@ public interface FlowStateRepository {
      *
      * @throws IllegalArgumentException if {@code flow.version()} is not 0
      * @throws StorageException with {@link StorageException.Reason#DUPLICATE} if a flow with this
-     *     id exists and has not expired
+     *     id exists and has not expired (an expired flow with this id is replaced), or
+     *     {@link StorageException.Reason#UNAVAILABLE} if the store cannot take another flow now
+     *     (for example a bounded store that is full of live flows)
      */
     void create(FlowRecord flow);
 

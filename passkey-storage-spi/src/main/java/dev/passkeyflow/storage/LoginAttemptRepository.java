@@ -42,7 +42,8 @@ public interface LoginAttemptRepository {
     List<LoginAttempt> recentByCredential(Bytes credentialId, Instant since, int limit);
 
     /**
-     * Deletes every attempt recorded before {@code cutoff}.
+     * Deletes every attempt recorded before {@code cutoff}; an attempt recorded exactly at
+     * {@code cutoff} is kept.
      *
      * @return how many attempts were deleted (0 if none)
      */
