@@ -1,0 +1,301 @@
+package dev.passkeyflow.storage.jdbc;
+
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.ClientInfo;
+import dev.passkeyflow.storage.CredentialRepository;
+import dev.passkeyflow.storage.CredentialStatus;
+import dev.passkeyflow.storage.StorageException;
+import dev.passkeyflow.storage.StoredCredential;
+import dev.passkeyflow.storage.UserAccount;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLDataException;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link CredentialRepository} over the {@code users} and {@code credentials} tables. Every
+ * operation is a single statement, so each one is atomic on its own.
+ */
+final class JdbcCredentialRepository implements CredentialRepository {
+
+    private static final String CREDENTIAL_COLUMNS = "credential_id, user_handle, public_key_cose, signature_count,"
+            + " transports, backup_eligible, backup_state, aaguid, created_at, created_device_id, created_platform,"
+            + " created_browser, last_used_at, last_used_on_known, last_used_device_id, last_used_platform,"
+            + " last_used_browser, status, nickname";
+
+    private final JdbcExecutor executor;
+    private final String selectUserByIdentifier;
+    private final String selectUserByHandle;
+    private final String upsertUser;
+    private final String selectCredentialsByUser;
+    private final String selectCredentialById;
+    private final String insertCredential;
+    private final String updateUse;
+    private final String updateStatus;
+    private final String deleteCredential;
+
+    JdbcCredentialRepository(JdbcExecutor executor, Dialect dialect, Tables tables) {
+        this.executor = executor;
+        this.selectUserByIdentifier = "SELECT user_handle, identifier, display_name FROM " + tables.users
+                + " WHERE identifier = ?";
+        this.selectUserByHandle = "SELECT user_handle, identifier, display_name FROM " + tables.users
+                + " WHERE user_handle = ?";
+        this.upsertUser = dialect.upsertUser(tables);
+        this.selectCredentialsByUser = "SELECT " + CREDENTIAL_COLUMNS + " FROM " + tables.credentials
+                + " WHERE user_handle = ? ORDER BY created_at, seq";
+        this.selectCredentialById = "SELECT " + CREDENTIAL_COLUMNS + " FROM " + tables.credentials
+                + " WHERE credential_id = ?";
+        this.insertCredential = "INSERT INTO " + tables.credentials + " (" + CREDENTIAL_COLUMNS + ")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        this.updateUse = "UPDATE " + tables.credentials + " SET signature_count = ?, backup_state = ?,"
+                + " last_used_at = ?, last_used_on_known = TRUE, last_used_device_id = ?, last_used_platform = ?,"
+                + " last_used_browser = ? WHERE credential_id = ?";
+        this.updateStatus = "UPDATE " + tables.credentials + " SET status = ? WHERE credential_id = ?";
+        this.deleteCredential = "DELETE FROM " + tables.credentials + " WHERE credential_id = ?";
+    }
+
+    @Override
+    public Optional<UserAccount> findUserByIdentifier(String identifier) {
+        Objects.requireNonNull(identifier, "identifier");
+        return executor.run("find a user by identifier", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(selectUserByIdentifier)) {
+                statement.setString(1, identifier);
+                return readUser(statement);
+            }
+        });
+    }
+
+    @Override
+    public Optional<UserAccount> findUserByHandle(Bytes userHandle) {
+        Objects.requireNonNull(userHandle, "userHandle");
+        return executor.run("find a user by handle", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(selectUserByHandle)) {
+                statement.setBytes(1, userHandle.toByteArray());
+                return readUser(statement);
+            }
+        });
+    }
+
+    private static Optional<UserAccount> readUser(PreparedStatement statement) throws SQLException {
+        try (ResultSet row = statement.executeQuery()) {
+            if (!row.next()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new UserAccount(Bytes.of(row.getBytes("user_handle")),
+                        row.getString("identifier"), row.getString("display_name")));
+            } catch (RuntimeException e) {
+                throw new SQLDataException("a stored user row is not valid", e);
+            }
+        }
+    }
+
+    @Override
+    public void saveUser(UserAccount account) {
+        Objects.requireNonNull(account, "account");
+        try {
+            upsert(account);
+        } catch (StorageException e) {
+            // Two first saves of the same new account can race on the primary key (H2's MERGE is
+            // not atomic against concurrent inserts); the loser retries once as an update. A
+            // violation of the identifier's uniqueness stays a DUPLICATE.
+            if (e.reason() != StorageException.Reason.DUPLICATE || identifierTakenByOther(account)) {
+                throw e;
+            }
+            upsert(account);
+        }
+    }
+
+    private void upsert(UserAccount account) {
+        executor.run("save a user", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(upsertUser)) {
+                statement.setBytes(1, account.userHandle().toByteArray());
+                statement.setString(2, account.identifier());
+                statement.setString(3, account.displayName());
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    private boolean identifierTakenByOther(UserAccount account) {
+        return findUserByIdentifier(account.identifier())
+                .map(owner -> !owner.userHandle().equals(account.userHandle()))
+                .orElse(false);
+    }
+
+    @Override
+    public List<StoredCredential> listCredentials(Bytes userHandle) {
+        Objects.requireNonNull(userHandle, "userHandle");
+        return executor.run("list credentials", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(selectCredentialsByUser)) {
+                statement.setBytes(1, userHandle.toByteArray());
+                try (ResultSet row = statement.executeQuery()) {
+                    List<StoredCredential> credentials = new ArrayList<>();
+                    while (row.next()) {
+                        credentials.add(readCredential(row));
+                    }
+                    return List.copyOf(credentials);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<StoredCredential> findCredential(Bytes credentialId) {
+        Objects.requireNonNull(credentialId, "credentialId");
+        return executor.run("find a credential", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(selectCredentialById)) {
+                statement.setBytes(1, credentialId.toByteArray());
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() ? Optional.of(readCredential(row)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void saveCredential(StoredCredential credential) {
+        Objects.requireNonNull(credential, "credential");
+        executor.run("save a credential", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(insertCredential)) {
+                int i = 0;
+                statement.setBytes(++i, credential.credentialId().toByteArray());
+                statement.setBytes(++i, credential.userHandle().toByteArray());
+                statement.setBytes(++i, credential.publicKeyCose().toByteArray());
+                statement.setLong(++i, credential.signatureCount());
+                Params.setString(statement, ++i, encodeTransports(credential.transports()));
+                statement.setBoolean(++i, credential.backupEligible());
+                statement.setBoolean(++i, credential.backupState());
+                Params.setBytes(statement, ++i, credential.aaguid());
+                Timestamps.bind(statement, ++i, credential.createdAt());
+                Params.setString(statement, ++i, credential.createdOn().deviceId());
+                Params.setString(statement, ++i, credential.createdOn().platform());
+                Params.setString(statement, ++i, credential.createdOn().browser());
+                Timestamps.bind(statement, ++i, credential.lastUsedAt());
+                ClientInfo lastUsedOn = credential.lastUsedOn();
+                statement.setBoolean(++i, lastUsedOn != null);
+                Params.setString(statement, ++i, lastUsedOn == null ? null : lastUsedOn.deviceId());
+                Params.setString(statement, ++i, lastUsedOn == null ? null : lastUsedOn.platform());
+                Params.setString(statement, ++i, lastUsedOn == null ? null : lastUsedOn.browser());
+                statement.setString(++i, credential.status().name());
+                Params.setString(statement, ++i, credential.nickname());
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean recordUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt,
+            ClientInfo usedOn) {
+        Objects.requireNonNull(credentialId, "credentialId");
+        Objects.requireNonNull(usedAt, "usedAt");
+        Objects.requireNonNull(usedOn, "usedOn");
+        if (signatureCount < 0 || signatureCount > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException(
+                    "signatureCount must be an unsigned 32-bit value, was " + signatureCount);
+        }
+        return executor.run("record a credential use", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(updateUse)) {
+                statement.setLong(1, signatureCount);
+                statement.setBoolean(2, backupState);
+                Timestamps.bind(statement, 3, usedAt);
+                Params.setString(statement, 4, usedOn.deviceId());
+                Params.setString(statement, 5, usedOn.platform());
+                Params.setString(statement, 6, usedOn.browser());
+                statement.setBytes(7, credentialId.toByteArray());
+                return statement.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public boolean setStatus(Bytes credentialId, CredentialStatus status) {
+        Objects.requireNonNull(credentialId, "credentialId");
+        Objects.requireNonNull(status, "status");
+        return executor.run("set a credential's status", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(updateStatus)) {
+                statement.setString(1, status.name());
+                statement.setBytes(2, credentialId.toByteArray());
+                return statement.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public boolean deleteCredential(Bytes credentialId) {
+        Objects.requireNonNull(credentialId, "credentialId");
+        return executor.run("delete a credential", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(deleteCredential)) {
+                statement.setBytes(1, credentialId.toByteArray());
+                return statement.executeUpdate() > 0;
+            }
+        });
+    }
+
+    private static StoredCredential readCredential(ResultSet row) throws SQLException {
+        try {
+            ClientInfo lastUsedOn = row.getBoolean("last_used_on_known")
+                    ? new ClientInfo(row.getString("last_used_device_id"), row.getString("last_used_platform"),
+                            row.getString("last_used_browser"))
+                    : null;
+            byte[] aaguid = row.getBytes("aaguid");
+            return new StoredCredential(
+                    Bytes.of(row.getBytes("credential_id")),
+                    Bytes.of(row.getBytes("user_handle")),
+                    Bytes.of(row.getBytes("public_key_cose")),
+                    row.getLong("signature_count"),
+                    decodeTransports(row.getString("transports")),
+                    row.getBoolean("backup_eligible"),
+                    row.getBoolean("backup_state"),
+                    aaguid == null ? null : Bytes.of(aaguid),
+                    Timestamps.readRequired(row, "created_at"),
+                    Timestamps.read(row, "last_used_at"),
+                    new ClientInfo(row.getString("created_device_id"), row.getString("created_platform"),
+                            row.getString("created_browser")),
+                    lastUsedOn,
+                    CredentialStatus.valueOf(row.getString("status")),
+                    row.getString("nickname"));
+        } catch (RuntimeException e) {
+            // An unknown status, a NULL in a required column: the row was not written by this code.
+            throw new SQLDataException("a stored credential row is not valid", e);
+        }
+    }
+
+    /**
+     * The transports column: {@code NULL} for no transports, otherwise each transport URL-encoded
+     * (so that commas and the empty string survive) and joined by commas, e.g. {@code hybrid,internal}.
+     */
+    static @Nullable String encodeTransports(Set<String> transports) {
+        if (transports.isEmpty()) {
+            return null;
+        }
+        StringJoiner joined = new StringJoiner(",");
+        for (String transport : transports) {
+            joined.add(URLEncoder.encode(transport, StandardCharsets.UTF_8));
+        }
+        return joined.toString();
+    }
+
+    static Set<String> decodeTransports(@Nullable String column) {
+        if (column == null) {
+            return Set.of();
+        }
+        Set<String> transports = new LinkedHashSet<>();
+        for (String encoded : column.split(",", -1)) {
+            transports.add(URLDecoder.decode(encoded, StandardCharsets.UTF_8));
+        }
+        return transports;
+    }
+}

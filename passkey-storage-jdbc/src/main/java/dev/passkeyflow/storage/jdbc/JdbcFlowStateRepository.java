@@ -1,0 +1,174 @@
+package dev.passkeyflow.storage.jdbc;
+
+import dev.passkeyflow.storage.FlowRecord;
+import dev.passkeyflow.storage.FlowStateRepository;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLDataException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link FlowStateRepository} over the {@code flows} table.
+ *
+ * <p>Expiry is judged by the injected clock: every statement that must ignore expired flows binds
+ * {@code now} from the clock (truncated to whole microseconds, which for whole-microsecond stored
+ * values gives exactly the answer of the full-precision comparison) and never uses the database's
+ * own clock. A flow exists while {@code expires_at > now}.
+ *
+ * <p>{@link #update(FlowRecord)} is a single conditional {@code UPDATE} on id, expected version and
+ * expiry; the database's row lock makes exactly one of several concurrent writers of the same
+ * version see one updated row.
+ */
+final class JdbcFlowStateRepository implements FlowStateRepository {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcFlowStateRepository.class);
+
+    private final JdbcExecutor executor;
+    private final Clock clock;
+    private final int purgeBatchSize;
+    private final String deleteExpiredById;
+    private final String insert;
+    private final String selectLive;
+    private final String update;
+    private final String delete;
+    private final String purgeBatch;
+
+    JdbcFlowStateRepository(JdbcExecutor executor, Tables tables, Clock clock, int purgeBatchSize) {
+        this.executor = executor;
+        this.clock = clock;
+        this.purgeBatchSize = purgeBatchSize;
+        String table = tables.flows;
+        this.deleteExpiredById = "DELETE FROM " + table + " WHERE flow_id = ? AND expires_at <= ?";
+        this.insert = "INSERT INTO " + table + " (flow_id, version, expires_at, payload) VALUES (?, ?, ?, ?)";
+        this.selectLive = "SELECT version, expires_at, payload FROM " + table
+                + " WHERE flow_id = ? AND expires_at > ?";
+        this.update = "UPDATE " + table + " SET version = ?, expires_at = ?, payload = ?"
+                + " WHERE flow_id = ? AND version = ? AND expires_at > ?";
+        this.delete = "DELETE FROM " + table + " WHERE flow_id = ?";
+        // The outer condition is repeated so that a flow updated since the subquery read it is
+        // judged again (PostgreSQL re-checks the outer WHERE of a DELETE on rows it waited for).
+        this.purgeBatch = "DELETE FROM " + table + " WHERE expires_at <= ? AND flow_id IN (SELECT flow_id FROM "
+                + table + " WHERE expires_at <= ? LIMIT ?)";
+    }
+
+    /**
+     * Creates the flow in one transaction: an expired flow with the same id is deleted first, then
+     * the new row inserted. A live flow with the same id makes the insert fail on the primary key,
+     * which rolls the transaction back and is reported as
+     * {@link dev.passkeyflow.storage.StorageException.Reason#DUPLICATE}.
+     */
+    @Override
+    public void create(FlowRecord flow) {
+        Objects.requireNonNull(flow, "flow");
+        if (flow.version() != 0) {
+            throw new IllegalArgumentException("a new flow must have version 0, was " + flow.version());
+        }
+        Instant now = now();
+        executor.inTransaction("create a flow", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(deleteExpiredById)) {
+                statement.setString(1, flow.flowId());
+                Timestamps.bind(statement, 2, now);
+                statement.executeUpdate();
+            }
+            try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                statement.setString(1, flow.flowId());
+                statement.setLong(2, flow.version());
+                Timestamps.bind(statement, 3, flow.expiresAt());
+                statement.setString(4, flow.payload());
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<FlowRecord> load(String flowId) {
+        Objects.requireNonNull(flowId, "flowId");
+        Instant now = now();
+        return executor.run("load a flow", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(selectLive)) {
+                statement.setString(1, flowId);
+                Timestamps.bind(statement, 2, now);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(readFlow(flowId, row));
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean update(FlowRecord updated) {
+        Objects.requireNonNull(updated, "updated");
+        if (updated.version() == 0) {
+            throw new IllegalArgumentException("an updated flow must have a version above 0");
+        }
+        Instant now = now();
+        return executor.run("update a flow", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(update)) {
+                statement.setLong(1, updated.version());
+                Timestamps.bind(statement, 2, updated.expiresAt());
+                statement.setString(3, updated.payload());
+                statement.setString(4, updated.flowId());
+                statement.setLong(5, updated.version() - 1);
+                Timestamps.bind(statement, 6, now);
+                return statement.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean delete(String flowId) {
+        Objects.requireNonNull(flowId, "flowId");
+        return executor.run("delete a flow", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(delete)) {
+                statement.setString(1, flowId);
+                return statement.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** Deletes expired flows in batches of at most the purge batch size, one short transaction each. */
+    @Override
+    public int purgeExpired() {
+        Instant now = now();
+        long total = 0;
+        while (true) {
+            int deleted = executor.run("purge expired flows", connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(purgeBatch)) {
+                    Timestamps.bind(statement, 1, now);
+                    Timestamps.bind(statement, 2, now);
+                    statement.setInt(3, purgeBatchSize);
+                    return statement.executeUpdate();
+                }
+            });
+            total += deleted;
+            if (deleted < purgeBatchSize) {
+                break;
+            }
+        }
+        LOG.debug("purged {} expired flows", total);
+        return (int) Math.min(total, Integer.MAX_VALUE);
+    }
+
+    /** The clock's instant as the statements compare it: truncated to whole microseconds. */
+    private Instant now() {
+        return Timestamps.stored(clock.instant());
+    }
+
+    private static FlowRecord readFlow(String flowId, ResultSet row) throws SQLException {
+        try {
+            return new FlowRecord(flowId, row.getLong("version"), Timestamps.readRequired(row, "expires_at"),
+                    row.getString("payload"));
+        } catch (RuntimeException e) {
+            throw new SQLDataException("a stored flow row is not valid", e);
+        }
+    }
+}

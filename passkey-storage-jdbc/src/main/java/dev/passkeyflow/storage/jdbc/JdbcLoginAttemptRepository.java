@@ -1,0 +1,165 @@
+package dev.passkeyflow.storage.jdbc;
+
+import dev.passkeyflow.storage.AttemptOutcome;
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.LoginAttemptRepository;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLDataException;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link LoginAttemptRepository} over the {@code login_attempts} table.
+ *
+ * <p>Each window query is one index range scan: equality on the key, {@code attempted_at >= since},
+ * ordered {@code attempted_at DESC, seq DESC} (the identity column {@code seq} breaks ties in
+ * insertion order) and cut by {@code LIMIT}. The stored time is the attempt's instant truncated to
+ * whole microseconds; {@code since} and the purge cutoff are rounded up to the next whole
+ * microsecond, so that an attempt is selected exactly when its stored time is at or after
+ * {@code since} (kept exactly when at or after the cutoff).
+ */
+final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcLoginAttemptRepository.class);
+
+    private static final String COLUMNS = "user_handle, device_id, credential_id, outcome, client_error_name,"
+            + " elapsed_millis, attempted_at, platform";
+
+    private final JdbcExecutor executor;
+    private final int purgeBatchSize;
+    private final String insert;
+    private final String recentByUser;
+    private final String recentByDevice;
+    private final String recentByCredential;
+    private final String purgeBatch;
+
+    JdbcLoginAttemptRepository(JdbcExecutor executor, Tables tables, int purgeBatchSize) {
+        this.executor = executor;
+        this.purgeBatchSize = purgeBatchSize;
+        String table = tables.loginAttempts;
+        this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        this.recentByUser = window(table, "user_handle");
+        this.recentByDevice = window(table, "device_id");
+        this.recentByCredential = window(table, "credential_id");
+        // The outer condition is repeated so that a row changed since the subquery read it is
+        // judged again (PostgreSQL re-checks the outer WHERE of a DELETE on rows it waited for).
+        this.purgeBatch = "DELETE FROM " + table + " WHERE attempted_at < ? AND seq IN (SELECT seq FROM " + table
+                + " WHERE attempted_at < ? LIMIT ?)";
+    }
+
+    private static String window(String table, String key) {
+        return "SELECT " + COLUMNS + " FROM " + table + " WHERE " + key + " = ? AND attempted_at >= ?"
+                + " ORDER BY attempted_at DESC, seq DESC LIMIT ?";
+    }
+
+    @Override
+    public void append(LoginAttempt attempt) {
+        Objects.requireNonNull(attempt, "attempt");
+        executor.run("append a login attempt", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                statement.setBytes(1, attempt.userHandle().toByteArray());
+                Params.setString(statement, 2, attempt.deviceId());
+                Params.setBytes(statement, 3, attempt.credentialId());
+                statement.setString(4, attempt.outcome().name());
+                Params.setString(statement, 5, attempt.clientErrorName());
+                statement.setLong(6, attempt.elapsedMillis());
+                Timestamps.bind(statement, 7, attempt.at());
+                Params.setString(statement, 8, attempt.platform());
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<LoginAttempt> recentByUser(Bytes userHandle, Instant since, int limit) {
+        Objects.requireNonNull(userHandle, "userHandle");
+        return query("read a user's recent login attempts", recentByUser, userHandle.toByteArray(), since, limit);
+    }
+
+    @Override
+    public List<LoginAttempt> recentByDevice(String deviceId, Instant since, int limit) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        return query("read a device's recent login attempts", recentByDevice, deviceId, since, limit);
+    }
+
+    @Override
+    public List<LoginAttempt> recentByCredential(Bytes credentialId, Instant since, int limit) {
+        Objects.requireNonNull(credentialId, "credentialId");
+        return query("read a credential's recent login attempts", recentByCredential, credentialId.toByteArray(),
+                since, limit);
+    }
+
+    private List<LoginAttempt> query(String operation, String sql, Object key, Instant since, int limit) {
+        Objects.requireNonNull(since, "since");
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive, was " + limit);
+        }
+        Instant lowerBound = Timestamps.ceilToMicros(since);
+        return executor.run(operation, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                if (key instanceof byte[] bytes) {
+                    statement.setBytes(1, bytes);
+                } else {
+                    statement.setString(1, (String) key);
+                }
+                Timestamps.bind(statement, 2, lowerBound);
+                statement.setInt(3, limit);
+                statement.setFetchSize(Math.min(limit, 500));
+                try (ResultSet row = statement.executeQuery()) {
+                    List<LoginAttempt> attempts = new ArrayList<>();
+                    while (row.next()) {
+                        attempts.add(readAttempt(row));
+                    }
+                    return List.copyOf(attempts);
+                }
+            }
+        });
+    }
+
+    @Override
+    public int purgeOlderThan(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        Instant bound = Timestamps.ceilToMicros(cutoff);
+        long total = 0;
+        while (true) {
+            int deleted = executor.run("purge old login attempts", connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(purgeBatch)) {
+                    Timestamps.bind(statement, 1, bound);
+                    Timestamps.bind(statement, 2, bound);
+                    statement.setInt(3, purgeBatchSize);
+                    return statement.executeUpdate();
+                }
+            });
+            total += deleted;
+            if (deleted < purgeBatchSize) {
+                break;
+            }
+        }
+        LOG.debug("purged {} login attempts recorded before {}", total, cutoff);
+        return (int) Math.min(total, Integer.MAX_VALUE);
+    }
+
+    private static LoginAttempt readAttempt(ResultSet row) throws SQLException {
+        try {
+            byte[] credentialId = row.getBytes("credential_id");
+            return new LoginAttempt(
+                    Bytes.of(row.getBytes("user_handle")),
+                    row.getString("device_id"),
+                    credentialId == null ? null : Bytes.of(credentialId),
+                    AttemptOutcome.valueOf(row.getString("outcome")),
+                    row.getString("client_error_name"),
+                    row.getLong("elapsed_millis"),
+                    Timestamps.readRequired(row, "attempted_at"),
+                    row.getString("platform"));
+        } catch (RuntimeException e) {
+            throw new SQLDataException("a stored login attempt row is not valid", e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+-- passkeyflow storage schema, version 1, for PostgreSQL 15 or later.
+--
+-- Usable as-is as a Flyway migration (location classpath:db/passkeyflow/postgresql) and by
+-- dev.passkeyflow.storage.jdbc.SchemaInitializer, which swaps the table prefix passkeyflow_ for
+-- the configured one. Every statement is idempotent (IF NOT EXISTS).
+--
+-- Instants are timestamptz; the library truncates them to whole microseconds before writing.
+-- Byte strings (user handles, credential ids, keys, AAGUIDs) are bytea.
+
+CREATE TABLE IF NOT EXISTS passkeyflow_users (
+    user_handle  BYTEA NOT NULL,
+    identifier   TEXT  NOT NULL,
+    display_name TEXT  NOT NULL,
+    CONSTRAINT passkeyflow_users_pk PRIMARY KEY (user_handle),
+    CONSTRAINT passkeyflow_users_identifier_uq UNIQUE (identifier)
+);
+
+-- transports: NULL for none, otherwise the URL-encoded transports joined by commas.
+-- last_used_on_known: whether the last_used_* client columns describe a login (all three may be
+-- NULL for a client about which nothing is known).
+-- seq: registration order, the tie-breaker for credentials created at the same instant.
+CREATE TABLE IF NOT EXISTS passkeyflow_credentials (
+    credential_id       BYTEA       NOT NULL,
+    seq                 BIGINT      GENERATED ALWAYS AS IDENTITY,
+    user_handle         BYTEA       NOT NULL,
+    public_key_cose     BYTEA       NOT NULL,
+    signature_count     BIGINT      NOT NULL,
+    transports          TEXT,
+    backup_eligible     BOOLEAN     NOT NULL,
+    backup_state        BOOLEAN     NOT NULL,
+    aaguid              BYTEA,
+    created_at          TIMESTAMPTZ NOT NULL,
+    created_device_id   TEXT,
+    created_platform    TEXT,
+    created_browser     TEXT,
+    last_used_at        TIMESTAMPTZ,
+    last_used_on_known  BOOLEAN     NOT NULL DEFAULT FALSE,
+    last_used_device_id TEXT,
+    last_used_platform  TEXT,
+    last_used_browser   TEXT,
+    status              VARCHAR(32) NOT NULL,
+    nickname            TEXT,
+    CONSTRAINT passkeyflow_credentials_pk PRIMARY KEY (credential_id),
+    CONSTRAINT passkeyflow_credentials_user_fk FOREIGN KEY (user_handle)
+        REFERENCES passkeyflow_users (user_handle) ON DELETE CASCADE
+);
+
+CREATE INDEX IF NOT EXISTS passkeyflow_credentials_user_idx
+    ON passkeyflow_credentials (user_handle, created_at, seq);
+
+-- seq: insertion order, the tie-breaker for attempts recorded at the same instant.
+CREATE TABLE IF NOT EXISTS passkeyflow_login_attempts (
+    seq               BIGINT      GENERATED ALWAYS AS IDENTITY,
+    user_handle       BYTEA       NOT NULL,
+    device_id         TEXT,
+    credential_id     BYTEA,
+    outcome           VARCHAR(40) NOT NULL,
+    client_error_name VARCHAR(64),
+    elapsed_millis    BIGINT      NOT NULL,
+    attempted_at      TIMESTAMPTZ NOT NULL,
+    platform          TEXT,
+    CONSTRAINT passkeyflow_login_attempts_pk PRIMARY KEY (seq)
+);
+
+CREATE INDEX IF NOT EXISTS passkeyflow_login_attempts_user_idx
+    ON passkeyflow_login_attempts (user_handle, attempted_at DESC, seq DESC);
+
+CREATE INDEX IF NOT EXISTS passkeyflow_login_attempts_device_idx
+    ON passkeyflow_login_attempts (device_id, attempted_at DESC, seq DESC)
+    WHERE device_id IS NOT NULL;
+
+CREATE INDEX IF NOT EXISTS passkeyflow_login_attempts_credential_idx
+    ON passkeyflow_login_attempts (credential_id, attempted_at DESC, seq DESC)
+    WHERE credential_id IS NOT NULL;
+
+CREATE INDEX IF NOT EXISTS passkeyflow_login_attempts_at_idx
+    ON passkeyflow_login_attempts (attempted_at);
+
+CREATE TABLE IF NOT EXISTS passkeyflow_flows (
+    flow_id    VARCHAR(128) NOT NULL,
+    version    BIGINT       NOT NULL,
+    expires_at TIMESTAMPTZ  NOT NULL,
+    payload    TEXT         NOT NULL,
+    CONSTRAINT passkeyflow_flows_pk PRIMARY KEY (flow_id)
+);
+
+CREATE INDEX IF NOT EXISTS passkeyflow_flows_expires_idx
+    ON passkeyflow_flows (expires_at);
