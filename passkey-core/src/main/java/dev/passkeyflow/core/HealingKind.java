@@ -1,0 +1,11 @@
+package dev.passkeyflow.core;
+
+/** Which passkey-creation offer the page shows; all are worded as adding a passkey, never as a repair. */
+public enum HealingKind {
+    /** After passkey logins failed in this flow: "Issues using your passkey? Add a new one." */
+    AFTER_ERROR,
+    /** The account has no usable passkey yet. */
+    FIRST_PASSKEY,
+    /** The account has passkeys and the user asked to add one on this device. */
+    ADDITIONAL_PASSKEY
+}

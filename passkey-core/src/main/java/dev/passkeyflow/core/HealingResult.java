@@ -1,0 +1,17 @@
+package dev.passkeyflow.core;
+
+/** What became of healing in a completed flow. */
+public enum HealingResult {
+    /** No healing was offered. */
+    NOT_OFFERED,
+    /** A new passkey was created, verified and stored. */
+    HEALED,
+    /** The authenticator already held a passkey of this account (InvalidStateError); nothing new was stored. */
+    ALREADY_EXISTED,
+    /** The user declined the offer. */
+    DECLINED,
+    /** The user cancelled the OS dialog. */
+    CANCELLED,
+    /** The browser or the server rejected the new passkey. */
+    FAILED
+}

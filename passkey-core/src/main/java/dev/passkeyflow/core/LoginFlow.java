@@ -1,0 +1,366 @@
+package dev.passkeyflow.core;
+
+import dev.passkeyflow.core.advisor.LoginAdvisor;
+import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
+import dev.passkeyflow.core.internal.DefaultLoginFlow;
+import dev.passkeyflow.core.internal.FlowSettings;
+import dev.passkeyflow.storage.CredentialRepository;
+import dev.passkeyflow.storage.FlowStateRepository;
+import dev.passkeyflow.storage.LoginAttemptRepository;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Passkey-first login that falls back to the host's traditional login and heals broken passkeys.
+ *
+ * <p>A host calls one method per HTTP request and shows the returned {@link LoginStep}. The flow's
+ * state lives in the {@link FlowStateRepository}, so any application node sharing that repository
+ * can continue a flow started on another. All methods are thread-safe; concurrent calls on one flow
+ * are resolved by an optimistic version check: one wins, the others get
+ * {@link LoginFlowException.Reason#CONFLICT} (or {@code ILLEGAL_TRANSITION} when the winner already
+ * moved the flow on).
+ *
+ * <p>Every method throws {@link LoginFlowException}; a failed call leaves the stored flow unchanged.
+ */
+public interface LoginFlow {
+
+    /**
+     * Starts a login for the identifier the user typed.
+     *
+     * <p>An unknown identifier gets the same kind of step as an account without passkeys
+     * ({@link LoginStep.FallbackRequired} with {@link FallbackReason#PASSKEY_NOT_AVAILABLE}).
+     *
+     * @return a passkey challenge, or the request for the traditional login
+     * @throws LoginFlowException {@code INVALID_INPUT} for a blank or over-long identifier
+     */
+    LoginStep start(String identifier, ClientContext client);
+
+    /**
+     * Starts adding a passkey for a user the host has already authenticated in its own session
+     * (e.g. right after sign-up). The host vouches for the authentication: call it only from a
+     * handler that requires a signed-in session for exactly this identifier.
+     *
+     * @return the offer to create a passkey
+     * @throws LoginFlowException {@code UNKNOWN_USER} if no account has this identifier
+     */
+    LoginStep enrol(String identifier, ClientContext client);
+
+    /** The flow's current step again, e.g. after a page reload. Signals are not repeated. */
+    LoginStep resume(String flowId);
+
+    /**
+     * The browser's {@code navigator.credentials.get()} threw.
+     *
+     * @param errorName the DOMException name ({@code NotAllowedError}, {@code AbortError},
+     *     {@code SecurityError}, ...); unknown names are kept
+     * @param message the exception message, used for nothing but bounded debug logging
+     * @param elapsedMillis how long the call took, or -1 if unknown
+     * @return a fresh challenge (calm retry) or the request for the traditional login
+     */
+    LoginStep reportClientError(String flowId, String errorName, @Nullable String message, long elapsedMillis);
+
+    /**
+     * Verifies the browser's {@code PublicKeyCredential} JSON for the pending challenge.
+     *
+     * @return {@link LoginStep.Completed} on success; on a verification failure the advisor's
+     *     choice of a fresh challenge or the traditional login
+     * @throws LoginFlowException {@code INVALID_INPUT} for malformed or oversized JSON (the
+     *     challenge stays valid)
+     */
+    LoginStep finishPasskey(String flowId, String responseJson);
+
+    /** The user chose the traditional login while a passkey challenge was pending. */
+    LoginStep chooseFallback(String flowId);
+
+    /**
+     * The host verified the user's traditional login for this flow's identifier.
+     *
+     * @return a passkey creation offer, or completion
+     */
+    LoginStep fallbackSucceeded(String flowId);
+
+    /**
+     * The host rejected the user's traditional login.
+     *
+     * @return the request to try the traditional login again
+     * @throws LoginFlowException {@code LOCKED} when the configured number of failures is reached
+     */
+    LoginStep fallbackFailed(String flowId);
+
+    /**
+     * Verifies and stores the passkey the browser created for the healing offer. A rejected
+     * registration still completes the flow (healing never blocks login).
+     *
+     * @throws LoginFlowException {@code INVALID_INPUT} for malformed or oversized JSON (the offer
+     *     stays valid)
+     */
+    LoginStep finishHealing(String flowId, String responseJson);
+
+    /**
+     * The browser's {@code navigator.credentials.create()} threw. {@code InvalidStateError} means
+     * the authenticator already holds a passkey of this account and completes as success without
+     * a new credential; anything else completes the flow without healing.
+     */
+    LoginStep reportHealingError(String flowId, String errorName, @Nullable String message, long elapsedMillis);
+
+    /** The user declined the offer; the decline is recorded for cooldowns. */
+    LoginStep declineHealing(String flowId);
+
+    /** The state machine as a Mermaid diagram. */
+    static String stateDiagram() {
+        return FlowTransition.mermaidDiagram();
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link LoginFlow}. Required: RP id, RP name, at least one origin and the three
+     * repositories. Every setter validates its argument and names a bad value in its message.
+     */
+    final class Builder {
+
+        public static final Duration DEFAULT_FLOW_TIME_TO_LIVE = Duration.ofMinutes(5);
+        public static final Duration DEFAULT_CEREMONY_TIMEOUT = Duration.ofMinutes(2);
+        public static final int DEFAULT_MAX_FALLBACK_FAILURES = 5;
+        public static final int DEFAULT_MAX_PASSKEY_ATTEMPTS = 5;
+        public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+        public static final String DEFAULT_COMPLETION_REDIRECT = "/dashboard";
+
+        private @Nullable String rpId;
+        private @Nullable String rpName;
+        private final Set<String> origins = new LinkedHashSet<>();
+        private Duration ceremonyTimeout = DEFAULT_CEREMONY_TIMEOUT;
+        private Duration flowTimeToLive = DEFAULT_FLOW_TIME_TO_LIVE;
+        private UserVerification userVerification = UserVerification.PREFERRED;
+        private ResidentKey residentKey = ResidentKey.PREFERRED;
+        private @Nullable CredentialRepository credentials;
+        private @Nullable LoginAttemptRepository attempts;
+        private @Nullable FlowStateRepository flows;
+        private LoginAdvisor advisor = ThresholdLoginAdvisor.ofDefaults();
+        private final List<LoginFlowListener> listeners = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+        private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private int maxFallbackFailures = DEFAULT_MAX_FALLBACK_FAILURES;
+        private int maxPasskeyAttempts = DEFAULT_MAX_PASSKEY_ATTEMPTS;
+        private String completionRedirect = DEFAULT_COMPLETION_REDIRECT;
+        private UnaryOperator<String> identifierNormalizer = Builder::defaultNormalize;
+
+        private Builder() {
+        }
+
+        /** The WebAuthn relying party id: a registrable domain such as {@code example.com}, or {@code localhost}. */
+        public Builder rpId(String value) {
+            Objects.requireNonNull(value, "rpId");
+            if (value.isBlank() || value.contains("/") || value.contains(":") || !value.equals(value.trim())) {
+                throw new IllegalArgumentException("rpId must be a bare domain name, was '" + value + "'");
+            }
+            this.rpId = value.toLowerCase(Locale.ROOT);
+            return this;
+        }
+
+        /** The name authenticators show for the relying party. */
+        public Builder rpName(String value) {
+            Objects.requireNonNull(value, "rpName");
+            if (value.isBlank()) {
+                throw new IllegalArgumentException("rpName must not be blank");
+            }
+            this.rpName = value;
+            return this;
+        }
+
+        /** An origin allowed in client data, e.g. {@code https://example.com} or {@code http://localhost:8080}. */
+        public Builder origin(String value) {
+            Objects.requireNonNull(value, "origin");
+            URI uri;
+            try {
+                uri = URI.create(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("origin is not a URI: '" + value + "'", e);
+            }
+            boolean https = "https".equals(uri.getScheme());
+            boolean localHttp = "http".equals(uri.getScheme()) && "localhost".equals(uri.getHost());
+            if (!(https || localHttp) || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
+                throw new IllegalArgumentException(
+                        "origin must be https://host[:port] (or http://localhost[:port]), was '" + value + "'");
+            }
+            origins.add(value);
+            return this;
+        }
+
+        public Builder origins(Iterable<String> values) {
+            values.forEach(this::origin);
+            return this;
+        }
+
+        /** How long the browser may take for one ceremony; positive, at most 10 minutes. */
+        public Builder ceremonyTimeout(Duration value) {
+            this.ceremonyTimeout = positiveAtMost("ceremonyTimeout", value, Duration.ofMinutes(10));
+            return this;
+        }
+
+        /** How long a flow lives from its start (default 5 minutes); positive, at most 1 hour. */
+        public Builder flowTimeToLive(Duration value) {
+            this.flowTimeToLive = positiveAtMost("flowTimeToLive", value, Duration.ofHours(1));
+            return this;
+        }
+
+        public Builder userVerification(UserVerification value) {
+            this.userVerification = Objects.requireNonNull(value, "userVerification");
+            return this;
+        }
+
+        public Builder residentKey(ResidentKey value) {
+            this.residentKey = Objects.requireNonNull(value, "residentKey");
+            return this;
+        }
+
+        public Builder credentialRepository(CredentialRepository value) {
+            this.credentials = Objects.requireNonNull(value, "credentialRepository");
+            return this;
+        }
+
+        public Builder loginAttemptRepository(LoginAttemptRepository value) {
+            this.attempts = Objects.requireNonNull(value, "loginAttemptRepository");
+            return this;
+        }
+
+        public Builder flowStateRepository(FlowStateRepository value) {
+            this.flows = Objects.requireNonNull(value, "flowStateRepository");
+            return this;
+        }
+
+        /** The decision port; default {@link ThresholdLoginAdvisor#ofDefaults()}. */
+        public Builder advisor(LoginAdvisor value) {
+            this.advisor = Objects.requireNonNull(value, "advisor");
+            return this;
+        }
+
+        public Builder listener(LoginFlowListener value) {
+            listeners.add(Objects.requireNonNull(value, "listener"));
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Responses larger than this many bytes (UTF-8) are rejected before parsing; 1 KiB to 1 MiB. */
+        public Builder maxResponseBytes(int value) {
+            if (value < 1024 || value > 1024 * 1024) {
+                throw new IllegalArgumentException("maxResponseBytes must be between 1024 and 1048576, was " + value);
+            }
+            this.maxResponseBytes = value;
+            return this;
+        }
+
+        /** Failed traditional logins after which the flow locks (default 5); 1 to 100. */
+        public Builder maxFallbackFailures(int value) {
+            if (value < 1 || value > 100) {
+                throw new IllegalArgumentException("maxFallbackFailures must be between 1 and 100, was " + value);
+            }
+            this.maxFallbackFailures = value;
+            return this;
+        }
+
+        /** Passkey attempts after which the flow falls back whatever the advisor says (default 5); 1 to 20. */
+        public Builder maxPasskeyAttempts(int value) {
+            if (value < 1 || value > 20) {
+                throw new IllegalArgumentException("maxPasskeyAttempts must be between 1 and 20, was " + value);
+            }
+            this.maxPasskeyAttempts = value;
+            return this;
+        }
+
+        /** Where the host sends the user when the flow completes (default {@code /dashboard}). */
+        public Builder completionRedirect(String value) {
+            Objects.requireNonNull(value, "completionRedirect");
+            if (!value.startsWith("/") || value.startsWith("//")) {
+                throw new IllegalArgumentException("completionRedirect must be a local path starting with '/', was '"
+                        + value + "'");
+            }
+            this.completionRedirect = value;
+            return this;
+        }
+
+        /**
+         * How typed identifiers are normalised before lookup; default: trim and lower-case
+         * ({@link Locale#ROOT}). The repository is searched with the result.
+         */
+        public Builder identifierNormalizer(UnaryOperator<String> value) {
+            this.identifierNormalizer = Objects.requireNonNull(value, "identifierNormalizer");
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException naming the first missing required setting
+         */
+        public LoginFlow build() {
+            if (rpId == null) {
+                throw new IllegalStateException("rpId is required");
+            }
+            if (rpName == null) {
+                throw new IllegalStateException("rpName is required");
+            }
+            if (origins.isEmpty()) {
+                throw new IllegalStateException("at least one origin is required");
+            }
+            if (credentials == null || attempts == null || flows == null) {
+                throw new IllegalStateException(
+                        "credentialRepository, loginAttemptRepository and flowStateRepository are required");
+            }
+            for (String origin : origins) {
+                String host = URI.create(origin).getHost();
+                if (!(host.equals(rpId) || host.endsWith("." + rpId))) {
+                    throw new IllegalStateException("origin " + origin + " is not on rpId " + rpId);
+                }
+            }
+            if (ceremonyTimeout.compareTo(flowTimeToLive) > 0) {
+                throw new IllegalStateException("ceremonyTimeout (" + ceremonyTimeout
+                        + ") must not exceed flowTimeToLive (" + flowTimeToLive + ")");
+            }
+            FlowSettings settings = new FlowSettings(rpId, rpName, Set.copyOf(origins), ceremonyTimeout,
+                    flowTimeToLive, userVerification, residentKey, credentials, attempts, flows, advisor,
+                    List.copyOf(listeners), clock, maxResponseBytes, maxFallbackFailures, maxPasskeyAttempts,
+                    completionRedirect, identifierNormalizer);
+            return new DefaultLoginFlow(settings);
+        }
+
+        private static Duration positiveAtMost(String name, Duration value, Duration max) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " must be positive and at most " + max + ", was " + value);
+            }
+            return value;
+        }
+
+        private static String defaultNormalize(String identifier) {
+            return identifier.trim().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Whether the authenticator must verify the user (biometrics or PIN). */
+    enum UserVerification {
+        REQUIRED,
+        PREFERRED,
+        DISCOURAGED
+    }
+
+    /** Whether new passkeys should be discoverable (resident) credentials. */
+    enum ResidentKey {
+        REQUIRED,
+        PREFERRED,
+        DISCOURAGED
+    }
+}

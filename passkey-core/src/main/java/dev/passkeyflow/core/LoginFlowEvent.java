@@ -1,0 +1,60 @@
+package dev.passkeyflow.core;
+
+import dev.passkeyflow.core.advisor.FailureDecision;
+import dev.passkeyflow.core.advisor.PasskeyFailure;
+import dev.passkeyflow.core.advisor.StartDecision;
+import dev.passkeyflow.storage.Bytes;
+import java.time.Instant;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What happened in a login flow, for analytics and audit. Published to
+ * {@link LoginFlowListener}s after the flow's new state is stored, stamped with the flow's clock.
+ * Events carry no secrets: no challenges, keys or response bodies.
+ */
+public sealed interface LoginFlowEvent {
+
+    String flowId();
+
+    Instant at();
+
+    /** The flow's account, or {@code null} for an unknown identifier. */
+    @Nullable Bytes userHandle();
+
+    record FlowStarted(String flowId, Instant at, @Nullable Bytes userHandle, StartDecision decision)
+            implements LoginFlowEvent {
+    }
+
+    record PasskeyAttemptFailed(String flowId, Instant at, @Nullable Bytes userHandle, PasskeyFailure failure,
+            FailureDiagnosis diagnosis, FailureDecision.Action action) implements LoginFlowEvent {
+    }
+
+    record FallbackRequired(String flowId, Instant at, @Nullable Bytes userHandle, FallbackReason reason)
+            implements LoginFlowEvent {
+    }
+
+    record FallbackFailed(String flowId, Instant at, @Nullable Bytes userHandle, int failures, boolean locked)
+            implements LoginFlowEvent {
+    }
+
+    record FallbackSucceeded(String flowId, Instant at, @Nullable Bytes userHandle) implements LoginFlowEvent {
+    }
+
+    record HealingOffered(String flowId, Instant at, @Nullable Bytes userHandle, HealingKind kind,
+            FailureDiagnosis diagnosis) implements LoginFlowEvent {
+    }
+
+    record Healed(String flowId, Instant at, @Nullable Bytes userHandle, Bytes newCredentialId,
+            Set<Bytes> flaggedCredentials, FailureDiagnosis diagnosis) implements LoginFlowEvent {
+    }
+
+    /** Healing ended without a new passkey: declined, cancelled, failed, or one already existed. */
+    record HealingDeclined(String flowId, Instant at, @Nullable Bytes userHandle, HealingResult result)
+            implements LoginFlowEvent {
+    }
+
+    record Completed(String flowId, Instant at, @Nullable Bytes userHandle, AuthenticationMethod method,
+            HealingResult healing) implements LoginFlowEvent {
+    }
+}

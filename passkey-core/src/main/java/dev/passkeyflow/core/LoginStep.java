@@ -1,0 +1,101 @@
+package dev.passkeyflow.core;
+
+import dev.passkeyflow.storage.Bytes;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the host shows the user next. Every method of {@link LoginFlow} returns one of these.
+ *
+ * <p>Every step carries the flow id and the Signal API calls the page should make now.
+ */
+public sealed interface LoginStep {
+
+    /** The flow this step belongs to. */
+    String flowId();
+
+    /** Signal API calls for the page; empty when there are none. */
+    List<ClientSignal> signals();
+
+    /**
+     * Run {@code navigator.credentials.get()} with {@link #credentialsGetJson()}.
+     *
+     * @param credentialsGetJson the {@code {"publicKey": ...}} options, with base64url binary values
+     *     (for {@code PublicKeyCredential.parseRequestOptionsFromJSON})
+     * @param autoStart {@code true}: start the ceremony at once; {@code false}: show a "Sign in with
+     *     a passkey" button and start it on click
+     * @param attempt 1 for the first passkey attempt of the flow, 2 for the first retry, ...
+     * @param calmRetry {@code true} when this is a retry after a cancel: say "Try again" calmly, not
+     *     "something went wrong"
+     */
+    record PasskeyChallenge(String flowId, String credentialsGetJson, boolean autoStart, int attempt,
+            boolean calmRetry, List<ClientSignal> signals) implements LoginStep {
+        public PasskeyChallenge {
+            Objects.requireNonNull(flowId, "flowId");
+            Objects.requireNonNull(credentialsGetJson, "credentialsGetJson");
+            signals = List.copyOf(signals);
+        }
+    }
+
+    /**
+     * Authenticate the user with the host's traditional method for {@link #identifier()}, then call
+     * {@link LoginFlow#fallbackSucceeded(String)} or {@link LoginFlow#fallbackFailed(String)}.
+     *
+     * @param identifier the normalised identifier the flow was started with
+     * @param remainingAttempts how many failed traditional logins the flow still accepts before it locks
+     */
+    record FallbackRequired(String flowId, FallbackReason reason, String identifier, int remainingAttempts,
+            List<ClientSignal> signals) implements LoginStep {
+        public FallbackRequired {
+            Objects.requireNonNull(flowId, "flowId");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(identifier, "identifier");
+            signals = List.copyOf(signals);
+        }
+    }
+
+    /**
+     * Offer to create a passkey; on acceptance run {@code navigator.credentials.create()} with
+     * {@link #credentialsCreateJson()} and call {@link LoginFlow#finishHealing(String, String)}, or
+     * {@link LoginFlow#reportHealingError(String, String, String, long)} if the browser throws, or
+     * {@link LoginFlow#declineHealing(String)} if the user says no.
+     *
+     * @param diagnosis why the passkey login failed, for the page's wording (unknown for a first passkey)
+     * @param platform the client's platform, for naming the OS dialog (Touch ID, Windows Hello, ...)
+     */
+    record HealingOffer(String flowId, String credentialsCreateJson, HealingKind kind, FailureDiagnosis diagnosis,
+            ClientPlatform platform, List<ClientSignal> signals) implements LoginStep {
+        public HealingOffer {
+            Objects.requireNonNull(flowId, "flowId");
+            Objects.requireNonNull(credentialsCreateJson, "credentialsCreateJson");
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(diagnosis, "diagnosis");
+            Objects.requireNonNull(platform, "platform");
+            signals = List.copyOf(signals);
+        }
+    }
+
+    /**
+     * The user is authenticated: start the host session for {@link #userHandle()} and redirect to
+     * {@link #redirectTo()}.
+     *
+     * @param userHandle the authenticated account; taken from the verified credential for a passkey
+     *     login. {@code null} only when the host reported a successful traditional login for an
+     *     identifier that has no account in the credential repository.
+     * @param identifier the normalised identifier of the flow
+     * @param newCredentialId the credential created by healing, if one was
+     */
+    record Completed(String flowId, AuthenticationMethod method, @Nullable Bytes userHandle, String identifier,
+            HealingResult healing, @Nullable Bytes newCredentialId, String redirectTo, List<ClientSignal> signals)
+            implements LoginStep {
+        public Completed {
+            Objects.requireNonNull(flowId, "flowId");
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(identifier, "identifier");
+            Objects.requireNonNull(healing, "healing");
+            Objects.requireNonNull(redirectTo, "redirectTo");
+            signals = List.copyOf(signals);
+        }
+    }
+}

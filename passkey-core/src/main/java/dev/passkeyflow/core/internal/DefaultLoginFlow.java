@@ -1,0 +1,833 @@
+package dev.passkeyflow.core.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.yubico.webauthn.AssertionRequest;
+import com.yubico.webauthn.AssertionResult;
+import com.yubico.webauthn.FinishAssertionOptions;
+import com.yubico.webauthn.FinishRegistrationOptions;
+import com.yubico.webauthn.RegistrationResult;
+import com.yubico.webauthn.RelyingParty;
+import com.yubico.webauthn.StartAssertionOptions;
+import com.yubico.webauthn.StartRegistrationOptions;
+import com.yubico.webauthn.data.AuthenticatorAssertionResponse;
+import com.yubico.webauthn.data.AuthenticatorAttestationResponse;
+import com.yubico.webauthn.data.AuthenticatorSelectionCriteria;
+import com.yubico.webauthn.data.AuthenticatorTransport;
+import com.yubico.webauthn.data.ClientAssertionExtensionOutputs;
+import com.yubico.webauthn.data.ClientRegistrationExtensionOutputs;
+import com.yubico.webauthn.data.CollectedClientData;
+import com.yubico.webauthn.data.PublicKeyCredential;
+import com.yubico.webauthn.data.PublicKeyCredentialCreationOptions;
+import com.yubico.webauthn.data.RelyingPartyIdentity;
+import com.yubico.webauthn.data.ResidentKeyRequirement;
+import com.yubico.webauthn.data.UserIdentity;
+import com.yubico.webauthn.data.UserVerificationRequirement;
+import com.yubico.webauthn.exception.AssertionFailedException;
+import com.yubico.webauthn.exception.InvalidSignatureCountException;
+import com.yubico.webauthn.exception.RegistrationFailedException;
+import dev.passkeyflow.core.AuthenticationMethod;
+import dev.passkeyflow.core.ClientContext;
+import dev.passkeyflow.core.ClientPlatform;
+import dev.passkeyflow.core.ClientSignal;
+import dev.passkeyflow.core.FailureDiagnosis;
+import dev.passkeyflow.core.FallbackReason;
+import dev.passkeyflow.core.FlowState;
+import dev.passkeyflow.core.FlowTransition;
+import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.core.HealingResult;
+import dev.passkeyflow.core.LoginFlow;
+import dev.passkeyflow.core.LoginFlowEvent;
+import dev.passkeyflow.core.LoginFlowException;
+import dev.passkeyflow.core.LoginFlowException.Reason;
+import dev.passkeyflow.core.LoginFlowListener;
+import dev.passkeyflow.core.LoginStep;
+import dev.passkeyflow.core.advisor.FailureContext;
+import dev.passkeyflow.core.advisor.FailureDecision;
+import dev.passkeyflow.core.advisor.HealingContext;
+import dev.passkeyflow.core.advisor.HealingDecision;
+import dev.passkeyflow.core.advisor.PasskeyFailure;
+import dev.passkeyflow.core.advisor.StartContext;
+import dev.passkeyflow.core.advisor.StartDecision;
+import dev.passkeyflow.storage.AttemptOutcome;
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.ClientInfo;
+import dev.passkeyflow.storage.CredentialRepository;
+import dev.passkeyflow.storage.CredentialStatus;
+import dev.passkeyflow.storage.FlowRecord;
+import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.StorageException;
+import dev.passkeyflow.storage.StoredCredential;
+import dev.passkeyflow.storage.UserAccount;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The login flow over Yubico's {@link RelyingParty}. Each public method is one step: load the
+ * stored snapshot, check the transition against {@link FlowTransition}, do the work, write the
+ * effects that must survive (credential use, new credential, attempt history) and finally store the
+ * next snapshot with the optimistic version check. Effects are idempotent or harmless to repeat, so
+ * a step that failed on storage can simply be called again.
+ */
+public final class DefaultLoginFlow implements LoginFlow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoginFlow.class);
+
+    /** Looked up for unknown identifiers so that they cost the same work as accounts without passkeys. */
+    private static final Bytes ABSENT_USER_HANDLE = Bytes.of(new byte[] {0});
+
+    private static final Pattern FLOW_ID = Pattern.compile("[A-Za-z0-9_-]{22,128}");
+    private static final int FLOW_ID_BYTES = 24;
+    private static final int MAX_IDENTIFIER_LENGTH = 256;
+    private static final int MAX_ERROR_NAME_LENGTH = 64;
+    /** Grace added to the ceremony timeout before a challenge counts as expired (clock skew, slow networks). */
+    private static final Duration CHALLENGE_GRACE = Duration.ofSeconds(30);
+
+    private final FlowSettings settings;
+    private final CredentialRepository credentials;
+    private final RelyingParty relyingParty;
+    private final SecureRandom random = new SecureRandom();
+    private final byte[] rpIdHash;
+
+    public DefaultLoginFlow(FlowSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.credentials = settings.credentials();
+        this.relyingParty = RelyingParty.builder()
+                .identity(RelyingPartyIdentity.builder().id(settings.rpId()).name(settings.rpName()).build())
+                .credentialRepository(new YubicoCredentialAdapter(settings.credentials()))
+                .origins(settings.origins())
+                .validateSignatureCounter(true)
+                .allowUntrustedAttestation(true)
+                .build();
+        this.rpIdHash = sha256(settings.rpId().getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ------------------------------------------------------------------ start
+
+    @Override
+    public LoginStep start(String identifier, ClientContext client) {
+        String normalized = normalizeIdentifier(identifier);
+        Objects.requireNonNull(client, "client");
+        return guard(() -> {
+            Instant now = settings.clock().instant();
+            Optional<UserAccount> user = credentials.findUserByIdentifier(normalized);
+            List<StoredCredential> list =
+                    credentials.listCredentials(user.map(UserAccount::userHandle).orElse(ABSENT_USER_HANDLE));
+            StartDecision decision = settings.advisor().onStart(new StartContext(user.orElse(null), list, client, now));
+            boolean usable = list.stream().anyMatch(c -> c.status().acceptsLogin());
+            boolean passkey = user.isPresent() && usable && decision.action() != StartDecision.Action.FALLBACK;
+
+            FlowSnapshot fresh = FlowSnapshot.fresh(newFlowId(), normalized,
+                    user.map(UserAccount::userHandle).orElse(null), client, now, now.plus(settings.flowTimeToLive()));
+            FlowSnapshot next;
+            String challengeJson = null;
+            if (passkey) {
+                AssertionRequest request = startAssertion(normalized);
+                challengeJson = credentialsGetJson(request);
+                next = move(fresh, FlowTransition.START_PASSKEY, e -> e.pending(toJson(request), now)
+                        .autoStart(decision.action() == StartDecision.Action.ATTEMPT_AUTOMATICALLY)
+                        .passkeyAttempts(1));
+            } else {
+                next = move(fresh, FlowTransition.START_FALLBACK,
+                        e -> e.fallbackReason(FallbackReason.PASSKEY_NOT_AVAILABLE));
+            }
+            settings.flows().create(new FlowRecord(next.flowId(), 0, next.expiresAt(), SnapshotCodec.write(next)));
+            LOG.debug("flow {} started: {} {}", SnapshotCodec.abbreviate(next.flowId()), next.state(), decision.tags());
+            publish(new LoginFlowEvent.FlowStarted(next.flowId(), now, next.userHandle(), decision));
+            if (!passkey) {
+                publish(new LoginFlowEvent.FallbackRequired(next.flowId(), now, next.userHandle(),
+                        FallbackReason.PASSKEY_NOT_AVAILABLE));
+            }
+            return stepFor(next, List.of(), challengeJson);
+        });
+    }
+
+    @Override
+    public LoginStep enrol(String identifier, ClientContext client) {
+        String normalized = normalizeIdentifier(identifier);
+        Objects.requireNonNull(client, "client");
+        return guard(() -> {
+            Instant now = settings.clock().instant();
+            UserAccount user = credentials.findUserByIdentifier(normalized)
+                    .orElseThrow(() -> new LoginFlowException(Reason.UNKNOWN_USER, "no account has this identifier"));
+            List<StoredCredential> list = credentials.listCredentials(user.userHandle());
+            HealingKind kind = list.stream().anyMatch(c -> c.status().acceptsLogin())
+                    ? HealingKind.ADDITIONAL_PASSKEY : HealingKind.FIRST_PASSKEY;
+            PublicKeyCredentialCreationOptions options = startRegistration(user);
+            FlowSnapshot fresh = FlowSnapshot.fresh(newFlowId(), normalized, user.userHandle(), client, now,
+                    now.plus(settings.flowTimeToLive()));
+            FlowSnapshot next = move(fresh, FlowTransition.START_ENROLMENT, e -> e.pending(toJson(options), now)
+                    .method(AuthenticationMethod.HOST_SESSION).healingKind(kind));
+            settings.flows().create(new FlowRecord(next.flowId(), 0, next.expiresAt(), SnapshotCodec.write(next)));
+            publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, user.userHandle(), kind, next.diagnosis()));
+            return stepFor(next, List.of(), credentialsCreateJson(options));
+        });
+    }
+
+    @Override
+    public LoginStep resume(String flowId) {
+        return guard(() -> {
+            FlowSnapshot current = load(flowId);
+            return stepFor(current, List.of(), null);
+        });
+    }
+
+    // ------------------------------------------------------------------ passkey attempts
+
+    @Override
+    public LoginStep reportClientError(String flowId, String errorName, @Nullable String message, long elapsedMillis) {
+        String name = validErrorName(errorName);
+        long elapsed = Math.max(-1, elapsedMillis);
+        return guard(() -> {
+            FlowSnapshot current = load(flowId);
+            requireState(current, FlowState.PASSKEY_PENDING);
+            AttemptOutcome outcome = classifyGetError(name, elapsed);
+            LOG.debug("flow {}: browser reported {} after {} ms", SnapshotCodec.abbreviate(flowId), name, elapsed);
+            return handleFailure(current, new PasskeyFailure(outcome, name, elapsed, null), List.of());
+        });
+    }
+
+    @Override
+    public LoginStep finishPasskey(String flowId, String responseJson) {
+        checkSize(responseJson);
+        return guard(() -> {
+            FlowSnapshot current = load(flowId);
+            requireState(current, FlowState.PASSKEY_PENDING);
+            PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response;
+            try {
+                response = PublicKeyCredential.parseAssertionResponseJson(responseJson);
+            } catch (IOException | RuntimeException e) {
+                throw new LoginFlowException(Reason.INVALID_INPUT, "not a WebAuthn assertion response", e);
+            }
+            AssertionRequest request = assertionRequest(current);
+            Bytes credentialId = YubicoCredentialAdapter.toBytes(response.getId());
+            Optional<StoredCredential> stored = credentials.findCredential(credentialId);
+            AttemptOutcome rejected = precheckAssertion(current, request, response, stored);
+            if (rejected == null) {
+                AssertionResult result;
+                try {
+                    result = relyingParty.finishAssertion(
+                            FinishAssertionOptions.builder().request(request).response(response).build());
+                    if (!result.isSuccess()) {
+                        rejected = AttemptOutcome.VERIFICATION_FAILED;
+                    } else if (!YubicoCredentialAdapter.toBytes(result.getCredential().getUserHandle())
+                            .equals(current.userHandle())) {
+                        // Identity comes from the verified credential, never from the flow's username.
+                        rejected = AttemptOutcome.WRONG_USER;
+                    } else {
+                        return passkeySucceeded(current, credentialId, result);
+                    }
+                } catch (InvalidSignatureCountException e) {
+                    rejected = AttemptOutcome.COUNTER_REGRESSION;
+                } catch (AssertionFailedException e) {
+                    rejected = classifyAssertionFailure(e);
+                } catch (IllegalArgumentException e) {
+                    rejected = AttemptOutcome.VERIFICATION_FAILED;
+                }
+            }
+            LOG.debug("flow {}: assertion rejected: {}", SnapshotCodec.abbreviate(flowId), rejected);
+            List<ClientSignal> signals = rejected == AttemptOutcome.UNKNOWN_CREDENTIAL
+                    ? List.of(new ClientSignal.UnknownCredential(settings.rpId(), credentialId.toBase64Url()))
+                    : List.of();
+            return handleFailure(current, new PasskeyFailure(rejected, null, -1, credentialId), signals);
+        });
+    }
+
+    private LoginStep passkeySucceeded(FlowSnapshot current, Bytes credentialId, AssertionResult result) {
+        Instant now = settings.clock().instant();
+        Bytes userHandle = Objects.requireNonNull(current.userHandle());
+        credentials.recordUse(credentialId, result.getSignatureCount(), result.isBackedUp(), now, clientInfo(current));
+        appendAttempt(current, credentialId, AttemptOutcome.SUCCEEDED, null, -1, now);
+        FlowSnapshot next = move(current, FlowTransition.PASSKEY_SUCCEEDED, e -> e.pending(null, null)
+                .method(AuthenticationMethod.PASSKEY).consecutiveFailures(0).healingResult(HealingResult.NOT_OFFERED));
+        save(next);
+        publish(new LoginFlowEvent.Completed(next.flowId(), now, userHandle, AuthenticationMethod.PASSKEY,
+                HealingResult.NOT_OFFERED));
+        return stepFor(next, List.of(allAccepted(userHandle)), null);
+    }
+
+    @Override
+    public LoginStep chooseFallback(String flowId) {
+        return guard(() -> {
+            FlowSnapshot current = load(flowId);
+            requireState(current, FlowState.PASSKEY_PENDING);
+            FlowSnapshot next = move(current, FlowTransition.PASSKEY_DECLINED,
+                    e -> e.pending(null, null).fallbackReason(FallbackReason.USER_CHOSE_FALLBACK));
+            save(next);
+            publish(new LoginFlowEvent.FallbackRequired(next.flowId(), settings.clock().instant(), next.userHandle(),
+                    FallbackReason.USER_CHOSE_FALLBACK));
+            return stepFor(next, List.of(), null);
+        });
+    }
+
+    private LoginStep handleFailure(FlowSnapshot current, PasskeyFailure failure, List<ClientSignal> signals) {
+        Instant now = settings.clock().instant();
+        Bytes userHandle = Objects.requireNonNull(current.userHandle());
+        Optional<UserAccount> user = credentials.findUserByHandle(userHandle);
+        List<StoredCredential> list = credentials.listCredentials(userHandle);
+        int consecutive = current.consecutiveFailures() + 1;
+        List<PasskeyFailure> failures = new ArrayList<>(current.failures());
+        failures.add(failure);
+        if (failures.size() > settings.maxPasskeyAttempts()) {
+            failures.remove(0);
+        }
+        FailureDecision decision = user.isPresent()
+                ? settings.advisor().onPasskeyFailure(new FailureContext(user.get(), list, current.client(), failure,
+                        failures, consecutive, now))
+                : new FailureDecision(FailureDecision.Action.FALLBACK, FailureDiagnosis.unknown());
+        appendAttempt(current, failure.credentialId(), failure.outcome(), failure.clientErrorName(),
+                failure.elapsedMillis(), now);
+
+        boolean anyUsable = list.stream().anyMatch(c -> c.status().acceptsLogin());
+        boolean retry = decision.action() == FailureDecision.Action.RETRY
+                && current.passkeyAttempts() < settings.maxPasskeyAttempts() && anyUsable;
+        FlowSnapshot next;
+        String challengeJson = null;
+        if (retry) {
+            AssertionRequest request = startAssertion(current.identifier());
+            challengeJson = credentialsGetJson(request);
+            next = move(current, FlowTransition.PASSKEY_RETRY, e -> e.pending(toJson(request), now)
+                    .passkeyAttempts(current.passkeyAttempts() + 1).calmRetry(failure.isCancelLike())
+                    .autoStart(true).consecutiveFailures(consecutive).failures(failures)
+                    .diagnosis(decision.diagnosis()));
+        } else {
+            next = move(current, FlowTransition.PASSKEY_FAILED, e -> e.pending(null, null)
+                    .fallbackReason(FallbackReason.PASSKEY_FAILED).consecutiveFailures(consecutive)
+                    .failures(failures).diagnosis(decision.diagnosis()));
+        }
+        save(next);
+        FailureDecision.Action action = retry ? FailureDecision.Action.RETRY : FailureDecision.Action.FALLBACK;
+        publish(new LoginFlowEvent.PasskeyAttemptFailed(next.flowId(), now, userHandle, failure, decision.diagnosis(),
+                action));
+        if (!retry) {
+            publish(new LoginFlowEvent.FallbackRequired(next.flowId(), now, userHandle, FallbackReason.PASSKEY_FAILED));
+        }
+        return stepFor(next, signals, challengeJson);
+    }
+
+    // ------------------------------------------------------------------ fallback
+
+    @Override
+    public LoginStep fallbackSucceeded(String flowId) {
+        return guard(() -> {
+            FlowSnapshot current = load(flowId);
+            requireState(current, FlowState.FALLBACK_PENDING);
+            Instant now = settings.clock().instant();
+            Optional<UserAccount> user = current.userHandle() != null
+                    ? credentials.findUserByHandle(Objects.requireNonNull(current.userHandle()))
+                    : credentials.findUserByIdentifier(current.identifier());
+            if (user.isEmpty()) {
+                FlowSnapshot next = move(current, FlowTransition.FALLBACK_SUCCEEDED, e -> e
+                        .method(AuthenticationMethod.FALLBACK).healingResult(HealingResult.NOT_OFFERED));
+                save(next);
+                publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, null));
+                publish(new LoginFlowEvent.Completed(next.flowId(), now, null, AuthenticationMethod.FALLBACK,
+                        HealingResult.NOT_OFFERED));
+                return stepFor(next, List.of(), null);
+            }
+            UserAccount account = user.get();
+            FlowSnapshot withUser = current.edit().userHandle(account.userHandle()).build();
+            appendAttempt(withUser, null, AttemptOutcome.FALLBACK_SUCCEEDED, null, -1, now);
+            List<StoredCredential> list = credentials.listCredentials(account.userHandle());
+            HealingDecision decision = settings.advisor().onAuthenticatedWithoutPasskey(new HealingContext(account,
+                    list, current.client(), AuthenticationMethod.FALLBACK, current.failures(), current.diagnosis(), now));
+            FlowSnapshot next;
+            String optionsJson = null;
+            if (decision.offer() != null) {
+                PublicKeyCredentialCreationOptions options = startRegistration(account);
+                optionsJson = credentialsCreateJson(options);
+                next = move(withUser, FlowTransition.FALLBACK_SUCCEEDED_OFFER, e -> e.pending(toJson(options), now)
+                        .method(AuthenticationMethod.FALLBACK).healingKind(decision.offer())
+                        .diagnosis(decision.diagnosis()).platform(decision.platform())
+                        .replaced(decision.replacedCredentials(), decision.replacedCredentialStatus()));
+            } else {
+                next = move(withUser, FlowTransition.FALLBACK_SUCCEEDED, e -> e.method(AuthenticationMethod.FALLBACK)
+                        .diagnosis(decision.diagnosis()).platform(decision.platform())
+                        .healingResult(HealingResult.NOT_OFFERED));
+            }
+            save(next);
+            publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
+            if (decision.offer() != null) {
+                publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(),
+                        Objects.requireNonNull(decision.offer()), decision.diagnosis()));
+            } else {
+                publish(new LoginFlowEvent.Completed(next.flowId(), now, account.userHandle(),
+                        AuthenticationMethod.FALLBACK, HealingResult.NOT_OFFERED));
+            }
+            return stepFor(next, List.of(), optionsJson);
+        });
+    }
+
+    @Override
+    public LoginStep fallbackFailed(String flowId) {
+        return guard(() -> {
+            FlowSnapshot current = load(flowId);
+            requireState(current, FlowState.FALLBACK_PENDING);
+            Instant now = settings.clock().instant();
+            int failures = current.fallbackFailures() + 1;
+            appendAttempt(current, null, AttemptOutcome.FALLBACK_FAILED, null, -1, now);
+            boolean lock = failures >= settings.maxFallbackFailures();
+            FlowSnapshot next = lock
+                    ? move(current, FlowTransition.FALLBACK_LOCKED, e -> e.fallbackFailures(failures))
+                    : move(current, FlowTransition.FALLBACK_FAILED, e -> e.fallbackFailures(failures)
+                            .fallbackReason(FallbackReason.FALLBACK_FAILED));
+            save(next);
+            publish(new LoginFlowEvent.FallbackFailed(next.flowId(), now, next.userHandle(), failures, lock));
+            if (lock) {
+                throw new LoginFlowException(Reason.LOCKED, "too many failed logins; start again later");
+            }
+            return stepFor(next, List.of(), null);
+        });
+    }
+
+    // ------------------------------------------------------------------ healing
+
+    @Override
+    public LoginStep finishHealing(String flowId, String responseJson) {
+        checkSize(responseJson);
+        return guard(() -> {
+            FlowSnapshot current = load(flowId);
+            requireState(current, FlowState.HEALING_PENDING);
+            PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response;
+            try {
+                response = PublicKeyCredential.parseRegistrationResponseJson(responseJson);
+            } catch (IOException | RuntimeException e) {
+                throw new LoginFlowException(Reason.INVALID_INPUT, "not a WebAuthn registration response", e);
+            }
+            Bytes userHandle = Objects.requireNonNull(current.userHandle());
+            PublicKeyCredentialCreationOptions options = creationOptions(current);
+            RegistrationResult result;
+            try {
+                result = relyingParty.finishRegistration(
+                        FinishRegistrationOptions.builder().request(options).response(response).build());
+            } catch (RegistrationFailedException | IllegalArgumentException e) {
+                LOG.debug("flow {}: registration rejected: {}", SnapshotCodec.abbreviate(flowId), e.getMessage());
+                return endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, null, -1);
+            }
+            Instant now = settings.clock().instant();
+            Bytes newId = YubicoCredentialAdapter.toBytes(result.getKeyId().getId());
+            Bytes publicKey = YubicoCredentialAdapter.toBytes(result.getPublicKeyCose());
+            Optional<StoredCredential> existing = credentials.findCredential(newId);
+            if (existing.isPresent()) {
+                boolean sameCredential = existing.get().userHandle().equals(userHandle)
+                        && existing.get().publicKeyCose().equals(publicKey);
+                if (!sameCredential) {
+                    // A credential id the server already knows for someone else: never take it over.
+                    return endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, null, -1);
+                }
+                // Stored by an earlier try of this same call that failed later on: carry on.
+            } else {
+                Set<String> transports = new LinkedHashSet<>();
+                response.getResponse().getTransports()
+                        .forEach(t -> transports.add(t.getId()));
+                credentials.saveCredential(new StoredCredential(newId, userHandle, publicKey,
+                        result.getSignatureCount(), transports, result.isBackupEligible(), result.isBackedUp(),
+                        aaguid(result), now, null, clientInfo(current), null, CredentialStatus.ACTIVE, null));
+            }
+            Set<Bytes> flagged = new LinkedHashSet<>();
+            for (Bytes replaced : current.replacedCredentials()) {
+                if (replaced.equals(newId)) {
+                    continue;
+                }
+                Optional<StoredCredential> old = credentials.findCredential(replaced);
+                if (old.isPresent() && old.get().userHandle().equals(userHandle)
+                        && old.get().status() == CredentialStatus.ACTIVE) {
+                    credentials.setStatus(replaced, current.replacedStatus());
+                    flagged.add(replaced);
+                }
+            }
+            appendAttempt(current, newId, AttemptOutcome.REGISTERED, null, -1, now);
+            FlowSnapshot next = move(current, FlowTransition.HEALED, e -> e.pending(null, null)
+                    .healingResult(HealingResult.HEALED).newCredentialId(newId));
+            save(next);
+            publish(new LoginFlowEvent.Healed(next.flowId(), now, userHandle, newId, flagged, current.diagnosis()));
+            publish(new LoginFlowEvent.Completed(next.flowId(), now, userHandle,
+                    Objects.requireNonNull(next.method()), HealingResult.HEALED));
+            return stepFor(next, List.of(allAccepted(userHandle)), null);
+        });
+    }
+
+    @Override
+    public LoginStep reportHealingError(String flowId, String errorName, @Nullable String message, long elapsedMillis) {
+        String name = validErrorName(errorName);
+        long elapsed = Math.max(-1, elapsedMillis);
+        return guard(() -> {
+            FlowSnapshot current = load(flowId);
+            requireState(current, FlowState.HEALING_PENDING);
+            return switch (name) {
+                case "InvalidStateError" -> endHealing(current, AttemptOutcome.ALREADY_REGISTERED,
+                        HealingResult.ALREADY_EXISTED, name, elapsed);
+                case "NotAllowedError", "AbortError", "TimeoutError" -> endHealing(current,
+                        AttemptOutcome.REGISTRATION_CANCELLED, HealingResult.CANCELLED, name, elapsed);
+                default -> endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, name, elapsed);
+            };
+        });
+    }
+
+    @Override
+    public LoginStep declineHealing(String flowId) {
+        return guard(() -> {
+            FlowSnapshot current = load(flowId);
+            requireState(current, FlowState.HEALING_PENDING);
+            return endHealing(current, AttemptOutcome.REGISTRATION_DECLINED, HealingResult.DECLINED, null, -1);
+        });
+    }
+
+    private LoginStep endHealing(FlowSnapshot current, AttemptOutcome outcome, HealingResult result,
+            @Nullable String errorName, long elapsed) {
+        Instant now = settings.clock().instant();
+        appendAttempt(current, null, outcome, errorName, elapsed, now);
+        FlowSnapshot next = move(current, FlowTransition.HEALING_ENDED,
+                e -> e.pending(null, null).healingResult(result));
+        save(next);
+        publish(new LoginFlowEvent.HealingDeclined(next.flowId(), now, next.userHandle(), result));
+        publish(new LoginFlowEvent.Completed(next.flowId(), now, next.userHandle(),
+                Objects.requireNonNull(next.method()), result));
+        return stepFor(next, List.of(), null);
+    }
+
+    // ------------------------------------------------------------------ steps and state
+
+    private LoginStep stepFor(FlowSnapshot s, List<ClientSignal> signals, @Nullable String ceremonyJson) {
+        return switch (s.state()) {
+            case PASSKEY_PENDING -> new LoginStep.PasskeyChallenge(s.flowId(),
+                    ceremonyJson != null ? ceremonyJson : credentialsGetJson(assertionRequest(s)), s.autoStart(),
+                    s.passkeyAttempts(), s.calmRetry(), signals);
+            case FALLBACK_PENDING -> new LoginStep.FallbackRequired(s.flowId(),
+                    Objects.requireNonNullElse(s.fallbackReason(), FallbackReason.PASSKEY_NOT_AVAILABLE),
+                    s.identifier(), settings.maxFallbackFailures() - s.fallbackFailures(), signals);
+            case HEALING_PENDING -> new LoginStep.HealingOffer(s.flowId(),
+                    ceremonyJson != null ? ceremonyJson : credentialsCreateJson(creationOptions(s)),
+                    Objects.requireNonNull(s.healingKind()), s.diagnosis(), s.platform(), signals);
+            case COMPLETED -> new LoginStep.Completed(s.flowId(), Objects.requireNonNull(s.method()), s.userHandle(),
+                    s.identifier(), Objects.requireNonNullElse(s.healingResult(), HealingResult.NOT_OFFERED),
+                    s.newCredentialId(), settings.completionRedirect(), signals);
+            case LOCKED -> throw new LoginFlowException(Reason.LOCKED, "too many failed logins; start again later");
+            case NEW -> throw new IllegalStateException("a stored flow is never NEW");
+        };
+    }
+
+    private FlowSnapshot load(String flowId) {
+        if (flowId == null || !FLOW_ID.matcher(flowId).matches()) {
+            throw unknownFlow();
+        }
+        FlowRecord record = settings.flows().load(flowId).orElseThrow(DefaultLoginFlow::unknownFlow);
+        if (!settings.clock().instant().isBefore(record.expiresAt())) {
+            throw unknownFlow();
+        }
+        FlowSnapshot snapshot;
+        try {
+            snapshot = SnapshotCodec.read(record);
+        } catch (RuntimeException e) {
+            throw new LoginFlowException(Reason.STORAGE_FAILURE, "stored flow is unreadable", e);
+        }
+        if (snapshot == null) {
+            throw unknownFlow();
+        }
+        return snapshot;
+    }
+
+    private static LoginFlowException unknownFlow() {
+        return new LoginFlowException(Reason.UNKNOWN_FLOW, "unknown or expired flow; start a new login");
+    }
+
+    private static void requireState(FlowSnapshot s, FlowState expected) {
+        if (s.state() == FlowState.LOCKED) {
+            throw new LoginFlowException(Reason.LOCKED, "too many failed logins; start again later");
+        }
+        if (s.state() != expected) {
+            throw new LoginFlowException(Reason.ILLEGAL_TRANSITION,
+                    "the flow is " + s.state() + ", this call needs " + expected);
+        }
+    }
+
+    private static FlowSnapshot move(FlowSnapshot s, FlowTransition transition,
+            UnaryOperator<FlowSnapshot.Editor> changes) {
+        if (!transition.isLegalFrom(s.state())) {
+            throw new LoginFlowException(Reason.ILLEGAL_TRANSITION,
+                    transition + " is not allowed from " + s.state());
+        }
+        return changes.apply(s.edit().state(transition.to())).build();
+    }
+
+    private void save(FlowSnapshot next) {
+        FlowRecord record = new FlowRecord(next.flowId(), next.version() + 1, next.expiresAt(),
+                SnapshotCodec.write(next));
+        if (!settings.flows().update(record)) {
+            throw new LoginFlowException(Reason.CONFLICT,
+                    "the flow was changed by another request, or expired, in the meantime");
+        }
+    }
+
+    private LoginStep guard(Supplier<LoginStep> step) {
+        try {
+            return step.get();
+        } catch (StorageException e) {
+            throw new LoginFlowException(Reason.STORAGE_FAILURE, "storage failed: " + e.reason(), e);
+        }
+    }
+
+    private void appendAttempt(FlowSnapshot s, @Nullable Bytes credentialId, AttemptOutcome outcome,
+            @Nullable String errorName, long elapsed, Instant now) {
+        Bytes userHandle = s.userHandle();
+        if (userHandle == null) {
+            return;
+        }
+        settings.attempts().append(new LoginAttempt(userHandle, s.client().deviceId(), credentialId, outcome,
+                errorName, elapsed, now, s.platform().storedName()));
+    }
+
+    private void publish(LoginFlowEvent event) {
+        for (LoginFlowListener listener : settings.listeners()) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.warn("login flow listener {} failed on {}; ignored", listener.getClass().getName(),
+                        event.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    private ClientSignal allAccepted(Bytes userHandle) {
+        List<String> ids = credentials.listCredentials(userHandle).stream()
+                .filter(c -> c.status().acceptsLogin())
+                .map(c -> c.credentialId().toBase64Url())
+                .toList();
+        return new ClientSignal.AllAcceptedCredentials(settings.rpId(), userHandle.toBase64Url(), ids);
+    }
+
+    private static ClientInfo clientInfo(FlowSnapshot s) {
+        return new ClientInfo(s.client().deviceId(), s.platform() == ClientPlatform.OTHER ? null
+                : s.platform().storedName(), null);
+    }
+
+    // ------------------------------------------------------------------ Yubico
+
+    private AssertionRequest startAssertion(String identifier) {
+        return relyingParty.startAssertion(StartAssertionOptions.builder()
+                .username(identifier)
+                .userVerification(userVerification())
+                .timeout(settings.ceremonyTimeout().toMillis())
+                .build());
+    }
+
+    private PublicKeyCredentialCreationOptions startRegistration(UserAccount user) {
+        return relyingParty.startRegistration(StartRegistrationOptions.builder()
+                .user(UserIdentity.builder()
+                        .name(user.identifier())
+                        .displayName(user.displayName())
+                        .id(YubicoCredentialAdapter.toByteArray(user.userHandle()))
+                        .build())
+                .authenticatorSelection(AuthenticatorSelectionCriteria.builder()
+                        .residentKey(ResidentKeyRequirement.valueOf(settings.residentKey().name()))
+                        .userVerification(userVerification())
+                        .build())
+                .timeout(settings.ceremonyTimeout().toMillis())
+                .build());
+    }
+
+    private UserVerificationRequirement userVerification() {
+        return UserVerificationRequirement.valueOf(settings.userVerification().name());
+    }
+
+    /**
+     * Checks that can be made precisely before Yubico's verification, so that the outcome is
+     * classified from data rather than from exception messages.
+     *
+     * @return the rejection, or {@code null} when Yubico should verify
+     */
+    private @Nullable AttemptOutcome precheckAssertion(FlowSnapshot s, AssertionRequest request,
+            PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response,
+            Optional<StoredCredential> stored) {
+        if (stored.isEmpty()) {
+            return AttemptOutcome.UNKNOWN_CREDENTIAL;
+        }
+        if (!stored.get().userHandle().equals(s.userHandle())) {
+            return AttemptOutcome.WRONG_USER;
+        }
+        if (!stored.get().status().acceptsLogin()) {
+            return AttemptOutcome.CREDENTIAL_RETIRED;
+        }
+        Optional<Bytes> presentedHandle = response.getResponse().getUserHandle().map(YubicoCredentialAdapter::toBytes);
+        if (presentedHandle.isPresent() && !presentedHandle.get().equals(s.userHandle())) {
+            return AttemptOutcome.WRONG_USER;
+        }
+        CollectedClientData clientData = response.getResponse().getClientData();
+        if (!"webauthn.get".equals(clientData.getType())) {
+            return AttemptOutcome.VERIFICATION_FAILED;
+        }
+        if (!clientData.getChallenge().equals(request.getPublicKeyCredentialRequestOptions().getChallenge())) {
+            return AttemptOutcome.CHALLENGE_MISMATCH;
+        }
+        Instant issued = s.challengeIssuedAt();
+        if (issued == null || settings.clock().instant().isAfter(
+                issued.plus(settings.ceremonyTimeout()).plus(CHALLENGE_GRACE))) {
+            return AttemptOutcome.CHALLENGE_MISMATCH;
+        }
+        if (!settings.origins().contains(clientData.getOrigin())) {
+            return AttemptOutcome.ORIGIN_MISMATCH;
+        }
+        if (!MessageDigest.isEqual(response.getResponse().getParsedAuthenticatorData().getRpIdHash().getBytes(),
+                rpIdHash)) {
+            return AttemptOutcome.ORIGIN_MISMATCH;
+        }
+        if (settings.userVerification() == UserVerification.REQUIRED
+                && !response.getResponse().getParsedAuthenticatorData().getFlags().UV) {
+            return AttemptOutcome.USER_VERIFICATION_MISSING;
+        }
+        return null;
+    }
+
+    private static AttemptOutcome classifyAssertionFailure(AssertionFailedException e) {
+        String message = Objects.requireNonNullElse(e.getMessage(), "").toLowerCase(Locale.ROOT);
+        if (message.contains("signature")) {
+            return AttemptOutcome.BAD_SIGNATURE;
+        }
+        if (message.contains("origin") || message.contains("rp id")) {
+            return AttemptOutcome.ORIGIN_MISMATCH;
+        }
+        if (message.contains("challenge")) {
+            return AttemptOutcome.CHALLENGE_MISMATCH;
+        }
+        if (message.contains("user verification")) {
+            return AttemptOutcome.USER_VERIFICATION_MISSING;
+        }
+        return AttemptOutcome.VERIFICATION_FAILED;
+    }
+
+    private AttemptOutcome classifyGetError(String name, long elapsed) {
+        return switch (name) {
+            case "NotAllowedError", "AbortError" -> elapsed >= settings.ceremonyTimeout().toMillis()
+                    ? AttemptOutcome.TIMED_OUT : AttemptOutcome.CANCELLED;
+            case "TimeoutError" -> AttemptOutcome.TIMED_OUT;
+            case "SecurityError" -> AttemptOutcome.SECURITY_ERROR;
+            default -> AttemptOutcome.CLIENT_ERROR;
+        };
+    }
+
+    private AssertionRequest assertionRequest(FlowSnapshot s) {
+        try {
+            return AssertionRequest.fromJson(Objects.requireNonNull(s.pendingRequestJson()));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new LoginFlowException(Reason.STORAGE_FAILURE, "stored assertion request is unreadable", e);
+        }
+    }
+
+    private PublicKeyCredentialCreationOptions creationOptions(FlowSnapshot s) {
+        try {
+            return PublicKeyCredentialCreationOptions.fromJson(Objects.requireNonNull(s.pendingRequestJson()));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new LoginFlowException(Reason.STORAGE_FAILURE, "stored creation options are unreadable", e);
+        }
+    }
+
+    private static String toJson(AssertionRequest request) {
+        try {
+            return request.toJson();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise an assertion request", e);
+        }
+    }
+
+    private static String toJson(PublicKeyCredentialCreationOptions options) {
+        try {
+            return options.toJson();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise creation options", e);
+        }
+    }
+
+    private static String credentialsGetJson(AssertionRequest request) {
+        try {
+            return request.toCredentialsGetJson();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise an assertion request", e);
+        }
+    }
+
+    private static String credentialsCreateJson(PublicKeyCredentialCreationOptions options) {
+        try {
+            return options.toCredentialsCreateJson();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise creation options", e);
+        }
+    }
+
+    private static @Nullable Bytes aaguid(RegistrationResult result) {
+        byte[] value = result.getAaguid().getBytes();
+        return value.length == 16 ? Bytes.of(value) : null;
+    }
+
+    // ------------------------------------------------------------------ input
+
+    private String normalizeIdentifier(String identifier) {
+        if (identifier == null) {
+            throw new LoginFlowException(Reason.INVALID_INPUT, "identifier is required");
+        }
+        if (identifier.length() > MAX_IDENTIFIER_LENGTH * 4) {
+            throw new LoginFlowException(Reason.INVALID_INPUT, "identifier is too long");
+        }
+        String normalized = settings.identifierNormalizer().apply(identifier);
+        if (normalized == null || normalized.isBlank()) {
+            throw new LoginFlowException(Reason.INVALID_INPUT, "identifier must not be blank");
+        }
+        if (normalized.length() > MAX_IDENTIFIER_LENGTH) {
+            throw new LoginFlowException(Reason.INVALID_INPUT,
+                    "identifier must be at most " + MAX_IDENTIFIER_LENGTH + " characters");
+        }
+        return normalized;
+    }
+
+    private static String validErrorName(String errorName) {
+        if (errorName == null || errorName.isBlank()) {
+            throw new LoginFlowException(Reason.INVALID_INPUT, "errorName is required");
+        }
+        String trimmed = errorName.strip();
+        return trimmed.length() <= MAX_ERROR_NAME_LENGTH ? trimmed : trimmed.substring(0, MAX_ERROR_NAME_LENGTH);
+    }
+
+    private void checkSize(String responseJson) {
+        if (responseJson == null) {
+            throw new LoginFlowException(Reason.INVALID_INPUT, "response JSON is required");
+        }
+        // A UTF-8 character takes at most 3 bytes per UTF-16 unit; check cheaply before encoding.
+        if (responseJson.length() > settings.maxResponseBytes()
+                || (responseJson.length() * 3L > settings.maxResponseBytes()
+                        && responseJson.getBytes(StandardCharsets.UTF_8).length > settings.maxResponseBytes())) {
+            throw new LoginFlowException(Reason.INVALID_INPUT,
+                    "response is larger than " + settings.maxResponseBytes() + " bytes");
+        }
+    }
+
+    private String newFlowId() {
+        byte[] bytes = new byte[FLOW_ID_BYTES];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static byte[] sha256(byte[] input) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(input);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

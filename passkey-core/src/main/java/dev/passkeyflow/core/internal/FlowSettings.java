@@ -1,0 +1,35 @@
+package dev.passkeyflow.core.internal;
+
+import dev.passkeyflow.core.LoginFlow;
+import dev.passkeyflow.core.LoginFlowListener;
+import dev.passkeyflow.core.advisor.LoginAdvisor;
+import dev.passkeyflow.storage.CredentialRepository;
+import dev.passkeyflow.storage.FlowStateRepository;
+import dev.passkeyflow.storage.LoginAttemptRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/** The validated settings of a login flow, as {@link LoginFlow.Builder} produced them. Not API. */
+public record FlowSettings(
+        String rpId,
+        String rpName,
+        Set<String> origins,
+        Duration ceremonyTimeout,
+        Duration flowTimeToLive,
+        LoginFlow.UserVerification userVerification,
+        LoginFlow.ResidentKey residentKey,
+        CredentialRepository credentials,
+        LoginAttemptRepository attempts,
+        FlowStateRepository flows,
+        LoginAdvisor advisor,
+        List<LoginFlowListener> listeners,
+        Clock clock,
+        int maxResponseBytes,
+        int maxFallbackFailures,
+        int maxPasskeyAttempts,
+        String completionRedirect,
+        UnaryOperator<String> identifierNormalizer) {
+}
