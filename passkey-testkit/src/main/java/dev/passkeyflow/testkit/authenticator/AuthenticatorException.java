@@ -33,6 +33,7 @@ public final class AuthenticatorException extends RuntimeException {
         }
     }
 
+    /** What a browser would report. */
     private final DomError error;
 
     /**
