@@ -19,11 +19,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract every {@link CredentialRepository} must meet, as an abstract JUnit 5 test class.
@@ -676,6 +678,93 @@ public abstract class CredentialRepositoryContract {
 
             assertThat(repository.findCredential(bytes("cred-1"))).contains(again);
             assertThat(repository.listCredentials(alice.userHandle())).containsExactly(again);
+        }
+    }
+
+    @Nested
+    @DisplayName("concurrency")
+    @Timeout(Concurrently.TIMEOUT_SECONDS * 2)
+    class Concurrency {
+
+        private static final int THREADS = 16;
+
+        @Test
+        @DisplayName("of 16 threads registering the same credential id, exactly one succeeds and the others get DUPLICATE")
+        void exactlyOneCredentialSave() {
+            UserAccount alice = savedAccount("alice");
+
+            List<String> outcomes = Concurrently.run(THREADS, t -> () -> {
+                try {
+                    repository.saveCredential(minimalCredential("cred-race", alice, START.plusSeconds(t)));
+                    return "saved";
+                } catch (StorageException e) {
+                    return e.reason().name();
+                }
+            });
+
+            assertThat(outcomes).containsOnlyOnce("saved");
+            assertThat(outcomes).filteredOn(o -> !o.equals("saved")).containsOnly("DUPLICATE");
+            int winner = outcomes.indexOf("saved");
+            assertThat(repository.findCredential(bytes("cred-race")).map(StoredCredential::createdAt))
+                    .contains(START.plusSeconds(winner));
+            assertThat(repository.listCredentials(alice.userHandle())).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("of 16 accounts claiming the same identifier at once, exactly one gets it")
+        void exactlyOneIdentifierOwner() {
+            List<String> outcomes = Concurrently.run(THREADS, t -> () -> {
+                try {
+                    repository.saveUser(new UserAccount(handle("racer-" + t), "contested@example.com", "Racer " + t));
+                    return "saved";
+                } catch (StorageException e) {
+                    return e.reason().name();
+                }
+            });
+
+            assertThat(outcomes).containsOnlyOnce("saved");
+            assertThat(outcomes).filteredOn(o -> !o.equals("saved")).containsOnly("DUPLICATE");
+            int winner = outcomes.indexOf("saved");
+            assertThat(repository.findUserByIdentifier("contested@example.com").map(UserAccount::userHandle))
+                    .contains(handle("racer-" + winner));
+            for (int t = 0; t < THREADS; t++) {
+                Optional<UserAccount> racer = repository.findUserByHandle(handle("racer-" + t));
+                if (t == winner) {
+                    assertThat(racer).as("the winning account").isPresent();
+                } else {
+                    assertThat(racer).as("losing account %d (a rejected save changes nothing)", t).isEmpty();
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("uses and status changes of one credential from many threads all land")
+        void concurrentWritesToOneCredential() {
+            UserAccount alice = savedAccount("alice");
+            savedCredential("cred-busy", alice, START);
+            savedCredential("cred-quiet", alice, START.plusSeconds(1));
+
+            List<Boolean> results = Concurrently.run(THREADS, t -> () -> {
+                boolean ok = true;
+                for (int i = 0; i < 20; i++) {
+                    ok &= repository.recordUse(bytes("cred-busy"), t * 100L + i, i % 2 == 0,
+                            START.plusSeconds(t * 100L + i), new ClientInfo("device-" + t, null, null));
+                    ok &= repository.setStatus(bytes("cred-busy"),
+                            i % 2 == 0 ? CredentialStatus.ACTIVE : CredentialStatus.SUSPECTED_BROKEN);
+                }
+                return ok;
+            });
+
+            assertThat(results).containsOnly(true);
+            StoredCredential busy = repository.findCredential(bytes("cred-busy")).orElseThrow();
+            // Whichever use landed last, its fields belong together.
+            long count = busy.signatureCount();
+            assertThat(busy.lastUsedAt()).isEqualTo(START.plusSeconds(count));
+            assertThat(busy.lastUsedOn()).isEqualTo(new ClientInfo("device-" + count / 100, null, null));
+            assertThat(busy.backupState()).isEqualTo(count % 2 == 0);
+            assertThat(repository.listCredentials(alice.userHandle()))
+                    .extracting(StoredCredential::credentialId)
+                    .containsExactly(bytes("cred-busy"), bytes("cred-quiet"));
         }
     }
 }
