@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -275,14 +276,15 @@ final class JdbcCredentialRepository implements CredentialRepository {
 
     /**
      * The transports column: {@code NULL} for no transports, otherwise each transport URL-encoded
-     * (so that commas and the empty string survive) and joined by commas, e.g. {@code hybrid,internal}.
+     * (so that commas and the empty string survive) and joined by commas in sorted order, e.g.
+     * {@code hybrid,internal}.
      */
     static @Nullable String encodeTransports(Set<String> transports) {
         if (transports.isEmpty()) {
             return null;
         }
         StringJoiner joined = new StringJoiner(",");
-        for (String transport : transports) {
+        for (String transport : new TreeSet<>(transports)) {
             joined.add(URLEncoder.encode(transport, StandardCharsets.UTF_8));
         }
         return joined.toString();

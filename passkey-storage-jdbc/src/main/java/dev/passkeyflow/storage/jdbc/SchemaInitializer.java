@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On PostgreSQL the whole file runs in one transaction under a transaction-scoped advisory lock
  * ({@value #POSTGRESQL_ADVISORY_LOCK_KEY}), so several nodes starting at once do not trip over each
- * other. On H2 each statement commits by itself.
+ * other. On H2 each statement commits by itself, and applications in one JVM apply the schema one
+ * at a time (H2's {@code CREATE INDEX IF NOT EXISTS} is not safe against a concurrent twin).
  */
 public final class SchemaInitializer {
 
@@ -34,6 +35,9 @@ public final class SchemaInitializer {
     public static final long POSTGRESQL_ADVISORY_LOCK_KEY = 0x706b_666c_6f77_0001L;
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaInitializer.class);
+
+    /** Serialises H2 initialisations within this JVM. */
+    private static final Object H2_LOCK = new Object();
 
     private SchemaInitializer() {
     }
@@ -63,7 +67,9 @@ public final class SchemaInitializer {
                 return execute(connection, statements);
             });
         } else {
-            executor.run(operation, connection -> execute(connection, statements));
+            synchronized (H2_LOCK) {
+                executor.run(operation, connection -> execute(connection, statements));
+            }
         }
         LOG.info("passkeyflow schema version 1 applied ({}, table prefix {})", dialect.id(), tablePrefix);
     }

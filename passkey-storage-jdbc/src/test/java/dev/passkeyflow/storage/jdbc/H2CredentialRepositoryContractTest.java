@@ -1,0 +1,23 @@
+package dev.passkeyflow.storage.jdbc;
+
+import dev.passkeyflow.storage.CredentialRepository;
+import dev.passkeyflow.testkit.MutableClock;
+import dev.passkeyflow.testkit.contract.CredentialRepositoryContract;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("CredentialRepository contract on H2")
+class H2CredentialRepositoryContractTest extends CredentialRepositoryContract {
+
+    private final ContractDatabase database = new ContractDatabase(H2TestDatabase::create);
+
+    @Override
+    protected CredentialRepository createRepository(MutableClock clock) {
+        return database.open(clock).credentials();
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        database.close();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.passkeyflow.storage.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.ClientInfo;
+import dev.passkeyflow.storage.CredentialStatus;
+import dev.passkeyflow.storage.FlowRecord;
+import dev.passkeyflow.storage.StorageException;
+import dev.passkeyflow.storage.StoredCredential;
+import dev.passkeyflow.storage.UserAccount;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server ends the connection of a step while the step is under way ({@code pg_terminate_backend}
+ * from another connection, just before a write statement is sent). The step must fail as
+ * {@code UNAVAILABLE} with the driver's exception as its cause, leave nothing half-written, and
+ * succeed when retried (the pool replaces the dead connection).
+ */
+@DisplayName("PostgreSQL: a connection terminated in the middle of a step")
+class PostgresFaultTest {
+
+    private static final Instant START = Instant.parse("2025-03-01T12:00:00Z");
+    private static final Bytes ALICE = Bytes.of(new byte[] {1, 2, 3});
+
+    private PostgresTestDatabase database;
+    private InterceptingDataSource dataSource;
+    private TestClock clock;
+    private JdbcStorage storage;
+
+    @BeforeAll
+    static void requireServer() {
+        PostgresTestSupport.requireUrl();
+    }
+
+    @BeforeEach
+    void setUp() {
+        database = PostgresTestDatabase.create();
+        dataSource = new InterceptingDataSource(database.dataSource());
+        clock = new TestClock(START);
+        storage = JdbcStorage.builder().dataSource(dataSource).clock(clock).initializeSchema(true).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        database.close();
+    }
+
+    /** Terminates the backend of the connection that is about to prepare a statement starting with {@code sqlPrefix}. */
+    private void terminateBefore(String sqlPrefix) {
+        dataSource.onceBefore(sqlPrefix, (victim, sql) -> {
+            int pid;
+            try (Statement statement = victim.createStatement();
+                    ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
+                row.next();
+                pid = row.getInt(1);
+            }
+            try (Connection admin = DriverManager.getConnection(database.url());
+                    PreparedStatement terminate = admin.prepareStatement("SELECT pg_terminate_backend(?, 10000)")) {
+                terminate.setInt(1, pid);
+                try (ResultSet row = terminate.executeQuery()) {
+                    row.next();
+                    assertThat(row.getBoolean(1)).as("backend %d terminated", pid).isTrue();
+                }
+            }
+        });
+    }
+
+    private static void assertUnavailableWithCause(StorageException failure) {
+        assertThat(failure).isNotNull();
+        assertThat(failure.reason()).isEqualTo(StorageException.Reason.UNAVAILABLE);
+        assertThat(failure.getCause()).isInstanceOfSatisfying(SQLException.class, cause ->
+                assertThat(cause.getSQLState()).as("SQLState of the driver's exception")
+                        .satisfiesAnyOf(state -> assertThat(state).startsWith("08"),
+                                state -> assertThat(state).isEqualTo("57P01")));
+    }
+
+    private long count(String sql, String parameter) throws SQLException {
+        try (Connection connection = database.directConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a flow create that dies between deleting the expired flow and inserting the new one changes nothing")
+    void flowCreateInTransaction() throws SQLException {
+        storage.flows().create(new FlowRecord("f1", 0, START.plusSeconds(10), "old"));
+        clock.advance(Duration.ofSeconds(10));
+        terminateBefore("INSERT");
+
+        StorageException failure = catchThrowableOfType(StorageException.class,
+                () -> storage.flows().create(new FlowRecord("f1", 0, START.plusSeconds(60), "new")));
+
+        assertUnavailableWithCause(failure);
+        assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE flow_id = ? AND payload = 'old'", "f1"))
+                .as("the delete of the expired flow was rolled back with the dead transaction").isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE flow_id = ?", "f1")).isEqualTo(1);
+
+        FlowRecord retried = new FlowRecord("f1", 0, START.plusSeconds(60), "new");
+        storage.flows().create(retried);
+        assertThat(storage.flows().load("f1")).contains(retried);
+    }
+
+    @Test
+    @DisplayName("a credential save that dies before its insert leaves no row; the retry stores it")
+    void credentialSave() throws SQLException {
+        storage.credentials().saveUser(new UserAccount(ALICE, "alice", "Alice"));
+        StoredCredential credential = new StoredCredential(Bytes.of(new byte[] {7}), ALICE, Bytes.of(new byte[] {1}),
+                0, Set.of("internal"), true, false, null, START, null, ClientInfo.unknown(), null,
+                CredentialStatus.ACTIVE, null);
+        terminateBefore("INSERT");
+
+        StorageException failure = catchThrowableOfType(StorageException.class,
+                () -> storage.credentials().saveCredential(credential));
+
+        assertUnavailableWithCause(failure);
+        assertThat(count("SELECT COUNT(*) FROM passkeyflow_credentials WHERE nickname IS NULL OR nickname = ?", "x"))
+                .isZero();
+        storage.credentials().saveCredential(credential);
+        assertThat(storage.credentials().findCredential(credential.credentialId())).contains(credential);
+    }
+
+    @Test
+    @DisplayName("a flow update that dies before its statement keeps the old version; the retry wins")
+    void flowUpdate() throws SQLException {
+        FlowRecord created = new FlowRecord("f1", 0, START.plusSeconds(60), "v0");
+        storage.flows().create(created);
+        terminateBefore("UPDATE");
+
+        StorageException failure = catchThrowableOfType(StorageException.class,
+                () -> storage.flows().update(created.next(START.plusSeconds(120), "v1")));
+
+        assertUnavailableWithCause(failure);
+        assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE version = 0 AND flow_id = ?", "f1"))
+                .isEqualTo(1);
+        assertThat(storage.flows().update(created.next(START.plusSeconds(120), "v1"))).isTrue();
+        assertThat(storage.flows().load("f1").orElseThrow().payload()).isEqualTo("v1");
+    }
+}
