@@ -80,12 +80,12 @@ public abstract class CredentialRepositoryContract {
         assertThat(repository).as("createRepository(clock)").isNotNull();
     }
 
-    /** The repository of the running test. */
+    /** @return the repository of the running test, for a subclass's own extra tests */
     protected final CredentialRepository repository() {
         return repository;
     }
 
-    /** The clock of the running test. */
+    /** @return the clock of the running test, for a subclass's own extra tests */
     protected final MutableClock clock() {
         return clock;
     }

@@ -45,9 +45,10 @@ import org.junit.jupiter.api.Timeout;
  * {@code expiresAt} or later. Release resources in an {@code @AfterEach} method of the subclass
  * if needed.
  *
- * <p>The kit uses flow ids of up to {@value FlowRecord#MAX_FLOW_ID_LENGTH} characters, payloads of
- * up to 64 KiB with non-ASCII text, whole-millisecond instants, and at most a few dozen flows per
- * test. Its concurrency tests race 16 threads on one flow, and check that concurrent
+ * <p>The kit uses flow ids of up to {@value FlowRecord#MAX_FLOW_ID_LENGTH} characters, payloads
+ * of up to 64 Ki characters (about 128 KiB in UTF-8) of non-ASCII text, whole-millisecond
+ * instants, and at most 16 flows at a time. Its concurrency tests race 16 threads on one flow, and
+ * check that concurrent
  * read-modify-write loops lose no update: an implementation must make the version check and the
  * write one atomic step (a conditional {@code UPDATE ... WHERE version = ?}, a compare-and-set).
  */
@@ -76,12 +77,12 @@ public abstract class FlowStateRepositoryContract {
         assertThat(repository).as("createRepository(clock)").isNotNull();
     }
 
-    /** The repository of the running test. */
+    /** @return the repository of the running test, for a subclass's own extra tests */
     protected final FlowStateRepository repository() {
         return repository;
     }
 
-    /** The clock of the running test. */
+    /** @return the clock of the running test, for a subclass's own extra tests */
     protected final MutableClock clock() {
         return clock;
     }
@@ -122,7 +123,7 @@ public abstract class FlowStateRepositoryContract {
         }
 
         @Test
-        @DisplayName("a 64 KiB payload and a flow id of the maximum length survive a round trip")
+        @DisplayName("a payload of 64 Ki non-ASCII characters and a flow id of the maximum length survive a round trip")
         void largeValuesRoundTrip() {
             String id = "f".repeat(FlowRecord.MAX_FLOW_ID_LENGTH);
             String payload = "{\"blob\":\"" + "ä€x".repeat(64 * 1024 / 3) + "\"}";

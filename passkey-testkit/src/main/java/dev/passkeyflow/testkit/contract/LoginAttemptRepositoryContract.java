@@ -86,12 +86,12 @@ public abstract class LoginAttemptRepositoryContract {
         assertThat(repository).as("createRepository(clock)").isNotNull();
     }
 
-    /** The repository of the running test. */
+    /** @return the repository of the running test, for a subclass's own extra tests */
     protected final LoginAttemptRepository repository() {
         return repository;
     }
 
-    /** The clock of the running test. */
+    /** @return the clock of the running test, for a subclass's own extra tests */
     protected final MutableClock clock() {
         return clock;
     }
