@@ -4,18 +4,12 @@ import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.testkit.MutableClock;
 import dev.passkeyflow.testkit.contract.CredentialRepositoryContract;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 
 @DisplayName("CredentialRepository contract on PostgreSQL")
 class PostgresCredentialRepositoryContractTest extends CredentialRepositoryContract {
 
     private final ContractDatabase database = new ContractDatabase(PostgresTestDatabase::create);
-
-    @BeforeAll
-    static void requireServer() {
-        PostgresTestSupport.requireUrl();
-    }
 
     @Override
     protected CredentialRepository createRepository(MutableClock clock) {

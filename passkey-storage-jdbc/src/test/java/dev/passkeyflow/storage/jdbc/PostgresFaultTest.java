@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -42,11 +41,6 @@ class PostgresFaultTest {
     private TestClock clock;
     private JdbcStorage storage;
 
-    @BeforeAll
-    static void requireServer() {
-        PostgresTestSupport.requireUrl();
-    }
-
     @BeforeEach
     void setUp() {
         database = PostgresTestDatabase.create();
@@ -57,7 +51,9 @@ class PostgresFaultTest {
 
     @AfterEach
     void tearDown() {
-        database.close();
+        if (database != null) {
+            database.close();
+        }
     }
 
     /** Terminates the backend of the connection that is about to prepare a statement starting with {@code sqlPrefix}. */

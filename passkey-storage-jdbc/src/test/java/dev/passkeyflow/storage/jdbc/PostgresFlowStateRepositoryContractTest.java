@@ -4,18 +4,12 @@ import dev.passkeyflow.storage.FlowStateRepository;
 import dev.passkeyflow.testkit.MutableClock;
 import dev.passkeyflow.testkit.contract.FlowStateRepositoryContract;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 
 @DisplayName("FlowStateRepository contract on PostgreSQL")
 class PostgresFlowStateRepositoryContractTest extends FlowStateRepositoryContract {
 
     private final ContractDatabase database = new ContractDatabase(PostgresTestDatabase::create);
-
-    @BeforeAll
-    static void requireServer() {
-        PostgresTestSupport.requireUrl();
-    }
 
     @Override
     protected FlowStateRepository createRepository(MutableClock clock) {

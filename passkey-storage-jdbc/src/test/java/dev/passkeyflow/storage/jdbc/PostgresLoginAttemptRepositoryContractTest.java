@@ -4,18 +4,12 @@ import dev.passkeyflow.storage.LoginAttemptRepository;
 import dev.passkeyflow.testkit.MutableClock;
 import dev.passkeyflow.testkit.contract.LoginAttemptRepositoryContract;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 
 @DisplayName("LoginAttemptRepository contract on PostgreSQL")
 class PostgresLoginAttemptRepositoryContractTest extends LoginAttemptRepositoryContract {
 
     private final ContractDatabase database = new ContractDatabase(PostgresTestDatabase::create);
-
-    @BeforeAll
-    static void requireServer() {
-        PostgresTestSupport.requireUrl();
-    }
 
     @Override
     protected LoginAttemptRepository createRepository(MutableClock clock) {
