@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** A LoginFlow on in-memory storage with a controllable clock, and helpers to drive it like a browser. */
@@ -47,9 +48,15 @@ final class FlowFixture {
         this(customize, null, null);
     }
 
-    /** A fixture whose flow sees the given repository wrappers instead of the plain in-memory ones. */
-    FlowFixture(UnaryOperator<LoginFlow.Builder> customize, CredentialRepository credentialView,
-            FlowStateRepository flowView) {
+    /**
+     * A fixture whose flow sees wrappers (made from this fixture's in-memory repositories) instead of
+     * the plain repositories; {@code null} for no wrapper.
+     */
+    FlowFixture(UnaryOperator<LoginFlow.Builder> customize,
+            Function<FlowFixture, CredentialRepository> credentialWrapper,
+            Function<FlowFixture, FlowStateRepository> flowWrapper) {
+        CredentialRepository credentialView = credentialWrapper == null ? null : credentialWrapper.apply(this);
+        FlowStateRepository flowView = flowWrapper == null ? null : flowWrapper.apply(this);
         LoginFlow.Builder builder = LoginFlow.builder()
                 .rpId(RP_ID)
                 .rpName("Example")
