@@ -37,6 +37,36 @@ final class InterceptingDataSource implements DataSource {
         this.delegate = delegate;
     }
 
+    /**
+     * A data source that hands out {@code connection} every time; closing what it hands out does
+     * nothing, so a test can inspect the connection after the code under test is done with it.
+     */
+    static InterceptingDataSource sharing(Connection connection) {
+        Connection unclosable = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return null;
+                    }
+                    return invoke(connection, method, args);
+                });
+        DataSource source = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return unclosable;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return new InterceptingDataSource(source);
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
     /** Hands out connections with auto-commit off, as some hosts configure their pools. */
     InterceptingDataSource withAutoCommitOff() {
         autoCommitOff = true;
@@ -97,11 +127,7 @@ final class InterceptingDataSource implements DataSource {
                     action.run(connection, sql);
                 }
             }
-            try {
-                return method.invoke(connection, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
+            return invoke(connection, method, args);
         };
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, handler);

@@ -518,6 +518,23 @@ abstract class JdbcStorageTestBase {
         }
 
         @Test
+        @DisplayName("a transaction restores auto-commit on the host's connection, after success and after failure")
+        void autoCommitRestored() throws SQLException {
+            try (Connection shared = database.dataSource().getConnection()) {
+                DataSource single = InterceptingDataSource.sharing(shared);
+                JdbcStorage onShared = JdbcStorage.builder().dataSource(single).dialect(database.dialect())
+                        .clock(clock).build();
+
+                onShared.flows().create(new FlowRecord("f1", 0, START.plusSeconds(60), "{}"));
+                assertThat(shared.getAutoCommit()).isTrue();
+                assertThatThrownBy(() -> onShared.flows().create(new FlowRecord("f1", 0, START.plusSeconds(60), "{}")))
+                        .isInstanceOf(StorageException.class);
+                assertThat(shared.getAutoCommit()).isTrue();
+                assertThat(storage.flows().load("f1")).isPresent();
+            }
+        }
+
+        @Test
         @DisplayName("an unreachable database is UNAVAILABLE, with the cause kept")
         void unreachable() {
             DataSource broken = new InterceptingDataSource(database.dataSource()).unreachable();
