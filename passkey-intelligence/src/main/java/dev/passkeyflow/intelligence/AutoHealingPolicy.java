@@ -1,0 +1,371 @@
+package dev.passkeyflow.intelligence;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The knobs of {@link PasskeyIntelligence}: when to start a passkey login, when to fall back, when
+ * to offer a new passkey and what becomes of the one it replaces. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * AutoHealingPolicy policy = AutoHealingPolicy.custom()
+ *         .failuresBeforeFallback(2)
+ *         .cooldownAfterDecline(Duration.ofDays(14))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Every setter validates its argument and names a bad value in its message. The defaults follow
+ * the published guidance: fall back after at most two failed attempts, the first cancel is a calm
+ * retry, at most three consecutive creation prompts and then about 30 days of quiet, and never
+ * revoke an old passkey silently.
+ */
+public final class AutoHealingPolicy {
+
+    /** What happens to the credentials a new passkey replaces (the ones gone from this device). */
+    public enum ReplacedCredentialHandling {
+        /** Keep them usable and mark them {@code SUSPECTED_BROKEN}: they may still work elsewhere. */
+        FLAG,
+        /**
+         * Retire them, but only when the diagnosis is {@code PASSKEY_DELETED_LOCALLY} with high
+         * confidence and no other device used them within {@link #retireOnlyIfUnusedElsewhereFor()};
+         * otherwise flag them.
+         */
+        RETIRE_WHEN_CERTAIN
+    }
+
+    public static final int DEFAULT_FAILURES_BEFORE_FALLBACK = 2;
+    public static final boolean DEFAULT_FIRST_CANCEL_COUNTS = true;
+    public static final Duration DEFAULT_HISTORY_WINDOW = Duration.ofDays(90);
+    public static final int DEFAULT_HISTORY_LIMIT = 100;
+    public static final boolean DEFAULT_SKIP_AUTO_START_ON_NEGATIVE_HISTORY = true;
+    public static final Duration DEFAULT_NEGATIVE_HISTORY_DURATION = Duration.ofDays(30);
+    public static final Duration DEFAULT_IMMEDIATE_FAILURE_THRESHOLD = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_TIMEOUT_LIKE_THRESHOLD = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_COOLDOWN_AFTER_DECLINE = Duration.ofDays(7);
+    public static final Duration DEFAULT_COOLDOWN_AFTER_CANCELLED_CREATION = Duration.ofDays(1);
+    public static final int DEFAULT_MAX_CONSECUTIVE_OFFERS = 3;
+    public static final Duration DEFAULT_COOLDOWN_AFTER_MAX_OFFERS = Duration.ofDays(30);
+    public static final boolean DEFAULT_REQUIRE_LOCAL_CREATE_CAPABILITY = true;
+    public static final ReplacedCredentialHandling DEFAULT_REPLACED_CREDENTIAL_HANDLING =
+            ReplacedCredentialHandling.FLAG;
+    public static final Duration DEFAULT_RETIRE_ONLY_IF_UNUSED_ELSEWHERE_FOR = Duration.ofDays(30);
+
+    private static final AutoHealingPolicy DEFAULTS = new Builder().build();
+
+    private final int failuresBeforeFallback;
+    private final boolean firstCancelCounts;
+    private final Duration historyWindow;
+    private final int historyLimit;
+    private final boolean skipAutoStartOnNegativeHistory;
+    private final Duration negativeHistoryDuration;
+    private final Duration immediateFailureThreshold;
+    private final Duration timeoutLikeThreshold;
+    private final Duration cooldownAfterDecline;
+    private final Duration cooldownAfterCancelledCreation;
+    private final int maxConsecutiveOffers;
+    private final Duration cooldownAfterMaxOffers;
+    private final boolean requireLocalCreateCapability;
+    private final ReplacedCredentialHandling replacedCredentialHandling;
+    private final Duration retireOnlyIfUnusedElsewhereFor;
+
+    private AutoHealingPolicy(Builder b) {
+        this.failuresBeforeFallback = b.failuresBeforeFallback;
+        this.firstCancelCounts = b.firstCancelCounts;
+        this.historyWindow = b.historyWindow;
+        this.historyLimit = b.historyLimit;
+        this.skipAutoStartOnNegativeHistory = b.skipAutoStartOnNegativeHistory;
+        this.negativeHistoryDuration = b.negativeHistoryDuration;
+        this.immediateFailureThreshold = b.immediateFailureThreshold;
+        this.timeoutLikeThreshold = b.timeoutLikeThreshold;
+        this.cooldownAfterDecline = b.cooldownAfterDecline;
+        this.cooldownAfterCancelledCreation = b.cooldownAfterCancelledCreation;
+        this.maxConsecutiveOffers = b.maxConsecutiveOffers;
+        this.cooldownAfterMaxOffers = b.cooldownAfterMaxOffers;
+        this.requireLocalCreateCapability = b.requireLocalCreateCapability;
+        this.replacedCredentialHandling = b.replacedCredentialHandling;
+        this.retireOnlyIfUnusedElsewhereFor = b.retireOnlyIfUnusedElsewhereFor;
+    }
+
+    /** The policy with every default. */
+    public static AutoHealingPolicy ofDefaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    /** A builder starting from {@code base}'s values. */
+    public static Builder from(AutoHealingPolicy base) {
+        return new Builder(Objects.requireNonNull(base, "base"));
+    }
+
+    /** Consecutive failed passkey attempts after which the flow falls back (default 2). */
+    public int failuresBeforeFallback() {
+        return failuresBeforeFallback;
+    }
+
+    /**
+     * Whether the first cancel of a run counts toward {@link #failuresBeforeFallback()} (default
+     * true: cancel, calm retry, cancel again, fall back). When false the first cancel is free.
+     */
+    public boolean firstCancelCounts() {
+        return firstCancelCounts;
+    }
+
+    /** How far back decisions read login history (default 90 days). */
+    public Duration historyWindow() {
+        return historyWindow;
+    }
+
+    /** The most attempts one history query returns (default 100): decisions never read more. */
+    public int historyLimit() {
+        return historyLimit;
+    }
+
+    /**
+     * Whether a device whose passkey is evidently gone (it failed there and has not succeeded since)
+     * goes straight to the traditional login instead of prompting again (default true).
+     */
+    public boolean skipAutoStartOnNegativeHistory() {
+        return skipAutoStartOnNegativeHistory;
+    }
+
+    /** How long such negative history is honoured after the last failure (default 30 days). */
+    public Duration negativeHistoryDuration() {
+        return negativeHistoryDuration;
+    }
+
+    /**
+     * A browser failure faster than this looks like "no credential here" rather than a person
+     * dismissing the dialog (default 1 s). Weak evidence on its own.
+     */
+    public Duration immediateFailureThreshold() {
+        return immediateFailureThreshold;
+    }
+
+    /** A browser failure slower than this looks like a timeout (default 30 s). */
+    public Duration timeoutLikeThreshold() {
+        return timeoutLikeThreshold;
+    }
+
+    /** No new offer on a device for this long after the user declined one (default 7 days). */
+    public Duration cooldownAfterDecline() {
+        return cooldownAfterDecline;
+    }
+
+    /** No new offer on a device for this long after the user cancelled the OS dialog (default 1 day). */
+    public Duration cooldownAfterCancelledCreation() {
+        return cooldownAfterCancelledCreation;
+    }
+
+    /** Offers declined or cancelled in a row after which the long cooldown starts (default 3). */
+    public int maxConsecutiveOffers() {
+        return maxConsecutiveOffers;
+    }
+
+    /** The long cooldown after {@link #maxConsecutiveOffers()} unanswered offers (default 30 days). */
+    public Duration cooldownAfterMaxOffers() {
+        return cooldownAfterMaxOffers;
+    }
+
+    /** Whether an offer needs a client that reported it can create a passkey locally (default true). */
+    public boolean requireLocalCreateCapability() {
+        return requireLocalCreateCapability;
+    }
+
+    /** What happens to replaced credentials (default {@link ReplacedCredentialHandling#FLAG}). */
+    public ReplacedCredentialHandling replacedCredentialHandling() {
+        return replacedCredentialHandling;
+    }
+
+    /** For {@link ReplacedCredentialHandling#RETIRE_WHEN_CERTAIN}: no other device may have used it this long (default 30 days). */
+    public Duration retireOnlyIfUnusedElsewhereFor() {
+        return retireOnlyIfUnusedElsewhereFor;
+    }
+
+    @Override
+    public String toString() {
+        return "AutoHealingPolicy[failuresBeforeFallback=" + failuresBeforeFallback
+                + ", firstCancelCounts=" + firstCancelCounts
+                + ", historyWindow=" + historyWindow
+                + ", historyLimit=" + historyLimit
+                + ", skipAutoStartOnNegativeHistory=" + skipAutoStartOnNegativeHistory
+                + ", negativeHistoryDuration=" + negativeHistoryDuration
+                + ", immediateFailureThreshold=" + immediateFailureThreshold
+                + ", timeoutLikeThreshold=" + timeoutLikeThreshold
+                + ", cooldownAfterDecline=" + cooldownAfterDecline
+                + ", cooldownAfterCancelledCreation=" + cooldownAfterCancelledCreation
+                + ", maxConsecutiveOffers=" + maxConsecutiveOffers
+                + ", cooldownAfterMaxOffers=" + cooldownAfterMaxOffers
+                + ", requireLocalCreateCapability=" + requireLocalCreateCapability
+                + ", replacedCredentialHandling=" + replacedCredentialHandling
+                + ", retireOnlyIfUnusedElsewhereFor=" + retireOnlyIfUnusedElsewhereFor + "]";
+    }
+
+    /** Builds an {@link AutoHealingPolicy}; each setter validates and names a bad value. */
+    public static final class Builder {
+
+        private int failuresBeforeFallback = DEFAULT_FAILURES_BEFORE_FALLBACK;
+        private boolean firstCancelCounts = DEFAULT_FIRST_CANCEL_COUNTS;
+        private Duration historyWindow = DEFAULT_HISTORY_WINDOW;
+        private int historyLimit = DEFAULT_HISTORY_LIMIT;
+        private boolean skipAutoStartOnNegativeHistory = DEFAULT_SKIP_AUTO_START_ON_NEGATIVE_HISTORY;
+        private Duration negativeHistoryDuration = DEFAULT_NEGATIVE_HISTORY_DURATION;
+        private Duration immediateFailureThreshold = DEFAULT_IMMEDIATE_FAILURE_THRESHOLD;
+        private Duration timeoutLikeThreshold = DEFAULT_TIMEOUT_LIKE_THRESHOLD;
+        private Duration cooldownAfterDecline = DEFAULT_COOLDOWN_AFTER_DECLINE;
+        private Duration cooldownAfterCancelledCreation = DEFAULT_COOLDOWN_AFTER_CANCELLED_CREATION;
+        private int maxConsecutiveOffers = DEFAULT_MAX_CONSECUTIVE_OFFERS;
+        private Duration cooldownAfterMaxOffers = DEFAULT_COOLDOWN_AFTER_MAX_OFFERS;
+        private boolean requireLocalCreateCapability = DEFAULT_REQUIRE_LOCAL_CREATE_CAPABILITY;
+        private ReplacedCredentialHandling replacedCredentialHandling = DEFAULT_REPLACED_CREDENTIAL_HANDLING;
+        private Duration retireOnlyIfUnusedElsewhereFor = DEFAULT_RETIRE_ONLY_IF_UNUSED_ELSEWHERE_FOR;
+
+        private Builder() {
+        }
+
+        private Builder(AutoHealingPolicy base) {
+            this.failuresBeforeFallback = base.failuresBeforeFallback;
+            this.firstCancelCounts = base.firstCancelCounts;
+            this.historyWindow = base.historyWindow;
+            this.historyLimit = base.historyLimit;
+            this.skipAutoStartOnNegativeHistory = base.skipAutoStartOnNegativeHistory;
+            this.negativeHistoryDuration = base.negativeHistoryDuration;
+            this.immediateFailureThreshold = base.immediateFailureThreshold;
+            this.timeoutLikeThreshold = base.timeoutLikeThreshold;
+            this.cooldownAfterDecline = base.cooldownAfterDecline;
+            this.cooldownAfterCancelledCreation = base.cooldownAfterCancelledCreation;
+            this.maxConsecutiveOffers = base.maxConsecutiveOffers;
+            this.cooldownAfterMaxOffers = base.cooldownAfterMaxOffers;
+            this.requireLocalCreateCapability = base.requireLocalCreateCapability;
+            this.replacedCredentialHandling = base.replacedCredentialHandling;
+            this.retireOnlyIfUnusedElsewhereFor = base.retireOnlyIfUnusedElsewhereFor;
+        }
+
+        /** 1 to 10. */
+        public Builder failuresBeforeFallback(int value) {
+            this.failuresBeforeFallback = intBetween("failuresBeforeFallback", value, 1, 10);
+            return this;
+        }
+
+        public Builder firstCancelCounts(boolean value) {
+            this.firstCancelCounts = value;
+            return this;
+        }
+
+        /** 1 day to 400 days. */
+        public Builder historyWindow(Duration value) {
+            this.historyWindow = durationBetween("historyWindow", value, Duration.ofDays(1), Duration.ofDays(400));
+            return this;
+        }
+
+        /** 10 to 1000 attempts per query. */
+        public Builder historyLimit(int value) {
+            this.historyLimit = intBetween("historyLimit", value, 10, 1000);
+            return this;
+        }
+
+        public Builder skipAutoStartOnNegativeHistory(boolean value) {
+            this.skipAutoStartOnNegativeHistory = value;
+            return this;
+        }
+
+        /** 1 hour to 365 days. */
+        public Builder negativeHistoryDuration(Duration value) {
+            this.negativeHistoryDuration = durationBetween("negativeHistoryDuration", value, Duration.ofHours(1),
+                    Duration.ofDays(365));
+            return this;
+        }
+
+        /** 0 (never) to 10 seconds. */
+        public Builder immediateFailureThreshold(Duration value) {
+            this.immediateFailureThreshold = durationBetween("immediateFailureThreshold", value, Duration.ZERO,
+                    Duration.ofSeconds(10));
+            return this;
+        }
+
+        /** 5 seconds to 10 minutes. */
+        public Builder timeoutLikeThreshold(Duration value) {
+            this.timeoutLikeThreshold = durationBetween("timeoutLikeThreshold", value, Duration.ofSeconds(5),
+                    Duration.ofMinutes(10));
+            return this;
+        }
+
+        /** 0 to 365 days. */
+        public Builder cooldownAfterDecline(Duration value) {
+            this.cooldownAfterDecline = durationBetween("cooldownAfterDecline", value, Duration.ZERO,
+                    Duration.ofDays(365));
+            return this;
+        }
+
+        /** 0 to 365 days. */
+        public Builder cooldownAfterCancelledCreation(Duration value) {
+            this.cooldownAfterCancelledCreation = durationBetween("cooldownAfterCancelledCreation", value,
+                    Duration.ZERO, Duration.ofDays(365));
+            return this;
+        }
+
+        /** 1 to 20. */
+        public Builder maxConsecutiveOffers(int value) {
+            this.maxConsecutiveOffers = intBetween("maxConsecutiveOffers", value, 1, 20);
+            return this;
+        }
+
+        /** 1 day to 365 days. */
+        public Builder cooldownAfterMaxOffers(Duration value) {
+            this.cooldownAfterMaxOffers = durationBetween("cooldownAfterMaxOffers", value, Duration.ofDays(1),
+                    Duration.ofDays(365));
+            return this;
+        }
+
+        public Builder requireLocalCreateCapability(boolean value) {
+            this.requireLocalCreateCapability = value;
+            return this;
+        }
+
+        public Builder replacedCredentialHandling(ReplacedCredentialHandling value) {
+            this.replacedCredentialHandling = Objects.requireNonNull(value, "replacedCredentialHandling");
+            return this;
+        }
+
+        /** 1 day to 365 days. */
+        public Builder retireOnlyIfUnusedElsewhereFor(Duration value) {
+            this.retireOnlyIfUnusedElsewhereFor = durationBetween("retireOnlyIfUnusedElsewhereFor", value,
+                    Duration.ofDays(1), Duration.ofDays(365));
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException if the settings contradict each other
+         */
+        public AutoHealingPolicy build() {
+            if (immediateFailureThreshold.compareTo(timeoutLikeThreshold) >= 0) {
+                throw new IllegalStateException("immediateFailureThreshold (" + immediateFailureThreshold
+                        + ") must be below timeoutLikeThreshold (" + timeoutLikeThreshold + ")");
+            }
+            if (retireOnlyIfUnusedElsewhereFor.compareTo(historyWindow) > 0
+                    && replacedCredentialHandling == ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN) {
+                throw new IllegalStateException("retireOnlyIfUnusedElsewhereFor (" + retireOnlyIfUnusedElsewhereFor
+                        + ") must not exceed historyWindow (" + historyWindow + "): older use is not read");
+            }
+            return new AutoHealingPolicy(this);
+        }
+
+        private static int intBetween(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was " + value);
+            }
+            return value;
+        }
+
+        private static Duration durationBetween(String name, Duration value, Duration min, Duration max) {
+            Objects.requireNonNull(value, name);
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package dev.passkeyflow.intelligence.internal;
+
+import dev.passkeyflow.storage.AttemptOutcome;
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.ClientInfo;
+import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.LoginAttemptRepository;
+import dev.passkeyflow.storage.StoredCredential;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one device's history says about one user's passkeys: read with a single bounded query
+ * ({@link LoginAttemptRepository#recentByDevice}) plus the credentials' own created-on and
+ * last-used-on records, so its cost does not grow with the user's total history.
+ */
+public final class DeviceHistory {
+
+    private final @Nullable String deviceId;
+    private final @Nullable Instant lastSuccess;
+    private final Map<Bytes, Instant> usedHere;
+    private final int failuresSinceSuccess;
+    private final int fastFailuresSinceSuccess;
+    private final int fallbacksSinceSuccess;
+    private final @Nullable Instant firstFailureSinceSuccess;
+    private final @Nullable Instant lastFailureSinceSuccess;
+    private final @Nullable Instant lastDecline;
+    private final @Nullable Instant lastCreationCancel;
+
+    private DeviceHistory(@Nullable String deviceId, @Nullable Instant lastSuccess, Map<Bytes, Instant> usedHere,
+            int failuresSinceSuccess, int fastFailuresSinceSuccess, int fallbacksSinceSuccess,
+            @Nullable Instant firstFailureSinceSuccess, @Nullable Instant lastFailureSinceSuccess,
+            @Nullable Instant lastDecline, @Nullable Instant lastCreationCancel) {
+        this.deviceId = deviceId;
+        this.lastSuccess = lastSuccess;
+        this.usedHere = usedHere;
+        this.failuresSinceSuccess = failuresSinceSuccess;
+        this.fastFailuresSinceSuccess = fastFailuresSinceSuccess;
+        this.fallbacksSinceSuccess = fallbacksSinceSuccess;
+        this.firstFailureSinceSuccess = firstFailureSinceSuccess;
+        this.lastFailureSinceSuccess = lastFailureSinceSuccess;
+        this.lastDecline = lastDecline;
+        this.lastCreationCancel = lastCreationCancel;
+    }
+
+    /** Nothing is known: the client sent no device id. */
+    public static DeviceHistory none() {
+        return new DeviceHistory(null, null, Map.of(), 0, 0, 0, null, null, null, null);
+    }
+
+    /**
+     * Reads the history of {@code user} on {@code deviceId}.
+     *
+     * @param usable the user's credentials that a login may use
+     * @param since the start of the history window
+     * @param limit the most attempts read
+     * @param immediateMillis browser failures faster than this count as immediate
+     */
+    public static DeviceHistory read(LoginAttemptRepository attempts, Bytes user, @Nullable String deviceId,
+            List<StoredCredential> usable, Instant since, int limit, long immediateMillis) {
+        if (deviceId == null) {
+            return none();
+        }
+        Map<Bytes, Instant> used = new HashMap<>();
+        for (StoredCredential c : usable) {
+            if (deviceId.equals(c.createdOn().deviceId())) {
+                used.merge(c.credentialId(), c.createdAt(), DeviceHistory::later);
+            }
+            ClientInfo lastOn = c.lastUsedOn();
+            Instant lastAt = c.lastUsedAt();
+            if (lastOn != null && lastAt != null && deviceId.equals(lastOn.deviceId())) {
+                used.merge(c.credentialId(), lastAt, DeviceHistory::later);
+            }
+        }
+        List<LoginAttempt> recent = attempts.recentByDevice(deviceId, since, limit);
+        Instant lastSuccess = null;
+        int failures = 0;
+        int fast = 0;
+        int fallbacks = 0;
+        Instant firstFailure = null;
+        Instant lastFailure = null;
+        Instant lastDecline = null;
+        Instant lastCancel = null;
+        boolean successSeen = false;
+        java.util.Set<Bytes> usableIds = new java.util.HashSet<>();
+        usable.forEach(c -> usableIds.add(c.credentialId()));
+        // Newest first: everything before the first success seen is "since the last success".
+        for (LoginAttempt a : recent) {
+            if (!user.equals(a.userHandle())) {
+                continue;
+            }
+            AttemptOutcome o = a.outcome();
+            boolean success = o == AttemptOutcome.SUCCEEDED || o == AttemptOutcome.REGISTERED
+                    || o == AttemptOutcome.ALREADY_REGISTERED;
+            if (success) {
+                if (a.credentialId() != null && usableIds.contains(a.credentialId())) {
+                    used.merge(Objects.requireNonNull(a.credentialId()), a.at(), DeviceHistory::later);
+                }
+                if (!successSeen) {
+                    successSeen = true;
+                    lastSuccess = a.at();
+                }
+                continue;
+            }
+            if (o == AttemptOutcome.REGISTRATION_DECLINED && lastDecline == null) {
+                lastDecline = a.at();
+            }
+            if (o == AttemptOutcome.REGISTRATION_CANCELLED && lastCancel == null) {
+                lastCancel = a.at();
+            }
+            if (successSeen) {
+                continue;
+            }
+            if (o.isAuthenticationFailure()) {
+                failures++;
+                if (lastFailure == null) {
+                    lastFailure = a.at();
+                }
+                firstFailure = a.at();
+                if (o == AttemptOutcome.CANCELLED && a.elapsedMillis() >= 0 && a.elapsedMillis() < immediateMillis) {
+                    fast++;
+                }
+            } else if (o == AttemptOutcome.FALLBACK_SUCCEEDED) {
+                fallbacks++;
+            }
+        }
+        for (Instant at : used.values()) {
+            if (lastSuccess == null || at.isAfter(lastSuccess)) {
+                lastSuccess = at;
+            }
+        }
+        if (lastSuccess != null && lastFailure != null && lastFailure.isBefore(lastSuccess)) {
+            // A stored last use newer than the failures read: they are no longer "since".
+            failures = 0;
+            fast = 0;
+            fallbacks = 0;
+            firstFailure = null;
+            lastFailure = null;
+        }
+        List<Map.Entry<Bytes, Instant>> sorted = new ArrayList<>(used.entrySet());
+        sorted.sort(Map.Entry.<Bytes, Instant>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()));
+        Map<Bytes, Instant> ordered = new LinkedHashMap<>();
+        sorted.forEach(e -> ordered.put(e.getKey(), e.getValue()));
+        return new DeviceHistory(deviceId, lastSuccess, ordered, failures, fast, fallbacks, firstFailure, lastFailure,
+                lastDecline, lastCancel);
+    }
+
+    /**
+     * A copy that also counts {@code credentialId} as used here at {@code at} (weak evidence such as
+     * the device's last-login hint). Failures recorded before {@code at} stay counted.
+     */
+    public DeviceHistory withUsedHere(Bytes credentialId, Instant at) {
+        Map<Bytes, Instant> more = new LinkedHashMap<>(usedHere);
+        more.merge(credentialId, at, DeviceHistory::later);
+        return new DeviceHistory(deviceId, lastSuccess == null || at.isAfter(lastSuccess) ? at : lastSuccess,
+                more, failuresSinceSuccess, fastFailuresSinceSuccess, fallbacksSinceSuccess, firstFailureSinceSuccess,
+                lastFailureSinceSuccess, lastDecline, lastCreationCancel);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    public boolean deviceKnown() {
+        return deviceId != null;
+    }
+
+    public @Nullable String deviceId() {
+        return deviceId;
+    }
+
+    /** The last success of the user on this device (login, registration), if any is known. */
+    public @Nullable Instant lastSuccess() {
+        return lastSuccess;
+    }
+
+    /** Usable credentials that worked on (or were created on) this device, most recent first, with when. */
+    public Map<Bytes, Instant> usedHere() {
+        return usedHere;
+    }
+
+    public boolean positiveHere() {
+        return !usedHere.isEmpty();
+    }
+
+    /** Failed passkey attempts on this device since its last success (within the window read). */
+    public int failuresSinceSuccess() {
+        return failuresSinceSuccess;
+    }
+
+    /** Of those, browser failures faster than the immediate-failure threshold. */
+    public int fastFailuresSinceSuccess() {
+        return fastFailuresSinceSuccess;
+    }
+
+    /** Traditional logins on this device since its last passkey success. */
+    public int fallbacksSinceSuccess() {
+        return fallbacksSinceSuccess;
+    }
+
+    public @Nullable Instant firstFailureSinceSuccess() {
+        return firstFailureSinceSuccess;
+    }
+
+    public @Nullable Instant lastFailureSinceSuccess() {
+        return lastFailureSinceSuccess;
+    }
+
+    /** The user's last declined creation offer on this device, within the window read. */
+    public @Nullable Instant lastDecline() {
+        return lastDecline;
+    }
+
+    /** The user's last cancelled creation dialog on this device, within the window read. */
+    public @Nullable Instant lastCreationCancel() {
+        return lastCreationCancel;
+    }
+}
