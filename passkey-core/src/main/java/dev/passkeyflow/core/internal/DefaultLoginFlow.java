@@ -73,6 +73,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -184,10 +185,7 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     @Override
     public LoginStep resume(String flowId) {
-        return guard(() -> {
-            FlowSnapshot current = load(flowId);
-            return stepFor(current, List.of(), null);
-        });
+        return step(flowId, null, current -> stepFor(current, List.of(), null));
     }
 
     // ------------------------------------------------------------------ passkey attempts
@@ -196,8 +194,7 @@ public final class DefaultLoginFlow implements LoginFlow {
     public LoginStep reportClientError(String flowId, String errorName, @Nullable String message, long elapsedMillis) {
         String name = validErrorName(errorName);
         long elapsed = Math.max(-1, elapsedMillis);
-        return guard(() -> {
-            FlowSnapshot current = load(flowId);
+        return step(flowId, PendingCall.CLIENT_ERROR, current -> {
             requireState(current, FlowState.PASSKEY_PENDING);
             AttemptOutcome outcome = classifyGetError(name, elapsed);
             LOG.debug("flow {}: browser reported {} after {} ms", SnapshotCodec.abbreviate(flowId), name, elapsed);
@@ -208,8 +205,7 @@ public final class DefaultLoginFlow implements LoginFlow {
     @Override
     public LoginStep finishPasskey(String flowId, String responseJson) {
         checkSize(responseJson);
-        return guard(() -> {
-            FlowSnapshot current = load(flowId);
+        return step(flowId, PendingCall.FINISH_PASSKEY, current -> {
             requireState(current, FlowState.PASSKEY_PENDING);
             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response;
             try {
@@ -254,11 +250,13 @@ public final class DefaultLoginFlow implements LoginFlow {
     private LoginStep passkeySucceeded(FlowSnapshot current, Bytes credentialId, AssertionResult result) {
         Instant now = settings.clock().instant();
         Bytes userHandle = Objects.requireNonNull(current.userHandle());
-        credentials.recordUse(credentialId, result.getSignatureCount(), result.isBackedUp(), now, clientInfo(current));
-        appendAttempt(current, credentialId, AttemptOutcome.SUCCEEDED, null, -1, now);
-        FlowSnapshot next = move(current, FlowTransition.PASSKEY_SUCCEEDED, e -> e.pending(null, null)
-                .method(AuthenticationMethod.PASSKEY).consecutiveFailures(0).healingResult(HealingResult.NOT_OFFERED));
-        save(next);
+        List<Effect> effects = new ArrayList<>();
+        effects.add(new Effect.RecordUse(credentialId, result.getSignatureCount(), result.isBackedUp(), now,
+                clientInfo(current)));
+        addAttempt(effects, current, credentialId, AttemptOutcome.SUCCEEDED, null, -1, now);
+        FlowSnapshot next = commit(move(current, FlowTransition.PASSKEY_SUCCEEDED, e -> e.pending(null, null)
+                .method(AuthenticationMethod.PASSKEY).consecutiveFailures(0).healingResult(HealingResult.NOT_OFFERED)),
+                PendingCall.FINISH_PASSKEY, effects);
         publish(new LoginFlowEvent.Completed(next.flowId(), now, userHandle, AuthenticationMethod.PASSKEY,
                 HealingResult.NOT_OFFERED));
         return stepFor(next, List.of(allAccepted(userHandle)), null);
@@ -266,8 +264,7 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     @Override
     public LoginStep chooseFallback(String flowId) {
-        return guard(() -> {
-            FlowSnapshot current = load(flowId);
+        return step(flowId, null, current -> {
             requireState(current, FlowState.PASSKEY_PENDING);
             FlowSnapshot next = move(current, FlowTransition.PASSKEY_DECLINED,
                     e -> e.pending(null, null).fallbackReason(FallbackReason.USER_CHOSE_FALLBACK));
@@ -293,7 +290,8 @@ public final class DefaultLoginFlow implements LoginFlow {
                 ? settings.advisor().onPasskeyFailure(new FailureContext(user.get(), list, current.client(), failure,
                         failures, consecutive, now))
                 : new FailureDecision(FailureDecision.Action.FALLBACK, FailureDiagnosis.unknown());
-        appendAttempt(current, failure.credentialId(), failure.outcome(), failure.clientErrorName(),
+        List<Effect> effects = new ArrayList<>();
+        addAttempt(effects, current, failure.credentialId(), failure.outcome(), failure.clientErrorName(),
                 failure.elapsedMillis(), now);
 
         boolean anyUsable = list.stream().anyMatch(c -> c.status().acceptsLogin());
@@ -313,7 +311,8 @@ public final class DefaultLoginFlow implements LoginFlow {
                     .fallbackReason(FallbackReason.PASSKEY_FAILED).consecutiveFailures(consecutive)
                     .failures(failures).diagnosis(decision.diagnosis()));
         }
-        save(next);
+        PendingCall call = failure.clientErrorName() != null ? PendingCall.CLIENT_ERROR : PendingCall.FINISH_PASSKEY;
+        next = commit(next, call, effects);
         FailureDecision.Action action = retry ? FailureDecision.Action.RETRY : FailureDecision.Action.FALLBACK;
         publish(new LoginFlowEvent.PasskeyAttemptFailed(next.flowId(), now, userHandle, failure, decision.diagnosis(),
                 action));
@@ -327,8 +326,7 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     @Override
     public LoginStep fallbackSucceeded(String flowId) {
-        return guard(() -> {
-            FlowSnapshot current = load(flowId);
+        return step(flowId, PendingCall.FALLBACK_SUCCEEDED, current -> {
             requireState(current, FlowState.FALLBACK_PENDING);
             Instant now = settings.clock().instant();
             Optional<UserAccount> user = current.userHandle() != null
@@ -345,7 +343,8 @@ public final class DefaultLoginFlow implements LoginFlow {
             }
             UserAccount account = user.get();
             FlowSnapshot withUser = current.edit().userHandle(account.userHandle()).build();
-            appendAttempt(withUser, null, AttemptOutcome.FALLBACK_SUCCEEDED, null, -1, now);
+            List<Effect> effects = new ArrayList<>();
+            addAttempt(effects, withUser, null, AttemptOutcome.FALLBACK_SUCCEEDED, null, -1, now);
             List<StoredCredential> list = credentials.listCredentials(account.userHandle());
             HealingDecision decision = settings.advisor().onAuthenticatedWithoutPasskey(new HealingContext(account,
                     list, current.client(), AuthenticationMethod.FALLBACK, current.failures(), current.diagnosis(), now));
@@ -363,7 +362,7 @@ public final class DefaultLoginFlow implements LoginFlow {
                         .diagnosis(decision.diagnosis()).platform(decision.platform())
                         .healingResult(HealingResult.NOT_OFFERED));
             }
-            save(next);
+            next = commit(next, PendingCall.FALLBACK_SUCCEEDED, effects);
             publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
             if (decision.offer() != null) {
                 publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(),
@@ -378,18 +377,18 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     @Override
     public LoginStep fallbackFailed(String flowId) {
-        return guard(() -> {
-            FlowSnapshot current = load(flowId);
+        return step(flowId, PendingCall.FALLBACK_FAILED, current -> {
             requireState(current, FlowState.FALLBACK_PENDING);
             Instant now = settings.clock().instant();
             int failures = current.fallbackFailures() + 1;
-            appendAttempt(current, null, AttemptOutcome.FALLBACK_FAILED, null, -1, now);
+            List<Effect> effects = new ArrayList<>();
+            addAttempt(effects, current, null, AttemptOutcome.FALLBACK_FAILED, null, -1, now);
             boolean lock = failures >= settings.maxFallbackFailures();
             FlowSnapshot next = lock
                     ? move(current, FlowTransition.FALLBACK_LOCKED, e -> e.fallbackFailures(failures))
                     : move(current, FlowTransition.FALLBACK_FAILED, e -> e.fallbackFailures(failures)
                             .fallbackReason(FallbackReason.FALLBACK_FAILED));
-            save(next);
+            next = commit(next, PendingCall.FALLBACK_FAILED, effects);
             publish(new LoginFlowEvent.FallbackFailed(next.flowId(), now, next.userHandle(), failures, lock));
             if (lock) {
                 throw new LoginFlowException(Reason.LOCKED, "too many failed logins; start again later");
@@ -403,8 +402,7 @@ public final class DefaultLoginFlow implements LoginFlow {
     @Override
     public LoginStep finishHealing(String flowId, String responseJson) {
         checkSize(responseJson);
-        return guard(() -> {
-            FlowSnapshot current = load(flowId);
+        return step(flowId, PendingCall.FINISH_HEALING, current -> {
             requireState(current, FlowState.HEALING_PENDING);
             PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response;
             try {
@@ -426,38 +424,30 @@ public final class DefaultLoginFlow implements LoginFlow {
             Bytes newId = YubicoCredentialAdapter.toBytes(result.getKeyId().getId());
             Bytes publicKey = YubicoCredentialAdapter.toBytes(result.getPublicKeyCose());
             Optional<StoredCredential> existing = credentials.findCredential(newId);
-            if (existing.isPresent()) {
-                boolean sameCredential = existing.get().userHandle().equals(userHandle)
-                        && existing.get().publicKeyCose().equals(publicKey);
-                if (!sameCredential) {
-                    // A credential id the server already knows for someone else: never take it over.
-                    return endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, null, -1);
-                }
-                // Stored by an earlier try of this same call that failed later on: carry on.
-            } else {
-                Set<String> transports = new LinkedHashSet<>();
-                response.getResponse().getTransports()
-                        .forEach(t -> transports.add(t.getId()));
-                credentials.saveCredential(new StoredCredential(newId, userHandle, publicKey,
-                        result.getSignatureCount(), transports, result.isBackupEligible(), result.isBackedUp(),
-                        aaguid(result), now, null, clientInfo(current), null, CredentialStatus.ACTIVE, null));
+            if (existing.isPresent() && !(existing.get().userHandle().equals(userHandle)
+                    && existing.get().publicKeyCose().equals(publicKey))) {
+                // A credential id the server already knows for someone else: never take it over.
+                return endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, null, -1);
             }
+            List<Effect> effects = new ArrayList<>();
+            Set<String> transports = new LinkedHashSet<>();
+            response.getResponse().getTransports().forEach(t -> transports.add(t.getId()));
+            effects.add(new Effect.SaveCredential(new StoredCredential(newId, userHandle, publicKey,
+                    result.getSignatureCount(), transports, result.isBackupEligible(), result.isBackedUp(),
+                    aaguid(result), now, null, clientInfo(current), null, CredentialStatus.ACTIVE, null)));
             Set<Bytes> flagged = new LinkedHashSet<>();
             for (Bytes replaced : current.replacedCredentials()) {
-                if (replaced.equals(newId)) {
-                    continue;
-                }
-                Optional<StoredCredential> old = credentials.findCredential(replaced);
+                Optional<StoredCredential> old = replaced.equals(newId) ? Optional.empty()
+                        : credentials.findCredential(replaced);
                 if (old.isPresent() && old.get().userHandle().equals(userHandle)
                         && old.get().status() == CredentialStatus.ACTIVE) {
-                    credentials.setStatus(replaced, current.replacedStatus());
+                    effects.add(new Effect.MarkReplaced(replaced, current.replacedStatus()));
                     flagged.add(replaced);
                 }
             }
-            appendAttempt(current, newId, AttemptOutcome.REGISTERED, null, -1, now);
-            FlowSnapshot next = move(current, FlowTransition.HEALED, e -> e.pending(null, null)
-                    .healingResult(HealingResult.HEALED).newCredentialId(newId));
-            save(next);
+            addAttempt(effects, current, newId, AttemptOutcome.REGISTERED, null, -1, now);
+            FlowSnapshot next = commit(move(current, FlowTransition.HEALED, e -> e.pending(null, null)
+                    .healingResult(HealingResult.HEALED).newCredentialId(newId)), PendingCall.FINISH_HEALING, effects);
             publish(new LoginFlowEvent.Healed(next.flowId(), now, userHandle, newId, flagged, current.diagnosis()));
             publish(new LoginFlowEvent.Completed(next.flowId(), now, userHandle,
                     Objects.requireNonNull(next.method()), HealingResult.HEALED));
@@ -469,8 +459,7 @@ public final class DefaultLoginFlow implements LoginFlow {
     public LoginStep reportHealingError(String flowId, String errorName, @Nullable String message, long elapsedMillis) {
         String name = validErrorName(errorName);
         long elapsed = Math.max(-1, elapsedMillis);
-        return guard(() -> {
-            FlowSnapshot current = load(flowId);
+        return step(flowId, PendingCall.HEALING_ERROR, current -> {
             requireState(current, FlowState.HEALING_PENDING);
             return switch (name) {
                 case "InvalidStateError" -> endHealing(current, AttemptOutcome.ALREADY_REGISTERED,
@@ -484,8 +473,7 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     @Override
     public LoginStep declineHealing(String flowId) {
-        return guard(() -> {
-            FlowSnapshot current = load(flowId);
+        return step(flowId, PendingCall.DECLINE_HEALING, current -> {
             requireState(current, FlowState.HEALING_PENDING);
             return endHealing(current, AttemptOutcome.REGISTRATION_DECLINED, HealingResult.DECLINED, null, -1);
         });
@@ -494,10 +482,15 @@ public final class DefaultLoginFlow implements LoginFlow {
     private LoginStep endHealing(FlowSnapshot current, AttemptOutcome outcome, HealingResult result,
             @Nullable String errorName, long elapsed) {
         Instant now = settings.clock().instant();
-        appendAttempt(current, null, outcome, errorName, elapsed, now);
-        FlowSnapshot next = move(current, FlowTransition.HEALING_ENDED,
-                e -> e.pending(null, null).healingResult(result));
-        save(next);
+        List<Effect> effects = new ArrayList<>();
+        addAttempt(effects, current, null, outcome, errorName, elapsed, now);
+        PendingCall call = switch (outcome) {
+            case REGISTRATION_DECLINED -> PendingCall.DECLINE_HEALING;
+            case REGISTRATION_FAILED -> errorName == null ? PendingCall.FINISH_HEALING : PendingCall.HEALING_ERROR;
+            default -> PendingCall.HEALING_ERROR;
+        };
+        FlowSnapshot next = commit(move(current, FlowTransition.HEALING_ENDED,
+                e -> e.pending(null, null).healingResult(result)), call, effects);
         publish(new LoginFlowEvent.HealingDeclined(next.flowId(), now, next.userHandle(), result));
         publish(new LoginFlowEvent.Completed(next.flowId(), now, next.userHandle(),
                 Objects.requireNonNull(next.method()), result));
@@ -585,14 +578,65 @@ public final class DefaultLoginFlow implements LoginFlow {
         }
     }
 
-    private void appendAttempt(FlowSnapshot s, @Nullable Bytes credentialId, AttemptOutcome outcome,
-            @Nullable String errorName, long elapsed, Instant now) {
+    private void addAttempt(List<Effect> effects, FlowSnapshot s, @Nullable Bytes credentialId,
+            AttemptOutcome outcome, @Nullable String errorName, long elapsed, Instant now) {
         Bytes userHandle = s.userHandle();
-        if (userHandle == null) {
-            return;
+        if (userHandle != null) {
+            effects.add(new Effect.AppendAttempt(new LoginAttempt(userHandle, s.client().deviceId(), credentialId,
+                    outcome, errorName, elapsed, now, s.platform().storedName())));
         }
-        settings.attempts().append(new LoginAttempt(userHandle, s.client().deviceId(), credentialId, outcome,
-                errorName, elapsed, now, s.platform().storedName()));
+    }
+
+    /**
+     * Runs one call on a stored flow. Effects a previous call left pending (because storage failed
+     * after its commit) are applied first; when that previous call is the same call, it was a
+     * retry, and its result is returned.
+     */
+    private LoginStep step(String flowId, @Nullable PendingCall call, Function<FlowSnapshot, LoginStep> body) {
+        return guard(() -> {
+            FlowSnapshot current = load(flowId);
+            if (!current.pendingEffects().isEmpty()) {
+                PendingCall previous = current.pendingCall();
+                current = applyPending(current);
+                if (previous == call) {
+                    return stepFor(current, completionSignals(current), null);
+                }
+            }
+            return body.apply(current);
+        });
+    }
+
+    /**
+     * Stores the step's new state together with its effects (the commit point: of concurrent
+     * calls exactly one gets here), then applies the effects.
+     */
+    private FlowSnapshot commit(FlowSnapshot next, @Nullable PendingCall call, List<Effect> effects) {
+        FlowSnapshot withEffects = next.edit().effects(call, effects).build();
+        save(withEffects);
+        return applyPending(withEffects.atVersion(next.version() + 1));
+    }
+
+    private FlowSnapshot applyPending(FlowSnapshot stored) {
+        if (stored.pendingEffects().isEmpty()) {
+            return stored;
+        }
+        for (Effect effect : stored.pendingEffects()) {
+            effect.apply(credentials, settings.attempts());
+        }
+        FlowSnapshot cleared = stored.edit().effects(null, List.of()).build();
+        boolean won = settings.flows().update(new FlowRecord(stored.flowId(), stored.version() + 1,
+                stored.expiresAt(), SnapshotCodec.write(cleared)));
+        // Losing here means a concurrent retry applied and cleared the same effects.
+        return won ? cleared.atVersion(stored.version() + 1) : cleared;
+    }
+
+    private List<ClientSignal> completionSignals(FlowSnapshot s) {
+        Bytes userHandle = s.userHandle();
+        boolean passkeyProven = s.method() == AuthenticationMethod.PASSKEY || s.healingResult() == HealingResult.HEALED;
+        if (s.state() == FlowState.COMPLETED && passkeyProven && userHandle != null) {
+            return List.of(allAccepted(userHandle));
+        }
+        return List.of();
     }
 
     private void publish(LoginFlowEvent event) {

@@ -50,7 +50,9 @@ public record FlowSnapshot(
         Set<Bytes> replacedCredentials,
         CredentialStatus replacedStatus,
         @Nullable HealingResult healingResult,
-        @Nullable Bytes newCredentialId) {
+        @Nullable Bytes newCredentialId,
+        @Nullable PendingCall pendingCall,
+        List<Effect> pendingEffects) {
 
     public FlowSnapshot {
         Objects.requireNonNull(flowId, "flowId");
@@ -64,6 +66,29 @@ public record FlowSnapshot(
         Objects.requireNonNull(platform, "platform");
         replacedCredentials = Set.copyOf(replacedCredentials);
         Objects.requireNonNull(replacedStatus, "replacedStatus");
+        pendingEffects = List.copyOf(pendingEffects);
+    }
+
+    /** A snapshot without pending effects. */
+    public FlowSnapshot(String flowId, long version, FlowState state, String identifier, @Nullable Bytes userHandle,
+            ClientContext client, Instant createdAt, Instant expiresAt, @Nullable String pendingRequestJson,
+            @Nullable Instant challengeIssuedAt, boolean autoStart, boolean calmRetry, int passkeyAttempts,
+            int consecutiveFailures, List<PasskeyFailure> failures, @Nullable FallbackReason fallbackReason,
+            int fallbackFailures, @Nullable AuthenticationMethod method, @Nullable HealingKind healingKind,
+            FailureDiagnosis diagnosis, ClientPlatform platform, Set<Bytes> replacedCredentials,
+            CredentialStatus replacedStatus, @Nullable HealingResult healingResult, @Nullable Bytes newCredentialId) {
+        this(flowId, version, state, identifier, userHandle, client, createdAt, expiresAt, pendingRequestJson,
+                challengeIssuedAt, autoStart, calmRetry, passkeyAttempts, consecutiveFailures, failures,
+                fallbackReason, fallbackFailures, method, healingKind, diagnosis, platform, replacedCredentials,
+                replacedStatus, healingResult, newCredentialId, null, List.of());
+    }
+
+    /** The same snapshot at another storage version. */
+    FlowSnapshot atVersion(long newVersion) {
+        return new FlowSnapshot(flowId, newVersion, state, identifier, userHandle, client, createdAt, expiresAt,
+                pendingRequestJson, challengeIssuedAt, autoStart, calmRetry, passkeyAttempts, consecutiveFailures,
+                failures, fallbackReason, fallbackFailures, method, healingKind, diagnosis, platform,
+                replacedCredentials, replacedStatus, healingResult, newCredentialId, pendingCall, pendingEffects);
     }
 
     /** A fresh flow in state {@link FlowState#NEW}. */
@@ -100,6 +125,8 @@ public record FlowSnapshot(
         private CredentialStatus replacedStatus;
         private @Nullable HealingResult healingResult;
         private @Nullable Bytes newCredentialId;
+        private @Nullable PendingCall pendingCall;
+        private List<Effect> pendingEffects;
 
         private Editor(FlowSnapshot s) {
             base = s;
@@ -122,6 +149,8 @@ public record FlowSnapshot(
             replacedStatus = s.replacedStatus;
             healingResult = s.healingResult;
             newCredentialId = s.newCredentialId;
+            pendingCall = s.pendingCall;
+            pendingEffects = s.pendingEffects;
         }
 
         Editor state(FlowState value) { state = value; return this; }
@@ -149,13 +178,18 @@ public record FlowSnapshot(
         }
         Editor healingResult(@Nullable HealingResult value) { healingResult = value; return this; }
         Editor newCredentialId(@Nullable Bytes value) { newCredentialId = value; return this; }
+        Editor effects(@Nullable PendingCall call, List<Effect> effects) {
+            pendingCall = effects.isEmpty() ? null : call;
+            pendingEffects = effects;
+            return this;
+        }
 
         FlowSnapshot build() {
             return new FlowSnapshot(base.flowId, base.version, state, base.identifier, userHandle, base.client,
                     base.createdAt, base.expiresAt, pendingRequestJson, challengeIssuedAt, autoStart, calmRetry,
                     passkeyAttempts, consecutiveFailures, failures, fallbackReason, fallbackFailures, method,
                     healingKind, diagnosis, platform, replacedCredentials, replacedStatus, healingResult,
-                    newCredentialId);
+                    newCredentialId, pendingCall, pendingEffects);
         }
     }
 }

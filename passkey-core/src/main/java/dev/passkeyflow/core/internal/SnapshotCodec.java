@@ -20,8 +20,11 @@ import dev.passkeyflow.core.LastLoginHint;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.ClientInfo;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.FlowRecord;
+import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.StoredCredential;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -91,6 +94,11 @@ final class SnapshotCodec {
         root.put("rs", s.replacedStatus().name());
         putEnum(root, "hr", s.healingResult());
         putBytes(root, "nc", s.newCredentialId());
+        if (!s.pendingEffects().isEmpty()) {
+            putEnum(root, "pc", s.pendingCall());
+            ArrayNode effects = root.putArray("pe");
+            s.pendingEffects().forEach(effect -> effects.add(writeEffect(effect)));
+        }
         return root.toString();
     }
 
@@ -145,7 +153,101 @@ final class SnapshotCodec {
                 replaced,
                 CredentialStatus.valueOf(root.path("rs").asText("SUSPECTED_BROKEN")),
                 enumValue(root, "hr", HealingResult::valueOf),
-                bytes(root, "nc"));
+                bytes(root, "nc"),
+                enumValue(root, "pc", PendingCall::valueOf),
+                readEffects(root.path("pe")));
+    }
+
+    private static ObjectNode writeEffect(Effect effect) {
+        ObjectNode node = MAPPER.createObjectNode();
+        if (effect instanceof Effect.RecordUse use) {
+            node.put("t", "use");
+            putBytes(node, "c", use.credentialId());
+            node.put("n", use.signatureCount());
+            node.put("b", use.backupState());
+            node.put("a", use.usedAt().toString());
+            node.set("o", writeClientInfo(use.usedOn()));
+        } else if (effect instanceof Effect.AppendAttempt append) {
+            LoginAttempt a = append.attempt();
+            node.put("t", "attempt");
+            putBytes(node, "u", a.userHandle());
+            putText(node, "d", a.deviceId());
+            putBytes(node, "c", a.credentialId());
+            node.put("o", a.outcome().name());
+            putText(node, "n", a.clientErrorName());
+            node.put("e", a.elapsedMillis());
+            node.put("a", a.at().toString());
+            putText(node, "p", a.platform());
+        } else if (effect instanceof Effect.SaveCredential save) {
+            StoredCredential c = save.credential();
+            node.put("t", "credential");
+            putBytes(node, "c", c.credentialId());
+            putBytes(node, "u", c.userHandle());
+            putBytes(node, "k", c.publicKeyCose());
+            node.put("n", c.signatureCount());
+            ArrayNode transports = node.putArray("tr");
+            c.transports().forEach(transports::add);
+            node.put("be", c.backupEligible());
+            node.put("bs", c.backupState());
+            putBytes(node, "ag", c.aaguid());
+            node.put("a", c.createdAt().toString());
+            node.set("co", writeClientInfo(c.createdOn()));
+            node.put("s", c.status().name());
+            putText(node, "nn", c.nickname());
+        } else if (effect instanceof Effect.MarkReplaced mark) {
+            node.put("t", "replaced");
+            putBytes(node, "c", mark.credentialId());
+            node.put("s", mark.status().name());
+        }
+        return node;
+    }
+
+    private static List<Effect> readEffects(JsonNode array) {
+        List<Effect> effects = new ArrayList<>();
+        for (JsonNode node : array) {
+            String type = node.path("t").asText();
+            effects.add(switch (type) {
+                case "use" -> new Effect.RecordUse(requiredBytes(node, "c"), node.path("n").asLong(),
+                        node.path("b").asBoolean(), Instant.parse(node.path("a").asText()),
+                        readClientInfo(node.path("o")));
+                case "attempt" -> new Effect.AppendAttempt(new LoginAttempt(requiredBytes(node, "u"), text(node, "d"),
+                        bytes(node, "c"), AttemptOutcome.valueOf(node.path("o").asText()), text(node, "n"),
+                        node.path("e").asLong(-1), Instant.parse(node.path("a").asText()), text(node, "p")));
+                case "credential" -> {
+                    Set<String> transports = new LinkedHashSet<>();
+                    node.path("tr").forEach(t -> transports.add(t.asText()));
+                    yield new Effect.SaveCredential(new StoredCredential(requiredBytes(node, "c"),
+                            requiredBytes(node, "u"), requiredBytes(node, "k"), node.path("n").asLong(), transports,
+                            node.path("be").asBoolean(), node.path("bs").asBoolean(), bytes(node, "ag"),
+                            Instant.parse(node.path("a").asText()), null, readClientInfo(node.path("co")), null,
+                            CredentialStatus.valueOf(node.path("s").asText()), text(node, "nn")));
+                }
+                case "replaced" -> new Effect.MarkReplaced(requiredBytes(node, "c"),
+                        CredentialStatus.valueOf(node.path("s").asText()));
+                default -> throw new IllegalStateException("unknown effect type in stored flow: " + type);
+            });
+        }
+        return effects;
+    }
+
+    private static ObjectNode writeClientInfo(ClientInfo info) {
+        ObjectNode node = MAPPER.createObjectNode();
+        putText(node, "d", info.deviceId());
+        putText(node, "p", info.platform());
+        putText(node, "b", info.browser());
+        return node;
+    }
+
+    private static ClientInfo readClientInfo(JsonNode node) {
+        return new ClientInfo(text(node, "d"), text(node, "p"), text(node, "b"));
+    }
+
+    private static Bytes requiredBytes(JsonNode node, String key) {
+        Bytes value = bytes(node, key);
+        if (value == null) {
+            throw new IllegalStateException("stored effect lacks " + key);
+        }
+        return value;
     }
 
     private static ObjectNode writeClient(ClientContext client) {

@@ -346,7 +346,6 @@ class SecurityInvariantsTest {
             Bytes id = failing.enrolPasskey(alice, authenticator, laptop);
             LoginStep.PasskeyChallenge challenge = failing.startExpectingChallenge("alice@example.com", laptop);
             String response = authenticator.authenticate(challenge.credentialsGetJson());
-            FlowRecord before = failing.flows.load(challenge.flowId()).orElseThrow();
             failNextUse.set(true);
 
             LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
@@ -354,10 +353,84 @@ class SecurityInvariantsTest {
 
             assertThat(error.reason()).isEqualTo(Reason.STORAGE_FAILURE);
             assertThat(error.getCause()).isInstanceOf(StorageException.class);
+            assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt()).isNull();
+            assertThat(failing.attemptsOf(alice)).extracting(a -> a.outcome())
+                    .doesNotContain(AttemptOutcome.SUCCEEDED);
+
+            LoginStep retried = failing.flow.finishPasskey(challenge.flowId(), response);
+
+            assertThat(retried).isInstanceOfSatisfying(LoginStep.Completed.class, c -> {
+                assertThat(c.method()).isEqualTo(AuthenticationMethod.PASSKEY);
+                assertThat(c.signals()).hasSize(1);
+            });
+            assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt()).isNotNull();
+            assertThat(failing.attemptsOf(alice)).extracting(a -> a.outcome())
+                    .containsOnlyOnce(AttemptOutcome.SUCCEEDED);
+            assertThat(catchThrowableOfType(LoginFlowException.class,
+                    () -> failing.flow.finishPasskey(challenge.flowId(), response)).reason())
+                    .isEqualTo(Reason.ILLEGAL_TRANSITION);
+        }
+
+        @Test
+        @DisplayName("a storage failure while storing the flow changes nothing, and the same call can be retried")
+        void flowStorageFailureRetried() {
+            AtomicBoolean failNextUpdate = new AtomicBoolean(false);
+            FlowFixture failing = new FlowFixture(b -> b, null, self -> new DelegatingFlows(self.flows) {
+                @Override
+                public boolean update(FlowRecord updated) {
+                    if (failNextUpdate.getAndSet(false)) {
+                        throw new StorageException(StorageException.Reason.UNAVAILABLE, "connection reset");
+                    }
+                    return super.update(updated);
+                }
+            });
+            UserAccount alice = failing.user("alice@example.com");
+            SoftwareAuthenticator authenticator = authenticator();
+            Bytes id = failing.enrolPasskey(alice, authenticator, laptop);
+            LoginStep.PasskeyChallenge challenge = failing.startExpectingChallenge("alice@example.com", laptop);
+            String response = authenticator.authenticate(challenge.credentialsGetJson());
+            FlowRecord before = failing.flows.load(challenge.flowId()).orElseThrow();
+            failNextUpdate.set(true);
+
+            LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
+                    () -> failing.flow.finishPasskey(challenge.flowId(), response));
+
+            assertThat(error.reason()).isEqualTo(Reason.STORAGE_FAILURE);
             assertThat(failing.flows.load(challenge.flowId())).contains(before);
             assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt()).isNull();
             assertThat(failing.flow.finishPasskey(challenge.flowId(), response)).isInstanceOf(LoginStep.Completed.class);
             assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt()).isNotNull();
+        }
+
+        @Test
+        @DisplayName("a heal whose credential write failed is completed by retrying it, storing the passkey once")
+        void healingStorageFailureRetried() {
+            AtomicBoolean failNextSave = new AtomicBoolean(false);
+            FlowFixture failing = new FlowFixture(b -> b, self -> new DelegatingCredentials(self.credentials) {
+                @Override
+                public void saveCredential(StoredCredential credential) {
+                    if (failNextSave.getAndSet(false)) {
+                        throw new StorageException(StorageException.Reason.UNAVAILABLE, "connection reset");
+                    }
+                    super.saveCredential(credential);
+                }
+            }, null);
+            UserAccount carol = failing.user("carol@example.com");
+            LoginStep step = failing.flow.start("carol@example.com", laptop);
+            LoginStep.HealingOffer offer = (LoginStep.HealingOffer) failing.flow.fallbackSucceeded(step.flowId());
+            String created = authenticator().register(offer.credentialsCreateJson());
+            failNextSave.set(true);
+
+            LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
+                    () -> failing.flow.finishHealing(offer.flowId(), created));
+            assertThat(error.reason()).isEqualTo(Reason.STORAGE_FAILURE);
+            assertThat(failing.credentials.listCredentials(carol.userHandle())).isEmpty();
+
+            LoginStep done = failing.flow.finishHealing(offer.flowId(), created);
+
+            assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
+                    c -> assertThat(c.healing()).isEqualTo(HealingResult.HEALED));
+            assertThat(failing.credentials.listCredentials(carol.userHandle())).hasSize(1);
         }
     }
 
