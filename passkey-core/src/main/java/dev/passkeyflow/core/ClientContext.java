@@ -90,10 +90,15 @@ public record ClientContext(
                 || Boolean.TRUE.equals(capability(CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR));
     }
 
-    /** Whether the client explicitly reported that it has no platform authenticator and no hybrid transport. */
+    /**
+     * Whether the client explicitly reported that it has no platform authenticator and no hybrid
+     * transport. A report that a platform authenticator exists wins over one that says it does not,
+     * so this is never true together with {@link #canCreatePasskeyLocally()}.
+     */
     public boolean reportsNoAuthenticatorAtAll() {
-        boolean noPlatform = Boolean.FALSE.equals(userVerifyingPlatformAuthenticator)
-                || Boolean.FALSE.equals(capability(CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR));
+        boolean noPlatform = !canCreatePasskeyLocally()
+                && (Boolean.FALSE.equals(userVerifyingPlatformAuthenticator)
+                        || Boolean.FALSE.equals(capability(CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR)));
         boolean noHybrid = Boolean.FALSE.equals(capability(CAPABILITY_HYBRID_TRANSPORT));
         return noPlatform && noHybrid;
     }

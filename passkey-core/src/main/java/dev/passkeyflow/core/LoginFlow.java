@@ -190,7 +190,8 @@ public interface LoginFlow {
             }
             boolean https = "https".equals(uri.getScheme());
             boolean localHttp = "http".equals(uri.getScheme()) && "localhost".equals(uri.getHost());
-            if (!(https || localHttp) || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
+            if (!(https || localHttp) || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
                 throw new IllegalArgumentException(
                         "origin must be https://host[:port] (or http://localhost[:port]), was '" + value + "'");
             }
@@ -286,7 +287,9 @@ public interface LoginFlow {
         /** Where the host sends the user when the flow completes (default {@code /dashboard}). */
         public Builder completionRedirect(String value) {
             Objects.requireNonNull(value, "completionRedirect");
-            if (!value.startsWith("/") || value.startsWith("//")) {
+            // Browsers read "/\\host" as "//host", and drop tabs and newlines: both would leave the site.
+            if (!value.startsWith("/") || value.startsWith("//") || value.contains("\\")
+                    || value.chars().anyMatch(c -> c <= 0x20 || c == 0x7F)) {
                 throw new IllegalArgumentException("completionRedirect must be a local path starting with '/', was '"
                         + value + "'");
             }
@@ -316,9 +319,14 @@ public interface LoginFlow {
             if (origins.isEmpty()) {
                 throw new IllegalStateException("at least one origin is required");
             }
-            if (credentials == null || attempts == null || flows == null) {
-                throw new IllegalStateException(
-                        "credentialRepository, loginAttemptRepository and flowStateRepository are required");
+            if (credentials == null) {
+                throw new IllegalStateException("credentialRepository is required");
+            }
+            if (attempts == null) {
+                throw new IllegalStateException("loginAttemptRepository is required");
+            }
+            if (flows == null) {
+                throw new IllegalStateException("flowStateRepository is required");
             }
             for (String origin : origins) {
                 String host = URI.create(origin).getHost();

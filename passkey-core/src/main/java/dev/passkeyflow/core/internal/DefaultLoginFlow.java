@@ -209,7 +209,8 @@ public final class DefaultLoginFlow implements LoginFlow {
             requireState(current, FlowState.PASSKEY_PENDING);
             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response;
             try {
-                response = PublicKeyCredential.parseAssertionResponseJson(responseJson);
+                // "null" parses to null: invalid input too, not a NullPointerException later on
+                response = Objects.requireNonNull(PublicKeyCredential.parseAssertionResponseJson(responseJson));
             } catch (IOException | RuntimeException e) {
                 throw new LoginFlowException(Reason.INVALID_INPUT, "not a WebAuthn assertion response", e);
             }
@@ -406,7 +407,7 @@ public final class DefaultLoginFlow implements LoginFlow {
             requireState(current, FlowState.HEALING_PENDING);
             PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response;
             try {
-                response = PublicKeyCredential.parseRegistrationResponseJson(responseJson);
+                response = Objects.requireNonNull(PublicKeyCredential.parseRegistrationResponseJson(responseJson));
             } catch (IOException | RuntimeException e) {
                 throw new LoginFlowException(Reason.INVALID_INPUT, "not a WebAuthn registration response", e);
             }

@@ -116,6 +116,15 @@ final class SnapshotCodec {
         if (root == null || root.path("v").asInt(-1) != FORMAT_VERSION) {
             return null;
         }
+        try {
+            return readDocument(record, root);
+        } catch (RuntimeException e) {
+            // an impossible value (unknown enum name, bad base64url, ...) in a document of this version
+            throw new IllegalStateException("stored flow " + abbreviate(record.flowId()) + " is corrupt", e);
+        }
+    }
+
+    private static FlowSnapshot readDocument(FlowRecord record, JsonNode root) {
         List<PasskeyFailure> failures = new ArrayList<>();
         for (JsonNode node : root.path("fl")) {
             failures.add(new PasskeyFailure(AttemptOutcome.valueOf(node.path("o").asText()), text(node, "n"),
