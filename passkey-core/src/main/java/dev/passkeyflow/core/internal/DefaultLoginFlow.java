@@ -784,36 +784,34 @@ public final class DefaultLoginFlow implements LoginFlow {
         }
     }
 
-    private static String toJson(AssertionRequest request) {
+    /** A Yubico JSON writer; they only fail on a broken Jackson set-up, which is a bug, not input. */
+    @FunctionalInterface
+    private interface JsonWriter {
+        String write() throws JsonProcessingException;
+    }
+
+    private static String json(JsonWriter writer) {
         try {
-            return request.toJson();
+            return writer.write();
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise an assertion request", e);
+            throw new IllegalStateException("cannot serialise a WebAuthn request", e);
         }
+    }
+
+    private static String toJson(AssertionRequest request) {
+        return json(request::toJson);
     }
 
     private static String toJson(PublicKeyCredentialCreationOptions options) {
-        try {
-            return options.toJson();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise creation options", e);
-        }
+        return json(options::toJson);
     }
 
     private static String credentialsGetJson(AssertionRequest request) {
-        try {
-            return request.toCredentialsGetJson();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise an assertion request", e);
-        }
+        return json(request::toCredentialsGetJson);
     }
 
     private static String credentialsCreateJson(PublicKeyCredentialCreationOptions options) {
-        try {
-            return options.toCredentialsCreateJson();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise creation options", e);
-        }
+        return json(options::toCredentialsCreateJson);
     }
 
     private static @Nullable Bytes aaguid(RegistrationResult result) {
