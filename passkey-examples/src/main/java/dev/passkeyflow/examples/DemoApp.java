@@ -4,8 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
-import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
+import dev.passkeyflow.intelligence.AutoHealingPolicy;
+import dev.passkeyflow.intelligence.PasskeyIntelligence;
+import dev.passkeyflow.intelligence.PasskeyProviders;
 import dev.passkeyflow.storage.CredentialRepository;
+import dev.passkeyflow.storage.LoginAttemptRepository;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -92,7 +95,7 @@ public final class DemoApp implements AutoCloseable {
                     .credentialRepository(credentials)
                     .loginAttemptRepository(storage.attempts())
                     .flowStateRepository(storage.flows())
-                    .advisor(advisor())
+                    .advisor(advisor(credentials, storage.attempts()))
                     .identifierNormalizer(Accounts::normalize)
                     .clock(clock)
                     .listener(event -> LOG.info("flow event: {}", event.getClass().getSimpleName()))
@@ -107,9 +110,17 @@ public final class DemoApp implements AutoCloseable {
         }
     }
 
-    /** The advisor that decides when to try a passkey, when to fall back and when to heal. */
-    static LoginAdvisor advisor() {
-        return ThresholdLoginAdvisor.ofDefaults();
+    /**
+     * Passkey Intelligence decides when to try a passkey, when to fall back and when to heal, from
+     * the same repositories the flow writes its history to.
+     */
+    static LoginAdvisor advisor(CredentialRepository credentials, LoginAttemptRepository attempts) {
+        return PasskeyIntelligence.builder()
+                .credentialRepository(credentials)
+                .loginAttemptRepository(attempts)
+                .policy(AutoHealingPolicy.ofDefaults())
+                .providers(PasskeyProviders.standard())
+                .build();
     }
 
     public DemoConfig config() {

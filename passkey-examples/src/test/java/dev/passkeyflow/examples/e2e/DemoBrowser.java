@@ -1,0 +1,212 @@
+package dev.passkeyflow.examples.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.virtualauthenticator.Credential;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
+
+/**
+ * One headless Chromium with a WebAuthn virtual authenticator (a platform authenticator with
+ * user verification), driven like a person would: typing, clicking, reading the page.
+ */
+final class DemoBrowser implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    final ChromeDriver driver;
+    final String baseUrl;
+    private final Path userDataDir;
+    private final Path screenshotDir;
+    private VirtualAuthenticator authenticator;
+    private int shotNumber;
+    private String shotPrefix = "test";
+
+    private DemoBrowser(ChromeDriver driver, String baseUrl, Path userDataDir, Path screenshotDir) {
+        this.driver = driver;
+        this.baseUrl = baseUrl;
+        this.userDataDir = userDataDir;
+        this.screenshotDir = screenshotDir;
+    }
+
+    static DemoBrowser open(String baseUrl, Path screenshotDir) {
+        Path userDataDir;
+        try {
+            userDataDir = Files.createTempDirectory("passkeyflow-e2e-chrome");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BrowserSupport.chromium().toString());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1000,860", "--user-data-dir=" + userDataDir);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(BrowserSupport.chromedriver().toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        DemoBrowser browser = new DemoBrowser(driver, baseUrl, userDataDir, screenshotDir);
+        browser.newAuthenticator();
+        return browser;
+    }
+
+    // ------------------------------------------------------------------ the authenticator
+
+    /** Replaces the virtual authenticator by a new, empty one (e.g. another cloud account). */
+    VirtualAuthenticator newAuthenticator() {
+        if (authenticator != null) {
+            driver.removeVirtualAuthenticator(authenticator);
+        }
+        authenticator = driver.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                .setHasResidentKey(true)
+                .setHasUserVerification(true)
+                .setIsUserVerified(true));
+        return authenticator;
+    }
+
+    VirtualAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    List<Credential> credentials() {
+        return authenticator.getCredentials();
+    }
+
+    List<String> credentialIds() {
+        List<String> ids = new ArrayList<>();
+        for (Credential credential : credentials()) {
+            ids.add(Base64.getUrlEncoder().withoutPadding().encodeToString(credential.getId()));
+        }
+        return ids;
+    }
+
+    // ------------------------------------------------------------------ the user agent
+
+    /** Makes the browser look like another platform: UA string and UA client hints. */
+    void pretendPlatform(String userAgent, String platform, String platformVersion, boolean mobile) {
+        driver.executeCdpCommand("Emulation.setUserAgentOverride", Map.of(
+                "userAgent", userAgent,
+                "platform", platform,
+                "userAgentMetadata", Map.of(
+                        "brands", List.of(Map.of("brand", "Chromium", "version", "156"),
+                                Map.of("brand", "Google Chrome", "version", "156")),
+                        "platform", platform,
+                        "platformVersion", platformVersion,
+                        "architecture", mobile ? "arm" : "x86",
+                        "model", mobile ? "Phone" : "",
+                        "mobile", mobile)));
+    }
+
+    // ------------------------------------------------------------------ pages
+
+    /** Forgets cookies and storage: a person arriving fresh on this device keeps nothing. */
+    void forgetEverything() {
+        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        go("/login");
+        ((JavascriptExecutor) driver).executeScript("localStorage.clear(); sessionStorage.clear();");
+    }
+
+    void go(String path) {
+        driver.get(baseUrl + path);
+        waitReady();
+    }
+
+    /** Waits until the page's script has wired everything. */
+    void waitReady() {
+        new WebDriverWait(driver, WAIT).until(d -> "yes".equals(
+                ((JavascriptExecutor) d).executeScript("return document.body && document.body.dataset.ready")));
+    }
+
+    /** Waits until an element with this id is on a page whose script is ready. */
+    WebElement await(String id) {
+        WebElement element = new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
+        waitReady();
+        return element;
+    }
+
+    /** Clicks and waits for the next page to be loaded and ready. */
+    void clickAndWait(String id) {
+        WebElement html = driver.findElement(By.tagName("html"));
+        driver.findElement(By.id(id)).click();
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.stalenessOf(html));
+        waitReady();
+    }
+
+    void type(String id, String text) {
+        WebElement field = driver.findElement(By.id(id));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    String text(String id) {
+        return driver.findElement(By.id(id)).getText();
+    }
+
+    boolean has(String id) {
+        return !driver.findElements(By.id(id)).isEmpty();
+    }
+
+    String page() {
+        return driver.findElement(By.tagName("body")).getAttribute("data-page");
+    }
+
+    /** The Signal API calls the current page made, as it notes them. */
+    String signalsMade() {
+        String value = driver.findElement(By.tagName("body")).getAttribute("data-signals");
+        return value == null ? "" : value;
+    }
+
+    // ------------------------------------------------------------------ screenshots
+
+    void startScreenshots(String prefix) {
+        this.shotPrefix = prefix;
+        this.shotNumber = 0;
+    }
+
+    /** Saves a screenshot of the page under the build directory. */
+    Path screenshot(String label) {
+        Path file = screenshotDir.resolve(String.format("%s-%02d-%s.png", shotPrefix, ++shotNumber, label));
+        try {
+            Files.createDirectories(screenshotDir);
+            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            try (Stream<Path> files = Files.walk(userDataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp dir left behind does no harm
+            }
+        }
+    }
+}
