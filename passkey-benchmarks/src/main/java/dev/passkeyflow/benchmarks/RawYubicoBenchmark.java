@@ -1,0 +1,87 @@
+package dev.passkeyflow.benchmarks;
+
+import com.yubico.webauthn.AssertionResult;
+import dev.passkeyflow.storage.StoredCredential;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Raw Yubico: {@code startAssertion} (with the browser JSON) and {@code finishAssertion} (with
+ * parsing the browser's response and storing the signature count) on the same credential the flow
+ * benchmarks use. Measured in the same two halves as {@link FlowBenchmark}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class RawYubicoBenchmark {
+
+    /** One account's raw relying party; one per thread. */
+    static final class Raw {
+        final Deployment.Account account;
+        final RawYubico raw;
+        long session;
+
+        Raw(String label) {
+            try (Deployment deployment = Deployment.inMemory()) {
+                account = deployment.enrol(label);
+                StoredCredential credential = deployment.credentials.findCredential(account.credentialId()).orElseThrow();
+                raw = new RawYubico(account, credential);
+            }
+        }
+    }
+
+    /** Start only: each started login is forgotten again outside the measurement. */
+    @State(Scope.Thread)
+    public static class Started {
+        Raw raw;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            raw = new Raw("raw-start");
+        }
+
+        @TearDown(Level.Invocation)
+        public void forget() {
+            raw.raw.forget(raw.session);
+        }
+    }
+
+    /** Finish only: a started login and the browser's signed answer, made outside the measurement. */
+    @State(Scope.Thread)
+    public static class Pending {
+        Raw raw;
+        String response;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            raw = new Raw("raw-finish");
+        }
+
+        @Setup(Level.Invocation)
+        public void prepare() {
+            raw.session++;
+            String getJson = raw.raw.start(raw.session, raw.account.identifier());
+            response = raw.account.authenticator().authenticate(getJson);
+        }
+    }
+
+    @Benchmark
+    public String start(Started started) {
+        Raw raw = started.raw;
+        return raw.raw.start(++raw.session, raw.account.identifier());
+    }
+
+    @Benchmark
+    public AssertionResult finish(Pending pending) {
+        return pending.raw.raw.finish(pending.raw.session, pending.response);
+    }
+}
