@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -72,18 +73,33 @@ final class DemoBrowser implements AutoCloseable {
 
     // ------------------------------------------------------------------ the authenticator
 
-    /** Replaces the virtual authenticator by a new, empty one (e.g. another cloud account). */
+    /**
+     * Replaces the virtual authenticator by a new, empty one (e.g. the passkey store of another
+     * cloud account). It is a platform authenticator with user verification whose passkeys are
+     * synced (backup eligible and backed up), like a platform's password manager.
+     */
     VirtualAuthenticator newAuthenticator() {
         if (authenticator != null) {
             driver.removeVirtualAuthenticator(authenticator);
         }
-        authenticator = driver.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+        authenticator = driver.addVirtualAuthenticator(new SyncedAuthenticatorOptions()
                 .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
                 .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
                 .setHasResidentKey(true)
                 .setHasUserVerification(true)
                 .setIsUserVerified(true));
         return authenticator;
+    }
+
+    /** ChromeDriver takes the backup flags, for which Selenium has no setters, from the options map. */
+    private static final class SyncedAuthenticatorOptions extends VirtualAuthenticatorOptions {
+        @Override
+        public Map<String, Object> toMap() {
+            Map<String, Object> map = new java.util.HashMap<>(super.toMap());
+            map.put("defaultBackupEligibility", true);
+            map.put("defaultBackupState", true);
+            return map;
+        }
     }
 
     VirtualAuthenticator authenticator() {
@@ -133,29 +149,40 @@ final class DemoBrowser implements AutoCloseable {
         waitReady();
     }
 
+    private static final String READY = "return document.readyState === 'complete' && !!document.body"
+            + " && document.body.dataset.ready === 'yes' && window.passkeyflowLeft !== true";
+
     /** Waits until the page's script has wired everything. */
     void waitReady() {
-        new WebDriverWait(driver, WAIT).until(d -> "yes".equals(
-                ((JavascriptExecutor) d).executeScript("return document.body && document.body.dataset.ready")));
+        patiently().until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(READY)));
     }
 
     /** Waits until an element with this id is on a page whose script is ready. */
     WebElement await(String id) {
-        WebElement element = new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
+        WebElement element = patiently().until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
         waitReady();
-        return element;
+        return driver.findElement(By.id(id));
     }
 
-    /** Clicks and waits for the next page to be loaded and ready. */
+    /**
+     * Clicks and waits for the next page to be loaded and ready. The current page is marked first;
+     * the next page is the first ready one without the mark.
+     */
     void clickAndWait(String id) {
-        WebElement html = driver.findElement(By.tagName("html"));
+        ((JavascriptExecutor) driver).executeScript("window.passkeyflowLeft = true;");
         driver.findElement(By.id(id)).click();
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.stalenessOf(html));
         waitReady();
+    }
+
+    /** A wait that rides over the moments when a page is being replaced. */
+    private WebDriverWait patiently() {
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(WebDriverException.class);
+        return wait;
     }
 
     void type(String id, String text) {
-        WebElement field = driver.findElement(By.id(id));
+        WebElement field = patiently().until(ExpectedConditions.elementToBeClickable(By.id(id)));
         field.clear();
         field.sendKeys(text);
     }
@@ -195,6 +222,16 @@ final class DemoBrowser implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    /** Saves a screenshot and the page's HTML, for a test that failed. */
+    void saveFailure(String label) {
+        try {
+            screenshot("FAILED-" + label);
+            Files.writeString(screenshotDir.resolve(shotPrefix + "-FAILED-" + label + ".html"), driver.getPageSource());
+        } catch (RuntimeException | IOException e) {
+            // the browser may be gone; the test's own failure is what matters
+        }
     }
 
     @Override

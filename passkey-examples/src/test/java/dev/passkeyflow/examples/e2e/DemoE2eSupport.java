@@ -20,6 +20,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -64,6 +67,17 @@ abstract class DemoE2eSupport {
             }
         }
     }
+
+    /** Keeps a screenshot and the HTML of the page a failed test ended on. */
+    @RegisterExtension
+    final TestWatcher keepFailedPage = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (browser != null) {
+                browser.saveFailure("end");
+            }
+        }
+    };
 
     @BeforeEach
     void newPersonOnNewDevice(TestInfo info) {

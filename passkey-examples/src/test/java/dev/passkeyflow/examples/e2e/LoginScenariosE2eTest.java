@@ -2,9 +2,18 @@ package dev.passkeyflow.examples.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.passkeyflow.storage.AttemptOutcome;
+import dev.passkeyflow.storage.CredentialStatus;
+import dev.passkeyflow.storage.LoginAttempt;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.virtualauthenticator.Credential;
 
 @DisplayName("The demo in headless Chromium with a virtual authenticator")
 class LoginScenariosE2eTest extends DemoE2eSupport {
@@ -27,5 +36,173 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
         assertThat(browser.text("who")).isEqualTo(alice);
         assertThat(passkeyRows(browser)).hasSize(1);
         assertThat(browser.signalsMade()).contains("signalAllAcceptedCredentials");
+    }
+
+    @Test
+    @DisplayName("2. a passkey deleted on this device: fallback to the password, healing, and the next login just works")
+    void locallyDeletedPasskeyHeals() {
+        String alice = newIdentifier("alice");
+        signUpWithPasskey(browser, alice);
+        String oldId = browser.credentialIds().get(0);
+        logOut(browser);
+        browser.authenticator().removeCredential(Base64.getUrlDecoder().decode(oldId));
+
+        // The passkey login starts by itself and fails at once (no credential on this device).
+        // Passkey Intelligence knows the passkey worked here before: an immediate failure means it
+        // is gone, so no retry that is bound to fail; straight to the password.
+        enterIdentifier(browser, alice);
+        browser.await("fallback-message");
+        browser.screenshot("fallback");
+        assertThat(browser.page()).isEqualTo("password");
+        assertThat(browser.text("fallback-message")).isEqualTo(
+                "Your passkey didn't work this time. Sign in with your password instead.");
+        assertThat(attemptOutcomes(alice)).contains(AttemptOutcome.CANCELLED);
+
+        enterPassword(browser);
+        browser.await("offer-title");
+        browser.screenshot("healing-offer");
+        assertThat(browser.text("offer-title")).isEqualTo("Issues using your passkey? Add a new one");
+
+        browser.clickAndWait("add-passkey");
+        browser.await("passkeys");
+        browser.screenshot("dashboard-healed");
+        assertThat(browser.text("flash")).isEqualTo("Your new passkey is ready. Next time, sign in with it.");
+        List<String> held = browser.credentialIds();
+        assertThat(held).hasSize(1).doesNotContain(oldId);
+        String newId = held.get(0);
+        assertThat(passkeyRows(browser)).hasSize(2);
+        assertThat(statusOf(browser, newId)).isEqualTo("Active");
+        assertThat(statusOf(browser, oldId)).isEqualTo("Not working on this device");
+
+        logOut(browser);
+        Instant before = Instant.now();
+        enterIdentifier(browser, alice);
+        assertOnDashboardWithPasskey(browser);
+        browser.screenshot("dashboard-next-login");
+        assertThat(attemptsSince(alice, before)).extracting(LoginAttempt::outcome)
+                .containsExactly(AttemptOutcome.SUCCEEDED);
+        assertThat(browser.has("flash")).isFalse();
+    }
+
+    @Test
+    @DisplayName("3. a device signed into another cloud account heals there; the synced device keeps the old passkey")
+    void differentCloudAccount() {
+        String bob = newIdentifier("bob");
+        signUpWithPasskey(browser, bob);
+        Credential synced = browser.credentials().get(0);
+        String oldId = browser.credentialIds().get(0);
+
+        try (DemoBrowser phone = DemoBrowser.open(baseUrl, screenshots)) {
+            phone.startScreenshots("differentCloudAccount-phone");
+            phone.authenticator().addCredential(synced);
+
+            // This laptop is now signed into another cloud account: its passkey store is empty.
+            browser.newAuthenticator();
+            logOut(browser);
+            enterIdentifier(browser, bob);
+            browser.await("fallback-message");
+            enterPassword(browser);
+            browser.await("offer-title");
+            browser.screenshot("healing-offer");
+            assertThat(browser.text("offer-title")).isEqualTo("Issues using your passkey? Add a new one");
+            browser.clickAndWait("add-passkey");
+            browser.await("passkeys");
+            browser.screenshot("dashboard-healed");
+            String newId = browser.credentialIds().get(0);
+            assertThat(passkeyRows(browser)).hasSize(2);
+            assertThat(statusOf(browser, newId)).isEqualTo("Active");
+            assertThat(statusOf(browser, oldId)).isEqualTo("Not working on this device");
+
+            // The phone, a new device for this account, still has the synced old passkey. Having no
+            // history here, Passkey Intelligence offers the passkey with a button.
+            enterIdentifier(phone, bob);
+            phone.await("sign-in-passkey");
+            phone.screenshot("passkey-button");
+            phone.clickAndWait("sign-in-passkey");
+            assertOnDashboardWithPasskey(phone);
+            phone.screenshot("dashboard");
+            assertThat(passkeyRows(phone)).hasSize(2);
+            assertThat(statusOf(phone, newId)).isEqualTo("Active");
+            assertThat(statusOf(phone, oldId)).isEqualTo("Works on this device; not working on another device");
+            assertThat(phone.credentialIds()).containsExactly(oldId);
+        }
+        assertThat(storedPasskeys(bob)).extracting(c -> c.status())
+                .containsExactlyInAnyOrder(CredentialStatus.SUSPECTED_BROKEN, CredentialStatus.ACTIVE);
+    }
+
+    @Test
+    @DisplayName("4. a declined offer lands on the dashboard, and the next login on this device respects the cooldown")
+    void declinedHealingCooldown() {
+        String carol = newIdentifier("carol");
+        signUpWithPasskey(browser, carol);
+        logOut(browser);
+        browser.authenticator().removeAllCredentials();
+
+        enterIdentifier(browser, carol);
+        browser.await("fallback-message");
+        enterPassword(browser);
+        browser.await("offer-title");
+        assertThat(browser.text("offer-title")).isEqualTo("Issues using your passkey? Add a new one");
+        browser.screenshot("healing-offer");
+        browser.clickAndWait("skip");
+        browser.await("passkeys");
+        browser.screenshot("dashboard-declined");
+        assertThat(browser.text("flash")).isEqualTo("OK, no new passkey for now.");
+        assertThat(attemptOutcomes(carol)).contains(AttemptOutcome.REGISTRATION_DECLINED);
+
+        logOut(browser);
+        enterIdentifier(browser, carol);
+        browser.await("fallback-message");
+        browser.screenshot("password-again");
+        enterPassword(browser);
+        browser.await("passkeys");
+        browser.screenshot("dashboard-no-offer");
+        assertThat(browser.text("signed-in-with")).isEqualTo("your password");
+        assertThat(attemptOutcomes(carol)).filteredOn(o -> o == AttemptOutcome.REGISTRATION_DECLINED).hasSize(1);
+        assertThat(passkeyRows(browser)).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("6. a passkey the server deleted: the page signals signalUnknownCredential and the authenticator drops it")
+    void serverDeletedPasskeyIsSignalled() throws InterruptedException {
+        String dave = newIdentifier("dave");
+        signUpWithPasskey(browser, dave);
+        Credential synced = browser.credentials().get(0);
+        String id = browser.credentialIds().get(0);
+
+        try (DemoBrowser phone = DemoBrowser.open(baseUrl, screenshots)) {
+            phone.startScreenshots("serverDeletedPasskeyIsSignalled-phone");
+            phone.authenticator().addCredential(synced);
+            // The phone shows the sign-in page with its passkey button...
+            enterIdentifier(phone, dave);
+            phone.await("sign-in-passkey");
+            phone.screenshot("passkey-button");
+
+            // ...while the passkey is deleted on the laptop's dashboard.
+            row(browser, id).findElement(By.cssSelector("button.delete")).click();
+            browser.await("flash");
+            assertThat(browser.text("flash")).isEqualTo("Passkey deleted.");
+            assertThat(browser.has("no-passkeys")).isTrue();
+            browser.screenshot("dashboard-deleted");
+
+            // Now the phone uses the passkey: the server does not know it any more.
+            phone.clickAndWait("sign-in-passkey");
+            phone.await("fallback-message");
+            phone.screenshot("password-after-unknown-credential");
+            assertThat(phone.signalsMade()).isEqualTo("signalUnknownCredential");
+            assertThat(phone.driver.findElement(By.id("signal-log")).getAttribute("textContent"))
+                    .isEqualTo("signalUnknownCredential");
+            new WebDriverWait(phone.driver, DemoBrowser.WAIT).until(d -> phone.credentials().isEmpty());
+            assertThat(phone.credentials()).isEmpty();
+            assertThat(attemptOutcomes(dave)).contains(AttemptOutcome.UNKNOWN_CREDENTIAL);
+        }
+    }
+
+    private static List<AttemptOutcome> attemptOutcomes(String identifier) {
+        List<AttemptOutcome> outcomes = new ArrayList<>();
+        for (LoginAttempt attempt : attemptsSince(identifier, Instant.EPOCH)) {
+            outcomes.add(attempt.outcome());
+        }
+        return outcomes;
     }
 }
