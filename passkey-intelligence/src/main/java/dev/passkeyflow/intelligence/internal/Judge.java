@@ -114,10 +114,14 @@ public final class Judge {
         return bestAvailability(usable, platform, lastFailure) == Availability.UNLIKELY;
     }
 
-    /** A whole flow failed here with slow (cancel-like) errors only, and no success since. */
+    /**
+     * At least two whole flows failed here with slow (cancel-like) errors only, and no success
+     * since: the passkey may be gone although the browser never said so quickly. One such flow is a
+     * plain double cancel far more often.
+     */
     private boolean uncertainHistory(DeviceHistory h) {
-        return h.fastFailuresSinceSuccess() == 0 && h.fallbacksSinceSuccess() > 0
-                && h.failuresSinceSuccess() >= policy.failuresBeforeFallback();
+        return h.fastFailuresSinceSuccess() == 0 && h.fallbacksSinceSuccess() >= 2
+                && h.failuresSinceSuccess() >= 2 * policy.failuresBeforeFallback();
     }
 
     /**
@@ -154,7 +158,7 @@ public final class Judge {
         FailureDiagnosis diagnosis = finding.diagnosis();
         boolean fallBack = failure.outcome().isServerSide()
                 || diagnosis.cause() == FailureCause.RP_MISCONFIGURATION
-                || (finding.passkeyAbsent() && diagnosis.confidence() != Confidence.LOW)
+                || finding.passkeyAbsent()
                 || countedFailures(context) >= policy.failuresBeforeFallback();
         return new FailureDecision(fallBack ? FailureDecision.Action.FALLBACK : FailureDecision.Action.RETRY,
                 diagnosis);
@@ -172,7 +176,10 @@ public final class Judge {
         return consecutive;
     }
 
-    /** A diagnosis and whether it means no passkey of the user is on this device. */
+    /**
+     * A diagnosis and whether the evidence shows that no passkey of the user is on this device
+     * (which may be certain even when the cause is not, e.g. gone here but which provider is unclear).
+     */
     record Finding(FailureDiagnosis diagnosis, boolean passkeyAbsent, Set<Bytes> goneFromDevice) {
     }
 
@@ -347,7 +354,7 @@ public final class Judge {
 
         Finding finding = healingFinding(context, history, usable, platform);
         FailureDiagnosis diagnosis = finding.diagnosis();
-        boolean offerable = finding.passkeyAbsent() && diagnosis.confidence() != Confidence.LOW
+        boolean offerable = finding.passkeyAbsent()
                 || diagnosis.cause() == FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER;
         if (!offerable) {
             return HealingDecision.noOffer(diagnosis, platform, "passkey-may-still-work-here");
