@@ -32,6 +32,9 @@ final class BrowserSupport {
         if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
             fail("CI=true but " + message);
         }
+        if (!present) {
+            System.err.println("passkeyflow e2e: skipped: " + message);
+        }
         assumeTrue(present, "skipped: " + message);
     }
 
