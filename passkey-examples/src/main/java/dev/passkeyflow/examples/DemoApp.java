@@ -92,6 +92,7 @@ public final class DemoApp implements AutoCloseable {
                     .rpId(DemoConfig.RP_ID)
                     .rpName("passkeyflow demo")
                     .origin(config.origin())
+                    .ceremonyTimeout(config.ceremonyTimeout())
                     .credentialRepository(credentials)
                     .loginAttemptRepository(storage.attempts())
                     .flowStateRepository(storage.flows())

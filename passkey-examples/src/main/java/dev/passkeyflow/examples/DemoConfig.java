@@ -1,6 +1,7 @@
 package dev.passkeyflow.examples;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -20,24 +21,32 @@ import org.jspecify.annotations.Nullable;
  * @param dbPassword the database password, if not in the URL
  * @param dataDir where the embedded H2 database file lives when no JDBC URL is given
  * @param bcryptCost the bcrypt work factor (4 to 31)
+ * @param ceremonyTimeout how long the browser may take for one passkey ceremony
  */
 public record DemoConfig(String bindHost, int port, @Nullable String jdbcUrl, @Nullable String dbUser,
-        @Nullable String dbPassword, Path dataDir, int bcryptCost) {
+        @Nullable String dbPassword, Path dataDir, int bcryptCost, Duration ceremonyTimeout) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_BCRYPT_COST = 11;
+    public static final Duration DEFAULT_CEREMONY_TIMEOUT = Duration.ofMinutes(2);
     /** WebAuthn relying party id of the demo. */
     public static final String RP_ID = "localhost";
 
     public DemoConfig {
         Objects.requireNonNull(bindHost, "bindHost");
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(ceremonyTimeout, "ceremonyTimeout");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
         }
         if (bcryptCost < 4 || bcryptCost > 31) {
             throw new IllegalArgumentException("bcryptCost must be between 4 and 31, was " + bcryptCost);
         }
+    }
+
+    /** The same configuration with another ceremony timeout. */
+    public DemoConfig withCeremonyTimeout(Duration value) {
+        return new DemoConfig(bindHost, port, jdbcUrl, dbUser, dbPassword, dataDir, bcryptCost, value);
     }
 
     /** The origin the browser shows, and the only one the flow accepts: {@code http://localhost:PORT}. */
@@ -52,7 +61,8 @@ public record DemoConfig(String bindHost, int port, @Nullable String jdbcUrl, @N
 
     /** A configuration for the given port and database, everything else default. */
     public static DemoConfig of(String bindHost, int port, @Nullable String jdbcUrl) {
-        return new DemoConfig(bindHost, port, jdbcUrl, null, null, defaultDataDir(), DEFAULT_BCRYPT_COST);
+        return new DemoConfig(bindHost, port, jdbcUrl, null, null, defaultDataDir(), DEFAULT_BCRYPT_COST,
+                DEFAULT_CEREMONY_TIMEOUT);
     }
 
     /** Reads arguments first, then the environment. */
@@ -67,7 +77,8 @@ public record DemoConfig(String bindHost, int port, @Nullable String jdbcUrl, @N
                 blankToNull(value(args, env, "db-user", "PASSKEYFLOW_DEMO_DB_USER")),
                 blankToNull(value(args, env, "db-password", "PASSKEYFLOW_DEMO_DB_PASSWORD")),
                 dataDir == null ? defaultDataDir() : Path.of(dataDir),
-                cost == null ? DEFAULT_BCRYPT_COST : parseInt("bcrypt-cost", cost));
+                cost == null ? DEFAULT_BCRYPT_COST : parseInt("bcrypt-cost", cost),
+                DEFAULT_CEREMONY_TIMEOUT);
     }
 
     static Path defaultDataDir() {

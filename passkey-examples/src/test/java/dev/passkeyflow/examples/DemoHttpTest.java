@@ -39,7 +39,7 @@ class DemoHttpTest {
             port = socket.getLocalPort();
         }
         app = DemoApp.start(new DemoConfig("127.0.0.1", port, "jdbc:h2:mem:http-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1", null, null, Path.of("target"), 4));
+                + ";DB_CLOSE_DELAY=-1", null, null, Path.of("target"), 4, DemoConfig.DEFAULT_CEREMONY_TIMEOUT));
         base = "http://127.0.0.1:" + port;
     }
 

@@ -106,6 +106,15 @@ final class DemoBrowser implements AutoCloseable {
         return authenticator;
     }
 
+    /**
+     * Whether the authenticator answers by itself as if the person confirmed at once (the default);
+     * without it a prompt stays open until the ceremony times out, as when nobody responds.
+     */
+    void automaticPresence(boolean enabled) {
+        driver.executeCdpCommand("WebAuthn.setAutomaticPresenceSimulation",
+                Map.of("authenticatorId", authenticator.getId(), "enabled", enabled));
+    }
+
     List<Credential> credentials() {
         return authenticator.getCredentials();
     }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -46,7 +47,7 @@ abstract class DemoE2eSupport {
         int port = freePort();
         String database = "jdbc:h2:mem:e2e-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         app = DemoApp.start(new DemoConfig("127.0.0.1", port, database, null, null,
-                BrowserSupport.buildDirectory(), 4));
+                BrowserSupport.buildDirectory(), 4, ceremonyTimeout(info)));
         baseUrl = "http://localhost:" + port;
         screenshots = BrowserSupport.buildDirectory().resolve("e2e-screenshots")
                 .resolve(info.getTestClass().orElseThrow().getSimpleName());
@@ -162,6 +163,18 @@ abstract class DemoE2eSupport {
     static void assertOnDashboardWithPasskey(DemoBrowser b) {
         b.await("passkeys");
         assertThat(b.text("signed-in-with")).isEqualTo("a passkey");
+    }
+
+    /** A test class may shorten the passkey ceremony timeout, e.g. to let a prompt nobody answers end. */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+    @interface CeremonyTimeoutSeconds {
+        int value();
+    }
+
+    private static Duration ceremonyTimeout(TestInfo info) {
+        CeremonyTimeoutSeconds shorter = info.getTestClass().orElseThrow().getAnnotation(CeremonyTimeoutSeconds.class);
+        return shorter == null ? DemoConfig.DEFAULT_CEREMONY_TIMEOUT : Duration.ofSeconds(shorter.value());
     }
 
     private static int freePort() {
