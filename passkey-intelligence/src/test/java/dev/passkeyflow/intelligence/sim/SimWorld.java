@@ -58,7 +58,8 @@ final class SimWorld {
     static final double ABSENT_FAST = 0.85;
     static final double CLICK_IF_PRESENT = 0.95;
     static final double CLICK_IF_ABSENT = 0.15;
-    static final double CANCEL_CREATION = 0.02;
+    /** Share of unwilling users who cancel the OS dialog instead of declining on the page. */
+    static final double UNWILLING_CANCELS_DIALOG = 0.3;
 
     private final String name;
     private final Scenario scenario;
@@ -494,10 +495,13 @@ final class SimWorld {
 
     private LoginStep answerOffer(UserScript user, Device device, LoginStep.HealingOffer offer, double cancelDraw) {
         if (!user.willing()) {
-            return flow.declineHealing(offer.flowId());
+            // Unwilling users say no: mostly with the page's "not now", sometimes by cancelling the OS dialog.
+            return cancelDraw < UNWILLING_CANCELS_DIALOG
+                    ? flow.reportHealingError(offer.flowId(), "NotAllowedError", null, 4_000)
+                    : flow.declineHealing(offer.flowId());
         }
         SoftwareAuthenticator platform = device.platform;
-        if (platform == null || cancelDraw < CANCEL_CREATION) {
+        if (platform == null) {
             return flow.reportHealingError(offer.flowId(), "NotAllowedError", null, 4_000);
         }
         String json;

@@ -1,0 +1,675 @@
+package dev.passkeyflow.intelligence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.passkeyflow.core.ClientContext;
+import dev.passkeyflow.core.Confidence;
+import dev.passkeyflow.core.FailureCause;
+import dev.passkeyflow.core.FailureDiagnosis;
+import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.core.advisor.FailureDecision;
+import dev.passkeyflow.core.advisor.HealingDecision;
+import dev.passkeyflow.core.advisor.PasskeyFailure;
+import dev.passkeyflow.core.advisor.StartDecision;
+import dev.passkeyflow.storage.AttemptOutcome;
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.CredentialStatus;
+import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.LoginAttemptRepository;
+import dev.passkeyflow.storage.StoredCredential;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("PasskeyIntelligence")
+class PasskeyIntelligenceTest {
+
+    private final Fixture f = new Fixture();
+
+    private FailureDecision fastFailureAfterSuccessOnMac(StoredCredential c) {
+        f.success(c, Fixture.MAC);
+        f.advance(Duration.ofDays(3));
+        return f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(120)));
+    }
+
+    @Nested
+    @DisplayName("at the start of a login")
+    class Start {
+
+        @Test
+        @DisplayName("falls back when the user has no usable passkey, and not when one is active")
+        void noPasskeys() {
+            StoredCredential c = f.icloudOnMac();
+            f.credentials.setStatus(c.credentialId(), CredentialStatus.RETIRED);
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
+                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, "user-has-no-passkeys"));
+
+            f.credentials.setStatus(c.credentialId(), CredentialStatus.ACTIVE);
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
+                    .isNotEqualTo(StartDecision.Action.FALLBACK);
+        }
+
+        @Test
+        @DisplayName("falls back when the client has neither a platform authenticator nor hybrid transport")
+        void noAuthenticator() {
+            f.icloudOnMac();
+            ClientContext none = Fixture.client("d", "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101",
+                    null, false, false);
+            assertThat(f.intelligence().onStart(f.start(none)).tags()).containsExactly("no-passkey-support-in-environment");
+
+            ClientContext hybrid = Fixture.client("d", "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101",
+                    null, false, true);
+            assertThat(f.intelligence().onStart(f.start(hybrid)).tags())
+                    .doesNotContain("no-passkey-support-in-environment");
+        }
+
+        @Test
+        @DisplayName("attempts automatically on a device with positive history")
+        void positiveHistory() {
+            StoredCredential c = f.credential(Fixture.WINDOWS_HELLO, false, "win-1", "Windows");
+            f.success(c, "win-1");
+            StartDecision decision = f.intelligence().onStart(f.start(Fixture.windows("win-1", true)));
+            assertThat(decision.action()).isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
+            assertThat(decision.tags()).containsExactly("positive-history-on-environment");
+        }
+
+        @Test
+        @DisplayName("skips straight to the fallback where the passkey failed immediately and never succeeded since")
+        void negativeHistory() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 80);
+            StartDecision decision = f.intelligence().onStart(f.start(Fixture.mac()));
+            assertThat(decision).isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK,
+                    "negative-history-on-environment"));
+        }
+
+        @Test
+        @DisplayName("near miss: a success after the failures restores the automatic start")
+        void negativeHistoryHealed() {
+            StoredCredential c = f.icloudOnMac();
+            f.failedFlow(Fixture.MAC, 80);
+            f.success(c, Fixture.MAC);
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
+                    .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
+        }
+
+        @Test
+        @DisplayName("near miss: negative history older than the policy's duration is no longer honoured")
+        void negativeHistoryExpires() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 80);
+            f.advance(AutoHealingPolicy.DEFAULT_NEGATIVE_HISTORY_DURATION.plusDays(1));
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
+                    .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
+        }
+
+        @Test
+        @DisplayName("near miss: a synced passkey created after the failures may be here, so it is tried")
+        void negativeHistoryNewSyncedPasskey() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 80);
+            f.advance(Duration.ofDays(2));
+            f.credential(Fixture.ICLOUD, true, Fixture.PHONE, "iOS");
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
+                    .isNotEqualTo(StartDecision.Action.FALLBACK);
+        }
+
+        @Test
+        @DisplayName("near miss: the policy can keep auto-starting despite negative history")
+        void negativeHistoryPolicyOff() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 80);
+            AutoHealingPolicy policy = AutoHealingPolicy.custom().skipAutoStartOnNegativeHistory(false).build();
+            assertThat(f.intelligence(policy).onStart(f.start(Fixture.mac())).action())
+                    .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
+        }
+
+        @Test
+        @DisplayName("offers a button after two flows failed with slow cancels only, but not after one")
+        void uncertainHistory() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 4_000, 5_000);
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
+                    .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
+
+            f.failedFlow(Fixture.MAC, 4_000, 5_000);
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
+                    .isEqualTo(StartDecision.of(StartDecision.Action.OFFER_BUTTON, "uncertain-history-on-environment"));
+        }
+
+        @Test
+        @DisplayName("attempts automatically on a new device of the synced passkey's own ecosystem")
+        void likelySynced() {
+            f.icloudOnMac();
+            StartDecision decision = f.intelligence().onStart(f.start(Fixture.iphone("new-phone")));
+            assertThat(decision).isEqualTo(StartDecision.of(StartDecision.Action.ATTEMPT_AUTOMATICALLY,
+                    "high-confidence-platform-passkey"));
+        }
+
+        @Test
+        @DisplayName("offers a button on a new device when the passkey lives in a password manager")
+        void uncertainPasswordManager() {
+            f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
+            assertThat(f.intelligence().onStart(f.start(Fixture.windows("win-9", true))))
+                    .isEqualTo(StartDecision.of(StartDecision.Action.OFFER_BUTTON, "passkey-availability-uncertain"));
+        }
+
+        @Test
+        @DisplayName("offers a button for hybrid on a device that cannot hold the passkey, else falls back")
+        void unlikelyHere() {
+            f.icloudOnMac();
+            assertThat(f.intelligence().onStart(f.start(Fixture.windows("win-9", true))).action())
+                    .isEqualTo(StartDecision.Action.OFFER_BUTTON);
+            assertThat(f.intelligence().onStart(f.start(Fixture.windows("win-9", false))))
+                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, "user-has-none-on-environment"));
+        }
+    }
+
+    @Nested
+    @DisplayName("after a failed attempt")
+    class Failure {
+
+        @Test
+        @DisplayName("diagnoses a deleted passkey: used here before, immediate failure, no other device since")
+        void deleted() {
+            FailureDecision decision = fastFailureAfterSuccessOnMac(f.icloudOnMac());
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
+            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.MEDIUM);
+            assertThat(decision.diagnosis().evidence()).anyMatch(e -> e.contains("no other device used it since"));
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
+        }
+
+        @Test
+        @DisplayName("is highly confident of a deletion after a second immediate failure")
+        void deletedHigh() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failure(Fixture.MAC, 90);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(
+                    f.failed(Fixture.mac(), Fixture.cancel(60), Fixture.cancel(90)));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
+            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
+        }
+
+        @Test
+        @DisplayName("near miss: a slow NotAllowedError on a device where the passkey works is a calm-retry cancel")
+        void cancelNotDeleted() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(4_500)));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.USER_CANCELLED);
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.RETRY);
+        }
+
+        @Test
+        @DisplayName("falls back after the second consecutive cancel")
+        void secondCancel() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failure(Fixture.MAC, 4_000);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(
+                    f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(4_000)));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.USER_CANCELLED);
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
+        }
+
+        @Test
+        @DisplayName("near miss: with firstCancelCounts off, the second cancel is still retried")
+        void firstCancelFree() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failure(Fixture.MAC, 4_000);
+            AutoHealingPolicy policy = AutoHealingPolicy.custom().firstCancelCounts(false).build();
+            FailureDecision decision = f.intelligence(policy).onPasskeyFailure(
+                    f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(4_000)));
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.RETRY);
+        }
+
+        @Test
+        @DisplayName("diagnoses a different cloud account: an iCloud passkey gone here still succeeds on another device")
+        void differentCloudAccount() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.advance(Duration.ofDays(1));
+            f.success(c, Fixture.PHONE);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(150)));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.DIFFERENT_CLOUD_ACCOUNT);
+            assertThat(decision.diagnosis().evidence()).anyMatch(e -> e.contains("still succeeded on another device"))
+                    .anyMatch(e -> e.contains("iCloud") || e.contains("Apple"));
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
+        }
+
+        @Test
+        @DisplayName("is highly confident of another account when the other device succeeded after the failure here")
+        void differentCloudAccountHigh() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 100);
+            f.success(c, Fixture.PHONE);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(150)));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.DIFFERENT_CLOUD_ACCOUNT);
+            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
+        }
+
+        @Test
+        @DisplayName("near miss: another device's use before this device's last success is no evidence of another account")
+        void otherUseTooEarly() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.PHONE);
+            f.advance(Duration.ofDays(1));
+            f.success(c, Fixture.MAC);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(150)));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
+        }
+
+        @Test
+        @DisplayName("diagnoses a signed-out password manager: a 1Password passkey gone here still succeeds elsewhere")
+        void passwordManager() {
+            StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
+            f.success(c, Fixture.MAC);
+            f.success(c, Fixture.OTHER);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(40)));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSWORD_MANAGER_UNAVAILABLE);
+            assertThat(decision.diagnosis().evidence()).anyMatch(e -> e.contains("1Password"));
+        }
+
+        @Test
+        @DisplayName("near miss: a device-bound Windows Hello passkey is not blamed on a password manager")
+        void deviceBoundNotPasswordManager() {
+            StoredCredential c = f.credential(Fixture.WINDOWS_HELLO, false, "win-1", "Windows");
+            f.success(c, "win-1");
+            f.success(c, Fixture.OTHER);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(
+                    f.failed(Fixture.windows("win-1", true), Fixture.cancel(40)));
+            assertThat(decision.diagnosis().cause()).isNotEqualTo(FailureCause.PASSWORD_MANAGER_UNAVAILABLE)
+                    .isNotEqualTo(FailureCause.DIFFERENT_CLOUD_ACCOUNT);
+        }
+
+        @Test
+        @DisplayName("diagnoses a new device without the passkey: it never succeeded here and failed immediately")
+        void newDevice() {
+            f.icloudOnMac();
+            FailureDecision decision = f.intelligence().onPasskeyFailure(
+                    f.failed(Fixture.windows("win-9", true), Fixture.cancel(30)));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
+            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.MEDIUM);
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
+        }
+
+        @Test
+        @DisplayName("near miss: a device that succeeded before is not a new device")
+        void notNewDevice() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            assertThat(f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(30))).diagnosis().cause())
+                    .isNotEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
+        }
+
+        @Test
+        @DisplayName("takes a timing-only hint as weak evidence when the client sent no device id")
+        void noDeviceId() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            ClientContext anonymous = Fixture.client(null, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)", null,
+                    true, null);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(anonymous, Fixture.cancel(30)));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
+            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.LOW);
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.RETRY);
+        }
+
+        @Test
+        @DisplayName("diagnoses a timeout from the outcome, or from a NotAllowedError slower than the threshold")
+        void timedOut() {
+            f.icloudOnMac();
+            PasskeyFailure timeout = new PasskeyFailure(AttemptOutcome.TIMED_OUT, "TimeoutError", 120_000, null);
+            assertThat(f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), timeout)).diagnosis())
+                    .extracting(FailureDiagnosis::cause, FailureDiagnosis::confidence)
+                    .containsExactly(FailureCause.TIMED_OUT, Confidence.HIGH);
+            assertThat(f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(45_000))).diagnosis()
+                    .cause()).isEqualTo(FailureCause.TIMED_OUT);
+            assertThat(f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(10_000))).diagnosis()
+                    .cause()).isNotEqualTo(FailureCause.TIMED_OUT);
+        }
+
+        @Test
+        @DisplayName("falls back at once when the credential is unknown to the server")
+        void unknownCredential() {
+            f.icloudOnMac();
+            PasskeyFailure unknown = new PasskeyFailure(AttemptOutcome.UNKNOWN_CREDENTIAL, null, -1,
+                    Bytes.of(new byte[] {9}));
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), unknown));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER);
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
+        }
+
+        @Test
+        @DisplayName("falls back at once when the server rejects the response")
+        void verificationFailed() {
+            f.icloudOnMac();
+            PasskeyFailure bad = new PasskeyFailure(AttemptOutcome.BAD_SIGNATURE, null, -1, Bytes.of(new byte[] {9}));
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), bad));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.VERIFICATION_FAILED);
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
+        }
+
+        @Test
+        @DisplayName("falls back at once on SecurityError: a misconfigured relying party")
+        void misconfiguration() {
+            f.icloudOnMac();
+            PasskeyFailure security = new PasskeyFailure(AttemptOutcome.SECURITY_ERROR, "SecurityError", 5, null);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), security));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.RP_MISCONFIGURATION);
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
+        }
+
+        @Test
+        @DisplayName("calls an unrecognised browser error unknown and retries")
+        void unknown() {
+            f.icloudOnMac();
+            PasskeyFailure other = new PasskeyFailure(AttemptOutcome.CLIENT_ERROR, "UnknownError", 2_000, null);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), other));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.UNKNOWN);
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.RETRY);
+        }
+    }
+
+    @Nested
+    @DisplayName("after the fallback login")
+    class Healing {
+
+        private FailureDiagnosis lost(StoredCredential c) {
+            f.success(c, Fixture.MAC);
+            f.advance(Duration.ofDays(2));
+            f.failure(Fixture.MAC, 120);
+            f.append(Fixture.MAC, null, AttemptOutcome.FALLBACK_SUCCEEDED, null, -1);
+            return FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.MEDIUM, "x");
+        }
+
+        @Test
+        @DisplayName("offers an after-error passkey where the old one is gone, flagging it")
+        void afterError() {
+            StoredCredential c = f.icloudOnMac();
+            FailureDiagnosis last = lost(c);
+            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
+                    f.healing(Fixture.mac(), last, Fixture.cancel(120)));
+            assertThat(decision.offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
+            assertThat(decision.replacedCredentials()).containsExactly(c.credentialId());
+            assertThat(decision.replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
+            assertThat(decision.platform()).isEqualTo(dev.passkeyflow.core.ClientPlatform.MACOS);
+        }
+
+        @Test
+        @DisplayName("near miss: never offers after mere cancels on a device whose passkey works")
+        void notAfterCancels() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 3_000, 6_000);
+            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(),
+                    FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.MEDIUM), Fixture.cancel(3_000),
+                    Fixture.cancel(6_000)));
+            assertThat(decision.offer()).isNull();
+            assertThat(decision.tags()).containsExactly("passkey-may-still-work-here");
+        }
+
+        @Test
+        @DisplayName("retires the replaced passkey only when certain of a deletion and no other device used it")
+        void retireWhenCertain() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failure(Fixture.MAC, 50);
+            f.failure(Fixture.MAC, 70);
+            AutoHealingPolicy retire = AutoHealingPolicy.custom()
+                    .replacedCredentialHandling(AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN).build();
+            HealingDecision decision = f.intelligence(retire).onAuthenticatedWithoutPasskey(
+                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(50), Fixture.cancel(70)));
+            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
+            assertThat(decision.replacedCredentialStatus()).isEqualTo(CredentialStatus.RETIRED);
+
+            HealingDecision byDefault = f.intelligence().onAuthenticatedWithoutPasskey(
+                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(50), Fixture.cancel(70)));
+            assertThat(byDefault.replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
+        }
+
+        @Test
+        @DisplayName("near miss: does not retire a passkey another device used within the policy's period")
+        void noRetireWhenUsedElsewhere() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.PHONE);
+            f.advance(Duration.ofDays(1));
+            f.success(c, Fixture.MAC);
+            f.failure(Fixture.MAC, 50);
+            f.failure(Fixture.MAC, 70);
+            AutoHealingPolicy retire = AutoHealingPolicy.custom()
+                    .replacedCredentialHandling(AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN).build();
+            HealingDecision decision = f.intelligence(retire).onAuthenticatedWithoutPasskey(
+                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(50), Fixture.cancel(70)));
+            assertThat(decision.offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(decision.replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
+        }
+
+        @Test
+        @DisplayName("makes no offer on a device that cannot create a passkey, unless the policy allows it")
+        void cannotCreate() {
+            StoredCredential c = f.icloudOnMac();
+            FailureDiagnosis last = lost(c);
+            ClientContext noPlatform = Fixture.client(Fixture.MAC, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)",
+                    null, false, true);
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(noPlatform, last, Fixture.cancel(120)))
+                    .tags()).containsExactly("device-cannot-create-passkey");
+            AutoHealingPolicy lenient = AutoHealingPolicy.custom().requireLocalCreateCapability(false).build();
+            assertThat(f.intelligence(lenient).onAuthenticatedWithoutPasskey(
+                    f.healing(noPlatform, last, Fixture.cancel(120))).offer()).isEqualTo(HealingKind.AFTER_ERROR);
+        }
+
+        @Test
+        @DisplayName("offers a first passkey to a user who has none, on a device that can create one")
+        void firstPasskey() {
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), FailureDiagnosis.unknown()))
+                    .offer()).isEqualTo(HealingKind.FIRST_PASSKEY);
+            ClientContext noPlatform = Fixture.client(Fixture.MAC, "Mozilla/5.0 (Macintosh)", null, false, true);
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(noPlatform, FailureDiagnosis.unknown()))
+                    .offer()).isNull();
+        }
+
+        @Test
+        @DisplayName("offers an additional passkey on a new device that cannot hold the user's passkeys")
+        void newDevice() {
+            f.icloudOnMac();
+            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
+                    f.healing(Fixture.windows("win-9", true), FailureDiagnosis.unknown()));
+            assertThat(decision.offer()).isEqualTo(HealingKind.ADDITIONAL_PASSKEY);
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
+            assertThat(decision.replacedCredentials()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("near miss: no offer on a new device where the synced passkey is likely present")
+        void newDeviceLikelySynced() {
+            f.icloudOnMac();
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(
+                    f.healing(Fixture.iphone("new-phone"), FailureDiagnosis.unknown())).offer()).isNull();
+        }
+
+        @Test
+        @DisplayName("offers a new passkey when the server does not know the credential presented")
+        void unknownToServer() {
+            f.icloudOnMac();
+            PasskeyFailure unknown = new PasskeyFailure(AttemptOutcome.UNKNOWN_CREDENTIAL, null, -1,
+                    Bytes.of(new byte[] {9}));
+            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
+                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), unknown));
+            assertThat(decision.offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER);
+        }
+
+        @Test
+        @DisplayName("waits out the cooldown after a declined offer on this device, then offers again")
+        void declineCooldown() {
+            StoredCredential c = f.icloudOnMac();
+            FailureDiagnosis last = lost(c);
+            f.append(Fixture.MAC, null, AttemptOutcome.REGISTRATION_DECLINED, null, -1);
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
+                    .tags()).containsExactly("declined-recently");
+            f.advance(AutoHealingPolicy.DEFAULT_COOLDOWN_AFTER_DECLINE.plusHours(1));
+            f.failure(Fixture.MAC, 100);
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(100)))
+                    .offer()).isEqualTo(HealingKind.AFTER_ERROR);
+        }
+
+        @Test
+        @DisplayName("waits a day after the user cancelled the OS dialog")
+        void cancelCooldown() {
+            StoredCredential c = f.icloudOnMac();
+            FailureDiagnosis last = lost(c);
+            f.append(Fixture.MAC, null, AttemptOutcome.REGISTRATION_CANCELLED, "NotAllowedError", 3_000);
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
+                    .tags()).containsExactly("creation-cancelled-recently");
+            f.advance(Duration.ofDays(1).plusMinutes(1));
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
+                    .offer()).isEqualTo(HealingKind.AFTER_ERROR);
+        }
+
+        @Test
+        @DisplayName("stops offering for about 30 days after three unanswered offers in a row")
+        void offerLimit() {
+            StoredCredential c = f.icloudOnMac();
+            FailureDiagnosis last = lost(c);
+            for (int i = 0; i < 3; i++) {
+                f.append("elsewhere-" + i, null, AttemptOutcome.REGISTRATION_CANCELLED, "NotAllowedError", 3_000);
+                f.advance(Duration.ofDays(2));
+            }
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
+                    .tags()).containsExactly("offer-limit-reached");
+            f.advance(Duration.ofDays(31));
+            f.failure(Fixture.MAC, 100);
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(100)))
+                    .offer()).isEqualTo(HealingKind.AFTER_ERROR);
+        }
+
+        @Test
+        @DisplayName("near miss: a passkey created in between resets the count of unanswered offers")
+        void offerLimitReset() {
+            StoredCredential c = f.icloudOnMac();
+            FailureDiagnosis last = lost(c);
+            f.append("elsewhere-0", null, AttemptOutcome.REGISTRATION_CANCELLED, "NotAllowedError", 3_000);
+            f.append("elsewhere-1", null, AttemptOutcome.REGISTRATION_CANCELLED, "NotAllowedError", 3_000);
+            f.append("elsewhere-2", null, AttemptOutcome.REGISTERED, null, -1);
+            f.append("elsewhere-3", null, AttemptOutcome.REGISTRATION_CANCELLED, "NotAllowedError", 3_000);
+            f.advance(Duration.ofDays(2));
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
+                    .offer()).isEqualTo(HealingKind.AFTER_ERROR);
+        }
+    }
+
+    @Nested
+    @DisplayName("events and cost")
+    class EventsAndCost {
+
+        @Test
+        @DisplayName("publishes each decision with its diagnosis, and a throwing listener changes nothing")
+        void events() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            List<IntelligenceEvent> seen = new ArrayList<>();
+            PasskeyIntelligence intelligence = PasskeyIntelligence.builder().credentialRepository(f.credentials)
+                    .loginAttemptRepository(f.attempts)
+                    .listener(e -> {
+                        throw new IllegalStateException("boom");
+                    })
+                    .listener(seen::add).build();
+            intelligence.onStart(f.start(Fixture.mac()));
+            FailureDecision decision = intelligence.onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(90)));
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
+            assertThat(seen).hasSize(2);
+            assertThat(seen.get(0)).isInstanceOf(IntelligenceEvent.StartAdvised.class);
+            assertThat(((IntelligenceEvent.FailureDiagnosed) seen.get(1)).diagnosis().cause())
+                    .isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
+            assertThat(seen.get(1).at()).isEqualTo(f.now());
+        }
+
+        @Test
+        @DisplayName("reads only bounded windows, however long the history")
+        void boundedReads() {
+            StoredCredential c = f.icloudOnMac();
+            for (int i = 0; i < 3_000; i++) {
+                f.success(c, i % 2 == 0 ? Fixture.MAC : Fixture.PHONE);
+            }
+            CountingAttempts counting = new CountingAttempts(f.attempts);
+            AutoHealingPolicy policy = AutoHealingPolicy.ofDefaults();
+            PasskeyIntelligence intelligence = PasskeyIntelligence.builder().credentialRepository(f.credentials)
+                    .loginAttemptRepository(counting).policy(policy).build();
+            intelligence.onStart(f.start(Fixture.mac()));
+            intelligence.onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(90)));
+            intelligence.onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), FailureDiagnosis.unknown(),
+                    Fixture.cancel(90)));
+            assertThat(counting.queries).isBetween(1, 12);
+            assertThat(counting.maxLimit).isLessThanOrEqualTo(policy.historyLimit());
+            assertThat(counting.rowsRead).isLessThanOrEqualTo(12 * policy.historyLimit());
+        }
+    }
+
+    @Test
+    @DisplayName("the builder requires both repositories and rejects one set twice")
+    void builder() {
+        assertThatThrownBy(() -> PasskeyIntelligence.builder().credentialRepository(f.credentials).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("loginAttemptRepository");
+        assertThatThrownBy(() -> PasskeyIntelligence.builder().credentialRepository(f.credentials)
+                .credentialRepository(f.credentials)).hasMessageContaining("already set");
+    }
+
+    /** Counts the queries a decision makes and the rows it reads. */
+    static final class CountingAttempts implements LoginAttemptRepository {
+        private final LoginAttemptRepository delegate;
+        int queries;
+        int maxLimit;
+        int rowsRead;
+
+        CountingAttempts(LoginAttemptRepository delegate) {
+            this.delegate = delegate;
+        }
+
+        private List<LoginAttempt> count(int limit, List<LoginAttempt> rows) {
+            queries++;
+            maxLimit = Math.max(maxLimit, limit);
+            rowsRead += rows.size();
+            return rows;
+        }
+
+        @Override
+        public void append(LoginAttempt attempt) {
+            delegate.append(attempt);
+        }
+
+        @Override
+        public List<LoginAttempt> recentByUser(Bytes userHandle, Instant since, int limit) {
+            return count(limit, delegate.recentByUser(userHandle, since, limit));
+        }
+
+        @Override
+        public List<LoginAttempt> recentByDevice(String deviceId, Instant since, int limit) {
+            return count(limit, delegate.recentByDevice(deviceId, since, limit));
+        }
+
+        @Override
+        public List<LoginAttempt> recentByCredential(Bytes credentialId, Instant since, int limit) {
+            return count(limit, delegate.recentByCredential(credentialId, since, limit));
+        }
+
+        @Override
+        public int purgeOlderThan(Instant cutoff) {
+            return delegate.purgeOlderThan(cutoff);
+        }
+    }
+}
