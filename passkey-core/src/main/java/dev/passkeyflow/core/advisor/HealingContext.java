@@ -3,11 +3,13 @@ package dev.passkeyflow.core.advisor;
 import dev.passkeyflow.core.AuthenticationMethod;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.FailureDiagnosis;
+import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the advisor knows when the user has authenticated without a passkey and a passkey could be
@@ -20,10 +22,20 @@ import java.util.Objects;
  * @param failuresInFlow the failed passkey attempts of this flow, oldest first (empty if none)
  * @param lastDiagnosis the diagnosis of the last failure, or unknown if none
  * @param now the flow's clock reading
+ * @param fallbackReason why the flow asked for the traditional login: no passkey login was
+ *     attempted ({@link FallbackReason#PASSKEY_NOT_AVAILABLE}), the user chose it, or passkeys failed;
+ *     {@code null} when the user did not go through the fallback
  */
 public record HealingContext(UserAccount user, List<StoredCredential> credentials, ClientContext client,
         AuthenticationMethod method, List<PasskeyFailure> failuresInFlow, FailureDiagnosis lastDiagnosis,
-        Instant now) {
+        Instant now, @Nullable FallbackReason fallbackReason) {
+
+    /** A context without a fallback reason. */
+    public HealingContext(UserAccount user, List<StoredCredential> credentials, ClientContext client,
+            AuthenticationMethod method, List<PasskeyFailure> failuresInFlow, FailureDiagnosis lastDiagnosis,
+            Instant now) {
+        this(user, credentials, client, method, failuresInFlow, lastDiagnosis, now, null);
+    }
 
     public HealingContext {
         Objects.requireNonNull(user, "user");

@@ -348,7 +348,8 @@ public final class DefaultLoginFlow implements LoginFlow {
             addAttempt(effects, withUser, null, AttemptOutcome.FALLBACK_SUCCEEDED, null, -1, now);
             List<StoredCredential> list = credentials.listCredentials(account.userHandle());
             HealingDecision decision = settings.advisor().onAuthenticatedWithoutPasskey(new HealingContext(account,
-                    list, current.client(), AuthenticationMethod.FALLBACK, current.failures(), current.diagnosis(), now));
+                    list, current.client(), AuthenticationMethod.FALLBACK, current.failures(), current.diagnosis(), now,
+                    current.fallbackReason()));
             FlowSnapshot next;
             String optionsJson = null;
             if (decision.offer() != null) {

@@ -683,6 +683,21 @@ class DefaultLoginFlowTest {
             assertThat(completed.healing()).isEqualTo(HealingResult.NOT_OFFERED);
             assertThat(completed.userHandle()).isEqualTo(alice.userHandle());
         }
+
+        @Test
+        @DisplayName("tells the advisor why the flow fell back when it asks about healing")
+        void fallbackReasonReachesAdvisor() {
+            LoginFlow flow = flow();
+            String chosen = flow.start(ALICE, client).flowId();
+            flow.chooseFallback(chosen);
+            flow.fallbackSucceeded(chosen);
+            advisor.onStart(StartDecision.Action.FALLBACK);
+            String skipped = flow.start(ALICE, client).flowId();
+            flow.fallbackSucceeded(skipped);
+
+            assertThat(advisor.healingContexts).extracting(c -> c.fallbackReason())
+                    .containsExactly(FallbackReason.USER_CHOSE_FALLBACK, FallbackReason.PASSKEY_NOT_AVAILABLE);
+        }
     }
 
     @Nested
