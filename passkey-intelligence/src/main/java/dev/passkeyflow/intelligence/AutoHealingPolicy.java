@@ -35,6 +35,7 @@ public final class AutoHealingPolicy {
 
     public static final int DEFAULT_FAILURES_BEFORE_FALLBACK = 2;
     public static final boolean DEFAULT_FIRST_CANCEL_COUNTS = true;
+    public static final boolean DEFAULT_FALL_BACK_AT_ONCE_WHEN_PASSKEY_ABSENT = true;
     public static final Duration DEFAULT_HISTORY_WINDOW = Duration.ofDays(90);
     public static final int DEFAULT_HISTORY_LIMIT = 100;
     public static final boolean DEFAULT_SKIP_AUTO_START_ON_NEGATIVE_HISTORY = true;
@@ -54,6 +55,7 @@ public final class AutoHealingPolicy {
 
     private final int failuresBeforeFallback;
     private final boolean firstCancelCounts;
+    private final boolean fallBackAtOnceWhenPasskeyAbsent;
     private final Duration historyWindow;
     private final int historyLimit;
     private final boolean skipAutoStartOnNegativeHistory;
@@ -71,6 +73,7 @@ public final class AutoHealingPolicy {
     private AutoHealingPolicy(Builder b) {
         this.failuresBeforeFallback = b.failuresBeforeFallback;
         this.firstCancelCounts = b.firstCancelCounts;
+        this.fallBackAtOnceWhenPasskeyAbsent = b.fallBackAtOnceWhenPasskeyAbsent;
         this.historyWindow = b.historyWindow;
         this.historyLimit = b.historyLimit;
         this.skipAutoStartOnNegativeHistory = b.skipAutoStartOnNegativeHistory;
@@ -112,6 +115,19 @@ public final class AutoHealingPolicy {
      */
     public boolean firstCancelCounts() {
         return firstCancelCounts;
+    }
+
+    /**
+     * Whether a failure goes straight to the traditional login when the evidence shows that no
+     * passkey of the user is on this device (default true): e.g. an immediate {@code NotAllowedError}
+     * on a device whose passkey worked before and that no other device used since, or on a device
+     * that never completed a passkey login. This saves a retry that is bound to fail. When false,
+     * such a failure is counted like any cancel: the user gets the calm retry first and falls back
+     * after {@link #failuresBeforeFallback()} failures. Server-side rejections and SecurityError
+     * fall back at once either way.
+     */
+    public boolean fallBackAtOnceWhenPasskeyAbsent() {
+        return fallBackAtOnceWhenPasskeyAbsent;
     }
 
     /** How far back decisions read login history (default 90 days). */
@@ -189,6 +205,7 @@ public final class AutoHealingPolicy {
     public String toString() {
         return "AutoHealingPolicy[failuresBeforeFallback=" + failuresBeforeFallback
                 + ", firstCancelCounts=" + firstCancelCounts
+                + ", fallBackAtOnceWhenPasskeyAbsent=" + fallBackAtOnceWhenPasskeyAbsent
                 + ", historyWindow=" + historyWindow
                 + ", historyLimit=" + historyLimit
                 + ", skipAutoStartOnNegativeHistory=" + skipAutoStartOnNegativeHistory
@@ -209,6 +226,7 @@ public final class AutoHealingPolicy {
 
         private int failuresBeforeFallback = DEFAULT_FAILURES_BEFORE_FALLBACK;
         private boolean firstCancelCounts = DEFAULT_FIRST_CANCEL_COUNTS;
+        private boolean fallBackAtOnceWhenPasskeyAbsent = DEFAULT_FALL_BACK_AT_ONCE_WHEN_PASSKEY_ABSENT;
         private Duration historyWindow = DEFAULT_HISTORY_WINDOW;
         private int historyLimit = DEFAULT_HISTORY_LIMIT;
         private boolean skipAutoStartOnNegativeHistory = DEFAULT_SKIP_AUTO_START_ON_NEGATIVE_HISTORY;
@@ -229,6 +247,7 @@ public final class AutoHealingPolicy {
         private Builder(AutoHealingPolicy base) {
             this.failuresBeforeFallback = base.failuresBeforeFallback;
             this.firstCancelCounts = base.firstCancelCounts;
+            this.fallBackAtOnceWhenPasskeyAbsent = base.fallBackAtOnceWhenPasskeyAbsent;
             this.historyWindow = base.historyWindow;
             this.historyLimit = base.historyLimit;
             this.skipAutoStartOnNegativeHistory = base.skipAutoStartOnNegativeHistory;
@@ -252,6 +271,12 @@ public final class AutoHealingPolicy {
 
         public Builder firstCancelCounts(boolean value) {
             this.firstCancelCounts = value;
+            return this;
+        }
+
+        /** See {@link AutoHealingPolicy#fallBackAtOnceWhenPasskeyAbsent()}. */
+        public Builder fallBackAtOnceWhenPasskeyAbsent(boolean value) {
+            this.fallBackAtOnceWhenPasskeyAbsent = value;
             return this;
         }
 

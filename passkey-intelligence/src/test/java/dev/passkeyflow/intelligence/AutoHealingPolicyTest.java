@@ -17,6 +17,8 @@ class AutoHealingPolicyTest {
         AutoHealingPolicy p = AutoHealingPolicy.ofDefaults();
         assertThat(p.failuresBeforeFallback()).isEqualTo(2);
         assertThat(p.firstCancelCounts()).isTrue();
+        assertThat(p.fallBackAtOnceWhenPasskeyAbsent()).isTrue()
+                .isEqualTo(AutoHealingPolicy.DEFAULT_FALL_BACK_AT_ONCE_WHEN_PASSKEY_ABSENT);
         assertThat(p.maxConsecutiveOffers()).isEqualTo(3);
         assertThat(p.cooldownAfterMaxOffers()).isEqualTo(Duration.ofDays(30));
         assertThat(p.requireLocalCreateCapability()).isTrue();
@@ -29,8 +31,10 @@ class AutoHealingPolicyTest {
     @DisplayName("from(base) copies every value and changes only what is set")
     void fromBase() {
         AutoHealingPolicy base = AutoHealingPolicy.custom().failuresBeforeFallback(3).historyLimit(50)
-                .cooldownAfterDecline(Duration.ofDays(14)).build();
+                .cooldownAfterDecline(Duration.ofDays(14)).fallBackAtOnceWhenPasskeyAbsent(false).build();
         AutoHealingPolicy copy = AutoHealingPolicy.from(base).maxConsecutiveOffers(5).build();
+        assertThat(copy.fallBackAtOnceWhenPasskeyAbsent()).isFalse();
+        assertThat(copy.toString()).contains("fallBackAtOnceWhenPasskeyAbsent=false");
         assertThat(copy.failuresBeforeFallback()).isEqualTo(3);
         assertThat(copy.historyLimit()).isEqualTo(50);
         assertThat(copy.cooldownAfterDecline()).isEqualTo(Duration.ofDays(14));

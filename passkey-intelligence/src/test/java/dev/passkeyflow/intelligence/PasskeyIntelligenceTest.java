@@ -190,6 +190,56 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
+        @DisplayName("with fallBackAtOnceWhenPasskeyAbsent off, the same evidence gets a calm retry; the second failure falls back")
+        void passkeyAbsentCalmRetry() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.advance(Duration.ofDays(3));
+            AutoHealingPolicy retryFirst = AutoHealingPolicy.custom().fallBackAtOnceWhenPasskeyAbsent(false).build();
+
+            FailureDecision byDefault = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(120)));
+            assertThat(byDefault.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
+            assertThat(byDefault.action()).isEqualTo(FailureDecision.Action.FALLBACK);
+
+            FailureDecision first = f.intelligence(retryFirst).onPasskeyFailure(
+                    f.failed(Fixture.mac(), Fixture.cancel(120)));
+            assertThat(first.diagnosis()).isEqualTo(byDefault.diagnosis());
+            assertThat(first.action()).isEqualTo(FailureDecision.Action.RETRY);
+
+            f.failure(Fixture.MAC, 120);
+            FailureDecision second = f.intelligence(retryFirst).onPasskeyFailure(
+                    f.failed(Fixture.mac(), Fixture.cancel(80), Fixture.cancel(120)));
+            assertThat(second.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
+            assertThat(second.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
+            assertThat(second.action()).isEqualTo(FailureDecision.Action.FALLBACK);
+        }
+
+        @Test
+        @DisplayName("with fallBackAtOnceWhenPasskeyAbsent off, a new device without the passkey also gets one calm retry")
+        void newDeviceCalmRetry() {
+            f.icloudOnMac();
+            AutoHealingPolicy retryFirst = AutoHealingPolicy.custom().fallBackAtOnceWhenPasskeyAbsent(false).build();
+            FailureDecision first = f.intelligence(retryFirst).onPasskeyFailure(
+                    f.failed(Fixture.windows("win-9", true), Fixture.cancel(30)));
+            assertThat(first.diagnosis().cause()).isEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
+            assertThat(first.action()).isEqualTo(FailureDecision.Action.RETRY);
+        }
+
+        @Test
+        @DisplayName("near miss: with fallBackAtOnceWhenPasskeyAbsent off, server-side rejections and SecurityError still fall back at once")
+        void passkeyAbsentKnobKeepsHardFailures() {
+            f.icloudOnMac();
+            AutoHealingPolicy retryFirst = AutoHealingPolicy.custom().fallBackAtOnceWhenPasskeyAbsent(false).build();
+            PasskeyFailure unknown = new PasskeyFailure(AttemptOutcome.UNKNOWN_CREDENTIAL, null, -1,
+                    Bytes.of(new byte[] {9}));
+            PasskeyFailure security = new PasskeyFailure(AttemptOutcome.SECURITY_ERROR, "SecurityError", 5, null);
+            assertThat(f.intelligence(retryFirst).onPasskeyFailure(f.failed(Fixture.mac(), unknown)).action())
+                    .isEqualTo(FailureDecision.Action.FALLBACK);
+            assertThat(f.intelligence(retryFirst).onPasskeyFailure(f.failed(Fixture.mac(), security)).action())
+                    .isEqualTo(FailureDecision.Action.FALLBACK);
+        }
+
+        @Test
         @DisplayName("is highly confident of a deletion after a second immediate failure")
         void deletedHigh() {
             StoredCredential c = f.icloudOnMac();

@@ -158,7 +158,7 @@ public final class Judge {
         FailureDiagnosis diagnosis = finding.diagnosis();
         boolean fallBack = failure.outcome().isServerSide()
                 || diagnosis.cause() == FailureCause.RP_MISCONFIGURATION
-                || finding.passkeyAbsent()
+                || (finding.passkeyAbsent() && policy.fallBackAtOnceWhenPasskeyAbsent())
                 || countedFailures(context) >= policy.failuresBeforeFallback();
         return new FailureDecision(fallBack ? FailureDecision.Action.FALLBACK : FailureDecision.Action.RETRY,
                 diagnosis);
