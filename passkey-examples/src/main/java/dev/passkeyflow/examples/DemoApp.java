@@ -119,7 +119,13 @@ public final class DemoApp implements AutoCloseable {
         return PasskeyIntelligence.builder()
                 .credentialRepository(credentials)
                 .loginAttemptRepository(attempts)
-                .policy(AutoHealingPolicy.ofDefaults())
+                // The demo always grants one calm retry, so that people trying it see the "Try
+                // again" step even when the evidence says the passkey is gone from this device
+                // (it worked here before and now fails at once). A production host may keep the
+                // default (true), which skips that retry and saves the user a prompt bound to fail.
+                .policy(AutoHealingPolicy.custom()
+                        .fallBackAtOnceWhenPasskeyAbsent(false)
+                        .build())
                 .providers(PasskeyProviders.standard())
                 .build();
     }

@@ -127,6 +127,16 @@ abstract class DemoE2eSupport {
         b.clickAndWait("continue");
     }
 
+    /**
+     * After a passkey login that failed because the passkey is gone: the demo's calm retry ("Try
+     * again", which the person clicks) fails as well, and the password page appears.
+     */
+    static void tryAgainThenPassword(DemoBrowser b) {
+        b.await("calm-retry");
+        b.clickAndWait("try-again");
+        b.await("fallback-message");
+    }
+
     static void enterPassword(DemoBrowser b) {
         b.type("password", PASSWORD);
         b.clickAndWait("sign-in-password");

@@ -39,30 +39,46 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
     }
 
     @Test
-    @DisplayName("2. a passkey deleted on this device: fallback to the password, healing, and the next login just works")
+    @DisplayName("2. a passkey deleted on this device: it starts by itself and fails, the calm retry fails, the password, healing, and the next login just works")
     void locallyDeletedPasskeyHeals() {
         String alice = newIdentifier("alice");
         signUpWithPasskey(browser, alice);
         String oldId = browser.credentialIds().get(0);
         logOut(browser);
         browser.authenticator().removeCredential(Base64.getUrlDecoder().decode(oldId));
+        Instant before = Instant.now();
 
-        // The passkey login starts by itself and fails at once (no credential on this device).
-        // Passkey Intelligence knows the passkey worked here before: an immediate failure means it
-        // is gone, so no retry that is bound to fail; straight to the password.
+        // The passkey login starts by itself (nothing but "Continue" was clicked) and fails at once:
+        // no credential on this device. The demo's policy grants one calm retry even though Passkey
+        // Intelligence already sees the passkey is gone (fallBackAtOnceWhenPasskeyAbsent(false)).
         enterIdentifier(browser, alice);
+        browser.await("calm-retry");
+        browser.screenshot("calm-retry");
+        assertThat(browser.page()).isEqualTo("passkey");
+        assertThat(browser.has("sign-in-passkey")).isFalse();
+        assertThat(browser.text("calm-retry")).isEqualTo("No problem. When you are ready, try your passkey again.");
+        assertThat(attemptsSince(alice, before)).singleElement().satisfies(a -> {
+            assertThat(a.outcome()).isEqualTo(AttemptOutcome.CANCELLED);
+            assertThat(a.clientErrorName()).isEqualTo("NotAllowedError");
+        });
+
+        // The calm retry fails too: the password page.
+        browser.clickAndWait("try-again");
         browser.await("fallback-message");
         browser.screenshot("fallback");
         assertThat(browser.page()).isEqualTo("password");
         assertThat(browser.text("fallback-message")).isEqualTo(
                 "Your passkey didn't work this time. Sign in with your password instead.");
-        assertThat(attemptOutcomes(alice)).contains(AttemptOutcome.CANCELLED);
+        assertThat(attemptsSince(alice, before)).extracting(LoginAttempt::outcome)
+                .containsExactly(AttemptOutcome.CANCELLED, AttemptOutcome.CANCELLED);
 
+        // The password works; the healing offer appears.
         enterPassword(browser);
         browser.await("offer-title");
         browser.screenshot("healing-offer");
         assertThat(browser.text("offer-title")).isEqualTo("Issues using your passkey? Add a new one");
 
+        // The new passkey is created; the dashboard shows it.
         browser.clickAndWait("add-passkey");
         browser.await("passkeys");
         browser.screenshot("dashboard-healed");
@@ -74,12 +90,13 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
         assertThat(statusOf(browser, newId)).isEqualTo("Active");
         assertThat(statusOf(browser, oldId)).isEqualTo("Not working on this device");
 
+        // The next login succeeds with the passkey and no error.
         logOut(browser);
-        Instant before = Instant.now();
+        Instant next = Instant.now();
         enterIdentifier(browser, alice);
         assertOnDashboardWithPasskey(browser);
         browser.screenshot("dashboard-next-login");
-        assertThat(attemptsSince(alice, before)).extracting(LoginAttempt::outcome)
+        assertThat(attemptsSince(alice, next)).extracting(LoginAttempt::outcome)
                 .containsExactly(AttemptOutcome.SUCCEEDED);
         assertThat(browser.has("flash")).isFalse();
     }
@@ -100,7 +117,7 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
             browser.newAuthenticator();
             logOut(browser);
             enterIdentifier(browser, bob);
-            browser.await("fallback-message");
+            tryAgainThenPassword(browser);
             enterPassword(browser);
             browser.await("offer-title");
             browser.screenshot("healing-offer");
@@ -139,7 +156,7 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
         browser.authenticator().removeAllCredentials();
 
         enterIdentifier(browser, carol);
-        browser.await("fallback-message");
+        tryAgainThenPassword(browser);
         enterPassword(browser);
         browser.await("offer-title");
         assertThat(browser.text("offer-title")).isEqualTo("Issues using your passkey? Add a new one");

@@ -46,7 +46,7 @@ class PlatformWordingE2eTest extends DemoE2eSupport {
         browser.authenticator().removeAllCredentials();
 
         enterIdentifier(browser, erin);
-        browser.await("fallback-message");
+        tryAgainThenPassword(browser);
         enterPassword(browser);
         browser.await("offer-title");
         browser.screenshot("healing-offer");
