@@ -1,6 +1,9 @@
 package dev.passkeyflow.core.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.yubico.internal.util.JacksonCodecs;
 import com.yubico.webauthn.AssertionRequest;
 import com.yubico.webauthn.AssertionResult;
 import com.yubico.webauthn.FinishAssertionOptions;
@@ -70,6 +73,7 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -101,6 +105,21 @@ public final class DefaultLoginFlow implements LoginFlow {
     private static final int MAX_ERROR_NAME_LENGTH = 64;
     /** Grace added to the ceremony timeout before a challenge counts as expired (clock skew, slow networks). */
     private static final Duration CHALLENGE_GRACE = Duration.ofSeconds(30);
+
+    /**
+     * Yubico's configured mapper, built once. Yubico's own JSON helpers ({@code toJson},
+     * {@code fromJson}, {@code toCredentialsGetJson}, {@code parseAssertionResponseJson}, ...) call
+     * {@code JacksonCodecs.json()} each time, which builds a new ObjectMapper whose empty caches make
+     * every call introspect the classes again: milliseconds per login, more than the signature check
+     * (docs/benchmarks.md). A configured ObjectMapper is thread-safe and writes the same JSON; a test
+     * compares the two.
+     */
+    static final ObjectMapper YUBICO_JSON = JacksonCodecs.json();
+
+    private static final TypeReference<PublicKeyCredential<AuthenticatorAssertionResponse,
+            ClientAssertionExtensionOutputs>> ASSERTION_RESPONSE = new TypeReference<>() { };
+    private static final TypeReference<PublicKeyCredential<AuthenticatorAttestationResponse,
+            ClientRegistrationExtensionOutputs>> REGISTRATION_RESPONSE = new TypeReference<>() { };
 
     private final FlowSettings settings;
     private final CredentialRepository credentials;
@@ -210,7 +229,7 @@ public final class DefaultLoginFlow implements LoginFlow {
             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response;
             try {
                 // "null" parses to null: invalid input too, not a NullPointerException later on
-                response = Objects.requireNonNull(PublicKeyCredential.parseAssertionResponseJson(responseJson));
+                response = Objects.requireNonNull(YUBICO_JSON.readValue(responseJson, ASSERTION_RESPONSE));
             } catch (IOException | RuntimeException e) {
                 throw new LoginFlowException(Reason.INVALID_INPUT, "not a WebAuthn assertion response", e);
             }
@@ -408,7 +427,7 @@ public final class DefaultLoginFlow implements LoginFlow {
             requireState(current, FlowState.HEALING_PENDING);
             PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response;
             try {
-                response = Objects.requireNonNull(PublicKeyCredential.parseRegistrationResponseJson(responseJson));
+                response = Objects.requireNonNull(YUBICO_JSON.readValue(responseJson, REGISTRATION_RESPONSE));
             } catch (IOException | RuntimeException e) {
                 throw new LoginFlowException(Reason.INVALID_INPUT, "not a WebAuthn registration response", e);
             }
@@ -771,7 +790,7 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     private AssertionRequest assertionRequest(FlowSnapshot s) {
         try {
-            return AssertionRequest.fromJson(Objects.requireNonNull(s.pendingRequestJson()));
+            return YUBICO_JSON.readValue(Objects.requireNonNull(s.pendingRequestJson()), AssertionRequest.class);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new LoginFlowException(Reason.STORAGE_FAILURE, "stored assertion request is unreadable", e);
         }
@@ -779,7 +798,8 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     private PublicKeyCredentialCreationOptions creationOptions(FlowSnapshot s) {
         try {
-            return PublicKeyCredentialCreationOptions.fromJson(Objects.requireNonNull(s.pendingRequestJson()));
+            return YUBICO_JSON.readValue(Objects.requireNonNull(s.pendingRequestJson()),
+                    PublicKeyCredentialCreationOptions.class);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new LoginFlowException(Reason.STORAGE_FAILURE, "stored creation options are unreadable", e);
         }
@@ -799,20 +819,23 @@ public final class DefaultLoginFlow implements LoginFlow {
         }
     }
 
-    private static String toJson(AssertionRequest request) {
-        return json(request::toJson);
+    static String toJson(AssertionRequest request) {
+        return json(() -> YUBICO_JSON.writeValueAsString(request));
     }
 
-    private static String toJson(PublicKeyCredentialCreationOptions options) {
-        return json(options::toJson);
+    static String toJson(PublicKeyCredentialCreationOptions options) {
+        return json(() -> YUBICO_JSON.writeValueAsString(options));
     }
 
-    private static String credentialsGetJson(AssertionRequest request) {
-        return json(request::toCredentialsGetJson);
+    /** What {@code toCredentialsGetJson()} gives: the options under {@code publicKey}. */
+    static String credentialsGetJson(AssertionRequest request) {
+        return json(() -> YUBICO_JSON.writeValueAsString(
+                Map.of("publicKey", request.getPublicKeyCredentialRequestOptions())));
     }
 
-    private static String credentialsCreateJson(PublicKeyCredentialCreationOptions options) {
-        return json(options::toCredentialsCreateJson);
+    /** What {@code toCredentialsCreateJson()} gives: the options under {@code publicKey}. */
+    static String credentialsCreateJson(PublicKeyCredentialCreationOptions options) {
+        return json(() -> YUBICO_JSON.writeValueAsString(Map.of("publicKey", options)));
     }
 
     private static @Nullable Bytes aaguid(RegistrationResult result) {
