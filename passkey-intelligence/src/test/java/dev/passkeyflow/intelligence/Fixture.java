@@ -3,6 +3,7 @@ package dev.passkeyflow.intelligence;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientHints;
 import dev.passkeyflow.core.FailureDiagnosis;
+import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.AuthenticationMethod;
 import dev.passkeyflow.core.advisor.FailureContext;
 import dev.passkeyflow.core.advisor.HealingContext;
@@ -148,6 +149,13 @@ final class Fixture {
     HealingContext healing(ClientContext client, FailureDiagnosis last, PasskeyFailure... failuresInFlow) {
         return new HealingContext(user, credentials.listCredentials(user.userHandle()), client,
                 AuthenticationMethod.FALLBACK, List.of(failuresInFlow), last, clock.instant());
+    }
+
+    /** The healing context after a fallback the flow asked for with {@code reason}. */
+    HealingContext healing(ClientContext client, @Nullable FallbackReason reason, FailureDiagnosis last,
+            PasskeyFailure... failuresInFlow) {
+        return new HealingContext(user, credentials.listCredentials(user.userHandle()), client,
+                AuthenticationMethod.FALLBACK, List.of(failuresInFlow), last, clock.instant(), reason);
     }
 
     Instant now() {

@@ -7,6 +7,7 @@ import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.Confidence;
 import dev.passkeyflow.core.FailureCause;
 import dev.passkeyflow.core.FailureDiagnosis;
+import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.HealingKind;
 import dev.passkeyflow.core.advisor.FailureDecision;
 import dev.passkeyflow.core.advisor.HealingDecision;
@@ -550,6 +551,88 @@ class PasskeyIntelligenceTest {
             f.icloudOnMac();
             assertThat(f.intelligence().onAuthenticatedWithoutPasskey(
                     f.healing(Fixture.iphone("new-phone"), FailureDiagnosis.unknown())).offer()).isNull();
+        }
+
+        @Test
+        @DisplayName("offers an additional passkey on a new device where the user skipped the passkey button of a password-manager passkey")
+        void skippedButtonOnNewDevice() {
+            StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
+            f.success(c, Fixture.MAC);
+            ClientContext newLaptop = Fixture.windows("win-9", true);
+            assertThat(f.intelligence().onStart(f.start(newLaptop)).action())
+                    .isEqualTo(StartDecision.Action.OFFER_BUTTON);
+
+            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
+                    f.healing(newLaptop, FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown()));
+            assertThat(decision.offer()).isEqualTo(HealingKind.ADDITIONAL_PASSKEY);
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
+            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.LOW);
+            assertThat(decision.diagnosis().evidence()).anyMatch(e -> e.contains("without trying a passkey"));
+            assertThat(decision.replacedCredentials()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("near miss: the same device without the reason, or when the flow skipped the passkey itself, gets no offer")
+        void skippedButtonNeedsTheReason() {
+            StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
+            f.success(c, Fixture.MAC);
+            ClientContext newLaptop = Fixture.windows("win-9", true);
+            for (FallbackReason reason : new FallbackReason[] {null, FallbackReason.PASSKEY_NOT_AVAILABLE,
+                    FallbackReason.FALLBACK_FAILED}) {
+                HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
+                        f.healing(newLaptop, reason, FailureDiagnosis.unknown()));
+                assertThat(decision.offer()).as("reason %s", reason).isNull();
+            }
+        }
+
+        @Test
+        @DisplayName("near miss: skipping the passkey on a device where it worked before is no reason for an offer")
+        void skippedButtonWherePasskeyWorks() {
+            StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
+            f.success(c, "win-1");
+            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
+                    f.healing(Fixture.windows("win-1", true), FallbackReason.USER_CHOSE_FALLBACK,
+                            FailureDiagnosis.unknown()));
+            assertThat(decision.offer()).isNull();
+            assertThat(decision.tags()).containsExactly("passkey-may-still-work-here");
+        }
+
+        @Test
+        @DisplayName("near miss: choosing the password on a new device where the synced passkey is likely present gets no offer")
+        void skippedWhereSyncedPasskeyLikely() {
+            f.icloudOnMac();
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.iphone("new-phone"),
+                    FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown())).offer()).isNull();
+        }
+
+        @Test
+        @DisplayName("near miss: choosing the password after a mere cancel where the passkey works gets no offer")
+        void choseFallbackAfterCancel() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failure(Fixture.MAC, 4_000);
+            f.append(Fixture.MAC, null, AttemptOutcome.FALLBACK_SUCCEEDED, null, -1);
+            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(),
+                    FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.of(FailureCause.USER_CANCELLED,
+                            Confidence.MEDIUM), Fixture.cancel(4_000)));
+            assertThat(decision.offer()).isNull();
+            assertThat(decision.tags()).containsExactly("passkey-may-still-work-here");
+        }
+
+        @Test
+        @DisplayName("near miss: a skipped button respects the cooldown after a declined offer on this device")
+        void skippedButtonCooldown() {
+            StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
+            f.success(c, Fixture.MAC);
+            f.append("win-9", null, AttemptOutcome.REGISTRATION_DECLINED, null, -1);
+            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(
+                    Fixture.windows("win-9", true), FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown()));
+            assertThat(decision.offer()).isNull();
+            assertThat(decision.tags()).containsExactly("declined-recently");
+            f.advance(AutoHealingPolicy.DEFAULT_COOLDOWN_AFTER_DECLINE.plusHours(1));
+            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.windows("win-9", true),
+                    FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown())).offer())
+                    .isEqualTo(HealingKind.ADDITIONAL_PASSKEY);
         }
 
         @Test

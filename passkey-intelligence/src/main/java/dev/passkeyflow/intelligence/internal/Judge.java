@@ -5,6 +5,7 @@ import dev.passkeyflow.core.ClientPlatform;
 import dev.passkeyflow.core.Confidence;
 import dev.passkeyflow.core.FailureCause;
 import dev.passkeyflow.core.FailureDiagnosis;
+import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.HealingKind;
 import dev.passkeyflow.core.LastLoginHint;
 import dev.passkeyflow.core.advisor.FailureContext;
@@ -392,10 +393,22 @@ public final class Judge {
         }
         if (failures.isEmpty() && !history.positiveHere() && history.failuresSinceSuccess() == 0) {
             // No passkey was tried in this flow: judge from where the user's passkeys can be.
-            if (bestAvailability(usable, platform, null) == Availability.UNLIKELY) {
+            Availability best = bestAvailability(usable, platform, null);
+            if (best == Availability.UNLIKELY) {
                 return new Finding(new FailureDiagnosis(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY, Confidence.MEDIUM,
                         List.of("this device never completed a passkey login of this user",
                                 "none of the user's " + usable.size() + " passkeys is likely on a "
+                                        + platform.storedName() + " device")), true, Set.of());
+            }
+            if (best == Availability.UNCERTAIN && context.fallbackReason() == FallbackReason.USER_CHOSE_FALLBACK) {
+                // The passkeys may or may not be here (a password manager, a security key): the user
+                // was offered a passkey login and chose the password without trying it. Nobody
+                // cancelled a prompt, and this device never used a passkey of this user, so this is
+                // no "mere cancel where the passkey works".
+                return new Finding(new FailureDiagnosis(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY, Confidence.LOW,
+                        List.of("this device never completed a passkey login of this user",
+                                "the user chose the traditional login without trying a passkey here",
+                                "the user's passkeys are of providers that may or may not be on a "
                                         + platform.storedName() + " device")), true, Set.of());
             }
             return new Finding(FailureDiagnosis.unknown(), false, Set.of());

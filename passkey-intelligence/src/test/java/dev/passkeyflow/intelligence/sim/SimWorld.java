@@ -471,6 +471,10 @@ final class SimWorld {
                 offered = true;
                 if (holdsUsable(device, handle)) {
                     falseOffers++;
+                    if (DEBUG) {
+                        System.err.println(name + " false offer " + offer.kind() + " " + device.spec.id() + ": "
+                                + trace.get(flowId));
+                    }
                 }
                 step = answerOffer(user, device, offer, cancelCreation);
             } else if (step instanceof LoginStep.Completed done) {
