@@ -202,7 +202,18 @@ final class DemoWeb {
             ctx.redirect(session.signedIn() ? "/dashboard" : "/login");
             return;
         }
-        LoginStep step = flow.resume(flowId);
+        LoginStep step;
+        try {
+            step = flow.resume(flowId);
+        } catch (LoginFlowException e) {
+            if (e.reason() != LoginFlowException.Reason.ILLEGAL_TRANSITION) {
+                throw e;
+            }
+            // The flow completed: the request that completed it signed the user in (or lost the race).
+            session.flowId = null;
+            ctx.redirect(session.signedIn() ? "/dashboard" : "/login");
+            return;
+        }
         String identifier = Objects.requireNonNullElse(session.flowIdentifier, "");
         if (step instanceof LoginStep.PasskeyChallenge challenge) {
             Map<String, Object> state = new LinkedHashMap<>();
@@ -221,7 +232,6 @@ final class DemoWeb {
             state.put("publicKey", publicKey(offer.credentialsCreateJson()));
             ctx.html(Pages.healingOffer(session, offer, Json.forScript(state)));
         } else {
-            // A completed flow was already acted on by the request that completed it.
             session.flowId = null;
             ctx.redirect(session.signedIn() ? "/dashboard" : "/login");
         }

@@ -204,7 +204,14 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     @Override
     public LoginStep resume(String flowId) {
-        return step(flowId, null, current -> stepFor(current, List.of(), null));
+        return step(flowId, null, current -> {
+            if (current.state() == FlowState.COMPLETED) {
+                // A completion is handed out once, by the call that completed the flow: a flow id
+                // alone must never be enough to be told "authenticated" again.
+                throw new LoginFlowException(Reason.ILLEGAL_TRANSITION, "the flow is already completed");
+            }
+            return stepFor(current, List.of(), null);
+        });
     }
 
     // ------------------------------------------------------------------ passkey attempts
@@ -610,8 +617,10 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     /**
      * Runs one call on a stored flow. Effects a previous call left pending (because storage failed
-     * after its commit) are applied first; when that previous call is the same call, it was a
-     * retry, and its result is returned.
+     * after its commit, or because that call is still applying them) are applied first; when that
+     * previous call is the same call, this is its retry, and its result is returned. Exactly one
+     * caller clears the effects: only that one gets the result, any other gets CONFLICT, so a
+     * duplicate racing the original can never be handed a second success.
      */
     private LoginStep step(String flowId, @Nullable PendingCall call, Function<FlowSnapshot, LoginStep> body) {
         return guard(() -> {
@@ -637,6 +646,13 @@ public final class DefaultLoginFlow implements LoginFlow {
         return applyPending(withEffects.atVersion(next.version() + 1));
     }
 
+    /**
+     * Applies a stored snapshot's effects and clears them.
+     *
+     * @throws LoginFlowException CONFLICT when another caller cleared them first: that caller owns
+     *     the step's result
+     */
+
     private FlowSnapshot applyPending(FlowSnapshot stored) {
         if (stored.pendingEffects().isEmpty()) {
             return stored;
@@ -645,10 +661,12 @@ public final class DefaultLoginFlow implements LoginFlow {
             effect.apply(credentials, settings.attempts());
         }
         FlowSnapshot cleared = stored.edit().effects(null, List.of()).build();
-        boolean won = settings.flows().update(new FlowRecord(stored.flowId(), stored.version() + 1,
-                stored.expiresAt(), SnapshotCodec.write(cleared)));
-        // Losing here means a concurrent retry applied and cleared the same effects.
-        return won ? cleared.atVersion(stored.version() + 1) : cleared;
+        if (!settings.flows().update(new FlowRecord(stored.flowId(), stored.version() + 1,
+                stored.expiresAt(), SnapshotCodec.write(cleared)))) {
+            throw new LoginFlowException(Reason.CONFLICT,
+                    "another request on the same flow completed this step at the same time");
+        }
+        return cleared.atVersion(stored.version() + 1);
     }
 
     private List<ClientSignal> completionSignals(FlowSnapshot s) {

@@ -949,15 +949,15 @@ class DefaultLoginFlowTest {
         }
 
         @Test
-        @DisplayName("returns the same fallback request and the same completion")
-        void sameFallbackAndCompletion() {
+        @DisplayName("returns the same fallback request, but never hands out a completion again")
+        void sameFallbackNotCompletion() {
             LoginFlow flow = flow();
             LoginStep fallback = flow.start(NOBODY, client);
             assertThat(flow.resume(fallback.flowId())).isEqualTo(fallback);
 
             LoginStep done = flow.fallbackSucceeded(fallback.flowId());
-            assertThat(flow.resume(fallback.flowId())).isEqualTo(done);
             assertThat(as(LoginStep.Completed.class, done).userHandle()).isNull();
+            assertRejectedUnchanged(fallback.flowId(), Reason.ILLEGAL_TRANSITION, () -> flow.resume(fallback.flowId()));
         }
     }
 }

@@ -204,6 +204,74 @@ class SecurityInvariantsTest {
     }
 
     @Nested
+    @DisplayName("completions")
+    class Completions {
+
+        @Test
+        @DisplayName("a duplicate arriving while the winner is still writing its effects gets no second success")
+        void duplicateDuringEffects() throws Exception {
+            java.util.concurrent.CountDownLatch winnerWriting = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch duplicateDone = new java.util.concurrent.CountDownLatch(1);
+            AtomicBoolean holdFirstUse = new AtomicBoolean(false);
+            FlowFixture fx = new FlowFixture(b -> b, self -> new DelegatingCredentials(self.credentials) {
+                @Override
+                public boolean recordUse(Bytes credentialId, long count, boolean backupState, Instant at, ClientInfo on) {
+                    if (holdFirstUse.getAndSet(false)) {
+                        winnerWriting.countDown();
+                        try {
+                            duplicateDone.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return super.recordUse(credentialId, count, backupState, at, on);
+                }
+            }, null);
+            UserAccount alice = fx.user("alice@example.com");
+            SoftwareAuthenticator authenticator = authenticator();
+            fx.enrolPasskey(alice, authenticator, laptop);
+            LoginStep.PasskeyChallenge challenge = fx.startExpectingChallenge("alice@example.com", laptop);
+            String response = authenticator.authenticate(challenge.credentialsGetJson());
+            holdFirstUse.set(true);
+
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            Future<Object> winner = pool.submit(() -> outcome(() -> fx.flow.finishPasskey(challenge.flowId(), response)));
+            assertThat(winnerWriting.await(10, TimeUnit.SECONDS)).isTrue();
+            Object duplicate = outcome(() -> fx.flow.finishPasskey(challenge.flowId(), response));
+            duplicateDone.countDown();
+            Object first = winner.get(10, TimeUnit.SECONDS);
+            pool.shutdown();
+
+            assertThat(List.of(first, duplicate)).filteredOn(LoginStep.Completed.class::isInstance).hasSize(1);
+            assertThat(List.of(first, duplicate)).filteredOn(o -> o == Reason.CONFLICT).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("a completed flow is not handed out again by resume")
+        void resumeDoesNotRepeatCompletion() {
+            FlowFixture fx = new FlowFixture();
+            UserAccount alice = fx.user("alice@example.com");
+            SoftwareAuthenticator authenticator = authenticator();
+            fx.enrolPasskey(alice, authenticator, laptop);
+            LoginStep.PasskeyChallenge challenge = fx.startExpectingChallenge("alice@example.com", laptop);
+            assertThat(fx.answer(challenge, authenticator, 500)).isInstanceOf(LoginStep.Completed.class);
+
+            LoginFlowException again = catchThrowableOfType(LoginFlowException.class,
+                    () -> fx.flow.resume(challenge.flowId()));
+
+            assertThat(again.reason()).isEqualTo(Reason.ILLEGAL_TRANSITION);
+        }
+
+        private Object outcome(java.util.function.Supplier<LoginStep> call) {
+            try {
+                return call.get();
+            } catch (LoginFlowException e) {
+                return e.reason();
+            }
+        }
+    }
+
+    @Nested
     @DisplayName("identity")
     class Identity {
 
