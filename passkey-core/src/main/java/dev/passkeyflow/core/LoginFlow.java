@@ -54,7 +54,13 @@ public interface LoginFlow {
      */
     LoginStep enrol(String identifier, ClientContext client);
 
-    /** The flow's current step again, e.g. after a page reload. Signals are not repeated. */
+    /**
+     * The flow's current step again, e.g. after a page reload. Signals are not repeated.
+     *
+     * @throws LoginFlowException {@code ILLEGAL_TRANSITION} for a completed flow: a completion is
+     *     handed out once, by the call that completed the flow, so a flow id alone is never enough
+     *     to be told that the user is authenticated
+     */
     LoginStep resume(String flowId);
 
     /**
