@@ -117,6 +117,7 @@ public final class BenchReport {
         OptionalDouble decision100k = score("DecisionBenchmark.onStart[history=100000]");
         OptionalDouble h2 = login("JdbcFlowBenchmark", "start", "finish", "db=h2");
         OptionalDouble twoThreads = login("FlowScalingBenchmark", "start", "finish", "");
+        OptionalDouble oneThread = login("FlowScalingBenchmark", "startOneThread", "finishOneThread", "");
         return "bench:"
                 + " flow_vs_raw=" + ratio(flow, raw)
                 + " intel_vs_raw=" + ratio(intel, raw)
@@ -125,7 +126,7 @@ public final class BenchReport {
                 + " decision_100k_vs_10=" + ratio(decision100k, decision10)
                 + " jdbc_h2_vs_mem=" + ratio(h2, flow)
                 // throughput(2) / throughput(1) = (2 / avg(2 threads)) / (1 / avg(1 thread))
-                + " threads2_vs_1=" + ratio(flow, twoThreads, 2)
+                + " threads2_vs_1=" + ratio(oneThread, twoThreads, 2)
                 + " flow_state_bytes=" + memory.getProperty("flow_state_bytes", "n/a")
                 + " heap_per_flow_bytes=" + memory.getProperty("heap_per_flow_bytes", "n/a");
     }

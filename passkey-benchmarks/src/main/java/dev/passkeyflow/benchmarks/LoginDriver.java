@@ -61,6 +61,44 @@ final class LoginDriver {
         return step;
     }
 
+    private final java.util.ArrayDeque<String[]> batch = new java.util.ArrayDeque<>();
+    private final java.util.List<String> batchFlowIds = new java.util.ArrayList<>();
+
+    /**
+     * Not measured: {@code count} started flows with the browser's signed answers, made before an
+     * iteration so that no signing runs while another thread is being measured (per-invocation
+     * signing on one thread would compete with the other thread's measured work for the 2 cores).
+     * Answers are used oldest first, so the authenticator's counter keeps increasing.
+     */
+    void prepareBatch(int count) {
+        for (int i = 0; i < count; i++) {
+            LoginStep.PasskeyChallenge challenge =
+                    (LoginStep.PasskeyChallenge) deployment.flow.start(account.identifier(), account.client());
+            batch.add(new String[] {challenge.flowId(), account.authenticator().authenticate(challenge.credentialsGetJson())});
+            batchFlowIds.add(challenge.flowId());
+        }
+    }
+
+    /** Measured: finishes the next prepared login of the batch. */
+    LoginStep finishNextOfBatch() {
+        String[] next = batch.poll();
+        if (next == null) {
+            throw new IllegalStateException("the prepared batch ran out: raise the batch size or shorten iterations");
+        }
+        LoginStep step = deployment.flow.finishPasskey(next[0], next[1]);
+        if (!(step instanceof LoginStep.Completed)) {
+            throw new IllegalStateException("expected completion, got " + step);
+        }
+        return step;
+    }
+
+    /** Not measured: deletes the batch's flows, used or not. */
+    void forgetBatch() {
+        batchFlowIds.forEach(deployment.flows::delete);
+        batchFlowIds.clear();
+        batch.clear();
+    }
+
     void forgetFinished() {
         if (pendingFlowId != null) {
             deployment.flows.delete(pendingFlowId);
