@@ -73,6 +73,9 @@ public final class Judge {
         }
         List<StoredCredential> usable = context.usableCredentials();
         Bytes user = Objects.requireNonNull(context.user()).userHandle();
+        if (lastWordHereIsSuccess(user, client.deviceId(), usable, context.now())) {
+            return StartDecision.of(StartDecision.Action.ATTEMPT_AUTOMATICALLY, "positive-history-on-environment");
+        }
         ClientPlatform platform = PlatformHints.platformOf(client);
         DeviceHistory history = history(user, client, usable, context.now());
 
@@ -98,6 +101,40 @@ public final class Judge {
                     "hybrid-transport-possible");
         }
         return StartDecision.of(StartDecision.Action.FALLBACK, "user-has-none-on-environment");
+    }
+
+    /** How many of a device's newest attempts the start decision's fast path reads. */
+    static final int FAST_PATH_PAGE = 8;
+
+    /**
+     * Whether the user's newest passkey attempt on this device, among its last few attempts, is a
+     * success with a usable credential, with no failure after it. Then the full history read would
+     * find no failure since the last success (so no negative or uncertain history) and a passkey
+     * used here, and decide to attempt automatically: reading only a short page keeps the common
+     * case's cost independent of how much history the device has.
+     */
+    private boolean lastWordHereIsSuccess(Bytes user, @Nullable String deviceId, List<StoredCredential> usable,
+            Instant now) {
+        if (deviceId == null) {
+            return false;
+        }
+        Instant since = now.minus(policy.historyWindow());
+        for (LoginAttempt a : attempts.recentByDevice(deviceId, since, Math.min(FAST_PATH_PAGE, policy.historyLimit()))) {
+            if (!user.equals(a.userHandle())) {
+                continue;
+            }
+            AttemptOutcome o = a.outcome();
+            if (o.isAuthenticationFailure()) {
+                return false;
+            }
+            boolean success = o == AttemptOutcome.SUCCEEDED || o == AttemptOutcome.REGISTERED
+                    || o == AttemptOutcome.ALREADY_REGISTERED;
+            if (success) {
+                Bytes id = a.credentialId();
+                return id != null && usable.stream().anyMatch(c -> c.credentialId().equals(id));
+            }
+        }
+        return false;
     }
 
     /**
