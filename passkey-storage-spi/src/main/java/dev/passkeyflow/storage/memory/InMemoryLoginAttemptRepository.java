@@ -7,11 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,9 +22,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every attempt gets a global insertion sequence number and is indexed by user, by device (when
  * it has a device id) and by credential (when it has a credential id). Each index bucket is kept
- * sorted newest first (time descending, then sequence descending), so a query reads only the
- * entries it returns plus, at most, entries already dropped from another index; it never scans
- * the whole history.
+ * sorted by time, then sequence, in an array whose newest end is reached in constant time, so a
+ * query reads only the entries it returns plus, at most, entries already dropped from another
+ * index; its cost does not depend on how long the history is.
  *
  * <p>Size is bounded per user and per device: when a bucket grows past its cap, its oldest
  * attempts are dropped from the repository altogether (from every index, lazily for the other
@@ -44,9 +44,10 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
     public static final int DEFAULT_MAX_ATTEMPTS_PER_DEVICE = 1_000;
 
     /** Newest first: time descending, then insertion sequence descending (the later one first). */
-    private static final Comparator<Entry> NEWEST_FIRST = Comparator
-            .comparing((Entry e) -> e.attempt.at(), Comparator.reverseOrder())
-            .thenComparing(e -> e.sequence, Comparator.reverseOrder());
+    private static final Comparator<Entry> NEWEST_FIRST = (a, b) -> {
+        int byTime = b.attempt.at().compareTo(a.attempt.at());
+        return byTime != 0 ? byTime : Long.compare(b.sequence, a.sequence);
+    };
 
     /** One stored attempt, shared by the index buckets that hold it. */
     private static final class Entry {
@@ -72,9 +73,92 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
         }
     }
 
-    /** The attempts of one user, device or credential, newest first; guarded by its monitor. */
+    /**
+     * The attempts of one user, device or credential in a sorted array, oldest first, so the
+     * newest attempt is found in constant time whatever the bucket's size (a balanced tree would
+     * walk its height first, which grows with the history). Attempts almost always arrive newest,
+     * which appends at the end; an older one is put in place by binary search and a shift. The
+     * oldest leave from the front by moving {@code head}. Guarded by its monitor.
+     */
     private static final class Bucket {
-        final TreeSet<Entry> entries = new TreeSet<>(NEWEST_FIRST);
+        private static final int INITIAL_CAPACITY = 4;
+        /** Below this capacity a mostly empty array is not worth shrinking. */
+        private static final int MIN_SHRINK_CAPACITY = 64;
+
+        private Entry[] items = new Entry[INITIAL_CAPACITY];
+        /** Index of the oldest entry; the entries are {@code items[head .. head + size)}. */
+        private int head;
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        /** The i-th newest entry, 0 being the newest. */
+        Entry newest(int i) {
+            return items[head + size - 1 - i];
+        }
+
+        Entry oldest() {
+            return items[head];
+        }
+
+        void add(Entry entry) {
+            if (head + size == items.length) {
+                makeRoom();
+            }
+            int end = head + size;
+            // Where the entry goes: after every entry that is older than it (later in NEWEST_FIRST).
+            int low = head;
+            int high = end;
+            if (size > 0 && NEWEST_FIRST.compare(entry, items[end - 1]) < 0) {
+                low = end; // the common case: newer than everything stored
+            }
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                if (NEWEST_FIRST.compare(items[middle], entry) > 0) {
+                    low = middle + 1; // items[middle] is older
+                } else {
+                    high = middle;
+                }
+            }
+            System.arraycopy(items, low, items, low + 1, end - low);
+            items[low] = entry;
+            size++;
+        }
+
+        /** Removes and returns the oldest entry. */
+        Entry pollOldest() {
+            Entry oldest = items[head];
+            items[head] = null;
+            head++;
+            size--;
+            if (size == 0) {
+                head = 0;
+            } else if (items.length >= MIN_SHRINK_CAPACITY && size < items.length / 4) {
+                resize(items.length / 2);
+            }
+            return oldest;
+        }
+
+        /** Called when the array is full at its end: slides the entries to the front or grows. */
+        private void makeRoom() {
+            resize(size < items.length / 2 ? items.length : items.length * 2);
+        }
+
+        private void resize(int capacity) {
+            Entry[] target = capacity == items.length ? items : new Entry[capacity];
+            System.arraycopy(items, head, target, 0, size);
+            if (target == items) {
+                Arrays.fill(items, size, head + size, null);
+            }
+            items = target;
+            head = 0;
+        }
     }
 
     private final Clock clock;
@@ -204,15 +288,15 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
         index.compute(key, (k, bucket) -> {
             Bucket target = bucket == null ? new Bucket() : bucket;
             synchronized (target) {
-                target.entries.add(entry);
+                target.add(entry);
                 if (horizon != null) {
                     dropOlderThan(target, horizon);
                 }
-                while (target.entries.size() > cap) {
+                while (target.size() > cap) {
                     // The oldest goes first; it leaves every index (the others skip it from now on).
-                    target.entries.pollLast().remove();
+                    target.pollOldest().remove();
                 }
-                return target.entries.isEmpty() ? null : target;
+                return target.isEmpty() ? null : target;
             }
         });
     }
@@ -230,7 +314,8 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
         }
         List<LoginAttempt> result = new ArrayList<>(Math.min(limit, 64));
         synchronized (bucket) {
-            for (Entry entry : bucket.entries) {
+            for (int i = 0; i < bucket.size(); i++) {
+                Entry entry = bucket.newest(i);
                 if (entry.attempt.at().isBefore(from) || result.size() == limit) {
                     break;
                 }
@@ -248,7 +333,7 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
             index.computeIfPresent(key, (k, bucket) -> {
                 synchronized (bucket) {
                     purged[0] += dropOlderThan(bucket, cutoff);
-                    return bucket.entries.isEmpty() ? null : bucket;
+                    return bucket.isEmpty() ? null : bucket;
                 }
             });
         }
@@ -258,8 +343,8 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
     /** Drops the entries before {@code cutoff}; returns how many of them were still stored. */
     private static int dropOlderThan(Bucket bucket, Instant cutoff) {
         int dropped = 0;
-        while (!bucket.entries.isEmpty() && bucket.entries.last().attempt.at().isBefore(cutoff)) {
-            if (bucket.entries.pollLast().remove()) {
+        while (!bucket.isEmpty() && bucket.oldest().attempt.at().isBefore(cutoff)) {
+            if (bucket.pollOldest().remove()) {
                 dropped++;
             }
         }

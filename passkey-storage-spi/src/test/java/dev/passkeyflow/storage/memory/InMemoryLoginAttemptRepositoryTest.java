@@ -10,11 +10,17 @@ import dev.passkeyflow.storage.LoginAttempt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("InMemoryLoginAttemptRepository bounds")
 class InMemoryLoginAttemptRepositoryTest {
@@ -148,6 +154,69 @@ class InMemoryLoginAttemptRepositoryTest {
 
             assertThat(repository.recentByUser(ALICE, Instant.EPOCH, 10)).isEmpty();
             assertThat(repository.purgeOlderThan(Instant.EPOCH)).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("ordering under growth, caps and out-of-order appends")
+    class Ordering {
+
+        /** A reference model: every attempt kept, sorted newest first by time, then later-appended first. */
+        private List<LoginAttempt> newestFirst(List<LoginAttempt> appended) {
+            List<LoginAttempt> sorted = new ArrayList<>(appended);
+            // Stable sort by time descending after reversing, so ties come later-appended first.
+            Collections.reverse(sorted);
+            sorted.sort(Comparator.comparing(LoginAttempt::at).reversed());
+            return sorted;
+        }
+
+        @ParameterizedTest(name = "seed {0}")
+        @ValueSource(longs = {1, 2, 3, 42})
+        @DisplayName("thousands of attempts appended in shuffled order with many ties come back in the reference order")
+        void shuffledAppends(long seed) {
+            Random random = new Random(seed);
+            var repository = new InMemoryLoginAttemptRepository(clock, 10_000, 10_000);
+            List<LoginAttempt> appended = new ArrayList<>();
+            for (int i = 0; i < 3_000; i++) {
+                // Mostly increasing times, as in production, with a third of them out of order and ties.
+                long second = random.nextInt(3) == 0 ? random.nextInt(Math.max(1, i / 2) + 1) : i / 2;
+                LoginAttempt attempt = new LoginAttempt(ALICE, "laptop", CRED, AttemptOutcome.SUCCEEDED, null, i,
+                        T0.plusSeconds(second), null);
+                appended.add(attempt);
+                repository.append(attempt);
+            }
+
+            List<Long> expected = markers(newestFirst(appended));
+            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 10_000))).isEqualTo(expected);
+            assertThat(markers(repository.recentByDevice("laptop", Instant.EPOCH, 10_000))).isEqualTo(expected);
+            assertThat(markers(repository.recentByCredential(CRED, Instant.EPOCH, 10_000))).isEqualTo(expected);
+            Instant since = T0.plusSeconds(700);
+            assertThat(markers(repository.recentByUser(ALICE, since, 50))).isEqualTo(
+                    markers(newestFirst(appended).stream().filter(a -> !a.at().isBefore(since)).limit(50).toList()));
+        }
+
+        @Test
+        @DisplayName("a capped history keeps the newest attempts in order while its storage slides, grows and shrinks")
+        void slidingCap() {
+            var repository = new InMemoryLoginAttemptRepository(clock, 100, 100);
+            List<LoginAttempt> appended = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                LoginAttempt attempt = attempt(ALICE, "laptop", null, i);
+                appended.add(attempt);
+                repository.append(attempt);
+            }
+            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 1_000)))
+                    .isEqualTo(markers(newestFirst(appended).subList(0, 100)));
+
+            // A purge that leaves a handful, then more appends: the survivors and the new ones, in order.
+            assertThat(repository.purgeOlderThan(T0.plusSeconds(4_995))).isEqualTo(95);
+            for (int i = 5_000; i < 5_010; i++) {
+                LoginAttempt attempt = attempt(ALICE, "laptop", null, i);
+                appended.add(attempt);
+                repository.append(attempt);
+            }
+            assertThat(markers(repository.recentByDevice("laptop", Instant.EPOCH, 1_000)))
+                    .isEqualTo(markers(newestFirst(appended).subList(0, 15)));
         }
     }
 
