@@ -16,12 +16,14 @@ import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
- * Turns one run's JMH JSON result and {@link MemoryFootprint} output into a Markdown table and
- * the single {@code bench:} line. Every ratio compares average times per operation measured in
- * the same run; a login is its two measured halves added up (start + finish). A figure whose
- * benchmarks did not run is printed as {@code n/a}.
+ * Turns one run's JMH JSON results and {@link MemoryFootprint} output into a Markdown table and
+ * the single {@code bench:} line (last), preceded by a {@code bench-extra:} line of figures that have
+ * no target. Every ratio compares average times per operation measured in the same run; a login is
+ * its two measured halves added up (start + finish). A figure whose benchmarks did not run is
+ * printed as {@code n/a}.
  *
- * <p>Usage: {@code BenchReport <jmh-result.json> <memory.properties>}
+ * <p>Usage: {@code BenchReport <memory.properties> <jmh-result.json>...} (a run may have several
+ * JMH invocations, e.g. the scaling benchmarks with their longer warm-up).
  */
 public final class BenchReport {
 
@@ -32,15 +34,17 @@ public final class BenchReport {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: BenchReport <jmh-result.json> <memory.properties>");
+        if (args.length < 2) {
+            System.err.println("usage: BenchReport <memory.properties> <jmh-result.json>...");
             System.exit(2);
         }
         BenchReport report = new BenchReport();
-        report.readJmh(Path.of(args[0]));
+        for (int i = 1; i < args.length; i++) {
+            report.readJmh(Path.of(args[i]));
+        }
         Properties memory = new Properties();
-        if (Files.exists(Path.of(args[1]))) {
-            try (InputStream in = Files.newInputStream(Path.of(args[1]))) {
+        if (Files.exists(Path.of(args[0]))) {
+            try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
                 memory.load(in);
             }
         }
@@ -48,6 +52,7 @@ public final class BenchReport {
         System.out.println("|---|---|---:|---:|---:|");
         report.rows.values().forEach(System.out::println);
         System.out.println();
+        System.out.println(report.extraLine());
         System.out.println(report.line(memory));
     }
 
@@ -105,6 +110,21 @@ public final class BenchReport {
             return "n/a";
         }
         return String.format(Locale.ROOT, "%.2f", factor * numerator.getAsDouble() / denominator.getAsDouble());
+    }
+
+    /**
+     * Figures without a target, printed before the {@code bench:} line: the flow against raw Yubico
+     * written with one cached ObjectMapper (the raw baseline pays Yubico's per-call mappers).
+     */
+    private String extraLine() {
+        OptionalDouble rawCached = login("RawYubicoBenchmark", "startCachedMapper", "finishCachedMapper", "");
+        OptionalDouble flow = login("FlowBenchmark", "start", "finish", "advisor=default");
+        OptionalDouble intel = login("FlowBenchmark", "start", "finish", "advisor=intelligence");
+        OptionalDouble floor = score("FloorBenchmark.verify");
+        return "bench-extra:"
+                + " flow_vs_raw_cached_mapper=" + ratio(flow, rawCached)
+                + " intel_vs_raw_cached_mapper=" + ratio(intel, rawCached)
+                + " raw_cached_mapper_vs_floor=" + ratio(rawCached, floor);
     }
 
     private String line(Properties memory) {
