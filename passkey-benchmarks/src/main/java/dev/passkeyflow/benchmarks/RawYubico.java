@@ -1,6 +1,9 @@
 package dev.passkeyflow.benchmarks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.yubico.internal.util.JacksonCodecs;
 import com.yubico.webauthn.AssertionRequest;
 import com.yubico.webauthn.AssertionResult;
 import com.yubico.webauthn.CredentialRepository;
@@ -8,7 +11,9 @@ import com.yubico.webauthn.FinishAssertionOptions;
 import com.yubico.webauthn.RegisteredCredential;
 import com.yubico.webauthn.RelyingParty;
 import com.yubico.webauthn.StartAssertionOptions;
+import com.yubico.webauthn.data.AuthenticatorAssertionResponse;
 import com.yubico.webauthn.data.ByteArray;
+import com.yubico.webauthn.data.ClientAssertionExtensionOutputs;
 import com.yubico.webauthn.data.PublicKeyCredential;
 import com.yubico.webauthn.data.PublicKeyCredentialDescriptor;
 import com.yubico.webauthn.data.RelyingPartyIdentity;
@@ -29,6 +34,14 @@ import org.jspecify.annotations.Nullable;
  * it would be in an HTTP session), and the new signature count stored after a login.
  */
 final class RawYubico {
+
+    /**
+     * Yubico's configured mapper, built once; its {@code toCredentialsGetJson()} and
+     * {@code parseAssertionResponseJson} build a new one per call (docs/benchmarks.md, finding 1).
+     */
+    private static final ObjectMapper YUBICO_JSON = JacksonCodecs.json();
+    private static final TypeReference<PublicKeyCredential<AuthenticatorAssertionResponse,
+            ClientAssertionExtensionOutputs>> ASSERTION_RESPONSE = new TypeReference<>() { };
 
     private final RelyingParty relyingParty;
     private final MinimalRepository repository;
@@ -75,6 +88,45 @@ final class RawYubico {
             AssertionResult result = relyingParty.finishAssertion(FinishAssertionOptions.builder()
                     .request(request)
                     .response(PublicKeyCredential.parseAssertionResponseJson(responseJson))
+                    .build());
+            if (!result.isSuccess()) {
+                throw new IllegalStateException("assertion failed");
+            }
+            repository.updateSignatureCount(result.getCredential().getCredentialId(), result.getSignatureCount());
+            return result;
+        } catch (IOException | AssertionFailedException e) {
+            throw new IllegalStateException("assertion failed", e);
+        }
+    }
+
+    /**
+     * {@link #start} as a user who knows the cost of Yubico's JSON helpers writes it: the same JSON
+     * as {@code toCredentialsGetJson()}, through one cached Yubico mapper.
+     */
+    String startWithCachedMapper(long session, String username) {
+        AssertionRequest request = relyingParty.startAssertion(StartAssertionOptions.builder()
+                .username(username)
+                .userVerification(UserVerificationRequirement.PREFERRED)
+                .timeout(Duration.ofMinutes(2).toMillis())
+                .build());
+        pending.put(session, request);
+        try {
+            return YUBICO_JSON.writeValueAsString(Map.of("publicKey", request.getPublicKeyCredentialRequestOptions()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #finish} with the browser's response parsed by one cached Yubico mapper. */
+    AssertionResult finishWithCachedMapper(long session, String responseJson) {
+        AssertionRequest request = pending.remove(session);
+        if (request == null) {
+            throw new IllegalStateException("no pending login " + session);
+        }
+        try {
+            AssertionResult result = relyingParty.finishAssertion(FinishAssertionOptions.builder()
+                    .request(request)
+                    .response(YUBICO_JSON.readValue(responseJson, ASSERTION_RESPONSE))
                     .build());
             if (!result.isSuccess()) {
                 throw new IllegalStateException("assertion failed");
