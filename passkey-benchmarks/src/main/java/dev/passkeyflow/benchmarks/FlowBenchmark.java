@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * The flow: {@code LoginFlow.start} and {@code finishPasskey} to completion on the in-memory
@@ -60,7 +61,7 @@ public class FlowBenchmark {
         }
     }
 
-    /** Finish only; the started flow and the browser's answer are made outside the measurement. */
+    /** Finish only; the started flows and the browser's answers are made before each iteration. */
     @State(Scope.Thread)
     public static class Finisher {
         LoginDriver driver;
@@ -70,14 +71,14 @@ public class FlowBenchmark {
             driver = new LoginDriver(world.deployment, "finisher");
         }
 
-        @Setup(Level.Invocation)
-        public void prepare() {
-            driver.prepareFinish();
+        @Setup(Level.Iteration)
+        public void prepare(IterationParams iteration) {
+            driver.prepareBatch(iteration);
         }
 
-        @TearDown(Level.Invocation)
-        public void forget() {
-            driver.forgetFinished();
+        @TearDown(Level.Iteration)
+        public void forget(IterationParams iteration) {
+            driver.forgetBatch(iteration);
         }
     }
 
@@ -88,6 +89,6 @@ public class FlowBenchmark {
 
     @Benchmark
     public LoginStep finish(Finisher finisher) {
-        return finisher.driver.finish();
+        return finisher.driver.finishNextOfBatch();
     }
 }

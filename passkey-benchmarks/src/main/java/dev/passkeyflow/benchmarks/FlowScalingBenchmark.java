@@ -19,8 +19,8 @@ import org.openjdk.jmh.infra.IterationParams;
  * Logins with one and with two threads sharing one {@code LoginFlow} and one in-memory storage;
  * each thread logs in its own account with its own authenticator, so nothing but the library is
  * shared. Throughput ratio: {@code 2 * avg(1 thread) / avg(2 threads)}, both measured here the same
- * way. The browser's signatures are made in a batch before each iteration, sized to the
- * iteration's time: signing per invocation
+ * way. The browser's signatures are made in a batch before each iteration ({@link Batches}):
+ * signing per invocation
  * (as {@link FlowBenchmark} does) would, with two threads, run one thread's signing on the core the
  * other thread is measured on, which measures the test harness rather than the library.
  */
@@ -64,13 +64,6 @@ public class FlowScalingBenchmark {
     /** Finish only; the started flows and the browser's answers are made before each iteration. */
     @State(Scope.Thread)
     public static class Finisher {
-        /**
-         * Logins prepared per millisecond of iteration time: more than one thread can finish (a
-         * finish takes about 1.1 ms on Java 17 and 0.5 ms on Java 25 here), so a batch never runs
-         * out; if it does, the benchmark fails rather than sign inside the measurement.
-         */
-        static final double LOGINS_PER_MILLISECOND = 2.5;
-
         LoginDriver driver;
 
         @Setup(Level.Trial)
@@ -80,13 +73,12 @@ public class FlowScalingBenchmark {
 
         @Setup(Level.Iteration)
         public void prepare(IterationParams iteration) {
-            long millis = iteration.getTime().convertTo(TimeUnit.MILLISECONDS);
-            driver.prepareBatch((int) Math.max(100, Math.ceil(millis * LOGINS_PER_MILLISECOND)));
+            driver.prepareBatch(iteration);
         }
 
         @TearDown(Level.Iteration)
-        public void forget() {
-            driver.forgetBatch();
+        public void forget(IterationParams iteration) {
+            driver.forgetBatch(iteration);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.passkeyflow.benchmarks;
 
 import com.yubico.webauthn.AssertionResult;
 import dev.passkeyflow.storage.StoredCredential;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,11 +14,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * Raw Yubico: {@code startAssertion} (with the browser JSON) and {@code finishAssertion} (with
  * parsing the browser's response and storing the signature count) on the same credential the flow
- * benchmarks use. Measured in the same two halves as {@link FlowBenchmark}. The {@code ...CachedMapper}
+ * benchmarks use. Measured in the same two halves as {@link FlowBenchmark}, with the finishes
+ * consuming a batch prepared before each iteration ({@link Batches}). The {@code ...CachedMapper}
  * variants are the same code written with one cached Yubico ObjectMapper for the browser JSON:
  * the cheapest raw Yubico login we know how to write, so the flow's own cost shows against it.
  */
@@ -57,22 +60,31 @@ public class RawYubicoBenchmark {
         }
     }
 
-    /** Finish only: a started login and the browser's signed answer, made outside the measurement. */
+    /** Finish only: started logins and the browser's signed answers, made before each iteration. */
     @State(Scope.Thread)
     public static class Pending {
         Raw raw;
-        String response;
+        /** Prepared logins: session number and browser response. */
+        Batches<Map.Entry<Long, String>> batch;
 
         @Setup(Level.Trial)
         public void setUp() {
             raw = new Raw("raw-finish");
+            batch = new Batches<>(() -> {
+                long session = ++raw.session;
+                String getJson = raw.raw.start(session, raw.account.identifier());
+                return Map.entry(session, raw.account.authenticator().authenticate(getJson));
+            }, prepared -> raw.raw.forget(prepared.getKey()));
         }
 
-        @Setup(Level.Invocation)
-        public void prepare() {
-            raw.session++;
-            String getJson = raw.raw.start(raw.session, raw.account.identifier());
-            response = raw.account.authenticator().authenticate(getJson);
+        @Setup(Level.Iteration)
+        public void prepare(IterationParams iteration) {
+            batch.prepare(iteration);
+        }
+
+        @TearDown(Level.Iteration)
+        public void forget(IterationParams iteration) {
+            batch.finish(iteration);
         }
     }
 
@@ -84,7 +96,8 @@ public class RawYubicoBenchmark {
 
     @Benchmark
     public AssertionResult finish(Pending pending) {
-        return pending.raw.raw.finish(pending.raw.session, pending.response);
+        Map.Entry<Long, String> next = pending.batch.next();
+        return pending.raw.raw.finish(next.getKey(), next.getValue());
     }
 
     /** {@link #start} with one cached Yubico mapper instead of {@code toCredentialsGetJson()}. */
@@ -97,6 +110,7 @@ public class RawYubicoBenchmark {
     /** {@link #finish} with one cached Yubico mapper instead of {@code parseAssertionResponseJson}. */
     @Benchmark
     public AssertionResult finishCachedMapper(Pending pending) {
-        return pending.raw.raw.finishWithCachedMapper(pending.raw.session, pending.response);
+        Map.Entry<Long, String> next = pending.batch.next();
+        return pending.raw.raw.finishWithCachedMapper(next.getKey(), next.getValue());
     }
 }
