@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * A registered passkey.
  *
  * @param credentialId the credential id chosen by the authenticator
- * @param userHandle the user handle of the account it belongs to
+ * @param userHandle the user handle of the account it belongs to: 1 to 64 bytes, as in {@link UserAccount}
  * @param publicKeyCose the credential public key, COSE-encoded
  * @param signatureCount the last signature counter seen
  * @param transports the transports the client reported at registration (e.g. {@code internal},
@@ -52,6 +52,11 @@ public record StoredCredential(
         Objects.requireNonNull(status, "status");
         if (credentialId.isEmpty()) {
             throw new IllegalArgumentException("credentialId must not be empty");
+        }
+        // The same bounds as UserAccount: a credential can only belong to a handle an account can have.
+        if (userHandle.isEmpty() || userHandle.length() > UserAccount.MAX_USER_HANDLE_LENGTH) {
+            throw new IllegalArgumentException(
+                    "userHandle must be 1 to " + UserAccount.MAX_USER_HANDLE_LENGTH + " bytes, was " + userHandle.length());
         }
         if (publicKeyCose.isEmpty()) {
             throw new IllegalArgumentException("publicKeyCose must not be empty");
