@@ -17,8 +17,9 @@ public record ClientHints(@Nullable String platform, @Nullable String platformVe
     private static final ClientHints NONE = new ClientHints(null, null, null);
 
     public ClientHints {
-        platform = Texts.unquote(Texts.limit(platform, 64));
-        platformVersion = Texts.unquote(Texts.limit(platformVersion, 64));
+        // Unquote first: truncating first would cut off a long value's closing quote and keep its opening one.
+        platform = Texts.limit(Texts.unquote(platform), 64);
+        platformVersion = Texts.limit(Texts.unquote(platformVersion), 64);
     }
 
     /** No client hints were sent. */

@@ -12,7 +12,12 @@ final class Texts {
         if (value == null) {
             return null;
         }
-        return value.length() <= maxLength ? value : value.substring(0, maxLength);
+        if (value.length() <= maxLength) {
+            return value;
+        }
+        // Never keep half of a surrogate pair: the cut would leave an unpaired surrogate, which is not text.
+        int end = Character.isHighSurrogate(value.charAt(maxLength - 1)) ? maxLength - 1 : maxLength;
+        return value.substring(0, end);
     }
 
     static @Nullable String unquote(@Nullable String value) {

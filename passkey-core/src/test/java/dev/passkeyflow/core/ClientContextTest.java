@@ -216,6 +216,26 @@ class ClientContextTest {
         }
 
         @Test
+        @DisplayName("removes the quotes of an over-long value before truncating it, so no stray quote is kept")
+        void unquotesBeforeTruncating() {
+            ClientHints hints = new ClientHints("\"" + "p".repeat(100) + "\"", "\"" + "1".repeat(100) + "\"", null);
+
+            assertThat(hints.platform()).isEqualTo("p".repeat(64));
+            assertThat(hints.platformVersion()).isEqualTo("1".repeat(64));
+        }
+
+        @Test
+        @DisplayName("does not cut a character outside the Basic Multilingual Plane in half")
+        void keepsSurrogatePairsWhole() {
+            String emoji = "\uD83D\uDD11"; // one key emoji: two chars
+            ClientHints hints = new ClientHints("p".repeat(63) + emoji, null, null);
+
+            assertThat(hints.platform()).isEqualTo("p".repeat(63));
+            assertThat(ClientContext.builder().deviceId("d".repeat(127) + emoji).build().deviceId())
+                    .isEqualTo("d".repeat(127));
+        }
+
+        @Test
         @DisplayName("none() has no values")
         void none() {
             assertThat(ClientHints.none()).isEqualTo(new ClientHints(null, null, null));
