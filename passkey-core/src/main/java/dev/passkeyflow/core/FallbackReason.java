@@ -12,6 +12,11 @@ public enum FallbackReason {
     PASSKEY_FAILED,
     /** The user chose the traditional login instead of the passkey. */
     USER_CHOSE_FALLBACK,
-    /** The previous traditional login attempt failed; the user may try again. */
+    /**
+     * The previous traditional login attempt failed; the user may try again. Shown in
+     * {@link LoginStep.FallbackRequired} while the flow has failed traditional attempts; the
+     * advisor's {@link dev.passkeyflow.core.advisor.HealingContext#fallbackReason()} keeps the
+     * reason the flow fell back for in the first place.
+     */
     FALLBACK_FAILED
 }

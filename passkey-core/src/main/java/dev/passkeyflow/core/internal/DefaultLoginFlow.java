@@ -414,8 +414,9 @@ public final class DefaultLoginFlow implements LoginFlow {
             boolean lock = failures >= settings.maxFallbackFailures();
             FlowSnapshot next = lock
                     ? move(current, FlowTransition.FALLBACK_LOCKED, e -> e.fallbackFailures(failures))
-                    : move(current, FlowTransition.FALLBACK_FAILED, e -> e.fallbackFailures(failures)
-                            .fallbackReason(FallbackReason.FALLBACK_FAILED));
+                    // The stored fallback reason stays why the flow fell back (the advisor's healing
+                    // decision needs it); the step reports FALLBACK_FAILED from the failure count.
+                    : move(current, FlowTransition.FALLBACK_FAILED, e -> e.fallbackFailures(failures));
             next = commit(next, PendingCall.FALLBACK_FAILED, effects);
             publish(new LoginFlowEvent.FallbackFailed(next.flowId(), now, next.userHandle(), failures, lock));
             if (lock) {
@@ -533,7 +534,8 @@ public final class DefaultLoginFlow implements LoginFlow {
                     ceremonyJson != null ? ceremonyJson : credentialsGetJson(assertionRequest(s)), s.autoStart(),
                     s.passkeyAttempts(), s.calmRetry(), signals);
             case FALLBACK_PENDING -> new LoginStep.FallbackRequired(s.flowId(),
-                    Objects.requireNonNullElse(s.fallbackReason(), FallbackReason.PASSKEY_NOT_AVAILABLE),
+                    s.fallbackFailures() > 0 ? FallbackReason.FALLBACK_FAILED
+                            : Objects.requireNonNullElse(s.fallbackReason(), FallbackReason.PASSKEY_NOT_AVAILABLE),
                     s.identifier(), settings.maxFallbackFailures() - s.fallbackFailures(), signals);
             case HEALING_PENDING -> new LoginStep.HealingOffer(s.flowId(),
                     ceremonyJson != null ? ceremonyJson : credentialsCreateJson(creationOptions(s)),

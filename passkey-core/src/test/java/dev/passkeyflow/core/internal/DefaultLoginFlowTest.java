@@ -698,6 +698,24 @@ class DefaultLoginFlowTest {
             assertThat(advisor.healingContexts).extracting(c -> c.fallbackReason())
                     .containsExactly(FallbackReason.USER_CHOSE_FALLBACK, FallbackReason.PASSKEY_NOT_AVAILABLE);
         }
+
+        @Test
+        @DisplayName("a mistyped password shows FALLBACK_FAILED but the advisor still learns that the user chose the password")
+        void fallbackReasonSurvivesWrongPassword() {
+            LoginFlow flow = flow();
+            String id = flow.start(ALICE, client).flowId();
+            flow.chooseFallback(id);
+
+            LoginStep.FallbackRequired retry = as(LoginStep.FallbackRequired.class, flow.fallbackFailed(id));
+            LoginStep.FallbackRequired resumed = as(LoginStep.FallbackRequired.class, flow.resume(id));
+            flow.fallbackSucceeded(id);
+
+            assertThat(retry.reason()).isEqualTo(FallbackReason.FALLBACK_FAILED);
+            assertThat(resumed.reason()).isEqualTo(FallbackReason.FALLBACK_FAILED);
+            assertThat(events).filteredOn(LoginFlowEvent.FallbackRequired.class::isInstance).hasSize(1);
+            assertThat(advisor.healingContexts).singleElement()
+                    .extracting(c -> c.fallbackReason()).isEqualTo(FallbackReason.USER_CHOSE_FALLBACK);
+        }
     }
 
     @Nested
