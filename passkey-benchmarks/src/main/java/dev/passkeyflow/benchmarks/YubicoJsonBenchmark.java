@@ -27,8 +27,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Diagnosis, not one of the issue's figures: the work the flow adds on top of raw Yubico to keep
  * the pending {@link AssertionRequest} in its stored snapshot ({@code toJson} on start,
- * {@code fromJson} on finish), done as {@code DefaultLoginFlow} does it (Yubico's methods, which
- * build a new ObjectMapper per call) and with one cached Yubico mapper (the proposed fix).
+ * {@code fromJson} on finish), done with Yubico's methods, which build a new ObjectMapper per call
+ * (as {@code DefaultLoginFlow} did before finding 1 of docs/benchmarks.md was fixed), and with one
+ * cached Yubico mapper (as it does now).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
