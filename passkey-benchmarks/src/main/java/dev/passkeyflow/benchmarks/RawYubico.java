@@ -63,40 +63,20 @@ final class RawYubico {
                 .build();
     }
 
-    /** The first request: a new challenge, kept under {@code session}; returns the browser's JSON. */
-    String start(long session, String username) {
-        AssertionRequest request = relyingParty.startAssertion(StartAssertionOptions.builder()
-                .username(username)
-                .userVerification(UserVerificationRequirement.PREFERRED)
-                .timeout(Duration.ofMinutes(2).toMillis())
-                .build());
-        pending.put(session, request);
-        try {
-            return request.toCredentialsGetJson();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The browser JSON of a request, written by Yubico's helper or by the cached mapper. */
+    private interface GetJsonWriter {
+        String write(AssertionRequest request) throws JsonProcessingException;
     }
 
-    /** The second request: verifies the browser's response and stores the new signature count. */
-    AssertionResult finish(long session, String responseJson) {
-        AssertionRequest request = pending.remove(session);
-        if (request == null) {
-            throw new IllegalStateException("no pending login " + session);
-        }
-        try {
-            AssertionResult result = relyingParty.finishAssertion(FinishAssertionOptions.builder()
-                    .request(request)
-                    .response(PublicKeyCredential.parseAssertionResponseJson(responseJson))
-                    .build());
-            if (!result.isSuccess()) {
-                throw new IllegalStateException("assertion failed");
-            }
-            repository.updateSignatureCount(result.getCredential().getCredentialId(), result.getSignatureCount());
-            return result;
-        } catch (IOException | AssertionFailedException e) {
-            throw new IllegalStateException("assertion failed", e);
-        }
+    /** The browser's response, parsed by Yubico's helper or by the cached mapper. */
+    private interface ResponseParser {
+        PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> parse(String json)
+                throws IOException;
+    }
+
+    /** The first request: a new challenge, kept under {@code session}; returns the browser's JSON. */
+    String start(long session, String username) {
+        return start(session, username, AssertionRequest::toCredentialsGetJson);
     }
 
     /**
@@ -104,6 +84,21 @@ final class RawYubico {
      * as {@code toCredentialsGetJson()}, through one cached Yubico mapper.
      */
     String startWithCachedMapper(long session, String username) {
+        return start(session, username, request ->
+                YUBICO_JSON.writeValueAsString(Map.of("publicKey", request.getPublicKeyCredentialRequestOptions())));
+    }
+
+    /** The second request: verifies the browser's response and stores the new signature count. */
+    AssertionResult finish(long session, String responseJson) {
+        return finish(session, responseJson, PublicKeyCredential::parseAssertionResponseJson);
+    }
+
+    /** {@link #finish} with the browser's response parsed by one cached Yubico mapper. */
+    AssertionResult finishWithCachedMapper(long session, String responseJson) {
+        return finish(session, responseJson, json -> YUBICO_JSON.readValue(json, ASSERTION_RESPONSE));
+    }
+
+    private String start(long session, String username, GetJsonWriter writer) {
         AssertionRequest request = relyingParty.startAssertion(StartAssertionOptions.builder()
                 .username(username)
                 .userVerification(UserVerificationRequirement.PREFERRED)
@@ -111,14 +106,13 @@ final class RawYubico {
                 .build());
         pending.put(session, request);
         try {
-            return YUBICO_JSON.writeValueAsString(Map.of("publicKey", request.getPublicKeyCredentialRequestOptions()));
+            return writer.write(request);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** {@link #finish} with the browser's response parsed by one cached Yubico mapper. */
-    AssertionResult finishWithCachedMapper(long session, String responseJson) {
+    private AssertionResult finish(long session, String responseJson, ResponseParser parser) {
         AssertionRequest request = pending.remove(session);
         if (request == null) {
             throw new IllegalStateException("no pending login " + session);
@@ -126,7 +120,7 @@ final class RawYubico {
         try {
             AssertionResult result = relyingParty.finishAssertion(FinishAssertionOptions.builder()
                     .request(request)
-                    .response(YUBICO_JSON.readValue(responseJson, ASSERTION_RESPONSE))
+                    .response(parser.parse(responseJson))
                     .build());
             if (!result.isSuccess()) {
                 throw new IllegalStateException("assertion failed");
