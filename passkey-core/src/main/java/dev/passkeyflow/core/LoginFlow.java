@@ -4,9 +4,12 @@ import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
 import dev.passkeyflow.core.internal.DefaultLoginFlow;
 import dev.passkeyflow.core.internal.FlowSettings;
+import dev.passkeyflow.storage.AtomicStepRepository;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.FlowStateRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
+import dev.passkeyflow.storage.ThrottleRepository;
+import dev.passkeyflow.storage.memory.InMemoryThrottleRepository;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -161,6 +164,9 @@ public interface LoginFlow {
         private int maxPasskeyAttempts = DEFAULT_MAX_PASSKEY_ATTEMPTS;
         private String completionRedirect = DEFAULT_COMPLETION_REDIRECT;
         private UnaryOperator<String> identifierNormalizer = Builder::defaultNormalize;
+        private LoginThrottle throttle = LoginThrottle.ofDefaults();
+        private @Nullable ThrottleRepository throttles;
+        private @Nullable AtomicStepRepository atomicSteps;
 
         private Builder() {
         }
@@ -312,6 +318,33 @@ public interface LoginFlow {
             return this;
         }
 
+        /** Limits on failed traditional logins and flow starts; default {@link LoginThrottle#ofDefaults()}. */
+        public Builder throttle(LoginThrottle value) {
+            this.throttle = Objects.requireNonNull(value, "throttle");
+            return this;
+        }
+
+        /**
+         * Where throttling counters are kept. Default: an {@link InMemoryThrottleRepository} of this
+         * flow alone, which throttles each application node on its own; a deployment with several
+         * nodes passes a shared one (e.g. the JDBC storage's).
+         */
+        public Builder throttleRepository(ThrottleRepository value) {
+            this.throttles = Objects.requireNonNull(value, "throttleRepository");
+            return this;
+        }
+
+        /**
+         * Commits each step's flow update and its writes in one transaction. Optional; set it only
+         * when the flow, credential and attempt repositories are views of the same database as this
+         * one (e.g. all four from one JDBC storage). Without it, steps store their writes in the flow
+         * record and apply them afterwards, with the same guarantees and more round trips.
+         */
+        public Builder atomicStepRepository(AtomicStepRepository value) {
+            this.atomicSteps = Objects.requireNonNull(value, "atomicStepRepository");
+            return this;
+        }
+
         /**
          * @throws IllegalStateException naming the first missing required setting
          */
@@ -347,7 +380,10 @@ public interface LoginFlow {
             FlowSettings settings = new FlowSettings(rpId, rpName, Set.copyOf(origins), ceremonyTimeout,
                     flowTimeToLive, userVerification, residentKey, credentials, attempts, flows, advisor,
                     List.copyOf(listeners), clock, maxResponseBytes, maxFallbackFailures, maxPasskeyAttempts,
-                    completionRedirect, identifierNormalizer);
+                    completionRedirect, identifierNormalizer, throttle,
+                    throttles != null ? throttles : new InMemoryThrottleRepository(clock,
+                            InMemoryThrottleRepository.DEFAULT_MAX_COUNTERS),
+                    atomicSteps);
             return new DefaultLoginFlow(settings);
         }
 

@@ -1,6 +1,8 @@
 package dev.passkeyflow.core;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,11 +27,22 @@ public class LoginFlowException extends RuntimeException {
         LOCKED,
         /** The identifier names no account (only for calls that need one, such as enrolment). */
         UNKNOWN_USER,
-        /** Storage failed; nothing was changed and the same call may be retried. */
-        STORAGE_FAILURE
+        /**
+         * Storage failed. The step may or may not have been committed: repeat exactly the same call
+         * (the same response) to be told its result; a different call is judged on whatever state
+         * the flow is in.
+         */
+        STORAGE_FAILURE,
+        /**
+         * Too many failed traditional logins or flow starts for this identifier or device in the
+         * current window ({@link LoginThrottle}); {@link LoginFlowException#retryAfter()} says when
+         * to try again. Nothing was changed.
+         */
+        THROTTLED
     }
 
     private final Reason reason;
+    private final @Nullable Duration retryAfter;
 
     public LoginFlowException(Reason reason, String message) {
         this(reason, message, null);
@@ -38,6 +51,26 @@ public class LoginFlowException extends RuntimeException {
     public LoginFlowException(Reason reason, String message, @Nullable Throwable cause) {
         super(Objects.requireNonNull(reason, "reason") + ": " + message, cause);
         this.reason = reason;
+        this.retryAfter = null;
+    }
+
+    /** A {@link Reason#THROTTLED} refusal: try again after {@code retryAfter}. */
+    public static LoginFlowException throttled(String message, Duration retryAfter) {
+        return new LoginFlowException(message, retryAfter);
+    }
+
+    private LoginFlowException(String message, Duration retryAfter) {
+        super(Reason.THROTTLED + ": " + message, null);
+        this.reason = Reason.THROTTLED;
+        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+    }
+
+    /**
+     * For {@link Reason#THROTTLED}: how long until the call may succeed (whole seconds, at least 1
+     * second), for an HTTP {@code Retry-After} header; empty for every other reason.
+     */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     public Reason reason() {

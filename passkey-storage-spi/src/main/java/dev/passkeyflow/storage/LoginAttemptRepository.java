@@ -13,7 +13,12 @@ import java.util.List;
  */
 public interface LoginAttemptRepository {
 
-    /** Appends one attempt. */
+    /**
+     * Appends one attempt. An attempt whose {@link LoginAttempt#attemptId() attempt id} is already
+     * stored is not stored again (the call succeeds and changes nothing): login flows record an
+     * attempt with an id so that a step applied twice, by a retry or by a racing request, still
+     * leaves one entry in the history. Attempts without an id are always appended.
+     */
     void append(LoginAttempt attempt);
 
     /**

@@ -86,11 +86,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The login flow over Yubico's {@link RelyingParty}. Each public method is one step: load the
- * stored snapshot, check the transition against {@link FlowTransition}, do the work, write the
- * effects that must survive (credential use, new credential, attempt history) and finally store the
- * next snapshot with the optimistic version check. Effects are idempotent or harmless to repeat, so
- * a step that failed on storage can simply be called again.
+ * The login flow over Yubico's {@link RelyingParty}. Each public method is one step, run by the
+ * {@link StepRunner}: load the stored snapshot, recognise a repeat of the call that made it, check
+ * the transition against {@link FlowTransition}, do the work, and commit the next snapshot with its
+ * effects (credential use, new credential, attempt history) and the call's {@link StepReceipt}.
  */
 public final class DefaultLoginFlow implements LoginFlow {
 
@@ -103,6 +102,8 @@ public final class DefaultLoginFlow implements LoginFlow {
     private static final int FLOW_ID_BYTES = 24;
     private static final int MAX_IDENTIFIER_LENGTH = 256;
     private static final int MAX_ERROR_NAME_LENGTH = 64;
+    /** How often a failed-login report that lost a race on its flow is run again on the winner's state. */
+    private static final int MAX_FAILURE_REPORT_ROUNDS = 8;
     /** Grace added to the ceremony timeout before a challenge counts as expired (clock skew, slow networks). */
     private static final Duration CHALLENGE_GRACE = Duration.ofSeconds(30);
 
@@ -126,6 +127,8 @@ public final class DefaultLoginFlow implements LoginFlow {
     private final RelyingParty relyingParty;
     private final SecureRandom random = new SecureRandom();
     private final byte[] rpIdHash;
+    private final StepRunner runner;
+    private final Throttles throttles;
 
     public DefaultLoginFlow(FlowSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -138,6 +141,12 @@ public final class DefaultLoginFlow implements LoginFlow {
                 .allowUntrustedAttestation(true)
                 .build();
         this.rpIdHash = sha256(settings.rpId().getBytes(StandardCharsets.UTF_8));
+        this.runner = new StepRunner(settings);
+        this.throttles = new Throttles(settings.throttle(), settings.throttles(), settings.clock());
+    }
+
+    static boolean isWellFormedFlowId(String flowId) {
+        return FLOW_ID.matcher(flowId).matches();
     }
 
     // ------------------------------------------------------------------ start
@@ -146,7 +155,9 @@ public final class DefaultLoginFlow implements LoginFlow {
     public LoginStep start(String identifier, ClientContext client) {
         String normalized = normalizeIdentifier(identifier);
         Objects.requireNonNull(client, "client");
-        return guard(() -> {
+        return StepRunner.guard(() -> {
+            // Before any lookup, so that a known identifier is throttled and timed like an unknown one.
+            throttles.countStart(normalized, client.deviceId());
             Instant now = settings.clock().instant();
             Optional<UserAccount> user = credentials.findUserByIdentifier(normalized);
             List<StoredCredential> list =
@@ -169,7 +180,7 @@ public final class DefaultLoginFlow implements LoginFlow {
                 next = move(fresh, FlowTransition.START_FALLBACK,
                         e -> e.fallbackReason(FallbackReason.PASSKEY_NOT_AVAILABLE));
             }
-            settings.flows().create(new FlowRecord(next.flowId(), 0, next.expiresAt(), SnapshotCodec.write(next)));
+            runner.create(next);
             LOG.debug("flow {} started: {} {}", SnapshotCodec.abbreviate(next.flowId()), next.state(), decision.tags());
             publish(new LoginFlowEvent.FlowStarted(next.flowId(), now, next.userHandle(), decision));
             if (!passkey) {
@@ -184,7 +195,7 @@ public final class DefaultLoginFlow implements LoginFlow {
     public LoginStep enrol(String identifier, ClientContext client) {
         String normalized = normalizeIdentifier(identifier);
         Objects.requireNonNull(client, "client");
-        return guard(() -> {
+        return StepRunner.guard(() -> {
             Instant now = settings.clock().instant();
             UserAccount user = credentials.findUserByIdentifier(normalized)
                     .orElseThrow(() -> new LoginFlowException(Reason.UNKNOWN_USER, "no account has this identifier"));
@@ -196,7 +207,7 @@ public final class DefaultLoginFlow implements LoginFlow {
                     now.plus(settings.flowTimeToLive()));
             FlowSnapshot next = move(fresh, FlowTransition.START_ENROLMENT, e -> e.pending(toJson(options), now)
                     .method(AuthenticationMethod.HOST_SESSION).healingKind(kind));
-            settings.flows().create(new FlowRecord(next.flowId(), 0, next.expiresAt(), SnapshotCodec.write(next)));
+            runner.create(next);
             publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, user.userHandle(), kind, next.diagnosis()));
             return stepFor(next, List.of(), credentialsCreateJson(options));
         });
@@ -204,7 +215,8 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     @Override
     public LoginStep resume(String flowId) {
-        return step(flowId, null, current -> {
+        // Read-only: a reload neither applies another request's effects nor takes its result.
+        return runner.read(flowId, current -> {
             if (current.state() == FlowState.COMPLETED) {
                 // A completion is handed out once, by the call that completed the flow: a flow id
                 // alone must never be enough to be told "authenticated" again.
@@ -220,34 +232,39 @@ public final class DefaultLoginFlow implements LoginFlow {
     public LoginStep reportClientError(String flowId, String errorName, @Nullable String message, long elapsedMillis) {
         String name = validErrorName(errorName);
         long elapsed = Math.max(-1, elapsedMillis);
-        return step(flowId, PendingCall.CLIENT_ERROR, current -> {
+        // Every report counts on its own: two failures with the same name and time are two failures.
+        StepReceipt receipt = StepReceipt.unique(PendingCall.CLIENT_ERROR);
+        return step(flowId, receipt, current -> {
             requireState(current, FlowState.PASSKEY_PENDING);
             AttemptOutcome outcome = classifyGetError(name, elapsed);
             LOG.debug("flow {}: browser reported {} after {} ms", SnapshotCodec.abbreviate(flowId), name, elapsed);
-            return handleFailure(current, new PasskeyFailure(outcome, name, elapsed, null), List.of());
+            return handleFailure(current, new PasskeyFailure(outcome, name, elapsed, null), List.of(), receipt);
         });
     }
 
     @Override
     public LoginStep finishPasskey(String flowId, String responseJson) {
         checkSize(responseJson);
-        return step(flowId, PendingCall.FINISH_PASSKEY, current -> {
+        // The proof is the response itself: only a repeat of this very response is told its result.
+        StepReceipt receipt = StepReceipt.of(PendingCall.FINISH_PASSKEY, responseJson);
+        return step(flowId, receipt, current -> {
             requireState(current, FlowState.PASSKEY_PENDING);
             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response;
             try {
                 // "null" parses to null: invalid input too, not a NullPointerException later on
                 response = Objects.requireNonNull(YUBICO_JSON.readValue(responseJson, ASSERTION_RESPONSE));
             } catch (IOException | RuntimeException e) {
-                throw new LoginFlowException(Reason.INVALID_INPUT, "not a WebAuthn assertion response", e);
+                // No cause: parser messages quote the input (signatures, client data with the challenge).
+                throw invalidInput("not a WebAuthn assertion response", e);
             }
             AssertionRequest request = assertionRequest(current);
             Bytes credentialId = YubicoCredentialAdapter.toBytes(response.getId());
             Optional<StoredCredential> stored = credentials.findCredential(credentialId);
             AttemptOutcome rejected = precheckAssertion(current, request, response, stored);
+            AssertionResult verified = null;
             if (rejected == null) {
-                AssertionResult result;
                 try {
-                    result = relyingParty.finishAssertion(
+                    AssertionResult result = relyingParty.finishAssertion(
                             FinishAssertionOptions.builder().request(request).response(response).build());
                     if (!result.isSuccess()) {
                         rejected = AttemptOutcome.VERIFICATION_FAILED;
@@ -256,53 +273,66 @@ public final class DefaultLoginFlow implements LoginFlow {
                         // Identity comes from the verified credential, never from the flow's username.
                         rejected = AttemptOutcome.WRONG_USER;
                     } else {
-                        return passkeySucceeded(current, credentialId, result);
+                        verified = result;
                     }
                 } catch (InvalidSignatureCountException e) {
                     rejected = AttemptOutcome.COUNTER_REGRESSION;
                 } catch (AssertionFailedException e) {
                     rejected = classifyAssertionFailure(e);
-                } catch (IllegalArgumentException e) {
+                } catch (RuntimeException e) {
+                    // Yubico reports malformed parts (CBOR, keys, base64) with unchecked exceptions.
+                    // Only Yubico's call is in this try: storage and flow failures must never become
+                    // a verification failure.
+                    LOG.debug("flow {}: assertion unverifiable: {}", SnapshotCodec.abbreviate(flowId),
+                            e.getClass().getSimpleName());
                     rejected = AttemptOutcome.VERIFICATION_FAILED;
                 }
             }
-            LOG.debug("flow {}: assertion rejected: {}", SnapshotCodec.abbreviate(flowId), rejected);
-            List<ClientSignal> signals = rejected == AttemptOutcome.UNKNOWN_CREDENTIAL
+            if (verified != null) {
+                return passkeySucceeded(current, credentialId, verified, receipt);
+            }
+            AttemptOutcome outcome = Objects.requireNonNull(rejected);
+            LOG.debug("flow {}: assertion rejected: {}", SnapshotCodec.abbreviate(flowId), outcome);
+            List<ClientSignal> signals = outcome == AttemptOutcome.UNKNOWN_CREDENTIAL
                     ? List.of(new ClientSignal.UnknownCredential(settings.rpId(), credentialId.toBase64Url()))
                     : List.of();
-            return handleFailure(current, new PasskeyFailure(rejected, null, -1, credentialId), signals);
+            return handleFailure(current, new PasskeyFailure(outcome, null, -1, credentialId), signals, receipt);
         });
     }
 
-    private LoginStep passkeySucceeded(FlowSnapshot current, Bytes credentialId, AssertionResult result) {
+    private LoginStep passkeySucceeded(FlowSnapshot current, Bytes credentialId, AssertionResult result,
+            StepReceipt receipt) {
         Instant now = settings.clock().instant();
         Bytes userHandle = Objects.requireNonNull(current.userHandle());
+        // Read before the commit point: after it, a failed read would leave a completed step unanswered.
+        ClientSignal accepted = allAccepted(userHandle, null);
         List<Effect> effects = new ArrayList<>();
         effects.add(new Effect.RecordUse(credentialId, result.getSignatureCount(), result.isBackedUp(), now,
                 clientInfo(current)));
         addAttempt(effects, current, credentialId, AttemptOutcome.SUCCEEDED, null, -1, now);
-        FlowSnapshot next = commit(move(current, FlowTransition.PASSKEY_SUCCEEDED, e -> e.pending(null, null)
+        FlowSnapshot next = runner.commit(move(current, FlowTransition.PASSKEY_SUCCEEDED, e -> e.pending(null, null)
                 .method(AuthenticationMethod.PASSKEY).consecutiveFailures(0).healingResult(HealingResult.NOT_OFFERED)),
-                PendingCall.FINISH_PASSKEY, effects);
+                receipt, effects);
         publish(new LoginFlowEvent.Completed(next.flowId(), now, userHandle, AuthenticationMethod.PASSKEY,
                 HealingResult.NOT_OFFERED));
-        return stepFor(next, List.of(allAccepted(userHandle)), null);
+        return stepFor(next, List.of(accepted), null);
     }
 
     @Override
     public LoginStep chooseFallback(String flowId) {
-        return step(flowId, null, current -> {
+        StepReceipt receipt = StepReceipt.of(PendingCall.CHOOSE_FALLBACK);
+        return step(flowId, receipt, current -> {
             requireState(current, FlowState.PASSKEY_PENDING);
-            FlowSnapshot next = move(current, FlowTransition.PASSKEY_DECLINED,
-                    e -> e.pending(null, null).fallbackReason(FallbackReason.USER_CHOSE_FALLBACK));
-            save(next);
+            FlowSnapshot next = runner.commit(move(current, FlowTransition.PASSKEY_DECLINED,
+                    e -> e.pending(null, null).fallbackReason(FallbackReason.USER_CHOSE_FALLBACK)), receipt, List.of());
             publish(new LoginFlowEvent.FallbackRequired(next.flowId(), settings.clock().instant(), next.userHandle(),
                     FallbackReason.USER_CHOSE_FALLBACK));
             return stepFor(next, List.of(), null);
         });
     }
 
-    private LoginStep handleFailure(FlowSnapshot current, PasskeyFailure failure, List<ClientSignal> signals) {
+    private LoginStep handleFailure(FlowSnapshot current, PasskeyFailure failure, List<ClientSignal> signals,
+            StepReceipt receipt) {
         Instant now = settings.clock().instant();
         Bytes userHandle = Objects.requireNonNull(current.userHandle());
         Optional<UserAccount> user = credentials.findUserByHandle(userHandle);
@@ -338,8 +368,7 @@ public final class DefaultLoginFlow implements LoginFlow {
                     .fallbackReason(FallbackReason.PASSKEY_FAILED).consecutiveFailures(consecutive)
                     .failures(failures).diagnosis(decision.diagnosis()));
         }
-        PendingCall call = failure.clientErrorName() != null ? PendingCall.CLIENT_ERROR : PendingCall.FINISH_PASSKEY;
-        next = commit(next, call, effects);
+        next = runner.commit(next, receipt, effects);
         FailureDecision.Action action = retry ? FailureDecision.Action.RETRY : FailureDecision.Action.FALLBACK;
         publish(new LoginFlowEvent.PasskeyAttemptFailed(next.flowId(), now, userHandle, failure, decision.diagnosis(),
                 action));
@@ -353,16 +382,19 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     @Override
     public LoginStep fallbackSucceeded(String flowId) {
-        return step(flowId, PendingCall.FALLBACK_SUCCEEDED, current -> {
+        // The host vouches for this call: a repeat (e.g. after a storage failure) gets the same result.
+        StepReceipt receipt = StepReceipt.of(PendingCall.FALLBACK_SUCCEEDED);
+        return step(flowId, receipt, current -> {
             requireState(current, FlowState.FALLBACK_PENDING);
+            throttles.requireFallbackAllowed(current.identifier(), current.client().deviceId());
             Instant now = settings.clock().instant();
             Optional<UserAccount> user = current.userHandle() != null
                     ? credentials.findUserByHandle(Objects.requireNonNull(current.userHandle()))
                     : credentials.findUserByIdentifier(current.identifier());
             if (user.isEmpty()) {
-                FlowSnapshot next = move(current, FlowTransition.FALLBACK_SUCCEEDED, e -> e
-                        .method(AuthenticationMethod.FALLBACK).healingResult(HealingResult.NOT_OFFERED));
-                save(next);
+                FlowSnapshot next = runner.commit(move(current, FlowTransition.FALLBACK_SUCCEEDED, e -> e
+                        .method(AuthenticationMethod.FALLBACK).healingResult(HealingResult.NOT_OFFERED)), receipt,
+                        List.of());
                 publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, null));
                 publish(new LoginFlowEvent.Completed(next.flowId(), now, null, AuthenticationMethod.FALLBACK,
                         HealingResult.NOT_OFFERED));
@@ -390,7 +422,7 @@ public final class DefaultLoginFlow implements LoginFlow {
                         .diagnosis(decision.diagnosis()).platform(decision.platform())
                         .healingResult(HealingResult.NOT_OFFERED));
             }
-            next = commit(next, PendingCall.FALLBACK_SUCCEEDED, effects);
+            next = runner.commit(next, receipt, effects);
             publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
             if (decision.offer() != null) {
                 publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(),
@@ -405,19 +437,40 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     @Override
     public LoginStep fallbackFailed(String flowId) {
-        return step(flowId, PendingCall.FALLBACK_FAILED, current -> {
+        // Every report is one failed guess: concurrent reports on one flow each count, so a lost
+        // race is run again on the winner's state rather than merged into it.
+        boolean[] counted = {false};
+        for (int round = 1; ; round++) {
+            try {
+                return fallbackFailedOnce(flowId, counted);
+            } catch (LoginFlowException e) {
+                if (e.reason() != Reason.CONFLICT || round == MAX_FAILURE_REPORT_ROUNDS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private LoginStep fallbackFailedOnce(String flowId, boolean[] counted) {
+        StepReceipt receipt = StepReceipt.unique(PendingCall.FALLBACK_FAILED);
+        return step(flowId, receipt, current -> {
             requireState(current, FlowState.FALLBACK_PENDING);
+            if (!counted[0]) {
+                // The same work for known and unknown identifiers: a read and an increment of two
+                // counters, no history entry (the account's history is not where guesses are counted).
+                throttles.requireFallbackAllowed(current.identifier(), current.client().deviceId());
+                counted[0] = true;
+                throttles.countFailure(current.identifier(), current.client().deviceId());
+            }
             Instant now = settings.clock().instant();
             int failures = current.fallbackFailures() + 1;
-            List<Effect> effects = new ArrayList<>();
-            addAttempt(effects, current, null, AttemptOutcome.FALLBACK_FAILED, null, -1, now);
             boolean lock = failures >= settings.maxFallbackFailures();
             FlowSnapshot next = lock
                     ? move(current, FlowTransition.FALLBACK_LOCKED, e -> e.fallbackFailures(failures))
                     // The stored fallback reason stays why the flow fell back (the advisor's healing
                     // decision needs it); the step reports FALLBACK_FAILED from the failure count.
                     : move(current, FlowTransition.FALLBACK_FAILED, e -> e.fallbackFailures(failures));
-            next = commit(next, PendingCall.FALLBACK_FAILED, effects);
+            next = runner.commit(next, receipt, List.of());
             publish(new LoginFlowEvent.FallbackFailed(next.flowId(), now, next.userHandle(), failures, lock));
             if (lock) {
                 throw new LoginFlowException(Reason.LOCKED, "too many failed logins; start again later");
@@ -431,13 +484,14 @@ public final class DefaultLoginFlow implements LoginFlow {
     @Override
     public LoginStep finishHealing(String flowId, String responseJson) {
         checkSize(responseJson);
-        return step(flowId, PendingCall.FINISH_HEALING, current -> {
+        StepReceipt receipt = StepReceipt.of(PendingCall.FINISH_HEALING, responseJson);
+        return step(flowId, receipt, current -> {
             requireState(current, FlowState.HEALING_PENDING);
             PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response;
             try {
                 response = Objects.requireNonNull(YUBICO_JSON.readValue(responseJson, REGISTRATION_RESPONSE));
             } catch (IOException | RuntimeException e) {
-                throw new LoginFlowException(Reason.INVALID_INPUT, "not a WebAuthn registration response", e);
+                throw invalidInput("not a WebAuthn registration response", e);
             }
             Bytes userHandle = Objects.requireNonNull(current.userHandle());
             PublicKeyCredentialCreationOptions options = creationOptions(current);
@@ -445,9 +499,13 @@ public final class DefaultLoginFlow implements LoginFlow {
             try {
                 result = relyingParty.finishRegistration(
                         FinishRegistrationOptions.builder().request(options).response(response).build());
-            } catch (RegistrationFailedException | IllegalArgumentException e) {
-                LOG.debug("flow {}: registration rejected: {}", SnapshotCodec.abbreviate(flowId), e.getMessage());
-                return endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, null, -1);
+            } catch (RegistrationFailedException | RuntimeException e) {
+                // Yubico's messages may quote the response; log the kind only. Unchecked exceptions
+                // come from malformed parts, e.g. authenticator data without attested credential data.
+                LOG.debug("flow {}: registration rejected: {}", SnapshotCodec.abbreviate(flowId),
+                        e.getClass().getSimpleName());
+                return endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, null, -1,
+                        receipt);
             }
             Instant now = settings.clock().instant();
             Bytes newId = YubicoCredentialAdapter.toBytes(result.getKeyId().getId());
@@ -456,7 +514,8 @@ public final class DefaultLoginFlow implements LoginFlow {
             if (existing.isPresent() && !(existing.get().userHandle().equals(userHandle)
                     && existing.get().publicKeyCose().equals(publicKey))) {
                 // A credential id the server already knows for someone else: never take it over.
-                return endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, null, -1);
+                return endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, null, -1,
+                        receipt);
             }
             List<Effect> effects = new ArrayList<>();
             Set<String> transports = new LinkedHashSet<>();
@@ -475,12 +534,13 @@ public final class DefaultLoginFlow implements LoginFlow {
                 }
             }
             addAttempt(effects, current, newId, AttemptOutcome.REGISTERED, null, -1, now);
-            FlowSnapshot next = commit(move(current, FlowTransition.HEALED, e -> e.pending(null, null)
-                    .healingResult(HealingResult.HEALED).newCredentialId(newId)), PendingCall.FINISH_HEALING, effects);
+            ClientSignal accepted = allAccepted(userHandle, newId);
+            FlowSnapshot next = runner.commit(move(current, FlowTransition.HEALED, e -> e.pending(null, null)
+                    .healingResult(HealingResult.HEALED).newCredentialId(newId)), receipt, effects);
             publish(new LoginFlowEvent.Healed(next.flowId(), now, userHandle, newId, flagged, current.diagnosis()));
             publish(new LoginFlowEvent.Completed(next.flowId(), now, userHandle,
                     Objects.requireNonNull(next.method()), HealingResult.HEALED));
-            return stepFor(next, List.of(allAccepted(userHandle)), null);
+            return stepFor(next, List.of(accepted), null);
         });
     }
 
@@ -488,38 +548,37 @@ public final class DefaultLoginFlow implements LoginFlow {
     public LoginStep reportHealingError(String flowId, String errorName, @Nullable String message, long elapsedMillis) {
         String name = validErrorName(errorName);
         long elapsed = Math.max(-1, elapsedMillis);
-        return step(flowId, PendingCall.HEALING_ERROR, current -> {
+        StepReceipt receipt = StepReceipt.of(PendingCall.HEALING_ERROR, name);
+        return step(flowId, receipt, current -> {
             requireState(current, FlowState.HEALING_PENDING);
             return switch (name) {
                 case "InvalidStateError" -> endHealing(current, AttemptOutcome.ALREADY_REGISTERED,
-                        HealingResult.ALREADY_EXISTED, name, elapsed);
+                        HealingResult.ALREADY_EXISTED, name, elapsed, receipt);
                 case "NotAllowedError", "AbortError", "TimeoutError" -> endHealing(current,
-                        AttemptOutcome.REGISTRATION_CANCELLED, HealingResult.CANCELLED, name, elapsed);
-                default -> endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, name, elapsed);
+                        AttemptOutcome.REGISTRATION_CANCELLED, HealingResult.CANCELLED, name, elapsed, receipt);
+                default -> endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, name, elapsed,
+                        receipt);
             };
         });
     }
 
     @Override
     public LoginStep declineHealing(String flowId) {
-        return step(flowId, PendingCall.DECLINE_HEALING, current -> {
+        StepReceipt receipt = StepReceipt.of(PendingCall.DECLINE_HEALING);
+        return step(flowId, receipt, current -> {
             requireState(current, FlowState.HEALING_PENDING);
-            return endHealing(current, AttemptOutcome.REGISTRATION_DECLINED, HealingResult.DECLINED, null, -1);
+            return endHealing(current, AttemptOutcome.REGISTRATION_DECLINED, HealingResult.DECLINED, null, -1,
+                    receipt);
         });
     }
 
     private LoginStep endHealing(FlowSnapshot current, AttemptOutcome outcome, HealingResult result,
-            @Nullable String errorName, long elapsed) {
+            @Nullable String errorName, long elapsed, StepReceipt receipt) {
         Instant now = settings.clock().instant();
         List<Effect> effects = new ArrayList<>();
         addAttempt(effects, current, null, outcome, errorName, elapsed, now);
-        PendingCall call = switch (outcome) {
-            case REGISTRATION_DECLINED -> PendingCall.DECLINE_HEALING;
-            case REGISTRATION_FAILED -> errorName == null ? PendingCall.FINISH_HEALING : PendingCall.HEALING_ERROR;
-            default -> PendingCall.HEALING_ERROR;
-        };
-        FlowSnapshot next = commit(move(current, FlowTransition.HEALING_ENDED,
-                e -> e.pending(null, null).healingResult(result)), call, effects);
+        FlowSnapshot next = runner.commit(move(current, FlowTransition.HEALING_ENDED,
+                e -> e.pending(null, null).healingResult(result)), receipt, effects);
         publish(new LoginFlowEvent.HealingDeclined(next.flowId(), now, next.userHandle(), result));
         publish(new LoginFlowEvent.Completed(next.flowId(), now, next.userHandle(),
                 Objects.requireNonNull(next.method()), result));
@@ -548,30 +607,6 @@ public final class DefaultLoginFlow implements LoginFlow {
         };
     }
 
-    private FlowSnapshot load(String flowId) {
-        if (flowId == null || !FLOW_ID.matcher(flowId).matches()) {
-            throw unknownFlow();
-        }
-        FlowRecord record = settings.flows().load(flowId).orElseThrow(DefaultLoginFlow::unknownFlow);
-        if (!settings.clock().instant().isBefore(record.expiresAt())) {
-            throw unknownFlow();
-        }
-        FlowSnapshot snapshot;
-        try {
-            snapshot = SnapshotCodec.read(record);
-        } catch (RuntimeException e) {
-            throw new LoginFlowException(Reason.STORAGE_FAILURE, "stored flow is unreadable", e);
-        }
-        if (snapshot == null) {
-            throw unknownFlow();
-        }
-        return snapshot;
-    }
-
-    private static LoginFlowException unknownFlow() {
-        return new LoginFlowException(Reason.UNKNOWN_FLOW, "unknown or expired flow; start a new login");
-    }
-
     private static void requireState(FlowSnapshot s, FlowState expected) {
         if (s.state() == FlowState.LOCKED) {
             throw new LoginFlowException(Reason.LOCKED, "too many failed logins; start again later");
@@ -591,23 +626,6 @@ public final class DefaultLoginFlow implements LoginFlow {
         return changes.apply(s.edit().state(transition.to())).build();
     }
 
-    private void save(FlowSnapshot next) {
-        FlowRecord record = new FlowRecord(next.flowId(), next.version() + 1, next.expiresAt(),
-                SnapshotCodec.write(next));
-        if (!settings.flows().update(record)) {
-            throw new LoginFlowException(Reason.CONFLICT,
-                    "the flow was changed by another request, or expired, in the meantime");
-        }
-    }
-
-    private LoginStep guard(Supplier<LoginStep> step) {
-        try {
-            return step.get();
-        } catch (StorageException e) {
-            throw new LoginFlowException(Reason.STORAGE_FAILURE, "storage failed: " + e.reason(), e);
-        }
-    }
-
     private void addAttempt(List<Effect> effects, FlowSnapshot s, @Nullable Bytes credentialId,
             AttemptOutcome outcome, @Nullable String errorName, long elapsed, Instant now) {
         Bytes userHandle = s.userHandle();
@@ -617,65 +635,21 @@ public final class DefaultLoginFlow implements LoginFlow {
         }
     }
 
-    /**
-     * Runs one call on a stored flow. Effects a previous call left pending (because storage failed
-     * after its commit, or because that call is still applying them) are applied first; when that
-     * previous call is the same call, this is its retry, and its result is returned. Exactly one
-     * caller clears the effects: only that one gets the result, any other gets CONFLICT, so a
-     * duplicate racing the original can never be handed a second success.
-     */
-    private LoginStep step(String flowId, @Nullable PendingCall call, Function<FlowSnapshot, LoginStep> body) {
-        return guard(() -> {
-            FlowSnapshot current = load(flowId);
-            if (!current.pendingEffects().isEmpty()) {
-                PendingCall previous = current.pendingCall();
-                current = applyPending(current);
-                if (previous == call) {
-                    return stepFor(current, completionSignals(current), null);
-                }
-            }
-            return body.apply(current);
-        });
+    /** Runs a call through the step runner; a repeat gets the stored state's step again. */
+    private LoginStep step(String flowId, StepReceipt receipt, Function<FlowSnapshot, LoginStep> body) {
+        return runner.run(flowId, receipt, body, s -> stepFor(s, completionSignals(s), null));
     }
 
-    /**
-     * Stores the step's new state together with its effects (the commit point: of concurrent
-     * calls exactly one gets here), then applies the effects.
-     */
-    private FlowSnapshot commit(FlowSnapshot next, @Nullable PendingCall call, List<Effect> effects) {
-        FlowSnapshot withEffects = next.edit().effects(call, effects).build();
-        save(withEffects);
-        return applyPending(withEffects.atVersion(next.version() + 1));
-    }
-
-    /**
-     * Applies a stored snapshot's effects and clears them.
-     *
-     * @throws LoginFlowException CONFLICT when another caller cleared them first: that caller owns
-     *     the step's result
-     */
-
-    private FlowSnapshot applyPending(FlowSnapshot stored) {
-        if (stored.pendingEffects().isEmpty()) {
-            return stored;
-        }
-        for (Effect effect : stored.pendingEffects()) {
-            effect.apply(credentials, settings.attempts());
-        }
-        FlowSnapshot cleared = stored.edit().effects(null, List.of()).build();
-        if (!settings.flows().update(new FlowRecord(stored.flowId(), stored.version() + 1,
-                stored.expiresAt(), SnapshotCodec.write(cleared)))) {
-            throw new LoginFlowException(Reason.CONFLICT,
-                    "another request on the same flow completed this step at the same time");
-        }
-        return cleared.atVersion(stored.version() + 1);
+    private static LoginFlowException invalidInput(String message, Exception e) {
+        LOG.debug("invalid response: {}", e.getClass().getSimpleName());
+        return new LoginFlowException(Reason.INVALID_INPUT, message);
     }
 
     private List<ClientSignal> completionSignals(FlowSnapshot s) {
         Bytes userHandle = s.userHandle();
         boolean passkeyProven = s.method() == AuthenticationMethod.PASSKEY || s.healingResult() == HealingResult.HEALED;
         if (s.state() == FlowState.COMPLETED && passkeyProven && userHandle != null) {
-            return List.of(allAccepted(userHandle));
+            return List.of(allAccepted(userHandle, null));
         }
         return List.of();
     }
@@ -691,11 +665,20 @@ public final class DefaultLoginFlow implements LoginFlow {
         }
     }
 
-    private ClientSignal allAccepted(Bytes userHandle) {
-        List<String> ids = credentials.listCredentials(userHandle).stream()
-                .filter(c -> c.status().acceptsLogin())
-                .map(c -> c.credentialId().toBase64Url())
-                .toList();
+    /**
+     * The full list of the account's accepted credentials, plus {@code added} when a step is about
+     * to store it: never a partial list, since providers may hide every passkey not listed.
+     */
+    private ClientSignal allAccepted(Bytes userHandle, @Nullable Bytes added) {
+        List<String> ids = new ArrayList<>();
+        for (StoredCredential c : credentials.listCredentials(userHandle)) {
+            if (c.status().acceptsLogin() && !c.credentialId().equals(added)) {
+                ids.add(c.credentialId().toBase64Url());
+            }
+        }
+        if (added != null) {
+            ids.add(added.toBase64Url());
+        }
         return new ClientSignal.AllAcceptedCredentials(settings.rpId(), userHandle.toBase64Url(), ids);
     }
 

@@ -6,20 +6,48 @@ import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.LoginAttemptRepository;
+import dev.passkeyflow.storage.StepWrites;
 import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.storage.StoredCredential;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * A write a step makes outside the flow record. Effects are stored in the flow snapshot together
- * with the step's new state (one optimistic update: the commit point) and applied afterwards; a
- * step whose effects failed is completed by retrying it. Applying an effect twice is harmless,
- * except that an attempt may then be recorded twice.
+ * A write a step makes outside the flow record. With an atomic step store the effects are written
+ * in the commit's transaction ({@link #writesOf}); without one they are stored in the flow snapshot
+ * together with the step's new state (one optimistic update: the commit point) and applied
+ * afterwards by whichever request gets there first. Applying an effect twice is harmless: attempts
+ * carry an attempt id that the repository stores once.
  */
 sealed interface Effect {
 
     void apply(CredentialRepository credentials, LoginAttemptRepository attempts);
+
+    /** The same writes for an {@link dev.passkeyflow.storage.AtomicStepRepository}. */
+    static StepWrites writesOf(List<Effect> effects) {
+        if (effects.isEmpty()) {
+            return StepWrites.none();
+        }
+        List<StepWrites.CredentialUse> uses = new ArrayList<>();
+        List<StoredCredential> created = new ArrayList<>();
+        List<StepWrites.StatusChange> changes = new ArrayList<>();
+        List<LoginAttempt> attempts = new ArrayList<>();
+        for (Effect effect : effects) {
+            if (effect instanceof RecordUse use) {
+                uses.add(new StepWrites.CredentialUse(use.credentialId(), use.signatureCount(), use.backupState(),
+                        use.usedAt(), use.usedOn()));
+            } else if (effect instanceof AppendAttempt append) {
+                attempts.add(append.attempt());
+            } else if (effect instanceof SaveCredential save) {
+                created.add(save.credential());
+            } else if (effect instanceof MarkReplaced mark) {
+                changes.add(new StepWrites.StatusChange(mark.credentialId(), CredentialStatus.ACTIVE, mark.status()));
+            }
+        }
+        return new StepWrites(uses, created, changes, attempts);
+    }
 
     /** Records a successful passkey login with a credential. */
     record RecordUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt, ClientInfo usedOn)

@@ -2,15 +2,19 @@ package dev.passkeyflow.core.internal;
 
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowListener;
+import dev.passkeyflow.core.LoginThrottle;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
+import dev.passkeyflow.storage.AtomicStepRepository;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.FlowStateRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
+import dev.passkeyflow.storage.ThrottleRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /** The validated settings of a login flow, as {@link LoginFlow.Builder} produced them. Not API. */
 public record FlowSettings(
@@ -31,5 +35,8 @@ public record FlowSettings(
         int maxFallbackFailures,
         int maxPasskeyAttempts,
         String completionRedirect,
-        UnaryOperator<String> identifierNormalizer) {
+        UnaryOperator<String> identifierNormalizer,
+        LoginThrottle throttle,
+        ThrottleRepository throttles,
+        @Nullable AtomicStepRepository atomicSteps) {
 }

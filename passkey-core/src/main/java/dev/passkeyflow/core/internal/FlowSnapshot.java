@@ -24,6 +24,10 @@ import org.jspecify.annotations.Nullable;
  * @param pendingRequestJson Yubico's {@code toJson()} of the pending assertion request or creation
  *     options; {@code null} when nothing is pending
  * @param challengeIssuedAt when the pending challenge was issued
+ * @param receipt the call that moved the flow into this state and the digest of what that call
+ *     proved; a repeat of exactly that call gets this state's step again, anything else is a new
+ *     call ({@code null} for a state made by {@code start} or {@code enrol})
+ * @param pendingEffects writes of that call not yet applied (only without an atomic step store)
  */
 public record FlowSnapshot(
         String flowId,
@@ -51,7 +55,7 @@ public record FlowSnapshot(
         CredentialStatus replacedStatus,
         @Nullable HealingResult healingResult,
         @Nullable Bytes newCredentialId,
-        @Nullable PendingCall pendingCall,
+        @Nullable StepReceipt receipt,
         List<Effect> pendingEffects) {
 
     public FlowSnapshot {
@@ -88,7 +92,7 @@ public record FlowSnapshot(
         return new FlowSnapshot(flowId, newVersion, state, identifier, userHandle, client, createdAt, expiresAt,
                 pendingRequestJson, challengeIssuedAt, autoStart, calmRetry, passkeyAttempts, consecutiveFailures,
                 failures, fallbackReason, fallbackFailures, method, healingKind, diagnosis, platform,
-                replacedCredentials, replacedStatus, healingResult, newCredentialId, pendingCall, pendingEffects);
+                replacedCredentials, replacedStatus, healingResult, newCredentialId, receipt, pendingEffects);
     }
 
     /** A fresh flow in state {@link FlowState#NEW}. */
@@ -125,7 +129,7 @@ public record FlowSnapshot(
         private CredentialStatus replacedStatus;
         private @Nullable HealingResult healingResult;
         private @Nullable Bytes newCredentialId;
-        private @Nullable PendingCall pendingCall;
+        private @Nullable StepReceipt receipt;
         private List<Effect> pendingEffects;
 
         private Editor(FlowSnapshot s) {
@@ -149,7 +153,7 @@ public record FlowSnapshot(
             replacedStatus = s.replacedStatus;
             healingResult = s.healingResult;
             newCredentialId = s.newCredentialId;
-            pendingCall = s.pendingCall;
+            receipt = s.receipt;
             pendingEffects = s.pendingEffects;
         }
 
@@ -178,9 +182,16 @@ public record FlowSnapshot(
         }
         Editor healingResult(@Nullable HealingResult value) { healingResult = value; return this; }
         Editor newCredentialId(@Nullable Bytes value) { newCredentialId = value; return this; }
-        Editor effects(@Nullable PendingCall call, List<Effect> effects) {
-            pendingCall = effects.isEmpty() ? null : call;
+        /** The call that makes this state and its proof, with the effects still to be applied. */
+        Editor committed(StepReceipt value, List<Effect> effects) {
+            receipt = value;
             pendingEffects = effects;
+            return this;
+        }
+
+        /** The effects have been applied; the receipt stays, so a retry of that call is recognised. */
+        Editor effectsApplied() {
+            pendingEffects = List.of();
             return this;
         }
 
@@ -189,7 +200,7 @@ public record FlowSnapshot(
                     base.createdAt, base.expiresAt, pendingRequestJson, challengeIssuedAt, autoStart, calmRetry,
                     passkeyAttempts, consecutiveFailures, failures, fallbackReason, fallbackFailures, method,
                     healingKind, diagnosis, platform, replacedCredentials, replacedStatus, healingResult,
-                    newCredentialId, pendingCall, pendingEffects);
+                    newCredentialId, receipt, pendingEffects);
         }
     }
 }

@@ -1,9 +1,10 @@
 package dev.passkeyflow.core.internal;
 
-/** The public call whose effects a stored snapshot still carries; a retry of that call completes them. */
+/** The public calls that change a stored flow; a {@link StepReceipt} names the one that made a state. */
 enum PendingCall {
     CLIENT_ERROR,
     FINISH_PASSKEY,
+    CHOOSE_FALLBACK,
     FALLBACK_SUCCEEDED,
     FALLBACK_FAILED,
     FINISH_HEALING,

@@ -94,8 +94,13 @@ final class SnapshotCodec {
         root.put("rs", s.replacedStatus().name());
         putEnum(root, "hr", s.healingResult());
         putBytes(root, "nc", s.newCredentialId());
+        StepReceipt receipt = s.receipt();
+        if (receipt != null) {
+            root.put("pc", receipt.call().name());
+            root.put("pp", receipt.proof());
+            root.put("pd", receipt.delivered());
+        }
         if (!s.pendingEffects().isEmpty()) {
-            putEnum(root, "pc", s.pendingCall());
             ArrayNode effects = root.putArray("pe");
             s.pendingEffects().forEach(effect -> effects.add(writeEffect(effect)));
         }
@@ -163,7 +168,8 @@ final class SnapshotCodec {
                 CredentialStatus.valueOf(root.path("rs").asText("SUSPECTED_BROKEN")),
                 enumValue(root, "hr", HealingResult::valueOf),
                 bytes(root, "nc"),
-                enumValue(root, "pc", PendingCall::valueOf),
+                root.has("pc") ? new StepReceipt(PendingCall.valueOf(root.path("pc").asText()),
+                        root.path("pp").asText(), root.path("pd").asBoolean()) : null,
                 readEffects(root.path("pe")));
     }
 
@@ -187,6 +193,7 @@ final class SnapshotCodec {
             node.put("e", a.elapsedMillis());
             node.put("a", a.at().toString());
             putText(node, "p", a.platform());
+            putText(node, "i", a.attemptId());
         } else if (effect instanceof Effect.SaveCredential save) {
             StoredCredential c = save.credential();
             node.put("t", "credential");
@@ -221,7 +228,8 @@ final class SnapshotCodec {
                         readClientInfo(node.path("o")));
                 case "attempt" -> new Effect.AppendAttempt(new LoginAttempt(requiredBytes(node, "u"), text(node, "d"),
                         bytes(node, "c"), AttemptOutcome.valueOf(node.path("o").asText()), text(node, "n"),
-                        node.path("e").asLong(-1), Instant.parse(node.path("a").asText()), text(node, "p")));
+                        node.path("e").asLong(-1), Instant.parse(node.path("a").asText()), text(node, "p"),
+                        text(node, "i")));
                 case "credential" -> {
                     Set<String> transports = new LinkedHashSet<>();
                     node.path("tr").forEach(t -> transports.add(t.asText()));

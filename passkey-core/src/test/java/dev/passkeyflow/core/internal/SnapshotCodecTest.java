@@ -67,7 +67,7 @@ class SnapshotCodecTest {
                 new Effect.RecordUse(TestData.bytes(32, 1), 4_294_967_295L, true, TestData.T0.plusNanos(123_456),
                         info),
                 new Effect.AppendAttempt(new LoginAttempt(userHandle, "device-123", TestData.bytes(32, 7),
-                        AttemptOutcome.UNKNOWN_CREDENTIAL, "WeirdVendorError", 412, TestData.T0, "macOS")),
+                        AttemptOutcome.UNKNOWN_CREDENTIAL, "WeirdVendorError", 412, TestData.T0, "macOS", "flow.7.0")),
                 new Effect.AppendAttempt(new LoginAttempt(userHandle, null, null, AttemptOutcome.REGISTERED, null, -1,
                         TestData.T0, null)),
                 new Effect.SaveCredential(new StoredCredential(TestData.bytes(20, 3), userHandle,
@@ -80,7 +80,7 @@ class SnapshotCodecTest {
                 AuthenticationMethod.FALLBACK, HealingKind.AFTER_ERROR,
                 FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.LOW, "fast failure", "twice"),
                 ClientPlatform.MACOS, Set.of(TestData.bytes(32, 1), TestData.bytes(32, 2)), CredentialStatus.RETIRED,
-                HealingResult.HEALED, TestData.bytes(20, 3), PendingCall.FINISH_HEALING, effects);
+                HealingResult.HEALED, TestData.bytes(20, 3), StepReceipt.of(PendingCall.FINISH_HEALING, "{}"), effects);
     }
 
     private static FlowRecord record(FlowSnapshot snapshot, long version, Instant expiresAt) {
@@ -100,7 +100,7 @@ class SnapshotCodecTest {
 
             assertThat(read).isEqualTo(original);
             assertThat(read.pendingEffects()).hasSize(5);
-            assertThat(read.pendingCall()).isEqualTo(PendingCall.FINISH_HEALING);
+            assertThat(read.receipt()).isEqualTo(StepReceipt.of(PendingCall.FINISH_HEALING, "{}"));
         }
 
         @Test
@@ -116,7 +116,7 @@ class SnapshotCodecTest {
             assertThat(read.pendingRequestJson()).isNull();
             assertThat(read.challengeIssuedAt()).isNull();
             assertThat(read.client()).isEqualTo(ClientContext.unknown());
-            assertThat(read.pendingCall()).isNull();
+            assertThat(read.receipt()).isNull();
             assertThat(read.pendingEffects()).isEmpty();
         }
 

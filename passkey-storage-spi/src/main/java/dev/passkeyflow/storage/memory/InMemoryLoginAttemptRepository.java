@@ -57,6 +57,8 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
         volatile boolean published;
         /** Set once when the attempt is dropped or purged; from then on every index skips it. */
         final AtomicBoolean removed = new AtomicBoolean();
+        /** Set when the attempt was not stored because its attempt id already was. */
+        boolean duplicate;
 
         Entry(LoginAttempt attempt, long sequence) {
             this.attempt = attempt;
@@ -232,15 +234,20 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
         Objects.requireNonNull(attempt, "attempt");
         Entry entry = new Entry(attempt, sequence.incrementAndGet());
         @Nullable Instant horizon = horizon();
-        // The user index comes first: every stored attempt is in its user's bucket until removed.
-        insert(byUser, attempt.userHandle(), entry, maxAttemptsPerUser, horizon);
+        // The user index comes first: every stored attempt is in its user's bucket until removed,
+        // so that is where an attempt id already stored is found (an attempt and its repeat share
+        // their user and their time).
+        insert(byUser, attempt.userHandle(), entry, maxAttemptsPerUser, horizon, true);
+        if (entry.removed.get() && entry.duplicate) {
+            return;
+        }
         // An attempt already dropped (older than the maximum age, or than a full user's history)
         // is not added to the other indexes.
         if (attempt.deviceId() != null && !entry.removed.get()) {
-            insert(byDevice, attempt.deviceId(), entry, maxAttemptsPerDevice, horizon);
+            insert(byDevice, attempt.deviceId(), entry, maxAttemptsPerDevice, horizon, false);
         }
         if (attempt.credentialId() != null && !entry.removed.get()) {
-            insert(byCredential, attempt.credentialId(), entry, maxAttemptsPerUser, horizon);
+            insert(byCredential, attempt.credentialId(), entry, maxAttemptsPerUser, horizon, false);
         }
         entry.published = true;
     }
@@ -284,10 +291,15 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
     }
 
     private static <K> void insert(ConcurrentHashMap<K, Bucket> index, K key, Entry entry, int cap,
-            @Nullable Instant horizon) {
+            @Nullable Instant horizon, boolean deduplicate) {
         index.compute(key, (k, bucket) -> {
             Bucket target = bucket == null ? new Bucket() : bucket;
             synchronized (target) {
+                if (deduplicate && holdsAttemptId(target, entry.attempt)) {
+                    entry.duplicate = true;
+                    entry.remove();
+                    return target.isEmpty() ? null : target;
+                }
                 target.add(entry);
                 if (horizon != null) {
                     dropOlderThan(target, horizon);
@@ -299,6 +311,28 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
                 return target.isEmpty() ? null : target;
             }
         });
+    }
+
+    /**
+     * Whether the bucket already holds an attempt with this attempt's id. Only entries at least as
+     * new as the attempt are read: a repeat has the same time, and attempts arrive newest last, so
+     * this reads the few newest entries.
+     */
+    private static boolean holdsAttemptId(Bucket bucket, LoginAttempt attempt) {
+        String id = attempt.attemptId();
+        if (id == null) {
+            return false;
+        }
+        for (int i = 0; i < bucket.size(); i++) {
+            Entry stored = bucket.newest(i);
+            if (stored.attempt.at().isBefore(attempt.at())) {
+                return false;
+            }
+            if (id.equals(stored.attempt.attemptId()) && !stored.removed.get()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private <K> List<LoginAttempt> query(Map<K, Bucket> index, K key, Instant since, int limit) {

@@ -509,7 +509,8 @@ class SecurityInvariantsTest {
         @Test
         @DisplayName("carry at least 128 random bits and never repeat")
         void random() {
-            FlowFixture fx = new FlowFixture();
+            FlowFixture fx = new FlowFixture(b -> b.throttle(dev.passkeyflow.core.LoginThrottle.custom()
+                    .maxStartsPerDevice(1_000).build()));
             java.util.Set<String> ids = new java.util.HashSet<>();
             for (int i = 0; i < 500; i++) {
                 String id = fx.flow.start("user" + i + "@example.com", laptop).flowId();
