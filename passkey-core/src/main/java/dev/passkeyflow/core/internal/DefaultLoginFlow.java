@@ -281,8 +281,8 @@ public final class DefaultLoginFlow implements LoginFlow {
                     rejected = classifyAssertionFailure(e);
                 } catch (RuntimeException e) {
                     // Yubico reports malformed parts (CBOR, keys, base64) with unchecked exceptions.
-                    // Only Yubico's call is in this try: storage and flow failures must never become
-                    // a verification failure.
+                    // A storage failure inside its credential lookups is not a verdict on the passkey.
+                    rethrowStorageFailure(e);
                     LOG.debug("flow {}: assertion unverifiable: {}", SnapshotCodec.abbreviate(flowId),
                             e.getClass().getSimpleName());
                     rejected = AttemptOutcome.VERIFICATION_FAILED;
@@ -500,6 +500,7 @@ public final class DefaultLoginFlow implements LoginFlow {
                 result = relyingParty.finishRegistration(
                         FinishRegistrationOptions.builder().request(options).response(response).build());
             } catch (RegistrationFailedException | RuntimeException e) {
+                rethrowStorageFailure(e);
                 // Yubico's messages may quote the response; log the kind only. Unchecked exceptions
                 // come from malformed parts, e.g. authenticator data without attested credential data.
                 LOG.debug("flow {}: registration rejected: {}", SnapshotCodec.abbreviate(flowId),
@@ -638,6 +639,18 @@ public final class DefaultLoginFlow implements LoginFlow {
     /** Runs a call through the step runner; a repeat gets the stored state's step again. */
     private LoginStep step(String flowId, StepReceipt receipt, Function<FlowSnapshot, LoginStep> body) {
         return runner.run(flowId, receipt, body, s -> stepFor(s, completionSignals(s), null));
+    }
+
+    /** Storage failures reached through Yubico's repository calls stay storage failures. */
+    private static void rethrowStorageFailure(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StorageException storage) {
+                throw storage;
+            }
+            if (t instanceof LoginFlowException flow) {
+                throw flow;
+            }
+        }
     }
 
     private static LoginFlowException invalidInput(String message, Exception e) {
