@@ -32,7 +32,14 @@ import org.jspecify.annotations.Nullable;
  * {@link LoginFlowException.Reason#CONFLICT} (or {@code ILLEGAL_TRANSITION} when the winner already
  * moved the flow on).
  *
- * <p>Every method throws {@link LoginFlowException}; a failed call leaves the stored flow unchanged.
+ * <p>A step's result belongs to the request that proved it (docs/step-protocol.md): only a repeat of
+ * exactly the same request (for {@code finishPasskey} and {@code finishHealing}, the same response
+ * JSON) whose result no response has carried yet is given that result; anything else is judged on
+ * the flow's current state. Exactly one response carries each result.
+ *
+ * <p>Every method throws {@link LoginFlowException}. A call refused for any reason but
+ * {@code STORAGE_FAILURE} leaves the stored flow unchanged; after {@code STORAGE_FAILURE} the step
+ * may have been committed, and repeating the same call gets its result.
  */
 public interface LoginFlow {
 
@@ -43,7 +50,9 @@ public interface LoginFlow {
      * ({@link LoginStep.FallbackRequired} with {@link FallbackReason#PASSKEY_NOT_AVAILABLE}).
      *
      * @return a passkey challenge, or the request for the traditional login
-     * @throws LoginFlowException {@code INVALID_INPUT} for a blank or over-long identifier
+     * @throws LoginFlowException {@code INVALID_INPUT} for a blank or over-long identifier;
+     *     {@code THROTTLED} when this identifier or device started too many flows in the current
+     *     window ({@link LoginThrottle}), known and unknown identifiers alike
      */
     LoginStep start(String identifier, ClientContext client);
 
@@ -58,7 +67,8 @@ public interface LoginFlow {
     LoginStep enrol(String identifier, ClientContext client);
 
     /**
-     * The flow's current step again, e.g. after a page reload. Signals are not repeated.
+     * The flow's current step again, e.g. after a page reload. Signals are not repeated. Reads only:
+     * it never applies another request's effects or takes its result.
      *
      * @throws LoginFlowException {@code ILLEGAL_TRANSITION} for a completed flow: a completion is
      *     handed out once, by the call that completed the flow, so a flow id alone is never enough
@@ -94,14 +104,20 @@ public interface LoginFlow {
      * The host verified the user's traditional login for this flow's identifier.
      *
      * @return a passkey creation offer, or completion
+     * @throws LoginFlowException {@code THROTTLED} while the identifier or the device has used up its
+     *     failed logins for the window: the login is refused even with the right password, exactly as
+     *     {@link #fallbackFailed} refuses a wrong one, so a guess made while throttled teaches nothing
      */
     LoginStep fallbackSucceeded(String flowId);
 
     /**
-     * The host rejected the user's traditional login.
+     * The host rejected the user's traditional login. Each call counts as one failed guess for the
+     * flow's identifier and device ({@link LoginThrottle}), also when calls race on one flow.
      *
      * @return the request to try the traditional login again
-     * @throws LoginFlowException {@code LOCKED} when the configured number of failures is reached
+     * @throws LoginFlowException {@code LOCKED} when the configured number of failures is reached;
+     *     {@code THROTTLED} (nothing changed) when the identifier or the device has used up its
+     *     failed logins for the window
      */
     LoginStep fallbackFailed(String flowId);
 

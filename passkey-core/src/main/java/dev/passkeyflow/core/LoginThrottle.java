@@ -49,6 +49,9 @@ public final class LoginThrottle {
     /** The default start window: 5 minutes, the default flow lifetime. */
     public static final Duration DEFAULT_START_WINDOW = Duration.ofMinutes(5);
 
+    /** The largest limit accepted: high enough to switch a bound off in load tests and benchmarks. */
+    public static final int MAX_LIMIT = 1_000_000_000;
+
     private static final LoginThrottle DEFAULTS = custom().build();
 
     private final int maxFailuresPerIdentifier;
@@ -120,13 +123,13 @@ public final class LoginThrottle {
         private Builder() {
         }
 
-        /** 1 to 10,000; default {@value LoginThrottle#DEFAULT_MAX_FAILURES_PER_IDENTIFIER}. */
+        /** 1 to 1,000,000,000; default {@value LoginThrottle#DEFAULT_MAX_FAILURES_PER_IDENTIFIER}. */
         public Builder maxFailuresPerIdentifier(int value) {
             this.maxFailuresPerIdentifier = inRange("maxFailuresPerIdentifier", value);
             return this;
         }
 
-        /** 1 to 10,000; default {@value LoginThrottle#DEFAULT_MAX_FAILURES_PER_DEVICE}. */
+        /** 1 to 1,000,000,000; default {@value LoginThrottle#DEFAULT_MAX_FAILURES_PER_DEVICE}. */
         public Builder maxFailuresPerDevice(int value) {
             this.maxFailuresPerDevice = inRange("maxFailuresPerDevice", value);
             return this;
@@ -138,13 +141,13 @@ public final class LoginThrottle {
             return this;
         }
 
-        /** 1 to 10,000; default {@value LoginThrottle#DEFAULT_MAX_STARTS_PER_IDENTIFIER}. */
+        /** 1 to 1,000,000,000; default {@value LoginThrottle#DEFAULT_MAX_STARTS_PER_IDENTIFIER}. */
         public Builder maxStartsPerIdentifier(int value) {
             this.maxStartsPerIdentifier = inRange("maxStartsPerIdentifier", value);
             return this;
         }
 
-        /** 1 to 10,000; default {@value LoginThrottle#DEFAULT_MAX_STARTS_PER_DEVICE}. */
+        /** 1 to 1,000,000,000; default {@value LoginThrottle#DEFAULT_MAX_STARTS_PER_DEVICE}. */
         public Builder maxStartsPerDevice(int value) {
             this.maxStartsPerDevice = inRange("maxStartsPerDevice", value);
             return this;
@@ -161,8 +164,8 @@ public final class LoginThrottle {
         }
 
         private static int inRange(String name, int value) {
-            if (value < 1 || value > 10_000) {
-                throw new IllegalArgumentException(name + " must be between 1 and 10000, was " + value);
+            if (value < 1 || value > MAX_LIMIT) {
+                throw new IllegalArgumentException(name + " must be between 1 and " + MAX_LIMIT + ", was " + value);
             }
             return value;
         }
