@@ -51,6 +51,41 @@ final class ResponseEdits {
         return Bytes.fromBase64Url(read(responseJson).get("id").asText());
     }
 
+    /** The response with its client data JSON edited (a registration with attestation none stays valid). */
+    static String editClientData(String responseJson, UnaryOperator<ObjectNode> edit) {
+        ObjectNode node = read(responseJson);
+        ObjectNode response = (ObjectNode) node.get("response");
+        ObjectNode clientData = read(new String(Bytes.fromBase64Url(response.get("clientDataJSON").asText())
+                .toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+        response.put("clientDataJSON", Bytes.of(edit.apply(clientData).toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toBase64Url());
+        return node.toString();
+    }
+
+    /** An assertion response whose authenticator data is edited (its signature no longer verifies). */
+    static String editAssertionAuthData(String assertionJson, UnaryOperator<byte[]> edit) {
+        ObjectNode node = read(assertionJson);
+        ObjectNode response = (ObjectNode) node.get("response");
+        response.put("authenticatorData", Bytes.of(edit.apply(Bytes.fromBase64Url(
+                response.get("authenticatorData").asText()).toByteArray())).toBase64Url());
+        return node.toString();
+    }
+
+    /** Authenticator data whose RP ID hash is replaced by the hash of another RP ID. */
+    static UnaryOperator<byte[]> rpIdHashOf(String otherRpId) {
+        return authData -> {
+            byte[] copy = authData.clone();
+            try {
+                byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(otherRpId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                System.arraycopy(hash, 0, copy, 0, 32);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            return copy;
+        };
+    }
+
     /** A registration response whose attestation object's authenticator data is edited. */
     static String editAuthData(String registrationJson, UnaryOperator<byte[]> edit) {
         ObjectNode node = read(registrationJson);
