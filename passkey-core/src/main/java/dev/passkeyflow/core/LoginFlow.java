@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -162,9 +163,14 @@ public interface LoginFlow {
         public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
         public static final String DEFAULT_COMPLETION_REDIRECT = "/dashboard";
 
+        private static final String ANDROID_APP_ORIGIN_PREFIX = "android:apk-key-hash:";
+        private static final Pattern APK_KEY_HASH = Pattern.compile("[A-Za-z0-9_-]{43}");
+
         private @Nullable String rpId;
         private @Nullable String rpName;
         private final Set<String> origins = new LinkedHashSet<>();
+        private final Set<String> appOrigins = new LinkedHashSet<>();
+        private final Set<String> allowedTopOrigins = new LinkedHashSet<>();
         private Duration ceremonyTimeout = DEFAULT_CEREMONY_TIMEOUT;
         private Duration flowTimeToLive = DEFAULT_FLOW_TIME_TO_LIVE;
         private UserVerification userVerification = UserVerification.PREFERRED;
@@ -207,9 +213,16 @@ public interface LoginFlow {
             return this;
         }
 
-        /** An origin allowed in client data, e.g. {@code https://example.com} or {@code http://localhost:8080}. */
+        /**
+         * An origin allowed in client data, e.g. {@code https://example.com} or
+         * {@code http://localhost:8080}; its host must be the RP id or one of its subdomains. Native
+         * app origins go to {@link #androidAppOrigin}, embedding pages to {@link #allowedTopOrigin}.
+         */
         public Builder origin(String value) {
             Objects.requireNonNull(value, "origin");
+            if (value.startsWith(ANDROID_APP_ORIGIN_PREFIX)) {
+                throw new IllegalArgumentException("origin takes web origins; use androidAppOrigin for '" + value + "'");
+            }
             URI uri;
             try {
                 uri = URI.create(value);
@@ -230,6 +243,62 @@ public interface LoginFlow {
         public Builder origins(Iterable<String> values) {
             values.forEach(this::origin);
             return this;
+        }
+
+        /**
+         * The origin an Android app reports when it uses the relying party's passkeys through
+         * Credential Manager: {@code android:apk-key-hash:} followed by the unpadded base64url
+         * SHA-256 of the app's signing certificate (43 characters). The app must be listed in the
+         * RP domain's {@code /.well-known/assetlinks.json}; Android checks that, passkeyflow checks
+         * the exact origin string (Yubico 2.9.0 matches origins that are not URLs exactly). iOS and
+         * macOS apps report the https origin of their associated domain, so {@link #origin} covers
+         * them. Default: none.
+         *
+         * @throws IllegalArgumentException if the value is not of that form
+         */
+        public Builder androidAppOrigin(String value) {
+            Objects.requireNonNull(value, "androidAppOrigin");
+            String hash = value.startsWith(ANDROID_APP_ORIGIN_PREFIX)
+                    ? value.substring(ANDROID_APP_ORIGIN_PREFIX.length()) : "";
+            if (!APK_KEY_HASH.matcher(hash).matches()) {
+                throw new IllegalArgumentException("androidAppOrigin must be " + ANDROID_APP_ORIGIN_PREFIX
+                        + "<43 base64url characters: the SHA-256 of the signing certificate>, was '" + value + "'");
+            }
+            appOrigins.add(value);
+            return this;
+        }
+
+        /**
+         * A top-level origin allowed to embed the relying party's pages in a cross-origin iframe
+         * that runs passkey ceremonies (client data with {@code "crossOrigin": true} and
+         * {@code "topOrigin"}, WebAuthn Level 3 §7.1 steps 10-11 and §7.2 steps 13-14). It may be on
+         * any domain. Default: none, so every response made in a cross-origin iframe is refused
+         * (the login fails as a wrong origin; a healing registration is not stored).
+         *
+         * @param value {@code https://host[:port]} (or {@code http://localhost[:port]})
+         * @throws IllegalArgumentException if the value is not such an origin
+         */
+        public Builder allowedTopOrigin(String value) {
+            Objects.requireNonNull(value, "allowedTopOrigin");
+            allowedTopOrigins.add(webOrigin("allowedTopOrigin", value));
+            return this;
+        }
+
+        private static String webOrigin(String name, String value) {
+            URI uri;
+            try {
+                uri = URI.create(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + " is not a URI: '" + value + "'", e);
+            }
+            boolean https = "https".equals(uri.getScheme());
+            boolean localHttp = "http".equals(uri.getScheme()) && "localhost".equals(uri.getHost());
+            if (!(https || localHttp) || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException(
+                        name + " must be https://host[:port] (or http://localhost[:port]), was '" + value + "'");
+            }
+            return value;
         }
 
         /** How long the browser may take for one ceremony; positive, at most 10 minutes. */
@@ -393,10 +462,12 @@ public interface LoginFlow {
                 throw new IllegalStateException("ceremonyTimeout (" + ceremonyTimeout
                         + ") must not exceed flowTimeToLive (" + flowTimeToLive + ")");
             }
-            FlowSettings settings = new FlowSettings(rpId, rpName, Set.copyOf(origins), ceremonyTimeout,
+            Set<String> accepted = new LinkedHashSet<>(origins);
+            accepted.addAll(appOrigins);
+            FlowSettings settings = new FlowSettings(rpId, rpName, Set.copyOf(accepted), ceremonyTimeout,
                     flowTimeToLive, userVerification, residentKey, credentials, attempts, flows, advisor,
                     List.copyOf(listeners), clock, maxResponseBytes, maxFallbackFailures, maxPasskeyAttempts,
-                    completionRedirect, identifierNormalizer, throttle,
+                    completionRedirect, identifierNormalizer, Set.copyOf(allowedTopOrigins), throttle,
                     throttles != null ? throttles : new InMemoryThrottleRepository(clock,
                             InMemoryThrottleRepository.DEFAULT_MAX_COUNTERS),
                     atomicSteps);

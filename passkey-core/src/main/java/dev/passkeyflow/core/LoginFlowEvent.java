@@ -57,4 +57,20 @@ public sealed interface LoginFlowEvent {
     record Completed(String flowId, Instant at, @Nullable Bytes userHandle, AuthenticationMethod method,
             HealingResult healing) implements LoginFlowEvent {
     }
+
+    /**
+     * A passkey login was accepted although the credential's signature counter did not increase
+     * (WebAuthn Level 3 §7.2 step 22: "a signal, but not proof, that the authenticator may be
+     * cloned"). Published only for credentials registered as backup eligible (synced passkeys),
+     * whose copies count independently or always report 0; for device-bound credentials the same
+     * finding refuses the login ({@code PasskeyAttemptFailed} with {@code COUNTER_REGRESSION}).
+     * Published after the login's {@link Completed}.
+     *
+     * @param credentialId the credential that logged in
+     * @param storedCount the counter stored before this login
+     * @param presentedCount the counter in the accepted assertion (now stored)
+     */
+    record SignatureCounterAnomaly(String flowId, Instant at, @Nullable Bytes userHandle, Bytes credentialId,
+            long storedCount, long presentedCount) implements LoginFlowEvent {
+    }
 }

@@ -12,6 +12,7 @@ import com.yubico.webauthn.RegistrationResult;
 import com.yubico.webauthn.RelyingParty;
 import com.yubico.webauthn.StartAssertionOptions;
 import com.yubico.webauthn.StartRegistrationOptions;
+import com.yubico.webauthn.data.AttestedCredentialData;
 import com.yubico.webauthn.data.AuthenticatorAssertionResponse;
 import com.yubico.webauthn.data.AuthenticatorAttestationResponse;
 import com.yubico.webauthn.data.AuthenticatorSelectionCriteria;
@@ -137,7 +138,9 @@ public final class DefaultLoginFlow implements LoginFlow {
                 .identity(RelyingPartyIdentity.builder().id(settings.rpId()).name(settings.rpName()).build())
                 .credentialRepository(new YubicoCredentialAdapter(settings.credentials()))
                 .origins(settings.origins())
-                .validateSignatureCounter(true)
+                // Counters are checked after Yubico verified the signature: synced passkeys may count
+                // down (AssertionVerification.counterRefusal).
+                .validateSignatureCounter(false)
                 .allowUntrustedAttestation(true)
                 .build();
         this.rpIdHash = sha256(settings.rpId().getBytes(StandardCharsets.UTF_8));
@@ -258,7 +261,8 @@ public final class DefaultLoginFlow implements LoginFlow {
                 throw invalidInput("not a WebAuthn assertion response", e);
             }
             AssertionRequest request = assertionRequest(current);
-            Bytes credentialId = YubicoCredentialAdapter.toBytes(response.getId());
+            Bytes credentialId = AssertionVerification.credentialId(response);
+            response = AssertionVerification.withoutEmptyUserHandle(response);
             Optional<StoredCredential> stored = credentials.findCredential(credentialId);
             AttemptOutcome rejected = precheckAssertion(current, request, response, stored);
             AssertionResult verified = null;
@@ -273,7 +277,10 @@ public final class DefaultLoginFlow implements LoginFlow {
                         // Identity comes from the verified credential, never from the flow's username.
                         rejected = AttemptOutcome.WRONG_USER;
                     } else {
-                        verified = result;
+                        rejected = AssertionVerification.counterRefusal(stored.orElseThrow(), result);
+                        if (rejected == null) {
+                            verified = result;
+                        }
                     }
                 } catch (InvalidSignatureCountException e) {
                     rejected = AttemptOutcome.COUNTER_REGRESSION;
@@ -289,7 +296,13 @@ public final class DefaultLoginFlow implements LoginFlow {
                 }
             }
             if (verified != null) {
-                return passkeySucceeded(current, credentialId, verified, receipt);
+                LoginStep done = passkeySucceeded(current, credentialId, verified, receipt);
+                if (AssertionVerification.counterRegressed(verified)) {
+                    publish(new LoginFlowEvent.SignatureCounterAnomaly(current.flowId(),
+                            settings.clock().instant(), current.userHandle(), credentialId,
+                            stored.orElseThrow().signatureCount(), verified.getSignatureCount()));
+                }
+                return done;
             }
             AttemptOutcome outcome = Objects.requireNonNull(rejected);
             LOG.debug("flow {}: assertion rejected: {}", SnapshotCodec.abbreviate(flowId), outcome);
@@ -411,7 +424,8 @@ public final class DefaultLoginFlow implements LoginFlow {
             FlowSnapshot next;
             String optionsJson = null;
             if (decision.offer() != null) {
-                PublicKeyCredentialCreationOptions options = startRegistration(account);
+                PublicKeyCredentialCreationOptions options = RegistrationVerification.withoutExcluded(
+                        startRegistration(account), AssertionVerification.refusedCredentials(current.failures()));
                 optionsJson = credentialsCreateJson(options);
                 next = move(withUser, FlowTransition.FALLBACK_SUCCEEDED_OFFER, e -> e.pending(toJson(options), now)
                         .method(AuthenticationMethod.FALLBACK).healingKind(decision.offer())
@@ -491,25 +505,33 @@ public final class DefaultLoginFlow implements LoginFlow {
             try {
                 response = Objects.requireNonNull(YUBICO_JSON.readValue(responseJson, REGISTRATION_RESPONSE));
             } catch (IOException | RuntimeException e) {
+                // No cause: parser messages quote the response.
                 throw invalidInput("not a WebAuthn registration response", e);
             }
+            AttestedCredentialData attested = RegistrationVerification.requireCredential(response);
             Bytes userHandle = Objects.requireNonNull(current.userHandle());
             PublicKeyCredentialCreationOptions options = creationOptions(current);
+            Optional<RegistrationVerification.Refusal> refusal =
+                    RegistrationVerification.refusal(response, attested, settings.allowedTopOrigins());
+            if (refusal.isPresent()) {
+                LOG.debug("flow {}: registration refused: {}", SnapshotCodec.abbreviate(flowId), refusal.get());
+                return endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, null, -1,
+                        receipt);
+            }
             RegistrationResult result;
             try {
                 result = relyingParty.finishRegistration(
                         FinishRegistrationOptions.builder().request(options).response(response).build());
             } catch (RegistrationFailedException | RuntimeException e) {
                 rethrowStorageFailure(e);
-                // Yubico's messages may quote the response; log the kind only. Unchecked exceptions
-                // come from malformed parts, e.g. authenticator data without attested credential data.
-                LOG.debug("flow {}: registration rejected: {}", SnapshotCodec.abbreviate(flowId),
+                // Yubico's messages may quote client data; log the kind only.
+                LOG.debug("flow {}: registration rejected by verification ({})", SnapshotCodec.abbreviate(flowId),
                         e.getClass().getSimpleName());
                 return endHealing(current, AttemptOutcome.REGISTRATION_FAILED, HealingResult.FAILED, null, -1,
                         receipt);
             }
             Instant now = settings.clock().instant();
-            Bytes newId = YubicoCredentialAdapter.toBytes(result.getKeyId().getId());
+            Bytes newId = YubicoCredentialAdapter.toBytes(attested.getCredentialId());
             Bytes publicKey = YubicoCredentialAdapter.toBytes(result.getPublicKeyCose());
             Optional<StoredCredential> existing = credentials.findCredential(newId);
             if (existing.isPresent() && !(existing.get().userHandle().equals(userHandle)
@@ -519,13 +541,15 @@ public final class DefaultLoginFlow implements LoginFlow {
                         receipt);
             }
             List<Effect> effects = new ArrayList<>();
-            Set<String> transports = new LinkedHashSet<>();
-            response.getResponse().getTransports().forEach(t -> transports.add(t.getId()));
+            Set<String> transports = RegistrationVerification.transports(response.getResponse());
             effects.add(new Effect.SaveCredential(new StoredCredential(newId, userHandle, publicKey,
                     result.getSignatureCount(), transports, result.isBackupEligible(), result.isBackedUp(),
                     aaguid(result), now, null, clientInfo(current), null, CredentialStatus.ACTIVE, null)));
             Set<Bytes> flagged = new LinkedHashSet<>();
-            for (Bytes replaced : current.replacedCredentials()) {
+            Set<Bytes> toFlag = new LinkedHashSet<>(current.replacedCredentials());
+            // A credential refused in this flow (e.g. a device-bound counter regression) is replaced too.
+            toFlag.addAll(AssertionVerification.refusedCredentials(current.failures()));
+            for (Bytes replaced : toFlag) {
                 Optional<StoredCredential> old = replaced.equals(newId) ? Optional.empty()
                         : credentials.findCredential(replaced);
                 if (old.isPresent() && old.get().userHandle().equals(userHandle)
@@ -764,6 +788,10 @@ public final class DefaultLoginFlow implements LoginFlow {
             return AttemptOutcome.CHALLENGE_MISMATCH;
         }
         if (!settings.origins().contains(clientData.getOrigin())) {
+            return AttemptOutcome.ORIGIN_MISMATCH;
+        }
+        if (!ClientDataFrame.of(response.getResponse().getClientDataJSON().getBytes())
+                .allowedBy(settings.allowedTopOrigins())) {
             return AttemptOutcome.ORIGIN_MISMATCH;
         }
         if (!MessageDigest.isEqual(response.getResponse().getParsedAuthenticatorData().getRpIdHash().getBytes(),

@@ -16,7 +16,13 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
-/** The validated settings of a login flow, as {@link LoginFlow.Builder} produced them. Not API. */
+/**
+ * The validated settings of a login flow, as {@link LoginFlow.Builder} produced them. Not API.
+ *
+ * <p>{@code origins} holds every origin accepted in client data: the web origins and the native
+ * app origins. {@code allowedTopOrigins} holds the top-level origins allowed to embed the relying
+ * party in a cross-origin iframe (empty: none).
+ */
 public record FlowSettings(
         String rpId,
         String rpName,
@@ -36,6 +42,7 @@ public record FlowSettings(
         int maxPasskeyAttempts,
         String completionRedirect,
         UnaryOperator<String> identifierNormalizer,
+        Set<String> allowedTopOrigins,
         LoginThrottle throttle,
         ThrottleRepository throttles,
         @Nullable AtomicStepRepository atomicSteps) {

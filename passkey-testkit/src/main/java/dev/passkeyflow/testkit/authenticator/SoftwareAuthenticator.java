@@ -1,6 +1,7 @@
 package dev.passkeyflow.testkit.authenticator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.passkeyflow.storage.Bytes;
@@ -89,8 +90,12 @@ public final class SoftwareAuthenticator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String ANDROID_APP_ORIGIN_PREFIX = "android:apk-key-hash:";
+
     private final String origin;
-    private final String originHost;
+    /** The origin's host, or {@code null} for a native app origin (no host; the RP ID comes from the options). */
+    private final @Nullable String originHost;
+    private final ClientQuirks quirks;
     private final UUID aaguid;
     private final AttestationFormat attestation;
     private final boolean backupEligible;
@@ -113,7 +118,8 @@ public final class SoftwareAuthenticator {
 
     private SoftwareAuthenticator(Builder builder, String origin) {
         this.origin = origin;
-        this.originHost = hostOf(origin);
+        this.originHost = origin.startsWith(ANDROID_APP_ORIGIN_PREFIX) ? null : hostOf(origin);
+        this.quirks = builder.quirks;
         this.aaguid = builder.aaguid;
         this.attestation = builder.attestation;
         this.backupEligible = builder.backupEligible;
@@ -245,15 +251,26 @@ public final class SoftwareAuthenticator {
             credential.put("rawId", credentialId.toBase64Url());
             ObjectNode response = credential.putObject("response");
             response.put("clientDataJSON", base64Url(clientDataJson));
-            response.put("authenticatorData", base64Url(authenticatorData));
-            transports.forEach(response.putArray("transports")::add);
-            response.put("publicKey", base64Url(keyPair.getPublic().getEncoded()));
-            response.put("publicKeyAlgorithm", algorithm.coseIdentifier());
+            if (quirks.registrationExtras()) {
+                response.put("authenticatorData", base64Url(authenticatorData));
+            }
+            (quirks.reportedTransports() != null ? quirks.reportedTransports() : transports)
+                    .forEach(response.putArray("transports")::add);
+            if (quirks.registrationExtras()) {
+                response.put("publicKey", base64Url(keyPair.getPublic().getEncoded()));
+                response.put("publicKeyAlgorithm", algorithm.coseIdentifier());
+            }
             response.put("attestationObject", base64Url(Cbor.encode(attestationObject)));
-            credential.put("authenticatorAttachment", "platform");
-            ObjectNode extensionResults = credential.putObject("clientExtensionResults");
-            if (options.credPropsRequested() || options.residentKeyRequested()) {
-                extensionResults.putObject("credProps").put("rk", discoverable);
+            if (quirks.authenticatorAttachment() != null) {
+                credential.put("authenticatorAttachment", quirks.authenticatorAttachment());
+            }
+            if (quirks.registrationExtensionResults() != null) {
+                credential.set("clientExtensionResults", readObject(quirks.registrationExtensionResults()));
+            } else {
+                ObjectNode extensionResults = credential.putObject("clientExtensionResults");
+                if (options.credPropsRequested() || options.residentKeyRequested()) {
+                    extensionResults.putObject("credProps").put("rk", discoverable);
+                }
             }
             credential.put("type", "public-key");
             return write(credential);
@@ -319,8 +336,11 @@ public final class SoftwareAuthenticator {
             } else {
                 count = nextCount(held);
             }
+            ClientQuirks.BackupFlags backup = quirks.assertionBackupFlags() != null
+                    ? quirks.assertionBackupFlags()
+                    : new ClientQuirks.BackupFlags(held.backupEligible(), held.backupState());
             int flags = FLAG_UP | userVerificationFlag(active)
-                    | (held.backupEligible() ? FLAG_BE : 0) | (held.backupState() ? FLAG_BS : 0);
+                    | (backup.backupEligible() ? FLAG_BE : 0) | (backup.backupState() ? FLAG_BS : 0);
             byte[] authenticatorData = ByteBuffer.allocate(37)
                     .put(sha256(rpId.getBytes(StandardCharsets.UTF_8)))
                     .put((byte) flags)
@@ -345,10 +365,17 @@ public final class SoftwareAuthenticator {
             response.put("authenticatorData", base64Url(authenticatorData));
             response.put("signature", base64Url(signature));
             if (held.discoverable()) {
-                response.put("userHandle", held.userHandle().toBase64Url());
+                switch (quirks.userHandle()) {
+                    case AS_IS -> response.put("userHandle", held.userHandle().toBase64Url());
+                    case EMPTY_STRING -> response.put("userHandle", "");
+                    case JSON_NULL -> response.putNull("userHandle");
+                    case OMITTED -> { }
+                }
             }
-            credential.put("authenticatorAttachment", "platform");
-            credential.putObject("clientExtensionResults");
+            if (quirks.authenticatorAttachment() != null) {
+                credential.put("authenticatorAttachment", quirks.authenticatorAttachment());
+            }
+            credential.set("clientExtensionResults", readObject(quirks.assertionExtensionResults()));
             credential.put("type", "public-key");
             return write(credential);
         }
@@ -539,6 +566,13 @@ public final class SoftwareAuthenticator {
     }
 
     private String resolveRpId(@Nullable String requested, Set<Fault> active) {
+        if (originHost == null) {
+            // A native app: the platform checks the app against the RP domain's asset links instead.
+            if (requested == null) {
+                throw new IllegalArgumentException("options of a native app ceremony must name the RP ID");
+            }
+            return requested.toLowerCase(Locale.ROOT);
+        }
         String rpId = requested == null ? originHost : requested.toLowerCase(Locale.ROOT);
         boolean fits = originHost.equals(rpId) || originHost.endsWith("." + rpId);
         if (!fits && !active.contains(Fault.WRONG_ORIGIN)) {
@@ -610,7 +644,16 @@ public final class SoftwareAuthenticator {
         clientData.put("type", type);
         clientData.put("challenge", challenge);
         clientData.put("origin", active.contains(Fault.WRONG_ORIGIN) ? wrongOrigin : origin);
-        clientData.put("crossOrigin", false);
+        if (quirks.topOrigin() != null) {
+            clientData.put("crossOrigin", true);
+            clientData.put("topOrigin", quirks.topOrigin());
+        } else if (!quirks.crossOriginOmitted()) {
+            clientData.put("crossOrigin", false);
+        }
+        if (quirks.extraClientDataMember()) {
+            clientData.put("other_keys_can_be_added_here",
+                    "do not compare clientDataJSON against a template. See https://goo.gl/yabPex");
+        }
         return write(clientData).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -664,6 +707,18 @@ public final class SoftwareAuthenticator {
 
     private static String base64Url(byte[] bytes) {
         return Bytes.of(bytes).toBase64Url();
+    }
+
+    private static ObjectNode readObject(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("extension results are not JSON: " + json, e);
+        }
+        throw new IllegalStateException("extension results must be a JSON object: " + json);
     }
 
     private static String write(ObjectNode node) {
@@ -733,8 +788,38 @@ public final class SoftwareAuthenticator {
         private Set<Fault> faults = Set.of();
         private String wrongOrigin = DEFAULT_WRONG_ORIGIN;
         private @Nullable Supplier<byte[]> credentialIdGenerator;
+        private ClientQuirks quirks = ClientQuirks.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Makes it a platform authenticator used by a native Android app through Credential
+         * Manager: client data names {@code origin}, the RP ID comes from the options, and the
+         * RP ID / origin check of a browser is skipped (Android checks the app against the RP
+         * domain's asset links instead). Replaces {@link #origin}.
+         *
+         * @param origin {@code android:apk-key-hash:} and the unpadded base64url SHA-256 of the
+         *     app's signing certificate
+         * @throws IllegalArgumentException if it does not start with {@code android:apk-key-hash:}
+         */
+        public Builder androidAppOrigin(String origin) {
+            Objects.requireNonNull(origin, "origin");
+            if (!origin.startsWith(ANDROID_APP_ORIGIN_PREFIX) || origin.length() == ANDROID_APP_ORIGIN_PREFIX.length()) {
+                throw new IllegalArgumentException("an Android app origin starts with " + ANDROID_APP_ORIGIN_PREFIX
+                        + " and a hash, was " + origin);
+            }
+            this.origin = origin;
+            return this;
+        }
+
+        /**
+         * How its responses deviate from Chrome's on a top-level page. Default
+         * {@link ClientQuirks#NONE}. See {@link ClientProfile} for known clients.
+         */
+        public Builder quirks(ClientQuirks quirks) {
+            this.quirks = Objects.requireNonNull(quirks, "quirks");
+            return this;
         }
 
         /**
