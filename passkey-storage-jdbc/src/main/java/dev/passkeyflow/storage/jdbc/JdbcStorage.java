@@ -58,7 +58,7 @@ public final class JdbcStorage {
         this.purgeBatchSize = purgeBatchSize;
         JdbcExecutor executor = new JdbcExecutor(dataSource);
         this.credentials = new JdbcCredentialRepository(executor, dialect, tables);
-        this.attempts = new JdbcLoginAttemptRepository(executor, tables, purgeBatchSize);
+        this.attempts = new JdbcLoginAttemptRepository(executor, dialect, tables, purgeBatchSize);
         this.flows = new JdbcFlowStateRepository(executor, tables, clock, purgeBatchSize);
     }
 
