@@ -3,6 +3,7 @@ package dev.passkeyflow.storage.jdbc;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.FlowStateRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
+import dev.passkeyflow.storage.ThrottleRepository;
 import java.time.Clock;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -49,6 +50,7 @@ public final class JdbcStorage {
     private final JdbcCredentialRepository credentials;
     private final JdbcLoginAttemptRepository attempts;
     private final JdbcFlowStateRepository flows;
+    private final JdbcThrottleRepository throttles;
 
     private JdbcStorage(DataSource dataSource, Dialect dialect, Tables tables, Clock clock, int purgeBatchSize) {
         this.dataSource = dataSource;
@@ -60,6 +62,7 @@ public final class JdbcStorage {
         this.credentials = new JdbcCredentialRepository(executor, dialect, tables);
         this.attempts = new JdbcLoginAttemptRepository(executor, dialect, tables, purgeBatchSize);
         this.flows = new JdbcFlowStateRepository(executor, tables, clock, purgeBatchSize);
+        this.throttles = new JdbcThrottleRepository(executor, dialect, tables, purgeBatchSize);
     }
 
     /** A builder; only {@link Builder#dataSource(DataSource)} is required. */
@@ -80,6 +83,15 @@ public final class JdbcStorage {
     /** In-flight login flows. */
     public FlowStateRepository flows() {
         return flows;
+    }
+
+    /**
+     * Login throttling counters, shared by every node on this database: on PostgreSQL one
+     * statement per increment, on H2 one short transaction. {@link ThrottleRepository#purgeExpired}
+     * deletes in batches of {@link #purgeBatchSize()}.
+     */
+    public ThrottleRepository throttles() {
+        return throttles;
     }
 
     /** The dialect in use, as configured or detected. */
