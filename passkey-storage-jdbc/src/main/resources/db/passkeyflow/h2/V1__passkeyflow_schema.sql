@@ -49,6 +49,7 @@ CREATE INDEX IF NOT EXISTS passkeyflow_credentials_user_idx
     ON passkeyflow_credentials (user_handle, created_at, seq);
 
 -- seq: insertion order, the tie-breaker for attempts recorded at the same instant.
+-- attempt_id: makes recording an attempt idempotent; NULL for attempts recorded without one.
 CREATE TABLE IF NOT EXISTS passkeyflow_login_attempts (
     seq               BIGINT GENERATED ALWAYS AS IDENTITY,
     user_handle       BINARY VARYING              NOT NULL,
@@ -59,6 +60,7 @@ CREATE TABLE IF NOT EXISTS passkeyflow_login_attempts (
     elapsed_millis    BIGINT                      NOT NULL,
     attempted_at      TIMESTAMP(6) WITH TIME ZONE NOT NULL,
     platform          CHARACTER VARYING,
+    attempt_id        CHARACTER VARYING(160),
     CONSTRAINT passkeyflow_login_attempts_pk PRIMARY KEY (seq)
 );
 
@@ -84,3 +86,21 @@ CREATE TABLE IF NOT EXISTS passkeyflow_flows (
 
 CREATE INDEX IF NOT EXISTS passkeyflow_flows_expires_idx
     ON passkeyflow_flows (expires_at);
+
+-- An attempt with an id is stored once; NULLs are distinct in a unique index (in every mode the
+-- storage supports), so attempts without an id are never equal to each other.
+CREATE UNIQUE INDEX IF NOT EXISTS passkeyflow_login_attempts_attempt_id_uq
+    ON passkeyflow_login_attempts (attempt_id);
+
+-- Fixed-window throttling counters, shared by every node. throttle_key is an opaque digest.
+-- A counter may be purged once expires_at has passed.
+CREATE TABLE IF NOT EXISTS passkeyflow_throttle_counters (
+    throttle_key CHARACTER VARYING(200)      NOT NULL,
+    window_start TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+    hits         BIGINT                      NOT NULL,
+    expires_at   TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+    CONSTRAINT passkeyflow_throttle_counters_pk PRIMARY KEY (throttle_key, window_start)
+);
+
+CREATE INDEX IF NOT EXISTS passkeyflow_throttle_counters_expires_idx
+    ON passkeyflow_throttle_counters (expires_at);

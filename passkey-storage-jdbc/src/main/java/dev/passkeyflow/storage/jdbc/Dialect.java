@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 public enum Dialect {
 
     /** PostgreSQL 15 or later: for deployments with several application nodes. */
-    POSTGRESQL("postgresql") {
+    POSTGRESQL("postgresql", true) {
         @Override
         String upsertUser(Tables tables) {
             return "INSERT INTO " + tables.users + " (user_handle, identifier, display_name) VALUES (?, ?, ?)"
@@ -25,7 +25,7 @@ public enum Dialect {
     },
 
     /** H2 2.x, in any compatibility mode: the embedded choice for a single node and for tests. */
-    H2("h2") {
+    H2("h2", false) {
         @Override
         String upsertUser(Tables tables) {
             return "MERGE INTO " + tables.users + " (user_handle, identifier, display_name) KEY (user_handle)"
@@ -37,9 +37,11 @@ public enum Dialect {
     static final String SCHEMA_V1_FILE = "V1__passkeyflow_schema.sql";
 
     private final String id;
+    private final boolean onConflictDoNothing;
 
-    Dialect(String id) {
+    Dialect(String id, boolean onConflictDoNothing) {
         this.id = id;
+        this.onConflictDoNothing = onConflictDoNothing;
     }
 
     /** The short lower-case name used in resource paths: {@code postgresql} or {@code h2}. */
@@ -63,6 +65,16 @@ public enum Dialect {
     /** The classpath resource of the version 1 schema, e.g. {@code db/passkeyflow/h2/V1__passkeyflow_schema.sql}. */
     public String schemaResource() {
         return migrationFolder() + "/" + SCHEMA_V1_FILE;
+    }
+
+    /**
+     * Whether an {@code INSERT ... ON CONFLICT DO NOTHING} (and {@code DO UPDATE}) can be relied on.
+     * H2 accepts {@code DO NOTHING} only in its PostgreSQL compatibility mode, so the H2 dialect,
+     * which covers every mode, does without: there a duplicate key fails its statement alone (H2
+     * rolls back the failed statement, not the transaction) and the caller handles the violation.
+     */
+    boolean onConflictDoNothing() {
+        return onConflictDoNothing;
     }
 
     /** An upsert of (user_handle, identifier, display_name) keyed by user handle. */

@@ -4,12 +4,14 @@ import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.ClientInfo;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.CredentialStatus;
+import dev.passkeyflow.storage.StepWrites;
 import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLDataException;
@@ -37,6 +39,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
             + " last_used_browser, status, nickname";
 
     private final JdbcExecutor executor;
+    private final Dialect dialect;
     private final String selectUserByIdentifier;
     private final String selectUserByHandle;
     private final String upsertUser;
@@ -45,10 +48,14 @@ final class JdbcCredentialRepository implements CredentialRepository {
     private final String insertCredential;
     private final String updateUse;
     private final String updateStatus;
+    private final String updateStatusIfExpected;
+    private final String insertCredentialUnlessStored;
+    private final String selectOwnerAndKey;
     private final String deleteCredential;
 
     JdbcCredentialRepository(JdbcExecutor executor, Dialect dialect, Tables tables) {
         this.executor = executor;
+        this.dialect = dialect;
         this.selectUserByIdentifier = "SELECT user_handle, identifier, display_name FROM " + tables.users
                 + " WHERE identifier = ?";
         this.selectUserByHandle = "SELECT user_handle, identifier, display_name FROM " + tables.users
@@ -64,6 +71,12 @@ final class JdbcCredentialRepository implements CredentialRepository {
                 + " last_used_at = ?, last_used_on_known = TRUE, last_used_device_id = ?, last_used_platform = ?,"
                 + " last_used_browser = ? WHERE credential_id = ?";
         this.updateStatus = "UPDATE " + tables.credentials + " SET status = ? WHERE credential_id = ?";
+        this.updateStatusIfExpected = updateStatus + " AND status = ?";
+        this.insertCredentialUnlessStored = dialect.onConflictDoNothing()
+                ? insertCredential + " ON CONFLICT (credential_id) DO NOTHING"
+                : insertCredential;
+        this.selectOwnerAndKey = "SELECT user_handle, public_key_cose FROM " + tables.credentials
+                + " WHERE credential_id = ?";
         this.deleteCredential = "DELETE FROM " + tables.credentials + " WHERE credential_id = ?";
     }
 
@@ -171,30 +184,112 @@ final class JdbcCredentialRepository implements CredentialRepository {
         Objects.requireNonNull(credential, "credential");
         executor.run("save a credential", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(insertCredential)) {
-                int i = 0;
-                statement.setBytes(++i, credential.credentialId().toByteArray());
-                statement.setBytes(++i, credential.userHandle().toByteArray());
-                statement.setBytes(++i, credential.publicKeyCose().toByteArray());
-                statement.setLong(++i, credential.signatureCount());
-                Params.setString(statement, ++i, encodeTransports(credential.transports()));
-                statement.setBoolean(++i, credential.backupEligible());
-                statement.setBoolean(++i, credential.backupState());
-                Params.setBytes(statement, ++i, credential.aaguid());
-                Timestamps.bind(statement, ++i, credential.createdAt());
-                Params.setString(statement, ++i, credential.createdOn().deviceId());
-                Params.setString(statement, ++i, credential.createdOn().platform());
-                Params.setString(statement, ++i, credential.createdOn().browser());
-                Timestamps.bind(statement, ++i, credential.lastUsedAt());
-                ClientInfo lastUsedOn = credential.lastUsedOn();
-                statement.setBoolean(++i, lastUsedOn != null);
-                Params.setString(statement, ++i, lastUsedOn == null ? null : lastUsedOn.deviceId());
-                Params.setString(statement, ++i, lastUsedOn == null ? null : lastUsedOn.platform());
-                Params.setString(statement, ++i, lastUsedOn == null ? null : lastUsedOn.browser());
-                statement.setString(++i, credential.status().name());
-                Params.setString(statement, ++i, credential.nickname());
+                bindCredential(statement, credential);
                 return statement.executeUpdate();
             }
         });
+    }
+
+    /**
+     * Stores a step's new credential on the caller's connection and transaction. A credential
+     * already stored with the same id, user handle and public key counts as stored (a step applied
+     * again); PostgreSQL skips it with {@code ON CONFLICT DO NOTHING}, on H2 its unique violation
+     * fails only that statement.
+     *
+     * @throws StorageException {@code DUPLICATE} if the id is stored for another user or with
+     *     another public key (the caller rolls back)
+     * @throws SQLException a foreign key violation if no account has the user handle
+     */
+    void insertUnlessStored(Connection connection, StoredCredential credential) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(insertCredentialUnlessStored)) {
+            bindCredential(statement, credential);
+            if (statement.executeUpdate() == 1) {
+                return;
+            }
+        } catch (SQLException e) {
+            if (dialect.onConflictDoNothing() || !SqlStates.UNIQUE_VIOLATION.equals(JdbcExecutor.sqlState(e))) {
+                throw e;
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(selectOwnerAndKey)) {
+            statement.setBytes(1, credential.credentialId().toByteArray());
+            try (ResultSet row = statement.executeQuery()) {
+                if (row.next() && credential.userHandle().equals(Bytes.of(row.getBytes(1)))
+                        && credential.publicKeyCose().equals(Bytes.of(row.getBytes(2)))) {
+                    return;
+                }
+            }
+        }
+        throw new StorageException(StorageException.Reason.DUPLICATE,
+                "store a new credential failed: its id is stored for another account or with another key");
+    }
+
+    /** Records credential uses on the caller's connection, as {@link #recordUse} does; missing credentials are skipped. */
+    void recordUses(Connection connection, List<StepWrites.CredentialUse> uses) throws SQLException {
+        if (uses.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(updateUse)) {
+            for (StepWrites.CredentialUse use : uses) {
+                statement.setLong(1, use.signatureCount());
+                statement.setBoolean(2, use.backupState());
+                Timestamps.bind(statement, 3, use.usedAt());
+                Params.setString(statement, 4, use.usedOn().deviceId());
+                Params.setString(statement, 5, use.usedOn().platform());
+                Params.setString(statement, 6, use.usedOn().browser());
+                statement.setBytes(7, use.credentialId().toByteArray());
+                if (uses.size() == 1) {
+                    statement.executeUpdate();
+                    return;
+                }
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    /** Applies status changes on the caller's connection, each only while the credential has its expected status. */
+    void changeStatuses(Connection connection, List<StepWrites.StatusChange> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(updateStatusIfExpected)) {
+            for (StepWrites.StatusChange change : changes) {
+                statement.setString(1, change.to().name());
+                statement.setBytes(2, change.credentialId().toByteArray());
+                statement.setString(3, change.expected().name());
+                if (changes.size() == 1) {
+                    statement.executeUpdate();
+                    return;
+                }
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private static void bindCredential(PreparedStatement statement, StoredCredential credential) throws SQLException {
+        int i = 0;
+        statement.setBytes(++i, credential.credentialId().toByteArray());
+        statement.setBytes(++i, credential.userHandle().toByteArray());
+        statement.setBytes(++i, credential.publicKeyCose().toByteArray());
+        statement.setLong(++i, credential.signatureCount());
+        Params.setString(statement, ++i, encodeTransports(credential.transports()));
+        statement.setBoolean(++i, credential.backupEligible());
+        statement.setBoolean(++i, credential.backupState());
+        Params.setBytes(statement, ++i, credential.aaguid());
+        Timestamps.bind(statement, ++i, credential.createdAt());
+        Params.setString(statement, ++i, credential.createdOn().deviceId());
+        Params.setString(statement, ++i, credential.createdOn().platform());
+        Params.setString(statement, ++i, credential.createdOn().browser());
+        Timestamps.bind(statement, ++i, credential.lastUsedAt());
+        ClientInfo lastUsedOn = credential.lastUsedOn();
+        statement.setBoolean(++i, lastUsedOn != null);
+        Params.setString(statement, ++i, lastUsedOn == null ? null : lastUsedOn.deviceId());
+        Params.setString(statement, ++i, lastUsedOn == null ? null : lastUsedOn.platform());
+        Params.setString(statement, ++i, lastUsedOn == null ? null : lastUsedOn.browser());
+        statement.setString(++i, credential.status().name());
+        Params.setString(statement, ++i, credential.nickname());
     }
 
     @Override

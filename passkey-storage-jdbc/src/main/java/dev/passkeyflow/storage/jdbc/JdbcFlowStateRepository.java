@@ -2,6 +2,7 @@ package dev.passkeyflow.storage.jdbc;
 
 import dev.passkeyflow.storage.FlowRecord;
 import dev.passkeyflow.storage.FlowStateRepository;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLDataException;
@@ -106,22 +107,35 @@ final class JdbcFlowStateRepository implements FlowStateRepository {
 
     @Override
     public boolean update(FlowRecord updated) {
+        checkUpdate(updated);
+        Instant now = now();
+        return executor.run("update a flow", connection -> update(connection, updated, now));
+    }
+
+    static void checkUpdate(FlowRecord updated) {
         Objects.requireNonNull(updated, "updated");
         if (updated.version() == 0) {
             throw new IllegalArgumentException("an updated flow must have a version above 0");
         }
-        Instant now = now();
-        return executor.run("update a flow", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(update)) {
-                statement.setLong(1, updated.version());
-                Timestamps.bind(statement, 2, updated.expiresAt());
-                statement.setString(3, updated.payload());
-                statement.setString(4, updated.flowId());
-                statement.setLong(5, updated.version() - 1);
-                Timestamps.bind(statement, 6, now);
-                return statement.executeUpdate() == 1;
-            }
-        });
+    }
+
+    /**
+     * The conditional update on the caller's connection and transaction: one statement that
+     * matches only the live flow at {@code updated.version() - 1}; the row lock it takes makes a
+     * concurrent writer of the same version wait and then match nothing.
+     *
+     * @param now the clock's instant as {@link #now()} gives it
+     */
+    boolean update(Connection connection, FlowRecord updated, Instant now) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(update)) {
+            statement.setLong(1, updated.version());
+            Timestamps.bind(statement, 2, updated.expiresAt());
+            statement.setString(3, updated.payload());
+            statement.setString(4, updated.flowId());
+            statement.setLong(5, updated.version() - 1);
+            Timestamps.bind(statement, 6, now);
+            return statement.executeUpdate() == 1;
+        }
     }
 
     @Override
@@ -159,7 +173,7 @@ final class JdbcFlowStateRepository implements FlowStateRepository {
     }
 
     /** The clock's instant as the statements compare it: truncated to whole microseconds. */
-    private Instant now() {
+    Instant now() {
         return Timestamps.stored(clock.instant());
     }
 

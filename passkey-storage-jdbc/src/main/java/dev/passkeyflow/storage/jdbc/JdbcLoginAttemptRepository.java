@@ -4,6 +4,7 @@ import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.LoginAttemptRepository;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLDataException;
@@ -30,9 +31,10 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcLoginAttemptRepository.class);
 
     private static final String COLUMNS = "user_handle, device_id, credential_id, outcome, client_error_name,"
-            + " elapsed_millis, attempted_at, platform";
+            + " elapsed_millis, attempted_at, platform, attempt_id";
 
     private final JdbcExecutor executor;
+    private final Dialect dialect;
     private final int purgeBatchSize;
     private final String insert;
     private final String recentByUser;
@@ -40,11 +42,14 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
     private final String recentByCredential;
     private final String purgeBatch;
 
-    JdbcLoginAttemptRepository(JdbcExecutor executor, Tables tables, int purgeBatchSize) {
+    JdbcLoginAttemptRepository(JdbcExecutor executor, Dialect dialect, Tables tables, int purgeBatchSize) {
         this.executor = executor;
+        this.dialect = dialect;
         this.purgeBatchSize = purgeBatchSize;
         String table = tables.loginAttempts;
-        this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        // The unique index on attempt_id stores an attempt with an id once; NULL ids never conflict.
+        this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + (dialect.onConflictDoNothing() ? " ON CONFLICT DO NOTHING" : "");
         this.recentByUser = window(table, "user_handle");
         this.recentByDevice = window(table, "device_id");
         this.recentByCredential = window(table, "credential_id");
@@ -59,22 +64,67 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
                 + " ORDER BY attempted_at DESC, seq DESC LIMIT ?";
     }
 
+    /**
+     * Inserts the attempt in one statement. An attempt whose id is stored already is not inserted
+     * again: PostgreSQL skips it ({@code ON CONFLICT DO NOTHING}), H2 reports the unique violation
+     * of that one statement, which is taken as "stored".
+     */
     @Override
     public void append(LoginAttempt attempt) {
         Objects.requireNonNull(attempt, "attempt");
         executor.run("append a login attempt", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(insert)) {
-                statement.setBytes(1, attempt.userHandle().toByteArray());
-                Params.setString(statement, 2, attempt.deviceId());
-                Params.setBytes(statement, 3, attempt.credentialId());
-                statement.setString(4, attempt.outcome().name());
-                Params.setString(statement, 5, attempt.clientErrorName());
-                statement.setLong(6, attempt.elapsedMillis());
-                Timestamps.bind(statement, 7, attempt.at());
-                Params.setString(statement, 8, attempt.platform());
-                return statement.executeUpdate();
-            }
+            insert(connection, List.of(attempt));
+            return null;
         });
+    }
+
+    /**
+     * Inserts attempts on the caller's connection, in the caller's transaction, in list order;
+     * attempts whose id is stored already (or appears earlier in the list) are skipped. On
+     * PostgreSQL several attempts are sent as one batch (one round trip).
+     */
+    void insert(Connection connection, List<LoginAttempt> attempts) throws SQLException {
+        if (attempts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(insert)) {
+            if (dialect.onConflictDoNothing()) {
+                if (attempts.size() == 1) {
+                    bind(statement, attempts.get(0));
+                    statement.executeUpdate();
+                } else {
+                    for (LoginAttempt attempt : attempts) {
+                        bind(statement, attempt);
+                        statement.addBatch();
+                    }
+                    statement.executeBatch();
+                }
+                return;
+            }
+            for (LoginAttempt attempt : attempts) {
+                bind(statement, attempt);
+                try {
+                    statement.executeUpdate();
+                } catch (SQLException e) {
+                    // Only attempt_id can be violated (seq is generated): the attempt is stored already.
+                    if (attempt.attemptId() == null || !SqlStates.UNIQUE_VIOLATION.equals(JdbcExecutor.sqlState(e))) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement statement, LoginAttempt attempt) throws SQLException {
+        statement.setBytes(1, attempt.userHandle().toByteArray());
+        Params.setString(statement, 2, attempt.deviceId());
+        Params.setBytes(statement, 3, attempt.credentialId());
+        statement.setString(4, attempt.outcome().name());
+        Params.setString(statement, 5, attempt.clientErrorName());
+        statement.setLong(6, attempt.elapsedMillis());
+        Timestamps.bind(statement, 7, attempt.at());
+        Params.setString(statement, 8, attempt.platform());
+        Params.setString(statement, 9, attempt.attemptId());
     }
 
     @Override
@@ -157,7 +207,8 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
                     row.getString("client_error_name"),
                     row.getLong("elapsed_millis"),
                     Timestamps.readRequired(row, "attempted_at"),
-                    row.getString("platform"));
+                    row.getString("platform"),
+                    row.getString("attempt_id"));
         } catch (RuntimeException e) {
             throw new SQLDataException("a stored login attempt row is not valid", e);
         }

@@ -1,16 +1,18 @@
 package dev.passkeyflow.storage.jdbc;
 
+import dev.passkeyflow.storage.AtomicStepRepository;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.FlowStateRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
+import dev.passkeyflow.storage.ThrottleRepository;
 import java.time.Clock;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JDBC storage of passkeyflow: the three SPI repositories over one host-supplied
- * {@link DataSource}.
+ * The JDBC storage of passkeyflow: the storage SPI repositories (credentials, attempts, flows,
+ * throttling counters) and atomic step commits over one host-supplied {@link DataSource}.
  *
  * <pre>{@code
  * JdbcStorage storage = JdbcStorage.builder()
@@ -49,6 +51,8 @@ public final class JdbcStorage {
     private final JdbcCredentialRepository credentials;
     private final JdbcLoginAttemptRepository attempts;
     private final JdbcFlowStateRepository flows;
+    private final JdbcThrottleRepository throttles;
+    private final JdbcAtomicStepRepository steps;
 
     private JdbcStorage(DataSource dataSource, Dialect dialect, Tables tables, Clock clock, int purgeBatchSize) {
         this.dataSource = dataSource;
@@ -58,8 +62,10 @@ public final class JdbcStorage {
         this.purgeBatchSize = purgeBatchSize;
         JdbcExecutor executor = new JdbcExecutor(dataSource);
         this.credentials = new JdbcCredentialRepository(executor, dialect, tables);
-        this.attempts = new JdbcLoginAttemptRepository(executor, tables, purgeBatchSize);
+        this.attempts = new JdbcLoginAttemptRepository(executor, dialect, tables, purgeBatchSize);
         this.flows = new JdbcFlowStateRepository(executor, tables, clock, purgeBatchSize);
+        this.throttles = new JdbcThrottleRepository(executor, dialect, tables, purgeBatchSize);
+        this.steps = new JdbcAtomicStepRepository(executor, flows, credentials, attempts);
     }
 
     /** A builder; only {@link Builder#dataSource(DataSource)} is required. */
@@ -80,6 +86,43 @@ public final class JdbcStorage {
     /** In-flight login flows. */
     public FlowStateRepository flows() {
         return flows;
+    }
+
+    /**
+     * Login throttling counters, shared by every node on this database: on PostgreSQL one
+     * statement per increment, on H2 one short transaction. {@link ThrottleRepository#purgeExpired}
+     * deletes in batches of {@link #purgeBatchSize()}.
+     */
+    public ThrottleRepository throttles() {
+        return throttles;
+    }
+
+    /**
+     * Commits a login step's flow update and its writes (credential uses, new credentials, status
+     * changes, attempts) in one transaction on one borrowed connection, over the same tables as
+     * {@link #flows()}, {@link #credentials()} and {@link #attempts()}. Give it to the login flow
+     * together with the other repositories of this storage:
+     *
+     * <pre>{@code
+     * LoginFlow flow = LoginFlow.builder()
+     *         .rpId("example.com").rpName("Example").origin("https://example.com")
+     *         .credentialRepository(storage.credentials())
+     *         .loginAttemptRepository(storage.attempts())
+     *         .flowStateRepository(storage.flows())
+     *         .throttleRepository(storage.throttles())
+     *         .atomicStepRepository(storage.steps())
+     *         .build();
+     * }</pre>
+     *
+     * <p>{@link AtomicStepRepository#commit} returns {@code false} and writes nothing when the flow
+     * is missing, expired (by this storage's clock) or not at the expected version; it throws
+     * {@link dev.passkeyflow.storage.StorageException} with {@code DUPLICATE} when a new
+     * credential's id is stored for another account or with another public key, {@code NOT_FOUND}
+     * when a new credential's account does not exist, and {@code UNAVAILABLE} when the database
+     * fails; in every one of these cases the transaction is rolled back and nothing is written.
+     */
+    public AtomicStepRepository steps() {
+        return steps;
     }
 
     /** The dialect in use, as configured or detected. */

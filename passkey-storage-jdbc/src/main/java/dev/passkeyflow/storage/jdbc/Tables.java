@@ -17,6 +17,7 @@ final class Tables {
     final String credentials;
     final String loginAttempts;
     final String flows;
+    final String throttleCounters;
 
     Tables(String prefix) {
         this.prefix = validatePrefix(prefix);
@@ -24,6 +25,7 @@ final class Tables {
         this.credentials = prefix + "credentials";
         this.loginAttempts = prefix + "login_attempts";
         this.flows = prefix + "flows";
+        this.throttleCounters = prefix + "throttle_counters";
     }
 
     /**

@@ -1,6 +1,7 @@
 /**
- * JDBC storage for passkeyflow: the three storage SPI repositories over a {@link javax.sql.DataSource}
- * supplied by the host, in plain JDBC, for PostgreSQL 15+ (multi-node deployments) and H2 2.x
+ * JDBC storage for passkeyflow: the storage SPI repositories (credentials, login attempts, flows,
+ * throttling counters) and atomic step commits over a {@link javax.sql.DataSource} supplied by the
+ * host, in plain JDBC, for PostgreSQL 15+ (multi-node deployments) and H2 2.x
  * (embedded).
  *
  * <p>Start with {@link dev.passkeyflow.storage.jdbc.JdbcStorage#builder()}. The schema ships as

@@ -11,6 +11,7 @@ import dev.passkeyflow.storage.ClientInfo;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.FlowRecord;
 import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.StepWrites;
 import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
@@ -474,6 +475,95 @@ abstract class JdbcStorageTestBase {
             assertThat(dataSource.preparedSql()).filteredOn(sql -> sql.startsWith("DELETE")).hasSize(3);
             assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows")).isEqualTo(1);
             assertThat(storage.flows().load("live")).isPresent();
+        }
+    }
+
+    @Nested
+    @DisplayName("throttles and steps")
+    class ThrottlesAndSteps {
+
+        @Test
+        @DisplayName("an increment counts a repeated key twice; on PostgreSQL it is a single statement")
+        void incrementStatements() {
+            dataSource.clearRecorded();
+
+            assertThat(storage.throttles().increment(List.of("b", "a", "b"), START, START.plusSeconds(60)))
+                    .containsExactly(1L, 1L, 2L);
+
+            if (database.dialect() == Dialect.POSTGRESQL) {
+                assertThat(dataSource.preparedSql()).singleElement()
+                        .satisfies(sql -> assertThat(sql).startsWith("INSERT INTO passkeyflow_throttle_counters"));
+            }
+            assertThat(storage.throttles().read(List.of("a", "b"), START)).containsExactly(1L, 2L);
+        }
+
+        @Test
+        @DisplayName("purging expired counters deletes in batches and keeps live ones")
+        void batchedPurge() throws SQLException {
+            for (int i = 0; i < 7; i++) {
+                storage.throttles().increment(List.of("k" + i), START, START.plusSeconds(10 + i));
+            }
+            storage.throttles().increment(List.of("live"), START, START.plusSeconds(3600));
+            dataSource.clearRecorded();
+
+            assertThat(storage.throttles().purgeExpired(START.plusSeconds(60))).isEqualTo(7);
+
+            assertThat(dataSource.preparedSql()).filteredOn(sql -> sql.startsWith("DELETE")).hasSize(3);
+            assertThat(count("SELECT COUNT(*) FROM passkeyflow_throttle_counters")).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a counter's expiry is the latest any increment gave it")
+        void expiryExtended() {
+            storage.throttles().increment(List.of("k"), START, START.plusSeconds(10));
+            storage.throttles().increment(List.of("k"), START, START.plusSeconds(20));
+            storage.throttles().increment(List.of("k"), START, START.plusSeconds(15));
+
+            assertThat(storage.throttles().purgeExpired(START.plusSeconds(19))).isZero();
+            assertThat(storage.throttles().purgeExpired(START.plusSeconds(20))).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("a step with a use and an attempt is three statements in one transaction; one without writes is a single update")
+        void stepStatements() {
+            storage.credentials().saveUser(new UserAccount(ALICE, "alice", "Alice"));
+            storage.credentials().saveCredential(minimalCredential(id("c1"), ALICE, START));
+            FlowRecord flow = new FlowRecord("f1", 0, START.plusSeconds(60), "{}");
+            storage.flows().create(flow);
+            dataSource.clearRecorded();
+
+            FlowRecord first = flow.next(START.plusSeconds(60), "{1}");
+            assertThat(storage.steps().commit(first, new StepWrites(
+                    List.of(new StepWrites.CredentialUse(id("c1"), 4, false, START, ClientInfo.unknown())), List.of(),
+                    List.of(), List.of(attempt(ALICE, "d1", START, AttemptOutcome.SUCCEEDED).withAttemptId("f1/1/0")))))
+                    .isTrue();
+
+            assertThat(dataSource.preparedSql()).hasSize(3).satisfiesExactly(
+                    sql -> assertThat(sql).startsWith("UPDATE passkeyflow_flows"),
+                    sql -> assertThat(sql).startsWith("UPDATE passkeyflow_credentials"),
+                    sql -> assertThat(sql).startsWith("INSERT INTO passkeyflow_login_attempts"));
+            dataSource.clearRecorded();
+            assertThat(storage.steps().commit(first.next(START.plusSeconds(60), "{2}"), StepWrites.none())).isTrue();
+            assertThat(dataSource.preparedSql()).singleElement()
+                    .satisfies(sql -> assertThat(sql).startsWith("UPDATE passkeyflow_flows"));
+        }
+
+        @Test
+        @DisplayName("a step on connections handed out with auto-commit off is committed")
+        void stepWithAutoCommitOff() throws SQLException {
+            JdbcStorage manual = storage(new InterceptingDataSource(database.dataSource()).withAutoCommitOff(), 3);
+            FlowRecord flow = new FlowRecord("f1", 0, START.plusSeconds(60), "{}");
+            manual.flows().create(flow);
+
+            assertThat(manual.steps().commit(flow.next(START.plusSeconds(60), "{1}"), new StepWrites(List.of(),
+                    List.of(), List.of(), List.of(attempt(ALICE, "d1", START, AttemptOutcome.CANCELLED)
+                            .withAttemptId("f1/1/0"))))).isTrue();
+            assertThat(manual.throttles().increment(List.of("k"), START, START.plusSeconds(60))).containsExactly(1L);
+
+            assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE version = 1")).isEqualTo(1);
+            assertThat(count("SELECT COUNT(*) FROM passkeyflow_login_attempts WHERE attempt_id = ?", "f1/1/0"))
+                    .isEqualTo(1);
+            assertThat(count("SELECT COUNT(*) FROM passkeyflow_throttle_counters")).isEqualTo(1);
         }
     }
 

@@ -3,10 +3,13 @@ package dev.passkeyflow.storage.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.ClientInfo;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.FlowRecord;
+import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.StepWrites;
 import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
@@ -18,11 +21,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The server ends the connection of a step while the step is under way ({@code pg_terminate_backend}
@@ -150,5 +156,54 @@ class PostgresFaultTest {
                 .isEqualTo(1);
         assertThat(storage.flows().update(created.next(START.plusSeconds(120), "v1"))).isTrue();
         assertThat(storage.flows().load("f1").orElseThrow().payload()).isEqualTo("v1");
+    }
+
+    @ParameterizedTest(name = "terminated before {0}")
+    @ValueSource(strings = {
+        "INSERT INTO passkeyflow_credentials",
+        "UPDATE passkeyflow_credentials SET signature_count",
+        "UPDATE passkeyflow_credentials SET status",
+        "INSERT INTO passkeyflow_login_attempts"})
+    @DisplayName("an atomic step commit that dies after the flow update leaves nothing half-written; the retry commits it once")
+    void atomicStepCommit(String statementPrefix) throws SQLException {
+        storage.credentials().saveUser(new UserAccount(ALICE, "alice", "Alice"));
+        Bytes oldKey = Bytes.of(new byte[] {7});
+        Bytes newKey = Bytes.of(new byte[] {8});
+        StoredCredential old = new StoredCredential(oldKey, ALICE, Bytes.of(new byte[] {1}), 3, Set.of(), true, false,
+                null, START, null, ClientInfo.unknown(), null, CredentialStatus.ACTIVE, null);
+        StoredCredential created = new StoredCredential(newKey, ALICE, Bytes.of(new byte[] {2}), 0, Set.of(), true,
+                false, null, START, null, ClientInfo.unknown(), null, CredentialStatus.ACTIVE, null);
+        storage.credentials().saveCredential(old);
+        FlowRecord flow = new FlowRecord("f1", 0, START.plusSeconds(60), "v0");
+        storage.flows().create(flow);
+        FlowRecord next = flow.next(START.plusSeconds(120), "v1");
+        StepWrites writes = new StepWrites(
+                List.of(new StepWrites.CredentialUse(oldKey, 9, true, START.plusSeconds(1), ClientInfo.unknown())),
+                List.of(created),
+                List.of(new StepWrites.StatusChange(oldKey, CredentialStatus.ACTIVE, CredentialStatus.SUSPECTED_BROKEN)),
+                List.of(new LoginAttempt(ALICE, "d1", oldKey, AttemptOutcome.SUCCEEDED, null, 10, START, "macOS",
+                        "f1/1/0")));
+        terminateBefore(statementPrefix);
+
+        StorageException failure = catchThrowableOfType(StorageException.class,
+                () -> storage.steps().commit(next, writes));
+
+        assertUnavailableWithCause(failure);
+        assertThat(dataSource.preparedSql()).as("the flow update ran before the fault")
+                .anySatisfy(sql -> assertThat(sql).startsWith("UPDATE passkeyflow_flows"));
+        assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE version = 0 AND payload = ?", "v0"))
+                .as("the flow update was rolled back").isEqualTo(1);
+        assertThat(storage.credentials().findCredential(oldKey)).as("no use, no status change").contains(old);
+        assertThat(storage.credentials().findCredential(newKey)).as("no new passkey").isEmpty();
+        assertThat(storage.attempts().recentByUser(ALICE, START.minusSeconds(1), 10)).as("no attempt").isEmpty();
+
+        assertThat(storage.steps().commit(next, writes)).as("the retry").isTrue();
+        assertThat(storage.steps().commit(next, writes)).as("a repeat of the retry").isFalse();
+        assertThat(storage.flows().load("f1")).contains(next);
+        StoredCredential used = storage.credentials().findCredential(oldKey).orElseThrow();
+        assertThat(used.signatureCount()).isEqualTo(9);
+        assertThat(used.status()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
+        assertThat(storage.credentials().findCredential(newKey)).contains(created);
+        assertThat(storage.attempts().recentByUser(ALICE, START.minusSeconds(1), 10)).hasSize(1);
     }
 }

@@ -29,7 +29,10 @@ class SchemaFilesTest {
             assertThat(sql).contains("CREATE TABLE IF NOT EXISTS passkeyflow_users",
                     "CREATE TABLE IF NOT EXISTS passkeyflow_credentials",
                     "CREATE TABLE IF NOT EXISTS passkeyflow_login_attempts",
-                    "CREATE TABLE IF NOT EXISTS passkeyflow_flows");
+                    "CREATE TABLE IF NOT EXISTS passkeyflow_flows",
+                    "CREATE TABLE IF NOT EXISTS passkeyflow_throttle_counters",
+                    "attempt_id",
+                    "CREATE UNIQUE INDEX IF NOT EXISTS passkeyflow_login_attempts_attempt_id_uq");
         }
     }
 
@@ -46,12 +49,15 @@ class SchemaFilesTest {
     void statements(Dialect dialect) {
         List<String> statements = SchemaInitializer.statements(dialect, "acme_pk_");
 
-        assertThat(statements).hasSize(10).allSatisfy(sql -> {
-            assertThat(sql).containsAnyOf("CREATE TABLE IF NOT EXISTS", "CREATE INDEX IF NOT EXISTS");
+        assertThat(statements).hasSize(13).allSatisfy(sql -> {
+            assertThat(sql).containsAnyOf("CREATE TABLE IF NOT EXISTS", "CREATE INDEX IF NOT EXISTS",
+                    "CREATE UNIQUE INDEX IF NOT EXISTS");
             assertThat(sql).doesNotContain("passkeyflow_", "--", ";");
         });
         assertThat(String.join("\n", statements)).contains("acme_pk_users", "acme_pk_credentials_user_fk",
-                "acme_pk_login_attempts_user_idx", "acme_pk_flows_expires_idx");
+                "acme_pk_login_attempts_user_idx", "acme_pk_flows_expires_idx",
+                "acme_pk_login_attempts_attempt_id_uq", "acme_pk_throttle_counters_pk",
+                "acme_pk_throttle_counters_expires_idx");
     }
 
     @Test

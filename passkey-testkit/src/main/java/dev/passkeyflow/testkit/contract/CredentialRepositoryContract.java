@@ -35,14 +35,23 @@ import org.junit.jupiter.api.Timeout;
  * repository per test:
  *
  * <pre>{@code
- * class JdbcCredentialRepositoryContractTest extends CredentialRepositoryContract {
+ * class H2CredentialRepositoryContractTest extends CredentialRepositoryContract {
  *
- *     private static final DataSource DATA_SOURCE = TestDatabase.dataSource();
+ *     private JdbcDataSource dataSource;
  *
  *     @Override
  *     protected CredentialRepository createRepository(MutableClock clock) {
- *         TestDatabase.truncateAll(DATA_SOURCE);          // every test starts empty
- *         return new JdbcCredentialRepository(DATA_SOURCE);
+ *         dataSource = new JdbcDataSource();                          // a new, empty database per test
+ *         dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+ *         return JdbcStorage.builder().dataSource(dataSource).clock(clock)
+ *                 .initializeSchema(true).build().credentials();
+ *     }
+ *
+ *     @AfterEach
+ *     void shutDown() throws SQLException {
+ *         try (Connection c = dataSource.getConnection()) {
+ *             c.createStatement().execute("SHUTDOWN");
+ *         }
  *     }
  * }
  * }</pre>

@@ -30,14 +30,23 @@ import org.junit.jupiter.api.Timeout;
  * repository per test:
  *
  * <pre>{@code
- * class JdbcLoginAttemptRepositoryContractTest extends LoginAttemptRepositoryContract {
+ * class H2LoginAttemptRepositoryContractTest extends LoginAttemptRepositoryContract {
  *
- *     private static final DataSource DATA_SOURCE = TestDatabase.dataSource();
+ *     private JdbcDataSource dataSource;
  *
  *     @Override
  *     protected LoginAttemptRepository createRepository(MutableClock clock) {
- *         TestDatabase.truncateAll(DATA_SOURCE);          // every test starts empty
- *         return new JdbcLoginAttemptRepository(DATA_SOURCE, clock);
+ *         dataSource = new JdbcDataSource();                          // a new, empty database per test
+ *         dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+ *         return JdbcStorage.builder().dataSource(dataSource).clock(clock)
+ *                 .initializeSchema(true).build().attempts();
+ *     }
+ *
+ *     @AfterEach
+ *     void shutDown() throws SQLException {
+ *         try (Connection c = dataSource.getConnection()) {
+ *             c.createStatement().execute("SHUTDOWN");
+ *         }
  *     }
  * }
  * }</pre>
@@ -216,6 +225,101 @@ public abstract class LoginAttemptRepositoryContract {
             assertThatNullPointerException().isThrownBy(() -> repository.recentByCredential(null, EPOCH, 1));
             assertThatNullPointerException().isThrownBy(() -> repository.recentByCredential(CRED_1, null, 1));
             assertThatNullPointerException().isThrownBy(() -> repository.purgeOlderThan(null));
+        }
+    }
+
+    @Nested
+    @DisplayName("attempt ids")
+    class AttemptIds {
+
+        private LoginAttempt withId(Bytes user, @Nullable String device, @Nullable Bytes credential, Instant at,
+                long marker, String attemptId) {
+            return attempt(user, device, credential, at, marker).withAttemptId(attemptId);
+        }
+
+        @Test
+        @DisplayName("an attempt with an attempt id of the maximum length comes back with its id")
+        void attemptIdRoundTrips() {
+            String id = "flow-1/7/0-" + "x".repeat(LoginAttempt.MAX_ATTEMPT_ID_LENGTH - 11);
+            LoginAttempt attempt = withId(ALICE, LAPTOP, CRED_1, at(1), 1, id);
+
+            repository.append(attempt);
+
+            assertThat(repository.recentByUser(ALICE, EPOCH, 10)).containsExactly(attempt);
+            assertThat(repository.recentByUser(ALICE, EPOCH, 10).get(0).attemptId()).isEqualTo(id);
+        }
+
+        @Test
+        @DisplayName("an attempt appended twice with the same attempt id is stored once, in every index")
+        void sameIdStoredOnce() {
+            LoginAttempt attempt = withId(ALICE, LAPTOP, CRED_1, at(5), 1, "flow-1/3/0");
+
+            repository.append(attempt);
+            repository.append(attempt);
+            repository.append(attempt);
+
+            assertThat(repository.recentByUser(ALICE, EPOCH, 10)).containsExactly(attempt);
+            assertThat(repository.recentByDevice(LAPTOP, EPOCH, 10)).containsExactly(attempt);
+            assertThat(repository.recentByCredential(CRED_1, EPOCH, 10)).containsExactly(attempt);
+        }
+
+        @Test
+        @DisplayName("a repeat of an attempt appended among others is still stored once")
+        void repeatAmongOthers() {
+            LoginAttempt first = withId(ALICE, LAPTOP, null, at(5), 1, "flow-1/1/0");
+            repository.append(first);
+            appended(ALICE, LAPTOP, null, at(5), 2);
+            LoginAttempt second = withId(ALICE, PHONE, null, at(5), 3, "flow-1/2/0");
+            repository.append(second);
+
+            repository.append(first);
+            repository.append(second);
+
+            assertThat(markers(repository.recentByUser(ALICE, EPOCH, 10))).containsExactly(3L, 2L, 1L);
+        }
+
+        @Test
+        @DisplayName("attempts with different ids, and identical attempts without an id, are each stored")
+        void distinctIdsAndNoIdsAreAllStored() {
+            repository.append(withId(ALICE, LAPTOP, null, at(5), 1, "flow-1/1/0"));
+            repository.append(withId(ALICE, LAPTOP, null, at(5), 1, "flow-1/1/1"));
+            repository.append(withId(ALICE, LAPTOP, null, at(5), 1, "flow-2/1/0"));
+            LoginAttempt withoutId = attempt(ALICE, LAPTOP, null, at(6), 2);
+            repository.append(withoutId);
+            repository.append(withoutId);
+
+            assertThat(markers(repository.recentByUser(ALICE, EPOCH, 10))).containsExactly(2L, 2L, 1L, 1L, 1L);
+            assertThat(repository.recentByDevice(LAPTOP, EPOCH, 10)).hasSize(5);
+        }
+
+        @Test
+        @DisplayName("attempt ids of different users do not collide in ways that lose either user's attempt")
+        void idsAreCompared() {
+            repository.append(withId(ALICE, null, null, at(5), 1, "flow-a/1/0"));
+            repository.append(withId(BOB, null, null, at(5), 2, "flow-b/1/0"));
+
+            assertThat(markers(repository.recentByUser(ALICE, EPOCH, 10))).containsExactly(1L);
+            assertThat(markers(repository.recentByUser(BOB, EPOCH, 10))).containsExactly(2L);
+        }
+
+        @Test
+        @Timeout(Concurrently.TIMEOUT_SECONDS * 2)
+        @DisplayName("the same attempt appended from many threads at once is stored exactly once")
+        void concurrentRepeatsStoredOnce() {
+            int threads = 12;
+            int rounds = 10;
+            for (int round = 0; round < rounds; round++) {
+                LoginAttempt attempt = withId(ALICE, LAPTOP, CRED_1, at(100 + round), round, "flow-race/" + round + "/0");
+                Concurrently.run(threads, t -> () -> {
+                    repository.append(attempt);
+                    return null;
+                });
+            }
+
+            List<Long> stored = markers(repository.recentByUser(ALICE, EPOCH, 1000));
+            assertThat(stored).as("one attempt per round").hasSize(rounds).doesNotHaveDuplicates();
+            assertThat(repository.recentByDevice(LAPTOP, EPOCH, 1000)).hasSize(rounds);
+            assertThat(repository.recentByCredential(CRED_1, EPOCH, 1000)).hasSize(rounds);
         }
     }
 

@@ -49,7 +49,8 @@ class LoginAttemptRepositoryContractSelfTest {
                 "WindowsByUser.tiesByInsertionOrder",
                 "WindowsByDevice.windowLimitAndTies",
                 "WindowsByCredential.windowLimitAndTies",
-                "Concurrency.concurrentAppends");
+                "Concurrency.concurrentAppends",
+                "AttemptIds.repeatAmongOthers");
     }
 
     @Test
@@ -60,6 +61,25 @@ class LoginAttemptRepositoryContractSelfTest {
                 "WindowsByUser.limitAfterWindow",
                 "WindowsByDevice.windowLimitAndTies",
                 "WindowsByCredential.windowLimitAndTies");
+    }
+
+    @Test
+    @DisplayName("catches a repository that stores an attempt again when its attempt id is already stored")
+    void catchesIgnoredAttemptId() {
+        assertThat(failedTests(IgnoresAttemptIdKit.class)).containsExactlyInAnyOrder(
+                "AttemptIds.sameIdStoredOnce",
+                "AttemptIds.repeatAmongOthers",
+                "AttemptIds.concurrentRepeatsStoredOnce");
+    }
+
+    @Test
+    @DisplayName("catches a repository that drops the attempt id")
+    void catchesDroppedAttemptId() {
+        assertThat(failedTests(DropsAttemptIdKit.class)).containsExactlyInAnyOrder(
+                "AttemptIds.attemptIdRoundTrips",
+                "AttemptIds.sameIdStoredOnce",
+                "AttemptIds.repeatAmongOthers",
+                "AttemptIds.concurrentRepeatsStoredOnce");
     }
 
     // ------------------------------------------------------------ kits with one defect each
@@ -92,8 +112,25 @@ class LoginAttemptRepositoryContractSelfTest {
         }
     }
 
+    static class IgnoresAttemptIdKit extends LoginAttemptRepositoryContract {
+        @Override
+        protected LoginAttemptRepository createRepository(MutableClock clock) {
+            return new TestLoginAttemptRepository(Defect.IGNORES_ATTEMPT_ID);
+        }
+    }
+
+    static class DropsAttemptIdKit extends LoginAttemptRepositoryContract {
+        @Override
+        protected LoginAttemptRepository createRepository(MutableClock clock) {
+            return new TestLoginAttemptRepository(Defect.DROPS_ATTEMPT_ID);
+        }
+    }
+
     enum Defect {
         NONE,
+        IGNORES_ATTEMPT_ID,
+        /** Stores attempts without their id (and so cannot recognise a repeat). */
+        DROPS_ATTEMPT_ID,
         IGNORES_LIMIT,
         OLDEST_FIRST_ON_TIES,
         EXCLUSIVE_SINCE
@@ -115,7 +152,18 @@ class LoginAttemptRepositoryContractSelfTest {
 
         @Override
         public synchronized void append(LoginAttempt attempt) {
-            entries.add(new Entry(Objects.requireNonNull(attempt, "attempt"), ++sequence));
+            Objects.requireNonNull(attempt, "attempt");
+            String id = attempt.attemptId();
+            if (id != null && defect != Defect.IGNORES_ATTEMPT_ID && defect != Defect.DROPS_ATTEMPT_ID
+                    && entries.stream().anyMatch(e -> id.equals(e.attempt().attemptId()))) {
+                return;
+            }
+            LoginAttempt stored = defect == Defect.DROPS_ATTEMPT_ID
+                    ? new LoginAttempt(attempt.userHandle(), attempt.deviceId(), attempt.credentialId(),
+                            attempt.outcome(), attempt.clientErrorName(), attempt.elapsedMillis(), attempt.at(),
+                            attempt.platform())
+                    : attempt;
+            entries.add(new Entry(stored, ++sequence));
         }
 
         @Override

@@ -1,0 +1,23 @@
+package dev.passkeyflow.storage.jdbc;
+
+import dev.passkeyflow.testkit.MutableClock;
+import dev.passkeyflow.testkit.contract.AtomicStepRepositoryContract;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("AtomicStepRepository contract on H2")
+class H2AtomicStepRepositoryContractTest extends AtomicStepRepositoryContract {
+
+    private final ContractDatabase database = new ContractDatabase(H2TestDatabase::create);
+
+    @Override
+    protected Stores createStores(MutableClock clock) {
+        JdbcStorage storage = database.open(clock);
+        return new Stores(storage.steps(), storage.flows(), storage.credentials(), storage.attempts());
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        database.close();
+    }
+}
