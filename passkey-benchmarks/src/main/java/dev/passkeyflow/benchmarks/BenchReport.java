@@ -136,6 +136,7 @@ public final class BenchReport {
         OptionalDouble decision10 = score("DecisionBenchmark.onStart[history=10]");
         OptionalDouble decision100k = score("DecisionBenchmark.onStart[history=100000]");
         OptionalDouble h2 = login("JdbcFlowBenchmark", "start", "finish", "db=h2");
+        OptionalDouble pg = login("JdbcFlowBenchmark", "start", "finish", "db=postgresql");
         OptionalDouble twoThreads = login("FlowScalingBenchmark", "start", "finish", "");
         OptionalDouble oneThread = login("FlowScalingBenchmark", "startOneThread", "finishOneThread", "");
         return "bench:"
@@ -145,6 +146,8 @@ public final class BenchReport {
                 + " heal_vs_flow=" + ratio(heal, flow)
                 + " decision_100k_vs_10=" + ratio(decision100k, decision10)
                 + " jdbc_h2_vs_mem=" + ratio(h2, flow)
+                + " jdbc_pg_vs_mem=" + ratio(pg, flow)
+                + " pg_round_trips_per_login=" + memory.getProperty("pg_round_trips_per_login", "n/a")
                 // throughput(2) / throughput(1) = (2 / avg(2 threads)) / (1 / avg(1 thread))
                 + " threads2_vs_1=" + ratio(oneThread, twoThreads, 2)
                 + " flow_state_bytes=" + memory.getProperty("flow_state_bytes", "n/a")

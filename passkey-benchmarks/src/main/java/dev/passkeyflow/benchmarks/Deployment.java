@@ -10,9 +10,11 @@ import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.core.LoginThrottle;
 import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.AtomicStepRepository;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.FlowStateRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
+import dev.passkeyflow.storage.ThrottleRepository;
 import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import dev.passkeyflow.storage.memory.InMemoryCredentialRepository;
@@ -51,14 +53,23 @@ final class Deployment implements AutoCloseable {
     final FlowStateRepository flows;
     private final @Nullable Runnable close;
     private final AtomicInteger accounts = new AtomicInteger();
+    /** Counts the database round trips of a JDBC deployment; null in memory. */
+    final @Nullable RoundTripCounter roundTrips;
 
     private Deployment(CredentialRepository credentials, LoginAttemptRepository attempts, FlowStateRepository flows,
             Advisors.Factory advisor, @Nullable Runnable close) {
+        this(credentials, attempts, flows, advisor, close, null, null, null);
+    }
+
+    private Deployment(CredentialRepository credentials, LoginAttemptRepository attempts, FlowStateRepository flows,
+            Advisors.Factory advisor, @Nullable Runnable close, @Nullable ThrottleRepository throttles,
+            @Nullable AtomicStepRepository steps, @Nullable RoundTripCounter roundTrips) {
         this.credentials = credentials;
         this.attempts = attempts;
         this.flows = flows;
         this.close = close;
-        this.flow = LoginFlow.builder()
+        this.roundTrips = roundTrips;
+        LoginFlow.Builder builder = LoginFlow.builder()
                 .rpId(RP_ID)
                 .rpName("Example")
                 .origin(ORIGIN)
@@ -69,8 +80,14 @@ final class Deployment implements AutoCloseable {
                 // The throttle's counting runs on every start as in production; its limits are out of
                 // reach so that a benchmark's thousands of logins per second are never refused.
                 .throttle(LoginThrottle.custom().maxStartsPerIdentifier(LoginThrottle.MAX_LIMIT)
-                        .maxStartsPerDevice(LoginThrottle.MAX_LIMIT).build())
-                .build();
+                        .maxStartsPerDevice(LoginThrottle.MAX_LIMIT).build());
+        if (throttles != null) {
+            builder.throttleRepository(throttles);
+        }
+        if (steps != null) {
+            builder.atomicStepRepository(steps);
+        }
+        this.flow = builder.build();
     }
 
     /** The in-memory repositories of passkey-storage-spi with their default bounds. */
@@ -119,7 +136,10 @@ final class Deployment implements AutoCloseable {
             default -> throw new IllegalArgumentException("unknown database '" + database + "'");
         }
         HikariDataSource dataSource = new HikariDataSource(config);
-        JdbcStorage storage = JdbcStorage.builder().dataSource(dataSource).tablePrefix(prefix)
+        RoundTripCounter counter = new RoundTripCounter();
+        // The flow's steps commit atomically and the throttle counters live in the same database,
+        // as a production deployment on JdbcStorage is configured (README).
+        JdbcStorage storage = JdbcStorage.builder().dataSource(counter.wrap(dataSource)).tablePrefix(prefix)
                 .initializeSchema(true).build();
         Runnable close = () -> {
             if ("postgresql".equals(database)) {
@@ -127,12 +147,13 @@ final class Deployment implements AutoCloseable {
             }
             dataSource.close();
         };
-        return new Deployment(storage.credentials(), storage.attempts(), storage.flows(), advisor, close);
+        return new Deployment(storage.credentials(), storage.attempts(), storage.flows(), advisor, close,
+                storage.throttles(), storage.steps(), counter);
     }
 
     private static void dropTables(HikariDataSource dataSource, String prefix) {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String table : new String[] {"flows", "login_attempts", "credentials", "users"}) {
+            for (String table : new String[] {"flows", "login_attempts", "credentials", "users", "throttle_counters"}) {
                 statement.execute("DROP TABLE IF EXISTS " + prefix + table);
             }
         } catch (SQLException e) {

@@ -40,6 +40,11 @@ final class LoginDriver {
         return step;
     }
 
+    /** The browser's signed answer to a challenge of this driver's account. */
+    String answer(LoginStep.PasskeyChallenge challenge) {
+        return account.authenticator().authenticate(challenge.credentialsGetJson());
+    }
+
     /** Not measured: deletes the flow {@link #start()} made. */
     void forgetStarted() {
         if (startedFlowId != null) {

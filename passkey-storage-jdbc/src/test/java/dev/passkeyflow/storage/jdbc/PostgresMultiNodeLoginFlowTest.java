@@ -10,6 +10,7 @@ import dev.passkeyflow.core.HealingResult;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowException;
 import dev.passkeyflow.core.LoginStep;
+import dev.passkeyflow.core.LoginThrottle;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialStatus;
@@ -84,6 +85,9 @@ class PostgresMultiNodeLoginFlowTest {
                 .credentialRepository(storage.credentials())
                 .loginAttemptRepository(storage.attempts())
                 .flowStateRepository(storage.flows())
+                .throttleRepository(storage.throttles())
+                .atomicStepRepository(storage.steps())
+                .throttle(LoginThrottle.custom().maxStartsPerIdentifier(100_000).maxStartsPerDevice(100_000).build())
                 .build();
         return new Node(storage, flow);
     }
