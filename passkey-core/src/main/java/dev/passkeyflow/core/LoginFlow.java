@@ -88,6 +88,19 @@ public interface LoginFlow {
     LoginStep chooseFallback(String flowId);
 
     /**
+     * The user, on the traditional login page, chose to try a passkey (or a security key) after
+     * all: a way back from {@link LoginStep.FallbackRequired} when its
+     * {@link LoginStep.FallbackRequired#passkeyAlternative()} is true. Useful where the advisor could
+     * not tell whether a passkey is reachable, e.g. a security key on a computer that reports no
+     * platform authenticator.
+     *
+     * @return a fresh passkey challenge, to be started at once (the user asked for it)
+     * @throws LoginFlowException {@code ILLEGAL_TRANSITION} when no passkey login is possible in this
+     *     flow (no usable passkey, unknown identifier, or no passkey attempts left)
+     */
+    LoginStep retryPasskey(String flowId);
+
+    /**
      * The host verified the user's traditional login for this flow's identifier.
      *
      * @return a passkey creation offer, or completion

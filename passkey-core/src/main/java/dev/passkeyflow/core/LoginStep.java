@@ -44,14 +44,23 @@ public sealed interface LoginStep {
      *
      * @param identifier the normalised identifier the flow was started with
      * @param remainingAttempts how many failed traditional logins the flow still accepts before it locks
+     * @param passkeyAlternative whether the page may offer "use a passkey or security key instead",
+     *     which calls {@link LoginFlow#retryPasskey(String)}: the account has a usable passkey and the
+     *     flow has passkey attempts left. Never true for an unknown identifier.
      */
     record FallbackRequired(String flowId, FallbackReason reason, String identifier, int remainingAttempts,
-            List<ClientSignal> signals) implements LoginStep {
+            List<ClientSignal> signals, boolean passkeyAlternative) implements LoginStep {
         public FallbackRequired {
             Objects.requireNonNull(flowId, "flowId");
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(identifier, "identifier");
             signals = List.copyOf(signals);
+        }
+
+        /** A fallback step without a passkey alternative. */
+        public FallbackRequired(String flowId, FallbackReason reason, String identifier, int remainingAttempts,
+                List<ClientSignal> signals) {
+            this(flowId, reason, identifier, remainingAttempts, signals, false);
         }
     }
 

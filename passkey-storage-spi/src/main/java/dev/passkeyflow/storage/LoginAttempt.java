@@ -16,6 +16,15 @@ import org.jspecify.annotations.Nullable;
  * @param elapsedMillis how long the ceremony took in the browser, or {@code -1} if unknown
  * @param at when the outcome was recorded
  * @param platform the client's operating system family, if known
+ * @param authenticatorAttachment for a passkey login that succeeded: the {@code authenticatorAttachment}
+ *     the browser reported for the assertion, {@code "platform"} (an authenticator of this device) or
+ *     {@code "cross-platform"} (a phone over hybrid / QR, or a security key); {@code null} when not
+ *     reported or not a success. A cross-platform success is no evidence that the passkey is on this
+ *     device (WebAuthn Level 3, section 5.1 {@code PublicKeyCredential.authenticatorAttachment},
+ *     https://www.w3.org/TR/webauthn-3/#dom-publickeycredential-authenticatorattachment)
+ * @param offerKind for a registration outcome: which offer the user answered ({@code AFTER_ERROR},
+ *     {@code AFTER_HYBRID}, {@code FIRST_PASSKEY}, {@code ADDITIONAL_PASSKEY}), so that unanswered
+ *     offers can be counted per kind; {@code null} otherwise
  */
 public record LoginAttempt(
         Bytes userHandle,
@@ -25,10 +34,22 @@ public record LoginAttempt(
         @Nullable String clientErrorName,
         long elapsedMillis,
         Instant at,
-        @Nullable String platform) {
+        @Nullable String platform,
+        @Nullable String authenticatorAttachment,
+        @Nullable String offerKind) {
 
     /** The longest client error name kept; longer names are truncated. */
     public static final int MAX_CLIENT_ERROR_NAME_LENGTH = 64;
+
+    /** The longest attachment or offer kind kept; longer values are truncated. */
+    public static final int MAX_TAG_LENGTH = 32;
+
+    /** An attempt without attachment or offer kind. */
+    public LoginAttempt(Bytes userHandle, @Nullable String deviceId, @Nullable Bytes credentialId,
+            AttemptOutcome outcome, @Nullable String clientErrorName, long elapsedMillis, Instant at,
+            @Nullable String platform) {
+        this(userHandle, deviceId, credentialId, outcome, clientErrorName, elapsedMillis, at, platform, null, null);
+    }
 
     public LoginAttempt {
         Objects.requireNonNull(userHandle, "userHandle");
@@ -40,5 +61,16 @@ public record LoginAttempt(
         if (clientErrorName != null && clientErrorName.length() > MAX_CLIENT_ERROR_NAME_LENGTH) {
             clientErrorName = clientErrorName.substring(0, MAX_CLIENT_ERROR_NAME_LENGTH);
         }
+        if (authenticatorAttachment != null && authenticatorAttachment.length() > MAX_TAG_LENGTH) {
+            authenticatorAttachment = authenticatorAttachment.substring(0, MAX_TAG_LENGTH);
+        }
+        if (offerKind != null && offerKind.length() > MAX_TAG_LENGTH) {
+            offerKind = offerKind.substring(0, MAX_TAG_LENGTH);
+        }
+    }
+
+    /** Whether this is a passkey login success through an authenticator of another device (hybrid or security key). */
+    public boolean crossPlatformSuccess() {
+        return outcome == AttemptOutcome.SUCCEEDED && "cross-platform".equals(authenticatorAttachment);
     }
 }

@@ -49,6 +49,7 @@ import dev.passkeyflow.core.advisor.FailureDecision;
 import dev.passkeyflow.core.advisor.HealingContext;
 import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
+import dev.passkeyflow.core.advisor.PasskeySuccessContext;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.storage.AttemptOutcome;
@@ -176,6 +177,11 @@ public final class DefaultLoginFlow implements LoginFlow {
                 publish(new LoginFlowEvent.FallbackRequired(next.flowId(), now, next.userHandle(),
                         FallbackReason.PASSKEY_NOT_AVAILABLE));
             }
+            if (!passkey) {
+                // The alternative from the lists already read: the same work for an unknown identifier.
+                boolean alternative = user.isPresent() && usable && next.passkeyAttempts() < settings.maxPasskeyAttempts();
+                return fallbackStep(next, List.of(), alternative);
+            }
             return stepFor(next, List.of(), challengeJson);
         });
     }
@@ -256,7 +262,8 @@ public final class DefaultLoginFlow implements LoginFlow {
                         // Identity comes from the verified credential, never from the flow's username.
                         rejected = AttemptOutcome.WRONG_USER;
                     } else {
-                        return passkeySucceeded(current, credentialId, result);
+                        return passkeySucceeded(current, credentialId, result,
+                                response.getAuthenticatorAttachment().map(a -> a.getValue()).orElse(null));
                     }
                 } catch (InvalidSignatureCountException e) {
                     rejected = AttemptOutcome.COUNTER_REGRESSION;
@@ -274,13 +281,36 @@ public final class DefaultLoginFlow implements LoginFlow {
         });
     }
 
-    private LoginStep passkeySucceeded(FlowSnapshot current, Bytes credentialId, AssertionResult result) {
+    /**
+     * @param attachment the {@code authenticatorAttachment} the browser reported for the assertion
+     *     (not signed, so it is evidence for history and offers only, never for authentication)
+     */
+    private LoginStep passkeySucceeded(FlowSnapshot current, Bytes credentialId, AssertionResult result,
+            @Nullable String attachment) {
         Instant now = settings.clock().instant();
         Bytes userHandle = Objects.requireNonNull(current.userHandle());
         List<Effect> effects = new ArrayList<>();
         effects.add(new Effect.RecordUse(credentialId, result.getSignatureCount(), result.isBackedUp(), now,
                 clientInfo(current)));
-        addAttempt(effects, current, credentialId, AttemptOutcome.SUCCEEDED, null, -1, now);
+        addAttempt(effects, current, credentialId, AttemptOutcome.SUCCEEDED, null, -1, now, attachment, null);
+        if ("cross-platform".equals(attachment) && current.client().canCreatePasskeyLocally()) {
+            Optional<UserAccount> account = credentials.findUserByHandle(userHandle);
+            HealingDecision decision = account.isEmpty() ? null : settings.advisor().onCrossDeviceSuccess(
+                    new PasskeySuccessContext(account.get(), credentials.listCredentials(userHandle), current.client(),
+                            credentialId, attachment, current.failures(), now));
+            if (decision != null && decision.offer() != null) {
+                PublicKeyCredentialCreationOptions options = startRegistration(account.get());
+                FlowSnapshot next = commit(move(current, FlowTransition.PASSKEY_SUCCEEDED_OFFER,
+                        e -> e.pending(toJson(options), now).method(AuthenticationMethod.PASSKEY)
+                                .consecutiveFailures(0).healingKind(decision.offer()).diagnosis(decision.diagnosis())
+                                .platform(decision.platform())
+                                .replaced(decision.replacedCredentials(), decision.replacedCredentialStatus())),
+                        PendingCall.FINISH_PASSKEY, effects);
+                publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, userHandle,
+                        Objects.requireNonNull(decision.offer()), decision.diagnosis()));
+                return stepFor(next, List.of(), credentialsCreateJson(options));
+            }
+        }
         FlowSnapshot next = commit(move(current, FlowTransition.PASSKEY_SUCCEEDED, e -> e.pending(null, null)
                 .method(AuthenticationMethod.PASSKEY).consecutiveFailures(0).healingResult(HealingResult.NOT_OFFERED)),
                 PendingCall.FINISH_PASSKEY, effects);
@@ -300,6 +330,36 @@ public final class DefaultLoginFlow implements LoginFlow {
                     FallbackReason.USER_CHOSE_FALLBACK));
             return stepFor(next, List.of(), null);
         });
+    }
+
+    @Override
+    public LoginStep retryPasskey(String flowId) {
+        return step(flowId, null, current -> {
+            requireState(current, FlowState.FALLBACK_PENDING);
+            if (!passkeyAlternative(current)) {
+                throw new LoginFlowException(Reason.ILLEGAL_TRANSITION, "no passkey login is possible in this flow");
+            }
+            Instant now = settings.clock().instant();
+            AssertionRequest request = startAssertion(current.identifier());
+            int attempt = current.passkeyAttempts() + 1;
+            FlowSnapshot next = move(current, FlowTransition.FALLBACK_TO_PASSKEY, e -> e.pending(toJson(request), now)
+                    .passkeyAttempts(attempt).autoStart(true).calmRetry(false).consecutiveFailures(0));
+            save(next);
+            publish(new LoginFlowEvent.PasskeyRetryChosen(next.flowId(), now, next.userHandle(), attempt));
+            return stepFor(next, List.of(), credentialsGetJson(request));
+        });
+    }
+
+    /**
+     * Whether a fallback step may offer a passkey instead: the account has a usable passkey and the
+     * flow has attempts left. An unknown identifier costs the same lookup and gets the same answer
+     * as an account without passkeys.
+     */
+    private boolean passkeyAlternative(FlowSnapshot s) {
+        Bytes userHandle = s.userHandle();
+        boolean usable = credentials.listCredentials(userHandle == null ? ABSENT_USER_HANDLE : userHandle).stream()
+                .anyMatch(c -> c.status().acceptsLogin());
+        return userHandle != null && usable && s.passkeyAttempts() < settings.maxPasskeyAttempts();
     }
 
     private LoginStep handleFailure(FlowSnapshot current, PasskeyFailure failure, List<ClientSignal> signals) {
@@ -533,10 +593,7 @@ public final class DefaultLoginFlow implements LoginFlow {
             case PASSKEY_PENDING -> new LoginStep.PasskeyChallenge(s.flowId(),
                     ceremonyJson != null ? ceremonyJson : credentialsGetJson(assertionRequest(s)), s.autoStart(),
                     s.passkeyAttempts(), s.calmRetry(), signals);
-            case FALLBACK_PENDING -> new LoginStep.FallbackRequired(s.flowId(),
-                    s.fallbackFailures() > 0 ? FallbackReason.FALLBACK_FAILED
-                            : Objects.requireNonNullElse(s.fallbackReason(), FallbackReason.PASSKEY_NOT_AVAILABLE),
-                    s.identifier(), settings.maxFallbackFailures() - s.fallbackFailures(), signals);
+            case FALLBACK_PENDING -> fallbackStep(s, signals, passkeyAlternative(s));
             case HEALING_PENDING -> new LoginStep.HealingOffer(s.flowId(),
                     ceremonyJson != null ? ceremonyJson : credentialsCreateJson(creationOptions(s)),
                     Objects.requireNonNull(s.healingKind()), s.diagnosis(), s.platform(), signals);
@@ -546,6 +603,13 @@ public final class DefaultLoginFlow implements LoginFlow {
             case LOCKED -> throw new LoginFlowException(Reason.LOCKED, "too many failed logins; start again later");
             case NEW -> throw new IllegalStateException("a stored flow is never NEW");
         };
+    }
+
+    private LoginStep fallbackStep(FlowSnapshot s, List<ClientSignal> signals, boolean passkeyAlternative) {
+        return new LoginStep.FallbackRequired(s.flowId(),
+                s.fallbackFailures() > 0 ? FallbackReason.FALLBACK_FAILED
+                        : Objects.requireNonNullElse(s.fallbackReason(), FallbackReason.PASSKEY_NOT_AVAILABLE),
+                s.identifier(), settings.maxFallbackFailures() - s.fallbackFailures(), signals, passkeyAlternative);
     }
 
     private FlowSnapshot load(String flowId) {
@@ -610,10 +674,19 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     private void addAttempt(List<Effect> effects, FlowSnapshot s, @Nullable Bytes credentialId,
             AttemptOutcome outcome, @Nullable String errorName, long elapsed, Instant now) {
+        // A registration outcome records which offer it answered, so offers can be counted per kind.
+        HealingKind kind = outcome.ceremony() == AttemptOutcome.Ceremony.REGISTRATION ? s.healingKind() : null;
+        addAttempt(effects, s, credentialId, outcome, errorName, elapsed, now, null,
+                kind == null ? null : kind.name());
+    }
+
+    private void addAttempt(List<Effect> effects, FlowSnapshot s, @Nullable Bytes credentialId,
+            AttemptOutcome outcome, @Nullable String errorName, long elapsed, Instant now,
+            @Nullable String attachment, @Nullable String offerKind) {
         Bytes userHandle = s.userHandle();
         if (userHandle != null) {
             effects.add(new Effect.AppendAttempt(new LoginAttempt(userHandle, s.client().deviceId(), credentialId,
-                    outcome, errorName, elapsed, now, s.platform().storedName())));
+                    outcome, errorName, elapsed, now, s.platform().storedName(), attachment, offerKind)));
         }
     }
 

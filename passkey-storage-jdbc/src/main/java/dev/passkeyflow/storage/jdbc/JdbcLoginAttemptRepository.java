@@ -30,7 +30,7 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcLoginAttemptRepository.class);
 
     private static final String COLUMNS = "user_handle, device_id, credential_id, outcome, client_error_name,"
-            + " elapsed_millis, attempted_at, platform";
+            + " elapsed_millis, attempted_at, platform, authenticator_attachment, offer_kind";
 
     private final JdbcExecutor executor;
     private final int purgeBatchSize;
@@ -44,7 +44,7 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
         this.executor = executor;
         this.purgeBatchSize = purgeBatchSize;
         String table = tables.loginAttempts;
-        this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         this.recentByUser = window(table, "user_handle");
         this.recentByDevice = window(table, "device_id");
         this.recentByCredential = window(table, "credential_id");
@@ -72,6 +72,8 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
                 statement.setLong(6, attempt.elapsedMillis());
                 Timestamps.bind(statement, 7, attempt.at());
                 Params.setString(statement, 8, attempt.platform());
+                Params.setString(statement, 9, attempt.authenticatorAttachment());
+                Params.setString(statement, 10, attempt.offerKind());
                 return statement.executeUpdate();
             }
         });
@@ -157,7 +159,9 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
                     row.getString("client_error_name"),
                     row.getLong("elapsed_millis"),
                     Timestamps.readRequired(row, "attempted_at"),
-                    row.getString("platform"));
+                    row.getString("platform"),
+                    row.getString("authenticator_attachment"),
+                    row.getString("offer_kind"));
         } catch (RuntimeException e) {
             throw new SQLDataException("a stored login attempt row is not valid", e);
         }

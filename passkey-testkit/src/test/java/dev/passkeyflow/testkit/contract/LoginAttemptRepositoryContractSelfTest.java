@@ -62,6 +62,12 @@ class LoginAttemptRepositoryContractSelfTest {
                 "WindowsByCredential.windowLimitAndTies");
     }
 
+    @Test
+    @DisplayName("catches a repository that drops the authenticator attachment and the offer kind")
+    void catchesDroppedEvidence() {
+        assertThat(failedTests(DropsEvidenceKit.class)).containsExactly("RoundTrips.attachmentAndOfferKindRoundTrip");
+    }
+
     // ------------------------------------------------------------ kits with one defect each
 
     static class CorrectKit extends LoginAttemptRepositoryContract {
@@ -92,8 +98,16 @@ class LoginAttemptRepositoryContractSelfTest {
         }
     }
 
+    static class DropsEvidenceKit extends LoginAttemptRepositoryContract {
+        @Override
+        protected LoginAttemptRepository createRepository(MutableClock clock) {
+            return new TestLoginAttemptRepository(Defect.DROPS_EVIDENCE);
+        }
+    }
+
     enum Defect {
         NONE,
+        DROPS_EVIDENCE,
         IGNORES_LIMIT,
         OLDEST_FIRST_ON_TIES,
         EXCLUSIVE_SINCE
@@ -115,7 +129,12 @@ class LoginAttemptRepositoryContractSelfTest {
 
         @Override
         public synchronized void append(LoginAttempt attempt) {
-            entries.add(new Entry(Objects.requireNonNull(attempt, "attempt"), ++sequence));
+            Objects.requireNonNull(attempt, "attempt");
+            LoginAttempt kept = defect != Defect.DROPS_EVIDENCE ? attempt
+                    : new LoginAttempt(attempt.userHandle(), attempt.deviceId(), attempt.credentialId(),
+                            attempt.outcome(), attempt.clientErrorName(), attempt.elapsedMillis(), attempt.at(),
+                            attempt.platform());
+            entries.add(new Entry(kept, ++sequence));
         }
 
         @Override
