@@ -75,6 +75,18 @@ public interface LoginFlow {
     LoginStep reportClientError(String flowId, String errorName, @Nullable String message, long elapsedMillis);
 
     /**
+     * The browser's {@code navigator.credentials.get()} in immediate UI mode (a challenge with
+     * {@link LoginStep.PasskeyChallenge#immediate()}) rejected with {@code NotAllowedError}. A quick
+     * rejection means that no credential for the site is locally available (the browser showed no
+     * UI); a slow one, that the person dismissed the browser's sign-in UI.
+     *
+     * @param elapsedMillis how long the call took, or -1 if unknown
+     * @return usually the request for the traditional login (with the passkey alternative for a
+     *     phone or a security key); a calm retry when the person dismissed a UI that was shown
+     */
+    LoginStep reportImmediateRejection(String flowId, long elapsedMillis);
+
+    /**
      * Verifies the browser's {@code PublicKeyCredential} JSON for the pending challenge.
      *
      * @return {@link LoginStep.Completed} on success; on a verification failure the advisor's

@@ -28,13 +28,25 @@ public sealed interface LoginStep {
      * @param attempt 1 for the first passkey attempt of the flow, 2 for the first retry, ...
      * @param calmRetry {@code true} when this is a retry after a cancel: say "Try again" calmly, not
      *     "something went wrong"
+     * @param immediate {@code true}: call {@code navigator.credentials.get} with
+     *     {@code uiMode: 'immediate'} (the page checked {@code getClientCapabilities().immediateGet});
+     *     if it rejects with {@code NotAllowedError}, call
+     *     {@link LoginFlow#reportImmediateRejection(String, long)} rather than
+     *     {@link LoginFlow#reportClientError}. Only on the step that {@link LoginFlow#start} returns;
+     *     a resumed or retried challenge is a normal one.
      */
     record PasskeyChallenge(String flowId, String credentialsGetJson, boolean autoStart, int attempt,
-            boolean calmRetry, List<ClientSignal> signals) implements LoginStep {
+            boolean calmRetry, List<ClientSignal> signals, boolean immediate) implements LoginStep {
         public PasskeyChallenge {
             Objects.requireNonNull(flowId, "flowId");
             Objects.requireNonNull(credentialsGetJson, "credentialsGetJson");
             signals = List.copyOf(signals);
+        }
+
+        /** A normal (modal) challenge. */
+        public PasskeyChallenge(String flowId, String credentialsGetJson, boolean autoStart, int attempt,
+                boolean calmRetry, List<ClientSignal> signals) {
+            this(flowId, credentialsGetJson, autoStart, attempt, calmRetry, signals, false);
         }
     }
 

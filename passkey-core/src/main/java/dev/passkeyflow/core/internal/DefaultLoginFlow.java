@@ -155,6 +155,8 @@ public final class DefaultLoginFlow implements LoginFlow {
             StartDecision decision = settings.advisor().onStart(new StartContext(user.orElse(null), list, client, now));
             boolean usable = list.stream().anyMatch(c -> c.status().acceptsLogin());
             boolean passkey = user.isPresent() && usable && decision.action() != StartDecision.Action.FALLBACK;
+            boolean immediate = passkey && decision.action() == StartDecision.Action.ATTEMPT_IMMEDIATE
+                    && client.supportsImmediateGet();
 
             FlowSnapshot fresh = FlowSnapshot.fresh(newFlowId(), normalized,
                     user.map(UserAccount::userHandle).orElse(null), client, now, now.plus(settings.flowTimeToLive()));
@@ -164,7 +166,7 @@ public final class DefaultLoginFlow implements LoginFlow {
                 AssertionRequest request = startAssertion(normalized);
                 challengeJson = credentialsGetJson(request);
                 next = move(fresh, FlowTransition.START_PASSKEY, e -> e.pending(toJson(request), now)
-                        .autoStart(decision.action() == StartDecision.Action.ATTEMPT_AUTOMATICALLY)
+                        .autoStart(decision.action() == StartDecision.Action.ATTEMPT_AUTOMATICALLY || immediate)
                         .passkeyAttempts(1));
             } else {
                 next = move(fresh, FlowTransition.START_FALLBACK,
@@ -182,7 +184,9 @@ public final class DefaultLoginFlow implements LoginFlow {
                 boolean alternative = user.isPresent() && usable && next.passkeyAttempts() < settings.maxPasskeyAttempts();
                 return fallbackStep(next, List.of(), alternative);
             }
-            return stepFor(next, List.of(), challengeJson);
+            LoginStep.PasskeyChallenge challenge = (LoginStep.PasskeyChallenge) stepFor(next, List.of(), challengeJson);
+            return immediate ? new LoginStep.PasskeyChallenge(challenge.flowId(), challenge.credentialsGetJson(), true,
+                    challenge.attempt(), challenge.calmRetry(), challenge.signals(), true) : challenge;
         });
     }
 
@@ -231,6 +235,17 @@ public final class DefaultLoginFlow implements LoginFlow {
             AttemptOutcome outcome = classifyGetError(name, elapsed);
             LOG.debug("flow {}: browser reported {} after {} ms", SnapshotCodec.abbreviate(flowId), name, elapsed);
             return handleFailure(current, new PasskeyFailure(outcome, name, elapsed, null), List.of());
+        });
+    }
+
+    @Override
+    public LoginStep reportImmediateRejection(String flowId, long elapsedMillis) {
+        long elapsed = Math.max(-1, elapsedMillis);
+        return step(flowId, PendingCall.CLIENT_ERROR, current -> {
+            requireState(current, FlowState.PASSKEY_PENDING);
+            LOG.debug("flow {}: immediate UI mode rejected after {} ms", SnapshotCodec.abbreviate(flowId), elapsed);
+            return handleFailure(current, new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError",
+                    elapsed, null), List.of());
         });
     }
 
