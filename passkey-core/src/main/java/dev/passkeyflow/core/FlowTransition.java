@@ -20,10 +20,12 @@ public enum FlowTransition {
     PASSKEY_FAILED(FlowState.PASSKEY_PENDING, FlowState.FALLBACK_PENDING, "failed, fall back"),
     PASSKEY_DECLINED(FlowState.PASSKEY_PENDING, FlowState.FALLBACK_PENDING, "user chose password"),
     PASSKEY_SUCCEEDED(FlowState.PASSKEY_PENDING, FlowState.COMPLETED, "assertion verified"),
+    PASSKEY_SUCCEEDED_OFFER(FlowState.PASSKEY_PENDING, FlowState.HEALING_PENDING, "hybrid login, offer a local passkey"),
     FALLBACK_FAILED(FlowState.FALLBACK_PENDING, FlowState.FALLBACK_PENDING, "password wrong"),
     FALLBACK_LOCKED(FlowState.FALLBACK_PENDING, FlowState.LOCKED, "too many wrong passwords"),
     FALLBACK_SUCCEEDED_OFFER(FlowState.FALLBACK_PENDING, FlowState.HEALING_PENDING, "password ok, offer passkey"),
     FALLBACK_SUCCEEDED(FlowState.FALLBACK_PENDING, FlowState.COMPLETED, "password ok, no offer"),
+    FALLBACK_TO_PASSKEY(FlowState.FALLBACK_PENDING, FlowState.PASSKEY_PENDING, "user chose a passkey instead"),
     HEALED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "new passkey stored"),
     HEALING_ENDED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "declined, cancelled or failed");
 

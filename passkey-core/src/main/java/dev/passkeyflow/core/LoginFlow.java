@@ -89,6 +89,18 @@ public interface LoginFlow {
     LoginStep reportClientError(String flowId, String errorName, @Nullable String message, long elapsedMillis);
 
     /**
+     * The browser's {@code navigator.credentials.get()} in immediate UI mode (a challenge with
+     * {@link LoginStep.PasskeyChallenge#immediate()}) rejected with {@code NotAllowedError}. A quick
+     * rejection means that no credential for the site is locally available (the browser showed no
+     * UI); a slow one, that the person dismissed the browser's sign-in UI.
+     *
+     * @param elapsedMillis how long the call took, or -1 if unknown
+     * @return usually the request for the traditional login (with the passkey alternative for a
+     *     phone or a security key); a calm retry when the person dismissed a UI that was shown
+     */
+    LoginStep reportImmediateRejection(String flowId, long elapsedMillis);
+
+    /**
      * Verifies the browser's {@code PublicKeyCredential} JSON for the pending challenge.
      *
      * @return {@link LoginStep.Completed} on success; on a verification failure the advisor's
@@ -100,6 +112,19 @@ public interface LoginFlow {
 
     /** The user chose the traditional login while a passkey challenge was pending. */
     LoginStep chooseFallback(String flowId);
+
+    /**
+     * The user, on the traditional login page, chose to try a passkey (or a security key) after
+     * all: a way back from {@link LoginStep.FallbackRequired} when its
+     * {@link LoginStep.FallbackRequired#passkeyAlternative()} is true. Useful where the advisor could
+     * not tell whether a passkey is reachable, e.g. a security key on a computer that reports no
+     * platform authenticator.
+     *
+     * @return a fresh passkey challenge, to be started at once (the user asked for it)
+     * @throws LoginFlowException {@code ILLEGAL_TRANSITION} when no passkey login is possible in this
+     *     flow (no usable passkey, unknown identifier, or no passkey attempts left)
+     */
+    LoginStep retryPasskey(String flowId);
 
     /**
      * The host verified the user's traditional login for this flow's identifier.

@@ -34,6 +34,11 @@ public sealed interface LoginFlowEvent {
             implements LoginFlowEvent {
     }
 
+    /** The user went back from the traditional login to a passkey attempt ({@link LoginFlow#retryPasskey}). */
+    record PasskeyRetryChosen(String flowId, Instant at, @Nullable Bytes userHandle, int attempt)
+            implements LoginFlowEvent {
+    }
+
     record FallbackFailed(String flowId, Instant at, @Nullable Bytes userHandle, int failures, boolean locked)
             implements LoginFlowEvent {
     }

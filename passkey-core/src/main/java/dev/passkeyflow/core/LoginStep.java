@@ -28,13 +28,25 @@ public sealed interface LoginStep {
      * @param attempt 1 for the first passkey attempt of the flow, 2 for the first retry, ...
      * @param calmRetry {@code true} when this is a retry after a cancel: say "Try again" calmly, not
      *     "something went wrong"
+     * @param immediate {@code true}: call {@code navigator.credentials.get} with
+     *     {@code uiMode: 'immediate'} (the page checked {@code getClientCapabilities().immediateGet});
+     *     if it rejects with {@code NotAllowedError}, call
+     *     {@link LoginFlow#reportImmediateRejection(String, long)} rather than
+     *     {@link LoginFlow#reportClientError}. Only on the step that {@link LoginFlow#start} returns;
+     *     a resumed or retried challenge is a normal one.
      */
     record PasskeyChallenge(String flowId, String credentialsGetJson, boolean autoStart, int attempt,
-            boolean calmRetry, List<ClientSignal> signals) implements LoginStep {
+            boolean calmRetry, List<ClientSignal> signals, boolean immediate) implements LoginStep {
         public PasskeyChallenge {
             Objects.requireNonNull(flowId, "flowId");
             Objects.requireNonNull(credentialsGetJson, "credentialsGetJson");
             signals = List.copyOf(signals);
+        }
+
+        /** A normal (modal) challenge. */
+        public PasskeyChallenge(String flowId, String credentialsGetJson, boolean autoStart, int attempt,
+                boolean calmRetry, List<ClientSignal> signals) {
+            this(flowId, credentialsGetJson, autoStart, attempt, calmRetry, signals, false);
         }
     }
 
@@ -44,14 +56,23 @@ public sealed interface LoginStep {
      *
      * @param identifier the normalised identifier the flow was started with
      * @param remainingAttempts how many failed traditional logins the flow still accepts before it locks
+     * @param passkeyAlternative whether the page may offer "use a passkey or security key instead",
+     *     which calls {@link LoginFlow#retryPasskey(String)}: the account has a usable passkey and the
+     *     flow has passkey attempts left. Never true for an unknown identifier.
      */
     record FallbackRequired(String flowId, FallbackReason reason, String identifier, int remainingAttempts,
-            List<ClientSignal> signals) implements LoginStep {
+            List<ClientSignal> signals, boolean passkeyAlternative) implements LoginStep {
         public FallbackRequired {
             Objects.requireNonNull(flowId, "flowId");
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(identifier, "identifier");
             signals = List.copyOf(signals);
+        }
+
+        /** A fallback step without a passkey alternative. */
+        public FallbackRequired(String flowId, FallbackReason reason, String identifier, int remainingAttempts,
+                List<ClientSignal> signals) {
+            this(flowId, reason, identifier, remainingAttempts, signals, false);
         }
     }
 

@@ -31,10 +31,12 @@ class FlowTransitionTest {
                 "PASSKEY_FAILED,           PASSKEY_PENDING,  FALLBACK_PENDING",
                 "PASSKEY_DECLINED,         PASSKEY_PENDING,  FALLBACK_PENDING",
                 "PASSKEY_SUCCEEDED,        PASSKEY_PENDING,  COMPLETED",
+                "PASSKEY_SUCCEEDED_OFFER,  PASSKEY_PENDING,  HEALING_PENDING",
                 "FALLBACK_FAILED,          FALLBACK_PENDING, FALLBACK_PENDING",
                 "FALLBACK_LOCKED,          FALLBACK_PENDING, LOCKED",
                 "FALLBACK_SUCCEEDED_OFFER, FALLBACK_PENDING, HEALING_PENDING",
                 "FALLBACK_SUCCEEDED,       FALLBACK_PENDING, COMPLETED",
+                "FALLBACK_TO_PASSKEY,      FALLBACK_PENDING, PASSKEY_PENDING",
                 "HEALED,                   HEALING_PENDING,  COMPLETED",
                 "HEALING_ENDED,            HEALING_PENDING,  COMPLETED"
         })
@@ -48,8 +50,8 @@ class FlowTransitionTest {
 
         @Test
         @DisplayName("the table above lists them all")
-        void thirteenTransitions() {
-            assertThat(FlowTransition.values()).hasSize(13);
+        void fifteenTransitions() {
+            assertThat(FlowTransition.values()).hasSize(15);
         }
 
         @ParameterizedTest(name = "{0}")
@@ -91,9 +93,9 @@ class FlowTransitionTest {
         @CsvSource({
                 "NEW,              COMPLETED",
                 "NEW,              LOCKED",
-                "FALLBACK_PENDING, PASSKEY_PENDING",
+                "FALLBACK_PENDING, NEW",
                 "HEALING_PENDING,  FALLBACK_PENDING",
-                "PASSKEY_PENDING,  HEALING_PENDING",
+                "PASSKEY_PENDING,  NEW",
                 "PASSKEY_PENDING,  LOCKED",
                 "COMPLETED,        NEW",
                 "LOCKED,           FALLBACK_PENDING",

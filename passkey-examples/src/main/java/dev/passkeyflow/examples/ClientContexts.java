@@ -69,7 +69,9 @@ final class ClientContexts {
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext() && out.size() < ClientContext.MAX_CAPABILITIES) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (field.getValue().isBoolean()) {
+            // The demo page does not implement immediate UI mode yet (uiMode: 'immediate' and
+            // LoginFlow.reportImmediateRejection), so it must not let the advisor choose it.
+            if (field.getValue().isBoolean() && !ClientContext.CAPABILITY_IMMEDIATE_GET.equals(field.getKey())) {
                 out.put(field.getKey(), field.getValue().booleanValue());
             }
         }

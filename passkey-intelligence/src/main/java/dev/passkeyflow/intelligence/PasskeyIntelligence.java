@@ -7,7 +7,11 @@ import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
-import dev.passkeyflow.intelligence.internal.Judge;
+import dev.passkeyflow.core.advisor.PasskeySuccessContext;
+import dev.passkeyflow.intelligence.internal.Evidence;
+import dev.passkeyflow.intelligence.internal.FailureRules;
+import dev.passkeyflow.intelligence.internal.OfferRules;
+import dev.passkeyflow.intelligence.internal.StartRules;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
@@ -65,14 +69,19 @@ public final class PasskeyIntelligence implements LoginAdvisor {
 
     private static final Logger LOG = LoggerFactory.getLogger(PasskeyIntelligence.class);
 
-    private final Judge judge;
+    private final StartRules start;
+    private final FailureRules failure;
+    private final OfferRules offers;
     private final AutoHealingPolicy policy;
     private final List<IntelligenceListener> listeners;
 
     private PasskeyIntelligence(Builder builder) {
         this.policy = builder.policy;
-        this.judge = new Judge(Objects.requireNonNull(builder.credentials), Objects.requireNonNull(builder.attempts),
-                builder.policy, builder.providers);
+        Evidence evidence = new Evidence(Objects.requireNonNull(builder.credentials),
+                Objects.requireNonNull(builder.attempts), builder.policy, builder.providers);
+        this.start = new StartRules(evidence);
+        this.failure = new FailureRules(evidence);
+        this.offers = new OfferRules(evidence);
         this.listeners = List.copyOf(builder.listeners);
     }
 
@@ -87,7 +96,7 @@ public final class PasskeyIntelligence implements LoginAdvisor {
 
     @Override
     public StartDecision onStart(StartContext context) {
-        StartDecision decision = judge.onStart(context);
+        StartDecision decision = start.decide(context);
         if (!listeners.isEmpty()) {
             UserAccount user = context.user();
             publish(new IntelligenceEvent.StartAdvised(context.now(), user == null ? null : user.userHandle(),
@@ -98,7 +107,7 @@ public final class PasskeyIntelligence implements LoginAdvisor {
 
     @Override
     public FailureDecision onPasskeyFailure(FailureContext context) {
-        FailureDecision decision = judge.onPasskeyFailure(context);
+        FailureDecision decision = failure.decide(context);
         if (!listeners.isEmpty()) {
             publish(new IntelligenceEvent.FailureDiagnosed(context.now(), context.user().userHandle(),
                     context.client().deviceId(), context.failure(), decision));
@@ -108,7 +117,17 @@ public final class PasskeyIntelligence implements LoginAdvisor {
 
     @Override
     public HealingDecision onAuthenticatedWithoutPasskey(HealingContext context) {
-        HealingDecision decision = judge.onAuthenticatedWithoutPasskey(context);
+        HealingDecision decision = offers.afterFallback(context);
+        if (!listeners.isEmpty()) {
+            Bytes user = context.user().userHandle();
+            publish(new IntelligenceEvent.HealingAdvised(context.now(), user, context.client().deviceId(), decision));
+        }
+        return decision;
+    }
+
+    @Override
+    public HealingDecision onCrossDeviceSuccess(PasskeySuccessContext context) {
+        HealingDecision decision = offers.afterCrossDeviceSuccess(context);
         if (!listeners.isEmpty()) {
             Bytes user = context.user().userHandle();
             publish(new IntelligenceEvent.HealingAdvised(context.now(), user, context.client().deviceId(), decision));

@@ -146,9 +146,14 @@ final class Fixture {
                 all.size(), clock.instant());
     }
 
+    /**
+     * The healing context after a traditional login; with failures, the flow fell back because they
+     * failed ({@link FallbackReason#PASSKEY_FAILED}).
+     */
     HealingContext healing(ClientContext client, FailureDiagnosis last, PasskeyFailure... failuresInFlow) {
         return new HealingContext(user, credentials.listCredentials(user.userHandle()), client,
-                AuthenticationMethod.FALLBACK, List.of(failuresInFlow), last, clock.instant());
+                AuthenticationMethod.FALLBACK, List.of(failuresInFlow), last, clock.instant(),
+                failuresInFlow.length == 0 ? null : FallbackReason.PASSKEY_FAILED);
     }
 
     /** The healing context after a fallback the flow asked for with {@code reason}. */

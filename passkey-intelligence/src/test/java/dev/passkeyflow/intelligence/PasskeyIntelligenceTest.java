@@ -35,7 +35,8 @@ class PasskeyIntelligenceTest {
     private FailureDecision fastFailureAfterSuccessOnMac(StoredCredential c) {
         f.success(c, Fixture.MAC);
         f.advance(Duration.ofDays(3));
-        return f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(120)));
+        f.failure(Fixture.MAC, 100);
+        return f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(120), Fixture.cancel(100)));
     }
 
     @Nested
@@ -84,7 +85,7 @@ class PasskeyIntelligenceTest {
         void negativeHistory() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            f.failedFlow(Fixture.MAC, 80);
+            f.failedFlow(Fixture.MAC, 80, 90);
             StartDecision decision = f.intelligence().onStart(f.start(Fixture.mac()));
             assertThat(decision).isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK,
                     "negative-history-on-environment"));
@@ -94,7 +95,7 @@ class PasskeyIntelligenceTest {
         @DisplayName("near miss: a success after the failures restores the automatic start")
         void negativeHistoryHealed() {
             StoredCredential c = f.icloudOnMac();
-            f.failedFlow(Fixture.MAC, 80);
+            f.failedFlow(Fixture.MAC, 80, 90);
             f.success(c, Fixture.MAC);
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
                     .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
@@ -105,7 +106,7 @@ class PasskeyIntelligenceTest {
         void negativeHistoryExpires() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            f.failedFlow(Fixture.MAC, 80);
+            f.failedFlow(Fixture.MAC, 80, 90);
             f.advance(AutoHealingPolicy.DEFAULT_NEGATIVE_HISTORY_DURATION.plusDays(1));
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
                     .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
@@ -116,7 +117,7 @@ class PasskeyIntelligenceTest {
         void negativeHistoryNewSyncedPasskey() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            f.failedFlow(Fixture.MAC, 80);
+            f.failedFlow(Fixture.MAC, 80, 90);
             f.advance(Duration.ofDays(2));
             f.credential(Fixture.ICLOUD, true, Fixture.PHONE, "iOS");
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
@@ -128,24 +129,34 @@ class PasskeyIntelligenceTest {
         void negativeHistoryPolicyOff() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            f.failedFlow(Fixture.MAC, 80);
+            f.failedFlow(Fixture.MAC, 80, 90);
             AutoHealingPolicy policy = AutoHealingPolicy.custom().skipAutoStartOnNegativeHistory(false).build();
             assertThat(f.intelligence(policy).onStart(f.start(Fixture.mac())).action())
                     .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
         }
 
         @Test
-        @DisplayName("offers a button after two flows failed with slow cancels only, but not after one")
+        @DisplayName("offers a button after one flow failed with slow cancels only, and skips the prompt after two")
         void uncertainHistory() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 4_000, 5_000);
-            assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
-                    .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
+                    .isEqualTo(StartDecision.of(StartDecision.Action.OFFER_BUTTON, "uncertain-history-on-environment"));
 
             f.failedFlow(Fixture.MAC, 4_000, 5_000);
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.OFFER_BUTTON, "uncertain-history-on-environment"));
+                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, "negative-history-on-environment"));
+        }
+
+        @Test
+        @DisplayName("near miss: one fast failure followed by the password is no failed flow: the passkey is still started")
+        void oneFastFailureIsNotNegative() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 300);
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
+                    .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
         }
 
         @Test
@@ -191,27 +202,22 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("with fallBackAtOnceWhenPasskeyAbsent off, the same evidence gets a calm retry; the second failure falls back")
-        void passkeyAbsentCalmRetry() {
+        @DisplayName("one fast failure on a device whose passkey worked is a calm retry, not evidence of absence; the second failure falls back with the deletion hypothesis")
+        void fastFailureIsNoEvidence() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.advance(Duration.ofDays(3));
-            AutoHealingPolicy retryFirst = AutoHealingPolicy.custom().fallBackAtOnceWhenPasskeyAbsent(false).build();
 
-            FailureDecision byDefault = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(120)));
-            assertThat(byDefault.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
-            assertThat(byDefault.action()).isEqualTo(FailureDecision.Action.FALLBACK);
-
-            FailureDecision first = f.intelligence(retryFirst).onPasskeyFailure(
-                    f.failed(Fixture.mac(), Fixture.cancel(120)));
-            assertThat(first.diagnosis()).isEqualTo(byDefault.diagnosis());
+            FailureDecision first = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(120)));
+            assertThat(first.diagnosis().cause()).isEqualTo(FailureCause.USER_CANCELLED);
             assertThat(first.action()).isEqualTo(FailureDecision.Action.RETRY);
 
             f.failure(Fixture.MAC, 120);
-            FailureDecision second = f.intelligence(retryFirst).onPasskeyFailure(
+            FailureDecision second = f.intelligence().onPasskeyFailure(
                     f.failed(Fixture.mac(), Fixture.cancel(80), Fixture.cancel(120)));
             assertThat(second.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
-            assertThat(second.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
+            assertThat(second.diagnosis().confidence()).as("timing raises the confidence by one level at most")
+                    .isEqualTo(Confidence.MEDIUM);
             assertThat(second.action()).isEqualTo(FailureDecision.Action.FALLBACK);
         }
 
@@ -241,15 +247,33 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("is highly confident of a deletion after a second immediate failure")
+        @DisplayName("is highly confident of a deletion only when immediate UI mode found no credential, never from timing alone")
         void deletedHigh() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failure(Fixture.MAC, 90);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(
+            FailureDecision timing = f.intelligence().onPasskeyFailure(
                     f.failed(Fixture.mac(), Fixture.cancel(60), Fixture.cancel(90)));
-            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
-            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
+            assertThat(timing.diagnosis().confidence()).isEqualTo(Confidence.MEDIUM);
+
+            f.advance(Duration.ofMinutes(1));
+            PasskeyFailure immediate = new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 40, null);
+            FailureDecision probe = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), immediate));
+            assertThat(probe.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
+            assertThat(probe.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
+            assertThat(probe.action()).isEqualTo(FailureDecision.Action.FALLBACK);
+        }
+
+        @Test
+        @DisplayName("near miss: a slow immediate-mode rejection means its UI was shown and dismissed: a calm retry")
+        void immediateDismissed() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            PasskeyFailure dismissed = new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 4_000,
+                    null);
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), dismissed));
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.USER_CANCELLED);
+            assertThat(decision.action()).isEqualTo(FailureDecision.Action.RETRY);
         }
 
         @Test
@@ -263,14 +287,15 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("falls back after the second consecutive cancel")
+        @DisplayName("falls back after the second consecutive cancel, stating the absence hypothesis the offer will test")
         void secondCancel() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failure(Fixture.MAC, 4_000);
             FailureDecision decision = f.intelligence().onPasskeyFailure(
                     f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(4_000)));
-            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.USER_CANCELLED);
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
+            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.LOW);
             assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
         }
 
@@ -293,7 +318,7 @@ class PasskeyIntelligenceTest {
             f.success(c, Fixture.MAC);
             f.advance(Duration.ofDays(1));
             f.success(c, Fixture.PHONE);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(150)));
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(150)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.DIFFERENT_CLOUD_ACCOUNT);
             assertThat(decision.diagnosis().evidence()).anyMatch(e -> e.contains("still succeeded on another device"))
                     .anyMatch(e -> e.contains("iCloud") || e.contains("Apple"));
@@ -301,15 +326,15 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("is highly confident of another account when the other device succeeded after the failure here")
+        @DisplayName("is more confident of another account when the other device succeeded after the failure here")
         void differentCloudAccountHigh() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 100);
             f.success(c, Fixture.PHONE);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(150)));
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(150)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.DIFFERENT_CLOUD_ACCOUNT);
-            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
+            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.MEDIUM);
         }
 
         @Test
@@ -319,7 +344,7 @@ class PasskeyIntelligenceTest {
             f.success(c, Fixture.PHONE);
             f.advance(Duration.ofDays(1));
             f.success(c, Fixture.MAC);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(150)));
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(150)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
         }
 
@@ -329,7 +354,7 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
             f.success(c, Fixture.MAC);
             f.success(c, Fixture.OTHER);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(40)));
+            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(40)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSWORD_MANAGER_UNAVAILABLE);
             assertThat(decision.diagnosis().evidence()).anyMatch(e -> e.contains("1Password"));
         }
@@ -367,14 +392,14 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("takes a timing-only hint as weak evidence when the client sent no device id")
+        @DisplayName("takes a fast failure without a device id as a plain cancel: timing alone is no evidence")
         void noDeviceId() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             ClientContext anonymous = Fixture.client(null, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)", null,
                     true, null);
             FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(anonymous, Fixture.cancel(30)));
-            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
+            assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.USER_CANCELLED);
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.LOW);
             assertThat(decision.action()).isEqualTo(FailureDecision.Action.RETRY);
         }
@@ -462,16 +487,31 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("near miss: never offers after mere cancels on a device whose passkey works")
+        @DisplayName("near miss: after the browser proved the passkey present (InvalidStateError), mere cancels get no offer")
         void notAfterCancels() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 3_000, 6_000);
+            f.append(Fixture.MAC, null, AttemptOutcome.ALREADY_REGISTERED, "InvalidStateError", 1_500);
+            f.advance(Duration.ofDays(2));
             HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(),
                     FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.MEDIUM), Fixture.cancel(3_000),
                     Fixture.cancel(6_000)));
             assertThat(decision.offer()).isNull();
-            assertThat(decision.tags()).containsExactly("passkey-may-still-work-here");
+            assertThat(decision.tags()).containsExactly("passkey-present-on-environment");
+        }
+
+        @Test
+        @DisplayName("offers after every prompt of the flow failed and the password was right: the offer is the probe")
+        void doubtOffer() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 3_000, 6_000);
+            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(),
+                    FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.LOW), Fixture.cancel(3_000),
+                    Fixture.cancel(6_000)));
+            assertThat(decision.offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.LOW);
         }
 
         @Test
@@ -479,17 +519,22 @@ class PasskeyIntelligenceTest {
         void retireWhenCertain() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            f.failure(Fixture.MAC, 50);
-            f.failure(Fixture.MAC, 70);
+            PasskeyFailure immediate = new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 50, null);
+            f.append(Fixture.MAC, null, AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 50);
             AutoHealingPolicy retire = AutoHealingPolicy.custom()
                     .replacedCredentialHandling(AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN).build();
             HealingDecision decision = f.intelligence(retire).onAuthenticatedWithoutPasskey(
-                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(50), Fixture.cancel(70)));
+                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), immediate));
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
             assertThat(decision.replacedCredentialStatus()).isEqualTo(CredentialStatus.RETIRED);
 
-            HealingDecision byDefault = f.intelligence().onAuthenticatedWithoutPasskey(
+            HealingDecision timingOnly = f.intelligence(retire).onAuthenticatedWithoutPasskey(
                     f.healing(Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(50), Fixture.cancel(70)));
+            assertThat(timingOnly.replacedCredentialStatus()).as("fast cancels never make a deletion certain")
+                    .isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
+
+            HealingDecision byDefault = f.intelligence().onAuthenticatedWithoutPasskey(
+                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), immediate));
             assertThat(byDefault.replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
         }
 
@@ -723,7 +768,8 @@ class PasskeyIntelligenceTest {
                     })
                     .listener(seen::add).build();
             intelligence.onStart(f.start(Fixture.mac()));
-            FailureDecision decision = intelligence.onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(90)));
+            FailureDecision decision = intelligence.onPasskeyFailure(
+                    f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(90)));
             assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
             assertThat(seen).hasSize(2);
             assertThat(seen.get(0)).isInstanceOf(IntelligenceEvent.StartAdvised.class);

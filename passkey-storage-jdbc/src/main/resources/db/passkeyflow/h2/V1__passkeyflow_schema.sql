@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS passkeyflow_login_attempts (
     elapsed_millis    BIGINT                      NOT NULL,
     attempted_at      TIMESTAMP(6) WITH TIME ZONE NOT NULL,
     platform          CHARACTER VARYING,
+    authenticator_attachment CHARACTER VARYING,
+    offer_kind        CHARACTER VARYING,
     attempt_id        CHARACTER VARYING(160),
     CONSTRAINT passkeyflow_login_attempts_pk PRIMARY KEY (seq)
 );

@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS passkeyflow_login_attempts (
     elapsed_millis    BIGINT      NOT NULL,
     attempted_at      TIMESTAMPTZ NOT NULL,
     platform          TEXT,
+    authenticator_attachment TEXT,
+    offer_kind        TEXT,
     attempt_id        VARCHAR(160),
     CONSTRAINT passkeyflow_login_attempts_pk PRIMARY KEY (seq)
 );

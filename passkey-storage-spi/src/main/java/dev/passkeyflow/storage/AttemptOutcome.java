@@ -16,6 +16,12 @@ public enum AttemptOutcome {
     SECURITY_ERROR(Ceremony.AUTHENTICATION, false),
     /** The browser reported another DOMException name (kept in the attempt). */
     CLIENT_ERROR(Ceremony.AUTHENTICATION, false),
+    /**
+     * A request in immediate UI mode ({@code uiMode: 'immediate'}) was rejected with
+     * {@code NotAllowedError}: without UI when no credential for the RP is locally available, or after
+     * the person dismissed the browser's UI, or because the browser throttled the request.
+     */
+    IMMEDIATE_REJECTED(Ceremony.AUTHENTICATION, false),
     /** The response named a credential id the server does not know. */
     UNKNOWN_CREDENTIAL(Ceremony.AUTHENTICATION, true),
     /** The credential belongs to an account other than the flow's. */

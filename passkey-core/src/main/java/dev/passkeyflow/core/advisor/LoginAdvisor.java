@@ -16,4 +16,14 @@ public interface LoginAdvisor {
 
     /** After the user authenticated without a passkey: whether to offer creating one. */
     HealingDecision onAuthenticatedWithoutPasskey(HealingContext context);
+
+    /**
+     * After a verified passkey login through an authenticator of another device (hybrid / QR code or
+     * a security key), on a client that can create a passkey locally: whether to offer a local one
+     * ({@link dev.passkeyflow.core.HealingKind#AFTER_HYBRID}). The default makes no offer.
+     */
+    default HealingDecision onCrossDeviceSuccess(PasskeySuccessContext context) {
+        return HealingDecision.noOffer(dev.passkeyflow.core.FailureDiagnosis.unknown(),
+                dev.passkeyflow.core.ClientPlatform.of(context.client()), "no-after-hybrid-offers");
+    }
 }

@@ -15,6 +15,13 @@ public record StartDecision(Action action, List<String> tags) {
     public enum Action {
         /** Start the passkey ceremony at once. */
         ATTEMPT_AUTOMATICALLY,
+        /**
+         * Start the passkey ceremony at once in immediate UI mode ({@code uiMode: 'immediate'}), only
+         * for a client that reported {@link dev.passkeyflow.core.ClientContext#CAPABILITY_IMMEDIATE_GET}:
+         * the browser shows its UI only when a credential is locally available and otherwise rejects
+         * without UI, which the page reports with {@link dev.passkeyflow.core.LoginFlow#reportImmediateRejection}.
+         */
+        ATTEMPT_IMMEDIATE,
         /** Show a passkey button; start when the user clicks. */
         OFFER_BUTTON,
         /** Go straight to the traditional login. */

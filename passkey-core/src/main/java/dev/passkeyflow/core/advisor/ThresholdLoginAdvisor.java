@@ -122,6 +122,8 @@ public final class ThresholdLoginAdvisor implements LoginAdvisor {
                     "browser reported SecurityError");
             case UNKNOWN_CREDENTIAL -> FailureDiagnosis.of(FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER,
                     Confidence.HIGH, "the presented credential id is not registered");
+            case IMMEDIATE_REJECTED -> FailureDiagnosis.of(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY, Confidence.LOW,
+                    "immediate UI mode found no passkey on this device");
             case CLIENT_ERROR -> FailureDiagnosis.of(FailureCause.UNKNOWN, Confidence.LOW,
                     "browser reported " + failure.clientErrorName());
             default -> FailureDiagnosis.of(FailureCause.VERIFICATION_FAILED, Confidence.HIGH,

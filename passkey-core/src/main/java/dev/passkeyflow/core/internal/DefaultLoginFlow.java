@@ -50,6 +50,7 @@ import dev.passkeyflow.core.advisor.FailureDecision;
 import dev.passkeyflow.core.advisor.HealingContext;
 import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
+import dev.passkeyflow.core.advisor.PasskeySuccessContext;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.storage.AttemptOutcome;
@@ -168,6 +169,8 @@ public final class DefaultLoginFlow implements LoginFlow {
             StartDecision decision = settings.advisor().onStart(new StartContext(user.orElse(null), list, client, now));
             boolean usable = list.stream().anyMatch(c -> c.status().acceptsLogin());
             boolean passkey = user.isPresent() && usable && decision.action() != StartDecision.Action.FALLBACK;
+            boolean immediate = passkey && decision.action() == StartDecision.Action.ATTEMPT_IMMEDIATE
+                    && client.supportsImmediateGet();
 
             FlowSnapshot fresh = FlowSnapshot.fresh(newFlowId(), normalized,
                     user.map(UserAccount::userHandle).orElse(null), client, now, now.plus(settings.flowTimeToLive()));
@@ -177,7 +180,7 @@ public final class DefaultLoginFlow implements LoginFlow {
                 AssertionRequest request = startAssertion(normalized);
                 challengeJson = credentialsGetJson(request);
                 next = move(fresh, FlowTransition.START_PASSKEY, e -> e.pending(toJson(request), now)
-                        .autoStart(decision.action() == StartDecision.Action.ATTEMPT_AUTOMATICALLY)
+                        .autoStart(decision.action() == StartDecision.Action.ATTEMPT_AUTOMATICALLY || immediate)
                         .passkeyAttempts(1));
             } else {
                 next = move(fresh, FlowTransition.START_FALLBACK,
@@ -190,7 +193,14 @@ public final class DefaultLoginFlow implements LoginFlow {
                 publish(new LoginFlowEvent.FallbackRequired(next.flowId(), now, next.userHandle(),
                         FallbackReason.PASSKEY_NOT_AVAILABLE));
             }
-            return stepFor(next, List.of(), challengeJson);
+            if (!passkey) {
+                // The alternative from the lists already read: the same work for an unknown identifier.
+                boolean alternative = user.isPresent() && usable && next.passkeyAttempts() < settings.maxPasskeyAttempts();
+                return fallbackStep(next, List.of(), alternative);
+            }
+            LoginStep.PasskeyChallenge challenge = (LoginStep.PasskeyChallenge) stepFor(next, List.of(), challengeJson);
+            return immediate ? new LoginStep.PasskeyChallenge(challenge.flowId(), challenge.credentialsGetJson(), true,
+                    challenge.attempt(), challenge.calmRetry(), challenge.signals(), true) : challenge;
         });
     }
 
@@ -246,6 +256,18 @@ public final class DefaultLoginFlow implements LoginFlow {
     }
 
     @Override
+    public LoginStep reportImmediateRejection(String flowId, long elapsedMillis) {
+        long elapsed = Math.max(-1, elapsedMillis);
+        StepReceipt receipt = StepReceipt.unique(PendingCall.CLIENT_ERROR);
+        return step(flowId, receipt, current -> {
+            requireState(current, FlowState.PASSKEY_PENDING);
+            LOG.debug("flow {}: immediate UI mode rejected after {} ms", SnapshotCodec.abbreviate(flowId), elapsed);
+            return handleFailure(current, new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError",
+                    elapsed, null), List.of(), receipt);
+        });
+    }
+
+    @Override
     public LoginStep finishPasskey(String flowId, String responseJson) {
         checkSize(responseJson);
         // The proof is the response itself: only a repeat of this very response is told its result.
@@ -296,7 +318,8 @@ public final class DefaultLoginFlow implements LoginFlow {
                 }
             }
             if (verified != null) {
-                LoginStep done = passkeySucceeded(current, credentialId, verified, receipt);
+                LoginStep done = passkeySucceeded(current, credentialId, verified, receipt,
+                        response.getAuthenticatorAttachment().map(a -> a.getValue()).orElse(null));
                 if (AssertionVerification.counterRegressed(verified)) {
                     publish(new LoginFlowEvent.SignatureCounterAnomaly(current.flowId(),
                             settings.clock().instant(), current.userHandle(), credentialId,
@@ -313,8 +336,12 @@ public final class DefaultLoginFlow implements LoginFlow {
         });
     }
 
+    /**
+     * @param attachment the {@code authenticatorAttachment} the browser reported for the assertion
+     *     (not signed, so it is evidence for history and offers only, never for authentication)
+     */
     private LoginStep passkeySucceeded(FlowSnapshot current, Bytes credentialId, AssertionResult result,
-            StepReceipt receipt) {
+            StepReceipt receipt, @Nullable String attachment) {
         Instant now = settings.clock().instant();
         Bytes userHandle = Objects.requireNonNull(current.userHandle());
         // Read before the commit point: after it, a failed read would leave a completed step unanswered.
@@ -322,7 +349,25 @@ public final class DefaultLoginFlow implements LoginFlow {
         List<Effect> effects = new ArrayList<>();
         effects.add(new Effect.RecordUse(credentialId, result.getSignatureCount(), result.isBackedUp(), now,
                 clientInfo(current)));
-        addAttempt(effects, current, credentialId, AttemptOutcome.SUCCEEDED, null, -1, now);
+        addAttempt(effects, current, credentialId, AttemptOutcome.SUCCEEDED, null, -1, now, attachment, null);
+        if ("cross-platform".equals(attachment) && current.client().canCreatePasskeyLocally()) {
+            Optional<UserAccount> account = credentials.findUserByHandle(userHandle);
+            HealingDecision decision = account.isEmpty() ? null : settings.advisor().onCrossDeviceSuccess(
+                    new PasskeySuccessContext(account.get(), credentials.listCredentials(userHandle), current.client(),
+                            credentialId, attachment, current.failures(), now));
+            if (decision != null && decision.offer() != null) {
+                PublicKeyCredentialCreationOptions options = startRegistration(account.get());
+                FlowSnapshot next = runner.commit(move(current, FlowTransition.PASSKEY_SUCCEEDED_OFFER,
+                        e -> e.pending(toJson(options), now).method(AuthenticationMethod.PASSKEY)
+                                .consecutiveFailures(0).healingKind(decision.offer()).diagnosis(decision.diagnosis())
+                                .platform(decision.platform())
+                                .replaced(decision.replacedCredentials(), decision.replacedCredentialStatus())),
+                        receipt, effects);
+                publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, userHandle,
+                        Objects.requireNonNull(decision.offer()), decision.diagnosis()));
+                return stepFor(next, List.of(), credentialsCreateJson(options));
+            }
+        }
         FlowSnapshot next = runner.commit(move(current, FlowTransition.PASSKEY_SUCCEEDED, e -> e.pending(null, null)
                 .method(AuthenticationMethod.PASSKEY).consecutiveFailures(0).healingResult(HealingResult.NOT_OFFERED)),
                 receipt, effects);
@@ -336,12 +381,45 @@ public final class DefaultLoginFlow implements LoginFlow {
         StepReceipt receipt = StepReceipt.of(PendingCall.CHOOSE_FALLBACK);
         return step(flowId, receipt, current -> {
             requireState(current, FlowState.PASSKEY_PENDING);
+            // Read before the commit point: after it, a failed read would leave the step unanswered.
+            boolean alternative = passkeyAlternative(current);
             FlowSnapshot next = runner.commit(move(current, FlowTransition.PASSKEY_DECLINED,
                     e -> e.pending(null, null).fallbackReason(FallbackReason.USER_CHOSE_FALLBACK)), receipt, List.of());
             publish(new LoginFlowEvent.FallbackRequired(next.flowId(), settings.clock().instant(), next.userHandle(),
                     FallbackReason.USER_CHOSE_FALLBACK));
-            return stepFor(next, List.of(), null);
+            return fallbackStep(next, List.of(), alternative);
         });
+    }
+
+    @Override
+    public LoginStep retryPasskey(String flowId) {
+        StepReceipt receipt = StepReceipt.of(PendingCall.RETRY_PASSKEY);
+        return step(flowId, receipt, current -> {
+            requireState(current, FlowState.FALLBACK_PENDING);
+            if (!passkeyAlternative(current)) {
+                throw new LoginFlowException(Reason.ILLEGAL_TRANSITION, "no passkey login is possible in this flow");
+            }
+            Instant now = settings.clock().instant();
+            AssertionRequest request = startAssertion(current.identifier());
+            int attempt = current.passkeyAttempts() + 1;
+            FlowSnapshot next = runner.commit(move(current, FlowTransition.FALLBACK_TO_PASSKEY,
+                    e -> e.pending(toJson(request), now).passkeyAttempts(attempt).autoStart(true).calmRetry(false)
+                            .consecutiveFailures(0)), receipt, List.of());
+            publish(new LoginFlowEvent.PasskeyRetryChosen(next.flowId(), now, next.userHandle(), attempt));
+            return stepFor(next, List.of(), credentialsGetJson(request));
+        });
+    }
+
+    /**
+     * Whether a fallback step may offer a passkey instead: the account has a usable passkey and the
+     * flow has attempts left. An unknown identifier costs the same lookup and gets the same answer
+     * as an account without passkeys.
+     */
+    private boolean passkeyAlternative(FlowSnapshot s) {
+        Bytes userHandle = s.userHandle();
+        boolean usable = credentials.listCredentials(userHandle == null ? ABSENT_USER_HANDLE : userHandle).stream()
+                .anyMatch(c -> c.status().acceptsLogin());
+        return userHandle != null && usable && s.passkeyAttempts() < settings.maxPasskeyAttempts();
     }
 
     private LoginStep handleFailure(FlowSnapshot current, PasskeyFailure failure, List<ClientSignal> signals,
@@ -387,6 +465,8 @@ public final class DefaultLoginFlow implements LoginFlow {
                 action));
         if (!retry) {
             publish(new LoginFlowEvent.FallbackRequired(next.flowId(), now, userHandle, FallbackReason.PASSKEY_FAILED));
+            // From the list read before the commit point: no storage call after it.
+            return fallbackStep(next, signals, anyUsable && next.passkeyAttempts() < settings.maxPasskeyAttempts());
         }
         return stepFor(next, signals, challengeJson);
     }
@@ -484,12 +564,14 @@ public final class DefaultLoginFlow implements LoginFlow {
                     // The stored fallback reason stays why the flow fell back (the advisor's healing
                     // decision needs it); the step reports FALLBACK_FAILED from the failure count.
                     : move(current, FlowTransition.FALLBACK_FAILED, e -> e.fallbackFailures(failures));
+            // Read before the commit point: after it, a failed read would leave the step unanswered.
+            boolean alternative = !lock && passkeyAlternative(current);
             next = runner.commit(next, receipt, List.of());
             publish(new LoginFlowEvent.FallbackFailed(next.flowId(), now, next.userHandle(), failures, lock));
             if (lock) {
                 throw new LoginFlowException(Reason.LOCKED, "too many failed logins; start again later");
             }
-            return stepFor(next, List.of(), null);
+            return fallbackStep(next, List.of(), alternative);
         });
     }
 
@@ -617,10 +699,7 @@ public final class DefaultLoginFlow implements LoginFlow {
             case PASSKEY_PENDING -> new LoginStep.PasskeyChallenge(s.flowId(),
                     ceremonyJson != null ? ceremonyJson : credentialsGetJson(assertionRequest(s)), s.autoStart(),
                     s.passkeyAttempts(), s.calmRetry(), signals);
-            case FALLBACK_PENDING -> new LoginStep.FallbackRequired(s.flowId(),
-                    s.fallbackFailures() > 0 ? FallbackReason.FALLBACK_FAILED
-                            : Objects.requireNonNullElse(s.fallbackReason(), FallbackReason.PASSKEY_NOT_AVAILABLE),
-                    s.identifier(), settings.maxFallbackFailures() - s.fallbackFailures(), signals);
+            case FALLBACK_PENDING -> fallbackStep(s, signals, passkeyAlternative(s));
             case HEALING_PENDING -> new LoginStep.HealingOffer(s.flowId(),
                     ceremonyJson != null ? ceremonyJson : credentialsCreateJson(creationOptions(s)),
                     Objects.requireNonNull(s.healingKind()), s.diagnosis(), s.platform(), signals);
@@ -630,6 +709,13 @@ public final class DefaultLoginFlow implements LoginFlow {
             case LOCKED -> throw new LoginFlowException(Reason.LOCKED, "too many failed logins; start again later");
             case NEW -> throw new IllegalStateException("a stored flow is never NEW");
         };
+    }
+
+    private LoginStep fallbackStep(FlowSnapshot s, List<ClientSignal> signals, boolean passkeyAlternative) {
+        return new LoginStep.FallbackRequired(s.flowId(),
+                s.fallbackFailures() > 0 ? FallbackReason.FALLBACK_FAILED
+                        : Objects.requireNonNullElse(s.fallbackReason(), FallbackReason.PASSKEY_NOT_AVAILABLE),
+                s.identifier(), settings.maxFallbackFailures() - s.fallbackFailures(), signals, passkeyAlternative);
     }
 
     private static void requireState(FlowSnapshot s, FlowState expected) {
@@ -653,10 +739,19 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     private void addAttempt(List<Effect> effects, FlowSnapshot s, @Nullable Bytes credentialId,
             AttemptOutcome outcome, @Nullable String errorName, long elapsed, Instant now) {
+        // A registration outcome records which offer it answered, so offers can be counted per kind.
+        HealingKind kind = outcome.ceremony() == AttemptOutcome.Ceremony.REGISTRATION ? s.healingKind() : null;
+        addAttempt(effects, s, credentialId, outcome, errorName, elapsed, now, null,
+                kind == null ? null : kind.name());
+    }
+
+    private void addAttempt(List<Effect> effects, FlowSnapshot s, @Nullable Bytes credentialId,
+            AttemptOutcome outcome, @Nullable String errorName, long elapsed, Instant now,
+            @Nullable String attachment, @Nullable String offerKind) {
         Bytes userHandle = s.userHandle();
         if (userHandle != null) {
             effects.add(new Effect.AppendAttempt(new LoginAttempt(userHandle, s.client().deviceId(), credentialId,
-                    outcome, errorName, elapsed, now, s.platform().storedName())));
+                    outcome, errorName, elapsed, now, s.platform().storedName(), attachment, offerKind)));
         }
     }
 

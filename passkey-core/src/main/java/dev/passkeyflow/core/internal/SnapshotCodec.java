@@ -193,6 +193,8 @@ final class SnapshotCodec {
             node.put("e", a.elapsedMillis());
             node.put("a", a.at().toString());
             putText(node, "p", a.platform());
+            putText(node, "aa", a.authenticatorAttachment());
+            putText(node, "ok", a.offerKind());
             putText(node, "i", a.attemptId());
         } else if (effect instanceof Effect.SaveCredential save) {
             StoredCredential c = save.credential();
@@ -229,7 +231,7 @@ final class SnapshotCodec {
                 case "attempt" -> new Effect.AppendAttempt(new LoginAttempt(requiredBytes(node, "u"), text(node, "d"),
                         bytes(node, "c"), AttemptOutcome.valueOf(node.path("o").asText()), text(node, "n"),
                         node.path("e").asLong(-1), Instant.parse(node.path("a").asText()), text(node, "p"),
-                        text(node, "i")));
+                        text(node, "aa"), text(node, "ok"), text(node, "i")));
                 case "credential" -> {
                     Set<String> transports = new LinkedHashSet<>();
                     node.path("tr").forEach(t -> transports.add(t.asText()));

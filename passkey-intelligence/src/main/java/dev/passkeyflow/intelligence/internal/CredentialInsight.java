@@ -113,6 +113,24 @@ public record CredentialInsight(ProviderKind kind, boolean fromAaguid, String pr
 
     /** How likely the credential is present on a device of {@code platform} it has no history on. */
     public Availability availabilityOn(ClientPlatform platform) {
+        return availabilityOn(platform, false);
+    }
+
+    /**
+     * How likely the credential is present on a device it has no history on.
+     *
+     * <p>Google Password Manager passkeys are also at home in Chrome on desktop: since Chrome 129
+     * (September 2024) Chrome on Windows, macOS and Linux with a signed-in profile creates passkeys in
+     * Google Password Manager and syncs those created on Android, so a Google-synced passkey is likely
+     * available in desktop Chrome (https://developer.chrome.com/blog/passkeys-gpm-desktop). Other
+     * browsers on the same computer do not reach Google Password Manager.
+     *
+     * @param desktopChrome whether the client is Chrome on a desktop operating system
+     */
+    public Availability availabilityOn(ClientPlatform platform, boolean desktopChrome) {
+        if (kind == ProviderKind.PLATFORM_SYNCED && ecosystem == Ecosystem.GOOGLE && desktopChrome) {
+            return Availability.LIKELY;
+        }
         return switch (kind) {
             case PLATFORM_SYNCED -> ecosystem.isHome(platform) ? Availability.LIKELY
                     : ecosystem.closed() ? Availability.UNLIKELY : Availability.UNCERTAIN;

@@ -33,11 +33,18 @@ public final class DeviceHistory {
     private final @Nullable Instant lastFailureSinceSuccess;
     private final @Nullable Instant lastDecline;
     private final @Nullable Instant lastCreationCancel;
+    private final @Nullable Instant presenceProof;
+    private final int absenceProofsSinceSuccess;
+    private final int failedFlowsSinceSuccess;
+    private final int crossDeviceSuccesses;
+    private final @Nullable Instant lastImmediateRequest;
 
     private DeviceHistory(@Nullable String deviceId, @Nullable Instant lastSuccess, Map<Bytes, Instant> usedHere,
             int failuresSinceSuccess, int fastFailuresSinceSuccess, int fallbacksSinceSuccess,
             @Nullable Instant firstFailureSinceSuccess, @Nullable Instant lastFailureSinceSuccess,
-            @Nullable Instant lastDecline, @Nullable Instant lastCreationCancel) {
+            @Nullable Instant lastDecline, @Nullable Instant lastCreationCancel, @Nullable Instant presenceProof,
+            int absenceProofsSinceSuccess, int failedFlowsSinceSuccess, int crossDeviceSuccesses,
+            @Nullable Instant lastImmediateRequest) {
         this.deviceId = deviceId;
         this.lastSuccess = lastSuccess;
         this.usedHere = usedHere;
@@ -48,11 +55,16 @@ public final class DeviceHistory {
         this.lastFailureSinceSuccess = lastFailureSinceSuccess;
         this.lastDecline = lastDecline;
         this.lastCreationCancel = lastCreationCancel;
+        this.presenceProof = presenceProof;
+        this.absenceProofsSinceSuccess = absenceProofsSinceSuccess;
+        this.failedFlowsSinceSuccess = failedFlowsSinceSuccess;
+        this.crossDeviceSuccesses = crossDeviceSuccesses;
+        this.lastImmediateRequest = lastImmediateRequest;
     }
 
     /** Nothing is known: the client sent no device id. */
     public static DeviceHistory none() {
-        return new DeviceHistory(null, null, Map.of(), 0, 0, 0, null, null, null, null);
+        return new DeviceHistory(null, null, Map.of(), 0, 0, 0, null, null, null, null, null, 0, 0, 0, null);
     }
 
     /**
@@ -62,16 +74,20 @@ public final class DeviceHistory {
      * @param since the start of the history window
      * @param limit the most attempts read
      * @param immediateMillis browser failures faster than this count as immediate
+     * @param failuresPerFailedFlow failed attempts before a traditional login that make it a failed flow
      */
     public static DeviceHistory read(LoginAttemptRepository attempts, Bytes user, @Nullable String deviceId,
-            List<StoredCredential> usable, Instant since, int limit, long immediateMillis) {
+            List<StoredCredential> usable, Instant since, int limit, long immediateMillis, int failuresPerFailedFlow) {
         if (deviceId == null) {
             return none();
         }
         Map<Bytes, Instant> used = new HashMap<>();
+        Map<Bytes, Instant> localUse = new HashMap<>();
+        java.util.Set<Bytes> crossUse = new java.util.HashSet<>();
         for (StoredCredential c : usable) {
             if (deviceId.equals(c.createdOn().deviceId())) {
                 used.merge(c.credentialId(), c.createdAt(), DeviceHistory::later);
+                localUse.merge(c.credentialId(), c.createdAt(), DeviceHistory::later);
             }
             ClientInfo lastOn = c.lastUsedOn();
             Instant lastAt = c.lastUsedAt();
@@ -88,6 +104,12 @@ public final class DeviceHistory {
         Instant lastFailure = null;
         Instant lastDecline = null;
         Instant lastCancel = null;
+        Instant presence = null;
+        Instant lastImmediate = null;
+        int absence = 0;
+        int failedFlows = 0;
+        int crossDevice = 0;
+        int run = -1; // failures seen before (older than) the traditional login being examined; -1: none open
         boolean successSeen = false;
         java.util.Set<Bytes> usableIds = new java.util.HashSet<>();
         usable.forEach(c -> usableIds.add(c.credentialId()));
@@ -97,11 +119,30 @@ public final class DeviceHistory {
                 continue;
             }
             AttemptOutcome o = a.outcome();
+            if (o == AttemptOutcome.IMMEDIATE_REJECTED && lastImmediate == null) {
+                lastImmediate = a.at();
+            }
+            if (a.crossPlatformSuccess()) {
+                // A phone over hybrid or a security key signed: nothing about this device's own authenticator.
+                crossDevice++;
+                if (a.credentialId() != null) {
+                    crossUse.add(Objects.requireNonNull(a.credentialId()));
+                }
+                continue;
+            }
+            if (o == AttemptOutcome.ALREADY_REGISTERED && presence == null) {
+                // InvalidStateError on create() with excludeCredentials: one of the user's passkeys is here.
+                presence = a.at();
+            }
             boolean success = o == AttemptOutcome.SUCCEEDED || o == AttemptOutcome.REGISTERED
                     || o == AttemptOutcome.ALREADY_REGISTERED;
             if (success) {
+                if (!successSeen && run >= failuresPerFailedFlow) {
+                    failedFlows++;
+                }
                 if (a.credentialId() != null && usableIds.contains(a.credentialId())) {
                     used.merge(Objects.requireNonNull(a.credentialId()), a.at(), DeviceHistory::later);
+                    localUse.merge(Objects.requireNonNull(a.credentialId()), a.at(), DeviceHistory::later);
                 }
                 if (!successSeen) {
                     successSeen = true;
@@ -120,6 +161,13 @@ public final class DeviceHistory {
             }
             if (o.isAuthenticationFailure()) {
                 failures++;
+                if (run >= 0) {
+                    run++;
+                }
+                if (o == AttemptOutcome.IMMEDIATE_REJECTED && a.elapsedMillis() >= 0
+                        && a.elapsedMillis() < immediateMillis) {
+                    absence++;
+                }
                 if (lastFailure == null) {
                     lastFailure = a.at();
                 }
@@ -129,6 +177,22 @@ public final class DeviceHistory {
                 }
             } else if (o == AttemptOutcome.FALLBACK_SUCCEEDED) {
                 fallbacks++;
+                if (run >= failuresPerFailedFlow) {
+                    failedFlows++;
+                }
+                run = 0;
+            }
+        }
+        if (!successSeen && run >= failuresPerFailedFlow) {
+            failedFlows++;
+        }
+        for (Bytes id : crossUse) {
+            // The credential's stored last use on this device was the cross-device success itself.
+            Instant local = localUse.get(id);
+            if (local == null) {
+                used.remove(id);
+            } else {
+                used.put(id, local);
             }
         }
         for (Instant at : used.values()) {
@@ -141,6 +205,8 @@ public final class DeviceHistory {
             failures = 0;
             fast = 0;
             fallbacks = 0;
+            absence = 0;
+            failedFlows = 0;
             firstFailure = null;
             lastFailure = null;
         }
@@ -150,7 +216,7 @@ public final class DeviceHistory {
         Map<Bytes, Instant> ordered = new LinkedHashMap<>();
         sorted.forEach(e -> ordered.put(e.getKey(), e.getValue()));
         return new DeviceHistory(deviceId, lastSuccess, ordered, failures, fast, fallbacks, firstFailure, lastFailure,
-                lastDecline, lastCancel);
+                lastDecline, lastCancel, presence, absence, failedFlows, crossDevice, lastImmediate);
     }
 
     /**
@@ -162,7 +228,8 @@ public final class DeviceHistory {
         more.merge(credentialId, at, DeviceHistory::later);
         return new DeviceHistory(deviceId, lastSuccess == null || at.isAfter(lastSuccess) ? at : lastSuccess,
                 more, failuresSinceSuccess, fastFailuresSinceSuccess, fallbacksSinceSuccess, firstFailureSinceSuccess,
-                lastFailureSinceSuccess, lastDecline, lastCreationCancel);
+                lastFailureSinceSuccess, lastDecline, lastCreationCancel, presenceProof, absenceProofsSinceSuccess,
+                failedFlowsSinceSuccess, crossDeviceSuccesses, lastImmediateRequest);
     }
 
     private static Instant later(Instant a, Instant b) {
@@ -217,6 +284,40 @@ public final class DeviceHistory {
     /** The user's last declined creation offer on this device, within the window read. */
     public @Nullable Instant lastDecline() {
         return lastDecline;
+    }
+
+    /**
+     * The newest {@code InvalidStateError} answer to a creation offer here: the browser refused to
+     * create a passkey because one of the excluded (the user's) passkeys is on this authenticator.
+     */
+    public @Nullable Instant presenceProof() {
+        return presenceProof;
+    }
+
+    /** Quick immediate-UI-mode rejections since the last success: the browser found no local credential. */
+    public int absenceProofsSinceSuccess() {
+        return absenceProofsSinceSuccess;
+    }
+
+    /** Traditional logins since the last success that followed enough failed passkey attempts to fall back. */
+    public int failedFlowsSinceSuccess() {
+        return failedFlowsSinceSuccess;
+    }
+
+    /** Successes through an authenticator of another device (hybrid, security key), not counted as local. */
+    public int crossDeviceSuccesses() {
+        return crossDeviceSuccesses;
+    }
+
+    /** The newest immediate-UI-mode rejection here, for the browser's rate limit. */
+    public @Nullable Instant lastImmediateRequest() {
+        return lastImmediateRequest;
+    }
+
+    /** Whether this device has no history of the user at all (a new device, or cookies cleared). */
+    public boolean empty() {
+        return usedHere.isEmpty() && lastSuccess == null && failuresSinceSuccess == 0 && fallbacksSinceSuccess == 0
+                && crossDeviceSuccesses == 0 && presenceProof == null && lastDecline == null;
     }
 
     /** The user's last cancelled creation dialog on this device, within the window read. */

@@ -31,7 +31,7 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcLoginAttemptRepository.class);
 
     private static final String COLUMNS = "user_handle, device_id, credential_id, outcome, client_error_name,"
-            + " elapsed_millis, attempted_at, platform, attempt_id";
+            + " elapsed_millis, attempted_at, platform, authenticator_attachment, offer_kind, attempt_id";
 
     private final JdbcExecutor executor;
     private final Dialect dialect;
@@ -48,7 +48,7 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
         this.purgeBatchSize = purgeBatchSize;
         String table = tables.loginAttempts;
         // The unique index on attempt_id stores an attempt with an id once; NULL ids never conflict.
-        this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        this.insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + (dialect.onConflictDoNothing() ? " ON CONFLICT DO NOTHING" : "");
         this.recentByUser = window(table, "user_handle");
         this.recentByDevice = window(table, "device_id");
@@ -124,7 +124,9 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
         statement.setLong(6, attempt.elapsedMillis());
         Timestamps.bind(statement, 7, attempt.at());
         Params.setString(statement, 8, attempt.platform());
-        Params.setString(statement, 9, attempt.attemptId());
+        Params.setString(statement, 9, attempt.authenticatorAttachment());
+        Params.setString(statement, 10, attempt.offerKind());
+        Params.setString(statement, 11, attempt.attemptId());
     }
 
     @Override
@@ -208,6 +210,8 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
                     row.getLong("elapsed_millis"),
                     Timestamps.readRequired(row, "attempted_at"),
                     row.getString("platform"),
+                    row.getString("authenticator_attachment"),
+                    row.getString("offer_kind"),
                     row.getString("attempt_id"));
         } catch (RuntimeException e) {
             throw new SQLDataException("a stored login attempt row is not valid", e);

@@ -182,7 +182,7 @@ class PostgresFaultTest {
                 List.of(created),
                 List.of(new StepWrites.StatusChange(oldKey, CredentialStatus.ACTIVE, CredentialStatus.SUSPECTED_BROKEN)),
                 List.of(new LoginAttempt(ALICE, "d1", oldKey, AttemptOutcome.SUCCEEDED, null, 10, START, "macOS",
-                        "f1/1/0")));
+                        null, null, "f1/1/0")));
         terminateBefore(statementPrefix);
 
         StorageException failure = catchThrowableOfType(StorageException.class,

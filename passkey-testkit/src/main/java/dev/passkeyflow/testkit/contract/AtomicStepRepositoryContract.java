@@ -148,7 +148,7 @@ public abstract class AtomicStepRepositoryContract {
 
     private static LoginAttempt attempt(UserAccount user, long marker, String attemptId) {
         return new LoginAttempt(user.userHandle(), "device-laptop", ALICE_KEY, AttemptOutcome.SUCCEEDED, null, marker,
-                START.plusSeconds(1), "macOS", attemptId);
+                START.plusSeconds(1), "macOS", null, null, attemptId);
     }
 
     private static CredentialUse use(Bytes credentialId, long signatureCount) {

@@ -161,6 +161,24 @@ public abstract class LoginAttemptRepositoryContract {
         }
 
         @Test
+        @DisplayName("the authenticator attachment of a success and the offer kind of a registration outcome survive a round trip")
+        void attachmentAndOfferKindRoundTrip() {
+            LoginAttempt hybrid = new LoginAttempt(ALICE, LAPTOP, CRED_1, AttemptOutcome.SUCCEEDED, null, 2500,
+                    at(10), "Windows", "cross-platform", null);
+            LoginAttempt declined = new LoginAttempt(ALICE, LAPTOP, null, AttemptOutcome.REGISTRATION_DECLINED, null,
+                    -1, at(11), "Windows", null, "AFTER_HYBRID");
+
+            repository.append(hybrid);
+            repository.append(declined);
+
+            List<LoginAttempt> found = repository.recentByUser(ALICE, EPOCH, 10);
+            assertThat(found).containsExactly(declined, hybrid);
+            assertThat(found.get(1).authenticatorAttachment()).isEqualTo("cross-platform");
+            assertThat(found.get(1).crossPlatformSuccess()).isTrue();
+            assertThat(found.get(0).offerKind()).isEqualTo("AFTER_HYBRID");
+        }
+
+        @Test
         @DisplayName("an attempt with every optional field absent survives a round trip")
         void minimalAttemptRoundTrips() {
             LoginAttempt attempt = new LoginAttempt(ALICE, null, null, AttemptOutcome.FALLBACK_SUCCEEDED, null,
@@ -174,6 +192,8 @@ public abstract class LoginAttemptRepositoryContract {
             assertThat(found.get(0).credentialId()).isNull();
             assertThat(found.get(0).clientErrorName()).isNull();
             assertThat(found.get(0).platform()).isNull();
+            assertThat(found.get(0).authenticatorAttachment()).isNull();
+            assertThat(found.get(0).offerKind()).isNull();
             assertThat(found.get(0).elapsedMillis()).isEqualTo(-1);
         }
 

@@ -82,6 +82,12 @@ class LoginAttemptRepositoryContractSelfTest {
                 "AttemptIds.concurrentRepeatsStoredOnce");
     }
 
+    @Test
+    @DisplayName("catches a repository that drops the authenticator attachment and the offer kind")
+    void catchesDroppedEvidence() {
+        assertThat(failedTests(DropsEvidenceKit.class)).containsExactly("RoundTrips.attachmentAndOfferKindRoundTrip");
+    }
+
     // ------------------------------------------------------------ kits with one defect each
 
     static class CorrectKit extends LoginAttemptRepositoryContract {
@@ -126,11 +132,19 @@ class LoginAttemptRepositoryContractSelfTest {
         }
     }
 
+    static class DropsEvidenceKit extends LoginAttemptRepositoryContract {
+        @Override
+        protected LoginAttemptRepository createRepository(MutableClock clock) {
+            return new TestLoginAttemptRepository(Defect.DROPS_EVIDENCE);
+        }
+    }
+
     enum Defect {
         NONE,
         IGNORES_ATTEMPT_ID,
         /** Stores attempts without their id (and so cannot recognise a repeat). */
         DROPS_ATTEMPT_ID,
+        DROPS_EVIDENCE,
         IGNORES_LIMIT,
         OLDEST_FIRST_ON_TIES,
         EXCLUSIVE_SINCE
@@ -158,11 +172,16 @@ class LoginAttemptRepositoryContractSelfTest {
                     && entries.stream().anyMatch(e -> id.equals(e.attempt().attemptId()))) {
                 return;
             }
-            LoginAttempt stored = defect == Defect.DROPS_ATTEMPT_ID
-                    ? new LoginAttempt(attempt.userHandle(), attempt.deviceId(), attempt.credentialId(),
-                            attempt.outcome(), attempt.clientErrorName(), attempt.elapsedMillis(), attempt.at(),
-                            attempt.platform())
-                    : attempt;
+            LoginAttempt stored = attempt;
+            if (defect == Defect.DROPS_ATTEMPT_ID) {
+                stored = new LoginAttempt(attempt.userHandle(), attempt.deviceId(), attempt.credentialId(),
+                        attempt.outcome(), attempt.clientErrorName(), attempt.elapsedMillis(), attempt.at(),
+                        attempt.platform(), attempt.authenticatorAttachment(), attempt.offerKind());
+            } else if (defect == Defect.DROPS_EVIDENCE) {
+                stored = new LoginAttempt(attempt.userHandle(), attempt.deviceId(), attempt.credentialId(),
+                        attempt.outcome(), attempt.clientErrorName(), attempt.elapsedMillis(), attempt.at(),
+                        attempt.platform(), null, null, attempt.attemptId());
+            }
             entries.add(new Entry(stored, ++sequence));
         }
 
