@@ -157,6 +157,42 @@ abstract class JdbcStepProtocolTestBase {
     }
 
     @Test
+    @DisplayName("10,000 password guesses for one account over many flows, with the default throttle on the database, get 10 checked")
+    void guessesThrottled() {
+        LoginFlow guarded = LoginFlow.builder()
+                .rpId("example.com").rpName("Example").origin(ORIGIN)
+                .credentialRepository(storage.credentials())
+                .loginAttemptRepository(storage.attempts())
+                .flowStateRepository(storage.flows())
+                .throttleRepository(storage.throttles())
+                .atomicStepRepository(storage.steps())
+                .throttle(LoginThrottle.custom().maxStartsPerIdentifier(100_000).maxStartsPerDevice(100_000).build())
+                .build();
+        int accepted = 0;
+        int guesses = 0;
+        int device = 0;
+        while (guesses < 10_000) {
+            LoginStep step = guarded.start("victim@example.com", ClientContext.builder().deviceId("d" + device++).build());
+            for (int i = 0; i < 5 && guesses < 10_000; i++) {
+                guesses++;
+                try {
+                    guarded.fallbackFailed(step.flowId());
+                    accepted++;
+                } catch (LoginFlowException e) {
+                    if (e.reason() == LoginFlowException.Reason.LOCKED) {
+                        accepted++;
+                        break;
+                    }
+                    assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.THROTTLED);
+                }
+            }
+        }
+        System.out.printf("throttling %s: guesses=%d flows=%d accepted=%d%n", getClass().getSimpleName(), guesses,
+                device, accepted);
+        assertThat(accepted).isEqualTo(LoginThrottle.DEFAULT_MAX_FAILURES_PER_IDENTIFIER);
+    }
+
+    @Test
     @DisplayName("four identical finishes, and a finish racing a reload, complete exactly once in 200 rounds each, history once")
     void duplicatesAndReloads() throws Exception {
         int doubles = 0;
