@@ -80,7 +80,12 @@ CREATE INDEX IF NOT EXISTS passkeyflow_login_attempts_credential_idx
 CREATE INDEX IF NOT EXISTS passkeyflow_login_attempts_at_idx
     ON passkeyflow_login_attempts (attempted_at);
 
-CREATE TABLE IF NOT EXISTS passkeyflow_flows (
+-- In-flight flows and throttling counters are UNLOGGED: they are written on every login start,
+-- and a transaction that writes only unlogged tables does not wait for a disk flush. PostgreSQL
+-- empties them after a crash and does not copy them to standbys, so after a crash or a failover
+-- the logins in flight start again and the counters start from zero. Credentials, accounts and
+-- login history stay logged.
+CREATE UNLOGGED TABLE IF NOT EXISTS passkeyflow_flows (
     flow_id    VARCHAR(128) NOT NULL,
     version    BIGINT       NOT NULL,
     expires_at TIMESTAMPTZ  NOT NULL,
@@ -97,7 +102,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS passkeyflow_login_attempts_attempt_id_uq
 
 -- Fixed-window throttling counters, shared by every node. throttle_key is an opaque digest.
 -- A counter may be purged once expires_at has passed.
-CREATE TABLE IF NOT EXISTS passkeyflow_throttle_counters (
+CREATE UNLOGGED TABLE IF NOT EXISTS passkeyflow_throttle_counters (
     throttle_key VARCHAR(200) NOT NULL,
     window_start TIMESTAMPTZ  NOT NULL,
     hits         BIGINT       NOT NULL,

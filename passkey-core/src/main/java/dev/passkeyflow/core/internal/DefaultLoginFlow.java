@@ -127,6 +127,7 @@ public final class DefaultLoginFlow implements LoginFlow {
     private final FlowSettings settings;
     private final CredentialRepository credentials;
     private final RelyingParty relyingParty;
+    private final YubicoCredentialAdapter yubicoCredentials;
     private final SecureRandom random = new SecureRandom();
     private final byte[] rpIdHash;
     private final StepRunner runner;
@@ -135,9 +136,10 @@ public final class DefaultLoginFlow implements LoginFlow {
     public DefaultLoginFlow(FlowSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.credentials = settings.credentials();
+        this.yubicoCredentials = new YubicoCredentialAdapter(settings.credentials());
         this.relyingParty = RelyingParty.builder()
                 .identity(RelyingPartyIdentity.builder().id(settings.rpId()).name(settings.rpName()).build())
-                .credentialRepository(new YubicoCredentialAdapter(settings.credentials()))
+                .credentialRepository(yubicoCredentials)
                 .origins(settings.origins())
                 // Counters are checked after Yubico verified the signature: synced passkeys may count
                 // down (AssertionVerification.counterRefusal).
@@ -177,7 +179,8 @@ public final class DefaultLoginFlow implements LoginFlow {
             FlowSnapshot next;
             String challengeJson = null;
             if (passkey) {
-                AssertionRequest request = startAssertion(normalized);
+                AssertionRequest request = startAssertion(new YubicoCredentialAdapter.KnownReads(normalized,
+                        user.get().userHandle(), list, null));
                 challengeJson = credentialsGetJson(request);
                 next = move(fresh, FlowTransition.START_PASSKEY, e -> e.pending(toJson(request), now)
                         .autoStart(decision.action() == StartDecision.Action.ATTEMPT_AUTOMATICALLY || immediate)
@@ -285,13 +288,24 @@ public final class DefaultLoginFlow implements LoginFlow {
             AssertionRequest request = assertionRequest(current);
             Bytes credentialId = AssertionVerification.credentialId(response);
             response = AssertionVerification.withoutEmptyUserHandle(response);
-            Optional<StoredCredential> stored = credentials.findCredential(credentialId);
+            // The account's list is needed for the completion signal anyway; it usually holds the
+            // presented credential too, which saves a round trip on database storage.
+            List<StoredCredential> own = credentials.listCredentials(Objects.requireNonNull(current.userHandle()));
+            Optional<StoredCredential> stored = own.stream().filter(c -> c.credentialId().equals(credentialId))
+                    .findFirst();
+            if (stored.isEmpty()) {
+                stored = credentials.findCredential(credentialId);
+            }
             AttemptOutcome rejected = precheckAssertion(current, request, response, stored);
             AssertionResult verified = null;
             if (rejected == null) {
                 try {
-                    AssertionResult result = relyingParty.finishAssertion(
-                            FinishAssertionOptions.builder().request(request).response(response).build());
+                    PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> verifiable =
+                            response;
+                    // What this step already read: the credential, and the account the flow is for.
+                    AssertionResult result = yubicoCredentials.with(new YubicoCredentialAdapter.KnownReads(
+                            current.identifier(), Objects.requireNonNull(current.userHandle()), null,
+                            stored.orElse(null)), () -> finishAssertion(request, verifiable));
                     if (!result.isSuccess()) {
                         rejected = AttemptOutcome.VERIFICATION_FAILED;
                     } else if (!YubicoCredentialAdapter.toBytes(result.getCredential().getUserHandle())
@@ -304,10 +318,9 @@ public final class DefaultLoginFlow implements LoginFlow {
                             verified = result;
                         }
                     }
-                } catch (InvalidSignatureCountException e) {
-                    rejected = AttemptOutcome.COUNTER_REGRESSION;
-                } catch (AssertionFailedException e) {
-                    rejected = classifyAssertionFailure(e);
+                } catch (FailedAssertion e) {
+                    rejected = e.failure() instanceof InvalidSignatureCountException
+                            ? AttemptOutcome.COUNTER_REGRESSION : classifyAssertionFailure(e.failure());
                 } catch (RuntimeException e) {
                     // Yubico reports malformed parts (CBOR, keys, base64) with unchecked exceptions.
                     // A storage failure inside its credential lookups is not a verdict on the passkey.
@@ -318,7 +331,7 @@ public final class DefaultLoginFlow implements LoginFlow {
                 }
             }
             if (verified != null) {
-                LoginStep done = passkeySucceeded(current, credentialId, verified, receipt,
+                LoginStep done = passkeySucceeded(current, credentialId, verified, receipt, own,
                         response.getAuthenticatorAttachment().map(a -> a.getValue()).orElse(null));
                 if (AssertionVerification.counterRegressed(verified)) {
                     publish(new LoginFlowEvent.SignatureCounterAnomaly(current.flowId(),
@@ -341,11 +354,11 @@ public final class DefaultLoginFlow implements LoginFlow {
      *     (not signed, so it is evidence for history and offers only, never for authentication)
      */
     private LoginStep passkeySucceeded(FlowSnapshot current, Bytes credentialId, AssertionResult result,
-            StepReceipt receipt, @Nullable String attachment) {
+            StepReceipt receipt, List<StoredCredential> own, @Nullable String attachment) {
         Instant now = settings.clock().instant();
         Bytes userHandle = Objects.requireNonNull(current.userHandle());
         // Read before the commit point: after it, a failed read would leave a completed step unanswered.
-        ClientSignal accepted = allAccepted(userHandle, null);
+        ClientSignal accepted = allAccepted(userHandle, null, own);
         List<Effect> effects = new ArrayList<>();
         effects.add(new Effect.RecordUse(credentialId, result.getSignatureCount(), result.isBackedUp(), now,
                 clientInfo(current)));
@@ -448,7 +461,8 @@ public final class DefaultLoginFlow implements LoginFlow {
         FlowSnapshot next;
         String challengeJson = null;
         if (retry) {
-            AssertionRequest request = startAssertion(current.identifier());
+            AssertionRequest request = startAssertion(new YubicoCredentialAdapter.KnownReads(current.identifier(),
+                    userHandle, list, null));
             challengeJson = credentialsGetJson(request);
             next = move(current, FlowTransition.PASSKEY_RETRY, e -> e.pending(toJson(request), now)
                     .passkeyAttempts(current.passkeyAttempts() + 1).calmRetry(failure.isCancelLike())
@@ -802,8 +816,12 @@ public final class DefaultLoginFlow implements LoginFlow {
      * to store it: never a partial list, since providers may hide every passkey not listed.
      */
     private ClientSignal allAccepted(Bytes userHandle, @Nullable Bytes added) {
+        return allAccepted(userHandle, added, credentials.listCredentials(userHandle));
+    }
+
+    private ClientSignal allAccepted(Bytes userHandle, @Nullable Bytes added, List<StoredCredential> list) {
         List<String> ids = new ArrayList<>();
-        for (StoredCredential c : credentials.listCredentials(userHandle)) {
+        for (StoredCredential c : list) {
             if (c.status().acceptsLogin() && !c.credentialId().equals(added)) {
                 ids.add(c.credentialId().toBase64Url());
             }
@@ -827,6 +845,34 @@ public final class DefaultLoginFlow implements LoginFlow {
                 .userVerification(userVerification())
                 .timeout(settings.ceremonyTimeout().toMillis())
                 .build());
+    }
+
+    private AssertionResult finishAssertion(AssertionRequest request,
+            PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response) {
+        try {
+            return relyingParty.finishAssertion(FinishAssertionOptions.builder().request(request).response(response)
+                    .build());
+        } catch (AssertionFailedException e) {
+            throw new FailedAssertion(e);
+        }
+    }
+
+    /** Carries Yubico's checked failure through the supplier that serves known reads. */
+    private static final class FailedAssertion extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FailedAssertion(AssertionFailedException cause) {
+            super(null, cause, false, false);
+        }
+
+        AssertionFailedException failure() {
+            return (AssertionFailedException) getCause();
+        }
+    }
+
+    /** As {@link #startAssertion(String)}, with the account's credentials the step has already listed. */
+    private AssertionRequest startAssertion(YubicoCredentialAdapter.KnownReads known) {
+        return yubicoCredentials.with(known, () -> startAssertion(known.identifier()));
     }
 
     private PublicKeyCredentialCreationOptions startRegistration(UserAccount user) {

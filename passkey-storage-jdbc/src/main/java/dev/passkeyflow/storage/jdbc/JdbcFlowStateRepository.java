@@ -2,6 +2,7 @@ package dev.passkeyflow.storage.jdbc;
 
 import dev.passkeyflow.storage.FlowRecord;
 import dev.passkeyflow.storage.FlowStateRepository;
+import dev.passkeyflow.storage.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,18 +37,26 @@ final class JdbcFlowStateRepository implements FlowStateRepository {
     private final int purgeBatchSize;
     private final String deleteExpiredById;
     private final String insert;
+    private final @Nullable String upsertUnlessLive;
     private final String selectLive;
     private final String update;
     private final String delete;
     private final String purgeBatch;
 
-    JdbcFlowStateRepository(JdbcExecutor executor, Tables tables, Clock clock, int purgeBatchSize) {
+    JdbcFlowStateRepository(JdbcExecutor executor, Dialect dialect, Tables tables, Clock clock, int purgeBatchSize) {
         this.executor = executor;
         this.clock = clock;
         this.purgeBatchSize = purgeBatchSize;
         String table = tables.flows;
         this.deleteExpiredById = "DELETE FROM " + table + " WHERE flow_id = ? AND expires_at <= ?";
         this.insert = "INSERT INTO " + table + " (flow_id, version, expires_at, payload) VALUES (?, ?, ?, ?)";
+        // PostgreSQL: one statement, so a start costs one round trip. An expired flow with the same id
+        // is replaced in place; a live one is left alone and no row is reported.
+        this.upsertUnlessLive = dialect.onConflictDoNothing()
+                ? insert + " ON CONFLICT (flow_id) DO UPDATE SET version = EXCLUDED.version,"
+                        + " expires_at = EXCLUDED.expires_at, payload = EXCLUDED.payload"
+                        + " WHERE " + table + ".expires_at <= ?"
+                : null;
         this.selectLive = "SELECT version, expires_at, payload FROM " + table
                 + " WHERE flow_id = ? AND expires_at > ?";
         this.update = "UPDATE " + table + " SET version = ?, expires_at = ?, payload = ?"
@@ -71,6 +81,23 @@ final class JdbcFlowStateRepository implements FlowStateRepository {
             throw new IllegalArgumentException("a new flow must have version 0, was " + flow.version());
         }
         Instant now = now();
+        if (upsertUnlessLive != null) {
+            int rows = executor.run("create a flow", connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(upsertUnlessLive)) {
+                    statement.setString(1, flow.flowId());
+                    statement.setLong(2, flow.version());
+                    Timestamps.bind(statement, 3, flow.expiresAt());
+                    statement.setString(4, flow.payload());
+                    Timestamps.bind(statement, 5, now);
+                    return statement.executeUpdate();
+                }
+            });
+            if (rows != 1) {
+                throw new StorageException(StorageException.Reason.DUPLICATE,
+                        "create a flow failed: a live flow has this id");
+            }
+            return;
+        }
         executor.inTransaction("create a flow", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(deleteExpiredById)) {
                 statement.setString(1, flow.flowId());

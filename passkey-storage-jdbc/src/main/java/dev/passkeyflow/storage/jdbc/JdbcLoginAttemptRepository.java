@@ -30,7 +30,7 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcLoginAttemptRepository.class);
 
-    private static final String COLUMNS = "user_handle, device_id, credential_id, outcome, client_error_name,"
+    static final String COLUMNS = "user_handle, device_id, credential_id, outcome, client_error_name,"
             + " elapsed_millis, attempted_at, platform, authenticator_attachment, offer_kind, attempt_id";
 
     private final JdbcExecutor executor;
@@ -116,17 +116,22 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
     }
 
     private static void bind(PreparedStatement statement, LoginAttempt attempt) throws SQLException {
-        statement.setBytes(1, attempt.userHandle().toByteArray());
-        Params.setString(statement, 2, attempt.deviceId());
-        Params.setBytes(statement, 3, attempt.credentialId());
-        statement.setString(4, attempt.outcome().name());
-        Params.setString(statement, 5, attempt.clientErrorName());
-        statement.setLong(6, attempt.elapsedMillis());
-        Timestamps.bind(statement, 7, attempt.at());
-        Params.setString(statement, 8, attempt.platform());
-        Params.setString(statement, 9, attempt.authenticatorAttachment());
-        Params.setString(statement, 10, attempt.offerKind());
-        Params.setString(statement, 11, attempt.attemptId());
+        bind(statement, 1, attempt);
+    }
+
+    /** Binds an attempt's eleven {@link #COLUMNS} from parameter {@code first} on. */
+    static void bind(PreparedStatement statement, int first, LoginAttempt attempt) throws SQLException {
+        statement.setBytes(first, attempt.userHandle().toByteArray());
+        Params.setString(statement, first + 1, attempt.deviceId());
+        Params.setBytes(statement, first + 2, attempt.credentialId());
+        statement.setString(first + 3, attempt.outcome().name());
+        Params.setString(statement, first + 4, attempt.clientErrorName());
+        statement.setLong(first + 5, attempt.elapsedMillis());
+        Timestamps.bind(statement, first + 6, attempt.at());
+        Params.setString(statement, first + 7, attempt.platform());
+        Params.setString(statement, first + 8, attempt.authenticatorAttachment());
+        Params.setString(statement, first + 9, attempt.offerKind());
+        Params.setString(statement, first + 10, attempt.attemptId());
     }
 
     @Override

@@ -63,9 +63,9 @@ public final class JdbcStorage {
         JdbcExecutor executor = new JdbcExecutor(dataSource);
         this.credentials = new JdbcCredentialRepository(executor, dialect, tables);
         this.attempts = new JdbcLoginAttemptRepository(executor, dialect, tables, purgeBatchSize);
-        this.flows = new JdbcFlowStateRepository(executor, tables, clock, purgeBatchSize);
+        this.flows = new JdbcFlowStateRepository(executor, dialect, tables, clock, purgeBatchSize);
         this.throttles = new JdbcThrottleRepository(executor, dialect, tables, purgeBatchSize);
-        this.steps = new JdbcAtomicStepRepository(executor, flows, credentials, attempts);
+        this.steps = new JdbcAtomicStepRepository(executor, dialect, tables, flows, credentials, attempts);
     }
 
     /** A builder; only {@link Builder#dataSource(DataSource)} is required. */

@@ -29,11 +29,21 @@ class SchemaFilesTest {
             assertThat(sql).contains("CREATE TABLE IF NOT EXISTS passkeyflow_users",
                     "CREATE TABLE IF NOT EXISTS passkeyflow_credentials",
                     "CREATE TABLE IF NOT EXISTS passkeyflow_login_attempts",
-                    "CREATE TABLE IF NOT EXISTS passkeyflow_flows",
-                    "CREATE TABLE IF NOT EXISTS passkeyflow_throttle_counters",
+                    "TABLE IF NOT EXISTS passkeyflow_flows",
+                    "TABLE IF NOT EXISTS passkeyflow_throttle_counters",
                     "attempt_id",
                     "CREATE UNIQUE INDEX IF NOT EXISTS passkeyflow_login_attempts_attempt_id_uq");
         }
+    }
+
+    @Test
+    @DisplayName("on PostgreSQL in-flight flows and throttle counters are unlogged, and nothing else is")
+    void unloggedTables() {
+        List<String> statements = SchemaInitializer.statements(Dialect.POSTGRESQL, "p_");
+
+        assertThat(statements).filteredOn(sql -> sql.contains("UNLOGGED"))
+                .extracting(sql -> sql.split("\\s+")[6])
+                .containsExactlyInAnyOrder("p_flows", "p_throttle_counters");
     }
 
     @Test
@@ -50,8 +60,8 @@ class SchemaFilesTest {
         List<String> statements = SchemaInitializer.statements(dialect, "acme_pk_");
 
         assertThat(statements).hasSize(13).allSatisfy(sql -> {
-            assertThat(sql).containsAnyOf("CREATE TABLE IF NOT EXISTS", "CREATE INDEX IF NOT EXISTS",
-                    "CREATE UNIQUE INDEX IF NOT EXISTS");
+            assertThat(sql).containsAnyOf("CREATE TABLE IF NOT EXISTS", "CREATE UNLOGGED TABLE IF NOT EXISTS",
+                    "CREATE INDEX IF NOT EXISTS", "CREATE UNIQUE INDEX IF NOT EXISTS");
             assertThat(sql).doesNotContain("passkeyflow_", "--", ";");
         });
         assertThat(String.join("\n", statements)).contains("acme_pk_users", "acme_pk_credentials_user_fk",
