@@ -41,17 +41,17 @@ class SimulatorTest {
 
     @Test
     @DisplayName("the same seed gives the same figures")
-    void deterministic() throws Exception {
-        Simulator.Sweep again = Simulator.sweep(SEED, USERS, SimConfig.DEFAULT_IMMEDIATE_SHARE, false);
-        for (int s = 0; s < Simulator.SHARES.size(); s++) {
-            for (int a = 0; a < 3; a++) {
-                Tally x = of(s, a);
-                Tally y = again.byShare().get(s).get(a).total();
-                assertThat(List.of(y.prompts, y.impossiblePrompts, y.offers, y.falseOffers, y.brokenOffered,
-                        y.workingSentToPassword)).isEqualTo(List.of(x.prompts, x.impossiblePrompts, x.offers,
-                        x.falseOffers, x.brokenOffered, x.workingSentToPassword));
-            }
-        }
+    void deterministic() {
+        Scenario scenario = Scenario.generate(SEED, 12);
+        SimConfig config = SimConfig.uniform(0.3);
+        Tally x = new SimWorld("passkey-intelligence", scenario, config,
+                Simulator.advisor("passkey-intelligence", config)).run().total();
+        Tally y = new SimWorld("passkey-intelligence", Scenario.generate(SEED, 12), config,
+                Simulator.advisor("passkey-intelligence", config)).run().total();
+        assertThat(x.logins).isPositive();
+        assertThat(List.of(y.logins, y.prompts, y.impossiblePrompts, y.offers, y.falseOffers, y.brokenOffered,
+                y.workingSentToPassword)).isEqualTo(List.of(x.logins, x.prompts, x.impossiblePrompts, x.offers,
+                x.falseOffers, x.brokenOffered, x.workingSentToPassword));
     }
 
     @Test
@@ -72,5 +72,40 @@ class SimulatorTest {
             assertThat(of(s, 0).brokenOfferedRate()).as("the append-only baseline, so the measure can fail")
                     .isLessThan(0.95);
         }
+    }
+
+    /**
+     * A regression bound, not the issue's target. The target (false offers at most 2% of offers) is
+     * missed at the default {@code unprovenFailureOffer = AT_FIRST_FALLBACK}: where the browser hides
+     * "no credential here", a dismissed working passkey and a deleted one look the same until the
+     * offer probes it (docs/simulation.md, trade-off table). This pins the measured share at the
+     * default (38.6% on this population) so that it cannot grow unnoticed, and that every false offer
+     * comes with fewer offers in total than the threshold advisor makes.
+     */
+    @Test
+    @DisplayName("at the default policy, false offers stay at most 40% of offers and fewer offers are made than by the threshold advisor")
+    void falseOffersBounded() {
+        for (int s = 0; s < Simulator.SHARES.size(); s++) {
+            assertThat(of(s, 1).falseOffers).as("the threshold advisor makes some, so the measure can fail").isPositive();
+            assertThat(of(s, 2).falseOfferShare()).as("share %s", Simulator.SHARES.get(s)).isLessThanOrEqualTo(0.40);
+            assertThat(of(s, 2).offers).isLessThan(of(s, 1).offers);
+        }
+    }
+
+    @Test
+    @DisplayName("PasskeyIntelligence diagnoses more broken passkeys correctly than either baseline at every share")
+    void diagnoses() {
+        for (int s = 0; s < Simulator.SHARES.size(); s++) {
+            assertThat(correct(of(s, 2))).isGreaterThan(correct(of(s, 1))).isGreaterThan(0);
+            assertThat(correct(of(s, 2))).isGreaterThan(correct(of(s, 0)));
+        }
+    }
+
+    private static int correct(Tally t) {
+        int sum = 0;
+        for (int[] d : t.diagnosis) {
+            sum += d[Tally.CORRECT];
+        }
+        return sum;
     }
 }
