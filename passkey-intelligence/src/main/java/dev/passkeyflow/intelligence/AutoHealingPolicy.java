@@ -33,6 +33,24 @@ public final class AutoHealingPolicy {
         RETIRE_WHEN_CERTAIN
     }
 
+    /**
+     * When a flow whose passkey prompts all failed, followed by a good traditional login, gets an
+     * after-error offer although nothing but the failures says the passkey is gone (no immediate UI
+     * mode rejection, no {@code InvalidStateError} proof either way). Where the browser hides
+     * "no credential here" behind a sheet, a deleted passkey and a person who dismissed a working
+     * passkey's prompt look the same at that point: this setting chooses between healing at the first
+     * fallback and fewer offers to people whose passkey works (docs/simulation.md has the measured
+     * trade-off).
+     */
+    public enum UnprovenFailureOffer {
+        /** Offer at the first such fallback: the offer is the probe (an unneeded one is answered {@code InvalidStateError}). */
+        AT_FIRST_FALLBACK,
+        /** Offer only when this device also had failed prompts in an earlier flow since its last passkey success. */
+        AFTER_REPEATED_FAILURE,
+        /** Never without proof: only an immediate UI mode rejection (or the device's history) justifies the offer. */
+        NEVER
+    }
+
     public static final int DEFAULT_FAILURES_BEFORE_FALLBACK = 2;
     public static final boolean DEFAULT_FIRST_CANCEL_COUNTS = true;
     public static final boolean DEFAULT_FALL_BACK_AT_ONCE_WHEN_PASSKEY_ABSENT = true;
@@ -50,6 +68,7 @@ public final class AutoHealingPolicy {
     public static final ReplacedCredentialHandling DEFAULT_REPLACED_CREDENTIAL_HANDLING =
             ReplacedCredentialHandling.FLAG;
     public static final Duration DEFAULT_RETIRE_ONLY_IF_UNUSED_ELSEWHERE_FOR = Duration.ofDays(30);
+    public static final UnprovenFailureOffer DEFAULT_UNPROVEN_FAILURE_OFFER = UnprovenFailureOffer.AT_FIRST_FALLBACK;
 
     private static final AutoHealingPolicy DEFAULTS = new Builder().build();
 
@@ -69,6 +88,7 @@ public final class AutoHealingPolicy {
     private final boolean requireLocalCreateCapability;
     private final ReplacedCredentialHandling replacedCredentialHandling;
     private final Duration retireOnlyIfUnusedElsewhereFor;
+    private final UnprovenFailureOffer unprovenFailureOffer;
 
     private AutoHealingPolicy(Builder b) {
         this.failuresBeforeFallback = b.failuresBeforeFallback;
@@ -87,6 +107,7 @@ public final class AutoHealingPolicy {
         this.requireLocalCreateCapability = b.requireLocalCreateCapability;
         this.replacedCredentialHandling = b.replacedCredentialHandling;
         this.retireOnlyIfUnusedElsewhereFor = b.retireOnlyIfUnusedElsewhereFor;
+        this.unprovenFailureOffer = b.unprovenFailureOffer;
     }
 
     /** The policy with every default. */
@@ -201,6 +222,11 @@ public final class AutoHealingPolicy {
         return retireOnlyIfUnusedElsewhereFor;
     }
 
+    /** When failed prompts without proof lead to an after-error offer (default {@link UnprovenFailureOffer#AT_FIRST_FALLBACK}). */
+    public UnprovenFailureOffer unprovenFailureOffer() {
+        return unprovenFailureOffer;
+    }
+
     @Override
     public String toString() {
         return "AutoHealingPolicy[failuresBeforeFallback=" + failuresBeforeFallback
@@ -218,7 +244,8 @@ public final class AutoHealingPolicy {
                 + ", cooldownAfterMaxOffers=" + cooldownAfterMaxOffers
                 + ", requireLocalCreateCapability=" + requireLocalCreateCapability
                 + ", replacedCredentialHandling=" + replacedCredentialHandling
-                + ", retireOnlyIfUnusedElsewhereFor=" + retireOnlyIfUnusedElsewhereFor + "]";
+                + ", retireOnlyIfUnusedElsewhereFor=" + retireOnlyIfUnusedElsewhereFor
+                + ", unprovenFailureOffer=" + unprovenFailureOffer + "]";
     }
 
     /** Builds an {@link AutoHealingPolicy}; each setter validates and names a bad value. */
@@ -240,6 +267,7 @@ public final class AutoHealingPolicy {
         private boolean requireLocalCreateCapability = DEFAULT_REQUIRE_LOCAL_CREATE_CAPABILITY;
         private ReplacedCredentialHandling replacedCredentialHandling = DEFAULT_REPLACED_CREDENTIAL_HANDLING;
         private Duration retireOnlyIfUnusedElsewhereFor = DEFAULT_RETIRE_ONLY_IF_UNUSED_ELSEWHERE_FOR;
+        private UnprovenFailureOffer unprovenFailureOffer = DEFAULT_UNPROVEN_FAILURE_OFFER;
 
         private Builder() {
         }
@@ -260,6 +288,7 @@ public final class AutoHealingPolicy {
             this.cooldownAfterMaxOffers = base.cooldownAfterMaxOffers;
             this.requireLocalCreateCapability = base.requireLocalCreateCapability;
             this.replacedCredentialHandling = base.replacedCredentialHandling;
+            this.unprovenFailureOffer = base.unprovenFailureOffer;
             this.retireOnlyIfUnusedElsewhereFor = base.retireOnlyIfUnusedElsewhereFor;
         }
 
@@ -359,6 +388,12 @@ public final class AutoHealingPolicy {
         public Builder retireOnlyIfUnusedElsewhereFor(Duration value) {
             this.retireOnlyIfUnusedElsewhereFor = durationBetween("retireOnlyIfUnusedElsewhereFor", value,
                     Duration.ofDays(1), Duration.ofDays(365));
+            return this;
+        }
+
+        /** See {@link AutoHealingPolicy#unprovenFailureOffer()}. */
+        public Builder unprovenFailureOffer(UnprovenFailureOffer value) {
+            this.unprovenFailureOffer = Objects.requireNonNull(value, "unprovenFailureOffer");
             return this;
         }
 

@@ -125,7 +125,14 @@ public final class OfferRules {
             // Every prompt of this flow failed, then the password was right: the passkey may be gone or
             // may have been dismissed. The offer resolves it.
             Finding hypothesis = ev.absenceHypothesis(history, usable, client, now, fast, proven, null);
-            return new Finding(hypothesis.diagnosis(), true, hypothesis.goneFromDevice());
+            boolean offer = switch (ev.policy().unprovenFailureOffer()) {
+                case AT_FIRST_FALLBACK -> true;
+                // Failed prompts recorded on this device since its last success beyond this flow's own.
+                case AFTER_REPEATED_FAILURE -> proven || hypothesis.passkeyAbsent()
+                        || history.failuresSinceSuccess() > failures.size();
+                case NEVER -> proven || hypothesis.passkeyAbsent();
+            };
+            return new Finding(hypothesis.diagnosis(), offer, hypothesis.goneFromDevice());
         }
         if (!history.deviceKnown()) {
             return new Finding(context.lastDiagnosis(), false, Set.of());

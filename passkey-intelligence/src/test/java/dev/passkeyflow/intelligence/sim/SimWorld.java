@@ -1,5 +1,6 @@
 package dev.passkeyflow.intelligence.sim;
 
+import dev.passkeyflow.core.AuthenticationMethod;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientHints;
 import dev.passkeyflow.core.FailureCause;
@@ -11,9 +12,11 @@ import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.intelligence.sim.Scenario.Break;
 import dev.passkeyflow.intelligence.sim.Scenario.DeviceSpec;
+import dev.passkeyflow.intelligence.sim.Scenario.Kind;
 import dev.passkeyflow.intelligence.sim.Scenario.UserScript;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialRepository;
+import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.LoginAttemptRepository;
 import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
@@ -28,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,27 +46,41 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Replays a {@link Scenario} through a real {@link LoginFlow} with one advisor: its own clock,
- * in-memory repositories and software authenticators, and the simulated users' behaviour.
+ * Replays a {@link Scenario} through a real {@link LoginFlow} with one advisor and one
+ * {@link SimConfig}: its own clock, in-memory repositories and software authenticators, and the
+ * simulated people and browsers.
+ *
+ * <p>Browser model. A prompt on a device whose own authenticators hold no usable passkey of the user
+ * is rejected at once (5 to 600 ms, no UI) with the browser's {@linkplain SimConfig#fastShare fast
+ * share}; otherwise the browser shows its sheet, where a user whose phone holds the passkey scans the
+ * QR code (hybrid, {@code authenticatorAttachment: cross-platform}) and anyone else dismisses it after
+ * 2 to 10 s. A working passkey's prompt is cancelled by 8% of people at the first prompt and 25% at a
+ * retry, a quarter of those cancels in under a second. Immediate UI mode (Chrome, a share of clients)
+ * rejects in under 80 ms without UI when no passkey is on the device, else shows the account chooser.
  */
 final class SimWorld {
 
     static final String ORIGIN = "https://example.com";
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([A-Za-z0-9_-]+)\"");
 
-    /** Probability a user cancels the first prompt although the passkey works; retries are cancelled more often. */
     static final double CANCEL_FIRST = 0.08;
     static final double CANCEL_RETRY = 0.25;
+    /** Share of cancels of a working passkey that take under a second. */
+    static final double CANCEL_FAST = 0.25;
     static final double TIMEOUT = 0.005;
-    /** Share of failures without a credential that the browser reports at once (the rest after a dialog). */
-    static final double ABSENT_FAST = 0.85;
     static final double CLICK_IF_PRESENT = 0.95;
     static final double CLICK_IF_ABSENT = 0.15;
+    /** A user whose phone holds the passkey scans the QR code of the browser's sheet this often. */
+    static final double SCAN_QR = 0.85;
+    static final double PASSWORD_TYPO = 0.08;
     /** Share of unwilling users who cancel the OS dialog instead of declining on the page. */
     static final double UNWILLING_CANCELS_DIALOG = 0.3;
+    static final int NAG_LIMIT = 3;
+    static final Duration NAG_PAUSE = Duration.ofDays(30);
 
     private final String name;
     private final Scenario scenario;
+    private final SimConfig config;
     private final MutableClock clock = new MutableClock(Scenario.START);
     private final InMemoryCredentialRepository credentials = new InMemoryCredentialRepository();
     private final InMemoryLoginAttemptRepository attempts = new InMemoryLoginAttemptRepository(clock);
@@ -71,28 +89,10 @@ final class SimWorld {
 
     /** Per flow: the last diagnosis the flow published. */
     private final Map<String, FailureDiagnosis> diagnoses = new HashMap<>();
-
     private final Map<String, Device> devices = new HashMap<>();
     private final Map<String, List<SoftwareAuthenticator>> groups = new HashMap<>();
     private final Map<SoftwareAuthenticator, String> groupOf = new HashMap<>();
-
-    // metrics
-    private int logins;
-    private int completed;
-    private int failedPrompts;
-    private int brokenEpisodes;
-    private int brokenHealed;
-    private int falseOffers;
-    private int offers;
-    private int heals;
-    private int diagnosed;
-    private int diagnosedCorrectly;
-    private int diagnosedAll;
-    private int diagnosedAllCorrectly;
-    private int passkeyLogins;
-    private int fallbackLogins;
-    private int newDeviceEpisodes;
-    private int newDeviceHealed;
+    private final Map<Kind, Tally> tallies = new EnumMap<>(Kind.class);
 
     /** A device at run time. */
     private static final class Device {
@@ -100,30 +100,15 @@ final class SimWorld {
         final @Nullable SoftwareAuthenticator platform;
         final @Nullable SoftwareAuthenticator pm;
         boolean pmSignedIn;
-        final ClientContext client;
-        /** Per credential id: when this device last signed in with it. */
-        final Map<String, Instant> lastSuccessWith = new HashMap<>();
-        @Nullable Episode episode;
-        boolean newDeviceEpisodeOpen;
+        int sessions;
+        /** Per user handle: the broken passkey waiting for its first fallback here. */
+        final Map<Bytes, Episode> episodes = new HashMap<>();
 
         Device(DeviceSpec spec, @Nullable SoftwareAuthenticator platform, @Nullable SoftwareAuthenticator pm) {
             this.spec = spec;
             this.platform = platform;
             this.pm = pm;
             this.pmSignedIn = pm != null;
-            Map<String, Boolean> capabilities = new LinkedHashMap<>();
-            capabilities.put(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, spec.canCreate());
-            capabilities.put(ClientContext.CAPABILITY_HYBRID_TRANSPORT, true);
-            capabilities.put(ClientContext.CAPABILITY_CONDITIONAL_GET, true);
-            this.client = ClientContext.builder()
-                    .deviceId(spec.id())
-                    .userAgent(spec.userAgent())
-                    .hints(spec.uaPlatformHint() == null ? ClientHints.none()
-                            : new ClientHints(spec.uaPlatformHint(), null, null))
-                    .capabilities(capabilities)
-                    .userVerifyingPlatformAuthenticator(spec.canCreate())
-                    .conditionalMediation(true)
-                    .build();
         }
 
         List<SoftwareAuthenticator> active() {
@@ -136,31 +121,43 @@ final class SimWorld {
             }
             return list;
         }
-    }
 
-    /** A broken passkey on one device, from the break until the first fallback login there. */
-    private static final class Episode {
-        final Break cause;
-        final Instant at;
-        /** The credential this device last used before the break, if any. */
-        final @Nullable String credential;
-        final @Nullable Instant deviceLastSuccess;
-
-        Episode(Break cause, Instant at, @Nullable String credential, @Nullable Instant deviceLastSuccess) {
-            this.cause = cause;
-            this.at = at;
-            this.credential = credential;
-            this.deviceLastSuccess = deviceLastSuccess;
+        ClientContext client(String deviceId, boolean immediate) {
+            Map<String, Boolean> capabilities = new LinkedHashMap<>();
+            capabilities.put(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, spec.canCreate());
+            capabilities.put(ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR, spec.canCreate());
+            capabilities.put(ClientContext.CAPABILITY_HYBRID_TRANSPORT, true);
+            capabilities.put(ClientContext.CAPABILITY_CONDITIONAL_GET, true);
+            if (immediate) {
+                capabilities.put(ClientContext.CAPABILITY_IMMEDIATE_GET, true);
+            }
+            return ClientContext.builder()
+                    .deviceId(deviceId)
+                    .userAgent(spec.userAgent())
+                    .hints(spec.uaPlatformHint() == null ? ClientHints.none()
+                            : new ClientHints(spec.uaPlatformHint(), null, null))
+                    .capabilities(capabilities)
+                    .userVerifyingPlatformAuthenticator(spec.canCreate())
+                    .conditionalMediation(true)
+                    .build();
         }
     }
 
-    /** When each device last signed in with each credential, to judge whether evidence exists. */
-    private final Map<String, Map<String, Instant>> successesByCredential = new HashMap<>();
+    /** A device that lost the user's usable passkey, until the first login there. */
+    private record Episode(Break cause, Instant at) { }
 
-    SimWorld(String name, Scenario scenario,
+    /** Per account: the run of declined or cancelled offers (the nagging measure). */
+    private static final class OfferRun {
+        int unanswered;
+        @Nullable Instant last;
+        boolean nagged;
+    }
+
+    SimWorld(String name, Scenario scenario, SimConfig config,
             BiFunction<CredentialRepository, LoginAttemptRepository, LoginAdvisor> advisor) {
         this.name = name;
         this.scenario = scenario;
+        this.config = config;
         this.ids = new Random(scenario.seed() ^ 0x5EEDL);
         this.flow = LoginFlow.builder()
                 .rpId("example.com")
@@ -173,24 +170,12 @@ final class SimWorld {
                 .clock(clock)
                 .listener(this::onEvent)
                 .build();
+        for (Kind k : Kind.values()) {
+            tallies.put(k, new Tally());
+        }
     }
 
-    private static final boolean DEBUG = Boolean.getBoolean("sim.debug");
-    private final Map<String, String> trace = new HashMap<>();
-
     private void onEvent(LoginFlowEvent event) {
-        if (DEBUG) {
-            String line = event.getClass().getSimpleName();
-            if (event instanceof LoginFlowEvent.FlowStarted started) {
-                line += started.decision().tags();
-            } else if (event instanceof LoginFlowEvent.PasskeyAttemptFailed failed) {
-                line += "(" + failed.failure().elapsedMillis() + "ms " + failed.diagnosis().cause() + "/"
-                        + failed.diagnosis().confidence() + " " + failed.action() + ")";
-            } else if (event instanceof LoginFlowEvent.Completed done) {
-                line += "(" + done.method() + " " + done.healing() + ")";
-            }
-            trace.merge(event.flowId(), line, (a, b) -> a + " > " + b);
-        }
         if (event instanceof LoginFlowEvent.PasskeyAttemptFailed failed) {
             diagnoses.put(failed.flowId(), failed.diagnosis());
         } else if (event instanceof LoginFlowEvent.HealingOffered offered
@@ -204,36 +189,40 @@ final class SimWorld {
         for (UserScript user : scenario.users()) {
             runUser(user);
         }
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        return new SimResult(name, logins, completed, failedPrompts, brokenEpisodes, brokenHealed, falseOffers, offers,
-                heals, diagnosed, diagnosedCorrectly, diagnosedAll, diagnosedAllCorrectly, passkeyLogins,
-                fallbackLogins, newDeviceEpisodes, newDeviceHealed, millis);
+        Tally total = new Tally();
+        tallies.values().forEach(total::plus);
+        return new SimResult(name, config, Map.copyOf(tallies), total, (System.nanoTime() - started) / 1_000_000);
     }
 
     // ------------------------------------------------------------------ a user
 
     private void runUser(UserScript user) {
+        Tally tally = tallies.get(user.kind());
+        tally.users++;
         Bytes handle = Bytes.of(("h-" + user.index()).getBytes(StandardCharsets.UTF_8));
         credentials.saveUser(new UserAccount(handle, user.identifier(), "User " + user.index()));
         for (DeviceSpec spec : user.devices()) {
             addDevice(spec);
         }
+        for (DeviceSpec spec : user.attackerDevices()) {
+            addDevice(spec);
+        }
         clock.set(Scenario.START);
         Device first = devices.get(user.devices().get(0).id());
-        SoftwareAuthenticator enrolOn = user.enrolInPm() ? first.pm : first.platform;
-        enrol(user, first, Objects.requireNonNull(enrolOn));
-        for (DeviceSpec spec : user.devices()) {
-            Device d = devices.get(spec.id());
-            d.newDeviceEpisodeOpen = !holdsUsable(d, handle);
+        switch (user.enrol()) {
+            case PLATFORM -> enrol(user, first, Objects.requireNonNull(first.platform));
+            case PASSWORD_MANAGER -> enrol(user, first, Objects.requireNonNull(first.pm));
+            case NONE -> { }
         }
+        OfferRun run = new OfferRun();
         for (Scenario.Event event : user.events()) {
             clock.set(event.at());
             if (event instanceof Scenario.Login login) {
-                login(user, handle, devices.get(login.deviceId()), login.behaviour());
+                login(user, handle, devices.get(login.deviceId()), login, tally, run);
             } else if (event instanceof Scenario.Delete delete) {
-                breakDevice(handle, Break.DELETED, () -> deletePasskey(handle, devices.get(delete.deviceId())));
+                breakDevices(user, handle, Break.DELETED, () -> deletePasskey(handle, devices.get(delete.deviceId())));
             } else if (event instanceof Scenario.CloudSwitch cloud) {
-                breakDevice(handle, Break.CLOUD_SWITCH, () -> {
+                breakDevices(user, handle, Break.CLOUD_SWITCH, () -> {
                     Device d = devices.get(cloud.deviceId());
                     SoftwareAuthenticator a = Objects.requireNonNull(d.platform);
                     leaveGroup(a);
@@ -241,11 +230,19 @@ final class SimWorld {
                     a.loseAll();
                 });
             } else if (event instanceof Scenario.PmSignOut out) {
-                breakDevice(handle, Break.PM_SIGNED_OUT, () -> devices.get(out.deviceId()).pmSignedIn = false);
+                breakDevices(user, handle, Break.PM_SIGNED_OUT, () -> devices.get(out.deviceId()).pmSignedIn = false);
+            } else if (event instanceof Scenario.Revoke) {
+                breakDevices(user, handle, Break.REVOKED, () -> {
+                    for (StoredCredential c : credentials.listCredentials(handle)) {
+                        credentials.setStatus(c.credentialId(), CredentialStatus.RETIRED);
+                    }
+                });
             } else if (event instanceof Scenario.AddDevice add) {
-                Device d = addDevice(add.device());
-                d.newDeviceEpisodeOpen = !holdsUsable(d, handle);
+                addDevice(add.device());
             }
+        }
+        if (run.nagged) {
+            tally.naggedAccounts++;
         }
     }
 
@@ -263,6 +260,10 @@ final class SimWorld {
     }
 
     private Device addDevice(DeviceSpec spec) {
+        Device existing = devices.get(spec.id());
+        if (existing != null) {
+            return existing; // a family device shared by two accounts
+        }
         SoftwareAuthenticator platform = null;
         if (spec.platformAaguid() != null) {
             SoftwareAuthenticator.Builder b = SoftwareAuthenticator.builder().origin(ORIGIN)
@@ -327,16 +328,16 @@ final class SimWorld {
 
     private static List<String> heldOf(SoftwareAuthenticator a, Bytes handle) {
         String h = handle.toBase64Url();
-        List<String> ids = new ArrayList<>();
+        List<String> held = new ArrayList<>();
         for (AuthenticatorCredential c : a.credentials()) {
             if (c.userHandle().equals(h)) {
-                ids.add(c.credentialId());
+                held.add(c.credentialId());
             }
         }
-        return ids;
+        return held;
     }
 
-    /** Ground truth: whether the device holds a passkey of the user that the server accepts. */
+    /** Ground truth: whether the device's own authenticators hold a passkey of the user that the server accepts. */
     private boolean holdsUsable(Device d, Bytes handle) {
         Set<String> usable = new HashSet<>();
         for (StoredCredential c : credentials.listCredentials(handle)) {
@@ -354,74 +355,80 @@ final class SimWorld {
         return false;
     }
 
-    private void breakDevice(Bytes handle, Break cause, Runnable change) {
-        Map<Device, Boolean> before = new HashMap<>();
-        for (Device d : userDevices(handle)) {
-            before.put(d, holdsUsable(d, handle));
+    private void breakDevices(UserScript user, Bytes handle, Break cause, Runnable change) {
+        Map<Device, Boolean> before = new LinkedHashMap<>();
+        for (DeviceSpec spec : user.devices()) {
+            before.put(devices.get(spec.id()), holdsUsable(devices.get(spec.id()), handle));
+        }
+        for (Scenario.Event e : user.events()) {
+            if (e instanceof Scenario.AddDevice add && !e.at().isAfter(clock.instant())) {
+                Device d = devices.get(add.device().id());
+                before.put(d, holdsUsable(d, handle));
+            }
         }
         change.run();
         for (Map.Entry<Device, Boolean> e : before.entrySet()) {
-            Device d = e.getKey();
-            if (e.getValue() && !holdsUsable(d, handle)) {
-                String credential = null;
-                Instant last = null;
-                for (Map.Entry<String, Instant> used : d.lastSuccessWith.entrySet()) {
-                    if (last == null || used.getValue().isAfter(last)) {
-                        last = used.getValue();
-                        credential = used.getKey();
-                    }
-                }
-                d.episode = new Episode(cause, clock.instant(), credential, last);
+            if (e.getValue() && !holdsUsable(e.getKey(), handle)) {
+                e.getKey().episodes.put(handle, new Episode(cause, clock.instant()));
             }
         }
     }
 
-    private List<Device> userDevices(Bytes handle) {
-        String prefix = "u" + new String(handle.toByteArray(), StandardCharsets.UTF_8).substring(2) + "-";
-        return devices.values().stream().filter(d -> d.spec.id().startsWith(prefix)).toList();
-    }
-
     private void enrol(UserScript user, Device device, SoftwareAuthenticator authenticator) {
-        LoginStep step = flow.enrol(user.identifier(), device.client);
+        LoginStep step = flow.enrol(user.identifier(), device.client(device.spec.id(), false));
         LoginStep.HealingOffer offer = (LoginStep.HealingOffer) step;
         String json = authenticator.register(offer.credentialsCreateJson());
         flow.finishHealing(offer.flowId(), json);
-        String id = credentialIdOf(json);
-        syncNewCredential(authenticator, id);
-        recordSuccess(device, id);
+        syncNewCredential(authenticator, credentialIdOf(json));
     }
 
     // ------------------------------------------------------------------ a login
 
-    private void login(UserScript user, Bytes handle, Device device, long behaviourSeed) {
-        Random behaviour = new Random(behaviourSeed);
-        double clickIfPresent = behaviour.nextDouble();
-        double clickIfAbsent = behaviour.nextDouble();
-        double cancelCreation = behaviour.nextDouble();
-        double[] cancel = new double[8];
-        double[] timeout = new double[8];
-        double[] fastDraw = new double[8];
-        double[] elapsedDraw = new double[8];
-        for (int i = 0; i < 8; i++) {
-            cancel[i] = behaviour.nextDouble();
-            timeout[i] = behaviour.nextDouble();
-            fastDraw[i] = behaviour.nextDouble();
-            elapsedDraw[i] = behaviour.nextDouble();
+    /** The person's draws for one login, taken in a fixed order so every advisor sees the same ones. */
+    private record Draws(double click, double scan, double typo, double offerAnswer, double[] cancel,
+            double[] cancelFast, double[] timeout, double[] fast, double[] elapsed) {
+
+        static Draws of(long seed) {
+            Random r = new Random(seed);
+            double click = r.nextDouble();
+            double scan = r.nextDouble();
+            double typo = r.nextDouble();
+            double offerAnswer = r.nextDouble();
+            double[][] a = new double[5][8];
+            for (int i = 0; i < 8; i++) {
+                for (int k = 0; k < 5; k++) {
+                    a[k][i] = r.nextDouble();
+                }
+            }
+            return new Draws(click, scan, typo, offerAnswer, a[0], a[1], a[2], a[3], a[4]);
         }
-        logins++;
-        boolean presentAtStart = holdsUsable(device, handle);
-        Episode episode = device.episode;
-        if (episode != null && presentAtStart) {
-            device.episode = null; // restored by sync before a login here: nothing to heal
-            episode = null;
+    }
+
+    private void login(UserScript user, Bytes handle, Device device, Scenario.Login login, Tally tally,
+            OfferRun run) {
+        Draws draws = Draws.of(login.behaviour());
+        boolean attacker = login.attacker();
+        String deviceId = device.spec.volatileId() || login.privateWindow()
+                ? device.spec.id() + "#" + (++device.sessions) : device.spec.id();
+        boolean immediateCapable = device.spec.browser() == Scenario.Browser.CHROME && !login.privateWindow()
+                && device.spec.immediateDraw() < config.immediateShare();
+        Device phone = user.phone() == null || attacker ? null : devices.get(user.phone());
+        boolean scans = phone != null && phone != device && draws.scan() < SCAN_QR;
+
+        if (attacker) {
+            tally.attackerLogins++;
+        } else {
+            tally.logins++;
         }
-        boolean newDevice = device.newDeviceEpisodeOpen;
-        if (newDevice && presentAtStart) {
-            device.newDeviceEpisodeOpen = false;
-            newDevice = false;
+        boolean local = !attacker && holdsUsable(device, handle);
+        boolean viaPhone = scans && holdsUsable(Objects.requireNonNull(phone), handle);
+        boolean reachableAtStart = local || viaPhone;
+        Episode episode = attacker ? null : device.episodes.remove(handle);
+        if (episode != null && local) {
+            episode = null; // restored by sync before a login here: nothing to heal
         }
 
-        LoginStep step = flow.start(user.identifier(), device.client);
+        LoginStep step = flow.start(user.identifier(), device.client(deviceId, immediateCapable));
         String flowId = step.flowId();
         int prompt = 0;
         boolean fellBack = false;
@@ -429,67 +436,91 @@ final class SimWorld {
         while (true) {
             clock.advance(Duration.ofSeconds(2));
             if (step instanceof LoginStep.PasskeyChallenge challenge) {
-                boolean present = holdsUsable(device, handle);
+                boolean here = !attacker && holdsUsable(device, handle);
+                boolean qr = scans && holdsUsable(Objects.requireNonNull(phone), handle);
+                int i = Math.min(prompt, 7);
+                if (challenge.immediate()) {
+                    if (!here) {
+                        // No UI: not a prompt the person saw.
+                        step = flow.reportImmediateRejection(flowId, 5 + (long) (draws.elapsed()[i] * 75));
+                        continue;
+                    }
+                    prompt++;
+                    if (!attacker) {
+                        tally.prompts++;
+                    }
+                    if (draws.cancel()[i] < CANCEL_FIRST) {
+                        step = flow.reportImmediateRejection(flowId, 1_500 + (long) (draws.elapsed()[i] * 6_000));
+                    } else {
+                        step = sign(device.active(), challenge, "platform", device, handle);
+                    }
+                    continue;
+                }
                 if (challenge.attempt() == 1 && !challenge.autoStart() && prompt == 0) {
-                    boolean click = present ? clickIfPresent < CLICK_IF_PRESENT : clickIfAbsent < CLICK_IF_ABSENT;
+                    boolean click = !attacker && (here || qr ? draws.click() < CLICK_IF_PRESENT
+                            : draws.click() < CLICK_IF_ABSENT);
                     if (!click) {
                         step = flow.chooseFallback(flowId);
                         continue;
                     }
                 }
-                int i = Math.min(prompt++, 7);
-                if (present) {
+                prompt++;
+                if (!attacker) {
+                    tally.prompts++;
+                    if (!here && !qr) {
+                        tally.impossiblePrompts++;
+                    }
+                }
+                if (here) {
                     double cancelRate = i == 0 ? CANCEL_FIRST : CANCEL_RETRY;
-                    if (cancel[i] < cancelRate) {
-                        failedPrompts++;
+                    if (draws.cancel()[i] < cancelRate) {
+                        long elapsed = draws.cancelFast()[i] < CANCEL_FAST ? 250 + (long) (draws.elapsed()[i] * 650)
+                                : 1_200 + (long) (draws.elapsed()[i] * 10_800);
+                        step = flow.reportClientError(flowId, "NotAllowedError", null, elapsed);
+                    } else if (draws.timeout()[i] < TIMEOUT) {
                         step = flow.reportClientError(flowId, "NotAllowedError", null,
-                                1_200 + (long) (elapsedDraw[i] * 10_800));
-                    } else if (timeout[i] < TIMEOUT) {
-                        failedPrompts++;
-                        step = flow.reportClientError(flowId, "NotAllowedError", null,
-                                120_000 + (long) (elapsedDraw[i] * 5_000));
+                                120_000 + (long) (draws.elapsed()[i] * 5_000));
                     } else {
-                        String json = authenticate(device, challenge.credentialsGetJson());
-                        step = flow.finishPasskey(flowId, json);
-                        if (step instanceof LoginStep.Completed) {
-                            recordSuccess(device, credentialIdOf(json));
-                        } else {
-                            failedPrompts++;
-                        }
+                        step = sign(device.active(), challenge, "platform", device, handle);
+                    }
+                } else if (draws.fast()[i] < config.fastShare(device.spec.browser())) {
+                    step = flow.reportClientError(flowId, "NotAllowedError", null, 5 + (long) (draws.elapsed()[i] * 595));
+                } else if (qr) {
+                    step = sign(Objects.requireNonNull(phone).active(), challenge, "cross-platform", device, handle);
+                    if (step instanceof LoginStep.Completed || step instanceof LoginStep.HealingOffer) {
+                        tally.hybridLogins++;
                     }
                 } else {
-                    failedPrompts++;
-                    long elapsed = fastDraw[i] < ABSENT_FAST ? 5 + (long) (elapsedDraw[i] * 595)
-                            : 2_000 + (long) (elapsedDraw[i] * 4_000);
-                    step = flow.reportClientError(flowId, "NotAllowedError", null, elapsed);
+                    step = flow.reportClientError(flowId, "NotAllowedError", null,
+                            2_000 + (long) (draws.elapsed()[i] * 8_000));
                 }
             } else if (step instanceof LoginStep.FallbackRequired) {
                 fellBack = true;
+                if (draws.typo() < PASSWORD_TYPO) {
+                    flow.fallbackFailed(flowId);
+                    clock.advance(Duration.ofSeconds(5));
+                }
                 step = flow.fallbackSucceeded(flowId);
             } else if (step instanceof LoginStep.HealingOffer offer) {
-                offers++;
                 offered = true;
-                if (holdsUsable(device, handle)) {
-                    falseOffers++;
-                    if (DEBUG) {
-                        System.err.println(name + " false offer " + offer.kind() + " " + device.spec.id() + ": "
-                                + trace.get(flowId));
+                if (attacker) {
+                    tally.attackerOffers++;
+                    step = create(device, offer);
+                    if (step instanceof LoginStep.Completed done && done.healing() == HealingResult.HEALED) {
+                        tally.attackerPasskeys++;
                     }
+                    continue;
                 }
-                step = answerOffer(user, device, offer, cancelCreation);
+                tally.offers++;
+                if (holdsUsable(device, handle)) {
+                    tally.falseOffers++;
+                }
+                step = answerOffer(user, device, offer, draws.offerAnswer(), tally, run);
             } else if (step instanceof LoginStep.Completed done) {
-                completed++;
-                if (done.method() == dev.passkeyflow.core.AuthenticationMethod.PASSKEY) {
-                    passkeyLogins++;
-                } else {
-                    fallbackLogins++;
+                if (!attacker) {
+                    score(tally, device, handle, episode, reachableAtStart, fellBack, offered, done, flowId);
                 }
-                if (done.healing() == HealingResult.HEALED) {
-                    heals++;
-                }
-                score(user, device, episode, newDevice, fellBack, offered, done, flowId);
                 diagnoses.remove(flowId);
-                trace.remove(flowId);
                 return;
             } else {
                 throw new IllegalStateException("unexpected step " + step);
@@ -497,13 +528,26 @@ final class SimWorld {
         }
     }
 
-    private LoginStep answerOffer(UserScript user, Device device, LoginStep.HealingOffer offer, double cancelDraw) {
-        if (!user.willing()) {
-            // Unwilling users say no: mostly with the page's "not now", sometimes by cancelling the OS dialog.
-            return cancelDraw < UNWILLING_CANCELS_DIALOG
-                    ? flow.reportHealingError(offer.flowId(), "NotAllowedError", null, 4_000)
-                    : flow.declineHealing(offer.flowId());
+    private LoginStep sign(List<SoftwareAuthenticator> authenticators, LoginStep.PasskeyChallenge challenge,
+            String attachment, Device device, Bytes handle) {
+        for (SoftwareAuthenticator a : authenticators) {
+            if (!heldOf(a, handle).isEmpty()) {
+                try {
+                    String json = a.authenticate(challenge.credentialsGetJson());
+                    if (!"platform".equals(attachment)) {
+                        json = json.replace("\"authenticatorAttachment\":\"platform\"",
+                                "\"authenticatorAttachment\":\"" + attachment + "\"");
+                    }
+                    return flow.finishPasskey(challenge.flowId(), json);
+                } catch (AuthenticatorException e) {
+                    // this provider holds none of the allowed credentials: the browser tries the next
+                }
+            }
         }
+        return flow.reportClientError(challenge.flowId(), "NotAllowedError", null, 3_000);
+    }
+
+    private LoginStep create(Device device, LoginStep.HealingOffer offer) {
         SoftwareAuthenticator platform = device.platform;
         if (platform == null) {
             return flow.reportHealingError(offer.flowId(), "NotAllowedError", null, 4_000);
@@ -516,91 +560,85 @@ final class SimWorld {
         }
         LoginStep step = flow.finishHealing(offer.flowId(), json);
         if (step instanceof LoginStep.Completed done && done.healing() == HealingResult.HEALED) {
-            String id = credentialIdOf(json);
-            syncNewCredential(platform, id);
-            recordSuccess(device, id);
+            syncNewCredential(platform, credentialIdOf(json));
         }
         return step;
     }
 
-    private void score(UserScript user, Device device, @Nullable Episode episode, boolean newDevice,
+    private LoginStep answerOffer(UserScript user, Device device, LoginStep.HealingOffer offer, double answer,
+            Tally tally, OfferRun run) {
+        LoginStep step;
+        boolean unanswered;
+        if (!user.willing()) {
+            // Unwilling users say no: mostly with the page's "not now", sometimes by cancelling the OS dialog.
+            step = answer < UNWILLING_CANCELS_DIALOG
+                    ? flow.reportHealingError(offer.flowId(), "NotAllowedError", null, 4_000)
+                    : flow.declineHealing(offer.flowId());
+            unanswered = true;
+        } else {
+            step = create(device, offer);
+            HealingResult result = step instanceof LoginStep.Completed done ? done.healing() : null;
+            if (result == HealingResult.HEALED) {
+                tally.created++;
+                run.unanswered = 0;
+                run.last = null;
+                return step;
+            }
+            if (result == HealingResult.ALREADY_EXISTED) {
+                tally.alreadyExisted++;
+                return step;
+            }
+            unanswered = true; // the OS dialog failed (no platform authenticator)
+        }
+        if (unanswered) {
+            Instant now = clock.instant();
+            if (run.last != null && !now.isBefore(run.last.plus(NAG_PAUSE))) {
+                run.unanswered = 0;
+            }
+            run.unanswered++;
+            run.last = now;
+            if (run.unanswered > NAG_LIMIT) {
+                run.nagged = true;
+            }
+        }
+        return step;
+    }
+
+    private void score(Tally tally, Device device, Bytes handle, @Nullable Episode episode, boolean reachableAtStart,
             boolean fellBack, boolean offered, LoginStep.Completed done, String flowId) {
-        if (episode != null) {
-            device.episode = null; // only the first login on the device after the break is scored
-            FailureDiagnosis diagnosis = diagnoses.get(flowId);
-            FailureCause expected = switch (episode.cause) {
-                case DELETED -> FailureCause.PASSKEY_DELETED_LOCALLY;
-                case CLOUD_SWITCH -> FailureCause.DIFFERENT_CLOUD_ACCOUNT;
-                case PM_SIGNED_OUT -> FailureCause.PASSWORD_MANAGER_UNAVAILABLE;
-            };
-            boolean correct = diagnosis != null && diagnosis.cause() == expected;
-            diagnosedAll++;
-            if (correct) {
-                diagnosedAllCorrectly++;
+        tally.completed++;
+        if (done.method() == AuthenticationMethod.PASSKEY) {
+            tally.passkeyLogins++;
+        } else if (reachableAtStart) {
+            tally.workingSentToPassword++;
+        }
+        if (episode == null) {
+            return;
+        }
+        FailureDiagnosis diagnosis = diagnoses.get(flowId);
+        FailureCause expected = switch (episode.cause()) {
+            case DELETED -> FailureCause.PASSKEY_DELETED_LOCALLY;
+            case CLOUD_SWITCH -> FailureCause.DIFFERENT_CLOUD_ACCOUNT;
+            case PM_SIGNED_OUT -> FailureCause.PASSWORD_MANAGER_UNAVAILABLE;
+            case REVOKED -> FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER;
+        };
+        int[] d = tally.diagnosis[episode.cause().ordinal()];
+        if (diagnosis == null || diagnosis.cause() == FailureCause.UNKNOWN) {
+            d[Tally.UNKNOWN]++;
+        } else if (diagnosis.cause() == expected) {
+            d[Tally.CORRECT]++;
+        } else {
+            d[Tally.WRONG]++;
+        }
+        if (fellBack && device.spec.canCreate()) {
+            tally.brokenEpisodes++;
+            if (offered) {
+                tally.brokenOffered++;
             }
-            if (evidenceExists(device, episode)) {
-                diagnosed++;
-                if (correct) {
-                    diagnosedCorrectly++;
-                }
-            }
-            if (fellBack && device.spec.canCreate() && user.willing()) {
-                brokenEpisodes++;
-                if (done.healing() == HealingResult.HEALED || done.healing() == HealingResult.ALREADY_EXISTED) {
-                    brokenHealed++;
-                } else if (DEBUG) {
-                    System.err.println(name + " unhealed " + episode.cause + " " + device.spec.id() + ": "
-                            + trace.get(flowId));
-                }
-            }
-            if (DEBUG && !correct && evidenceExists(device, episode)) {
-                System.err.println(name + " misdiagnosed " + episode.cause + " " + device.spec.id() + ": "
-                        + trace.get(flowId));
+            if (done.healing() == HealingResult.HEALED || done.healing() == HealingResult.ALREADY_EXISTED) {
+                tally.brokenHealed++;
             }
         }
-        if (newDevice && fellBack) {
-            device.newDeviceEpisodeOpen = false;
-            if (device.spec.canCreate() && user.willing()) {
-                newDeviceEpisodes++;
-                if (offered && done.healing() == HealingResult.HEALED) {
-                    newDeviceHealed++;
-                }
-            }
-        }
-    }
-
-    /**
-     * Whether the history allows the cause to be told: the device signed in with the credential
-     * before the break, and either no other device used it since (deleted) or another did (the
-     * cloud account or the password manager is what changed here).
-     */
-    private boolean evidenceExists(Device device, Episode episode) {
-        if (episode.credential == null || episode.deviceLastSuccess == null) {
-            return false;
-        }
-        Map<String, Instant> byDevice = successesByCredential.getOrDefault(episode.credential, Map.of());
-        boolean otherSince = byDevice.entrySet().stream()
-                .anyMatch(e -> !e.getKey().equals(device.spec.id()) && e.getValue().isAfter(episode.deviceLastSuccess));
-        return episode.cause == Break.DELETED ? !otherSince : otherSince;
-    }
-
-    private void recordSuccess(Device device, String credentialId) {
-        device.lastSuccessWith.put(credentialId, clock.instant());
-        successesByCredential.computeIfAbsent(credentialId, k -> new HashMap<>()).put(device.spec.id(),
-                clock.instant());
-        device.newDeviceEpisodeOpen = false;
-    }
-
-    private String authenticate(Device device, String requestJson) {
-        AuthenticatorException last = null;
-        for (SoftwareAuthenticator a : device.active()) {
-            try {
-                return a.authenticate(requestJson);
-            } catch (AuthenticatorException e) {
-                last = e;
-            }
-        }
-        throw new IllegalStateException("no authenticator answered although the device holds a passkey", last);
     }
 
     private static String credentialIdOf(String json) {

@@ -2,13 +2,18 @@ package dev.passkeyflow.intelligence.sim;
 
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
+import dev.passkeyflow.intelligence.AutoHealingPolicy;
+import dev.passkeyflow.intelligence.AutoHealingPolicy.UnprovenFailureOffer;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
+import dev.passkeyflow.intelligence.sim.Scenario.Break;
+import dev.passkeyflow.intelligence.sim.Scenario.Kind;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,20 +21,25 @@ import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 
 /**
- * Replays one seeded population through {@code LoginFlow} with three advisors side by side and
- * prints a comparison table followed by one {@code sim:} line per advisor.
+ * Replays one seeded population through {@code LoginFlow} with three advisors side by side, at each
+ * fast-failure share of the sweep, and prints one table per share, the policy trade-off table and,
+ * with {@code --by-kind}, one row per scenario kind.
  *
  * <pre>
- * scripts/simulate [--seed N] [--users N]
+ * scripts/simulate [--seed N] [--users N] [--immediate SHARE] [--by-kind]
  * </pre>
  */
 public final class Simulator {
 
     public static final long DEFAULT_SEED = 42;
-    public static final int DEFAULT_USERS = 80;
+    public static final int DEFAULT_USERS = 120;
+    /** The fast-failure shares of the sweep (same share for every browser). */
+    static final List<Double> SHARES = List.of(0.0, 0.3, 0.6, 0.9);
 
     /** The advisors compared, in the order of the table. */
-    static final List<String> ADVISORS = List.of("append-only-when-no-passkey", "threshold", "passkey-intelligence");
+    static final List<String> ADVISORS = List.of("append-only-baseline", "threshold", "passkey-intelligence");
+
+    private static final String USAGE = "usage: scripts/simulate [--seed N] [--users N] [--immediate SHARE] [--by-kind]";
 
     private Simulator() {
     }
@@ -37,24 +47,29 @@ public final class Simulator {
     public static void main(String[] args) throws Exception {
         long seed = DEFAULT_SEED;
         int users = DEFAULT_USERS;
+        double immediate = SimConfig.DEFAULT_IMMEDIATE_SHARE;
+        boolean byKind = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seed" -> seed = Long.parseLong(value(args, ++i, "--seed"));
                 case "--users" -> users = Integer.parseInt(value(args, ++i, "--users"));
+                case "--immediate" -> immediate = Double.parseDouble(value(args, ++i, "--immediate"));
+                case "--by-kind" -> byKind = true;
                 case "--help", "-h" -> {
-                    System.out.println("usage: scripts/simulate [--seed N] [--users N]");
+                    System.out.println(USAGE);
                     return;
                 }
-                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: scripts/simulate [--seed N] [--users N]");
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
             }
         }
-        if (users < 1 || users > 100_000) {
-            throw new IllegalArgumentException("--users must be between 1 and 100000, was " + users);
+        if (users < 2 || users > 100_000) {
+            throw new IllegalArgumentException("--users must be between 2 and 100000, was " + users);
         }
         long started = System.nanoTime();
-        List<SimResult> results = run(seed, users);
-        print(System.out, seed, users, results, (System.nanoTime() - started) / 1_000_000);
+        Sweep sweep = sweep(seed, users, immediate, true);
+        System.out.printf(Locale.ROOT, "passkeyflow simulation: seed=%d users=%d immediate-ui-share=%.2f (%d ms)%n%n",
+                seed, users, immediate, (System.nanoTime() - started) / 1_000_000);
+        print(System.out, sweep, byKind);
     }
 
     private static String value(String[] args, int i, String name) {
@@ -64,57 +79,138 @@ public final class Simulator {
         return args[i];
     }
 
-    /** Runs the three advisors on the same scenario, in parallel, each in its own world. */
-    public static List<SimResult> run(long seed, int users) throws InterruptedException, ExecutionException {
+    /** The results of a sweep: per share the three advisors, and PasskeyIntelligence under each {@link UnprovenFailureOffer}. */
+    record Sweep(List<List<SimResult>> byShare, List<List<SimResult>> tradeOff) { }
+
+    /** Runs every advisor at every share of {@link #SHARES} on the same scenario, two worlds at a time. */
+    static Sweep sweep(long seed, int users, double immediateShare, boolean tradeOff)
+            throws InterruptedException, ExecutionException {
         Scenario scenario = Scenario.generate(seed, users);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(3,
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(2,
                 Runtime.getRuntime().availableProcessors())));
         try {
-            List<Future<SimResult>> futures = new ArrayList<>();
-            for (String name : ADVISORS) {
-                futures.add(pool.submit(() -> new SimWorld(name, scenario, advisor(name)).run()));
+            List<List<Future<SimResult>>> shares = new ArrayList<>();
+            List<List<Future<SimResult>>> policies = new ArrayList<>();
+            for (double share : SHARES) {
+                SimConfig base = SimConfig.uniform(share);
+                SimConfig config = new SimConfig(base.fastAbsentShare(), immediateShare, base.policy());
+                List<Future<SimResult>> row = new ArrayList<>();
+                for (String name : ADVISORS) {
+                    row.add(pool.submit(world(name, scenario, config)));
+                }
+                shares.add(row);
+                List<Future<SimResult>> policyRow = new ArrayList<>();
+                if (tradeOff) {
+                    for (UnprovenFailureOffer setting : UnprovenFailureOffer.values()) {
+                        if (setting == AutoHealingPolicy.DEFAULT_UNPROVEN_FAILURE_OFFER) {
+                            policyRow.add(row.get(2));
+                            continue;
+                        }
+                        SimConfig alt = config.withPolicy(AutoHealingPolicy.custom().unprovenFailureOffer(setting)
+                                .build());
+                        policyRow.add(pool.submit(world("passkey-intelligence", scenario, alt)));
+                    }
+                }
+                policies.add(policyRow);
             }
-            List<SimResult> results = new ArrayList<>();
-            for (Future<SimResult> f : futures) {
-                results.add(f.get());
-            }
-            return results;
+            return new Sweep(collect(shares), collect(policies));
         } finally {
             pool.shutdownNow();
         }
     }
 
-    static BiFunction<CredentialRepository, LoginAttemptRepository, LoginAdvisor> advisor(String name) {
+    private static Callable<SimResult> world(String name, Scenario scenario, SimConfig config) {
+        return () -> new SimWorld(name, scenario, config, advisor(name, config)).run();
+    }
+
+    private static List<List<SimResult>> collect(List<List<Future<SimResult>>> futures)
+            throws InterruptedException, ExecutionException {
+        List<List<SimResult>> out = new ArrayList<>();
+        for (List<Future<SimResult>> row : futures) {
+            List<SimResult> results = new ArrayList<>();
+            for (Future<SimResult> f : row) {
+                results.add(f.get());
+            }
+            out.add(List.copyOf(results));
+        }
+        return List.copyOf(out);
+    }
+
+    static BiFunction<CredentialRepository, LoginAttemptRepository, LoginAdvisor> advisor(String name,
+            SimConfig config) {
         return switch (name) {
-            case "append-only-when-no-passkey" -> (c, a) -> new PeerAdvisor();
+            case "append-only-baseline" -> (c, a) -> new PeerAdvisor();
             case "threshold" -> (c, a) -> ThresholdLoginAdvisor.ofDefaults();
             case "passkey-intelligence" -> (c, a) -> PasskeyIntelligence.builder()
-                    .credentialRepository(c).loginAttemptRepository(a).build();
+                    .credentialRepository(c).loginAttemptRepository(a).policy(config.policy()).build();
             default -> throw new IllegalArgumentException("unknown advisor " + name);
         };
     }
 
-    static void print(PrintStream out, long seed, int users, List<SimResult> results, long millis) {
-        out.printf(Locale.ROOT, "passkeyflow simulation: seed=%d users=%d (%d ms)%n%n", seed, users, millis);
-        out.printf(Locale.ROOT, "| %-28s | %6s | %9s | %13s | %14s | %13s | %12s | %10s | %14s | %10s |%n",
-                "advisor", "logins", "completed", "failed/login", "broken healed", "false offers", "diag. acc.",
-                "diag. all", "new dev. healed", "passkey %");
-        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(30), "-".repeat(8), "-".repeat(11),
-                "-".repeat(15), "-".repeat(16), "-".repeat(15), "-".repeat(14), "-".repeat(12), "-".repeat(17),
-                "-".repeat(12));
-        for (SimResult r : results) {
-            out.printf(Locale.ROOT, "| %-28s | %6d | %9.3f | %13.3f | %14s | %13s | %12s | %10s | %15s | %10.1f |%n",
-                    r.advisor(), r.logins(), r.completedRate(), r.failedPromptsPerLogin(),
-                    r.brokenHealedFirstFallback() + "/" + r.brokenEpisodes(),
-                    r.falseHealOffers() + " of " + r.healingOffers(),
-                    r.diagnosedCorrectly() + "/" + r.diagnosed(),
-                    r.diagnosedAllCorrectly() + "/" + r.diagnosedAll(),
-                    r.newDeviceHealed() + "/" + r.newDeviceEpisodes(),
-                    100.0 * SimResult.ratio(r.passkeyLogins(), r.logins()));
+    private static final String HEADER = "| %-22s | %6s | %11s | %11s | %13s | %13s | %15s | %6s | %8s | %8s | %8s | %8s |%n";
+    private static final String ROW = "| %-22s | %6d | %11.3f | %11d | %13s | %13s | %15s | %6d | %8s | %8s | %8s | %8s |%n";
+
+    static void print(PrintStream out, Sweep sweep, boolean byKind) {
+        for (int s = 0; s < SHARES.size(); s++) {
+            List<SimResult> results = sweep.byShare().get(s);
+            out.printf(Locale.ROOT, "fast-failure share %.0f%%%n%n", 100 * SHARES.get(s));
+            header(out, "advisor");
+            for (SimResult r : results) {
+                row(out, r.advisor(), r.total());
+            }
+            out.println();
+            if (byKind) {
+                for (SimResult r : results) {
+                    out.printf(Locale.ROOT, "%s by scenario kind:%n%n", r.advisor());
+                    header(out, "kind");
+                    for (Kind k : Kind.values()) {
+                        row(out, k.name().toLowerCase(Locale.ROOT), r.byKind().get(k));
+                    }
+                    out.println();
+                }
+            }
         }
-        out.println();
-        for (SimResult r : results) {
-            out.println(r.simLine());
+        if (!sweep.tradeOff().isEmpty() && !sweep.tradeOff().get(0).isEmpty()) {
+            out.println("passkey-intelligence: AutoHealingPolicy.unprovenFailureOffer at each fast-failure share");
+            out.println();
+            header(out, "share / setting");
+            for (int s = 0; s < SHARES.size(); s++) {
+                List<SimResult> results = sweep.tradeOff().get(s);
+                for (int p = 0; p < results.size(); p++) {
+                    row(out, String.format(Locale.ROOT, "%.0f%% %s", 100 * SHARES.get(s),
+                            UnprovenFailureOffer.values()[p].name().toLowerCase(Locale.ROOT)), results.get(p).total());
+                }
+            }
+            out.println();
         }
+        for (int s = 0; s < SHARES.size(); s++) {
+            for (SimResult r : sweep.byShare().get(s)) {
+                Tally t = r.total();
+                out.printf(Locale.ROOT, "sim: share=%.1f advisor=%s logins=%d impossible_prompts_per_login=%.3f "
+                                + "working_sent_to_password=%d broken_offered=%d/%d broken_healed=%d/%d false_offers=%d/%d "
+                                + "nagged_accounts=%d attacker_passkeys=%d%n",
+                        SHARES.get(s), r.advisor(), t.logins, t.impossiblePerLogin(), t.workingSentToPassword,
+                        t.brokenOffered, t.brokenEpisodes, t.brokenHealed, t.brokenEpisodes, t.falseOffers, t.offers,
+                        t.naggedAccounts, t.attackerPasskeys);
+            }
+        }
+    }
+
+    private static void header(PrintStream out, String first) {
+        out.printf(Locale.ROOT, HEADER, first, "logins", "impossible/", "working to", "broken offered", "broken healed",
+                "false offers /", "nagged", "diag.", "diag.", "diag.", "diag.");
+        out.printf(Locale.ROOT, HEADER, "", "", "login", "password", "1st fallback", "1st fallback", "offers",
+                "accts", "deleted", "cloud", "pm", "revoked");
+        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(24), "-".repeat(8), "-".repeat(13),
+                "-".repeat(13), "-".repeat(15), "-".repeat(15), "-".repeat(17), "-".repeat(8), "-".repeat(10),
+                "-".repeat(10), "-".repeat(10), "-".repeat(10));
+    }
+
+    private static void row(PrintStream out, String label, Tally t) {
+        out.printf(Locale.ROOT, ROW, label, t.logins, t.impossiblePerLogin(), t.workingSentToPassword,
+                t.brokenOffered + "/" + t.brokenEpisodes, t.brokenHealed + "/" + t.brokenEpisodes,
+                String.format(Locale.ROOT, "%d/%d (%.1f%%)", t.falseOffers, t.offers, 100 * t.falseOfferShare()),
+                t.naggedAccounts, t.diagnosisText(Break.DELETED), t.diagnosisText(Break.CLOUD_SWITCH),
+                t.diagnosisText(Break.PM_SIGNED_OUT), t.diagnosisText(Break.REVOKED));
     }
 }
