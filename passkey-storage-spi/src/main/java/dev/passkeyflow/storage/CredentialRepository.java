@@ -44,6 +44,28 @@ public interface CredentialRepository {
     List<StoredCredential> listCredentials(Bytes userHandle);
 
     /**
+     * Finds an account by the identifier the user typed together with all its credentials: what
+     * {@link #findUserByIdentifier} and then {@link #listCredentials} return. A login start calls
+     * this once. Storage that can answer both in one query (one database round trip) should
+     * override it; the default makes both calls, and for an unknown identifier still lists the
+     * credentials of a handle no account has, so that a known and an unknown identifier cost the
+     * same work and response times do not tell which identifiers exist.
+     *
+     * @return the account and its credentials, or empty if no account has exactly this identifier
+     */
+    default Optional<AccountCredentials> findUserWithCredentials(String identifier) {
+        Optional<UserAccount> user = findUserByIdentifier(identifier);
+        List<StoredCredential> list = listCredentials(user.map(UserAccount::userHandle).orElse(NO_ACCOUNT));
+        return user.map(u -> new AccountCredentials(u, list));
+    }
+
+    /**
+     * A user handle no account can have: 65 bytes, one more than WebAuthn allows (and
+     * {@link UserAccount} accepts). Listed for unknown identifiers, never stored.
+     */
+    Bytes NO_ACCOUNT = Bytes.of(new byte[65]);
+
+    /**
      * Finds a credential by its id, whoever it belongs to.
      *
      * @return the credential, or empty if no credential has this id

@@ -53,6 +53,7 @@ import dev.passkeyflow.core.advisor.PasskeyFailure;
 import dev.passkeyflow.core.advisor.PasskeySuccessContext;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
+import dev.passkeyflow.storage.AccountCredentials;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.ClientInfo;
@@ -97,8 +98,6 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoginFlow.class);
 
-    /** Looked up for unknown identifiers so that they cost the same work as accounts without passkeys. */
-    private static final Bytes ABSENT_USER_HANDLE = Bytes.of(new byte[] {0});
 
     private static final Pattern FLOW_ID = Pattern.compile("[A-Za-z0-9_-]{22,128}");
     private static final int FLOW_ID_BYTES = 24;
@@ -165,9 +164,11 @@ public final class DefaultLoginFlow implements LoginFlow {
             // Before any lookup, so that a known identifier is throttled and timed like an unknown one.
             throttles.countStart(normalized, client.deviceId());
             Instant now = settings.clock().instant();
-            Optional<UserAccount> user = credentials.findUserByIdentifier(normalized);
-            List<StoredCredential> list =
-                    credentials.listCredentials(user.map(UserAccount::userHandle).orElse(ABSENT_USER_HANDLE));
+            // One lookup for the account and its credentials (one round trip on database storage),
+            // and the same work for an unknown identifier.
+            Optional<AccountCredentials> found = credentials.findUserWithCredentials(normalized);
+            Optional<UserAccount> user = found.map(AccountCredentials::account);
+            List<StoredCredential> list = found.map(AccountCredentials::credentials).orElse(List.of());
             StartDecision decision = settings.advisor().onStart(new StartContext(user.orElse(null), list, client, now));
             boolean usable = list.stream().anyMatch(c -> c.status().acceptsLogin());
             boolean passkey = user.isPresent() && usable && decision.action() != StartDecision.Action.FALLBACK;
@@ -430,7 +431,7 @@ public final class DefaultLoginFlow implements LoginFlow {
      */
     private boolean passkeyAlternative(FlowSnapshot s) {
         Bytes userHandle = s.userHandle();
-        boolean usable = credentials.listCredentials(userHandle == null ? ABSENT_USER_HANDLE : userHandle).stream()
+        boolean usable = credentials.listCredentials(userHandle == null ? CredentialRepository.NO_ACCOUNT : userHandle).stream()
                 .anyMatch(c -> c.status().acceptsLogin());
         return userHandle != null && usable && s.passkeyAttempts() < settings.maxPasskeyAttempts();
     }

@@ -1,5 +1,6 @@
 package dev.passkeyflow.storage.jdbc;
 
+import dev.passkeyflow.storage.AccountCredentials;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.ClientInfo;
 import dev.passkeyflow.storage.CredentialRepository;
@@ -44,6 +45,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
     private final String selectUserByHandle;
     private final String upsertUser;
     private final String selectCredentialsByUser;
+    private final String selectUserWithCredentials;
     private final String selectCredentialById;
     private final String insertCredential;
     private final String updateUse;
@@ -63,6 +65,13 @@ final class JdbcCredentialRepository implements CredentialRepository {
         this.upsertUser = dialect.upsertUser(tables);
         this.selectCredentialsByUser = "SELECT " + CREDENTIAL_COLUMNS + " FROM " + tables.credentials
                 + " WHERE user_handle = ? ORDER BY created_at, seq";
+        // One round trip for a login start: the account and its credentials by a left join (an
+        // account without credentials gives one row whose credential columns are NULL).
+        this.selectUserWithCredentials = "SELECT u.user_handle AS account_handle, u.identifier, u.display_name, "
+                + String.join(", ", java.util.Arrays.stream(CREDENTIAL_COLUMNS.split(",\\s*"))
+                        .map(column -> "c." + column).toList())
+                + " FROM " + tables.users + " u LEFT JOIN " + tables.credentials + " c ON c.user_handle = u.user_handle"
+                + " WHERE u.identifier = ? ORDER BY c.created_at, c.seq";
         this.selectCredentialById = "SELECT " + CREDENTIAL_COLUMNS + " FROM " + tables.credentials
                 + " WHERE credential_id = ?";
         this.insertCredential = "INSERT INTO " + tables.credentials + " (" + CREDENTIAL_COLUMNS + ")"
@@ -161,6 +170,35 @@ final class JdbcCredentialRepository implements CredentialRepository {
                         credentials.add(readCredential(row));
                     }
                     return List.copyOf(credentials);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<AccountCredentials> findUserWithCredentials(String identifier) {
+        Objects.requireNonNull(identifier, "identifier");
+        return executor.run("find a user with credentials", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(selectUserWithCredentials)) {
+                statement.setString(1, identifier);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        return Optional.empty();
+                    }
+                    UserAccount account;
+                    try {
+                        account = new UserAccount(Bytes.of(row.getBytes("account_handle")), row.getString("identifier"),
+                                row.getString("display_name"));
+                    } catch (RuntimeException e) {
+                        throw new SQLDataException("a stored user row is not valid", e);
+                    }
+                    List<StoredCredential> credentials = new ArrayList<>();
+                    do {
+                        if (row.getBytes("credential_id") != null) {
+                            credentials.add(readCredential(row));
+                        }
+                    } while (row.next());
+                    return Optional.of(new AccountCredentials(account, credentials));
                 }
             }
         });

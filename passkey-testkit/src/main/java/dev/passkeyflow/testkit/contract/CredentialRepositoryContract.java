@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.passkeyflow.storage.AccountCredentials;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.ClientInfo;
 import dev.passkeyflow.storage.CredentialRepository;
@@ -150,6 +151,43 @@ public abstract class CredentialRepositoryContract {
     }
 
     // ---------------------------------------------------------------- tests
+
+    @Nested
+    @DisplayName("an account with its credentials in one lookup")
+    class AccountWithCredentials {
+
+        @Test
+        @DisplayName("gives the account and exactly what listCredentials gives, in the same order, whatever the status")
+        void sameAsTwoLookups() {
+            UserAccount alice = savedAccount("alice");
+            UserAccount bob = savedAccount("bob");
+            savedCredential("a-new", alice, START.plusSeconds(20));
+            repository.saveCredential(fullCredential("a-full", alice));
+            savedCredential("a-old", alice, START);
+            savedCredential("b-1", bob, START);
+            repository.setStatus(bytes("a-old"), CredentialStatus.RETIRED);
+
+            Optional<AccountCredentials> found = repository.findUserWithCredentials(alice.identifier());
+
+            assertThat(found).hasValueSatisfying(ac -> {
+                assertThat(ac.account()).isEqualTo(alice);
+                assertThat(ac.credentials()).isEqualTo(repository.listCredentials(alice.userHandle()))
+                        .hasSize(3);
+            });
+        }
+
+        @Test
+        @DisplayName("gives an account without credentials with an empty list, and nothing for an unknown identifier")
+        void emptyAndUnknown() {
+            UserAccount carol = savedAccount("carol");
+
+            assertThat(repository.findUserWithCredentials(carol.identifier()))
+                    .hasValueSatisfying(ac -> assertThat(ac.credentials()).isEmpty());
+            assertThat(repository.findUserWithCredentials("nobody@example.com")).isEmpty();
+            assertThat(repository.findUserWithCredentials(carol.identifier().toUpperCase(java.util.Locale.ROOT)))
+                    .as("identifiers are matched exactly").isEmpty();
+        }
+    }
 
     @Nested
     @DisplayName("accounts")

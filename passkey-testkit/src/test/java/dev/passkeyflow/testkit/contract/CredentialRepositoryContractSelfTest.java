@@ -42,7 +42,7 @@ class CredentialRepositoryContractSelfTest {
     @DisplayName("catches a repository that matches identifiers ignoring case")
     void catchesCaseInsensitiveIdentifiers() {
         assertThat(failedTests(IgnoresCaseKit.class)).containsExactlyInAnyOrder(
-                "Accounts.identifierIsMatchedExactly");
+                "Accounts.identifierIsMatchedExactly", "AccountWithCredentials.emptyAndUnknown");
     }
 
     @Test
