@@ -39,6 +39,7 @@ final class DemoBrowser implements AutoCloseable {
     private final Path userDataDir;
     private final Path screenshotDir;
     private VirtualAuthenticator authenticator;
+    private String hookScriptId;
     private int shotNumber;
     private String shotPrefix = "test";
 
@@ -113,6 +114,26 @@ final class DemoBrowser implements AutoCloseable {
     void automaticPresence(boolean enabled) {
         driver.executeCdpCommand("WebAuthn.setAutomaticPresenceSimulation",
                 Map.of("authenticatorId", authenticator.getId(), "enabled", enabled));
+    }
+
+    /**
+     * Makes the pages of this browser report a {@code NotAllowedError} from {@code get()} no sooner
+     * than {@code after} once the prompt opened, as a real browser does when the person dismisses
+     * its sheet then (the test hook in {@code passkeyflow.js}); {@link Duration#ZERO} turns it off.
+     * It applies to the current page and to every page loaded later.
+     */
+    void reportNotAllowedErrorAfter(Duration after) {
+        if (hookScriptId != null) {
+            driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", hookScriptId));
+            hookScriptId = null;
+        }
+        String source = after.isZero() ? "delete window.passkeyflowTestHooks;"
+                : "window.passkeyflowTestHooks = { notAllowedErrorAfterMillis: " + after.toMillis() + " };";
+        if (!after.isZero()) {
+            hookScriptId = (String) driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
+                    Map.of("source", source)).get("identifier");
+        }
+        ((JavascriptExecutor) driver).executeScript(source);
     }
 
     List<Credential> credentials() {
