@@ -57,6 +57,7 @@ import dev.passkeyflow.storage.AccountCredentials;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.ClientInfo;
+import dev.passkeyflow.storage.CountedFlowStart;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.FlowRecord;
@@ -161,8 +162,13 @@ public final class DefaultLoginFlow implements LoginFlow {
         String normalized = normalizeIdentifier(identifier);
         Objects.requireNonNull(client, "client");
         return StepRunner.guard(() -> {
-            // Before any lookup, so that a known identifier is throttled and timed like an unknown one.
-            throttles.countStart(normalized, client.deviceId());
+            // A store that counts the start together with the new flow (one round trip on a database)
+            // does it at the end; otherwise the start is counted before any lookup. Either way a known
+            // identifier is throttled and timed like an unknown one.
+            CountedFlowStart countedStart = settings.atomicSteps() instanceof CountedFlowStart counted ? counted : null;
+            if (countedStart == null) {
+                throttles.countStart(normalized, client.deviceId());
+            }
             Instant now = settings.clock().instant();
             // One lookup for the account and its credentials (one round trip on database storage),
             // and the same work for an unknown identifier.
@@ -190,7 +196,11 @@ public final class DefaultLoginFlow implements LoginFlow {
                 next = move(fresh, FlowTransition.START_FALLBACK,
                         e -> e.fallbackReason(FallbackReason.PASSKEY_NOT_AVAILABLE));
             }
-            runner.create(next);
+            if (countedStart != null) {
+                throttles.countStartAndCreate(countedStart, StepRunner.newRecord(next), normalized, client.deviceId());
+            } else {
+                runner.create(next);
+            }
             LOG.debug("flow {} started: {} {}", SnapshotCodec.abbreviate(next.flowId()), next.state(), decision.tags());
             publish(new LoginFlowEvent.FlowStarted(next.flowId(), now, next.userHandle(), decision));
             if (!passkey) {

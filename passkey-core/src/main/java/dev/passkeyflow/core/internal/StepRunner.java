@@ -105,7 +105,12 @@ final class StepRunner {
 
     /** Stores a new flow (version 0). */
     void create(FlowSnapshot fresh) {
-        settings.flows().create(new FlowRecord(fresh.flowId(), 0, fresh.expiresAt(), SnapshotCodec.write(fresh)));
+        settings.flows().create(newRecord(fresh));
+    }
+
+    /** The stored form of a new flow (version 0). */
+    static FlowRecord newRecord(FlowSnapshot fresh) {
+        return new FlowRecord(fresh.flowId(), 0, fresh.expiresAt(), SnapshotCodec.write(fresh));
     }
 
     /**

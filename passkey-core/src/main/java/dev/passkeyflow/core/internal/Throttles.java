@@ -2,6 +2,8 @@ package dev.passkeyflow.core.internal;
 
 import dev.passkeyflow.core.LoginFlowException;
 import dev.passkeyflow.core.LoginThrottle;
+import dev.passkeyflow.storage.CountedFlowStart;
+import dev.passkeyflow.storage.FlowRecord;
 import dev.passkeyflow.storage.ThrottleRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -38,6 +40,22 @@ final class Throttles {
     void countStart(String identifier, @Nullable String deviceId) {
         Window window = window(policy.startWindow());
         List<Long> counts = counters.increment(keys(STARTS, window, identifier, deviceId), window.start, window.end);
+        if (over(counts, policy.maxStartsPerIdentifier(), policy.maxStartsPerDevice(), false)) {
+            throw LoginFlowException.throttled("too many logins started for this account or device; try again later",
+                    window.retryAfter);
+        }
+    }
+
+    /**
+     * Counts a flow start and stores the new flow in one storage call; refuses the start (storing
+     * nothing) when the identifier or the device is over its bound.
+     */
+    void countStartAndCreate(CountedFlowStart store, FlowRecord flow, String identifier, @Nullable String deviceId) {
+        Window window = window(policy.startWindow());
+        List<String> keys = keys(STARTS, window, identifier, deviceId);
+        List<Long> limits = keys.size() == 1 ? List.of((long) policy.maxStartsPerIdentifier())
+                : List.of((long) policy.maxStartsPerIdentifier(), (long) policy.maxStartsPerDevice());
+        List<Long> counts = store.startFlow(flow, keys, limits, window.start, window.end);
         if (over(counts, policy.maxStartsPerIdentifier(), policy.maxStartsPerDevice(), false)) {
             throw LoginFlowException.throttled("too many logins started for this account or device; try again later",
                     window.retryAfter);

@@ -1,15 +1,19 @@
 package dev.passkeyflow.storage.jdbc;
 
 import dev.passkeyflow.storage.AtomicStepRepository;
+import dev.passkeyflow.storage.CountedFlowStart;
 import dev.passkeyflow.storage.FlowRecord;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.StepWrites;
+import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.storage.StoredCredential;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,7 +33,7 @@ import java.util.Objects;
  * so the step costs one round trip and is still all or nothing (a statement is atomic). Its
  * sub-statements never touch the same row twice, which PostgreSQL leaves undefined.
  */
-final class JdbcAtomicStepRepository implements AtomicStepRepository {
+final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlowStart {
 
     private final JdbcExecutor executor;
     private final boolean singleStatement;
@@ -37,12 +41,19 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository {
     private final String useUpdate;
     private final String attemptInsert;
     private final JdbcFlowStateRepository flows;
+    private final JdbcThrottleRepository throttles;
+    private final String throttleTable;
+    private final String flowTable;
     private final JdbcCredentialRepository credentials;
     private final JdbcLoginAttemptRepository attempts;
 
     JdbcAtomicStepRepository(JdbcExecutor executor, Dialect dialect, Tables tables, JdbcFlowStateRepository flows,
-            JdbcCredentialRepository credentials, JdbcLoginAttemptRepository attempts) {
+            JdbcCredentialRepository credentials, JdbcLoginAttemptRepository attempts,
+            JdbcThrottleRepository throttles) {
         this.executor = executor;
+        this.throttles = throttles;
+        this.throttleTable = tables.throttleCounters;
+        this.flowTable = tables.flows;
         this.singleStatement = dialect == Dialect.POSTGRESQL;
         this.flowUpdate = "WITH f AS (UPDATE " + tables.flows + " SET version = ?, expires_at = ?, payload = ?"
                 + " WHERE flow_id = ? AND version = ? AND expires_at > ? RETURNING 1)";
@@ -82,6 +93,102 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository {
             attempts.insert(connection, writes.attempts());
             return true;
         });
+    }
+
+    /**
+     * On PostgreSQL one statement: the counters' upsert in a {@code WITH} clause, the flow's insert
+     * conditional on every new count being within its limit (and on no live flow having the id),
+     * and the counts as its result. On H2 the two repository calls one after the other.
+     */
+    @Override
+    public List<Long> startFlow(FlowRecord flow, List<String> keys, List<Long> limits, Instant windowStart,
+            Instant expiresAt) {
+        Objects.requireNonNull(flow, "flow");
+        Objects.requireNonNull(windowStart, "windowStart");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        if (flow.version() != 0) {
+            throw new IllegalArgumentException("a new flow must have version 0, was " + flow.version());
+        }
+        if (keys.isEmpty() || keys.size() != limits.size() || new java.util.HashSet<>(keys).size() != keys.size()) {
+            throw new IllegalArgumentException("keys must be distinct, at least one, one limit each");
+        }
+        keys.forEach(JdbcThrottleRepository::checkKey);
+        JdbcThrottleRepository counters = throttles;
+        if (!singleStatement) {
+            List<Long> counts = counters.increment(keys, windowStart, expiresAt);
+            if (withinLimits(counts, limits)) {
+                flows.create(flow);
+            }
+            return counts;
+        }
+        Instant now = flows.now();
+        StringBuilder sql = new StringBuilder("WITH t AS (INSERT INTO ").append(throttleTable)
+                .append(" AS c (throttle_key, window_start, hits, expires_at) VALUES ");
+        for (int i = 0; i < keys.size(); i++) {
+            sql.append(i == 0 ? "(?, ?, 1, ?)" : ", (?, ?, 1, ?)");
+        }
+        sql.append(" ON CONFLICT (throttle_key, window_start) DO UPDATE SET hits = c.hits + 1,")
+                .append(" expires_at = GREATEST(c.expires_at, EXCLUDED.expires_at) RETURNING throttle_key, hits)")
+                .append(", l (throttle_key, max_hits) AS (VALUES ");
+        for (int i = 0; i < keys.size(); i++) {
+            sql.append(i == 0 ? "(CAST(? AS VARCHAR), CAST(? AS BIGINT))" : ", (?, ?)");
+        }
+        sql.append("), n AS (INSERT INTO ").append(flowTable)
+                .append(" AS f (flow_id, version, expires_at, payload) SELECT ?, ?, ?, ?")
+                .append(" WHERE NOT EXISTS (SELECT 1 FROM t JOIN l ON l.throttle_key = t.throttle_key")
+                .append(" WHERE t.hits > l.max_hits)")
+                .append(" ON CONFLICT (flow_id) DO UPDATE SET version = EXCLUDED.version,")
+                .append(" expires_at = EXCLUDED.expires_at, payload = EXCLUDED.payload WHERE f.expires_at <= ?")
+                .append(" RETURNING 1) SELECT t.throttle_key, t.hits, (SELECT count(*) FROM n) FROM t");
+        return executor.run("start a flow", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+                int i = 0;
+                for (String key : keys) {
+                    statement.setString(++i, key);
+                    Timestamps.bind(statement, ++i, windowStart);
+                    Timestamps.bind(statement, ++i, expiresAt);
+                }
+                for (int k = 0; k < keys.size(); k++) {
+                    statement.setString(++i, keys.get(k));
+                    statement.setLong(++i, limits.get(k));
+                }
+                statement.setString(++i, flow.flowId());
+                statement.setLong(++i, flow.version());
+                Timestamps.bind(statement, ++i, flow.expiresAt());
+                statement.setString(++i, flow.payload());
+                Timestamps.bind(statement, ++i, now);
+                java.util.Map<String, Long> counts = new java.util.HashMap<>();
+                long created = 0;
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        counts.put(row.getString(1), row.getLong(2));
+                        created = row.getLong(3);
+                    }
+                }
+                List<Long> ordered = new java.util.ArrayList<>(keys.size());
+                for (String key : keys) {
+                    Long count = counts.get(key);
+                    if (count == null) {
+                        throw new SQLDataException("the database returned no count for a throttle key");
+                    }
+                    ordered.add(count);
+                }
+                if (withinLimits(ordered, limits) && created != 1) {
+                    throw new StorageException(StorageException.Reason.DUPLICATE,
+                            "start a flow failed: a live flow has this id");
+                }
+                return List.copyOf(ordered);
+            }
+        });
+    }
+
+    private static boolean withinLimits(List<Long> counts, List<Long> limits) {
+        for (int i = 0; i < counts.size(); i++) {
+            if (counts.get(i) > limits.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean commitInOneStatement(Connection connection, FlowRecord updated, StepWrites writes, Instant now)

@@ -65,7 +65,7 @@ public final class JdbcStorage {
         this.attempts = new JdbcLoginAttemptRepository(executor, dialect, tables, purgeBatchSize);
         this.flows = new JdbcFlowStateRepository(executor, dialect, tables, clock, purgeBatchSize);
         this.throttles = new JdbcThrottleRepository(executor, dialect, tables, purgeBatchSize);
-        this.steps = new JdbcAtomicStepRepository(executor, dialect, tables, flows, credentials, attempts);
+        this.steps = new JdbcAtomicStepRepository(executor, dialect, tables, flows, credentials, attempts, throttles);
     }
 
     /** A builder; only {@link Builder#dataSource(DataSource)} is required. */

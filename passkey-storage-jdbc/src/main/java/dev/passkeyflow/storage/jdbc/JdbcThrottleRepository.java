@@ -238,7 +238,7 @@ final class JdbcThrottleRepository implements ThrottleRepository {
         return (int) Math.min(total, Integer.MAX_VALUE);
     }
 
-    private static void checkKey(String key) {
+    static void checkKey(String key) {
         Objects.requireNonNull(key, "key");
         if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
             throw new IllegalArgumentException("a throttle key must be 1 to " + MAX_KEY_LENGTH

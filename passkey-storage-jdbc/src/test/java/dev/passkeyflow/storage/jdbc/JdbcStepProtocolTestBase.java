@@ -186,6 +186,59 @@ abstract class JdbcStepProtocolTestBase {
     }
 
     @Test
+    @DisplayName("200 starts for one identifier with the default throttle give 30 flows; another user's login still starts")
+    void startFlood() {
+        LoginFlow defaults = LoginFlow.builder()
+                .rpId("example.com").rpName("Example").origin(ORIGIN)
+                .credentialRepository(storage.credentials())
+                .loginAttemptRepository(storage.attempts())
+                .flowStateRepository(storage.flows())
+                .throttleRepository(storage.throttles())
+                .atomicStepRepository(storage.steps())
+                .build();
+        int started = 0;
+        int throttled = 0;
+        for (int i = 0; i < 200; i++) {
+            try {
+                defaults.start("bot@spam.example", ClientContext.builder().deviceId("bot-" + i).build());
+                started++;
+            } catch (LoginFlowException e) {
+                assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.THROTTLED);
+                assertThat(e.retryAfter()).isPresent();
+                throttled++;
+            }
+        }
+
+        assertThat(started).isEqualTo(LoginThrottle.DEFAULT_MAX_STARTS_PER_IDENTIFIER);
+        assertThat(throttled).isEqualTo(200 - LoginThrottle.DEFAULT_MAX_STARTS_PER_IDENTIFIER);
+        assertThat(defaults.start(alice.identifier(), LAPTOP)).isInstanceOf(LoginStep.PasskeyChallenge.class);
+    }
+
+    @Test
+    @DisplayName("startFlow counts, stores the flow only within the limits, and reports a live duplicate")
+    void startFlow() {
+        dev.passkeyflow.storage.CountedFlowStart counted = (dev.passkeyflow.storage.CountedFlowStart) storage.steps();
+        java.time.Instant window = java.time.Instant.parse("2030-01-01T00:00:00Z");
+        java.time.Instant far = window.plusSeconds(3600);
+        dev.passkeyflow.storage.FlowRecord first = new dev.passkeyflow.storage.FlowRecord("flow-1", 0,
+                java.time.Instant.now().plusSeconds(300), "{}");
+        dev.passkeyflow.storage.FlowRecord second = new dev.passkeyflow.storage.FlowRecord("flow-2", 0,
+                java.time.Instant.now().plusSeconds(300), "{}");
+
+        assertThat(counted.startFlow(first, List.of("k1", "k2"), List.of(1L, 5L), window, far)).containsExactly(1L, 1L);
+        assertThat(counted.startFlow(second, List.of("k1", "k2"), List.of(1L, 5L), window, far))
+                .containsExactly(2L, 2L);
+        dev.passkeyflow.storage.StorageException duplicate = org.assertj.core.api.Assertions.catchThrowableOfType(
+                dev.passkeyflow.storage.StorageException.class,
+                () -> counted.startFlow(first, List.of("k3"), List.of(5L), window, far));
+
+        assertThat(storage.flows().load("flow-1")).isPresent();
+        assertThat(storage.flows().load("flow-2")).as("over the limit: not stored").isEmpty();
+        assertThat(duplicate.reason()).isEqualTo(dev.passkeyflow.storage.StorageException.Reason.DUPLICATE);
+        assertThat(storage.throttles().read(List.of("k1", "k2", "k3"), window)).containsExactly(2L, 2L, 1L);
+    }
+
+    @Test
     @DisplayName("four identical finishes, and a finish racing a reload, complete exactly once in 200 rounds each, history once")
     void duplicatesAndReloads() throws Exception {
         int doubles = 0;
