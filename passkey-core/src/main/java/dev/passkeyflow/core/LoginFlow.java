@@ -448,7 +448,10 @@ public interface LoginFlow {
          * Commits each step's flow update and its writes in one transaction. Optional; set it only
          * when the flow, credential and attempt repositories are views of the same database as this
          * one (e.g. all four from one JDBC storage). Without it, steps store their writes in the flow
-         * record and apply them afterwards, with the same guarantees and more round trips.
+         * record and apply them afterwards, with the same guarantees and more round trips. If it also
+         * implements {@link dev.passkeyflow.storage.CountedFlowStart} (the JDBC one does), a login
+         * start counts its throttle counters and stores its flow in that one call; the throttle
+         * repository must then be a view of the same database too.
          */
         public Builder atomicStepRepository(AtomicStepRepository value) {
             this.atomicSteps = Objects.requireNonNull(value, "atomicStepRepository");
