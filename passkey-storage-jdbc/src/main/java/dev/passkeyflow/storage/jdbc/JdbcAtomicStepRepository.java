@@ -13,7 +13,11 @@ import java.sql.ResultSet;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -109,13 +113,12 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
         if (flow.version() != 0) {
             throw new IllegalArgumentException("a new flow must have version 0, was " + flow.version());
         }
-        if (keys.isEmpty() || keys.size() != limits.size() || new java.util.HashSet<>(keys).size() != keys.size()) {
+        if (keys.isEmpty() || keys.size() != limits.size() || new HashSet<>(keys).size() != keys.size()) {
             throw new IllegalArgumentException("keys must be distinct, at least one, one limit each");
         }
         keys.forEach(JdbcThrottleRepository::checkKey);
-        JdbcThrottleRepository counters = throttles;
         if (!singleStatement) {
-            List<Long> counts = counters.increment(keys, windowStart, expiresAt);
+            List<Long> counts = throttles.increment(keys, windowStart, expiresAt);
             if (withinLimits(counts, limits)) {
                 flows.create(flow);
             }
@@ -157,7 +160,7 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
                 Timestamps.bind(statement, ++i, flow.expiresAt());
                 statement.setString(++i, flow.payload());
                 Timestamps.bind(statement, ++i, now);
-                java.util.Map<String, Long> counts = new java.util.HashMap<>();
+                Map<String, Long> counts = new HashMap<>();
                 long created = 0;
                 try (ResultSet row = statement.executeQuery()) {
                     while (row.next()) {
@@ -165,7 +168,7 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
                         created = row.getLong(3);
                     }
                 }
-                List<Long> ordered = new java.util.ArrayList<>(keys.size());
+                List<Long> ordered = new ArrayList<>(keys.size());
                 for (String key : keys) {
                     Long count = counts.get(key);
                     if (count == null) {

@@ -19,6 +19,7 @@ import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -68,7 +69,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
         // One round trip for a login start: the account and its credentials by a left join (an
         // account without credentials gives one row whose credential columns are NULL).
         this.selectUserWithCredentials = "SELECT u.user_handle AS account_handle, u.identifier, u.display_name, "
-                + String.join(", ", java.util.Arrays.stream(CREDENTIAL_COLUMNS.split(",\\s*"))
+                + String.join(", ", Arrays.stream(CREDENTIAL_COLUMNS.split(",\\s*"))
                         .map(column -> "c." + column).toList())
                 + " FROM " + tables.users + " u LEFT JOIN " + tables.credentials + " c ON c.user_handle = u.user_handle"
                 + " WHERE u.identifier = ? ORDER BY c.created_at, c.seq";
