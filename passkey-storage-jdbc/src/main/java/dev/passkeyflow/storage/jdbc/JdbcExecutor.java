@@ -2,7 +2,9 @@ package dev.passkeyflow.storage.jdbc;
 
 import dev.passkeyflow.storage.StorageException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -70,6 +72,31 @@ final class JdbcExecutor {
                 }
             }
             release(connection);
+        }
+    }
+
+    /**
+     * Runs a batched purge until a batch deletes fewer rows than {@code batchSize}: each batch is
+     * one statement, so no purge holds long locks. The statement takes the bound twice (the
+     * outer condition and the subquery's) and the batch size as parameters 1, 2 and 3.
+     *
+     * @return how many rows were deleted, capped at {@link Integer#MAX_VALUE}
+     */
+    int purgeInBatches(String operation, String purgeBatch, Instant bound, int batchSize) {
+        long total = 0;
+        while (true) {
+            int deleted = run(operation, connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(purgeBatch)) {
+                    Timestamps.bind(statement, 1, bound);
+                    Timestamps.bind(statement, 2, bound);
+                    statement.setInt(3, batchSize);
+                    return statement.executeUpdate();
+                }
+            });
+            total += deleted;
+            if (deleted < batchSize) {
+                return (int) Math.min(total, Integer.MAX_VALUE);
+            }
         }
     }
 

@@ -180,23 +180,9 @@ final class JdbcFlowStateRepository implements FlowStateRepository {
     @Override
     public int purgeExpired() {
         Instant now = now();
-        long total = 0;
-        while (true) {
-            int deleted = executor.run("purge expired flows", connection -> {
-                try (PreparedStatement statement = connection.prepareStatement(purgeBatch)) {
-                    Timestamps.bind(statement, 1, now);
-                    Timestamps.bind(statement, 2, now);
-                    statement.setInt(3, purgeBatchSize);
-                    return statement.executeUpdate();
-                }
-            });
-            total += deleted;
-            if (deleted < purgeBatchSize) {
-                break;
-            }
-        }
-        LOG.debug("purged {} expired flows", total);
-        return (int) Math.min(total, Integer.MAX_VALUE);
+        int purged = executor.purgeInBatches("purge expired flows", purgeBatch, now, purgeBatchSize);
+        LOG.debug("purged {} expired flows", purged);
+        return purged;
     }
 
     /** The clock's instant as the statements compare it: truncated to whole microseconds. */

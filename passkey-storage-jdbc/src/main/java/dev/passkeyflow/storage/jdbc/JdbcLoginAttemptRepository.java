@@ -184,23 +184,9 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
     public int purgeOlderThan(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
         Instant bound = Timestamps.ceilToMicros(cutoff);
-        long total = 0;
-        while (true) {
-            int deleted = executor.run("purge old login attempts", connection -> {
-                try (PreparedStatement statement = connection.prepareStatement(purgeBatch)) {
-                    Timestamps.bind(statement, 1, bound);
-                    Timestamps.bind(statement, 2, bound);
-                    statement.setInt(3, purgeBatchSize);
-                    return statement.executeUpdate();
-                }
-            });
-            total += deleted;
-            if (deleted < purgeBatchSize) {
-                break;
-            }
-        }
-        LOG.debug("purged {} login attempts recorded before {}", total, cutoff);
-        return (int) Math.min(total, Integer.MAX_VALUE);
+        int purged = executor.purgeInBatches("purge old login attempts", purgeBatch, bound, purgeBatchSize);
+        LOG.debug("purged {} login attempts recorded before {}", purged, cutoff);
+        return purged;
     }
 
     private static LoginAttempt readAttempt(ResultSet row) throws SQLException {

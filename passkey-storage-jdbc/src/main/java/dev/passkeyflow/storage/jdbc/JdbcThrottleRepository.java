@@ -219,23 +219,9 @@ final class JdbcThrottleRepository implements ThrottleRepository {
     public int purgeExpired(Instant now) {
         Objects.requireNonNull(now, "now");
         Instant bound = Timestamps.stored(now);
-        long total = 0;
-        while (true) {
-            int deleted = executor.run("purge expired throttle counters", connection -> {
-                try (PreparedStatement statement = connection.prepareStatement(purgeBatch)) {
-                    Timestamps.bind(statement, 1, bound);
-                    Timestamps.bind(statement, 2, bound);
-                    statement.setInt(3, purgeBatchSize);
-                    return statement.executeUpdate();
-                }
-            });
-            total += deleted;
-            if (deleted < purgeBatchSize) {
-                break;
-            }
-        }
-        LOG.debug("purged {} expired throttle counters", total);
-        return (int) Math.min(total, Integer.MAX_VALUE);
+        int purged = executor.purgeInBatches("purge expired throttle counters", purgeBatch, bound, purgeBatchSize);
+        LOG.debug("purged {} expired throttle counters", purged);
+        return purged;
     }
 
     static void checkKey(String key) {
