@@ -10,6 +10,7 @@ import dev.passkeyflow.core.ClientPlatform;
 import dev.passkeyflow.core.Confidence;
 import dev.passkeyflow.core.FailureCause;
 import dev.passkeyflow.core.FailureDiagnosis;
+import dev.passkeyflow.core.FlowCall;
 import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.FlowState;
 import dev.passkeyflow.core.HealingKind;
@@ -75,13 +76,16 @@ class SnapshotCodecTest {
                         TestData.DUMMY_COSE_KEY, 7, Set.of("hybrid", "internal"), true, false, TestData.bytes(16, 5),
                         TestData.T0, null, info, null, CredentialStatus.ACTIVE, "My Mac")),
                 new Effect.MarkReplaced(TestData.bytes(32, 1), CredentialStatus.RETIRED));
-        return new FlowSnapshot(FLOW_ID, version, FlowState.HEALING_PENDING, "alice@example.com",
-                userHandle, client, TestData.T0, EXPIRES, "{\"publicKey\":{\"challenge\":\"abc\"}}",
-                TestData.T0.plusMillis(1_234), true, true, 3, 2, failures, FallbackReason.PASSKEY_FAILED, 1,
-                AuthenticationMethod.FALLBACK, HealingKind.AFTER_ERROR,
-                FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.LOW, "fast failure", "twice"),
-                ClientPlatform.MACOS, Set.of(TestData.bytes(32, 1), TestData.bytes(32, 2)), CredentialStatus.RETIRED,
-                HealingResult.HEALED, TestData.bytes(20, 3), StepReceipt.of(PendingCall.FINISH_HEALING, "{}"), effects);
+        return new FlowSnapshot(FLOW_ID, version, FlowState.HEALING_PENDING,
+                new FlowSnapshot.Subject("alice@example.com", userHandle, client, TestData.T0, EXPIRES),
+                new FlowSnapshot.Pending("{\"publicKey\":{\"challenge\":\"abc\"}}", TestData.T0.plusMillis(1_234)),
+                new FlowSnapshot.Passkey(true, true, 3, 2, failures),
+                new FlowSnapshot.Fallback(FallbackReason.PASSKEY_FAILED, 1), AuthenticationMethod.FALLBACK,
+                new FlowSnapshot.Healing(HealingKind.AFTER_ERROR,
+                        FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.LOW, "fast failure", "twice"),
+                        ClientPlatform.MACOS, Set.of(TestData.bytes(32, 1), TestData.bytes(32, 2)),
+                        CredentialStatus.RETIRED, HealingResult.HEALED, TestData.bytes(20, 3)),
+                StepReceipt.of(FlowCall.FINISH_HEALING, "{}"), effects);
     }
 
     private static FlowRecord record(FlowSnapshot snapshot, long version, Instant expiresAt) {
@@ -101,7 +105,7 @@ class SnapshotCodecTest {
 
             assertThat(read).isEqualTo(original);
             assertThat(read.pendingEffects()).hasSize(5);
-            assertThat(read.receipt()).isEqualTo(StepReceipt.of(PendingCall.FINISH_HEALING, "{}"));
+            assertThat(read.receipt()).isEqualTo(StepReceipt.of(FlowCall.FINISH_HEALING, "{}"));
         }
 
         @Test
@@ -115,7 +119,7 @@ class SnapshotCodecTest {
             assertThat(read).isEqualTo(original);
             assertThat(read.userHandle()).isNull();
             assertThat(read.pendingRequestJson()).isNull();
-            assertThat(read.challengeIssuedAt()).isNull();
+            assertThat(read.pending()).isNull();
             assertThat(read.client()).isEqualTo(ClientContext.unknown());
             assertThat(read.receipt()).isNull();
             assertThat(read.pendingEffects()).isEmpty();
@@ -251,8 +255,8 @@ class SnapshotCodecTest {
 
         assertThat(fresh.state()).isEqualTo(FlowState.NEW);
         assertThat(fresh.version()).isZero();
-        assertThat(fresh.platform()).isEqualTo(ClientPlatform.WINDOWS);
-        assertThat(fresh.failures()).isEmpty();
+        assertThat(fresh.healing().platform()).isEqualTo(ClientPlatform.WINDOWS);
+        assertThat(fresh.passkey().failures()).isEmpty();
         assertThat(fresh.pendingRequestJson()).isNull();
         assertThat(fresh.userHandle()).isEqualTo(handle);
     }
