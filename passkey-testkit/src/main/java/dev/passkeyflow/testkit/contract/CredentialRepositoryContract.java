@@ -65,6 +65,10 @@ import org.junit.jupiter.api.Timeout;
  * that differ only in case (they must not match each other), non-ASCII display names and
  * nicknames, and signature counts up to 2<sup>32</sup>-1, so a database schema must keep all of
  * these exactly.
+ *
+ * <p>Longer than the project's 400 lines on purpose: a kit is one class an implementer extends
+ * (micrometer-test's model), so its length is its list of tests, grouped with {@code @Nested};
+ * splitting it would make every implementer extend several classes.
  */
 public abstract class CredentialRepositoryContract extends RepositoryContract<CredentialRepository> {
 

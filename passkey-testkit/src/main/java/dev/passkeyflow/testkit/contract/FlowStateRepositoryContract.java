@@ -59,6 +59,10 @@ import org.junit.jupiter.api.Timeout;
  * check that concurrent
  * read-modify-write loops lose no update: an implementation must make the version check and the
  * write one atomic step (a conditional {@code UPDATE ... WHERE version = ?}, a compare-and-set).
+ *
+ * <p>Longer than the project's 400 lines on purpose: a kit is one class an implementer extends
+ * (micrometer-test's model), so its length is its list of tests, grouped with {@code @Nested};
+ * splitting it would make every implementer extend several classes.
  */
 public abstract class FlowStateRepositoryContract extends RepositoryContract<FlowStateRepository> {
 

@@ -60,6 +60,10 @@ import org.junit.jupiter.api.Timeout;
  * implementation that caps its history may keep as few as 640 per user and 40 per device and
  * credential. Attempts with the same instant must come back later-appended first: a database
  * implementation needs an insertion sequence column to break ties.
+ *
+ * <p>Longer than the project's 400 lines on purpose: a kit is one class an implementer extends
+ * (micrometer-test's model), so its length is its list of tests, grouped with {@code @Nested};
+ * splitting it would make every implementer extend several classes.
  */
 public abstract class LoginAttemptRepositoryContract extends RepositoryContract<LoginAttemptRepository> {
 
