@@ -1,5 +1,9 @@
-package dev.passkeyflow.intelligence.internal;
+package dev.passkeyflow.intelligence;
 
+import dev.passkeyflow.intelligence.AccountHistory.OfferCounter;
+import dev.passkeyflow.intelligence.AccountHistory.OfferRun;
+import dev.passkeyflow.intelligence.CredentialInsight.Availability;
+import dev.passkeyflow.intelligence.Evidence.Finding;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientPlatform;
 import dev.passkeyflow.core.Confidence;
@@ -11,13 +15,6 @@ import dev.passkeyflow.core.advisor.HealingContext;
 import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
 import dev.passkeyflow.core.advisor.PasskeySuccessContext;
-import dev.passkeyflow.intelligence.AutoHealingPolicy;
-import dev.passkeyflow.intelligence.PlatformHints;
-import dev.passkeyflow.intelligence.ProviderKind;
-import dev.passkeyflow.intelligence.internal.AccountHistory.OfferCounter;
-import dev.passkeyflow.intelligence.internal.AccountHistory.OfferRun;
-import dev.passkeyflow.intelligence.internal.CredentialInsight.Availability;
-import dev.passkeyflow.intelligence.internal.Evidence.Finding;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialStatus;
@@ -42,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * {@link AutoHealingPolicy#maxConsecutiveOffers()} unanswered in a row, whatever their spacing, none
  * for {@link AutoHealingPolicy#cooldownAfterMaxOffers()} after the last.
  */
-public final class OfferRules {
+final class OfferRules {
 
     private final Evidence ev;
 
@@ -134,11 +131,17 @@ public final class OfferRules {
             };
             return new Finding(hypothesis.diagnosis(), offer, hypothesis.goneFromDevice());
         }
+        return onThisDevice(context, history, usable, client, now, proven);
+    }
+
+    /** No failed prompt explains the fallback: what this device's history says about the user's passkeys here. */
+    private Finding onThisDevice(HealingContext context, DeviceHistory history, List<StoredCredential> usable,
+            ClientContext client, Instant now, boolean proven) {
         if (!history.deviceKnown()) {
             return new Finding(context.lastDiagnosis(), false, Set.of());
         }
         if (history.positiveHere()) {
-            if (failures.isEmpty() && history.failedFlowsSinceSuccess() >= 1) {
+            if (context.failuresInFlow().isEmpty() && history.failedFlowsSinceSuccess() >= 1) {
                 // The start skipped the passkey here because earlier flows failed: heal now.
                 Finding hypothesis = ev.absenceHypothesis(history, usable, client, now,
                         history.fastFailuresSinceSuccess(), history.absenceProofsSinceSuccess() > 0, null);
