@@ -455,7 +455,9 @@ public interface LoginFlow {
          * record and apply them afterwards, with the same guarantees and more round trips. If it also
          * implements {@link dev.passkeyflow.storage.CountedFlowStart} (the JDBC one does), a login
          * start counts its throttle counters and stores its flow in that one call; the throttle
-         * repository must then be a view of the same database too.
+         * repository must then be a view of the same database too. If it implements
+         * {@link dev.passkeyflow.storage.FlowLoadWithCredentials} (the JDBC one does),
+         * {@code finishPasskey} reads the flow and the asserted credential's account in one call.
          */
         public Builder atomicStepRepository(AtomicStepRepository value) {
             this.atomicSteps = Objects.requireNonNull(value, "atomicStepRepository");

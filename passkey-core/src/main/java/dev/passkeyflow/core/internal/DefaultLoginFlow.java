@@ -101,7 +101,9 @@ final class DefaultLoginFlow implements LoginFlow {
         String json = inputs.response(responseJson);
         // The proof is the response itself: only a repeat of this very response is told its result.
         StepReceipt receipt = StepReceipt.of(FlowCall.FINISH_PASSKEY, json);
-        return step(flowId, receipt, current -> passkey.finishPasskey(current, json, receipt));
+        ParsedAssertion parsed = ParsedAssertion.of(json);
+        return runner.runAssertion(flowId, parsed.credentialId(), receipt,
+                (current, owned) -> passkey.finishPasskey(current, parsed, receipt, owned), steps::repeatStep);
     }
 
     @Override

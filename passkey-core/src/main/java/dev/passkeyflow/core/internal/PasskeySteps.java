@@ -42,25 +42,28 @@ final class PasskeySteps {
         this.failures = failures;
     }
 
-    /** {@link FlowTransition#PASSKEY_SUCCEEDED}, {@link FlowTransition#PASSKEY_SUCCEEDED_OFFER} or a failure. */
-    LoginStep finishPasskey(FlowSnapshot current, String responseJson, StepReceipt receipt) {
+    /**
+     * {@link FlowTransition#PASSKEY_SUCCEEDED}, {@link FlowTransition#PASSKEY_SUCCEEDED_OFFER} or a failure.
+     *
+     * @param owned every credential of the account owning the asserted credential id, read with the
+     *     flow, or null when the storage did not read them together
+     */
+    LoginStep finishPasskey(FlowSnapshot current, ParsedAssertion parsed, StepReceipt receipt,
+            @Nullable List<StoredCredential> owned) {
         PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response =
-                YubicoJson.assertionResponse(responseJson);
+                parsed.response();
         AssertionRequest request = YubicoJson.assertionRequest(current.pendingRequestJson());
         Bytes credentialId = AssertionVerification.credentialId(response);
         response = AssertionVerification.withoutEmptyUserHandle(response);
+        Bytes userHandle = Objects.requireNonNull(current.userHandle());
         // The account's list is needed for the completion signal anyway; it usually holds the
-        // presented credential too, which saves a round trip on database storage.
-        List<StoredCredential> own = engine.credentials.listCredentials(Objects.requireNonNull(current.userHandle()));
-        Optional<StoredCredential> stored = Optional.empty();
-        for (StoredCredential c : own) {
-            if (c.credentialId().equals(credentialId)) {
-                stored = Optional.of(c);
-                break;
-            }
-        }
+        // presented credential too. Read with the flow when it is the flow's account's list.
+        List<StoredCredential> own = owned != null && ownedBy(owned, userHandle) ? owned
+                : engine.credentials.listCredentials(userHandle);
+        Optional<StoredCredential> stored = find(own, credentialId);
         if (stored.isEmpty()) {
-            stored = engine.credentials.findCredential(credentialId);
+            // The owner's list read with the flow answers this too: empty when nobody owns the id.
+            stored = owned != null ? find(owned, credentialId) : engine.credentials.findCredential(credentialId);
         }
         Ceremonies.AssertionVerdict verdict = engine.ceremonies.verifyAssertion(current, request, response, stored);
         if (verdict instanceof Ceremonies.AssertionVerdict.Verified verified) {
@@ -78,6 +81,19 @@ final class PasskeySteps {
         List<ClientSignal> signals = outcome == AttemptOutcome.UNKNOWN_CREDENTIAL
                 ? List.of(engine.steps.unknownCredential(credentialId)) : List.of();
         return failures.failed(current, new PasskeyFailure(outcome, null, -1, credentialId), signals, receipt);
+    }
+
+    private static boolean ownedBy(List<StoredCredential> credentials, Bytes userHandle) {
+        return !credentials.isEmpty() && credentials.get(0).userHandle().equals(userHandle);
+    }
+
+    private static Optional<StoredCredential> find(List<StoredCredential> credentials, Bytes credentialId) {
+        for (StoredCredential c : credentials) {
+            if (c.credentialId().equals(credentialId)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
