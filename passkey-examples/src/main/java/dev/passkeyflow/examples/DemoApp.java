@@ -7,10 +7,12 @@ import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.intelligence.AutoHealingPolicy;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
 import dev.passkeyflow.intelligence.PasskeyProviders;
+import dev.passkeyflow.micrometer.PasskeyFlowMetrics;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,6 +55,7 @@ public final class DemoApp implements AutoCloseable {
         System.out.println();
         System.out.println("passkeyflow demo running at " + config.origin());
         System.out.println("  database: " + app.database);
+        System.out.println("  login insights: " + config.origin() + "/insights");
         System.out.println("  stop with Ctrl+C");
         System.out.println();
     }
@@ -88,7 +91,11 @@ public final class DemoApp implements AutoCloseable {
             JdbcStorage storage = JdbcStorage.builder().dataSource(dataSource).initializeSchema(true).clock(clock)
                     .build();
             CredentialRepository credentials = storage.credentials();
-            LoginFlow flow = LoginFlow.builder()
+            // Metrics and KPIs (docs/metrics.md): a real host passes its own MeterRegistry.
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            PasskeyFlowMetrics metrics = new PasskeyFlowMetrics(meters);
+            DemoInsights insights = new DemoInsights(meters);
+            LoginFlow flow = metrics.instrument(LoginFlow.builder()
                     .rpId(DemoConfig.RP_ID)
                     .rpName("passkeyflow demo")
                     .origin(config.origin())
@@ -100,9 +107,12 @@ public final class DemoApp implements AutoCloseable {
                     .identifierNormalizer(Accounts::normalize)
                     .clock(clock)
                     .listener(event -> LOG.info("flow event: {}", event.getClass().getSimpleName()))
-                    .build();
+                    .listener(metrics)
+                    .listener(insights)
+                    .build());
             Accounts accounts = new Accounts(dataSource, credentials, config.bcryptCost());
             Javalin server = new DemoWeb(flow, credentials, accounts, clock).create();
+            insights.route(server);
             server.start(config.bindHost(), config.port());
             return new DemoApp(config, dataSource, storage, server, database);
         } catch (RuntimeException e) {
