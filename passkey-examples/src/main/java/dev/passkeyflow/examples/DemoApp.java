@@ -149,6 +149,11 @@ public final class DemoApp implements AutoCloseable {
         return storage;
     }
 
+    /** The web server (tests compare its routes with docs/openapi.yaml). */
+    Javalin server() {
+        return server;
+    }
+
     /** Where the demo keeps its data, in words. */
     public String database() {
         return database;
