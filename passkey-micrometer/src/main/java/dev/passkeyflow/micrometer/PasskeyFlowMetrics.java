@@ -97,7 +97,7 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
      * {@code flow}: same steps, same exceptions.
      */
     public LoginFlow instrument(LoginFlow flow) {
-        return new MeteredLoginFlow(Objects.requireNonNull(flow, "flow"), this);
+        return MeteredLoginFlow.of(Objects.requireNonNull(flow, "flow"), this);
     }
 
     // ------------------------------------------------------------------ events
@@ -159,13 +159,13 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
     // ------------------------------------------------------------------ calls (MeteredLoginFlow)
 
     /** Runs one call of the flow, timing it by operation and outcome and counting throttling. */
-    <T extends LoginStep> T timed(String operation, Supplier<T> call) {
+    @Nullable Object timed(String operation, Supplier<@Nullable Object> call) {
         long begin = registry.config().clock().monotonicTime();
         String outcome = "error";
         try {
-            T step = call.get();
-            outcome = stepName(step);
-            return step;
+            Object result = call.get();
+            outcome = result instanceof LoginStep step ? stepName(step) : "ok";
+            return result;
         } catch (LoginFlowException e) {
             outcome = TagValues.of(e.reason());
             if (e.reason() == LoginFlowException.Reason.THROTTLED) {
@@ -181,15 +181,9 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
         }
     }
 
+    /** The step's record name in snake case: {@code PasskeyChallenge} -> {@code passkey_challenge}. */
     private static String stepName(LoginStep step) {
-        if (step instanceof LoginStep.PasskeyChallenge) {
-            return "passkey_challenge";
-        } else if (step instanceof LoginStep.FallbackRequired) {
-            return "fallback_required";
-        } else if (step instanceof LoginStep.HealingOffer) {
-            return "healing_offer";
-        }
-        return "completed";
+        return MeteredLoginFlow.snakeCase(step.getClass().getSimpleName()).replaceFirst("^_", "");
     }
 
     // ------------------------------------------------------------------ helpers

@@ -212,6 +212,41 @@ class PasskeyFlowMetricsTest {
     }
 
     @Test
+    @DisplayName("every method of LoginFlow is timed under its own operation name and returns the delegate's step")
+    void everyMethodTimed() throws Exception {
+        LoginStep.Completed done = new LoginStep.Completed("flow-1", dev.passkeyflow.core.AuthenticationMethod.PASSKEY,
+                null, "someone", dev.passkeyflow.core.HealingResult.NOT_OFFERED, null, "/", List.of());
+        List<String> called = new ArrayList<>();
+        LoginFlow stub = (LoginFlow) java.lang.reflect.Proxy.newProxyInstance(LoginFlow.class.getClassLoader(),
+                new Class<?>[] {LoginFlow.class}, (proxy, method, args) -> {
+                    called.add(method.getName());
+                    return done;
+                });
+        LoginFlow timed = metrics.instrument(stub);
+        List<String> methods = new ArrayList<>();
+        for (java.lang.reflect.Method method : LoginFlow.class.getMethods()) {
+            if (java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+                continue;
+            }
+            Object[] args = new Object[method.getParameterCount()];
+            Class<?>[] types = method.getParameterTypes();
+            for (int i = 0; i < args.length; i++) {
+                args[i] = types[i] == String.class ? "x" : types[i] == long.class ? 0L
+                        : types[i] == ClientContext.class ? ClientContext.unknown() : null;
+            }
+            assertThat(method.invoke(timed, args)).isSameAs(done);
+            methods.add(method.getName());
+        }
+        assertThat(called).containsExactlyInAnyOrderElementsOf(methods);
+        for (String name : methods) {
+            String operation = MeteredLoginFlow.snakeCase(name);
+            assertThat(registry.find("passkeyflow.calls").tags("operation", operation, "outcome", "completed").timer())
+                    .as(operation).isNotNull().satisfies(t -> assertThat(t.count()).isEqualTo(1));
+        }
+        assertThat(methods).contains("start", "finishPasskey", "declineHealing");
+    }
+
+    @Test
     @DisplayName("the flows remembered for durations stay within the bound")
     void trackedFlowsBounded() {
         PasskeyFlowMetrics small = new PasskeyFlowMetrics(registry, 8, 3);
