@@ -5,8 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.intelligence.AutoHealingPolicy;
+import dev.passkeyflow.intelligence.IntelligenceListener;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
 import dev.passkeyflow.intelligence.PasskeyProviders;
+import dev.passkeyflow.micrometer.IntelligenceMetrics;
 import dev.passkeyflow.micrometer.PasskeyFlowMetrics;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
@@ -103,7 +105,7 @@ public final class DemoApp implements AutoCloseable {
                     .credentialRepository(credentials)
                     .loginAttemptRepository(storage.attempts())
                     .flowStateRepository(storage.flows())
-                    .advisor(advisor(credentials, storage.attempts()))
+                    .advisor(advisor(credentials, storage.attempts(), new IntelligenceMetrics(meters)))
                     .identifierNormalizer(Accounts::normalize)
                     .clock(clock)
                     .listener(event -> LOG.info("flow event: {}", event.getClass().getSimpleName()))
@@ -125,10 +127,12 @@ public final class DemoApp implements AutoCloseable {
      * Passkey Intelligence decides when to try a passkey, when to fall back and when to heal, from
      * the same repositories the flow writes its history to.
      */
-    static LoginAdvisor advisor(CredentialRepository credentials, LoginAttemptRepository attempts) {
+    static LoginAdvisor advisor(CredentialRepository credentials, LoginAttemptRepository attempts,
+            IntelligenceListener metrics) {
         return PasskeyIntelligence.builder()
                 .credentialRepository(credentials)
                 .loginAttemptRepository(attempts)
+                .listener(metrics)
                 // The demo always grants one calm retry, so that people trying it see the "Try
                 // again" step even when the evidence says the passkey is gone from this device
                 // (it worked here before and now fails at once). A production host may keep the

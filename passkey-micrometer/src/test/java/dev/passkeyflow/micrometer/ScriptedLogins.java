@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -44,6 +45,12 @@ final class ScriptedLogins {
     final LoginFlow flow;
 
     ScriptedLogins(UnaryOperator<LoginFlow.Builder> customize, UnaryOperator<LoginFlow> wrap) {
+        this((self, b) -> customize.apply(b), wrap);
+    }
+
+    /** For a customisation that needs this fixture's repositories (e.g. an advisor reading them). */
+    ScriptedLogins(BiFunction<ScriptedLogins, LoginFlow.Builder, LoginFlow.Builder> customize,
+            UnaryOperator<LoginFlow> wrap) {
         LoginFlow.Builder builder = LoginFlow.builder()
                 .rpId("example.com")
                 .rpName("Example")
@@ -54,7 +61,7 @@ final class ScriptedLogins {
                 .advisor(ThresholdLoginAdvisor.ofDefaults())
                 .clock(clock)
                 .listener(events::add);
-        this.flow = wrap.apply(customize.apply(builder).build());
+        this.flow = wrap.apply(customize.apply(this, builder).build());
     }
 
     /** A Mac with Touch ID: can create a passkey locally. */
