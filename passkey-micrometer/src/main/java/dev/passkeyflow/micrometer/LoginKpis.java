@@ -7,7 +7,12 @@ import dev.passkeyflow.core.HealingResult;
 import dev.passkeyflow.core.LoginFlowEvent;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.storage.AttemptOutcome;
+import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.LoginAttemptRepository;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -223,6 +228,27 @@ public record LoginKpis(
         }
         return new LoginKpis(Source.ATTEMPTS, NOT_IN_ATTEMPTS, 0, passkey, fallback, 0, 0, 0, 0, 0, healAccepted,
                 healCompleted, 0, 0);
+    }
+
+    /**
+     * {@link #fromAttempts} over the history of the given accounts in a
+     * {@link LoginAttemptRepository}: each account's attempts at or after {@code since}, at most
+     * {@code limitPerUser} of them (the newest).
+     *
+     * @throws IllegalArgumentException if {@code limitPerUser} is not positive
+     */
+    public static LoginKpis fromHistory(LoginAttemptRepository repository, Collection<Bytes> userHandles,
+            Instant since, int limitPerUser) {
+        Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(since, "since");
+        if (limitPerUser < 1) {
+            throw new IllegalArgumentException("limitPerUser must be positive, was " + limitPerUser);
+        }
+        List<LoginAttempt> attempts = new ArrayList<>();
+        for (Bytes userHandle : Set.copyOf(userHandles)) {
+            attempts.addAll(repository.recentByUser(userHandle, since, limitPerUser));
+        }
+        return fromAttempts(attempts);
     }
 
     /** What KPIs need to know about one flow. */

@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.passkeyflow.core.LoginFlowEvent;
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.UserAccount;
+import dev.passkeyflow.storage.jdbc.JdbcStorage;
+import dev.passkeyflow.testkit.MutableClock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +79,40 @@ class LoginKpisTest {
                 LoginKpis.Count.MANUAL_FALLBACK);
         assertThat(kpis.loginSuccessRate()).as("starts are not stored").isEmpty();
         assertThat(kpis.healCompletionRate()).as("offers are not stored").isEmpty();
+    }
+
+    @Test
+    @DisplayName("the same scenario on JDBC storage (H2) gives the same KPIs from its events and from its stored history")
+    void onJdbcStorage() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:kpis-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        MutableClock clock = new MutableClock();
+        JdbcStorage storage = JdbcStorage.builder()
+                .dataSource(dataSource).initializeSchema(true).clock(clock).build();
+        ScriptedLogins onH2 = new ScriptedLogins(clock, storage, (self, b) -> b, UnaryOperator.identity());
+        onH2.runScenario();
+        ScriptedLogins inMemory = scenario();
+
+        assertThat(LoginKpis.fromEvents(onH2.events)).isEqualTo(LoginKpis.fromEvents(inMemory.events));
+        LoginKpis history = LoginKpis.fromHistory(storage.attempts(),
+                onH2.users.stream().map(dev.passkeyflow.storage.UserAccount::userHandle).toList(),
+                Instant.EPOCH, 1000);
+        assertThat(history).isEqualTo(LoginKpis.fromAttempts(inMemory.allAttempts()));
+        assertThat(history.passkeyLogins()).as("flow 1").isEqualTo(1);
+        assertThat(history.healCompleted()).as("flow 2").isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a history window reaching back to no attempt gives zero counts, and a bad limit is refused")
+    void historyWindow() {
+        ScriptedLogins logins = scenario();
+        List<Bytes> handles =
+                logins.users.stream().map(dev.passkeyflow.storage.UserAccount::userHandle).toList();
+        LoginKpis later = LoginKpis.fromHistory(logins.attempts, handles,
+                logins.clock.instant().plusSeconds(1), 100);
+        assertThat(later.passkeyLogins() + later.fallbackLogins()).isZero();
+        assertThatThrownBy(() -> LoginKpis.fromHistory(logins.attempts, handles, Instant.EPOCH, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limitPerUser");
     }
 
     @Test

@@ -10,8 +10,12 @@ import dev.passkeyflow.core.LoginFlowEvent;
 import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
 import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.CredentialRepository;
+import dev.passkeyflow.storage.FlowStateRepository;
+import dev.passkeyflow.storage.LoginAttemptRepository;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.UserAccount;
+import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import dev.passkeyflow.storage.memory.InMemoryCredentialRepository;
 import dev.passkeyflow.storage.memory.InMemoryFlowStateRepository;
 import dev.passkeyflow.storage.memory.InMemoryLoginAttemptRepository;
@@ -27,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A LoginFlow on in-memory storage driven like a browser with {@link SoftwareAuthenticator}s, and the
@@ -36,10 +41,10 @@ final class ScriptedLogins {
 
     static final String ORIGIN = "https://example.com";
 
-    final MutableClock clock = new MutableClock();
-    final InMemoryCredentialRepository credentials = new InMemoryCredentialRepository();
-    final InMemoryLoginAttemptRepository attempts = new InMemoryLoginAttemptRepository(clock);
-    final InMemoryFlowStateRepository flows = new InMemoryFlowStateRepository(clock);
+    final MutableClock clock;
+    final CredentialRepository credentials;
+    final LoginAttemptRepository attempts;
+    final FlowStateRepository flows;
     final List<LoginFlowEvent> events = new CopyOnWriteArrayList<>();
     final List<UserAccount> users = new ArrayList<>();
     final LoginFlow flow;
@@ -51,6 +56,16 @@ final class ScriptedLogins {
     /** For a customisation that needs this fixture's repositories (e.g. an advisor reading them). */
     ScriptedLogins(BiFunction<ScriptedLogins, LoginFlow.Builder, LoginFlow.Builder> customize,
             UnaryOperator<LoginFlow> wrap) {
+        this(new MutableClock(), null, customize, wrap);
+    }
+
+    /** On the given storage (made with {@code clock}), or in memory when {@code storage} is null. */
+    ScriptedLogins(MutableClock clock, @Nullable JdbcStorage storage,
+            BiFunction<ScriptedLogins, LoginFlow.Builder, LoginFlow.Builder> customize, UnaryOperator<LoginFlow> wrap) {
+        this.clock = clock;
+        this.credentials = storage != null ? storage.credentials() : new InMemoryCredentialRepository();
+        this.attempts = storage != null ? storage.attempts() : new InMemoryLoginAttemptRepository(clock);
+        this.flows = storage != null ? storage.flows() : new InMemoryFlowStateRepository(clock);
         LoginFlow.Builder builder = LoginFlow.builder()
                 .rpId("example.com")
                 .rpName("Example")
