@@ -77,6 +77,11 @@ class InsightsE2eTest extends DemoE2eSupport {
         assertThat(barElement("manualFallback").findElement(By.cssSelector("rect")).getAttribute("width"))
                 .isEqualTo("0");
         assertThat(browser.driver.getPageSource()).doesNotContain(alice);
+        // Nothing from a CDN: every script, style sheet, image and link stays on the demo's origin.
+        for (WebElement element : browser.driver.findElements(By.cssSelector("[src], [href]"))) {
+            String url = element.getAttribute(element.getAttribute("src") != null ? "src" : "href");
+            assertThat(url).as(element.getTagName()).startsWith(baseUrl + "/");
+        }
     }
 
     private static WebElement barElement(String kpi) {
