@@ -5,12 +5,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.intelligence.AutoHealingPolicy;
+import dev.passkeyflow.intelligence.IntelligenceListener;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
 import dev.passkeyflow.intelligence.PasskeyProviders;
+import dev.passkeyflow.micrometer.IntelligenceMetrics;
+import dev.passkeyflow.micrometer.PasskeyFlowMetrics;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,6 +57,7 @@ public final class DemoApp implements AutoCloseable {
         System.out.println();
         System.out.println("passkeyflow demo running at " + config.origin());
         System.out.println("  database: " + app.database);
+        System.out.println("  login insights: " + config.origin() + "/insights");
         System.out.println("  stop with Ctrl+C");
         System.out.println();
     }
@@ -88,7 +93,11 @@ public final class DemoApp implements AutoCloseable {
             JdbcStorage storage = JdbcStorage.builder().dataSource(dataSource).initializeSchema(true).clock(clock)
                     .build();
             CredentialRepository credentials = storage.credentials();
-            LoginFlow flow = LoginFlow.builder()
+            // Metrics and KPIs (docs/metrics.md): a real host passes its own MeterRegistry.
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            PasskeyFlowMetrics metrics = new PasskeyFlowMetrics(meters);
+            DemoInsights insights = new DemoInsights(meters);
+            LoginFlow flow = metrics.instrument(LoginFlow.builder()
                     .rpId(DemoConfig.RP_ID)
                     .rpName("passkeyflow demo")
                     .origin(config.origin())
@@ -96,13 +105,16 @@ public final class DemoApp implements AutoCloseable {
                     .credentialRepository(credentials)
                     .loginAttemptRepository(storage.attempts())
                     .flowStateRepository(storage.flows())
-                    .advisor(advisor(credentials, storage.attempts()))
+                    .advisor(advisor(credentials, storage.attempts(), new IntelligenceMetrics(meters)))
                     .identifierNormalizer(Accounts::normalize)
                     .clock(clock)
                     .listener(event -> LOG.info("flow event: {}", event.getClass().getSimpleName()))
-                    .build();
+                    .listener(metrics)
+                    .listener(insights)
+                    .build());
             Accounts accounts = new Accounts(dataSource, credentials, config.bcryptCost());
             Javalin server = new DemoWeb(flow, credentials, accounts, clock).create();
+            insights.route(server);
             server.start(config.bindHost(), config.port());
             return new DemoApp(config, dataSource, storage, server, database);
         } catch (RuntimeException e) {
@@ -115,10 +127,12 @@ public final class DemoApp implements AutoCloseable {
      * Passkey Intelligence decides when to try a passkey, when to fall back and when to heal, from
      * the same repositories the flow writes its history to.
      */
-    static LoginAdvisor advisor(CredentialRepository credentials, LoginAttemptRepository attempts) {
+    static LoginAdvisor advisor(CredentialRepository credentials, LoginAttemptRepository attempts,
+            IntelligenceListener metrics) {
         return PasskeyIntelligence.builder()
                 .credentialRepository(credentials)
                 .loginAttemptRepository(attempts)
+                .listener(metrics)
                 // The demo always grants one calm retry, so that people trying it see the "Try
                 // again" step even when the evidence says the passkey is gone from this device
                 // (it worked here before and now fails at once). A production host may keep the
@@ -137,6 +151,11 @@ public final class DemoApp implements AutoCloseable {
     /** The storage the demo runs on (tests use it to look behind the pages). */
     public JdbcStorage storage() {
         return storage;
+    }
+
+    /** The web server (tests compare its routes with docs/openapi.yaml). */
+    Javalin server() {
+        return server;
     }
 
     /** Where the demo keeps its data, in words. */
