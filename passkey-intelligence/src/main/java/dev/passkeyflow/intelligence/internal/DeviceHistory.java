@@ -38,13 +38,15 @@ public final class DeviceHistory {
     private final int failedFlowsSinceSuccess;
     private final int crossDeviceSuccesses;
     private final @Nullable Instant lastImmediateRequest;
+    private final int unansweredOffersInRow;
+    private final @Nullable Instant newestUnansweredOffer;
 
     private DeviceHistory(@Nullable String deviceId, @Nullable Instant lastSuccess, Map<Bytes, Instant> usedHere,
             int failuresSinceSuccess, int fastFailuresSinceSuccess, int fallbacksSinceSuccess,
             @Nullable Instant firstFailureSinceSuccess, @Nullable Instant lastFailureSinceSuccess,
             @Nullable Instant lastDecline, @Nullable Instant lastCreationCancel, @Nullable Instant presenceProof,
             int absenceProofsSinceSuccess, int failedFlowsSinceSuccess, int crossDeviceSuccesses,
-            @Nullable Instant lastImmediateRequest) {
+            @Nullable Instant lastImmediateRequest, int unansweredOffersInRow, @Nullable Instant newestUnansweredOffer) {
         this.deviceId = deviceId;
         this.lastSuccess = lastSuccess;
         this.usedHere = usedHere;
@@ -60,11 +62,13 @@ public final class DeviceHistory {
         this.failedFlowsSinceSuccess = failedFlowsSinceSuccess;
         this.crossDeviceSuccesses = crossDeviceSuccesses;
         this.lastImmediateRequest = lastImmediateRequest;
+        this.unansweredOffersInRow = unansweredOffersInRow;
+        this.newestUnansweredOffer = newestUnansweredOffer;
     }
 
     /** Nothing is known: the client sent no device id. */
     public static DeviceHistory none() {
-        return new DeviceHistory(null, null, Map.of(), 0, 0, 0, null, null, null, null, null, 0, 0, 0, null);
+        return new DeviceHistory(null, null, Map.of(), 0, 0, 0, null, null, null, null, null, 0, 0, 0, null, 0, null);
     }
 
     /**
@@ -111,10 +115,26 @@ public final class DeviceHistory {
         int crossDevice = 0;
         int run = -1; // failures seen before (older than) the traditional login being examined; -1: none open
         boolean successSeen = false;
+        int deviceUnanswered = 0;
+        Instant deviceNewestUnanswered = null;
+        boolean deviceRunClosed = false;
         java.util.Set<Bytes> usableIds = new java.util.HashSet<>();
         usable.forEach(c -> usableIds.add(c.credentialId()));
         // Newest first: everything before the first success seen is "since the last success".
         for (LoginAttempt a : recent) {
+            if (!deviceRunClosed) {
+                // Offers on this device to anyone (a shared family device): the person in front of it
+                // sees one more prompt to create a passkey, whichever account it is for.
+                AttemptOutcome o = a.outcome();
+                if (o == AttemptOutcome.REGISTERED) {
+                    deviceRunClosed = true;
+                } else if (o == AttemptOutcome.REGISTRATION_DECLINED || o == AttemptOutcome.REGISTRATION_CANCELLED) {
+                    deviceUnanswered++;
+                    if (deviceNewestUnanswered == null) {
+                        deviceNewestUnanswered = a.at();
+                    }
+                }
+            }
             if (!user.equals(a.userHandle())) {
                 continue;
             }
@@ -216,7 +236,8 @@ public final class DeviceHistory {
         Map<Bytes, Instant> ordered = new LinkedHashMap<>();
         sorted.forEach(e -> ordered.put(e.getKey(), e.getValue()));
         return new DeviceHistory(deviceId, lastSuccess, ordered, failures, fast, fallbacks, firstFailure, lastFailure,
-                lastDecline, lastCancel, presence, absence, failedFlows, crossDevice, lastImmediate);
+                lastDecline, lastCancel, presence, absence, failedFlows, crossDevice, lastImmediate, deviceUnanswered,
+                deviceNewestUnanswered);
     }
 
     /**
@@ -229,7 +250,8 @@ public final class DeviceHistory {
         return new DeviceHistory(deviceId, lastSuccess == null || at.isAfter(lastSuccess) ? at : lastSuccess,
                 more, failuresSinceSuccess, fastFailuresSinceSuccess, fallbacksSinceSuccess, firstFailureSinceSuccess,
                 lastFailureSinceSuccess, lastDecline, lastCreationCancel, presenceProof, absenceProofsSinceSuccess,
-                failedFlowsSinceSuccess, crossDeviceSuccesses, lastImmediateRequest);
+                failedFlowsSinceSuccess, crossDeviceSuccesses, lastImmediateRequest, unansweredOffersInRow,
+                newestUnansweredOffer);
     }
 
     private static Instant later(Instant a, Instant b) {
@@ -318,6 +340,19 @@ public final class DeviceHistory {
     public boolean empty() {
         return usedHere.isEmpty() && lastSuccess == null && failuresSinceSuccess == 0 && fallbacksSinceSuccess == 0
                 && crossDeviceSuccesses == 0 && presenceProof == null && lastDecline == null;
+    }
+
+    /**
+     * Creation offers declined or cancelled in a row on this device, for any account, since the last
+     * passkey created here (within the window read).
+     */
+    public int unansweredOffersInRow() {
+        return unansweredOffersInRow;
+    }
+
+    /** The newest of those unanswered offers, or {@code null}. */
+    public @Nullable Instant newestUnansweredOffer() {
+        return newestUnansweredOffer;
     }
 
     /** The user's last cancelled creation dialog on this device, within the window read. */

@@ -38,9 +38,10 @@ import org.jspecify.annotations.Nullable;
  * https://www.w3.org/TR/webauthn-3/#sctn-op-make-cred), which the flow records and later decisions
  * read as proof that the passkey is there. So a flow whose passkey prompts all failed before a good
  * password gets an after-error offer unless such a proof is recent. Offers are limited per account
- * and per kind (after an error, after a hybrid login, plain ones): after
- * {@link AutoHealingPolicy#maxConsecutiveOffers()} unanswered in a row, whatever their spacing, none
- * for {@link AutoHealingPolicy#cooldownAfterMaxOffers()} after the last.
+ * per kind (after an error, after a hybrid login, plain ones), per account across all kinds, and per
+ * device across all accounts: after {@link AutoHealingPolicy#maxConsecutiveOffers()} unanswered in a
+ * row, whatever their spacing, none for {@link AutoHealingPolicy#cooldownAfterMaxOffers()} after the
+ * last. A decline of one kind does not start the decline cooldown of another kind on other devices.
  */
 public final class OfferRules {
 
@@ -237,10 +238,25 @@ public final class OfferRules {
         if (run.newestDecline() != null && now.isBefore(run.newestDecline().plus(p.cooldownAfterDecline()))) {
             return "declined-recently";
         }
-        if (run.unanswered() >= p.maxConsecutiveOffers() && run.newestUnanswered() != null
-                && now.isBefore(run.newestUnanswered().plus(p.cooldownAfterMaxOffers()))) {
+        if (paused(run, now)) {
             return "offer-limit-reached";
         }
+        // The limit holds per account and per device as well, whatever the kinds: the person is asked
+        // again either way.
+        if (paused(account.accountRun(), now)) {
+            return "offer-limit-reached-for-account";
+        }
+        Instant deviceNewest = history.newestUnansweredOffer();
+        if (history.unansweredOffersInRow() >= p.maxConsecutiveOffers() && deviceNewest != null
+                && now.isBefore(deviceNewest.plus(p.cooldownAfterMaxOffers()))) {
+            return "offer-limit-reached-on-environment";
+        }
         return null;
+    }
+
+    private boolean paused(OfferRun run, Instant now) {
+        Instant newest = run.newestUnanswered();
+        return run.unanswered() >= ev.policy().maxConsecutiveOffers() && newest != null
+                && now.isBefore(newest.plus(ev.policy().cooldownAfterMaxOffers()));
     }
 }
