@@ -118,6 +118,16 @@ public final class OfferRules {
                     "presence proven on " + proof + ": the browser refused a new passkey because one of the user's "
                             + "is on this authenticator"), false, Set.of());
         }
+        for (PasskeyFailure f : failures) {
+            if (f.outcome() == AttemptOutcome.IMMEDIATE_REJECTED && f.elapsedMillis() >= ev.policy()
+                    .immediateFailureThreshold().toMillis()) {
+                // Immediate UI mode shows its UI only when an allowed credential is on the device: a
+                // rejection that took a person's time means it was shown and dismissed in this flow.
+                return new Finding(FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.HIGH,
+                        "presence proven in this flow: immediate UI mode showed its UI for " + f.elapsedMillis()
+                                + " ms: one of the user's passkeys is on this device"), false, Set.of());
+            }
+        }
         boolean proven = failures.stream().anyMatch(f -> f.outcome() == AttemptOutcome.IMMEDIATE_REJECTED
                 && f.elapsedMillis() >= 0 && f.elapsedMillis() < ev.policy().immediateFailureThreshold().toMillis());
         int fast = (int) failures.stream().filter(f -> f.isCancelLike() && f.elapsedMillis() >= 0

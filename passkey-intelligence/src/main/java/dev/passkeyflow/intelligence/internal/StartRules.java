@@ -4,6 +4,7 @@ import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.core.advisor.StartDecision.Action;
+import dev.passkeyflow.intelligence.AutoHealingPolicy;
 import dev.passkeyflow.intelligence.internal.CredentialInsight.Availability;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
@@ -52,6 +53,10 @@ public final class StartRules {
         DeviceHistory history = ev.history(user, client, usable, now);
         if (history.deviceKnown() && ev.policy().skipAutoStartOnNegativeHistory()
                 && negative(history, usable, client, now)) {
+            if (ev.reachableByPhone(history, usable, client)) {
+                // Nothing local, but the user's phone may sign in here by QR code: keep that way open.
+                return StartDecision.of(phoneOnly(), "negative-history-on-environment", "hybrid-transport-possible");
+            }
             return immediateOr(client, history, now, Action.FALLBACK, "negative-history-on-environment");
         }
         if (history.deviceKnown() && ev.policy().skipAutoStartOnNegativeHistory()
@@ -73,11 +78,16 @@ public final class StartRules {
             return immediateOr(client, history, now, Action.OFFER_BUTTON, "passkey-availability-uncertain");
         }
         if (!Boolean.FALSE.equals(client.capability(ClientContext.CAPABILITY_HYBRID_TRANSPORT))) {
-            return StartDecision.of(Action.OFFER_BUTTON, "user-has-none-on-environment", "hybrid-transport-possible");
+            return StartDecision.of(phoneOnly(), "user-has-none-on-environment", "hybrid-transport-possible");
         }
         return ev.maySecurityKey(usable)
                 ? StartDecision.of(Action.OFFER_BUTTON, "user-has-none-on-environment", "security-key-possible")
                 : StartDecision.of(Action.FALLBACK, "user-has-none-on-environment");
+    }
+
+    private Action phoneOnly() {
+        return ev.policy().phoneOnlyStart() == AutoHealingPolicy.PhoneOnlyStart.ATTEMPT_AUTOMATICALLY
+                ? Action.ATTEMPT_AUTOMATICALLY : Action.OFFER_BUTTON;
     }
 
     private boolean recent(@Nullable Instant lastFailure, Instant now) {
