@@ -198,7 +198,7 @@ public final class DefaultLoginFlow implements LoginFlow {
             } else {
                 runner.create(next);
             }
-            LOG.debug("flow {} started: {} {}", SnapshotCodec.abbreviate(next.flowId()), next.state(), decision.tags());
+            LOG.debug("flow {} started: {} {}", SnapshotCodec.abbreviate(next.flowId()), next.state(), decision.tagTexts());
             publish(new LoginFlowEvent.FlowStarted(next.flowId(), now, next.userHandle(), decision));
             if (!passkey) {
                 publish(new LoginFlowEvent.FallbackRequired(next.flowId(), now, next.userHandle(),
@@ -376,16 +376,16 @@ public final class DefaultLoginFlow implements LoginFlow {
             HealingDecision decision = account.isEmpty() ? null : settings.advisor().onCrossDeviceSuccess(
                     new PasskeySuccessContext(account.get(), credentials.listCredentials(userHandle), current.client(),
                             credentialId, attachment, current.failures(), now));
-            if (decision != null && decision.offer() != null) {
+            if (decision instanceof HealingDecision.Offer offer) {
                 PublicKeyCredentialCreationOptions options = startRegistration(account.get());
                 FlowSnapshot next = runner.commit(move(current, FlowTransition.PASSKEY_SUCCEEDED_OFFER,
                         e -> e.pending(toJson(options), now).method(AuthenticationMethod.PASSKEY)
-                                .consecutiveFailures(0).healingKind(decision.offer()).diagnosis(decision.diagnosis())
-                                .platform(decision.platform())
-                                .replaced(decision.replacedCredentials(), decision.replacedCredentialStatus())),
+                                .consecutiveFailures(0).healingKind(offer.kind()).diagnosis(offer.diagnosis())
+                                .platform(offer.platform())
+                                .replaced(offer.replacedCredentials(), offer.replacedCredentialStatus())),
                         receipt, effects);
-                publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, userHandle,
-                        Objects.requireNonNull(decision.offer()), decision.diagnosis()));
+                publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, userHandle, offer.kind(),
+                        offer.diagnosis()));
                 return stepFor(next, List.of(), credentialsCreateJson(options));
             }
         }
@@ -525,14 +525,14 @@ public final class DefaultLoginFlow implements LoginFlow {
                     current.fallbackReason()));
             FlowSnapshot next;
             String optionsJson = null;
-            if (decision.offer() != null) {
+            if (decision instanceof HealingDecision.Offer offer) {
                 PublicKeyCredentialCreationOptions options = RegistrationVerification.withoutExcluded(
                         startRegistration(account), AssertionVerification.refusedCredentials(current.failures()));
                 optionsJson = credentialsCreateJson(options);
                 next = move(withUser, FlowTransition.FALLBACK_SUCCEEDED_OFFER, e -> e.pending(toJson(options), now)
-                        .method(AuthenticationMethod.FALLBACK).healingKind(decision.offer())
-                        .diagnosis(decision.diagnosis()).platform(decision.platform())
-                        .replaced(decision.replacedCredentials(), decision.replacedCredentialStatus()));
+                        .method(AuthenticationMethod.FALLBACK).healingKind(offer.kind())
+                        .diagnosis(offer.diagnosis()).platform(offer.platform())
+                        .replaced(offer.replacedCredentials(), offer.replacedCredentialStatus()));
             } else {
                 next = move(withUser, FlowTransition.FALLBACK_SUCCEEDED, e -> e.method(AuthenticationMethod.FALLBACK)
                         .diagnosis(decision.diagnosis()).platform(decision.platform())
@@ -540,9 +540,9 @@ public final class DefaultLoginFlow implements LoginFlow {
             }
             next = runner.commit(next, receipt, effects);
             publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
-            if (decision.offer() != null) {
-                publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(),
-                        Objects.requireNonNull(decision.offer()), decision.diagnosis()));
+            if (decision instanceof HealingDecision.Offer offer) {
+                publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(), offer.kind(),
+                        offer.diagnosis()));
             } else {
                 publish(new LoginFlowEvent.Completed(next.flowId(), now, account.userHandle(),
                         AuthenticationMethod.FALLBACK, HealingResult.NOT_OFFERED));

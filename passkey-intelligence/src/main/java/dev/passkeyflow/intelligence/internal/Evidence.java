@@ -24,7 +24,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -297,10 +296,6 @@ public final class Evidence {
             }
         }
         return null;
-    }
-
-    static String tag(FailureCause cause) {
-        return "cause-" + cause.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static String abbreviate(Bytes id) {

@@ -1,6 +1,7 @@
 package dev.passkeyflow.intelligence.internal;
 
 import dev.passkeyflow.core.ClientContext;
+import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.core.advisor.StartDecision.Action;
@@ -11,7 +12,6 @@ import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.StoredCredential;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +34,7 @@ public final class StartRules {
 
     public StartDecision decide(StartContext context) {
         if (context.user() == null || context.usableCredentials().isEmpty()) {
-            return StartDecision.of(Action.FALLBACK, "user-has-no-passkeys");
+            return StartDecision.of(Action.FALLBACK, DecisionTag.USER_HAS_NO_PASSKEYS);
         }
         ClientContext client = context.client();
         List<StoredCredential> usable = context.usableCredentials();
@@ -42,47 +42,47 @@ public final class StartRules {
             // getClientCapabilities() speaks of platform authenticators and hybrid only; a USB or NFC
             // security key still works on such a computer.
             return ev.maySecurityKey(usable)
-                    ? StartDecision.of(Action.OFFER_BUTTON, "no-passkey-support-in-environment", "security-key-possible")
-                    : StartDecision.of(Action.FALLBACK, "no-passkey-support-in-environment");
+                    ? StartDecision.of(Action.OFFER_BUTTON, DecisionTag.NO_PASSKEY_SUPPORT_IN_ENVIRONMENT, DecisionTag.SECURITY_KEY_POSSIBLE)
+                    : StartDecision.of(Action.FALLBACK, DecisionTag.NO_PASSKEY_SUPPORT_IN_ENVIRONMENT);
         }
         Bytes user = Objects.requireNonNull(context.user()).userHandle();
         Instant now = context.now();
         if (lastWordHereIsLocalSuccess(user, client.deviceId(), usable, now)) {
-            return attempt(client, null, "positive-history-on-environment");
+            return attempt(client, null, DecisionTag.POSITIVE_HISTORY_ON_ENVIRONMENT);
         }
         DeviceHistory history = ev.history(user, client, usable, now);
         if (history.deviceKnown() && ev.policy().skipAutoStartOnNegativeHistory()
                 && negative(history, usable, client, now)) {
             if (ev.reachableByPhone(history, usable, client)) {
                 // Nothing local, but the user's phone may sign in here by QR code: keep that way open.
-                return StartDecision.of(phoneOnly(), "negative-history-on-environment", "hybrid-transport-possible");
+                return StartDecision.of(phoneOnly(), DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT, DecisionTag.HYBRID_TRANSPORT_POSSIBLE);
             }
-            return immediateOr(client, history, now, Action.FALLBACK, "negative-history-on-environment");
+            return immediateOr(client, history, now, Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT);
         }
         if (history.deviceKnown() && ev.policy().skipAutoStartOnNegativeHistory()
                 && history.failedFlowsSinceSuccess() >= 1 && recent(history.lastFailureSinceSuccess(), now)) {
-            return immediateOr(client, history, now, Action.OFFER_BUTTON, "uncertain-history-on-environment");
+            return immediateOr(client, history, now, Action.OFFER_BUTTON, DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT);
         }
         if (history.positiveHere()) {
-            return attempt(client, history, "positive-history-on-environment");
+            return attempt(client, history, DecisionTag.POSITIVE_HISTORY_ON_ENVIRONMENT);
         }
         AccountHistory account = ev.account(user, now);
         if (ev.presenceProof(history, account, client, now) != null) {
-            return attempt(client, history, "positive-history-on-platform");
+            return attempt(client, history, DecisionTag.POSITIVE_HISTORY_ON_PLATFORM);
         }
         Availability best = ev.bestAvailability(usable, client, null);
         if (best == Availability.LIKELY) {
-            return attempt(client, history, "high-confidence-platform-passkey");
+            return attempt(client, history, DecisionTag.HIGH_CONFIDENCE_PLATFORM_PASSKEY);
         }
         if (best == Availability.UNCERTAIN) {
-            return immediateOr(client, history, now, Action.OFFER_BUTTON, "passkey-availability-uncertain");
+            return immediateOr(client, history, now, Action.OFFER_BUTTON, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN);
         }
         if (!Boolean.FALSE.equals(client.capability(ClientContext.CAPABILITY_HYBRID_TRANSPORT))) {
-            return StartDecision.of(phoneOnly(), "user-has-none-on-environment", "hybrid-transport-possible");
+            return StartDecision.of(phoneOnly(), DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT, DecisionTag.HYBRID_TRANSPORT_POSSIBLE);
         }
         return ev.maySecurityKey(usable)
-                ? StartDecision.of(Action.OFFER_BUTTON, "user-has-none-on-environment", "security-key-possible")
-                : StartDecision.of(Action.FALLBACK, "user-has-none-on-environment");
+                ? StartDecision.of(Action.OFFER_BUTTON, DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT, DecisionTag.SECURITY_KEY_POSSIBLE)
+                : StartDecision.of(Action.FALLBACK, DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT);
     }
 
     private Action phoneOnly() {
@@ -95,9 +95,9 @@ public final class StartRules {
     }
 
     /** An automatic start, in immediate UI mode where the browser has it and its rate limit allows. */
-    private StartDecision attempt(ClientContext client, @Nullable DeviceHistory history, String tag) {
+    private StartDecision attempt(ClientContext client, @Nullable DeviceHistory history, DecisionTag tag) {
         if (immediatePossible(client, history, null)) {
-            return StartDecision.of(Action.ATTEMPT_IMMEDIATE, tag, "immediate-ui-mode");
+            return StartDecision.of(Action.ATTEMPT_IMMEDIATE, tag, DecisionTag.IMMEDIATE_UI_MODE);
         }
         return StartDecision.of(Action.ATTEMPT_AUTOMATICALLY, tag);
     }
@@ -108,9 +108,9 @@ public final class StartRules {
      * available and otherwise rejects at once. Without it, {@code otherwise}.
      */
     private StartDecision immediateOr(ClientContext client, DeviceHistory history, Instant now, Action otherwise,
-            String tag) {
+            DecisionTag tag) {
         if (immediatePossible(client, history, now)) {
-            return StartDecision.of(Action.ATTEMPT_IMMEDIATE, tag, "immediate-ui-mode");
+            return StartDecision.of(Action.ATTEMPT_IMMEDIATE, tag, DecisionTag.IMMEDIATE_UI_MODE);
         }
         return StartDecision.of(otherwise, tag);
     }
@@ -169,7 +169,4 @@ public final class StartRules {
         return false;
     }
 
-    static List<String> tags(String... tags) {
-        return new ArrayList<>(List.of(tags));
-    }
 }
