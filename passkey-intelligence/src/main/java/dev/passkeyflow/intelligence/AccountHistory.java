@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What one account's recent history says across all its devices, read with a single bounded query
  * ({@link LoginAttemptRepository#recentByUser}): the unanswered creation offers per
- * {@link OfferCounter}, and whether a passkey of the user was recently proven present on a client of
+ * {@link OfferCounter} and across all of them, and whether a passkey of the user was recently proven present on a client of
  * a given platform (for browsers that lose their device id with their cookies).
  */
 final class AccountHistory {
@@ -50,10 +50,13 @@ final class AccountHistory {
     }
 
     private final Map<OfferCounter, OfferRun> runs;
+    private final OfferRun accountRun;
     private final Map<ClientPlatform, Instant> presenceByPlatform;
 
-    private AccountHistory(Map<OfferCounter, OfferRun> runs, Map<ClientPlatform, Instant> presenceByPlatform) {
+    private AccountHistory(Map<OfferCounter, OfferRun> runs, OfferRun accountRun,
+            Map<ClientPlatform, Instant> presenceByPlatform) {
         this.runs = runs;
+        this.accountRun = accountRun;
         this.presenceByPlatform = presenceByPlatform;
     }
 
@@ -66,6 +69,10 @@ final class AccountHistory {
         Map<OfferCounter, Instant> declines = new EnumMap<>(OfferCounter.class);
         Map<OfferCounter, Boolean> closed = new EnumMap<>(OfferCounter.class);
         Map<ClientPlatform, Instant> presence = new EnumMap<>(ClientPlatform.class);
+        int accountUnanswered = 0;
+        Instant accountNewest = null;
+        Instant accountDecline = null;
+        boolean accountClosed = false;
         for (LoginAttempt a : attempts.recentByUser(user, since, limit)) {
             AttemptOutcome o = a.outcome();
             ClientPlatform platform = ClientPlatform.fromName(a.platform());
@@ -76,6 +83,20 @@ final class AccountHistory {
             }
             if (o.ceremony() != AttemptOutcome.Ceremony.REGISTRATION) {
                 continue;
+            }
+            if (!accountClosed) {
+                // Across every kind: the person sees one more prompt to create a passkey whatever its wording.
+                if (o == AttemptOutcome.REGISTERED) {
+                    accountClosed = true;
+                } else if (o == AttemptOutcome.REGISTRATION_DECLINED || o == AttemptOutcome.REGISTRATION_CANCELLED) {
+                    accountUnanswered++;
+                    if (accountNewest == null) {
+                        accountNewest = a.at();
+                    }
+                    if (o == AttemptOutcome.REGISTRATION_DECLINED && accountDecline == null) {
+                        accountDecline = a.at();
+                    }
+                }
             }
             // An outcome recorded without its offer's kind (before kinds were recorded) counts for every counter.
             for (OfferCounter counter : OfferCounter.ofStored(a.offerKind())) {
@@ -101,11 +122,21 @@ final class AccountHistory {
             int[] n = counts.get(c);
             runs.put(c, new OfferRun(n == null ? 0 : n[0], newest.get(c), declines.get(c)));
         }
-        return new AccountHistory(runs, presence);
+        return new AccountHistory(runs, new OfferRun(accountUnanswered, accountNewest, accountDecline), presence);
     }
 
+    /** The unanswered offers of one counter in a row. */
     public OfferRun run(OfferCounter counter) {
         return runs.get(counter);
+    }
+
+    /**
+     * The unanswered offers of every kind in a row on the account, on any device, since the last
+     * passkey created from an offer: the run the long pause after
+     * {@link dev.passkeyflow.intelligence.AutoHealingPolicy#maxConsecutiveOffers()} is about.
+     */
+    public OfferRun accountRun() {
+        return accountRun;
     }
 
     /**

@@ -54,6 +54,20 @@ public final class AutoHealingPolicy {
         NEVER
     }
 
+    /**
+     * How a login starts on a device that cannot hold any of the user's passkeys itself but may reach
+     * one on a phone (hybrid, the browser's QR code): the browser's sheet at once, or a button first.
+     * An automatic start sends fewer working passkeys to the password (nobody has to click) and
+     * shows more prompts that cannot succeed (whoever has no phone at hand must dismiss the sheet);
+     * docs/simulation.md has the measured trade-off.
+     */
+    public enum PhoneOnlyStart {
+        /** A passkey button; the sheet with the QR code opens when the user clicks (issue #13, case 5). */
+        BUTTON,
+        /** Start the ceremony at once: the browser's sheet shows the QR code. */
+        ATTEMPT_AUTOMATICALLY
+    }
+
     public static final int DEFAULT_FAILURES_BEFORE_FALLBACK = 2;
     public static final boolean DEFAULT_FIRST_CANCEL_COUNTS = true;
     public static final boolean DEFAULT_FALL_BACK_AT_ONCE_WHEN_PASSKEY_ABSENT = true;
@@ -72,6 +86,7 @@ public final class AutoHealingPolicy {
             ReplacedCredentialHandling.FLAG;
     public static final Duration DEFAULT_RETIRE_ONLY_IF_UNUSED_ELSEWHERE_FOR = Duration.ofDays(30);
     public static final UnprovenFailureOffer DEFAULT_UNPROVEN_FAILURE_OFFER = UnprovenFailureOffer.AT_FIRST_FALLBACK;
+    public static final PhoneOnlyStart DEFAULT_PHONE_ONLY_START = PhoneOnlyStart.BUTTON;
 
     private static final AutoHealingPolicy DEFAULTS = new Builder().build();
 
@@ -92,6 +107,7 @@ public final class AutoHealingPolicy {
     private final ReplacedCredentialHandling replacedCredentialHandling;
     private final Duration retireOnlyIfUnusedElsewhereFor;
     private final UnprovenFailureOffer unprovenFailureOffer;
+    private final PhoneOnlyStart phoneOnlyStart;
 
     private AutoHealingPolicy(Builder b) {
         this.failuresBeforeFallback = b.failuresBeforeFallback;
@@ -111,6 +127,7 @@ public final class AutoHealingPolicy {
         this.replacedCredentialHandling = b.replacedCredentialHandling;
         this.retireOnlyIfUnusedElsewhereFor = b.retireOnlyIfUnusedElsewhereFor;
         this.unprovenFailureOffer = b.unprovenFailureOffer;
+        this.phoneOnlyStart = b.phoneOnlyStart;
     }
 
     /** The policy with every default. */
@@ -230,6 +247,11 @@ public final class AutoHealingPolicy {
         return unprovenFailureOffer;
     }
 
+    /** How a login starts where the passkey can only come from a phone (default {@link PhoneOnlyStart#BUTTON}). */
+    public PhoneOnlyStart phoneOnlyStart() {
+        return phoneOnlyStart;
+    }
+
     @Override
     public String toString() {
         return "AutoHealingPolicy[failuresBeforeFallback=" + failuresBeforeFallback
@@ -248,7 +270,8 @@ public final class AutoHealingPolicy {
                 + ", requireLocalCreateCapability=" + requireLocalCreateCapability
                 + ", replacedCredentialHandling=" + replacedCredentialHandling
                 + ", retireOnlyIfUnusedElsewhereFor=" + retireOnlyIfUnusedElsewhereFor
-                + ", unprovenFailureOffer=" + unprovenFailureOffer + "]";
+                + ", unprovenFailureOffer=" + unprovenFailureOffer
+                + ", phoneOnlyStart=" + phoneOnlyStart + "]";
     }
 
     /** Builds an {@link AutoHealingPolicy}; each setter validates and names a bad value. */
@@ -271,6 +294,7 @@ public final class AutoHealingPolicy {
         private ReplacedCredentialHandling replacedCredentialHandling = DEFAULT_REPLACED_CREDENTIAL_HANDLING;
         private Duration retireOnlyIfUnusedElsewhereFor = DEFAULT_RETIRE_ONLY_IF_UNUSED_ELSEWHERE_FOR;
         private UnprovenFailureOffer unprovenFailureOffer = DEFAULT_UNPROVEN_FAILURE_OFFER;
+        private PhoneOnlyStart phoneOnlyStart = DEFAULT_PHONE_ONLY_START;
 
         private Builder() {
         }
@@ -292,6 +316,7 @@ public final class AutoHealingPolicy {
             this.requireLocalCreateCapability = base.requireLocalCreateCapability;
             this.replacedCredentialHandling = base.replacedCredentialHandling;
             this.unprovenFailureOffer = base.unprovenFailureOffer;
+            this.phoneOnlyStart = base.phoneOnlyStart;
             this.retireOnlyIfUnusedElsewhereFor = base.retireOnlyIfUnusedElsewhereFor;
         }
 
@@ -397,6 +422,12 @@ public final class AutoHealingPolicy {
         /** See {@link AutoHealingPolicy#unprovenFailureOffer()}. */
         public Builder unprovenFailureOffer(UnprovenFailureOffer value) {
             this.unprovenFailureOffer = Objects.requireNonNull(value, "unprovenFailureOffer");
+            return this;
+        }
+
+        /** Default {@link PhoneOnlyStart#BUTTON}. */
+        public Builder phoneOnlyStart(PhoneOnlyStart value) {
+            this.phoneOnlyStart = Objects.requireNonNull(value, "phoneOnlyStart");
             return this;
         }
 

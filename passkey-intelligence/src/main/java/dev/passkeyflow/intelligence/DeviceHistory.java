@@ -38,13 +38,15 @@ final class DeviceHistory {
     private final int failedFlowsSinceSuccess;
     private final int crossDeviceSuccesses;
     private final @Nullable Instant lastImmediateRequest;
+    private final int unansweredOffersInRow;
+    private final @Nullable Instant newestUnansweredOffer;
 
     private DeviceHistory(@Nullable String deviceId, @Nullable Instant lastSuccess, Map<Bytes, Instant> usedHere,
             int failuresSinceSuccess, int fastFailuresSinceSuccess, int fallbacksSinceSuccess,
             @Nullable Instant firstFailureSinceSuccess, @Nullable Instant lastFailureSinceSuccess,
             @Nullable Instant lastDecline, @Nullable Instant lastCreationCancel, @Nullable Instant presenceProof,
             int absenceProofsSinceSuccess, int failedFlowsSinceSuccess, int crossDeviceSuccesses,
-            @Nullable Instant lastImmediateRequest) {
+            @Nullable Instant lastImmediateRequest, int unansweredOffersInRow, @Nullable Instant newestUnansweredOffer) {
         this.deviceId = deviceId;
         this.lastSuccess = lastSuccess;
         this.usedHere = usedHere;
@@ -60,11 +62,13 @@ final class DeviceHistory {
         this.failedFlowsSinceSuccess = failedFlowsSinceSuccess;
         this.crossDeviceSuccesses = crossDeviceSuccesses;
         this.lastImmediateRequest = lastImmediateRequest;
+        this.unansweredOffersInRow = unansweredOffersInRow;
+        this.newestUnansweredOffer = newestUnansweredOffer;
     }
 
     /** Nothing is known: the client sent no device id. */
     public static DeviceHistory none() {
-        return new DeviceHistory(null, null, Map.of(), 0, 0, 0, null, null, null, null, null, 0, 0, 0, null);
+        return new DeviceHistory(null, null, Map.of(), 0, 0, 0, null, null, null, null, null, 0, 0, 0, null, 0, null);
     }
 
     /**
@@ -116,6 +120,9 @@ final class DeviceHistory {
         /** Failures seen before (older than) the traditional login being examined; -1: none open. */
         private int run = -1;
         private boolean successSeen;
+        private int deviceUnanswered;
+        private @Nullable Instant deviceNewestUnanswered;
+        private boolean deviceRunClosed;
 
         Scan(Bytes user, String deviceId, long immediateMillis, int failuresPerFailedFlow) {
             this.user = user;
@@ -141,6 +148,20 @@ final class DeviceHistory {
         }
 
         void attempt(LoginAttempt a) {
+            if (!deviceRunClosed) {
+                // Offers on this device to anyone (a shared family device): the person in front of it
+                // sees one more prompt to create a passkey, whichever account it is for.
+                AttemptOutcome outcome = a.outcome();
+                if (outcome == AttemptOutcome.REGISTERED) {
+                    deviceRunClosed = true;
+                } else if (outcome == AttemptOutcome.REGISTRATION_DECLINED
+                        || outcome == AttemptOutcome.REGISTRATION_CANCELLED) {
+                    deviceUnanswered++;
+                    if (deviceNewestUnanswered == null) {
+                        deviceNewestUnanswered = a.at();
+                    }
+                }
+            }
             if (!user.equals(a.userHandle())) {
                 return;
             }
@@ -253,7 +274,8 @@ final class DeviceHistory {
             Map<Bytes, Instant> ordered = new LinkedHashMap<>();
             sorted.forEach(e -> ordered.put(e.getKey(), e.getValue()));
             return new DeviceHistory(deviceId, lastSuccess, ordered, failures, fast, fallbacks, firstFailure,
-                    lastFailure, lastDecline, lastCancel, presence, absence, failedFlows, crossDevice, lastImmediate);
+                    lastFailure, lastDecline, lastCancel, presence, absence, failedFlows, crossDevice, lastImmediate,
+                    deviceUnanswered, deviceNewestUnanswered);
         }
     }
 
@@ -267,7 +289,8 @@ final class DeviceHistory {
         return new DeviceHistory(deviceId, lastSuccess == null || at.isAfter(lastSuccess) ? at : lastSuccess,
                 more, failuresSinceSuccess, fastFailuresSinceSuccess, fallbacksSinceSuccess, firstFailureSinceSuccess,
                 lastFailureSinceSuccess, lastDecline, lastCreationCancel, presenceProof, absenceProofsSinceSuccess,
-                failedFlowsSinceSuccess, crossDeviceSuccesses, lastImmediateRequest);
+                failedFlowsSinceSuccess, crossDeviceSuccesses, lastImmediateRequest, unansweredOffersInRow,
+                newestUnansweredOffer);
     }
 
     private static Instant later(Instant a, Instant b) {
@@ -356,6 +379,19 @@ final class DeviceHistory {
     public boolean empty() {
         return usedHere.isEmpty() && lastSuccess == null && failuresSinceSuccess == 0 && fallbacksSinceSuccess == 0
                 && crossDeviceSuccesses == 0 && presenceProof == null && lastDecline == null;
+    }
+
+    /**
+     * Creation offers declined or cancelled in a row on this device, for any account, since the last
+     * passkey created here (within the window read).
+     */
+    public int unansweredOffersInRow() {
+        return unansweredOffersInRow;
+    }
+
+    /** The newest of those unanswered offers, or {@code null}. */
+    public @Nullable Instant newestUnansweredOffer() {
+        return newestUnansweredOffer;
     }
 
     /** The user's last cancelled creation dialog on this device, within the window read. */

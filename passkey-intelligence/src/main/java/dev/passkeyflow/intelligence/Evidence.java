@@ -20,7 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -105,6 +104,34 @@ final class Evidence {
             }
         }
         return best;
+    }
+
+    /**
+     * Whether a passkey absent from this device's own authenticators may still be reached from it by
+     * a phone (hybrid, the browser's QR code): the device never signed in with its own authenticator,
+     * the client did not report hybrid as unavailable, and the user signed in here by phone before or
+     * has a passkey created on a phone. A failure of the local authenticator says nothing about the
+     * phone: the failure decision keeps the calm retry (the browser's sheet shows the QR code again)
+     * and the start decision keeps a way to the phone open.
+     */
+    boolean reachableByPhone(DeviceHistory history, List<StoredCredential> usable, ClientContext client) {
+        if (Boolean.FALSE.equals(client.capability(ClientContext.CAPABILITY_HYBRID_TRANSPORT))) {
+            return false;
+        }
+        if (history.positiveHere()) {
+            return false;
+        }
+        if (history.crossDeviceSuccesses() > 0) {
+            return true;
+        }
+        for (StoredCredential c : usable) {
+            ClientPlatform created = ClientPlatform.fromName(c.createdOn().platform());
+            if ((created == ClientPlatform.IOS || created == ClientPlatform.ANDROID)
+                    && created != PlatformHints.platformOf(client)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether one of the usable credentials may be a security key (by AAGUID or transports). */
@@ -265,10 +292,6 @@ final class Evidence {
             }
         }
         return null;
-    }
-
-    static String tag(FailureCause cause) {
-        return "cause-" + cause.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static String abbreviate(Bytes id) {

@@ -45,7 +45,9 @@ final class FailureRules {
         FailureDiagnosis diagnosis = finding.diagnosis();
         boolean fallBack = failure.outcome().isServerSide()
                 || diagnosis.cause() == FailureCause.RP_MISCONFIGURATION
-                || (finding.passkeyAbsent() && ev.policy().fallBackAtOnceWhenPasskeyAbsent())
+                || (finding.passkeyAbsent() && ev.policy().fallBackAtOnceWhenPasskeyAbsent()
+                        && !ev.reachableByPhone(ev.history(context.user().userHandle(), context.client(), usable,
+                                context.now()), usable, context.client()))
                 || last;
         return new FailureDecision(fallBack ? FailureDecision.Action.FALLBACK : FailureDecision.Action.RETRY,
                 diagnosis);
@@ -63,6 +65,15 @@ final class FailureRules {
 
     private int countedFailures(FailureContext context) {
         int consecutive = context.consecutiveFailures();
+        List<PasskeyFailure> all = context.failuresInFlow();
+        for (int i = Math.max(0, all.size() - consecutive); i < all.size(); i++) {
+            PasskeyFailure f = all.get(i);
+            if (f.outcome() == dev.passkeyflow.storage.AttemptOutcome.IMMEDIATE_REJECTED && isFast(f.elapsedMillis())) {
+                // Immediate UI mode rejected without showing anything: the person saw no prompt, so it
+                // does not use up one of the attempts before the fallback.
+                consecutive--;
+            }
+        }
         if (!ev.policy().firstCancelCounts()) {
             List<PasskeyFailure> run = context.failuresInFlow();
             int start = Math.max(0, run.size() - consecutive);

@@ -11,6 +11,7 @@ import dev.passkeyflow.core.FailureCause;
 import dev.passkeyflow.core.FailureDiagnosis;
 import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.core.advisor.HealingContext;
 import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
@@ -20,7 +21,6 @@ import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.StoredCredential;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -35,9 +35,10 @@ import org.jspecify.annotations.Nullable;
  * https://www.w3.org/TR/webauthn-3/#sctn-op-make-cred), which the flow records and later decisions
  * read as proof that the passkey is there. So a flow whose passkey prompts all failed before a good
  * password gets an after-error offer unless such a proof is recent. Offers are limited per account
- * and per kind (after an error, after a hybrid login, plain ones): after
- * {@link AutoHealingPolicy#maxConsecutiveOffers()} unanswered in a row, whatever their spacing, none
- * for {@link AutoHealingPolicy#cooldownAfterMaxOffers()} after the last.
+ * per kind (after an error, after a hybrid login, plain ones), per account across all kinds, and per
+ * device across all accounts: after {@link AutoHealingPolicy#maxConsecutiveOffers()} unanswered in a
+ * row, whatever their spacing, none for {@link AutoHealingPolicy#cooldownAfterMaxOffers()} after the
+ * last. A decline of one kind does not start the decline cooldown of another kind on other devices.
  */
 final class OfferRules {
 
@@ -60,14 +61,13 @@ final class OfferRules {
         if (usable.isEmpty()) {
             FailureDiagnosis none = FailureDiagnosis.unknown();
             if (!canCreate) {
-                return HealingDecision.noOffer(none, platform, "user-has-no-passkeys", "device-cannot-create-passkey");
+                return HealingDecision.noOffer(none, platform, DecisionTag.USER_HAS_NO_PASSKEYS, DecisionTag.DEVICE_CANNOT_CREATE_PASSKEY);
             }
-            String cooldown = cooldown(history, account, OfferCounter.PLAIN, now);
+            DecisionTag cooldown = cooldown(history, account, OfferCounter.PLAIN, now);
             if (cooldown != null) {
-                return HealingDecision.noOffer(none, platform, "user-has-no-passkeys", cooldown);
+                return HealingDecision.noOffer(none, platform, DecisionTag.USER_HAS_NO_PASSKEYS, cooldown);
             }
-            return new HealingDecision(HealingKind.FIRST_PASSKEY, none, platform, Set.of(),
-                    CredentialStatus.SUSPECTED_BROKEN, List.of("user-has-no-passkeys"));
+            return HealingDecision.Offer.of(HealingKind.FIRST_PASSKEY, none, platform, DecisionTag.USER_HAS_NO_PASSKEYS);
         }
 
         Finding finding = finding(context, history, account, usable);
@@ -75,26 +75,24 @@ final class OfferRules {
         boolean offerable = finding.passkeyAbsent()
                 || diagnosis.cause() == FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER;
         if (!offerable) {
-            String why = diagnosis.evidence().stream().anyMatch(e -> e.startsWith("presence proven"))
-                    ? "passkey-present-on-environment" : "passkey-may-still-work-here";
+            DecisionTag why = diagnosis.evidence().stream().anyMatch(e -> e.startsWith("presence proven"))
+                    ? DecisionTag.PASSKEY_PRESENT_ON_ENVIRONMENT : DecisionTag.PASSKEY_MAY_STILL_WORK_HERE;
             return HealingDecision.noOffer(diagnosis, platform, why);
         }
         if (!canCreate) {
-            return HealingDecision.noOffer(diagnosis, platform, "device-cannot-create-passkey");
+            return HealingDecision.noOffer(diagnosis, platform, DecisionTag.DEVICE_CANNOT_CREATE_PASSKEY);
         }
         boolean newDevice = diagnosis.cause() == FailureCause.NEW_DEVICE_WITHOUT_PASSKEY;
         HealingKind kind = newDevice && context.failuresInFlow().isEmpty() ? HealingKind.ADDITIONAL_PASSKEY
                 : HealingKind.AFTER_ERROR;
-        String cooldown = cooldown(history, account, OfferCounter.of(kind), now);
+        DecisionTag cooldown = cooldown(history, account, OfferCounter.of(kind), now);
         if (cooldown != null) {
             return HealingDecision.noOffer(diagnosis, platform, cooldown);
         }
         Set<Bytes> replaced = newDevice ? Set.of() : finding.goneFromDevice();
         CredentialStatus status = replacedStatus(diagnosis, replaced, usable, client.deviceId(), now);
-        List<String> tags = new ArrayList<>();
-        tags.add(newDevice ? "user-has-none-on-environment" : "passkey-gone-from-environment");
-        tags.add(Evidence.tag(diagnosis.cause()));
-        return new HealingDecision(kind, diagnosis, platform, replaced, status, tags);
+        DecisionTag tag = newDevice ? DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT : DecisionTag.PASSKEY_GONE_FROM_ENVIRONMENT;
+        return new HealingDecision.Offer(kind, diagnosis, platform, replaced, status, List.of(tag));
     }
 
     private Finding finding(HealingContext context, DeviceHistory history, AccountHistory account,
@@ -113,6 +111,16 @@ final class OfferRules {
             return new Finding(FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.MEDIUM,
                     "presence proven on " + proof + ": the browser refused a new passkey because one of the user's "
                             + "is on this authenticator"), false, Set.of());
+        }
+        for (PasskeyFailure f : failures) {
+            if (f.outcome() == AttemptOutcome.IMMEDIATE_REJECTED && f.elapsedMillis() >= ev.policy()
+                    .immediateFailureThreshold().toMillis()) {
+                // Immediate UI mode shows its UI only when an allowed credential is on the device: a
+                // rejection that took a person's time means it was shown and dismissed in this flow.
+                return new Finding(FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.HIGH,
+                        "presence proven in this flow: immediate UI mode showed its UI for " + f.elapsedMillis()
+                                + " ms: one of the user's passkeys is on this device"), false, Set.of());
+            }
         }
         boolean proven = failures.stream().anyMatch(f -> f.outcome() == AttemptOutcome.IMMEDIATE_REJECTED
                 && f.elapsedMillis() >= 0 && f.elapsedMillis() < ev.policy().immediateFailureThreshold().toMillis());
@@ -179,24 +187,24 @@ final class OfferRules {
         FailureDiagnosis diagnosis = FailureDiagnosis.of(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY, Confidence.MEDIUM,
                 "signed in with a passkey from another device (authenticatorAttachment cross-platform)");
         if (used != null && CredentialInsight.of(used, ev.providers).kind() == ProviderKind.HARDWARE_SECURITY_KEY) {
-            return HealingDecision.noOffer(FailureDiagnosis.unknown(), platform, "security-key-used");
+            return HealingDecision.noOffer(FailureDiagnosis.unknown(), platform, DecisionTag.SECURITY_KEY_USED);
         }
         if (!client.canCreatePasskeyLocally() && ev.policy().requireLocalCreateCapability()) {
-            return HealingDecision.noOffer(diagnosis, platform, "device-cannot-create-passkey");
+            return HealingDecision.noOffer(diagnosis, platform, DecisionTag.DEVICE_CANNOT_CREATE_PASSKEY);
         }
         List<StoredCredential> usable = context.credentials().stream().filter(c -> c.status().acceptsLogin()).toList();
         Bytes user = context.user().userHandle();
         DeviceHistory history = ev.history(user, client, usable, context.now());
         AccountHistory account = ev.account(user, context.now());
         if (history.positiveHere() || ev.presenceProof(history, account, client, context.now()) != null) {
-            return HealingDecision.noOffer(diagnosis, platform, "passkey-present-on-environment");
+            return HealingDecision.noOffer(diagnosis, platform, DecisionTag.PASSKEY_PRESENT_ON_ENVIRONMENT);
         }
-        String cooldown = cooldown(history, account, OfferCounter.AFTER_HYBRID, context.now());
+        DecisionTag cooldown = cooldown(history, account, OfferCounter.AFTER_HYBRID, context.now());
         if (cooldown != null) {
             return HealingDecision.noOffer(diagnosis, platform, cooldown);
         }
-        return new HealingDecision(HealingKind.AFTER_HYBRID, diagnosis, platform, Set.of(),
-                CredentialStatus.SUSPECTED_BROKEN, List.of("after-hybrid", "user-has-none-on-environment"));
+        return HealingDecision.Offer.of(HealingKind.AFTER_HYBRID, diagnosis, platform, DecisionTag.AFTER_HYBRID,
+                DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT);
     }
 
     private CredentialStatus replacedStatus(FailureDiagnosis diagnosis, Set<Bytes> replaced,
@@ -225,25 +233,40 @@ final class OfferRules {
      * on this device, a decline of the same counter anywhere on the account, or the long pause after
      * too many unanswered offers of the counter in a row.
      */
-    private @Nullable String cooldown(DeviceHistory history, AccountHistory account, OfferCounter counter,
+    private @Nullable DecisionTag cooldown(DeviceHistory history, AccountHistory account, OfferCounter counter,
             Instant now) {
         AutoHealingPolicy p = ev.policy();
         Instant decline = history.lastDecline();
         if (decline != null && now.isBefore(decline.plus(p.cooldownAfterDecline()))) {
-            return "declined-recently";
+            return DecisionTag.DECLINED_RECENTLY;
         }
         Instant cancel = history.lastCreationCancel();
         if (cancel != null && now.isBefore(cancel.plus(p.cooldownAfterCancelledCreation()))) {
-            return "creation-cancelled-recently";
+            return DecisionTag.CREATION_CANCELLED_RECENTLY;
         }
         OfferRun run = account.run(counter);
         if (run.newestDecline() != null && now.isBefore(run.newestDecline().plus(p.cooldownAfterDecline()))) {
-            return "declined-recently";
+            return DecisionTag.DECLINED_RECENTLY;
         }
-        if (run.unanswered() >= p.maxConsecutiveOffers() && run.newestUnanswered() != null
-                && now.isBefore(run.newestUnanswered().plus(p.cooldownAfterMaxOffers()))) {
-            return "offer-limit-reached";
+        if (paused(run, now)) {
+            return DecisionTag.OFFER_LIMIT_REACHED;
+        }
+        // The limit holds per account and per device as well, whatever the kinds: the person is asked
+        // again either way.
+        if (paused(account.accountRun(), now)) {
+            return DecisionTag.OFFER_LIMIT_REACHED_FOR_ACCOUNT;
+        }
+        Instant deviceNewest = history.newestUnansweredOffer();
+        if (history.unansweredOffersInRow() >= p.maxConsecutiveOffers() && deviceNewest != null
+                && now.isBefore(deviceNewest.plus(p.cooldownAfterMaxOffers()))) {
+            return DecisionTag.OFFER_LIMIT_REACHED_ON_ENVIRONMENT;
         }
         return null;
+    }
+
+    private boolean paused(OfferRun run, Instant now) {
+        Instant newest = run.newestUnanswered();
+        return run.unanswered() >= ev.policy().maxConsecutiveOffers() && newest != null
+                && now.isBefore(newest.plus(ev.policy().cooldownAfterMaxOffers()));
     }
 }

@@ -2,6 +2,7 @@ package dev.passkeyflow.intelligence;
 
 import dev.passkeyflow.intelligence.CredentialInsight.Availability;
 import dev.passkeyflow.core.ClientContext;
+import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.core.advisor.StartDecision.Action;
@@ -10,7 +11,6 @@ import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.StoredCredential;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +33,7 @@ final class StartRules {
 
     public StartDecision decide(StartContext context) {
         if (context.user() == null || context.usableCredentials().isEmpty()) {
-            return StartDecision.of(Action.FALLBACK, "user-has-no-passkeys");
+            return StartDecision.of(Action.FALLBACK, DecisionTag.USER_HAS_NO_PASSKEYS);
         }
         ClientContext client = context.client();
         List<StoredCredential> usable = context.usableCredentials();
@@ -41,43 +41,52 @@ final class StartRules {
             // getClientCapabilities() speaks of platform authenticators and hybrid only; a USB or NFC
             // security key still works on such a computer.
             return ev.maySecurityKey(usable)
-                    ? StartDecision.of(Action.OFFER_BUTTON, "no-passkey-support-in-environment", "security-key-possible")
-                    : StartDecision.of(Action.FALLBACK, "no-passkey-support-in-environment");
+                    ? StartDecision.of(Action.OFFER_BUTTON, DecisionTag.NO_PASSKEY_SUPPORT_IN_ENVIRONMENT, DecisionTag.SECURITY_KEY_POSSIBLE)
+                    : StartDecision.of(Action.FALLBACK, DecisionTag.NO_PASSKEY_SUPPORT_IN_ENVIRONMENT);
         }
         Bytes user = Objects.requireNonNull(context.user()).userHandle();
         Instant now = context.now();
         if (lastWordHereIsLocalSuccess(user, client.deviceId(), usable, now)) {
-            return attempt(client, null, "positive-history-on-environment");
+            return attempt(client, null, DecisionTag.POSITIVE_HISTORY_ON_ENVIRONMENT);
         }
         DeviceHistory history = ev.history(user, client, usable, now);
         if (history.deviceKnown() && ev.policy().skipAutoStartOnNegativeHistory()
                 && negative(history, usable, client, now)) {
-            return immediateOr(client, history, now, Action.FALLBACK, "negative-history-on-environment");
+            if (ev.reachableByPhone(history, usable, client)) {
+                // Nothing local, but the user's phone may sign in here by QR code: keep that way open.
+                return StartDecision.of(phoneOnly(), DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT, DecisionTag.HYBRID_TRANSPORT_POSSIBLE);
+            }
+            return immediateOr(client, history, now, Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT);
         }
         if (history.deviceKnown() && ev.policy().skipAutoStartOnNegativeHistory()
                 && history.failedFlowsSinceSuccess() >= 1 && recent(history.lastFailureSinceSuccess(), now)) {
-            return immediateOr(client, history, now, Action.OFFER_BUTTON, "uncertain-history-on-environment");
+            return immediateOr(client, history, now, Action.OFFER_BUTTON, DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT);
         }
         if (history.positiveHere()) {
-            return attempt(client, history, "positive-history-on-environment");
+            return attempt(client, history, DecisionTag.POSITIVE_HISTORY_ON_ENVIRONMENT);
         }
         AccountHistory account = ev.account(user, now);
         if (ev.presenceProof(history, account, client, now) != null) {
-            return attempt(client, history, "positive-history-on-platform");
+            return attempt(client, history, DecisionTag.POSITIVE_HISTORY_ON_PLATFORM);
         }
         Availability best = ev.bestAvailability(usable, client, null);
         if (best == Availability.LIKELY) {
-            return attempt(client, history, "high-confidence-platform-passkey");
+            return attempt(client, history, DecisionTag.HIGH_CONFIDENCE_PLATFORM_PASSKEY);
         }
         if (best == Availability.UNCERTAIN) {
-            return immediateOr(client, history, now, Action.OFFER_BUTTON, "passkey-availability-uncertain");
+            return immediateOr(client, history, now, Action.OFFER_BUTTON, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN);
         }
         if (!Boolean.FALSE.equals(client.capability(ClientContext.CAPABILITY_HYBRID_TRANSPORT))) {
-            return StartDecision.of(Action.OFFER_BUTTON, "user-has-none-on-environment", "hybrid-transport-possible");
+            return StartDecision.of(phoneOnly(), DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT, DecisionTag.HYBRID_TRANSPORT_POSSIBLE);
         }
         return ev.maySecurityKey(usable)
-                ? StartDecision.of(Action.OFFER_BUTTON, "user-has-none-on-environment", "security-key-possible")
-                : StartDecision.of(Action.FALLBACK, "user-has-none-on-environment");
+                ? StartDecision.of(Action.OFFER_BUTTON, DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT, DecisionTag.SECURITY_KEY_POSSIBLE)
+                : StartDecision.of(Action.FALLBACK, DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT);
+    }
+
+    private Action phoneOnly() {
+        return ev.policy().phoneOnlyStart() == AutoHealingPolicy.PhoneOnlyStart.ATTEMPT_AUTOMATICALLY
+                ? Action.ATTEMPT_AUTOMATICALLY : Action.OFFER_BUTTON;
     }
 
     private boolean recent(@Nullable Instant lastFailure, Instant now) {
@@ -85,9 +94,9 @@ final class StartRules {
     }
 
     /** An automatic start, in immediate UI mode where the browser has it and its rate limit allows. */
-    private StartDecision attempt(ClientContext client, @Nullable DeviceHistory history, String tag) {
+    private StartDecision attempt(ClientContext client, @Nullable DeviceHistory history, DecisionTag tag) {
         if (immediatePossible(client, history, null)) {
-            return StartDecision.of(Action.ATTEMPT_IMMEDIATE, tag, "immediate-ui-mode");
+            return StartDecision.of(Action.ATTEMPT_IMMEDIATE, tag, DecisionTag.IMMEDIATE_UI_MODE);
         }
         return StartDecision.of(Action.ATTEMPT_AUTOMATICALLY, tag);
     }
@@ -98,9 +107,9 @@ final class StartRules {
      * available and otherwise rejects at once. Without it, {@code otherwise}.
      */
     private StartDecision immediateOr(ClientContext client, DeviceHistory history, Instant now, Action otherwise,
-            String tag) {
+            DecisionTag tag) {
         if (immediatePossible(client, history, now)) {
-            return StartDecision.of(Action.ATTEMPT_IMMEDIATE, tag, "immediate-ui-mode");
+            return StartDecision.of(Action.ATTEMPT_IMMEDIATE, tag, DecisionTag.IMMEDIATE_UI_MODE);
         }
         return StartDecision.of(otherwise, tag);
     }
@@ -159,7 +168,4 @@ final class StartRules {
         return false;
     }
 
-    static List<String> tags(String... tags) {
-        return new ArrayList<>(List.of(tags));
-    }
 }

@@ -193,7 +193,7 @@ final class FlowWorld {
     List<String> lastStartTags() {
         for (int i = events.size() - 1; i >= 0; i--) {
             if (events.get(i) instanceof LoginFlowEvent.FlowStarted started) {
-                return started.decision().tags();
+                return started.decision().tagTexts();
             }
         }
         throw new AssertionError("no flow started");

@@ -9,6 +9,7 @@ import dev.passkeyflow.core.FailureCause;
 import dev.passkeyflow.core.FailureDiagnosis;
 import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.core.advisor.FailureDecision;
 import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
@@ -49,7 +50,7 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.icloudOnMac();
             f.credentials.setStatus(c.credentialId(), CredentialStatus.RETIRED);
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, "user-has-no-passkeys"));
+                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.USER_HAS_NO_PASSKEYS));
 
             f.credentials.setStatus(c.credentialId(), CredentialStatus.ACTIVE);
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
@@ -62,11 +63,11 @@ class PasskeyIntelligenceTest {
             f.icloudOnMac();
             ClientContext none = Fixture.client("d", "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101",
                     null, false, false);
-            assertThat(f.intelligence().onStart(f.start(none)).tags()).containsExactly("no-passkey-support-in-environment");
+            assertThat(f.intelligence().onStart(f.start(none)).tagTexts()).containsExactly("no-passkey-support-in-environment");
 
             ClientContext hybrid = Fixture.client("d", "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101",
                     null, false, true);
-            assertThat(f.intelligence().onStart(f.start(hybrid)).tags())
+            assertThat(f.intelligence().onStart(f.start(hybrid)).tagTexts())
                     .doesNotContain("no-passkey-support-in-environment");
         }
 
@@ -77,7 +78,7 @@ class PasskeyIntelligenceTest {
             f.success(c, "win-1");
             StartDecision decision = f.intelligence().onStart(f.start(Fixture.windows("win-1", true)));
             assertThat(decision.action()).isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
-            assertThat(decision.tags()).containsExactly("positive-history-on-environment");
+            assertThat(decision.tagTexts()).containsExactly("positive-history-on-environment");
         }
 
         @Test
@@ -87,8 +88,7 @@ class PasskeyIntelligenceTest {
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 80, 90);
             StartDecision decision = f.intelligence().onStart(f.start(Fixture.mac()));
-            assertThat(decision).isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK,
-                    "negative-history-on-environment"));
+            assertThat(decision).isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
         }
 
         @Test
@@ -142,11 +142,11 @@ class PasskeyIntelligenceTest {
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 4_000, 5_000);
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.OFFER_BUTTON, "uncertain-history-on-environment"));
+                    .isEqualTo(StartDecision.of(StartDecision.Action.OFFER_BUTTON, DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT));
 
             f.failedFlow(Fixture.MAC, 4_000, 5_000);
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, "negative-history-on-environment"));
+                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
         }
 
         @Test
@@ -164,8 +164,7 @@ class PasskeyIntelligenceTest {
         void likelySynced() {
             f.icloudOnMac();
             StartDecision decision = f.intelligence().onStart(f.start(Fixture.iphone("new-phone")));
-            assertThat(decision).isEqualTo(StartDecision.of(StartDecision.Action.ATTEMPT_AUTOMATICALLY,
-                    "high-confidence-platform-passkey"));
+            assertThat(decision).isEqualTo(StartDecision.of(StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.HIGH_CONFIDENCE_PLATFORM_PASSKEY));
         }
 
         @Test
@@ -173,7 +172,7 @@ class PasskeyIntelligenceTest {
         void uncertainPasswordManager() {
             f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
             assertThat(f.intelligence().onStart(f.start(Fixture.windows("win-9", true))))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.OFFER_BUTTON, "passkey-availability-uncertain"));
+                    .isEqualTo(StartDecision.of(StartDecision.Action.OFFER_BUTTON, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN));
         }
 
         @Test
@@ -183,7 +182,7 @@ class PasskeyIntelligenceTest {
             assertThat(f.intelligence().onStart(f.start(Fixture.windows("win-9", true))).action())
                     .isEqualTo(StartDecision.Action.OFFER_BUTTON);
             assertThat(f.intelligence().onStart(f.start(Fixture.windows("win-9", false))))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, "user-has-none-on-environment"));
+                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT));
         }
     }
 
@@ -479,10 +478,10 @@ class PasskeyIntelligenceTest {
             FailureDiagnosis last = lost(c);
             HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
                     f.healing(Fixture.mac(), last, Fixture.cancel(120)));
-            assertThat(decision.offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(decision)).isEqualTo(HealingKind.AFTER_ERROR);
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
-            assertThat(decision.replacedCredentials()).containsExactly(c.credentialId());
-            assertThat(decision.replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
+            assertThat(asOffer(decision).replacedCredentials()).containsExactly(c.credentialId());
+            assertThat(asOffer(decision).replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
             assertThat(decision.platform()).isEqualTo(dev.passkeyflow.core.ClientPlatform.MACOS);
         }
 
@@ -497,8 +496,8 @@ class PasskeyIntelligenceTest {
             HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(),
                     FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.MEDIUM), Fixture.cancel(3_000),
                     Fixture.cancel(6_000)));
-            assertThat(decision.offer()).isNull();
-            assertThat(decision.tags()).containsExactly("passkey-present-on-environment");
+            assertThat(kindOf(decision)).isNull();
+            assertThat(decision.tagTexts()).containsExactly("passkey-present-on-environment");
         }
 
         @Test
@@ -510,7 +509,7 @@ class PasskeyIntelligenceTest {
             HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(),
                     FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.LOW), Fixture.cancel(3_000),
                     Fixture.cancel(6_000)));
-            assertThat(decision.offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(decision)).isEqualTo(HealingKind.AFTER_ERROR);
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.LOW);
         }
 
@@ -526,16 +525,16 @@ class PasskeyIntelligenceTest {
             HealingDecision decision = f.intelligence(retire).onAuthenticatedWithoutPasskey(
                     f.healing(Fixture.mac(), FailureDiagnosis.unknown(), immediate));
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
-            assertThat(decision.replacedCredentialStatus()).isEqualTo(CredentialStatus.RETIRED);
+            assertThat(asOffer(decision).replacedCredentialStatus()).isEqualTo(CredentialStatus.RETIRED);
 
             HealingDecision timingOnly = f.intelligence(retire).onAuthenticatedWithoutPasskey(
                     f.healing(Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(50), Fixture.cancel(70)));
-            assertThat(timingOnly.replacedCredentialStatus()).as("fast cancels never make a deletion certain")
+            assertThat(asOffer(timingOnly).replacedCredentialStatus()).as("fast cancels never make a deletion certain")
                     .isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
 
             HealingDecision byDefault = f.intelligence().onAuthenticatedWithoutPasskey(
                     f.healing(Fixture.mac(), FailureDiagnosis.unknown(), immediate));
-            assertThat(byDefault.replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
+            assertThat(asOffer(byDefault).replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
         }
 
         @Test
@@ -551,8 +550,8 @@ class PasskeyIntelligenceTest {
                     .replacedCredentialHandling(AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN).build();
             HealingDecision decision = f.intelligence(retire).onAuthenticatedWithoutPasskey(
                     f.healing(Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(50), Fixture.cancel(70)));
-            assertThat(decision.offer()).isEqualTo(HealingKind.AFTER_ERROR);
-            assertThat(decision.replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
+            assertThat(kindOf(decision)).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(asOffer(decision).replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
         }
 
         @Test
@@ -563,20 +562,20 @@ class PasskeyIntelligenceTest {
             ClientContext noPlatform = Fixture.client(Fixture.MAC, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)",
                     null, false, true);
             assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(noPlatform, last, Fixture.cancel(120)))
-                    .tags()).containsExactly("device-cannot-create-passkey");
+                    .tagTexts()).containsExactly("device-cannot-create-passkey");
             AutoHealingPolicy lenient = AutoHealingPolicy.custom().requireLocalCreateCapability(false).build();
-            assertThat(f.intelligence(lenient).onAuthenticatedWithoutPasskey(
-                    f.healing(noPlatform, last, Fixture.cancel(120))).offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(f.intelligence(lenient).onAuthenticatedWithoutPasskey(
+                    f.healing(noPlatform, last, Fixture.cancel(120))))).isEqualTo(HealingKind.AFTER_ERROR);
         }
 
         @Test
         @DisplayName("offers a first passkey to a user who has none, on a device that can create one")
         void firstPasskey() {
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), FailureDiagnosis.unknown()))
-                    .offer()).isEqualTo(HealingKind.FIRST_PASSKEY);
+            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), FailureDiagnosis.unknown()))
+                    )).isEqualTo(HealingKind.FIRST_PASSKEY);
             ClientContext noPlatform = Fixture.client(Fixture.MAC, "Mozilla/5.0 (Macintosh)", null, false, true);
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(noPlatform, FailureDiagnosis.unknown()))
-                    .offer()).isNull();
+            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(noPlatform, FailureDiagnosis.unknown()))
+                    )).isNull();
         }
 
         @Test
@@ -585,17 +584,17 @@ class PasskeyIntelligenceTest {
             f.icloudOnMac();
             HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
                     f.healing(Fixture.windows("win-9", true), FailureDiagnosis.unknown()));
-            assertThat(decision.offer()).isEqualTo(HealingKind.ADDITIONAL_PASSKEY);
+            assertThat(kindOf(decision)).isEqualTo(HealingKind.ADDITIONAL_PASSKEY);
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
-            assertThat(decision.replacedCredentials()).isEmpty();
+            assertThat(asOffer(decision).replacedCredentials()).isEmpty();
         }
 
         @Test
         @DisplayName("near miss: no offer on a new device where the synced passkey is likely present")
         void newDeviceLikelySynced() {
             f.icloudOnMac();
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(
-                    f.healing(Fixture.iphone("new-phone"), FailureDiagnosis.unknown())).offer()).isNull();
+            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(
+                    f.healing(Fixture.iphone("new-phone"), FailureDiagnosis.unknown())))).isNull();
         }
 
         @Test
@@ -609,11 +608,11 @@ class PasskeyIntelligenceTest {
 
             HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
                     f.healing(newLaptop, FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown()));
-            assertThat(decision.offer()).isEqualTo(HealingKind.ADDITIONAL_PASSKEY);
+            assertThat(kindOf(decision)).isEqualTo(HealingKind.ADDITIONAL_PASSKEY);
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.LOW);
             assertThat(decision.diagnosis().evidence()).anyMatch(e -> e.contains("without trying a passkey"));
-            assertThat(decision.replacedCredentials()).isEmpty();
+            assertThat(asOffer(decision).replacedCredentials()).isEmpty();
         }
 
         @Test
@@ -626,7 +625,7 @@ class PasskeyIntelligenceTest {
                     FallbackReason.FALLBACK_FAILED}) {
                 HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
                         f.healing(newLaptop, reason, FailureDiagnosis.unknown()));
-                assertThat(decision.offer()).as("reason %s", reason).isNull();
+                assertThat(kindOf(decision)).as("reason %s", reason).isNull();
             }
         }
 
@@ -638,16 +637,16 @@ class PasskeyIntelligenceTest {
             HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
                     f.healing(Fixture.windows("win-1", true), FallbackReason.USER_CHOSE_FALLBACK,
                             FailureDiagnosis.unknown()));
-            assertThat(decision.offer()).isNull();
-            assertThat(decision.tags()).containsExactly("passkey-may-still-work-here");
+            assertThat(kindOf(decision)).isNull();
+            assertThat(decision.tagTexts()).containsExactly("passkey-may-still-work-here");
         }
 
         @Test
         @DisplayName("near miss: choosing the password on a new device where the synced passkey is likely present gets no offer")
         void skippedWhereSyncedPasskeyLikely() {
             f.icloudOnMac();
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.iphone("new-phone"),
-                    FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown())).offer()).isNull();
+            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.iphone("new-phone"),
+                    FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown())))).isNull();
         }
 
         @Test
@@ -660,8 +659,8 @@ class PasskeyIntelligenceTest {
             HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(),
                     FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.of(FailureCause.USER_CANCELLED,
                             Confidence.MEDIUM), Fixture.cancel(4_000)));
-            assertThat(decision.offer()).isNull();
-            assertThat(decision.tags()).containsExactly("passkey-may-still-work-here");
+            assertThat(kindOf(decision)).isNull();
+            assertThat(decision.tagTexts()).containsExactly("passkey-may-still-work-here");
         }
 
         @Test
@@ -672,11 +671,11 @@ class PasskeyIntelligenceTest {
             f.append("win-9", null, AttemptOutcome.REGISTRATION_DECLINED, null, -1);
             HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(
                     Fixture.windows("win-9", true), FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown()));
-            assertThat(decision.offer()).isNull();
-            assertThat(decision.tags()).containsExactly("declined-recently");
+            assertThat(kindOf(decision)).isNull();
+            assertThat(decision.tagTexts()).containsExactly("declined-recently");
             f.advance(AutoHealingPolicy.DEFAULT_COOLDOWN_AFTER_DECLINE.plusHours(1));
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.windows("win-9", true),
-                    FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown())).offer())
+            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.windows("win-9", true),
+                    FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown()))))
                     .isEqualTo(HealingKind.ADDITIONAL_PASSKEY);
         }
 
@@ -688,7 +687,7 @@ class PasskeyIntelligenceTest {
                     Bytes.of(new byte[] {9}));
             HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
                     f.healing(Fixture.mac(), FailureDiagnosis.unknown(), unknown));
-            assertThat(decision.offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(decision)).isEqualTo(HealingKind.AFTER_ERROR);
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER);
         }
 
@@ -699,11 +698,11 @@ class PasskeyIntelligenceTest {
             FailureDiagnosis last = lost(c);
             f.append(Fixture.MAC, null, AttemptOutcome.REGISTRATION_DECLINED, null, -1);
             assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
-                    .tags()).containsExactly("declined-recently");
+                    .tagTexts()).containsExactly("declined-recently");
             f.advance(AutoHealingPolicy.DEFAULT_COOLDOWN_AFTER_DECLINE.plusHours(1));
             f.failure(Fixture.MAC, 100);
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(100)))
-                    .offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(100)))
+                    )).isEqualTo(HealingKind.AFTER_ERROR);
         }
 
         @Test
@@ -713,10 +712,10 @@ class PasskeyIntelligenceTest {
             FailureDiagnosis last = lost(c);
             f.append(Fixture.MAC, null, AttemptOutcome.REGISTRATION_CANCELLED, "NotAllowedError", 3_000);
             assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
-                    .tags()).containsExactly("creation-cancelled-recently");
+                    .tagTexts()).containsExactly("creation-cancelled-recently");
             f.advance(Duration.ofDays(1).plusMinutes(1));
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
-                    .offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
+                    )).isEqualTo(HealingKind.AFTER_ERROR);
         }
 
         @Test
@@ -729,11 +728,11 @@ class PasskeyIntelligenceTest {
                 f.advance(Duration.ofDays(2));
             }
             assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
-                    .tags()).containsExactly("offer-limit-reached");
+                    .tagTexts()).containsExactly("offer-limit-reached");
             f.advance(Duration.ofDays(31));
             f.failure(Fixture.MAC, 100);
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(100)))
-                    .offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(100)))
+                    )).isEqualTo(HealingKind.AFTER_ERROR);
         }
 
         @Test
@@ -746,8 +745,8 @@ class PasskeyIntelligenceTest {
             f.append("elsewhere-2", null, AttemptOutcome.REGISTERED, null, -1);
             f.append("elsewhere-3", null, AttemptOutcome.REGISTRATION_CANCELLED, "NotAllowedError", 3_000);
             f.advance(Duration.ofDays(2));
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
-                    .offer()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
+                    )).isEqualTo(HealingKind.AFTER_ERROR);
         }
     }
 
@@ -850,5 +849,14 @@ class PasskeyIntelligenceTest {
         public int purgeOlderThan(Instant cutoff) {
             return delegate.purgeOlderThan(cutoff);
         }
+    }
+
+    private static @org.jspecify.annotations.Nullable HealingKind kindOf(HealingDecision decision) {
+        return decision instanceof HealingDecision.Offer offer ? offer.kind() : null;
+    }
+
+    private static HealingDecision.Offer asOffer(HealingDecision decision) {
+        assertThat(decision).isInstanceOf(HealingDecision.Offer.class);
+        return (HealingDecision.Offer) decision;
     }
 }

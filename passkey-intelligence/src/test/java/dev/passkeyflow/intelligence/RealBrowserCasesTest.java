@@ -306,7 +306,7 @@ class RealBrowserCasesTest {
         }
 
         @Test
-        @DisplayName("the counters are separate: three declined additional-passkey offers do not silence the after-error offer for a broken passkey")
+        @DisplayName("a declined additional-passkey offer on a PC does not hold back the after-error offer for a broken passkey on the phone")
         void separateCounters() {
             UserAccount eve = w.user("eve@example.com");
             ClientContext phone = FlowWorld.iphone("iphone-1");
@@ -314,21 +314,74 @@ class RealBrowserCasesTest {
             Bytes id = w.enrol(eve, keychain, phone);
             w.passkeyLogin(eve, phone, keychain);
             ClientContext pc = FlowWorld.client("pc-1", FlowWorld.UA_WINDOWS_FIREFOX, null, true, false);
-            for (int i = 0; i < 3; i++) {
-                w.advanceDays(8);
-                LoginStep offer = w.password(w.start(eve, pc));
-                assertThat(offer).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                        o -> assertThat(o.kind()).isEqualTo(HealingKind.ADDITIONAL_PASSKEY));
-                w.decline(offer);
-            }
             w.advanceDays(8);
-            assertThat(w.password(w.start(eve, pc))).isInstanceOf(LoginStep.Completed.class);
+            LoginStep additional = w.password(w.start(eve, pc));
+            assertThat(additional).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
+                    o -> assertThat(o.kind()).isEqualTo(HealingKind.ADDITIONAL_PASSKEY));
+            w.decline(additional);
 
             keychain.lose(id.toBase64Url());
             w.advanceDays(1);
             LoginStep offer = w.password(w.dismiss(w.dismiss(w.start(eve, phone), 3_000), 3_000));
             assertThat(offer).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
                     o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
+        }
+
+        @Test
+        @DisplayName("unanswered offers of every kind count together for the account: after three in a row, none for 30 days, after-error ones included")
+        void accountWidePause() {
+            UserAccount eve = w.user("eve@example.com");
+            ClientContext phone = FlowWorld.iphone("iphone-1");
+            SoftwareAuthenticator keychain = FlowWorld.authenticator(FlowWorld.ICLOUD, true);
+            Bytes id = w.enrol(eve, keychain, phone);
+            w.passkeyLogin(eve, phone, keychain);
+            ClientContext pc = FlowWorld.client("pc-1", FlowWorld.UA_WINDOWS_FIREFOX, null, true, false);
+            for (int i = 0; i < 2; i++) {
+                w.advanceDays(8);
+                LoginStep additional = w.password(w.start(eve, pc));
+                assertThat(additional).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
+                        o -> assertThat(o.kind()).isEqualTo(HealingKind.ADDITIONAL_PASSKEY));
+                w.decline(additional);
+            }
+            keychain.lose(id.toBase64Url());
+            w.advanceDays(1);
+            LoginStep afterError = w.password(w.dismiss(w.dismiss(w.start(eve, phone), 3_000), 3_000));
+            assertThat(afterError).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
+                    o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
+            w.decline(afterError);
+
+            w.advanceDays(8);
+            assertThat(w.password(w.start(eve, pc))).as("a plain offer, the third unanswered offer 8 days ago")
+                    .isInstanceOfSatisfying(LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            w.advanceDays(14);
+            assertThat(w.password(w.dismiss(w.dismiss(w.start(eve, phone), 3_000), 3_000)))
+                    .as("an after-error offer 22 days after the third").isInstanceOf(LoginStep.Completed.class);
+            w.advanceDays(9);
+            assertThat(w.password(w.start(eve, pc))).as("31 days after the third unanswered offer")
+                    .isInstanceOf(LoginStep.HealingOffer.class);
+        }
+
+        @Test
+        @DisplayName("a shared computer counts unanswered offers of all its accounts: after three in a row, none there for 30 days")
+        void deviceWidePause() {
+            UserAccount ann = w.user("ann@example.com");
+            UserAccount ben = w.user("ben@example.com");
+            ClientContext mac = FlowWorld.client("mac-family", FlowWorld.UA_MAC_SAFARI, null, true, true);
+            List<UserAccount> turns = List.of(ann, ben, ann);
+            for (UserAccount who : turns) {
+                w.advanceDays(8);
+                LoginStep offer = w.password(w.start(who, mac));
+                assertThat(offer).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
+                        o -> assertThat(o.kind()).isEqualTo(HealingKind.FIRST_PASSKEY));
+                w.decline(offer);
+            }
+            w.advanceDays(8);
+            assertThat(w.password(w.start(ben, mac))).as("ben declined once, but this computer three times in a row")
+                    .isInstanceOfSatisfying(LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            assertThat(w.password(w.start(ben, FlowWorld.iphone("ben-iphone")))).as("on ben's own phone")
+                    .isInstanceOf(LoginStep.HealingOffer.class);
         }
     }
 

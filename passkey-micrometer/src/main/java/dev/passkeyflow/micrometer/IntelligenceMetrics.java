@@ -1,6 +1,6 @@
 package dev.passkeyflow.micrometer;
 
-import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.intelligence.IntelligenceEvent;
 import dev.passkeyflow.intelligence.IntelligenceListener;
 import io.micrometer.core.instrument.Counter;
@@ -41,9 +41,9 @@ public final class IntelligenceMetrics implements IntelligenceListener {
                             "action", TagValues.of(failure.decision().action()))
                     .register(registry).increment();
         } else if (event instanceof IntelligenceEvent.HealingAdvised healing) {
-            HealingKind offer = healing.decision().offer();
-            String decision = offer == null ? "no_offer" : TagValues.of(offer);
-            for (String tag : healing.decision().tags()) {
+            String decision = healing.decision() instanceof HealingDecision.Offer offer
+                    ? TagValues.of(offer.kind()) : "no_offer";
+            for (String tag : healing.decision().tagTexts()) {
                 Counter.builder(PasskeyFlowMetrics.PREFIX + "advisor.tags")
                         .tags("stage", "healing", "decision", decision, "tag", tags.bounded(tag))
                         .register(registry).increment();

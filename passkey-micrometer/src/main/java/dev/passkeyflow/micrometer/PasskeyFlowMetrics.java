@@ -107,7 +107,7 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
         if (event instanceof LoginFlowEvent.FlowStarted started) {
             String decision = TagValues.of(started.decision().action());
             count("flows.started", Tags.of("decision", decision));
-            for (String tag : started.decision().tags()) {
+            for (String tag : started.decision().tagTexts()) {
                 count("advisor.tags", Tags.of("stage", "start", "decision", decision, "tag", advisorTags.bounded(tag)));
             }
             remember(started.flowId(), new Track(started.at(), null));

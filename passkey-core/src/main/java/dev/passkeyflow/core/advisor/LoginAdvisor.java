@@ -24,6 +24,6 @@ public interface LoginAdvisor {
      */
     default HealingDecision onCrossDeviceSuccess(PasskeySuccessContext context) {
         return HealingDecision.noOffer(dev.passkeyflow.core.FailureDiagnosis.unknown(),
-                dev.passkeyflow.core.ClientPlatform.of(context.client()), "no-after-hybrid-offers");
+                dev.passkeyflow.core.ClientPlatform.of(context.client()), DecisionTag.NO_AFTER_HYBRID_OFFERS);
     }
 }

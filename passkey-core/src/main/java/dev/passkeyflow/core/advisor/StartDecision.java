@@ -7,9 +7,9 @@ import java.util.Objects;
  * The advisor's decision at the start of a flow.
  *
  * @param action what to do
- * @param tags short machine-readable reasons, e.g. {@code "positive-history-on-device"}
+ * @param tags why, e.g. {@link DecisionTag#POSITIVE_HISTORY_ON_ENVIRONMENT}; {@link #tagTexts()} for logs
  */
-public record StartDecision(Action action, List<String> tags) {
+public record StartDecision(Action action, List<DecisionTag> tags) {
 
     /** What to do at the start. */
     public enum Action {
@@ -33,7 +33,12 @@ public record StartDecision(Action action, List<String> tags) {
         tags = List.copyOf(tags);
     }
 
-    public static StartDecision of(Action action, String... tags) {
+    public static StartDecision of(Action action, DecisionTag... tags) {
         return new StartDecision(action, List.of(tags));
+    }
+
+    /** The tags' texts, for logs and analytics. */
+    public List<String> tagTexts() {
+        return DecisionTag.texts(tags);
     }
 }

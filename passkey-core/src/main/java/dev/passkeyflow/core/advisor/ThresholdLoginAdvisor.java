@@ -63,12 +63,12 @@ public final class ThresholdLoginAdvisor implements LoginAdvisor {
     @Override
     public StartDecision onStart(StartContext context) {
         if (context.user() == null || context.usableCredentials().isEmpty()) {
-            return StartDecision.of(StartDecision.Action.FALLBACK, "user-has-no-passkeys");
+            return StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.USER_HAS_NO_PASSKEYS);
         }
         if (context.client().reportsNoAuthenticatorAtAll()) {
-            return StartDecision.of(StartDecision.Action.FALLBACK, "no-passkey-support-in-environment");
+            return StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.NO_PASSKEY_SUPPORT_IN_ENVIRONMENT);
         }
-        return StartDecision.of(StartDecision.Action.ATTEMPT_AUTOMATICALLY, "user-has-passkeys");
+        return StartDecision.of(StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.USER_HAS_PASSKEYS);
     }
 
     @Override
@@ -86,18 +86,18 @@ public final class ThresholdLoginAdvisor implements LoginAdvisor {
     public HealingDecision onAuthenticatedWithoutPasskey(HealingContext context) {
         ClientPlatform platform = ClientPlatform.of(context.client());
         if (!context.client().canCreatePasskeyLocally()) {
-            return HealingDecision.noOffer(context.lastDiagnosis(), platform, "device-cannot-create-passkey");
+            return HealingDecision.noOffer(context.lastDiagnosis(), platform, DecisionTag.DEVICE_CANNOT_CREATE_PASSKEY);
         }
         if (!context.failuresInFlow().isEmpty()) {
-            return new HealingDecision(HealingKind.AFTER_ERROR, context.lastDiagnosis(), platform,
+            return new HealingDecision.Offer(HealingKind.AFTER_ERROR, context.lastDiagnosis(), platform,
                     credentialsSeenOnThisDevice(context), CredentialStatus.SUSPECTED_BROKEN,
-                    List.of("passkey-failed-in-flow"));
+                    List.of(DecisionTag.PASSKEY_FAILED_IN_FLOW));
         }
         if (context.usableCredentials().isEmpty()) {
-            return new HealingDecision(HealingKind.FIRST_PASSKEY, FailureDiagnosis.unknown(), platform, Set.of(),
-                    CredentialStatus.SUSPECTED_BROKEN, List.of("user-has-no-passkeys"));
+            return HealingDecision.Offer.of(HealingKind.FIRST_PASSKEY, FailureDiagnosis.unknown(), platform,
+                    DecisionTag.USER_HAS_NO_PASSKEYS);
         }
-        return HealingDecision.noOffer(context.lastDiagnosis(), platform, "passkeys-not-tried");
+        return HealingDecision.noOffer(context.lastDiagnosis(), platform, DecisionTag.PASSKEYS_NOT_TRIED);
     }
 
     /** A diagnosis from the error alone: weak evidence, hence low confidence for browser errors. */

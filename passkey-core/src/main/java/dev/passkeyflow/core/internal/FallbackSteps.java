@@ -76,23 +76,23 @@ final class FallbackSteps {
                 current.healing().diagnosis(), now, current.fallback().reason()));
         FlowSnapshot next;
         String optionsJson = null;
-        if (decision.offer() != null) {
+        if (decision instanceof HealingDecision.Offer offer) {
             PublicKeyCredentialCreationOptions options = RegistrationVerification.withoutExcluded(
                     engine.ceremonies.startRegistration(account),
                     AssertionVerification.refusedCredentials(current.passkey().failures()));
             optionsJson = YubicoJson.credentialsCreateJson(options);
             next = Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED_OFFER)
                     .withPending(engine.pending(YubicoJson.toJson(options)))
-                    .withHealing(HealingSteps.offered(withUser.healing(), decision));
+                    .withHealing(HealingSteps.offered(withUser.healing(), offer));
         } else {
             next = Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED).withHealing(withUser.healing()
                     .diagnosed(decision.diagnosis(), decision.platform()).ended(HealingResult.NOT_OFFERED, null));
         }
         next = engine.runner.commit(next, receipt, effects);
         engine.publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
-        if (decision.offer() != null) {
-            engine.publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(),
-                    Objects.requireNonNull(decision.offer()), decision.diagnosis()));
+        if (decision instanceof HealingDecision.Offer offer) {
+            engine.publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(), offer.kind(),
+                    offer.diagnosis()));
         } else {
             engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, account.userHandle(),
                     AuthenticationMethod.FALLBACK, HealingResult.NOT_OFFERED));

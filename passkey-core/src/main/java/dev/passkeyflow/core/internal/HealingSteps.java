@@ -39,10 +39,10 @@ final class HealingSteps {
         this.engine = engine;
     }
 
-    /** The offer an advisor's decision makes (its kind must be set). */
-    static FlowSnapshot.Healing offered(FlowSnapshot.Healing healing, HealingDecision decision) {
-        return healing.offer(Objects.requireNonNull(decision.offer()), decision.diagnosis(), decision.platform(),
-                decision.replacedCredentials(), decision.replacedCredentialStatus());
+    /** The offer an advisor's decision makes. */
+    static FlowSnapshot.Healing offered(FlowSnapshot.Healing healing, HealingDecision.Offer offer) {
+        return healing.offer(offer.kind(), offer.diagnosis(), offer.platform(), offer.replacedCredentials(),
+                offer.replacedCredentialStatus());
     }
 
     /**

@@ -134,15 +134,15 @@ final class PasskeySteps {
         HealingDecision decision = account.isEmpty() ? null : engine.settings.advisor().onCrossDeviceSuccess(
                 new PasskeySuccessContext(account.get(), engine.credentials.listCredentials(userHandle),
                         current.client(), credentialId, attachment, current.passkey().failures(), now));
-        if (decision == null || decision.offer() == null) {
+        if (!(decision instanceof HealingDecision.Offer offer)) {
             return null;
         }
         PublicKeyCredentialCreationOptions options = engine.ceremonies.startRegistration(account.get());
         FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.PASSKEY_SUCCEEDED_OFFER)
                 .withPending(engine.pending(YubicoJson.toJson(options)))
-                .withHealing(HealingSteps.offered(current.healing(), decision)), receipt, effects);
-        engine.publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, userHandle,
-                Objects.requireNonNull(decision.offer()), decision.diagnosis()));
+                .withHealing(HealingSteps.offered(current.healing(), offer)), receipt, effects);
+        engine.publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, userHandle, offer.kind(),
+                offer.diagnosis()));
         return engine.steps.stepFor(next, List.of(), YubicoJson.credentialsCreateJson(options));
     }
 

@@ -77,7 +77,7 @@ final class StartSteps {
             engine.runner.create(next);
         }
         Engine.LOG.debug("flow {} started: {} {}", SnapshotCodec.abbreviate(next.flowId()), next.state(),
-                decision.tags());
+                decision.tagTexts());
         engine.publish(new LoginFlowEvent.FlowStarted(next.flowId(), now, next.userHandle(), decision));
         if (!passkey) {
             engine.publish(new LoginFlowEvent.FallbackRequired(next.flowId(), now, next.userHandle(),

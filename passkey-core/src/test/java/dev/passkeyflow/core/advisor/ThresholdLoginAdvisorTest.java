@@ -74,7 +74,7 @@ class ThresholdLoginAdvisorTest {
         @DisplayName("falls back for an unknown identifier")
         void unknownIdentifier() {
             assertThat(start(null, List.of(), capableClient))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, "user-has-no-passkeys"));
+                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.USER_HAS_NO_PASSKEYS));
         }
 
         @Test
@@ -94,7 +94,7 @@ class ThresholdLoginAdvisorTest {
         @DisplayName("attempts automatically with a passkey that is only suspected broken (it may work here)")
         void suspectedBrokenStillTried() {
             assertThat(start(user, List.of(credential(1, CredentialStatus.SUSPECTED_BROKEN)), capableClient))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.ATTEMPT_AUTOMATICALLY, "user-has-passkeys"));
+                    .isEqualTo(StartDecision.of(StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.USER_HAS_PASSKEYS));
         }
 
         @Test
@@ -111,7 +111,7 @@ class ThresholdLoginAdvisorTest {
                     .capabilities(Map.of(ClientContext.CAPABILITY_HYBRID_TRANSPORT, false)).build();
 
             assertThat(start(user, List.of(credential(1, CredentialStatus.ACTIVE)), bare))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, "no-passkey-support-in-environment"));
+                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.NO_PASSKEY_SUPPORT_IN_ENVIRONMENT));
         }
 
         @Test
@@ -320,9 +320,9 @@ class ThresholdLoginAdvisorTest {
                     context(List.of(), ClientContext.unknown(), List.of()));
 
             assertThat(List.of(afterFailure, noPasskeys, nothingReported)).allSatisfy(d -> {
-                assertThat(d.offer()).isNull();
-                assertThat(d.tags()).containsExactly("device-cannot-create-passkey");
-                assertThat(d.replacedCredentials()).isEmpty();
+                assertThat(d).isInstanceOf(HealingDecision.NoOffer.class);
+                assertThat(d.tags()).containsExactly(DecisionTag.DEVICE_CANNOT_CREATE_PASSKEY);
+                assertThat(d.tagTexts()).containsExactly("device-cannot-create-passkey");
             });
         }
 
@@ -344,10 +344,10 @@ class ThresholdLoginAdvisorTest {
                     List.of(createdHere, usedHere, elsewhere, neverUsed, retiredHere), capableClient,
                     List.of(cancel(100), cancel(150))));
 
-            assertThat(decision.offer()).isEqualTo(HealingKind.AFTER_ERROR);
-            assertThat(decision.replacedCredentials())
+            assertThat(offer(decision).kind()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(offer(decision).replacedCredentials())
                     .containsExactlyInAnyOrder(createdHere.credentialId(), usedHere.credentialId());
-            assertThat(decision.replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
+            assertThat(offer(decision).replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
             assertThat(decision.diagnosis()).isEqualTo(lastDiagnosis);
             assertThat(decision.platform()).isEqualTo(ClientPlatform.MACOS);
         }
@@ -362,8 +362,8 @@ class ThresholdLoginAdvisorTest {
             HealingDecision decision = advisor.onAuthenticatedWithoutPasskey(
                     context(List.of(withoutDevice), anonymous, List.of(cancel(100))));
 
-            assertThat(decision.offer()).isEqualTo(HealingKind.AFTER_ERROR);
-            assertThat(decision.replacedCredentials()).isEmpty();
+            assertThat(offer(decision).kind()).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(offer(decision).replacedCredentials()).isEmpty();
         }
 
         @Test
@@ -374,8 +374,8 @@ class ThresholdLoginAdvisorTest {
                 HealingDecision decision =
                         advisor.onAuthenticatedWithoutPasskey(context(credentials, capableClient, List.of()));
 
-                assertThat(decision.offer()).isEqualTo(HealingKind.FIRST_PASSKEY);
-                assertThat(decision.replacedCredentials()).isEmpty();
+                assertThat(offer(decision).kind()).isEqualTo(HealingKind.FIRST_PASSKEY);
+                assertThat(offer(decision).replacedCredentials()).isEmpty();
                 assertThat(decision.diagnosis()).isEqualTo(FailureDiagnosis.unknown());
             }
         }
@@ -386,9 +386,8 @@ class ThresholdLoginAdvisorTest {
             HealingDecision decision = advisor.onAuthenticatedWithoutPasskey(
                     context(List.of(credential(1, CredentialStatus.ACTIVE)), capableClient, List.of()));
 
-            assertThat(decision.offer()).isNull();
-            assertThat(decision.tags()).containsExactly("passkeys-not-tried");
-            assertThat(decision.replacedCredentials()).isEmpty();
+            assertThat(decision).isInstanceOf(HealingDecision.NoOffer.class);
+            assertThat(decision.tags()).containsExactly(DecisionTag.PASSKEYS_NOT_TRIED);
         }
     }
 
@@ -400,5 +399,10 @@ class ThresholdLoginAdvisorTest {
                 .withMessageContaining("SUCCEEDED");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new PasskeyFailure(AttemptOutcome.FALLBACK_FAILED, null, -1, null));
+    }
+
+    private static HealingDecision.Offer offer(HealingDecision decision) {
+        assertThat(decision).isInstanceOf(HealingDecision.Offer.class);
+        return (HealingDecision.Offer) decision;
     }
 }

@@ -48,7 +48,7 @@ public final class ScriptedAdvisor implements LoginAdvisor {
     public StartDecision onStart(StartContext context) {
         startContexts.add(context);
         StartDecision.Action action = startAction;
-        return action != null ? StartDecision.of(action, "scripted") : delegate.onStart(context);
+        return action != null ? StartDecision.of(action) : delegate.onStart(context);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.passkeyflow.intelligence.sim;
 import dev.passkeyflow.core.ClientPlatform;
 import dev.passkeyflow.core.FailureDiagnosis;
 import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.core.advisor.FailureContext;
 import dev.passkeyflow.core.advisor.FailureDecision;
 import dev.passkeyflow.core.advisor.HealingContext;
@@ -11,9 +12,6 @@ import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
-import dev.passkeyflow.storage.CredentialStatus;
-import java.util.List;
-import java.util.Set;
 
 /**
  * What peer products do: fixed thresholds for the login, and a passkey offer only when the user
@@ -37,9 +35,9 @@ final class PeerAdvisor implements LoginAdvisor {
     public HealingDecision onAuthenticatedWithoutPasskey(HealingContext context) {
         ClientPlatform platform = ClientPlatform.of(context.client());
         if (context.usableCredentials().isEmpty() && context.client().canCreatePasskeyLocally()) {
-            return new HealingDecision(HealingKind.FIRST_PASSKEY, FailureDiagnosis.unknown(), platform, Set.of(),
-                    CredentialStatus.SUSPECTED_BROKEN, List.of("user-has-no-passkeys"));
+            return HealingDecision.Offer.of(HealingKind.FIRST_PASSKEY, FailureDiagnosis.unknown(), platform,
+                    DecisionTag.USER_HAS_NO_PASSKEYS);
         }
-        return HealingDecision.noOffer(context.lastDiagnosis(), platform, "user-has-passkeys");
+        return HealingDecision.noOffer(context.lastDiagnosis(), platform, DecisionTag.USER_HAS_PASSKEYS);
     }
 }

@@ -3,6 +3,7 @@ package dev.passkeyflow.intelligence.sim;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
 import dev.passkeyflow.intelligence.AutoHealingPolicy;
+import dev.passkeyflow.intelligence.AutoHealingPolicy.PhoneOnlyStart;
 import dev.passkeyflow.intelligence.AutoHealingPolicy.UnprovenFailureOffer;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
 import dev.passkeyflow.intelligence.sim.Scenario.Break;
@@ -22,7 +23,8 @@ import java.util.function.BiFunction;
 
 /**
  * Replays one seeded population through {@code LoginFlow} with three advisors side by side, at each
- * fast-failure share of the sweep, and prints one table per share, the policy trade-off table and,
+ * fast-failure share of the sweep, and prints one table per share, the policy trade-off table (both
+ * knobs of {@link Setting}, every share) and,
  * with {@code --by-kind}, one row per scenario kind.
  *
  * <pre>
@@ -66,7 +68,7 @@ public final class Simulator {
             throw new IllegalArgumentException("--users must be between 2 and 100000, was " + users);
         }
         long started = System.nanoTime();
-        Sweep sweep = sweep(seed, users, immediate, true);
+        Sweep sweep = sweep(seed, users, immediate, SHARES);
         System.out.printf(Locale.ROOT, "passkeyflow simulation: seed=%d users=%d immediate-ui-share=%.2f (%d ms)%n%n",
                 seed, users, immediate, (System.nanoTime() - started) / 1_000_000);
         print(System.out, sweep, byKind);
@@ -79,11 +81,49 @@ public final class Simulator {
         return args[i];
     }
 
-    /** The results of a sweep: per share the three advisors, and PasskeyIntelligence under each {@link UnprovenFailureOffer}. */
-    record Sweep(List<List<SimResult>> byShare, List<List<SimResult>> tradeOff) { }
+    /**
+     * One setting of the two policy knobs that trade one target against another: when failed prompts
+     * without proof lead to an offer, and how a login starts where the passkey can only come from a phone.
+     */
+    record Setting(UnprovenFailureOffer unproven, PhoneOnlyStart phoneOnly) {
+
+        AutoHealingPolicy policy() {
+            return AutoHealingPolicy.custom().unprovenFailureOffer(unproven).phoneOnlyStart(phoneOnly).build();
+        }
+
+        boolean isDefault() {
+            return unproven == AutoHealingPolicy.DEFAULT_UNPROVEN_FAILURE_OFFER
+                    && phoneOnly == AutoHealingPolicy.DEFAULT_PHONE_ONLY_START;
+        }
+
+        String label() {
+            return unproven.name().toLowerCase(Locale.ROOT) + "/"
+                    + (phoneOnly == PhoneOnlyStart.BUTTON ? "button" : "auto");
+        }
+    }
+
+    /** Every combination of the two knobs, the default first. */
+    static final List<Setting> SETTINGS = settings();
+
+    private static List<Setting> settings() {
+        List<Setting> all = new ArrayList<>();
+        for (PhoneOnlyStart phone : List.of(AutoHealingPolicy.DEFAULT_PHONE_ONLY_START, PhoneOnlyStart.ATTEMPT_AUTOMATICALLY)) {
+            for (UnprovenFailureOffer unproven : UnprovenFailureOffer.values()) {
+                all.add(new Setting(unproven, phone));
+            }
+        }
+        all.sort((a, b) -> Boolean.compare(b.isDefault(), a.isDefault()));
+        return List.copyOf(all);
+    }
+
+    /**
+     * The results of a sweep: per share of {@link #SHARES} the three advisors, and, per share of
+     * {@code tradeOffShares}, PasskeyIntelligence under every {@link #SETTINGS setting}.
+     */
+    record Sweep(List<List<SimResult>> byShare, List<Double> tradeOffShares, List<List<SimResult>> tradeOff) { }
 
     /** Runs every advisor at every share of {@link #SHARES} on the same scenario, two worlds at a time. */
-    static Sweep sweep(long seed, int users, double immediateShare, boolean tradeOff)
+    static Sweep sweep(long seed, int users, double immediateShare, List<Double> tradeOffShares)
             throws InterruptedException, ExecutionException {
         Scenario scenario = Scenario.generate(seed, users);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(2,
@@ -99,21 +139,16 @@ public final class Simulator {
                     row.add(pool.submit(world(name, scenario, config)));
                 }
                 shares.add(row);
-                List<Future<SimResult>> policyRow = new ArrayList<>();
-                if (tradeOff) {
-                    for (UnprovenFailureOffer setting : UnprovenFailureOffer.values()) {
-                        if (setting == AutoHealingPolicy.DEFAULT_UNPROVEN_FAILURE_OFFER) {
-                            policyRow.add(row.get(2));
-                            continue;
-                        }
-                        SimConfig alt = config.withPolicy(AutoHealingPolicy.custom().unprovenFailureOffer(setting)
-                                .build());
-                        policyRow.add(pool.submit(world("passkey-intelligence", scenario, alt)));
+                if (tradeOffShares.contains(share)) {
+                    List<Future<SimResult>> policyRow = new ArrayList<>();
+                    for (Setting setting : SETTINGS) {
+                        policyRow.add(setting.isDefault() ? row.get(2)
+                                : pool.submit(world("passkey-intelligence", scenario, config.withPolicy(setting.policy()))));
                     }
+                    policies.add(policyRow);
                 }
-                policies.add(policyRow);
             }
-            return new Sweep(collect(shares), collect(policies));
+            return new Sweep(collect(shares), List.copyOf(tradeOffShares), collect(policies));
         } finally {
             pool.shutdownNow();
         }
@@ -147,8 +182,8 @@ public final class Simulator {
         };
     }
 
-    private static final String HEADER = "| %-22s | %6s | %11s | %11s | %13s | %13s | %15s | %6s | %8s | %8s | %8s | %8s |%n";
-    private static final String ROW = "| %-22s | %6d | %11.3f | %11d | %13s | %13s | %15s | %6d | %8s | %8s | %8s | %8s |%n";
+    private static final String HEADER = "| %-31s | %6s | %11s | %11s | %13s | %13s | %15s | %6s | %8s | %8s | %8s | %8s |%n";
+    private static final String ROW = "| %-31s | %6d | %11.3f | %11d | %13s | %13s | %15s | %6d | %8s | %8s | %8s | %8s |%n";
 
     static void print(PrintStream out, Sweep sweep, boolean byKind) {
         for (int s = 0; s < SHARES.size(); s++) {
@@ -170,15 +205,15 @@ public final class Simulator {
                 }
             }
         }
-        if (!sweep.tradeOff().isEmpty() && !sweep.tradeOff().get(0).isEmpty()) {
-            out.println("passkey-intelligence: AutoHealingPolicy.unprovenFailureOffer at each fast-failure share");
+        if (!sweep.tradeOff().isEmpty()) {
+            out.println("passkey-intelligence: unprovenFailureOffer/phoneOnlyStart at each fast-failure share");
             out.println();
             header(out, "share / setting");
-            for (int s = 0; s < SHARES.size(); s++) {
+            for (int s = 0; s < sweep.tradeOffShares().size(); s++) {
                 List<SimResult> results = sweep.tradeOff().get(s);
                 for (int p = 0; p < results.size(); p++) {
-                    row(out, String.format(Locale.ROOT, "%.0f%% %s", 100 * SHARES.get(s),
-                            UnprovenFailureOffer.values()[p].name().toLowerCase(Locale.ROOT)), results.get(p).total());
+                    row(out, String.format(Locale.ROOT, "%.0f%% %s", 100 * sweep.tradeOffShares().get(s),
+                            SETTINGS.get(p).label()), results.get(p).total());
                 }
             }
             out.println();
@@ -201,7 +236,7 @@ public final class Simulator {
                 "false offers /", "nagged", "diag.", "diag.", "diag.", "diag.");
         out.printf(Locale.ROOT, HEADER, "", "", "login", "password", "1st fallback", "1st fallback", "offers",
                 "accts", "deleted", "cloud", "pm", "revoked");
-        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(24), "-".repeat(8), "-".repeat(13),
+        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(33), "-".repeat(8), "-".repeat(13),
                 "-".repeat(13), "-".repeat(15), "-".repeat(15), "-".repeat(17), "-".repeat(8), "-".repeat(10),
                 "-".repeat(10), "-".repeat(10), "-".repeat(10));
     }

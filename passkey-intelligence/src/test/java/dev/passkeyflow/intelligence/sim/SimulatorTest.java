@@ -2,29 +2,58 @@ package dev.passkeyflow.intelligence.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+/**
+ * The simulator on a small population (seed 7, 40 users) at every fast-failure share. The targets of
+ * issue #13 that are met are asserted as targets; the ones that are not met are asserted as the
+ * measured trade-off: the whole printed sweep must equal the block documented in
+ * {@code docs/simulation.md}, so a figure that drifts fails the build until the document says so.
+ */
 @DisplayName("The simulator, on a small population at every fast-failure share")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SimulatorTest {
 
     private static final long SEED = 7;
     private static final int USERS = 40;
+    /**
+     * The share at which every policy setting runs here: browsers that hide "no credential here"
+     * entirely, as real Safari and Chrome do (the other shares are in the document's full sweep).
+     */
+    private static final List<Double> TRADE_OFF_SHARES = List.of(0.0);
+    private static final String BEGIN = "<!-- SimulatorTest: begin -->";
+    private static final String END = "<!-- SimulatorTest: end -->";
 
     private Simulator.Sweep sweep;
+    private String printed;
 
     @BeforeAll
     void run() throws Exception {
-        sweep = Simulator.sweep(SEED, USERS, SimConfig.DEFAULT_IMMEDIATE_SHARE, false);
-        Simulator.print(System.out, sweep, false);
+        sweep = Simulator.sweep(SEED, USERS, SimConfig.DEFAULT_IMMEDIATE_SHARE, TRADE_OFF_SHARES);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            Simulator.print(out, sweep, false);
+        }
+        printed = bytes.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
     }
 
     private Tally of(int share, int advisor) {
         return sweep.byShare().get(share).get(advisor).total();
+    }
+
+    private Tally setting(int tradeOffShare, int setting) {
+        return sweep.tradeOff().get(tradeOffShare).get(setting).total();
     }
 
     @Test
@@ -55,7 +84,7 @@ class SimulatorTest {
     }
 
     @Test
-    @DisplayName("PasskeyIntelligence shows the fewest prompts that could not succeed at every share")
+    @DisplayName("target met: PasskeyIntelligence shows the fewest prompts that could not succeed at every share")
     void fewestImpossiblePrompts() {
         for (int s = 0; s < Simulator.SHARES.size(); s++) {
             assertThat(of(s, 2).impossiblePerLogin()).as("share %s", Simulator.SHARES.get(s))
@@ -64,7 +93,7 @@ class SimulatorTest {
     }
 
     @Test
-    @DisplayName("PasskeyIntelligence offers healing to at least 95% of broken passkeys at the first fallback at every share")
+    @DisplayName("target met: PasskeyIntelligence offers healing to at least 95% of broken passkeys at the first fallback at every share")
     void offersHealing() {
         for (int s = 0; s < Simulator.SHARES.size(); s++) {
             assertThat(of(s, 2).brokenOfferedRate()).as("share %s", Simulator.SHARES.get(s))
@@ -74,21 +103,12 @@ class SimulatorTest {
         }
     }
 
-    /**
-     * A regression bound, not the issue's target. The target (false offers at most 2% of offers) is
-     * missed at the default {@code unprovenFailureOffer = AT_FIRST_FALLBACK}: where the browser hides
-     * "no credential here", a dismissed working passkey and a deleted one look the same until the
-     * offer probes it (docs/simulation.md, trade-off table). This pins the measured share at the
-     * default (38.6% on this population) so that it cannot grow unnoticed, and that every false offer
-     * comes with fewer offers in total than the threshold advisor makes.
-     */
     @Test
-    @DisplayName("at the default policy, false offers stay at most 40% of offers and fewer offers are made than by the threshold advisor")
-    void falseOffersBounded() {
+    @DisplayName("target met: no account gets more than 3 unanswered offers in a row without a 30-day pause, at every share")
+    void noNagging() {
         for (int s = 0; s < Simulator.SHARES.size(); s++) {
-            assertThat(of(s, 1).falseOffers).as("the threshold advisor makes some, so the measure can fail").isPositive();
-            assertThat(of(s, 2).falseOfferShare()).as("share %s", Simulator.SHARES.get(s)).isLessThanOrEqualTo(0.40);
-            assertThat(of(s, 2).offers).isLessThan(of(s, 1).offers);
+            assertThat(of(s, 2).naggedAccounts).as("share %s", Simulator.SHARES.get(s)).isZero();
+            assertThat(of(s, 1).naggedAccounts).as("the threshold advisor nags, so the measure can fail").isPositive();
         }
     }
 
@@ -99,6 +119,44 @@ class SimulatorTest {
             assertThat(correct(of(s, 2))).isGreaterThan(correct(of(s, 1))).isGreaterThan(0);
             assertThat(correct(of(s, 2))).isGreaterThan(correct(of(s, 0)));
         }
+    }
+
+    /**
+     * The conflict behind the missed false-offer target, as measured: where the browser hides
+     * "no credential here", no setting both offers healing to 95% of broken passkeys and keeps false
+     * offers at 2% of offers; the setting with the fewest false offers is one that misses the healing
+     * target. docs/simulation.md explains why and which evidence would remove the conflict.
+     */
+    @Test
+    @DisplayName("target missed, as documented: no policy setting reaches both 95% broken passkeys offered and at most 2% false offers")
+    void falseOfferTradeOff() {
+        for (int s = 0; s < TRADE_OFF_SHARES.size(); s++) {
+            int fewestFalse = 0;
+            for (int p = 0; p < Simulator.SETTINGS.size(); p++) {
+                Tally t = setting(s, p);
+                assertThat(t.brokenOfferedRate() >= 0.95 && t.falseOfferShare() <= 0.02)
+                        .as("share %s, %s", TRADE_OFF_SHARES.get(s), Simulator.SETTINGS.get(p).label()).isFalse();
+                if (t.falseOfferShare() < setting(s, fewestFalse).falseOfferShare()) {
+                    fewestFalse = p;
+                }
+            }
+            assertThat(setting(s, fewestFalse).brokenOfferedRate()).isLessThan(0.95);
+            assertThat(Simulator.SETTINGS.get(0).isDefault()).isTrue();
+            assertThat(setting(s, 0).brokenOfferedRate()).as("the default heals").isGreaterThanOrEqualTo(0.95);
+        }
+    }
+
+    @Test
+    @DisplayName("every figure of the sweep and of the trade-off is the one documented in docs/simulation.md")
+    void documentedFigures() throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "simulation.md"), StandardCharsets.UTF_8);
+        int begin = doc.indexOf(BEGIN);
+        int end = doc.indexOf(END);
+        assertThat(begin).as("docs/simulation.md has the SimulatorTest block").isNotNegative();
+        assertThat(end).isGreaterThan(begin);
+        String block = doc.substring(begin + BEGIN.length(), end);
+        String fenced = block.substring(block.indexOf("```\n") + 4, block.lastIndexOf("```"));
+        assertThat(fenced.strip()).isEqualTo(printed.strip());
     }
 
     private static int correct(Tally t) {

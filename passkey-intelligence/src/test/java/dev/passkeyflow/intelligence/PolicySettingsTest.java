@@ -1,0 +1,191 @@
+package dev.passkeyflow.intelligence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.passkeyflow.core.ClientContext;
+import dev.passkeyflow.core.ClientHints;
+import dev.passkeyflow.core.FallbackReason;
+import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.core.HealingResult;
+import dev.passkeyflow.core.LoginStep;
+import dev.passkeyflow.intelligence.AutoHealingPolicy.PhoneOnlyStart;
+import dev.passkeyflow.intelligence.AutoHealingPolicy.UnprovenFailureOffer;
+import dev.passkeyflow.storage.UserAccount;
+import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two policy knobs that trade one simulator target against another, each setting through a real
+ * {@code LoginFlow}, and the browser evidence that ends the doubt without them.
+ */
+@DisplayName("Policy settings and browser evidence, through LoginFlow")
+class PolicySettingsTest {
+
+    /** An iPhone whose iCloud passkey worked twice; the person then dismisses two prompts after 4 s each. */
+    private static final class Phone {
+        final FlowWorld w;
+        final UserAccount ann;
+        final SoftwareAuthenticator keychain = FlowWorld.authenticator(FlowWorld.ICLOUD, true);
+        final ClientContext phone;
+
+        Phone(AutoHealingPolicy policy, ClientContext phone) {
+            this.w = new FlowWorld(policy);
+            this.phone = phone;
+            this.ann = w.user("ann@example.com");
+            w.enrol(ann, keychain, phone);
+            w.passkeyLogin(ann, phone, keychain);
+            w.advanceDays(2);
+        }
+
+        /** Two prompts dismissed after 4 s, then the password: the offer, or the completed login. */
+        LoginStep twoDismissalsAndPassword() {
+            LoginStep fallback = w.dismiss(w.dismiss(w.start(ann, phone), 4_000), 4_000);
+            assertThat(fallback).isInstanceOfSatisfying(LoginStep.FallbackRequired.class,
+                    f -> assertThat(f.reason()).isEqualTo(FallbackReason.PASSKEY_FAILED));
+            return w.password(fallback);
+        }
+    }
+
+    private static AutoHealingPolicy unproven(UnprovenFailureOffer setting) {
+        return AutoHealingPolicy.custom().unprovenFailureOffer(setting).build();
+    }
+
+    private static ClientContext immediateIphone(String deviceId) {
+        Map<String, Boolean> capabilities = new LinkedHashMap<>();
+        capabilities.put(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, true);
+        capabilities.put(ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR, true);
+        capabilities.put(ClientContext.CAPABILITY_HYBRID_TRANSPORT, true);
+        capabilities.put(ClientContext.CAPABILITY_IMMEDIATE_GET, true);
+        return ClientContext.builder().deviceId(deviceId).userAgent(FlowWorld.UA_IPHONE).hints(ClientHints.none())
+                .capabilities(capabilities).userVerifyingPlatformAuthenticator(true).build();
+    }
+
+    @Nested
+    @DisplayName("unprovenFailureOffer: failed prompts without proof, then a good password")
+    class Unproven {
+
+        @Test
+        @DisplayName("AT_FIRST_FALLBACK (the default) offers at the first such fallback")
+        void atFirstFallback() {
+            assertThat(AutoHealingPolicy.ofDefaults().unprovenFailureOffer())
+                    .isEqualTo(UnprovenFailureOffer.AT_FIRST_FALLBACK);
+            Phone p = new Phone(AutoHealingPolicy.ofDefaults(), FlowWorld.iphone("iphone-1"));
+            assertThat(p.twoDismissalsAndPassword()).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
+                    o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
+        }
+
+        @Test
+        @DisplayName("AFTER_REPEATED_FAILURE offers only when an earlier flow on the device also failed since its last success")
+        void afterRepeatedFailure() {
+            Phone p = new Phone(unproven(UnprovenFailureOffer.AFTER_REPEATED_FAILURE), FlowWorld.iphone("iphone-1"));
+            assertThat(p.twoDismissalsAndPassword()).isInstanceOfSatisfying(LoginStep.Completed.class,
+                    d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            p.w.advanceDays(1);
+            assertThat(p.twoDismissalsAndPassword()).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
+                    o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
+        }
+
+        @Test
+        @DisplayName("NEVER offers neither at the first nor at a repeated failure, only with proof: immediate UI mode found no passkey")
+        void never() {
+            Phone p = new Phone(unproven(UnprovenFailureOffer.NEVER), FlowWorld.iphone("iphone-1"));
+            assertThat(p.twoDismissalsAndPassword()).isInstanceOf(LoginStep.Completed.class);
+            p.w.advanceDays(1);
+            assertThat(p.twoDismissalsAndPassword()).isInstanceOfSatisfying(LoginStep.Completed.class,
+                    d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+
+            Phone proof = new Phone(unproven(UnprovenFailureOffer.NEVER), immediateIphone("iphone-2"));
+            LoginStep probe = proof.w.start(proof.ann, proof.phone);
+            assertThat(probe).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
+                    c -> assertThat(c.immediate()).isTrue());
+            LoginStep fallback = proof.w.flow.reportImmediateRejection(probe.flowId(), 40);
+            assertThat(fallback).isInstanceOf(LoginStep.FallbackRequired.class);
+            assertThat(proof.w.password(fallback)).isInstanceOf(LoginStep.HealingOffer.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("browser evidence")
+    class Evidence {
+
+        @Test
+        @DisplayName("immediate UI mode that showed its UI proves the passkey is here: a dismissal there and at the retry gets no offer")
+        void immediateUiShownIsPresence() {
+            Phone p = new Phone(AutoHealingPolicy.ofDefaults(), immediateIphone("iphone-3"));
+            LoginStep probe = p.w.start(p.ann, p.phone);
+            assertThat(probe).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
+                    c -> assertThat(c.immediate()).isTrue());
+            p.w.clock.advance(Duration.ofMillis(3_500));
+            LoginStep retry = p.w.flow.reportImmediateRejection(probe.flowId(), 3_500);
+            LoginStep fallback = p.w.dismiss(retry, 4_000);
+            assertThat(p.w.password(fallback)).isInstanceOfSatisfying(LoginStep.Completed.class,
+                    d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+        }
+
+        @Test
+        @DisplayName("a quick immediate-UI rejection shows the person nothing, so it does not use up one of the two attempts on a PC reached by phone")
+        void quickImmediateRejectionIsNotAnAttempt() {
+            FlowWorld w = new FlowWorld();
+            UserAccount dan = w.user("dan@example.com");
+            SoftwareAuthenticator phoneKeychain = FlowWorld.authenticator(FlowWorld.ICLOUD, true);
+            w.enrol(dan, phoneKeychain, FlowWorld.iphone("iphone-1"));
+            Map<String, Boolean> capabilities = new LinkedHashMap<>();
+            capabilities.put(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, true);
+            capabilities.put(ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR, true);
+            capabilities.put(ClientContext.CAPABILITY_HYBRID_TRANSPORT, true);
+            capabilities.put(ClientContext.CAPABILITY_IMMEDIATE_GET, true);
+            ClientContext pc = ClientContext.builder().deviceId("pc-1").userAgent(FlowWorld.UA_WINDOWS_CHROME)
+                    .hints(new ClientHints("Windows", null, null)).capabilities(capabilities)
+                    .userVerifyingPlatformAuthenticator(true).build();
+            // One earlier flow on the PC failed (two sheets dismissed), so its start now probes with immediate UI mode.
+            w.advanceDays(1);
+            w.password(w.dismiss(w.dismiss(w.start(dan, pc), 4_000), 4_000));
+            w.advanceDays(1);
+            LoginStep probe = w.start(dan, pc);
+            assertThat(probe).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
+                    c -> assertThat(c.immediate()).isTrue());
+            LoginStep sheet = w.flow.reportImmediateRejection(probe.flowId(), 30);
+            assertThat(sheet).as("the sheet with the QR code, not the password").isInstanceOf(LoginStep.PasskeyChallenge.class);
+            LoginStep second = w.dismiss(sheet, 300);
+            assertThat(second).as("a second prompt: the phone may still be reached").isInstanceOf(LoginStep.PasskeyChallenge.class);
+            assertThat(w.sign(second, phoneKeychain, "cross-platform")).isInstanceOfSatisfying(
+                    LoginStep.HealingOffer.class, o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_HYBRID));
+        }
+    }
+
+    @Nested
+    @DisplayName("phoneOnlyStart: a PC without Windows Hello, the passkey on the user's iPhone")
+    class PhoneOnly {
+
+        private LoginStep firstStart(AutoHealingPolicy policy) {
+            FlowWorld w = new FlowWorld(policy);
+            UserAccount dan = w.user("dan@example.com");
+            w.enrol(dan, FlowWorld.authenticator(FlowWorld.ICLOUD, true), FlowWorld.iphone("iphone-1"));
+            return w.start(dan, FlowWorld.client("pc-1", FlowWorld.UA_WINDOWS_CHROME, "Windows", false, true));
+        }
+
+        @Test
+        @DisplayName("BUTTON (the default) shows a passkey button")
+        void button() {
+            assertThat(AutoHealingPolicy.ofDefaults().phoneOnlyStart()).isEqualTo(PhoneOnlyStart.BUTTON);
+            assertThat(firstStart(AutoHealingPolicy.ofDefaults())).isInstanceOfSatisfying(
+                    LoginStep.PasskeyChallenge.class, c -> assertThat(c.autoStart()).isFalse());
+        }
+
+        @Test
+        @DisplayName("ATTEMPT_AUTOMATICALLY opens the browser's sheet (and its QR code) at once")
+        void automatic() {
+            AutoHealingPolicy policy = AutoHealingPolicy.custom().phoneOnlyStart(PhoneOnlyStart.ATTEMPT_AUTOMATICALLY)
+                    .build();
+            assertThat(policy.toString()).contains("phoneOnlyStart=ATTEMPT_AUTOMATICALLY");
+            assertThat(AutoHealingPolicy.from(policy).build().phoneOnlyStart()).isEqualTo(PhoneOnlyStart.ATTEMPT_AUTOMATICALLY);
+            assertThat(firstStart(policy)).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
+                    c -> assertThat(c.autoStart()).isTrue());
+        }
+    }
+}
