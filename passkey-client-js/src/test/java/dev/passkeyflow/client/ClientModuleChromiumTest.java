@@ -138,7 +138,8 @@ class ClientModuleChromiumTest {
                 pkf.rememberLastLogin('ann@example.com', 'cred-1');
                 const first = await pkf.collectClientContext();
                 const second = await pkf.collectClientContext();
-                done(JSON.stringify({ ...first, sameDevice: first.deviceId === second.deviceId }));"""));
+                const withImmediate = (await pkf.collectClientContext({ immediateUiMode: true })).capabilities;
+                done(JSON.stringify({ ...first, sameDevice: first.deviceId === second.deviceId, withImmediate }));"""));
 
         assertThat(payload.get("version").asText()).isEqualTo(System.getProperty("project.version", "0.1.0-SNAPSHOT"));
         assertThat(payload.get("deviceId").asText()).matches("[A-Za-z0-9_-]{43}");
@@ -146,11 +147,14 @@ class ClientModuleChromiumTest {
         assertThat(payload.get("userVerifyingPlatformAuthenticator").asBoolean()).isTrue();
         assertThat(payload.get("conditionalMediation").isBoolean()).isTrue();
         assertThat(payload.get("capabilities").size()).isGreaterThan(3);
+        assertThat(payload.get("capabilities").has("immediateGet")).as("only on request").isFalse();
+        assertThat(payload.get("withImmediate").has("immediateGet")).isTrue();
         assertThat(payload.get("hints").get("platform").asText()).isNotBlank();
         assertThat(payload.get("lastLogin").get("identifier").asText()).isEqualTo("ann@example.com");
         assertThat(payload.get("lastLogin").get("credentialId").asText()).isEqualTo("cred-1");
         System.out.println("passkeyflow-client: Chromium reports capabilities " + payload.get("capabilities"));
 
+        ((com.fasterxml.jackson.databind.node.ObjectNode) payload).remove("withImmediate");
         ClientContext context = ClientContextReader.read(name -> null, MAPPER.writeValueAsString(payload), null);
         assertThat(context.canCreatePasskeyLocally()).isTrue();
         assertThat(context.deviceId()).isEqualTo(payload.get("deviceId").asText());
