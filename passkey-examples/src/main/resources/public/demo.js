@@ -106,9 +106,13 @@ if (step) {
   });
   client.run(step);
 }
-if (page === 'password' || page === 'passkey' || page === 'healing') {
-  // After a reload the heading is where a screen reader starts; buttons and fields get focus from the events above.
-  if (!document.activeElement || document.activeElement === document.body) $('heading')?.focus();
+if (page === 'password') {
+  // What the person does next: type the password (autofocus is not applied reliably after a redirect).
+  $('password')?.focus();
+} else if ((page === 'passkey' || page === 'healing')
+  && (!document.activeElement || document.activeElement === document.body)) {
+  // A screen reader starts at the heading; buttons get focus from the events above.
+  $('heading')?.focus();
 }
 
 document.body.dataset.ready = 'yes';

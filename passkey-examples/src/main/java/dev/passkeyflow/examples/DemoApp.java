@@ -16,8 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The passkeyflow demo: a web application on an embedded Javalin (Jetty) server.
@@ -29,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * </pre>
  */
 public final class DemoApp implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DemoApp.class);
 
     private final DemoConfig config;
     private final HikariDataSource dataSource;
