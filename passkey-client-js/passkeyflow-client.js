@@ -619,6 +619,8 @@ export class PasskeyFlowClient extends EventTarget {
       return data;
     }
     if (data && data.step && typeof data.step === 'object') {
+      // The ceremony that posted is over: the next step may start its own (e.g. an auto-start).
+      this.busy = false;
       await this.run(data.step);
       return data;
     }

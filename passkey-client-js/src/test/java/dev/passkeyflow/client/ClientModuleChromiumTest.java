@@ -236,6 +236,45 @@ class ClientModuleChromiumTest {
     }
 
     @Test
+    @DisplayName("an answer carrying an auto-start step starts its ceremony at once")
+    void answerWithAutoStartStep() throws Exception {
+        answers.put("/api/passkey-error", new ArrayDeque<>(List.of(new Answer(200,
+                "{\"step\":" + MAPPER.writeValueAsString(passkeyStepFor(randomB64(), List.of(randomB64())))
+                        .replace("\"autoStart\":false", "\"autoStart\":true") + "}"))));
+        JsonNode log = run(passkeyStepFor(randomB64(), List.of(randomB64())), "await client.signIn(step);");
+
+        assertThat(types(log).stream().filter("ceremonystart"::equals).count()).isEqualTo(2);
+        assertThat(posted.stream().filter(p -> p.path().equals("/api/passkey-error")).count()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a conditional request runs with mediation conditional; its failure is an event, never posted as a failed login; a modal sign-in then runs as usual")
+    void conditionalRequest() throws Exception {
+        JsonNode log = MAPPER.readTree((String) async("""
+                const client = makeClient(%s);
+                const conditional = client.startConditional(%s);
+                await new Promise((resolve) => setTimeout(resolve, 300));
+                await client.signIn(%s);
+                const ran = await conditional;
+                done(JSON.stringify({ ran, log: window.log }));""".formatted(json(ENDPOINTS),
+                json(passkeyStep(randomB64(), false, false, false).get("publicKey")),
+                json(passkeyStepFor(randomB64(), List.of(randomB64()))))));
+
+        assertThat(log.get("ran").asBoolean()).as("Chromium has conditional mediation").isTrue();
+        List<String> modes = new java.util.ArrayList<>();
+        log.get("log").forEach(e -> {
+            if (e.get("type").asText().startsWith("ceremony")) {
+                modes.add(e.get("type").asText() + ":" + e.get("detail").get("mode").asText());
+            }
+        });
+        // Chromium's virtual authenticator rejects a conditional request at once when nothing is offered in
+        // autofill; whether it is still pending or already rejected, the modal sign-in runs.
+        assertThat(modes).startsWith("ceremonystart:conditional").endsWith("ceremonystart:modal", "ceremonyerror:modal");
+        assertThat(posted).extracting(Posted::path).containsExactly("/api/passkey-error");
+        assertThat(single("/api/passkey-error").body().get("name").asText()).isEqualTo("NotAllowedError");
+    }
+
+    @Test
     @DisplayName("an error answer becomes a servererror event with the server's message")
     void serverError() throws Exception {
         answers.put("/api/passkey-error", new ArrayDeque<>(List.of(new Answer(400,
