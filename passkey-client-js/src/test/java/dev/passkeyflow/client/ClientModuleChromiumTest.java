@@ -322,6 +322,29 @@ class ClientModuleChromiumTest {
     }
 
     @Test
+    @DisplayName("an immediate step started by a click with the passkey on the authenticator signs in without a rejection")
+    void immediateModeWithPasskeyPresent() throws Exception {
+        run(healingStep(randomB64(), List.of()), "await client.createPasskey(step);");
+        posted.clear();
+        String challenge = randomB64();
+        async("""
+                const client = makeClient(%s);
+                const step = %s;
+                const button = document.createElement('button');
+                button.id = 'start';
+                button.textContent = 'start';
+                button.addEventListener('click', () => { window.finished = client.run(step).then(() => 'done'); });
+                document.body.appendChild(button);
+                done('ok');""".formatted(json(ENDPOINTS), json(passkeyStep(challenge, true, false, true))));
+        driver.findElement(org.openqa.selenium.By.id("start")).click();
+        JsonNode log = MAPPER.readTree((String) async("await window.finished; done(JSON.stringify(window.log));"));
+
+        assertThat(event(log, "ceremonystart").get("mode").asText()).isEqualTo("immediate");
+        assertThat(posted).extracting(Posted::path).containsExactly("/api/passkey");
+        assertThat(clientData(single("/api/passkey").body()).get("challenge").asText()).isEqualTo(challenge);
+    }
+
+    @Test
     @DisplayName("an immediate step without a click's activation runs as a modal get() and reports as one, so a present passkey still signs in")
     void immediateModeWithoutActivationIsModal() throws Exception {
         run(healingStep(randomB64(), List.of()), "await client.createPasskey(step);");
