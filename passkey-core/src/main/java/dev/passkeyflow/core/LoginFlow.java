@@ -2,7 +2,7 @@ package dev.passkeyflow.core;
 
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
-import dev.passkeyflow.core.internal.DefaultLoginFlow;
+import dev.passkeyflow.core.internal.LoginFlowFactory;
 import dev.passkeyflow.core.internal.FlowSettings;
 import dev.passkeyflow.storage.AtomicStepRepository;
 import dev.passkeyflow.storage.CredentialRepository;
@@ -41,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Every method throws {@link LoginFlowException}. A call refused for any reason but
  * {@code STORAGE_FAILURE} leaves the stored flow unchanged; after {@code STORAGE_FAILURE} the step
  * may have been committed, and repeating the same call gets its result.
+ *
+ * <p>This file is longer than the project's 400 lines on purpose: it is the public API (the
+ * interface and its {@link Builder}, which users name as {@code LoginFlow.Builder}), and more than
+ * two fifths of it is the javadoc of the calls and settings.
  */
 public interface LoginFlow {
 
@@ -451,7 +455,9 @@ public interface LoginFlow {
          * record and apply them afterwards, with the same guarantees and more round trips. If it also
          * implements {@link dev.passkeyflow.storage.CountedFlowStart} (the JDBC one does), a login
          * start counts its throttle counters and stores its flow in that one call; the throttle
-         * repository must then be a view of the same database too.
+         * repository must then be a view of the same database too. If it implements
+         * {@link dev.passkeyflow.storage.FlowLoadWithCredentials} (the JDBC one does),
+         * {@code finishPasskey} reads the flow and the asserted credential's account in one call.
          */
         public Builder atomicStepRepository(AtomicStepRepository value) {
             this.atomicSteps = Objects.requireNonNull(value, "atomicStepRepository");
@@ -499,7 +505,7 @@ public interface LoginFlow {
                     throttles != null ? throttles : new InMemoryThrottleRepository(clock,
                             InMemoryThrottleRepository.DEFAULT_MAX_COUNTERS),
                     atomicSteps);
-            return new DefaultLoginFlow(settings);
+            return LoginFlowFactory.create(settings);
         }
 
         private static Duration positiveAtMost(String name, Duration value, Duration max) {

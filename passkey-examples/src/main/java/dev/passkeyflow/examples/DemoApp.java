@@ -5,13 +5,17 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.intelligence.AutoHealingPolicy;
+import dev.passkeyflow.intelligence.IntelligenceListener;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
 import dev.passkeyflow.intelligence.PasskeyProviders;
+import dev.passkeyflow.micrometer.IntelligenceMetrics;
+import dev.passkeyflow.micrometer.PasskeyFlowMetrics;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import io.javalin.Javalin;
 import io.javalin.util.JavalinBindException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -61,6 +65,7 @@ public final class DemoApp implements AutoCloseable {
         System.out.println("passkeyflow demo running at " + config.origin());
         System.out.println("  open exactly this address: passkeys belong to 'localhost', so 127.0.0.1 is sent there");
         System.out.println("  database: " + app.database);
+        System.out.println("  login insights: " + config.origin() + "/insights");
         System.out.println("  stop with Ctrl+C");
         System.out.println();
     }
@@ -101,7 +106,11 @@ public final class DemoApp implements AutoCloseable {
             JdbcStorage storage = JdbcStorage.builder().dataSource(dataSource).initializeSchema(true).clock(clock)
                     .build();
             CredentialRepository credentials = storage.credentials();
-            LoginFlow flow = LoginFlow.builder()
+            // Metrics and KPIs (docs/metrics.md): a real host passes its own MeterRegistry.
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            PasskeyFlowMetrics metrics = new PasskeyFlowMetrics(meters);
+            DemoInsights kpis = new DemoInsights(meters);
+            LoginFlow flow = metrics.instrument(LoginFlow.builder()
                     .rpId(DemoConfig.RP_ID)
                     .rpName("passkeyflow demo")
                     .origin(config.origin())
@@ -109,13 +118,16 @@ public final class DemoApp implements AutoCloseable {
                     .credentialRepository(credentials)
                     .loginAttemptRepository(storage.attempts())
                     .flowStateRepository(storage.flows())
-                    .advisor(advisor(credentials, storage.attempts()))
+                    .advisor(advisor(credentials, storage.attempts(), new IntelligenceMetrics(meters)))
                     .identifierNormalizer(Accounts::normalize)
                     .clock(clock)
+                    .listener(metrics)
+                    .listener(kpis)
                     .listener(insights)
-                    .build();
+                    .build());
             Accounts accounts = new Accounts(dataSource, credentials, config.bcryptCost());
             Javalin server = new DemoWeb(flow, credentials, accounts, insights, config.origin(), clock).create();
+            kpis.route(server);
             try {
                 server.start(config.bindHost(), config.port());
             } catch (JavalinBindException e) {
@@ -134,10 +146,12 @@ public final class DemoApp implements AutoCloseable {
      * the same repositories the flow writes its history to. With its default policy, as a host
      * should start: e.g. it falls back at once when the passkey is evidently gone from this device.
      */
-    static LoginAdvisor advisor(CredentialRepository credentials, LoginAttemptRepository attempts) {
+    static LoginAdvisor advisor(CredentialRepository credentials, LoginAttemptRepository attempts,
+            IntelligenceListener metrics) {
         return PasskeyIntelligence.builder()
                 .credentialRepository(credentials)
                 .loginAttemptRepository(attempts)
+                .listener(metrics)
                 .policy(AutoHealingPolicy.ofDefaults())
                 .providers(PasskeyProviders.standard())
                 .build();
@@ -160,6 +174,11 @@ public final class DemoApp implements AutoCloseable {
     /** The storage the demo runs on (tests use it to look behind the pages). */
     public JdbcStorage storage() {
         return storage;
+    }
+
+    /** The web server (tests compare its routes with docs/openapi.yaml). */
+    Javalin server() {
+        return server;
     }
 
     /** Where the demo keeps its data, in words. */

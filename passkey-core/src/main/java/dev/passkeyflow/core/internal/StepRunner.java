@@ -1,15 +1,21 @@
 package dev.passkeyflow.core.internal;
 
+import dev.passkeyflow.core.FlowTransition;
 import dev.passkeyflow.core.LoginFlowException;
 import dev.passkeyflow.core.LoginFlowException.Reason;
 import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.storage.AtomicStepRepository;
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.FlowLoadWithCredentials;
 import dev.passkeyflow.storage.FlowRecord;
+import dev.passkeyflow.storage.FlowWithCredentials;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.StorageException;
+import dev.passkeyflow.storage.StoredCredential;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -40,32 +46,60 @@ final class StepRunner {
 
     private final FlowSettings settings;
     private final @Nullable AtomicStepRepository atomic;
+    private final @Nullable FlowLoadWithCredentials joined;
 
     StepRunner(FlowSettings settings) {
         this.settings = settings;
         this.atomic = settings.atomicSteps();
+        this.joined = atomic instanceof FlowLoadWithCredentials loader ? loader : null;
     }
 
     /**
      * Runs a call. A repeat of the call that made the stored state (equal receipt) whose result no
      * response has carried yet gets that state's step from {@code repeat}; a repeat after that is a
      * replay and is refused. Any other call first finishes the stored state's pending effects, then
-     * runs {@code body}.
+     * checks with {@link FlowTransition#requireCallable} that the call may move the
+     * flow from its state, then runs {@code body}.
      */
     LoginStep run(String flowId, StepReceipt receipt, Function<FlowSnapshot, LoginStep> body,
             Function<FlowSnapshot, LoginStep> repeat) {
-        return guard(() -> {
-            FlowSnapshot current = load(flowId);
-            StepReceipt last = current.receipt();
-            if (last != null && receipt.repeats(last)) {
-                if (last.delivered()) {
-                    throw new LoginFlowException(Reason.ILLEGAL_TRANSITION,
-                            "this request was already answered; start a new login");
-                }
-                return repeat.apply(deliver(current, last));
+        return guard(() -> run(new Loaded(load(flowId), null), receipt, (s, owned) -> body.apply(s), repeat));
+    }
+
+    /**
+     * Runs a call that answers a passkey assertion naming {@code credentialId}, like
+     * {@link #run}; {@code body} also gets every credential of the account owning that id when the
+     * storage read them together with the flow ({@link FlowLoadWithCredentials}), else null. The
+     * list only saves a read: whose credential it is, the body still checks.
+     */
+    LoginStep runAssertion(String flowId, @Nullable Bytes credentialId, StepReceipt receipt,
+            BiFunction<FlowSnapshot, @Nullable List<StoredCredential>, LoginStep> body,
+            Function<FlowSnapshot, LoginStep> repeat) {
+        return guard(() -> run(credentialId == null || joined == null ? new Loaded(load(flowId), null)
+                : loadWithOwnerCredentials(joined, flowId, credentialId), receipt, body, repeat));
+    }
+
+    private LoginStep run(Loaded loaded, StepReceipt receipt,
+            BiFunction<FlowSnapshot, @Nullable List<StoredCredential>, LoginStep> body,
+            Function<FlowSnapshot, LoginStep> repeat) {
+        FlowSnapshot current = loaded.flow();
+        StepReceipt last = current.receipt();
+        if (last != null && receipt.repeats(last)) {
+            if (last.delivered()) {
+                throw new LoginFlowException(Reason.ILLEGAL_TRANSITION,
+                        "this request was already answered; start a new login");
             }
-            return body.apply(settle(current));
-        });
+            return repeat.apply(deliver(current, last));
+        }
+        FlowSnapshot settled = settle(current);
+        // The one legality check: before the call reads or verifies anything.
+        FlowTransition.requireCallable(receipt.call(), settled.state());
+        // Effects applied while settling may have changed the credentials read with the flow.
+        return body.apply(settled, settled == current ? loaded.ownerCredentials() : null);
+    }
+
+    /** A flow as loaded, and the credentials read with it, if any. */
+    private record Loaded(FlowSnapshot flow, @Nullable List<StoredCredential> ownerCredentials) {
     }
 
     /** Reads a flow without changing it. */
@@ -85,7 +119,7 @@ final class StepRunner {
     FlowSnapshot commit(FlowSnapshot next, StepReceipt receipt, List<Effect> effects) {
         long version = next.version() + 1;
         List<Effect> identified = identify(next.flowId(), version, effects);
-        FlowSnapshot delivered = next.edit().committed(receipt.asDelivered(), List.of()).build();
+        FlowSnapshot delivered = next.committed(receipt.asDelivered(), List.of());
         if (atomic != null || identified.isEmpty()) {
             // One write carries everything: the new state, its effects, and the delivery to this caller.
             boolean written = atomic != null
@@ -96,7 +130,7 @@ final class StepRunner {
             }
             return delivered.atVersion(version);
         }
-        FlowSnapshot withEffects = next.edit().committed(receipt, identified).build();
+        FlowSnapshot withEffects = next.committed(receipt, identified);
         if (!settings.flows().update(record(withEffects, version))) {
             throw conflict();
         }
@@ -129,7 +163,7 @@ final class StepRunner {
                         "another request on the same flow was answered with this step's result");
             }
             applyEffects(current);
-            FlowSnapshot done = current.edit().committed(receipt.asDelivered(), List.of()).build();
+            FlowSnapshot done = current.committed(receipt.asDelivered(), List.of());
             if (settings.flows().update(record(done, current.version() + 1))) {
                 return done.atVersion(current.version() + 1);
             }
@@ -152,7 +186,7 @@ final class StepRunner {
                 return current;
             }
             applyEffects(current);
-            FlowSnapshot cleared = current.edit().effectsApplied().build();
+            FlowSnapshot cleared = current.effectsApplied();
             if (settings.flows().update(record(cleared, current.version() + 1))) {
                 return cleared.atVersion(current.version() + 1);
             }
@@ -188,10 +222,24 @@ final class StepRunner {
     }
 
     FlowSnapshot load(String flowId) {
-        if (flowId == null || !DefaultLoginFlow.isWellFormedFlowId(flowId)) {
+        requireWellFormed(flowId);
+        return snapshot(settings.flows().load(flowId).orElseThrow(StepRunner::unknownFlow));
+    }
+
+    private Loaded loadWithOwnerCredentials(FlowLoadWithCredentials loader, String flowId, Bytes credentialId) {
+        requireWellFormed(flowId);
+        FlowWithCredentials read = loader.loadWithOwnerCredentials(flowId, credentialId)
+                .orElseThrow(StepRunner::unknownFlow);
+        return new Loaded(snapshot(read.flow()), read.ownerCredentials());
+    }
+
+    private static void requireWellFormed(@Nullable String flowId) {
+        if (flowId == null || !Inputs.isWellFormedFlowId(flowId)) {
             throw unknownFlow();
         }
-        FlowRecord record = settings.flows().load(flowId).orElseThrow(StepRunner::unknownFlow);
+    }
+
+    private FlowSnapshot snapshot(FlowRecord record) {
         if (!settings.clock().instant().isBefore(record.expiresAt())) {
             throw unknownFlow();
         }

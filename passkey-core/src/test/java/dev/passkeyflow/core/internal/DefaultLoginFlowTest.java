@@ -24,7 +24,7 @@ import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.core.testsupport.CountingCredentialRepository;
 import dev.passkeyflow.core.testsupport.FlakyFlowStateRepository;
 import dev.passkeyflow.core.testsupport.ScriptedAdvisor;
-import dev.passkeyflow.core.testsupport.TestClock;
+import dev.passkeyflow.testkit.MutableClock;
 import dev.passkeyflow.core.testsupport.TestData;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.ClientInfo;
@@ -74,7 +74,7 @@ class DefaultLoginFlowTest {
     /** Has no account. */
     private static final String NOBODY = "nobody@example.com";
 
-    private final TestClock clock = new TestClock(TestData.T0);
+    private final MutableClock clock = new MutableClock(TestData.T0);
     private final CountingCredentialRepository credentials =
             new CountingCredentialRepository(new InMemoryCredentialRepository());
     private final InMemoryLoginAttemptRepository attempts = new InMemoryLoginAttemptRepository(clock);
@@ -441,7 +441,7 @@ class DefaultLoginFlowTest {
 
             assertThat(attemptsOf(alice)).singleElement()
                     .satisfies(a -> assertThat(a.clientErrorName()).isEqualTo(name.substring(0, 64)));
-            assertThat(snapshot(id).failures()).singleElement()
+            assertThat(snapshot(id).passkey().failures()).singleElement()
                     .satisfies(f -> assertThat(f.clientErrorName()).isEqualTo(name.substring(0, 64)));
         }
 
@@ -796,7 +796,7 @@ class DefaultLoginFlowTest {
             flows.failNextUpdate();
 
             assertThat(failure(() -> flow.fallbackFailed(id)).reason()).isEqualTo(Reason.STORAGE_FAILURE);
-            assertThat(snapshot(id).fallbackFailures()).isZero();
+            assertThat(snapshot(id).fallback().failures()).isZero();
 
             LoginStep.FallbackRequired retried = as(LoginStep.FallbackRequired.class, flow.fallbackFailed(id));
             assertThat(retried.remainingAttempts()).isEqualTo(LoginFlow.Builder.DEFAULT_MAX_FALLBACK_FAILURES - 1);

@@ -1,8 +1,11 @@
 package dev.passkeyflow.storage.jdbc;
 
 import dev.passkeyflow.storage.AtomicStepRepository;
+import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CountedFlowStart;
+import dev.passkeyflow.storage.FlowLoadWithCredentials;
 import dev.passkeyflow.storage.FlowRecord;
+import dev.passkeyflow.storage.FlowWithCredentials;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.StepWrites;
 import dev.passkeyflow.storage.StorageException;
@@ -14,11 +17,13 @@ import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@link AtomicStepRepository} over the same tables as the other JDBC repositories, reusing their
@@ -37,7 +42,7 @@ import java.util.Objects;
  * so the step costs one round trip and is still all or nothing (a statement is atomic). Its
  * sub-statements never touch the same row twice, which PostgreSQL leaves undefined.
  */
-final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlowStart {
+final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlowStart, FlowLoadWithCredentials {
 
     private final JdbcExecutor executor;
     private final boolean singleStatement;
@@ -50,6 +55,7 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
     private final String flowTable;
     private final JdbcCredentialRepository credentials;
     private final JdbcLoginAttemptRepository attempts;
+    private final String flowWithOwnerCredentials;
 
     JdbcAtomicStepRepository(JdbcExecutor executor, Dialect dialect, Tables tables, JdbcFlowStateRepository flows,
             JdbcCredentialRepository credentials, JdbcLoginAttemptRepository attempts,
@@ -67,6 +73,14 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
         this.attemptInsert = ", a AS (INSERT INTO " + tables.loginAttempts + " ("
                 + JdbcLoginAttemptRepository.COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
                 + " WHERE EXISTS (SELECT 1 FROM f) ON CONFLICT DO NOTHING RETURNING 1)";
+        // A left join, so that a live flow comes back also when no account owns the credential id
+        // (one row whose credential columns are NULL).
+        this.flowWithOwnerCredentials = "SELECT f.version, f.expires_at, f.payload, "
+                + String.join(", ", Arrays.stream(JdbcCredentialRepository.CREDENTIAL_COLUMNS.split(",\\s*"))
+                        .map(column -> "c." + column).toList())
+                + " FROM " + tables.flows + " f LEFT JOIN " + tables.credentials + " c ON c.user_handle ="
+                + " (SELECT o.user_handle FROM " + tables.credentials + " o WHERE o.credential_id = ?)"
+                + " WHERE f.flow_id = ? AND f.expires_at > ? ORDER BY c.created_at, c.seq";
         this.flows = flows;
         this.credentials = credentials;
         this.attempts = attempts;
@@ -99,6 +113,34 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
         });
     }
 
+    /** One statement on both dialects: the flow left-joined with its owner's credentials. */
+    @Override
+    public Optional<FlowWithCredentials> loadWithOwnerCredentials(String flowId, Bytes credentialId) {
+        Objects.requireNonNull(flowId, "flowId");
+        Objects.requireNonNull(credentialId, "credentialId");
+        Instant now = flows.now();
+        return executor.run("load a flow with its credentials", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(flowWithOwnerCredentials)) {
+                statement.setBytes(1, credentialId.toByteArray());
+                statement.setString(2, flowId);
+                Timestamps.bind(statement, 3, now);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        return Optional.empty();
+                    }
+                    FlowRecord flow = JdbcFlowStateRepository.readFlow(flowId, row);
+                    List<StoredCredential> owned = new ArrayList<>();
+                    do {
+                        if (row.getBytes("credential_id") != null) {
+                            owned.add(JdbcCredentialRepository.readCredential(row));
+                        }
+                    } while (row.next());
+                    return Optional.of(new FlowWithCredentials(flow, owned));
+                }
+            }
+        });
+    }
+
     /**
      * On PostgreSQL one statement: the counters' upsert in a {@code WITH} clause, the flow's insert
      * conditional on every new count being within its limit (and on no live flow having the id),
@@ -125,26 +167,9 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
             return counts;
         }
         Instant now = flows.now();
-        StringBuilder sql = new StringBuilder("WITH t AS (INSERT INTO ").append(throttleTable)
-                .append(" AS c (throttle_key, window_start, hits, expires_at) VALUES ");
-        for (int i = 0; i < keys.size(); i++) {
-            sql.append(i == 0 ? "(?, ?, 1, ?)" : ", (?, ?, 1, ?)");
-        }
-        sql.append(" ON CONFLICT (throttle_key, window_start) DO UPDATE SET hits = c.hits + 1,")
-                .append(" expires_at = GREATEST(c.expires_at, EXCLUDED.expires_at) RETURNING throttle_key, hits)")
-                .append(", l (throttle_key, max_hits) AS (VALUES ");
-        for (int i = 0; i < keys.size(); i++) {
-            sql.append(i == 0 ? "(CAST(? AS VARCHAR), CAST(? AS BIGINT))" : ", (?, ?)");
-        }
-        sql.append("), n AS (INSERT INTO ").append(flowTable)
-                .append(" AS f (flow_id, version, expires_at, payload) SELECT ?, ?, ?, ?")
-                .append(" WHERE NOT EXISTS (SELECT 1 FROM t JOIN l ON l.throttle_key = t.throttle_key")
-                .append(" WHERE t.hits > l.max_hits)")
-                .append(" ON CONFLICT (flow_id) DO UPDATE SET version = EXCLUDED.version,")
-                .append(" expires_at = EXCLUDED.expires_at, payload = EXCLUDED.payload WHERE f.expires_at <= ?")
-                .append(" RETURNING 1) SELECT t.throttle_key, t.hits, (SELECT count(*) FROM n) FROM t");
+        String sql = startFlowSql(keys.size());
         return executor.run("start a flow", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 int i = 0;
                 for (String key : keys) {
                     statement.setString(++i, key);
@@ -183,6 +208,33 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
                 return List.copyOf(ordered);
             }
         });
+    }
+
+    /**
+     * The statement of {@link #startFlow} for {@code keyCount} keys: upsert the counters, take each
+     * key's limit from a {@code VALUES} list, insert the flow only if no count is over its limit,
+     * and return the counts with whether the flow was inserted.
+     */
+    private String startFlowSql(int keyCount) {
+        StringBuilder sql = new StringBuilder("WITH t AS (INSERT INTO ").append(throttleTable)
+                .append(" AS c (throttle_key, window_start, hits, expires_at) VALUES ");
+        for (int i = 0; i < keyCount; i++) {
+            sql.append(i == 0 ? "(?, ?, 1, ?)" : ", (?, ?, 1, ?)");
+        }
+        sql.append(" ON CONFLICT (throttle_key, window_start) DO UPDATE SET hits = c.hits + 1,")
+                .append(" expires_at = GREATEST(c.expires_at, EXCLUDED.expires_at) RETURNING throttle_key, hits)")
+                .append(", l (throttle_key, max_hits) AS (VALUES ");
+        for (int i = 0; i < keyCount; i++) {
+            sql.append(i == 0 ? "(CAST(? AS VARCHAR), CAST(? AS BIGINT))" : ", (?, ?)");
+        }
+        sql.append("), n AS (INSERT INTO ").append(flowTable)
+                .append(" AS f (flow_id, version, expires_at, payload) SELECT ?, ?, ?, ?")
+                .append(" WHERE NOT EXISTS (SELECT 1 FROM t JOIN l ON l.throttle_key = t.throttle_key")
+                .append(" WHERE t.hits > l.max_hits)")
+                .append(" ON CONFLICT (flow_id) DO UPDATE SET version = EXCLUDED.version,")
+                .append(" expires_at = EXCLUDED.expires_at, payload = EXCLUDED.payload WHERE f.expires_at <= ?")
+                .append(" RETURNING 1) SELECT t.throttle_key, t.hits, (SELECT count(*) FROM n) FROM t");
+        return sql.toString();
     }
 
     private static boolean withinLimits(List<Long> counts, List<Long> limits) {

@@ -190,7 +190,7 @@ final class JdbcFlowStateRepository implements FlowStateRepository {
         return Timestamps.stored(clock.instant());
     }
 
-    private static FlowRecord readFlow(String flowId, ResultSet row) throws SQLException {
+    static FlowRecord readFlow(String flowId, ResultSet row) throws SQLException {
         try {
             return new FlowRecord(flowId, row.getLong("version"), Timestamps.readRequired(row, "expires_at"),
                     row.getString("payload"));

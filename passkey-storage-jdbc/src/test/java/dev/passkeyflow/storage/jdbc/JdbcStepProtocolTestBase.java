@@ -11,6 +11,7 @@ import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.UserAccount;
+import dev.passkeyflow.testkit.MutableClock;
 import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -41,6 +42,7 @@ abstract class JdbcStepProtocolTestBase {
             .userVerifyingPlatformAuthenticator(true).build();
 
     private TestDatabase db;
+    private MutableClock clock;
     private JdbcStorage storage;
     private LoginFlow flow;
     private UserAccount alice;
@@ -52,9 +54,13 @@ abstract class JdbcStepProtocolTestBase {
     @BeforeEach
     void setUp() {
         db = database();
+        // A clock that stands still: the throttle's windows are whole 15- and 5-minute spans of the
+        // clock, and a run that crossed a window's end on the system clock counted its guesses twice.
+        clock = new MutableClock(MutableClock.DEFAULT_START);
         storage = JdbcStorage.builder().dataSource(db.dataSource()).dialect(db.dialect()).initializeSchema(true)
-                .build();
+                .clock(clock).build();
         flow = LoginFlow.builder()
+                .clock(clock)
                 .rpId("example.com").rpName("Example").origin(ORIGIN)
                 .credentialRepository(storage.credentials())
                 .loginAttemptRepository(storage.attempts())
@@ -189,6 +195,7 @@ abstract class JdbcStepProtocolTestBase {
     @DisplayName("200 starts for one identifier with the default throttle give 30 flows; another user's login still starts")
     void startFlood() {
         LoginFlow defaults = LoginFlow.builder()
+                .clock(clock)
                 .rpId("example.com").rpName("Example").origin(ORIGIN)
                 .credentialRepository(storage.credentials())
                 .loginAttemptRepository(storage.attempts())

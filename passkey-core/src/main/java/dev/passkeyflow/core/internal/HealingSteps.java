@@ -1,0 +1,154 @@
+package dev.passkeyflow.core.internal;
+
+import com.yubico.webauthn.RegistrationResult;
+import com.yubico.webauthn.data.AttestedCredentialData;
+import com.yubico.webauthn.data.AuthenticatorAttestationResponse;
+import com.yubico.webauthn.data.ClientRegistrationExtensionOutputs;
+import com.yubico.webauthn.data.PublicKeyCredential;
+import com.yubico.webauthn.data.PublicKeyCredentialCreationOptions;
+import dev.passkeyflow.core.ClientSignal;
+import dev.passkeyflow.core.FlowTransition;
+import dev.passkeyflow.core.HealingResult;
+import dev.passkeyflow.core.LoginFlowEvent;
+import dev.passkeyflow.core.LoginStep;
+import dev.passkeyflow.core.advisor.HealingDecision;
+import dev.passkeyflow.storage.AttemptOutcome;
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.CredentialStatus;
+import dev.passkeyflow.storage.StoredCredential;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The calls on a flow that offers a new passkey: the browser's registration response
+ * ({@code finishHealing}), its error ({@code reportHealingError}) or the user's refusal
+ * ({@code declineHealing}). Every ending is a {@link HealingResult}; the attempt recorded for it
+ * is derived in one place, {@link #attemptOutcome(HealingResult)}.
+ */
+final class HealingSteps {
+
+    private final Engine engine;
+
+    HealingSteps(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** The offer an advisor's decision makes (its kind must be set). */
+    static FlowSnapshot.Healing offered(FlowSnapshot.Healing healing, HealingDecision decision) {
+        return healing.offer(Objects.requireNonNull(decision.offer()), decision.diagnosis(), decision.platform(),
+                decision.replacedCredentials(), decision.replacedCredentialStatus());
+    }
+
+    /**
+     * The attempt outcome recorded for a healing result: the one mapping between the public
+     * {@link HealingResult} and the storage SPI's registration outcomes.
+     */
+    static AttemptOutcome attemptOutcome(HealingResult result) {
+        return switch (result) {
+            case HEALED -> AttemptOutcome.REGISTERED;
+            case ALREADY_EXISTED -> AttemptOutcome.ALREADY_REGISTERED;
+            case DECLINED -> AttemptOutcome.REGISTRATION_DECLINED;
+            case CANCELLED -> AttemptOutcome.REGISTRATION_CANCELLED;
+            case FAILED -> AttemptOutcome.REGISTRATION_FAILED;
+            case NOT_OFFERED -> throw new IllegalArgumentException("no attempt is recorded when nothing was offered");
+        };
+    }
+
+    /** {@link FlowTransition#HEALED}, or {@link FlowTransition#HEALING_ENDED} when the registration is refused. */
+    LoginStep finishHealing(FlowSnapshot current, String responseJson, StepReceipt receipt) {
+        PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response =
+                YubicoJson.registrationResponse(responseJson);
+        AttestedCredentialData attested = RegistrationVerification.requireCredential(response);
+        Bytes userHandle = Objects.requireNonNull(current.userHandle());
+        PublicKeyCredentialCreationOptions options = YubicoJson.creationOptions(current.pendingRequestJson());
+        Optional<RegistrationVerification.Refusal> refusal =
+                RegistrationVerification.refusal(response, attested, engine.settings.allowedTopOrigins());
+        if (refusal.isPresent()) {
+            Engine.LOG.debug("flow {}: registration refused: {}", SnapshotCodec.abbreviate(current.flowId()),
+                    refusal.get());
+            return end(current, HealingResult.FAILED, null, -1, receipt);
+        }
+        Optional<RegistrationResult> verified = engine.ceremonies.finishRegistration(current.flowId(), options,
+                response);
+        if (verified.isEmpty()) {
+            return end(current, HealingResult.FAILED, null, -1, receipt);
+        }
+        RegistrationResult result = verified.get();
+        Instant now = engine.now();
+        Bytes newId = YubicoCredentialAdapter.toBytes(attested.getCredentialId());
+        Bytes publicKey = YubicoCredentialAdapter.toBytes(result.getPublicKeyCose());
+        Optional<StoredCredential> existing = engine.credentials.findCredential(newId);
+        if (existing.isPresent() && !(existing.get().userHandle().equals(userHandle)
+                && existing.get().publicKeyCose().equals(publicKey))) {
+            // A credential id the server already knows for someone else: never take it over.
+            return end(current, HealingResult.FAILED, null, -1, receipt);
+        }
+        List<Effect> effects = new ArrayList<>();
+        effects.add(new Effect.SaveCredential(new StoredCredential(newId, userHandle, publicKey,
+                result.getSignatureCount(), RegistrationVerification.transports(response.getResponse()),
+                result.isBackupEligible(), result.isBackedUp(), Ceremonies.aaguid(result), now, null,
+                Engine.clientInfo(current), null, CredentialStatus.ACTIVE, null)));
+        Set<Bytes> flagged = markReplaced(current, userHandle, newId, effects);
+        Engine.addAttempt(effects, current, newId, attemptOutcome(HealingResult.HEALED), null, -1, now);
+        ClientSignal accepted = engine.steps.allAccepted(userHandle, newId,
+                engine.credentials.listCredentials(userHandle));
+        FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.HEALED).withPending(null)
+                .withHealing(current.healing().ended(HealingResult.HEALED, newId)), receipt, effects);
+        engine.publish(new LoginFlowEvent.Healed(next.flowId(), now, userHandle, newId, flagged,
+                current.healing().diagnosis()));
+        engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, userHandle,
+                Objects.requireNonNull(next.method()), HealingResult.HEALED));
+        return engine.steps.stepFor(next, List.of(accepted), null);
+    }
+
+    /**
+     * Adds the flags of the credentials the new passkey replaces: those the offer named and those
+     * refused in this flow (e.g. a device-bound counter regression), if still this account's and active.
+     *
+     * @return the credentials flagged
+     */
+    private Set<Bytes> markReplaced(FlowSnapshot current, Bytes userHandle, Bytes newId, List<Effect> effects) {
+        Set<Bytes> flagged = new LinkedHashSet<>();
+        Set<Bytes> toFlag = new LinkedHashSet<>(current.healing().replacedCredentials());
+        toFlag.addAll(AssertionVerification.refusedCredentials(current.passkey().failures()));
+        for (Bytes replaced : toFlag) {
+            Optional<StoredCredential> old = replaced.equals(newId) ? Optional.empty()
+                    : engine.credentials.findCredential(replaced);
+            if (old.isPresent() && old.get().userHandle().equals(userHandle)
+                    && old.get().status() == CredentialStatus.ACTIVE) {
+                effects.add(new Effect.MarkReplaced(replaced, current.healing().replacedStatus()));
+                flagged.add(replaced);
+            }
+        }
+        return flagged;
+    }
+
+    /** {@link FlowTransition#HEALING_ENDED}: the browser's error, classified by {@link BrowserErrors#ofCreate}. */
+    LoginStep healingError(FlowSnapshot current, String name, long elapsed, StepReceipt receipt) {
+        return end(current, BrowserErrors.ofCreate(name), name, elapsed, receipt);
+    }
+
+    /** {@link FlowTransition#HEALING_ENDED}. */
+    LoginStep decline(FlowSnapshot current, StepReceipt receipt) {
+        return end(current, HealingResult.DECLINED, null, -1, receipt);
+    }
+
+    private LoginStep end(FlowSnapshot current, HealingResult result, @Nullable String errorName, long elapsed,
+            StepReceipt receipt) {
+        Instant now = engine.now();
+        List<Effect> effects = new ArrayList<>();
+        Engine.addAttempt(effects, current, null, attemptOutcome(result), errorName, elapsed, now);
+        FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.HEALING_ENDED).withPending(null)
+                .withHealing(current.healing().ended(result, null)), receipt, effects);
+        engine.publish(new LoginFlowEvent.HealingDeclined(next.flowId(), now, next.userHandle(), result));
+        engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, next.userHandle(),
+                Objects.requireNonNull(next.method()), result));
+        return engine.steps.stepFor(next, List.of(), null);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.passkeyflow.intelligence;
+
+import dev.passkeyflow.core.ClientPlatform;
+import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.storage.AttemptOutcome;
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.LoginAttemptRepository;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one account's recent history says across all its devices, read with a single bounded query
+ * ({@link LoginAttemptRepository#recentByUser}): the unanswered creation offers per
+ * {@link OfferCounter}, and whether a passkey of the user was recently proven present on a client of
+ * a given platform (for browsers that lose their device id with their cookies).
+ */
+final class AccountHistory {
+
+    /** Offers are counted separately per counter: after an error, after a hybrid login, and plain ones. */
+    public enum OfferCounter {
+        AFTER_ERROR,
+        AFTER_HYBRID,
+        PLAIN;
+
+        public static OfferCounter of(HealingKind kind) {
+            return switch (kind) {
+                case AFTER_ERROR -> AFTER_ERROR;
+                case AFTER_HYBRID -> AFTER_HYBRID;
+                case FIRST_PASSKEY, ADDITIONAL_PASSKEY -> PLAIN;
+            };
+        }
+
+        static java.util.List<OfferCounter> ofStored(@Nullable String kind) {
+            if (kind != null) {
+                for (HealingKind k : HealingKind.values()) {
+                    if (k.name().equals(kind)) {
+                        return java.util.List.of(of(k));
+                    }
+                }
+            }
+            return java.util.List.of(values());
+        }
+    }
+
+    /** The unanswered offers of one counter since the last passkey created from an offer of it. */
+    public record OfferRun(int unanswered, @Nullable Instant newestUnanswered, @Nullable Instant newestDecline) {
+    }
+
+    private final Map<OfferCounter, OfferRun> runs;
+    private final Map<ClientPlatform, Instant> presenceByPlatform;
+
+    private AccountHistory(Map<OfferCounter, OfferRun> runs, Map<ClientPlatform, Instant> presenceByPlatform) {
+        this.runs = runs;
+        this.presenceByPlatform = presenceByPlatform;
+    }
+
+    /**
+     * Reads the account's attempts since {@code since}, newest first, at most {@code limit}.
+     */
+    public static AccountHistory read(LoginAttemptRepository attempts, Bytes user, Instant since, int limit) {
+        Map<OfferCounter, int[]> counts = new EnumMap<>(OfferCounter.class);
+        Map<OfferCounter, Instant> newest = new EnumMap<>(OfferCounter.class);
+        Map<OfferCounter, Instant> declines = new EnumMap<>(OfferCounter.class);
+        Map<OfferCounter, Boolean> closed = new EnumMap<>(OfferCounter.class);
+        Map<ClientPlatform, Instant> presence = new EnumMap<>(ClientPlatform.class);
+        for (LoginAttempt a : attempts.recentByUser(user, since, limit)) {
+            AttemptOutcome o = a.outcome();
+            ClientPlatform platform = ClientPlatform.fromName(a.platform());
+            boolean localSuccess = (o == AttemptOutcome.SUCCEEDED && !a.crossPlatformSuccess())
+                    || o == AttemptOutcome.ALREADY_REGISTERED;
+            if (localSuccess && platform != ClientPlatform.OTHER) {
+                presence.putIfAbsent(platform, a.at());
+            }
+            if (o.ceremony() != AttemptOutcome.Ceremony.REGISTRATION) {
+                continue;
+            }
+            // An outcome recorded without its offer's kind (before kinds were recorded) counts for every counter.
+            for (OfferCounter counter : OfferCounter.ofStored(a.offerKind())) {
+                if (Boolean.TRUE.equals(closed.get(counter))) {
+                    continue;
+                }
+                if (o == AttemptOutcome.REGISTERED) {
+                    // A passkey created from an offer of this counter ends its run of unanswered ones.
+                    closed.put(counter, true);
+                } else if (o == AttemptOutcome.REGISTRATION_DECLINED || o == AttemptOutcome.REGISTRATION_CANCELLED) {
+                    counts.computeIfAbsent(counter, c -> new int[1])[0]++;
+                    newest.putIfAbsent(counter, a.at());
+                    if (o == AttemptOutcome.REGISTRATION_DECLINED) {
+                        declines.putIfAbsent(counter, a.at());
+                    }
+                }
+            }
+            // ALREADY_REGISTERED answers the offer without ending the run: the user was asked again for
+            // nothing, which is exactly what the run guards against.
+        }
+        Map<OfferCounter, OfferRun> runs = new EnumMap<>(OfferCounter.class);
+        for (OfferCounter c : OfferCounter.values()) {
+            int[] n = counts.get(c);
+            runs.put(c, new OfferRun(n == null ? 0 : n[0], newest.get(c), declines.get(c)));
+        }
+        return new AccountHistory(runs, presence);
+    }
+
+    public OfferRun run(OfferCounter counter) {
+        return runs.get(counter);
+    }
+
+    /**
+     * The newest proof that a passkey of the user is reachable from a client of {@code platform}: a
+     * passkey login through a platform authenticator there, or an {@code InvalidStateError} answer to
+     * a creation offer there.
+     */
+    public @Nullable Instant presenceOn(ClientPlatform platform) {
+        return presenceByPlatform.get(platform);
+    }
+}

@@ -1,0 +1,249 @@
+package dev.passkeyflow.intelligence;
+
+import dev.passkeyflow.intelligence.AccountHistory.OfferCounter;
+import dev.passkeyflow.intelligence.AccountHistory.OfferRun;
+import dev.passkeyflow.intelligence.CredentialInsight.Availability;
+import dev.passkeyflow.intelligence.Evidence.Finding;
+import dev.passkeyflow.core.ClientContext;
+import dev.passkeyflow.core.ClientPlatform;
+import dev.passkeyflow.core.Confidence;
+import dev.passkeyflow.core.FailureCause;
+import dev.passkeyflow.core.FailureDiagnosis;
+import dev.passkeyflow.core.FallbackReason;
+import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.core.advisor.HealingContext;
+import dev.passkeyflow.core.advisor.HealingDecision;
+import dev.passkeyflow.core.advisor.PasskeyFailure;
+import dev.passkeyflow.core.advisor.PasskeySuccessContext;
+import dev.passkeyflow.storage.AttemptOutcome;
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.CredentialStatus;
+import dev.passkeyflow.storage.StoredCredential;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The offer decisions: after a traditional login, and after a passkey login from another device.
+ *
+ * <p>An offer is a cheap probe: its {@code excludeCredentials} lists the user's passkeys, so where one
+ * of them is on the authenticator after all the browser answers {@code InvalidStateError}
+ * (WebAuthn Level 3, 6.3.2 authenticatorMakeCredential step 3,
+ * https://www.w3.org/TR/webauthn-3/#sctn-op-make-cred), which the flow records and later decisions
+ * read as proof that the passkey is there. So a flow whose passkey prompts all failed before a good
+ * password gets an after-error offer unless such a proof is recent. Offers are limited per account
+ * and per kind (after an error, after a hybrid login, plain ones): after
+ * {@link AutoHealingPolicy#maxConsecutiveOffers()} unanswered in a row, whatever their spacing, none
+ * for {@link AutoHealingPolicy#cooldownAfterMaxOffers()} after the last.
+ */
+final class OfferRules {
+
+    private final Evidence ev;
+
+    public OfferRules(Evidence evidence) {
+        this.ev = Objects.requireNonNull(evidence, "evidence");
+    }
+
+    public HealingDecision afterFallback(HealingContext context) {
+        ClientContext client = context.client();
+        ClientPlatform platform = PlatformHints.platformOf(client);
+        List<StoredCredential> usable = context.usableCredentials();
+        Bytes user = context.user().userHandle();
+        Instant now = context.now();
+        boolean canCreate = client.canCreatePasskeyLocally() || !ev.policy().requireLocalCreateCapability();
+        DeviceHistory history = ev.history(user, client, usable, now);
+        AccountHistory account = ev.account(user, now);
+
+        if (usable.isEmpty()) {
+            FailureDiagnosis none = FailureDiagnosis.unknown();
+            if (!canCreate) {
+                return HealingDecision.noOffer(none, platform, "user-has-no-passkeys", "device-cannot-create-passkey");
+            }
+            String cooldown = cooldown(history, account, OfferCounter.PLAIN, now);
+            if (cooldown != null) {
+                return HealingDecision.noOffer(none, platform, "user-has-no-passkeys", cooldown);
+            }
+            return new HealingDecision(HealingKind.FIRST_PASSKEY, none, platform, Set.of(),
+                    CredentialStatus.SUSPECTED_BROKEN, List.of("user-has-no-passkeys"));
+        }
+
+        Finding finding = finding(context, history, account, usable);
+        FailureDiagnosis diagnosis = finding.diagnosis();
+        boolean offerable = finding.passkeyAbsent()
+                || diagnosis.cause() == FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER;
+        if (!offerable) {
+            String why = diagnosis.evidence().stream().anyMatch(e -> e.startsWith("presence proven"))
+                    ? "passkey-present-on-environment" : "passkey-may-still-work-here";
+            return HealingDecision.noOffer(diagnosis, platform, why);
+        }
+        if (!canCreate) {
+            return HealingDecision.noOffer(diagnosis, platform, "device-cannot-create-passkey");
+        }
+        boolean newDevice = diagnosis.cause() == FailureCause.NEW_DEVICE_WITHOUT_PASSKEY;
+        HealingKind kind = newDevice && context.failuresInFlow().isEmpty() ? HealingKind.ADDITIONAL_PASSKEY
+                : HealingKind.AFTER_ERROR;
+        String cooldown = cooldown(history, account, OfferCounter.of(kind), now);
+        if (cooldown != null) {
+            return HealingDecision.noOffer(diagnosis, platform, cooldown);
+        }
+        Set<Bytes> replaced = newDevice ? Set.of() : finding.goneFromDevice();
+        CredentialStatus status = replacedStatus(diagnosis, replaced, usable, client.deviceId(), now);
+        List<String> tags = new ArrayList<>();
+        tags.add(newDevice ? "user-has-none-on-environment" : "passkey-gone-from-environment");
+        tags.add(Evidence.tag(diagnosis.cause()));
+        return new HealingDecision(kind, diagnosis, platform, replaced, status, tags);
+    }
+
+    private Finding finding(HealingContext context, DeviceHistory history, AccountHistory account,
+            List<StoredCredential> usable) {
+        ClientContext client = context.client();
+        Instant now = context.now();
+        List<PasskeyFailure> failures = context.failuresInFlow();
+        PasskeyFailure last = failures.isEmpty() ? null : failures.get(failures.size() - 1);
+        if (last != null && last.outcome() != AttemptOutcome.CANCELLED
+                && last.outcome() != AttemptOutcome.IMMEDIATE_REJECTED) {
+            // Server-side, security and timeout outcomes are diagnosed from the outcome itself.
+            return new FailureRules(ev).diagnose(context.user().userHandle(), usable, client, last, now, true, 0);
+        }
+        Instant proof = ev.presenceProof(history, account, client, now);
+        if (proof != null) {
+            return new Finding(FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.MEDIUM,
+                    "presence proven on " + proof + ": the browser refused a new passkey because one of the user's "
+                            + "is on this authenticator"), false, Set.of());
+        }
+        boolean proven = failures.stream().anyMatch(f -> f.outcome() == AttemptOutcome.IMMEDIATE_REJECTED
+                && f.elapsedMillis() >= 0 && f.elapsedMillis() < ev.policy().immediateFailureThreshold().toMillis());
+        int fast = (int) failures.stream().filter(f -> f.isCancelLike() && f.elapsedMillis() >= 0
+                && f.elapsedMillis() < ev.policy().immediateFailureThreshold().toMillis()).count();
+        if (context.fallbackReason() == FallbackReason.PASSKEY_FAILED && !failures.isEmpty()) {
+            // Every prompt of this flow failed, then the password was right: the passkey may be gone or
+            // may have been dismissed. The offer resolves it.
+            Finding hypothesis = ev.absenceHypothesis(history, usable, client, now, fast, proven, null);
+            boolean offer = switch (ev.policy().unprovenFailureOffer()) {
+                case AT_FIRST_FALLBACK -> true;
+                // Failed prompts recorded on this device since its last success beyond this flow's own.
+                case AFTER_REPEATED_FAILURE -> proven || hypothesis.passkeyAbsent()
+                        || history.failuresSinceSuccess() > failures.size();
+                case NEVER -> proven || hypothesis.passkeyAbsent();
+            };
+            return new Finding(hypothesis.diagnosis(), offer, hypothesis.goneFromDevice());
+        }
+        return onThisDevice(context, history, usable, client, now, proven);
+    }
+
+    /** No failed prompt explains the fallback: what this device's history says about the user's passkeys here. */
+    private Finding onThisDevice(HealingContext context, DeviceHistory history, List<StoredCredential> usable,
+            ClientContext client, Instant now, boolean proven) {
+        if (!history.deviceKnown()) {
+            return new Finding(context.lastDiagnosis(), false, Set.of());
+        }
+        if (history.positiveHere()) {
+            if (context.failuresInFlow().isEmpty() && history.failedFlowsSinceSuccess() >= 1) {
+                // The start skipped the passkey here because earlier flows failed: heal now.
+                Finding hypothesis = ev.absenceHypothesis(history, usable, client, now,
+                        history.fastFailuresSinceSuccess(), history.absenceProofsSinceSuccess() > 0, null);
+                if (ev.bestAvailability(usable, client, history.lastFailureSinceSuccess()) == Availability.UNLIKELY) {
+                    return new Finding(hypothesis.diagnosis(), true, hypothesis.goneFromDevice());
+                }
+            }
+            return new Finding(context.lastDiagnosis(), false, Set.of());
+        }
+        Availability best = ev.bestAvailability(usable, client, null);
+        if (best == Availability.UNLIKELY) {
+            return new Finding(new FailureDiagnosis(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY,
+                    proven ? Confidence.HIGH : Confidence.MEDIUM,
+                    List.of("this device never completed a passkey login of this user with its own authenticator",
+                            "none of the user's " + usable.size() + " passkeys is likely on a "
+                                    + PlatformHints.platformOf(client).storedName() + " device")), true, Set.of());
+        }
+        if (best == Availability.UNCERTAIN && (proven || context.fallbackReason() == FallbackReason.USER_CHOSE_FALLBACK)) {
+            return new Finding(new FailureDiagnosis(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY,
+                    proven ? Confidence.HIGH : Confidence.LOW,
+                    List.of("this device never completed a passkey login of this user with its own authenticator",
+                            proven ? "immediate UI mode found no passkey here"
+                                    : "the user chose the traditional login without trying a passkey here",
+                            "the user's passkeys are of providers that may or may not be on this device")),
+                    true, Set.of());
+        }
+        return new Finding(FailureDiagnosis.unknown(), false, Set.of());
+    }
+
+    /** After a passkey login through a phone (hybrid) on a client that can create a passkey: a local one. */
+    public HealingDecision afterCrossDeviceSuccess(PasskeySuccessContext context) {
+        ClientContext client = context.client();
+        ClientPlatform platform = PlatformHints.platformOf(client);
+        StoredCredential used = context.credential();
+        FailureDiagnosis diagnosis = FailureDiagnosis.of(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY, Confidence.MEDIUM,
+                "signed in with a passkey from another device (authenticatorAttachment cross-platform)");
+        if (used != null && CredentialInsight.of(used, ev.providers).kind() == ProviderKind.HARDWARE_SECURITY_KEY) {
+            return HealingDecision.noOffer(FailureDiagnosis.unknown(), platform, "security-key-used");
+        }
+        if (!client.canCreatePasskeyLocally() && ev.policy().requireLocalCreateCapability()) {
+            return HealingDecision.noOffer(diagnosis, platform, "device-cannot-create-passkey");
+        }
+        List<StoredCredential> usable = context.credentials().stream().filter(c -> c.status().acceptsLogin()).toList();
+        Bytes user = context.user().userHandle();
+        DeviceHistory history = ev.history(user, client, usable, context.now());
+        AccountHistory account = ev.account(user, context.now());
+        if (history.positiveHere() || ev.presenceProof(history, account, client, context.now()) != null) {
+            return HealingDecision.noOffer(diagnosis, platform, "passkey-present-on-environment");
+        }
+        String cooldown = cooldown(history, account, OfferCounter.AFTER_HYBRID, context.now());
+        if (cooldown != null) {
+            return HealingDecision.noOffer(diagnosis, platform, cooldown);
+        }
+        return new HealingDecision(HealingKind.AFTER_HYBRID, diagnosis, platform, Set.of(),
+                CredentialStatus.SUSPECTED_BROKEN, List.of("after-hybrid", "user-has-none-on-environment"));
+    }
+
+    private CredentialStatus replacedStatus(FailureDiagnosis diagnosis, Set<Bytes> replaced,
+            List<StoredCredential> usable, @Nullable String deviceId, Instant now) {
+        if (ev.policy().replacedCredentialHandling() != AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN
+                || diagnosis.cause() != FailureCause.PASSKEY_DELETED_LOCALLY
+                || diagnosis.confidence() != Confidence.HIGH || replaced.isEmpty()) {
+            return CredentialStatus.SUSPECTED_BROKEN;
+        }
+        Instant since = now.minus(ev.policy().retireOnlyIfUnusedElsewhereFor());
+        int examined = 0;
+        for (Bytes id : replaced) {
+            if (++examined > Evidence.MAX_CREDENTIALS_EXAMINED) {
+                return CredentialStatus.SUSPECTED_BROKEN;
+            }
+            StoredCredential credential = Evidence.find(usable, id);
+            if (credential == null || ev.otherDeviceSuccess(credential, deviceId, since, now) != null) {
+                return CredentialStatus.SUSPECTED_BROKEN;
+            }
+        }
+        return CredentialStatus.RETIRED;
+    }
+
+    /**
+     * Why no offer of this counter may be made now, or {@code null}: a decline or a cancelled dialog
+     * on this device, a decline of the same counter anywhere on the account, or the long pause after
+     * too many unanswered offers of the counter in a row.
+     */
+    private @Nullable String cooldown(DeviceHistory history, AccountHistory account, OfferCounter counter,
+            Instant now) {
+        AutoHealingPolicy p = ev.policy();
+        Instant decline = history.lastDecline();
+        if (decline != null && now.isBefore(decline.plus(p.cooldownAfterDecline()))) {
+            return "declined-recently";
+        }
+        Instant cancel = history.lastCreationCancel();
+        if (cancel != null && now.isBefore(cancel.plus(p.cooldownAfterCancelledCreation()))) {
+            return "creation-cancelled-recently";
+        }
+        OfferRun run = account.run(counter);
+        if (run.newestDecline() != null && now.isBefore(run.newestDecline().plus(p.cooldownAfterDecline()))) {
+            return "declined-recently";
+        }
+        if (run.unanswered() >= p.maxConsecutiveOffers() && run.newestUnanswered() != null
+                && now.isBefore(run.newestUnanswered().plus(p.cooldownAfterMaxOffers()))) {
+            return "offer-limit-reached";
+        }
+        return null;
+    }
+}
