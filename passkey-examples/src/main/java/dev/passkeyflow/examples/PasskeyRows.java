@@ -23,10 +23,18 @@ final class PasskeyRows {
         String lastUsed = credential.lastUsedAt() == null ? "never" : WHEN.format(credential.lastUsedAt())
                 + (credential.lastUsedOn() == null ? "" : describeOn(credential.lastUsedOn().platform(),
                         credential.lastUsedOn().browser()));
-        boolean thisDevice = deviceId != null && deviceId.equals(credential.createdOn().deviceId());
+        boolean here = deviceId != null && (deviceId.equals(credential.createdOn().deviceId())
+                || credential.lastUsedOn() != null && deviceId.equals(credential.lastUsedOn().deviceId()));
+        // "this device" marks the passkey that works here, not one flagged as not working here.
+        boolean thisDevice = here && credential.status() == CredentialStatus.ACTIVE;
+        boolean fresh = credential.credentialId().toBase64Url().equals(session.newCredentialId);
         String status;
         String cssClass;
-        if (credential.status() == CredentialStatus.ACTIVE) {
+        if (credential.status() == CredentialStatus.ACTIVE && session.passkeyFailedHere && here && !fresh) {
+            status = "Didn't work on this device just now";
+            cssClass = "warn";
+            thisDevice = false;
+        } else if (credential.status() == CredentialStatus.ACTIVE) {
             status = "Active";
             cssClass = "ok";
         } else if (credential.status() == CredentialStatus.SUSPECTED_BROKEN) {
@@ -39,7 +47,7 @@ final class PasskeyRows {
             cssClass = "off";
         }
         return new Pages.PasskeyRow(credential.credentialId().toBase64Url(),
-                ProviderNames.nameFor(credential.aaguid()), created, lastUsed, status, cssClass, thisDevice);
+                ProviderNames.nameFor(credential.aaguid()), created, lastUsed, status, cssClass, thisDevice, fresh);
     }
 
     /** Whether this session signed in with this very passkey on this device. */
