@@ -122,7 +122,7 @@
     }
     let text = data?.title ?? `The server answered ${status}.`;
     if (status === 403 && !data) text = 'This page expired. Reload it and try again.';
-    if (data?.detail) text += ` ${data.detail}`;
+    if (data?.detail) text += `${text.endsWith('.') ? '' : '.'} ${data.detail}`;
     showError(text, status);
   }
 
