@@ -14,7 +14,10 @@ import org.jspecify.annotations.Nullable;
  * {@code isConditionalMediationAvailable()}, the last-login hint).
  *
  * <p>All values are untrusted input: strings are truncated to bounded lengths and at most
- * {@value #MAX_CAPABILITIES} capabilities are kept.
+ * {@value #MAX_CAPABILITIES} capabilities are kept: first every key of {@link #KNOWN_CAPABILITIES}
+ * the page reported, then the others in alphabetical order (keys over 64 characters are dropped).
+ * So a browser reporting many {@code extension:*} keys cannot push the platform-authenticator keys
+ * out, whatever order it lists them in (Chrome lists its 24 alphabetically, platform keys last).
  *
  * @param deviceId a long-lived random device id the host keeps in a first-party cookie
  * @param userAgent the User-Agent header
@@ -36,7 +39,7 @@ public record ClientContext(
         @Nullable LastLoginHint lastLogin) {
 
     /** The most capabilities kept. */
-    public static final int MAX_CAPABILITIES = 32;
+    public static final int MAX_CAPABILITIES = 64;
 
     public static final String CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR = "passkeyPlatformAuthenticator";
     public static final String CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR = "userVerifyingPlatformAuthenticator";
@@ -59,6 +62,15 @@ public record ClientContext(
      */
     public static final String CAPABILITY_IMMEDIATE_GET = "immediateGet";
 
+    /**
+     * The capability keys of WebAuthn Level 3 §5.1.7 ({@code ClientCapability}) and immediate UI
+     * mode: always kept when reported, before any other key.
+     */
+    public static final java.util.Set<String> KNOWN_CAPABILITIES = java.util.Set.of(
+            "conditionalCreate", "conditionalGet", "hybridTransport", "passkeyPlatformAuthenticator",
+            "userVerifyingPlatformAuthenticator", "relatedOrigins", "signalAllAcceptedCredentials",
+            "signalCurrentUserDetails", "signalUnknownCredential", CAPABILITY_IMMEDIATE_GET);
+
     private static final ClientContext UNKNOWN =
             new ClientContext(null, null, ClientHints.none(), Map.of(), null, null, null);
 
@@ -67,16 +79,34 @@ public record ClientContext(
         Objects.requireNonNull(capabilities, "capabilities");
         deviceId = Texts.limit(deviceId, 128);
         userAgent = Texts.limit(userAgent, 512);
+        capabilities = boundedCapabilities(capabilities);
+    }
+
+    private static Map<String, Boolean> boundedCapabilities(Map<String, Boolean> reported) {
         Map<String, Boolean> bounded = new TreeMap<>();
-        for (Map.Entry<String, Boolean> entry : capabilities.entrySet()) {
+        TreeMap<String, Boolean> others = new TreeMap<>();
+        for (Map.Entry<String, Boolean> entry : reported.entrySet()) {
+            String key = entry.getKey();
+            if (key == null || entry.getValue() == null || key.length() > 64) {
+                continue;
+            }
+            if (KNOWN_CAPABILITIES.contains(key)) {
+                bounded.put(key, entry.getValue());
+            } else if (others.size() < MAX_CAPABILITIES) {
+                others.put(key, entry.getValue());
+            } else if (key.compareTo(others.lastKey()) < 0) {
+                // Keep the alphabetically first ones whatever the order given: a stable, order-free choice.
+                others.pollLastEntry();
+                others.put(key, entry.getValue());
+            }
+        }
+        for (Map.Entry<String, Boolean> entry : others.entrySet()) {
             if (bounded.size() == MAX_CAPABILITIES) {
                 break;
             }
-            if (entry.getKey() != null && entry.getValue() != null && entry.getKey().length() <= 64) {
-                bounded.put(entry.getKey(), entry.getValue());
-            }
+            bounded.put(entry.getKey(), entry.getValue());
         }
-        capabilities = Collections.unmodifiableMap(bounded);
+        return Collections.unmodifiableMap(bounded);
     }
 
     /** A client about which nothing is known. */

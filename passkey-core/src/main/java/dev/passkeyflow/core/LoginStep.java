@@ -21,10 +21,17 @@ public sealed interface LoginStep {
     /**
      * Run {@code navigator.credentials.get()} with {@link #credentialsGetJson()}.
      *
-     * @param credentialsGetJson the {@code {"publicKey": ...}} options, with base64url binary values
-     *     (for {@code PublicKeyCredential.parseRequestOptionsFromJSON})
+     * @param credentialsGetJson the argument of {@code navigator.credentials.get()} in JSON form: the
+     *     {@code {"publicKey": {...}}} wrapper, with base64url binary values. Pass its
+     *     {@code publicKey} member, not the wrapper, to
+     *     {@code PublicKeyCredential.parseRequestOptionsFromJSON} (given the wrapper, the browser
+     *     throws {@code TypeError}: the challenge is missing), then call
+     *     {@code navigator.credentials.get({publicKey: parsed})}. {@code StepJson} and
+     *     {@code passkeyflow-client.js} do this.
      * @param autoStart {@code true}: start the ceremony at once; {@code false}: show a "Sign in with
-     *     a passkey" button and start it on click
+     *     a passkey" button (or, with {@code calmRetry}, "Try again") and start it on click. Never
+     *     {@code true} together with {@code calmRetry}: the constructor clears it, so a page need
+     *     not know to ignore it
      * @param attempt 1 for the first passkey attempt of the flow, 2 for the first retry, ...
      * @param calmRetry {@code true} when this is a retry after a cancel: say "Try again" calmly, not
      *     "something went wrong"
@@ -40,6 +47,8 @@ public sealed interface LoginStep {
         public PasskeyChallenge {
             Objects.requireNonNull(flowId, "flowId");
             Objects.requireNonNull(credentialsGetJson, "credentialsGetJson");
+            // A calm retry waits for the person; popping the dialog again is what it exists to avoid.
+            autoStart = autoStart && !calmRetry;
             signals = List.copyOf(signals);
         }
 
@@ -82,6 +91,10 @@ public sealed interface LoginStep {
      * {@link LoginFlow#reportHealingError(String, String, String, long)} if the browser throws, or
      * {@link LoginFlow#declineHealing(String)} if the user says no.
      *
+     * @param credentialsCreateJson the argument of {@code navigator.credentials.create()} in JSON
+     *     form: the {@code {"publicKey": {...}}} wrapper, base64url binary values, the account's
+     *     passkeys in {@code excludeCredentials}. Pass its {@code publicKey} member, not the wrapper,
+     *     to {@code PublicKeyCredential.parseCreationOptionsFromJSON}
      * @param diagnosis why the passkey login failed, for the page's wording (unknown for a first passkey)
      * @param platform the client's platform, for naming the OS dialog (Touch ID, Windows Hello, ...)
      */

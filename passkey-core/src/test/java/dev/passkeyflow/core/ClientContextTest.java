@@ -78,6 +78,25 @@ class ClientContextTest {
         }
 
         @Test
+        @DisplayName("keeps the WebAuthn capability keys when they come last after many extension keys")
+        void knownCapabilitiesFirst() {
+            Map<String, Boolean> reported = new LinkedHashMap<>();
+            for (int i = 0; i < 2 * ClientContext.MAX_CAPABILITIES; i++) {
+                reported.put(String.format("extension:x%03d", i), true);
+            }
+            reported.put(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, true);
+            reported.put(ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR, false);
+
+            ClientContext client = ClientContext.builder().capabilities(reported).build();
+
+            assertThat(client.capabilities()).hasSize(ClientContext.MAX_CAPABILITIES)
+                    .containsEntry(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, true)
+                    .containsEntry(ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR, false)
+                    .containsKey("extension:x000").doesNotContainKey("extension:x127");
+            assertThat(client.canCreatePasskeyLocally()).isTrue();
+        }
+
+        @Test
         @DisplayName("drops null keys, null values and over-long keys without letting them use up the cap")
         void dropsNulls() {
             Map<String, Boolean> input = new LinkedHashMap<>();
