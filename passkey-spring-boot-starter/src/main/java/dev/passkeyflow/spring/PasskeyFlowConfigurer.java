@@ -33,9 +33,12 @@ import org.springframework.security.web.savedrequest.RequestCache;
  * }</pre>
  *
  * <p>The endpoints (under {@code /passkeyflow} by default; every POST needs the CSRF token, which
- * the page sends in the header Spring Security names, {@code X-CSRF-TOKEN} by default) answer JSON
- * steps ({@code StepJson}) or RFC 9457 problem details ({@code application/problem+json} with a
- * {@code reason}; {@code THROTTLED} is 429 with {@code Retry-After}):
+ * the page sends in the header Spring Security names, {@code X-CSRF-TOKEN} by default) answer
+ * {@code {"step": ...}} in the browser client's form ({@link dev.passkeyflow.core.web.StepJson}; a
+ * completed step's {@code redirect} is the request Spring Security saved, else
+ * {@code passkeyflow.completion-redirect}) or RFC 9457 problem details
+ * ({@code application/problem+json} with {@code reason} and, for the client, {@code error};
+ * {@code THROTTLED} is 429 with {@code Retry-After}):
  *
  * <table>
  *   <caption>endpoints</caption>
@@ -53,7 +56,8 @@ import org.springframework.security.web.savedrequest.RequestCache;
  *   <tr><td>POST healing-error</td><td>{@code {name, message, elapsedMillis}}</td><td>{@code reportHealingError}</td></tr>
  *   <tr><td>POST decline</td><td></td><td>{@code declineHealing}</td></tr>
  *   <tr><td>POST enrol</td><td>{@code {client}}</td><td>{@code enrol} for the signed-in user</td></tr>
- *   <tr><td>GET passkeyflow-spring.js</td><td></td><td>the page script</td></tr>
+ *   <tr><td>GET passkeyflow-spring.js</td><td></td><td>the login page's UI (an ES module)</td></tr>
+ *   <tr><td>GET passkeyflow-client.js</td><td></td><td>the browser client package it imports</td></tr>
  * </table>
  *
  * <p>The password is checked by a {@link PasskeyFlowUsers} bean, or else by the application's
@@ -117,7 +121,7 @@ public final class PasskeyFlowConfigurer extends AbstractHttpConfigurer<PasskeyF
                 .getIfUnique(SecurityContextHolder::getContextHolderStrategy);
         PasskeyFlowFilter filter = new PasskeyFlowFilter(flow, storage.credentials(), users(context), basePath,
                 properties.completionRedirect(), sessionStrategy, contextRepository, holder, rememberMe,
-                requestCache);
+                requestCache, context);
         http.addFilterBefore(filter, UsernamePasswordAuthenticationFilter.class);
     }
 

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.passkeyflow.client.ClientAsset;
 import dev.passkeyflow.core.AuthenticationMethod;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowException;
 import dev.passkeyflow.core.LoginStep;
+import dev.passkeyflow.core.web.ClientContextReader;
+import dev.passkeyflow.core.web.StepJson;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.StorageException;
@@ -22,6 +25,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -33,7 +38,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.event.InteractiveAuthenticationSuccessEvent;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
@@ -64,9 +71,10 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
     static final int DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600;
     /** The flow refuses responses over 64 KiB by default; bodies are read up to this bound. */
     static final int MAX_BODY_BYTES = 128 * 1024;
-    static final int MAX_CLIENT_JSON = 8 * 1024;
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22,64}");
-    private static final String SCRIPT = "passkeyflow-spring.js";
+    /** The login page's UI module (this starter's) and the browser client package it imports. */
+    static final String UI_SCRIPT = "passkeyflow-spring.js";
+    static final String CLIENT_SCRIPT = ClientAsset.MODULE_FILE;
 
     private final LoginFlow flow;
     private final CredentialRepository credentials;
@@ -78,14 +86,16 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
     private final SecurityContextHolderStrategy contextHolder;
     private final RememberMeServices rememberMe;
     private final RequestCache requestCache;
+    private final ApplicationEventPublisher events;
     private final ObjectMapper json = new ObjectMapper();
     private final SecureRandom random = new SecureRandom();
-    private final byte @Nullable [] script;
+    private final byte[] uiScript;
+    private final byte[] clientScript;
 
     PasskeyFlowFilter(LoginFlow flow, CredentialRepository credentials, PasskeyFlowUsers users, String basePath,
             String defaultRedirect, SessionAuthenticationStrategy sessionStrategy,
             SecurityContextRepository contextRepository, SecurityContextHolderStrategy contextHolder,
-            RememberMeServices rememberMe, RequestCache requestCache) {
+            RememberMeServices rememberMe, RequestCache requestCache, ApplicationEventPublisher events) {
         this.flow = flow;
         this.credentials = credentials;
         this.users = users;
@@ -96,7 +106,9 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
         this.contextHolder = contextHolder;
         this.rememberMe = rememberMe;
         this.requestCache = requestCache;
-        this.script = readScript();
+        this.events = events;
+        this.uiScript = read(PasskeyFlowFilter.class.getResource(UI_SCRIPT));
+        this.clientScript = read(PasskeyFlowFilter.class.getClassLoader().getResource(ClientAsset.classpathResource()));
     }
 
     /** The flow's identifier normalisation: trimmed and lower-cased. */
@@ -115,7 +127,8 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
         String action = request.getMethod() + " " + path.substring(basePath.length() + 1);
         try {
             switch (action) {
-                case "GET " + SCRIPT -> serveScript(response);
+                case "GET " + UI_SCRIPT -> serveScript(response, uiScript);
+                case "GET " + CLIENT_SCRIPT -> serveScript(response, clientScript);
                 case "POST start" -> start(request, response);
                 case "GET step" -> answer(request, response, flow.resume(flowId(request)));
                 case "POST passkey" -> answer(request, response, flow.finishPasskey(flowId(request), body(request)));
@@ -220,14 +233,20 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
-        json.writeValue(response.getOutputStream(), StepJson.of(json, step, redirect));
+        ObjectNode stepJson = StepJson.toJson(step);
+        if (step instanceof LoginStep.Completed) {
+            stepJson.put("redirect", redirect);
+        }
+        ObjectNode body = json.createObjectNode();
+        body.set("step", stepJson);
+        json.writeValue(response.getOutputStream(), body);
     }
 
     /**
      * Signs the user in as Spring Security's own login filters do: the session id changes (session
      * fixation protection and a fresh CSRF token, by the configured session authentication
      * strategy), the context is saved by the configured repository, remember-me hears of the
-     * success. A flow that a signed-in session started ({@code enrol}) changes nobody's login.
+     * success, and an {@link InteractiveAuthenticationSuccessEvent} is published. A flow that a signed-in session started ({@code enrol}) changes nobody's login.
      *
      * @return where the page goes next: the request Spring Security saved, else the flow's redirect
      */
@@ -255,6 +274,8 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
         contextRepository.saveContext(context, request, response);
         rememberMe.loginSuccess(remember ? new RememberMeRequested(request, rememberMeParameter()) : request,
                 response, authentication);
+        // As Spring Security's own login filters do, for the application's audit listeners.
+        events.publishEvent(new InteractiveAuthenticationSuccessEvent(authentication, PasskeyFlowFilter.class));
         LOG.debug("signed in by passkeyflow ({}, healing {})", completed.method(), completed.healing());
         SavedRequest saved = requestCache.getRequest(request, response);
         if (saved != null) {
@@ -325,8 +346,7 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
             response.addHeader("Set-Cookie", DEVICE_COOKIE + "=" + deviceId + "; Path=/; Max-Age="
                     + DEVICE_COOKIE_MAX_AGE + "; HttpOnly; SameSite=Lax" + (request.isSecure() ? "; Secure" : ""));
         }
-        JsonNode bounded = client != null && client.toString().length() <= MAX_CLIENT_JSON ? client : null;
-        return ServletClientContexts.from(request, deviceId, bounded);
+        return ClientContextReader.read(request::getHeader, client == null ? null : client.toString(), deviceId);
     }
 
     private static String body(HttpServletRequest request) throws IOException {
@@ -352,22 +372,22 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
         }
     }
 
-    private void serveScript(HttpServletResponse response) throws IOException {
-        if (script == null) {
-            response.sendError(HttpServletResponse.SC_NOT_FOUND);
-            return;
-        }
+    private static void serveScript(HttpServletResponse response, byte[] script) throws IOException {
         response.setContentType("text/javascript;charset=UTF-8");
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.getOutputStream().write(script);
     }
 
-    private static byte @Nullable [] readScript() {
-        try (InputStream in = PasskeyFlowFilter.class.getResourceAsStream(SCRIPT)) {
-            return in == null ? null : in.readAllBytes();
+    private static byte[] read(@Nullable URL resource) {
+        if (resource == null) {
+            throw new IllegalStateException("a page script is missing from the class path (passkey-client-js "
+                    + "or passkey-spring-boot-starter is incomplete)");
+        }
+        try (InputStream in = resource.openStream()) {
+            return in.readAllBytes();
         } catch (IOException e) {
-            return null;
+            throw new UncheckedIOException("cannot read " + resource, e);
         }
     }
 
@@ -450,13 +470,18 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
             problem.put("status", status);
             problem.put("instance", request.getRequestURI());
             problem.put("reason", e.reason().name());
+            // "error": the message the browser client shows (its servererror event).
+            String message = title(e.reason()) + ".";
             Optional<Duration> retryAfter = e.retryAfter();
             if (retryAfter.isPresent()) {
                 long seconds = Math.max(1, retryAfter.get().toSeconds());
                 response.setHeader("Retry-After", Long.toString(seconds));
                 problem.put("retryAfterSeconds", seconds);
-                problem.put("detail", "Try again in " + Math.max(1, (seconds + 59) / 60) + " minute(s).");
+                String detail = "Try again in " + Math.max(1, (seconds + 59) / 60) + " minute(s).";
+                problem.put("detail", detail);
+                message += " " + detail;
             }
+            problem.put("error", message);
             send(json, response, status, problem);
         }
 
@@ -467,6 +492,7 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
             problem.put("title", "This account cannot sign in");
             problem.put("status", 401);
             problem.put("instance", request.getRequestURI());
+            problem.put("error", "This account cannot sign in.");
             send(json, response, 401, problem);
         }
 

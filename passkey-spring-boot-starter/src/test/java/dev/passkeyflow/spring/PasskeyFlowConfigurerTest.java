@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -19,8 +21,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockHttpSession;
+import org.springframework.security.authentication.event.InteractiveAuthenticationSuccessEvent;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -58,6 +62,14 @@ class PasskeyFlowConfigurerTest {
     @EnableWebSecurity
     @ImportAutoConfiguration(PasskeyFlowAutoConfiguration.class)
     static class App {
+        /** Who Spring Security's login events named, in order. */
+        static final List<String> SIGNED_IN = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void signedIn(InteractiveAuthenticationSuccessEvent event) {
+            SIGNED_IN.add(event.getAuthentication().getName());
+        }
+
         @Bean
         DataSource dataSource() {
             return PasskeyFlowAutoConfigurationTest.freshH2();
@@ -113,7 +125,7 @@ class PasskeyFlowConfigurerTest {
         assertThat(session.getAttribute(PasskeyFlowFilter.FLOW_ID)).isNull();
 
         JsonNode accepted = call(session, post("/passkeyflow/start").content(startBody(alice, false)), 200);
-        assertThat(accepted.path("step").asText()).isEqualTo("password");
+        assertThat(accepted.path("type").asText()).isEqualTo("fallback");
         assertThat(session.getAttribute(PasskeyFlowFilter.FLOW_ID)).isNotNull();
     }
 
@@ -125,15 +137,15 @@ class PasskeyFlowConfigurerTest {
         // A computer without a platform authenticator: no passkey offer after the password.
         JsonNode step = call(session, post("/passkeyflow/start").content(startBody(alice.toUpperCase(), true,
                 "{\"userVerifyingPlatformAuthenticator\":false}")), 200);
-        assertThat(step.path("step").asText()).isEqualTo("password");
+        assertThat(step.path("type").asText()).isEqualTo("fallback");
         assertThat(step.path("reason").asText()).isEqualTo("PASSKEY_NOT_AVAILABLE");
         String before = session.getId();
 
         MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/password")
                 .content("{\"password\":\"" + PASSWORD + "\"}"))).andReturn().getResponse();
-        JsonNode done = json.readTree(response.getContentAsString());
+        JsonNode done = json.readTree(response.getContentAsString()).get("step");
         assertThat(response.getStatus()).isEqualTo(200);
-        assertThat(done.path("step").asText()).isEqualTo("completed");
+        assertThat(done.path("type").asText()).isEqualTo("completed");
         assertThat(done.path("method").asText()).isEqualTo("FALLBACK");
         assertThat(done.path("redirect").asText()).isEqualTo("/home");
         assertThat(session.getId()).isNotEqualTo(before);
@@ -141,6 +153,7 @@ class PasskeyFlowConfigurerTest {
         assertThat(response.getCookie("remember-me")).isNotNull();
         assertThat(session.getAttribute(PasskeyFlowFilter.FLOW_ID)).isNull();
         assertThat(storage.credentials().findUserByIdentifier(alice)).isPresent();
+        assertThat(App.SIGNED_IN).containsOnlyOnce(alice);
     }
 
     @Test
@@ -149,7 +162,7 @@ class PasskeyFlowConfigurerTest {
         MockHttpSession session = new MockHttpSession();
         call(session, post("/passkeyflow/start").content(startBody(alice, false)), 200);
         JsonNode step = call(session, post("/passkeyflow/password").content("{\"password\":\"guess\"}"), 200);
-        assertThat(step.path("step").asText()).isEqualTo("password");
+        assertThat(step.path("type").asText()).isEqualTo("fallback");
         assertThat(step.path("reason").asText()).isEqualTo("FALLBACK_FAILED");
         assertThat(step.path("remainingAttempts").asInt()).isEqualTo(4);
         assertThat(signedIn(session)).isNull();
@@ -173,6 +186,7 @@ class PasskeyFlowConfigurerTest {
         assertThat(problem.path("reason").asText()).isEqualTo("THROTTLED");
         assertThat(problem.path("type").asText()).isEqualTo("urn:passkeyflow:problem:throttled");
         assertThat(problem.path("retryAfterSeconds").asLong()).isEqualTo(Long.parseLong(response.getHeader("Retry-After")));
+        assertThat(problem.path("error").asText()).startsWith("Too many attempts; please wait. Try again in ");
         assertThat(signedIn(session)).isNull();
     }
 
@@ -199,21 +213,21 @@ class PasskeyFlowConfigurerTest {
         MockHttpSession first = new MockHttpSession();
         call(first, post("/passkeyflow/start").content(startBody(alice, false)), 200);
         JsonNode offer = call(first, post("/passkeyflow/password").content("{\"password\":\"" + PASSWORD + "\"}"), 200);
-        assertThat(offer.path("step").asText()).isEqualTo("offer");
+        assertThat(offer.path("type").asText()).isEqualTo("healing");
         assertThat(offer.path("kind").asText()).isEqualTo("FIRST_PASSKEY");
         String created = authenticator.register(wrap(offer));
         JsonNode healed = call(first, post("/passkeyflow/healing").content(created), 200);
-        assertThat(healed.path("step").asText()).isEqualTo("completed");
+        assertThat(healed.path("type").asText()).isEqualTo("completed");
         assertThat(healed.path("healing").asText()).isEqualTo("HEALED");
         assertThat(signedIn(first)).isEqualTo(alice);
 
         MockHttpSession second = new MockHttpSession();
         JsonNode challenge = call(second, post("/passkeyflow/start").content(startBody(alice, false)), 200);
-        assertThat(challenge.path("step").asText()).isEqualTo("passkey");
+        assertThat(challenge.path("type").asText()).isEqualTo("passkey");
         String before = second.getId();
         JsonNode done = call(second, post("/passkeyflow/passkey").content(authenticator.authenticate(wrap(challenge))),
                 200);
-        assertThat(done.path("step").asText()).isEqualTo("completed");
+        assertThat(done.path("type").asText()).isEqualTo("completed");
         assertThat(done.path("method").asText()).isEqualTo("PASSKEY");
         assertThat(done.path("signals").findValuesAsText("method")).contains("signalAllAcceptedCredentials");
         assertThat(second.getId()).isNotEqualTo(before);
@@ -230,13 +244,17 @@ class PasskeyFlowConfigurerTest {
     }
 
     @Test
-    @DisplayName("the page script is served without sign-in")
-    void script() throws Exception {
-        MockHttpServletResponse response = mvc.perform(get("/passkeyflow/passkeyflow-spring.js")).andReturn()
+    @DisplayName("the login page's UI module and the browser client package it imports are served without sign-in")
+    void scripts() throws Exception {
+        MockHttpServletResponse ui = mvc.perform(get("/passkeyflow/passkeyflow-spring.js")).andReturn().getResponse();
+        assertThat(ui.getStatus()).isEqualTo(200);
+        assertThat(ui.getContentType()).startsWith("text/javascript");
+        assertThat(ui.getContentAsString()).contains("from './passkeyflow-client.js'");
+        MockHttpServletResponse client = mvc.perform(get("/passkeyflow/passkeyflow-client.js")).andReturn()
                 .getResponse();
-        assertThat(response.getStatus()).isEqualTo(200);
-        assertThat(response.getContentType()).startsWith("text/javascript");
-        assertThat(response.getContentAsString()).contains("navigator.credentials.get");
+        assertThat(client.getStatus()).isEqualTo(200);
+        assertThat(client.getContentAsString()).contains("export class PasskeyFlowClient")
+                .contains("navigator.credentials.get");
     }
 
     // ------------------------------------------------------------------ helpers
@@ -256,7 +274,8 @@ class PasskeyFlowConfigurerTest {
     private JsonNode call(MockHttpSession session, MockHttpServletRequestBuilder request, int status) throws Exception {
         MockHttpServletResponse response = mvc.perform(with(session, request)).andReturn().getResponse();
         assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(status);
-        return json.readTree(response.getContentAsString());
+        JsonNode body = json.readTree(response.getContentAsString());
+        return status == 200 ? body.get("step") : body;
     }
 
     private String wrap(JsonNode step) {
