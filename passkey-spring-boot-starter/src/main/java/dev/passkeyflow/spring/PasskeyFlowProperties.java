@@ -21,21 +21,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * passkeyflow.throttle.max-failures-per-identifier=10
  * </pre>
  *
- * @param rpId the WebAuthn relying party id, a bare domain such as {@code example.com} or {@code localhost}
+ * @param rpId the WebAuthn relying party id, a bare domain such as example.com or localhost
  * @param rpName the name authenticators show for the relying party
- * @param origins the web origins of the login pages, {@code https://host[:port]} (or
- *     {@code http://localhost[:port]}), each on the RP id or a subdomain
+ * @param origins the web origins of the login pages, https://host[:port] (or
+ *     http://localhost[:port]), each on the RP id or a subdomain
  * @param ceremonyTimeout how long the browser may take for one ceremony; default 2 minutes
  * @param flowTimeToLive how long a login flow lives; default 5 minutes
- * @param userVerification {@code REQUIRED}, {@code PREFERRED} (default) or {@code DISCOURAGED}
- * @param residentKey {@code REQUIRED}, {@code PREFERRED} (default) or {@code DISCOURAGED}
+ * @param userVerification REQUIRED, PREFERRED (default) or DISCOURAGED
+ * @param residentKey REQUIRED, PREFERRED (default) or DISCOURAGED
  * @param maxFallbackFailures failed passwords after which a flow locks; default 5
  * @param maxPasskeyAttempts passkey attempts after which a flow falls back; default 5
- * @param completionRedirect where a completed login goes when Spring Security saved no request; default {@code /}
- * @param schema how passkeyflow's tables are created; default {@link Schema#AUTO}
- * @param flywayTable Flyway's history table for passkeyflow's own migrations; default {@code passkeyflow_schema_history}
- * @param policy the knobs of Passkey Intelligence ({@code AutoHealingPolicy})
- * @param throttle limits on failed passwords and flow starts ({@code LoginThrottle})
+ * @param completionRedirect where a completed login goes when Spring Security saved no request; default /
+ * @param schema how passkeyflow's tables are created; default AUTO
+ * @param flywayTable Flyway's history table for passkeyflow's own migrations; default passkeyflow_schema_history
+ * @param policy the knobs of Passkey Intelligence (AutoHealingPolicy)
+ * @param throttle limits on failed passwords and flow starts (LoginThrottle)
  */
 @ConfigurationProperties("passkeyflow")
 public record PasskeyFlowProperties(
