@@ -25,7 +25,10 @@ export interface PasskeyStep {
   autoStart: boolean;
   /** A retry after a cancel: wait for the person ("Try again"). */
   calmRetry: boolean;
-  /** Use immediate UI mode (uiMode: 'immediate'). */
+  /**
+   * Use immediate UI mode (uiMode: 'immediate'), honoured only within a click's transient activation
+   * (navigator.userActivation.isActive); otherwise the step runs as a modal get() and reports to passkeyError.
+   */
   immediate?: boolean;
   /** 1 for the first attempt of the flow, 2 for the first retry, ... */
   attempt: number;

@@ -438,7 +438,11 @@ export class PasskeyFlowClient extends EventTarget {
    */
   async signIn(step) {
     if (this.busy) return;
-    const immediate = !!step.immediate;
+    // Immediate UI mode needs the transient activation of a click (Chrome rejects it at once with
+    // NotAllowedError otherwise, credential or not: w3c/webauthn PR 2291). Without one, e.g. on a page
+    // loaded after a redirect, the step runs as a normal modal get() and reports as one, which
+    // LoginFlow accepts for every challenge; a rejection would otherwise read as "no passkey here".
+    const immediate = !!step.immediate && globalThis.navigator?.userActivation?.isActive === true;
     this.abortConditional();
     await this.ceremony('get', immediate ? 'immediate' : 'modal', step, async () => {
       const request = { publicKey: parseRequestOptions(step.publicKey) };

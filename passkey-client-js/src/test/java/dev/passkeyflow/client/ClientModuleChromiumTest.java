@@ -258,14 +258,37 @@ class ClientModuleChromiumTest {
     }
 
     @Test
-    @DisplayName("an immediate step runs get() in immediate UI mode and reports a NotAllowedError to the immediate-rejection endpoint")
-    void immediateMode() throws Exception {
-        JsonNode log = run(passkeyStep(randomB64(), true, false, true), "await client.run(step);");
+    @DisplayName("an immediate step started by a click runs get() in immediate UI mode and reports a NotAllowedError to the immediate-rejection endpoint")
+    void immediateModeWithinAClick() throws Exception {
+        async("""
+                const client = makeClient(%s);
+                const step = %s;
+                const button = document.createElement('button');
+                button.id = 'start';
+                button.textContent = 'start';
+                button.addEventListener('click', () => { window.finished = client.run(step).then(() => 'done'); });
+                document.body.appendChild(button);
+                done('ok');""".formatted(json(ENDPOINTS), json(passkeyStep(randomB64(), true, false, true))));
+        driver.findElement(org.openqa.selenium.By.id("start")).click();
+        JsonNode log = MAPPER.readTree((String) async("await window.finished; done(JSON.stringify(window.log));"));
 
         assertThat(event(log, "ceremonystart").get("mode").asText()).isEqualTo("immediate");
         Posted rejection = single("/api/immediate");
         assertThat(rejection.body().get("elapsedMillis").asLong()).isGreaterThanOrEqualTo(0L);
         assertThat(posted).extracting(Posted::path).doesNotContain("/api/passkey-error");
+    }
+
+    @Test
+    @DisplayName("an immediate step without a click's activation runs as a modal get() and reports as one, so a present passkey still signs in")
+    void immediateModeWithoutActivationIsModal() throws Exception {
+        run(healingStep(randomB64(), List.of()), "await client.createPasskey(step);");
+        posted.clear();
+
+        JsonNode log = run(passkeyStep(randomB64(), true, false, true), "await client.run(step);");
+
+        assertThat(event(log, "ceremonystart").get("mode").asText()).isEqualTo("modal");
+        assertThat(clientData(single("/api/passkey").body()).get("type").asText()).isEqualTo("webauthn.get");
+        assertThat(posted).extracting(Posted::path).doesNotContain("/api/immediate");
     }
 
     @Test
