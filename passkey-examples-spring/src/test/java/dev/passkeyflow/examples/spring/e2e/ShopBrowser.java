@@ -113,9 +113,10 @@ final class ShopBrowser implements AutoCloseable {
 
     /**
      * Makes every page see a browser without immediate UI mode (as Safari and Firefox are today):
-     * {@code getClientCapabilities()} loses {@code immediateGet}. Chromium's immediate mode does not
-     * consult the WebDriver virtual authenticator: {@code get({uiMode: 'immediate'})} rejects with
-     * {@code NotAllowedError} even when the authenticator holds the passkey, so with it reported every
+     * {@code getClientCapabilities()} loses {@code immediateGet}. In this headless Chromium 156 with
+     * the WebDriver virtual authenticator, {@code get({uiMode: 'immediate'})} rejects with
+     * {@code NotAllowedError} even right after the click on "Continue" and with the passkey on the
+     * authenticator (seen: every such login recorded IMMEDIATE_REJECTED), so with it reported every
      * login here would go to the password. The modal ceremony is what these tests drive; a test that
      * wants the browser's real capabilities (immediate UI mode included) passes {@code true}. Applies
      * to pages loaded afterwards.
