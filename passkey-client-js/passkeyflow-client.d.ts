@@ -96,6 +96,11 @@ export interface CollectOptions {
   deviceId?: boolean;
   /** Include the last-login hint (default true). */
   lastLogin?: boolean;
+  /**
+   * Report the immediateGet capability (default false): only for a page that runs the first step in
+   * place, within the click's transient activation, which immediate UI mode needs.
+   */
+  immediateUiMode?: boolean;
 }
 
 export function collectClientContext(options?: CollectOptions): Promise<ClientContextPayload>;

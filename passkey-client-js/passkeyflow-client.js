@@ -183,8 +183,13 @@ async function settle(promiseFactory) {
  * Measures the client for LoginFlow's ClientContext. Every member is optional; whatever the
  * browser cannot tell is null (or {} for capabilities). Never throws.
  *
- * @param {{deviceId?: boolean, lastLogin?: boolean}} [options] deviceId: include this module's
- *     localStorage device id (default true); lastLogin: include the last-login hint (default true)
+ * @param {{deviceId?: boolean, lastLogin?: boolean, immediateUiMode?: boolean}} [options] deviceId:
+ *     include this module's localStorage device id (default true); lastLogin: include the last-login
+ *     hint (default true); immediateUiMode: report the browser's immediateGet capability (default
+ *     false). Immediate UI mode works only within a click's transient activation, so only a page
+ *     that runs the first step in place (the identifier posted with fetch and the answer run at once)
+ *     can use it; a page that navigates first must not let the server choose it, or the server
+ *     would plan a probe that the page cannot make.
  */
 export async function collectClientContext(options = {}) {
   const pkc = globalThis.PublicKeyCredential;
@@ -202,7 +207,9 @@ export async function collectClientContext(options = {}) {
       const capabilities = await settle(() => pkc.getClientCapabilities());
       if (capabilities && typeof capabilities === 'object') {
         for (const [key, value] of Object.entries(capabilities)) {
-          if (typeof value === 'boolean') context.capabilities[key] = value;
+          if (typeof value !== 'boolean') continue;
+          if (key === 'immediateGet' && options.immediateUiMode !== true) continue;
+          context.capabilities[key] = value;
         }
       }
     }
@@ -612,6 +619,8 @@ export class PasskeyFlowClient extends EventTarget {
       return data;
     }
     if (data && data.step && typeof data.step === 'object') {
+      // The ceremony that posted is over: the next step may start its own (e.g. an auto-start).
+      this.busy = false;
       await this.run(data.step);
       return data;
     }

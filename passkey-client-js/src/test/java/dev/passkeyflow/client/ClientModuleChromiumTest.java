@@ -138,7 +138,8 @@ class ClientModuleChromiumTest {
                 pkf.rememberLastLogin('ann@example.com', 'cred-1');
                 const first = await pkf.collectClientContext();
                 const second = await pkf.collectClientContext();
-                done(JSON.stringify({ ...first, sameDevice: first.deviceId === second.deviceId }));"""));
+                const withImmediate = (await pkf.collectClientContext({ immediateUiMode: true })).capabilities;
+                done(JSON.stringify({ ...first, sameDevice: first.deviceId === second.deviceId, withImmediate }));"""));
 
         assertThat(payload.get("version").asText()).isEqualTo(System.getProperty("project.version", "0.1.0-SNAPSHOT"));
         assertThat(payload.get("deviceId").asText()).matches("[A-Za-z0-9_-]{43}");
@@ -146,11 +147,14 @@ class ClientModuleChromiumTest {
         assertThat(payload.get("userVerifyingPlatformAuthenticator").asBoolean()).isTrue();
         assertThat(payload.get("conditionalMediation").isBoolean()).isTrue();
         assertThat(payload.get("capabilities").size()).isGreaterThan(3);
+        assertThat(payload.get("capabilities").has("immediateGet")).as("only on request").isFalse();
+        assertThat(payload.get("withImmediate").has("immediateGet")).isTrue();
         assertThat(payload.get("hints").get("platform").asText()).isNotBlank();
         assertThat(payload.get("lastLogin").get("identifier").asText()).isEqualTo("ann@example.com");
         assertThat(payload.get("lastLogin").get("credentialId").asText()).isEqualTo("cred-1");
         System.out.println("passkeyflow-client: Chromium reports capabilities " + payload.get("capabilities"));
 
+        ((com.fasterxml.jackson.databind.node.ObjectNode) payload).remove("withImmediate");
         ClientContext context = ClientContextReader.read(name -> null, MAPPER.writeValueAsString(payload), null);
         assertThat(context.canCreatePasskeyLocally()).isTrue();
         assertThat(context.deviceId()).isEqualTo(payload.get("deviceId").asText());
@@ -232,6 +236,45 @@ class ClientModuleChromiumTest {
     }
 
     @Test
+    @DisplayName("an answer carrying an auto-start step starts its ceremony at once")
+    void answerWithAutoStartStep() throws Exception {
+        answers.put("/api/passkey-error", new ArrayDeque<>(List.of(new Answer(200,
+                "{\"step\":" + MAPPER.writeValueAsString(passkeyStepFor(randomB64(), List.of(randomB64())))
+                        .replace("\"autoStart\":false", "\"autoStart\":true") + "}"))));
+        JsonNode log = run(passkeyStepFor(randomB64(), List.of(randomB64())), "await client.signIn(step);");
+
+        assertThat(types(log).stream().filter("ceremonystart"::equals).count()).isEqualTo(2);
+        assertThat(posted.stream().filter(p -> p.path().equals("/api/passkey-error")).count()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a conditional request runs with mediation conditional; its failure is an event, never posted as a failed login; a modal sign-in then runs as usual")
+    void conditionalRequest() throws Exception {
+        JsonNode log = MAPPER.readTree((String) async("""
+                const client = makeClient(%s);
+                const conditional = client.startConditional(%s);
+                await new Promise((resolve) => setTimeout(resolve, 300));
+                await client.signIn(%s);
+                const ran = await conditional;
+                done(JSON.stringify({ ran, log: window.log }));""".formatted(json(ENDPOINTS),
+                json(passkeyStep(randomB64(), false, false, false).get("publicKey")),
+                json(passkeyStepFor(randomB64(), List.of(randomB64()))))));
+
+        assertThat(log.get("ran").asBoolean()).as("Chromium has conditional mediation").isTrue();
+        List<String> modes = new java.util.ArrayList<>();
+        log.get("log").forEach(e -> {
+            if (e.get("type").asText().startsWith("ceremony")) {
+                modes.add(e.get("type").asText() + ":" + e.get("detail").get("mode").asText());
+            }
+        });
+        // Chromium's virtual authenticator rejects a conditional request at once when nothing is offered in
+        // autofill; whether it is still pending or already rejected, the modal sign-in runs.
+        assertThat(modes).startsWith("ceremonystart:conditional").endsWith("ceremonystart:modal", "ceremonyerror:modal");
+        assertThat(posted).extracting(Posted::path).containsExactly("/api/passkey-error");
+        assertThat(single("/api/passkey-error").body().get("name").asText()).isEqualTo("NotAllowedError");
+    }
+
+    @Test
     @DisplayName("an error answer becomes a servererror event with the server's message")
     void serverError() throws Exception {
         answers.put("/api/passkey-error", new ArrayDeque<>(List.of(new Answer(400,
@@ -276,6 +319,29 @@ class ClientModuleChromiumTest {
         Posted rejection = single("/api/immediate");
         assertThat(rejection.body().get("elapsedMillis").asLong()).isGreaterThanOrEqualTo(0L);
         assertThat(posted).extracting(Posted::path).doesNotContain("/api/passkey-error");
+    }
+
+    @Test
+    @DisplayName("an immediate step started by a click with the passkey on the authenticator signs in without a rejection")
+    void immediateModeWithPasskeyPresent() throws Exception {
+        run(healingStep(randomB64(), List.of()), "await client.createPasskey(step);");
+        posted.clear();
+        String challenge = randomB64();
+        async("""
+                const client = makeClient(%s);
+                const step = %s;
+                const button = document.createElement('button');
+                button.id = 'start';
+                button.textContent = 'start';
+                button.addEventListener('click', () => { window.finished = client.run(step).then(() => 'done'); });
+                document.body.appendChild(button);
+                done('ok');""".formatted(json(ENDPOINTS), json(passkeyStep(challenge, true, false, true))));
+        driver.findElement(org.openqa.selenium.By.id("start")).click();
+        JsonNode log = MAPPER.readTree((String) async("await window.finished; done(JSON.stringify(window.log));"));
+
+        assertThat(event(log, "ceremonystart").get("mode").asText()).isEqualTo("immediate");
+        assertThat(posted).extracting(Posted::path).containsExactly("/api/passkey");
+        assertThat(clientData(single("/api/passkey").body()).get("challenge").asText()).isEqualTo(challenge);
     }
 
     @Test

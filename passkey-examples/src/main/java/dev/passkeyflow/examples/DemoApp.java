@@ -11,12 +11,11 @@ import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The passkeyflow demo: a web application on an embedded Javalin (Jetty) server.
@@ -28,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * </pre>
  */
 public final class DemoApp implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(DemoApp.class);
 
     private final DemoConfig config;
     private final HikariDataSource dataSource;
@@ -48,16 +45,31 @@ public final class DemoApp implements AutoCloseable {
 
     public static void main(String[] args) {
         DemoConfig config = DemoConfig.from(args, System.getenv());
-        DemoApp app = start(config);
+        DemoApp app;
+        try {
+            app = start(config);
+        } catch (PortInUseException e) {
+            // scripts/demo runs Maven quietly: this line must stand on its own.
+            System.err.println();
+            System.err.println("passkeyflow demo: " + e.getMessage());
+            System.err.println();
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "passkeyflow-demo-shutdown"));
         System.out.println();
         System.out.println("passkeyflow demo running at " + config.origin());
+        System.out.println("  open exactly this address: passkeys belong to 'localhost', so 127.0.0.1 is sent there");
         System.out.println("  database: " + app.database);
         System.out.println("  stop with Ctrl+C");
         System.out.println();
     }
 
-    /** Wires storage, the login flow and the web layer, and starts the server. */
+    /**
+     * Wires storage, the login flow and the web layer, and starts the server.
+     *
+     * @throws PortInUseException when the port is taken (the message says how to choose another)
+     */
     public static DemoApp start(DemoConfig config) {
         String jdbcUrl = config.jdbcUrl();
         String database;
@@ -85,6 +97,7 @@ public final class DemoApp implements AutoCloseable {
         HikariDataSource dataSource = new HikariDataSource(pool);
         try {
             Clock clock = Clock.systemUTC();
+            FlowInsights insights = new FlowInsights();
             JdbcStorage storage = JdbcStorage.builder().dataSource(dataSource).initializeSchema(true).clock(clock)
                     .build();
             CredentialRepository credentials = storage.credentials();
@@ -99,11 +112,16 @@ public final class DemoApp implements AutoCloseable {
                     .advisor(advisor(credentials, storage.attempts()))
                     .identifierNormalizer(Accounts::normalize)
                     .clock(clock)
-                    .listener(event -> LOG.info("flow event: {}", event.getClass().getSimpleName()))
+                    .listener(insights)
                     .build();
             Accounts accounts = new Accounts(dataSource, credentials, config.bcryptCost());
-            Javalin server = new DemoWeb(flow, credentials, accounts, clock).create();
-            server.start(config.bindHost(), config.port());
+            Javalin server = new DemoWeb(flow, credentials, accounts, insights, config.origin(), clock).create();
+            try {
+                server.start(config.bindHost(), config.port());
+            } catch (JavalinBindException e) {
+                server.stop();
+                throw new PortInUseException(config.port());
+            }
             return new DemoApp(config, dataSource, storage, server, database);
         } catch (RuntimeException e) {
             dataSource.close();
@@ -113,21 +131,26 @@ public final class DemoApp implements AutoCloseable {
 
     /**
      * Passkey Intelligence decides when to try a passkey, when to fall back and when to heal, from
-     * the same repositories the flow writes its history to.
+     * the same repositories the flow writes its history to. With its default policy, as a host
+     * should start: e.g. it falls back at once when the passkey is evidently gone from this device.
      */
     static LoginAdvisor advisor(CredentialRepository credentials, LoginAttemptRepository attempts) {
         return PasskeyIntelligence.builder()
                 .credentialRepository(credentials)
                 .loginAttemptRepository(attempts)
-                // The demo always grants one calm retry, so that people trying it see the "Try
-                // again" step even when the evidence says the passkey is gone from this device
-                // (it worked here before and now fails at once). A production host may keep the
-                // default (true), which skips that retry and saves the user a prompt bound to fail.
-                .policy(AutoHealingPolicy.custom()
-                        .fallBackAtOnceWhenPasskeyAbsent(false)
-                        .build())
+                .policy(AutoHealingPolicy.ofDefaults())
                 .providers(PasskeyProviders.standard())
                 .build();
+    }
+
+    /** The demo's port is taken by another program. */
+    public static final class PortInUseException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortInUseException(int port) {
+            super("port " + port + " is already in use by another program. Stop that program, or start the demo "
+                    + "on another port: scripts/demo --port=" + (port == 65535 ? 8081 : port + 1));
+        }
     }
 
     public DemoConfig config() {

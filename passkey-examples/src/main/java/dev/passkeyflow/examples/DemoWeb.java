@@ -1,11 +1,16 @@
 package dev.passkeyflow.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.passkeyflow.client.ClientAsset;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientSignal;
+import dev.passkeyflow.core.FailureDiagnosis;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowException;
 import dev.passkeyflow.core.LoginStep;
+import dev.passkeyflow.core.web.ClientContextReader;
+import dev.passkeyflow.core.web.StepJson;
+import dev.passkeyflow.examples.Sessions.FlowRef;
 import dev.passkeyflow.examples.Sessions.WebSession;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialRepository;
@@ -39,10 +44,12 @@ import org.slf4j.LoggerFactory;
  * forward makes exactly one {@link LoginFlow} call, keeps the flow id in the server-side session
  * (never trusts one from the request), and shows whatever {@link LoginStep} comes back.
  *
- * <p>Forms post and redirect to {@code GET /flow}, which shows the current step
- * ({@link LoginFlow#resume}). The ceremonies' results are posted by {@code passkeyflow.js} as JSON
- * and answered with {@code {"redirect": ...}}. Signal API calls of a step are kept in the session
- * and made by the next page the browser shows.
+ * <p>Forms post and redirect to {@code GET /flow?f=KEY}, which shows the current step
+ * ({@link LoginFlow#resume}); {@code KEY} picks one of the session's flows, so every tab has its
+ * own. The ceremonies run in the browser client {@code passkeyflow-client.js} (module
+ * {@code passkey-client-js}, served from its WebJar), which posts their results as JSON to the
+ * endpoints the page names; they are answered with {@code {"redirect": ...}}. Signal API calls of a
+ * step are kept in the session and made by the next page the browser shows.
  */
 final class DemoWeb {
 
@@ -64,12 +71,17 @@ final class DemoWeb {
     private final CredentialRepository credentials;
     private final Accounts accounts;
     private final Sessions sessions;
+    private final FlowInsights insights;
+    private final String origin;
     private final Clock clock;
 
-    DemoWeb(LoginFlow flow, CredentialRepository credentials, Accounts accounts, Clock clock) {
+    DemoWeb(LoginFlow flow, CredentialRepository credentials, Accounts accounts, FlowInsights insights, String origin,
+            Clock clock) {
         this.flow = flow;
         this.credentials = credentials;
         this.accounts = accounts;
+        this.insights = insights;
+        this.origin = origin;
         this.clock = clock;
         this.sessions = new Sessions(clock);
     }
@@ -83,6 +95,8 @@ final class DemoWeb {
                 files.location = Location.CLASSPATH;
                 files.headers = Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff");
             });
+            // The browser client, from the passkey-client-js WebJar: /webjars/passkeyflow-client/VERSION/...
+            config.staticFiles.enableWebjars();
         });
         app.before(this::before);
 
@@ -94,6 +108,7 @@ final class DemoWeb {
         app.get("/flow", this::showStep);
         app.post("/flow/passkey", this::finishPasskey);
         app.post("/flow/passkey-error", this::reportClientError);
+        app.post("/flow/immediate-rejection", this::reportImmediateRejection);
         app.post("/flow/fallback", this::chooseFallback);
         app.post("/flow/password", this::checkPassword);
         app.post("/flow/healing", this::finishHealing);
@@ -117,9 +132,21 @@ final class DemoWeb {
 
     // ------------------------------------------------------------------ every request
 
-    /** Device id, session, CSRF check and security headers. */
+    /** Device id, session, CSRF check and security headers; 127.0.0.1 is sent to localhost. */
     private void before(Context ctx) {
-        if (ctx.path().startsWith("/static/")) {
+        if (loopbackAddress(ctx.host())) {
+            // The RP id is "localhost": a passkey made for it cannot be used at 127.0.0.1 and the browser
+            // refuses every ceremony there with a SecurityError. Send the person to the right address.
+            String target = origin + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+            if ("GET".equals(ctx.method().name()) || "HEAD".equals(ctx.method().name())) {
+                ctx.redirect(target, HttpStatus.SEE_OTHER);
+            } else {
+                ctx.status(HttpStatus.MISDIRECTED_REQUEST).html(Pages.wrongAddress(origin));
+            }
+            ctx.skipRemainingHandlers();
+            return;
+        }
+        if (ctx.path().startsWith("/static/") || ctx.path().startsWith("/webjars/")) {
             return;
         }
         ctx.header("Content-Security-Policy", CSP);
@@ -172,8 +199,7 @@ final class DemoWeb {
         session = signIn(ctx, session, account, "your password", null);
         // The session is signed in for exactly this identifier: only then may the host call enrol().
         LoginStep step = flow.enrol(account.identifier(), client);
-        session.flowIdentifier = account.identifier();
-        respond(ctx, session, step, false);
+        respond(ctx, session, newFlow(session, step, account.identifier()), step, false);
     }
 
     // ------------------------------------------------------------------ login
@@ -190,71 +216,96 @@ final class DemoWeb {
         WebSession session = session(ctx);
         String identifier = Objects.requireNonNullElse(ctx.formParam("identifier"), "");
         LoginStep step = flow.start(identifier, client(ctx));
-        session.flowIdentifier = Accounts.normalize(identifier);
-        respond(ctx, session, step, false);
+        // A step in immediate UI mode is shown as a normal one: the browser runs immediate UI mode only
+        // within a click's transient activation, which a page loaded after this redirect no longer has.
+        respond(ctx, session, newFlow(session, step, Accounts.normalize(identifier)), step, false);
     }
 
     /** {@link LoginFlow#resume}: shows the flow's current step (after a redirect or a reload). */
     private void showStep(Context ctx) {
         WebSession session = session(ctx);
-        String flowId = session.flowId;
-        if (flowId == null) {
+        String key = ctx.queryParam("f");
+        FlowRef ref = session.flow(key);
+        if (ref == null) {
             ctx.redirect(session.signedIn() ? "/dashboard" : "/login");
             return;
         }
         LoginStep step;
         try {
-            step = flow.resume(flowId);
+            step = flow.resume(ref.flowId());
         } catch (LoginFlowException e) {
             if (e.reason() != LoginFlowException.Reason.ILLEGAL_TRANSITION) {
                 throw e;
             }
             // The flow completed: the request that completed it signed the user in (or lost the race).
-            session.flowId = null;
+            session.removeFlow(key);
             ctx.redirect(session.signedIn() ? "/dashboard" : "/login");
             return;
         }
-        String identifier = Objects.requireNonNullElse(session.flowIdentifier, "");
+        String identifier = ref.identifier();
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("step", StepJson.toJson(step));
+        state.put("endpoints", endpoints(key));
+        state.put("identifier", identifier);
         if (step instanceof LoginStep.PasskeyChallenge challenge) {
-            Map<String, Object> state = new LinkedHashMap<>();
-            state.put("ceremony", "get");
-            state.put("publicKey", publicKey(challenge.credentialsGetJson()));
-            state.put("autoStart", challenge.autoStart());
-            state.put("calmRetry", challenge.calmRetry());
-            state.put("attempt", challenge.attempt());
-            state.put("identifier", identifier);
-            ctx.html(Pages.passkey(session, identifier, challenge, Json.forScript(state)));
+            ctx.html(Pages.passkey(session, key, identifier, challenge, Json.forScript(state)));
         } else if (step instanceof LoginStep.FallbackRequired fallback) {
-            ctx.html(Pages.password(session, fallback.identifier(), fallback));
+            ctx.html(Pages.password(session, key, fallback.identifier(), fallback, insights.diagnosis(ref.flowId())));
         } else if (step instanceof LoginStep.HealingOffer offer) {
-            Map<String, Object> state = new LinkedHashMap<>();
-            state.put("ceremony", "create");
-            state.put("publicKey", publicKey(offer.credentialsCreateJson()));
-            ctx.html(Pages.healingOffer(session, offer, Json.forScript(state)));
+            ctx.html(Pages.healingOffer(session, key, offer, Json.forScript(state)));
         } else {
-            session.flowId = null;
+            session.removeFlow(key);
             ctx.redirect(session.signedIn() ? "/dashboard" : "/login");
         }
+    }
+
+    /** The URLs the browser client posts to, for the flow of this tab. */
+    private static Map<String, String> endpoints(String key) {
+        String suffix = "?f=" + key;
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("passkey", "/flow/passkey" + suffix);
+        endpoints.put("passkeyError", "/flow/passkey-error" + suffix);
+        endpoints.put("immediateRejection", "/flow/immediate-rejection" + suffix);
+        endpoints.put("healing", "/flow/healing" + suffix);
+        endpoints.put("healingError", "/flow/healing-error" + suffix);
+        return endpoints;
     }
 
     /** {@link LoginFlow#finishPasskey}: the body is the credential's JSON ({@code credential.toJSON()}). */
     private void finishPasskey(Context ctx) {
         WebSession session = session(ctx);
-        respond(ctx, session, flow.finishPasskey(flowId(session), ctx.body()), true);
+        String key = flowKey(ctx);
+        respond(ctx, session, key, flow.finishPasskey(flowId(session, key), ctx.body()), true);
     }
 
     /** {@link LoginFlow#reportClientError}: the DOMException name and how long get() took. */
     private void reportClientError(Context ctx) {
         WebSession session = session(ctx);
+        String key = flowKey(ctx);
         ClientError error = ClientError.from(ctx.body());
-        respond(ctx, session, flow.reportClientError(flowId(session), error.name(), error.message(),
+        String flowId = flowId(session, key);
+        session.lastClientError = error.describe("sign-in");
+        respond(ctx, session, key, flow.reportClientError(flowId, error.name(), error.message(),
                 error.elapsedMillis()), true);
+    }
+
+    /** {@link LoginFlow#reportImmediateRejection}: get() in immediate UI mode found no passkey (or was dismissed). */
+    private void reportImmediateRejection(Context ctx) {
+        WebSession session = session(ctx);
+        String key = flowKey(ctx);
+        JsonNode node = Json.parse(ctx.body());
+        JsonNode elapsed = node == null ? null : node.get("elapsedMillis");
+        long elapsedMillis = elapsed != null && elapsed.canConvertToLong() ? elapsed.longValue() : -1;
+        String flowId = flowId(session, key);
+        session.lastClientError = "NotAllowedError (immediate UI mode) after " + elapsedMillis + " ms";
+        respond(ctx, session, key, flow.reportImmediateRejection(flowId, elapsedMillis), true);
     }
 
     /** {@link LoginFlow#chooseFallback}: "Use password instead". */
     private void chooseFallback(Context ctx) {
         WebSession session = session(ctx);
-        respond(ctx, session, flow.chooseFallback(flowId(session)), false);
+        String key = flowKey(ctx);
+        respond(ctx, session, key, flow.chooseFallback(flowId(session, key)), false);
     }
 
     /**
@@ -263,12 +314,13 @@ final class DemoWeb {
      */
     private void checkPassword(Context ctx) {
         WebSession session = session(ctx);
-        String flowId = flowId(session);
-        String identifier = Objects.requireNonNullElse(session.flowIdentifier, "");
+        String key = flowKey(ctx);
+        String flowId = flowId(session, key);
+        String identifier = Objects.requireNonNull(session.flow(key)).identifier();
         Optional<UserAccount> account =
                 accounts.verifyPassword(identifier, Objects.requireNonNullElse(ctx.formParam("password"), ""));
         LoginStep step = account.isPresent() ? flow.fallbackSucceeded(flowId) : flow.fallbackFailed(flowId);
-        respond(ctx, session, step, false);
+        respond(ctx, session, key, step, false);
     }
 
     // ------------------------------------------------------------------ healing and enrolment
@@ -276,21 +328,26 @@ final class DemoWeb {
     /** {@link LoginFlow#finishHealing}: the body is the new credential's JSON. */
     private void finishHealing(Context ctx) {
         WebSession session = session(ctx);
-        respond(ctx, session, flow.finishHealing(flowId(session), ctx.body()), true);
+        String key = flowKey(ctx);
+        respond(ctx, session, key, flow.finishHealing(flowId(session, key), ctx.body()), true);
     }
 
     /** {@link LoginFlow#reportHealingError}: create() threw (InvalidStateError counts as success). */
     private void reportHealingError(Context ctx) {
         WebSession session = session(ctx);
+        String key = flowKey(ctx);
         ClientError error = ClientError.from(ctx.body());
-        respond(ctx, session, flow.reportHealingError(flowId(session), error.name(), error.message(),
+        String flowId = flowId(session, key);
+        session.lastClientError = error.describe("new passkey");
+        respond(ctx, session, key, flow.reportHealingError(flowId, error.name(), error.message(),
                 error.elapsedMillis()), true);
     }
 
     /** {@link LoginFlow#declineHealing}: "Skip" (recorded for cooldowns). */
     private void declineHealing(Context ctx) {
         WebSession session = session(ctx);
-        respond(ctx, session, flow.declineHealing(flowId(session)), false);
+        String key = flowKey(ctx);
+        respond(ctx, session, key, flow.declineHealing(flowId(session, key)), false);
     }
 
     /** {@link LoginFlow#enrol} for the signed-in user: "Add a passkey on this device". */
@@ -302,8 +359,7 @@ final class DemoWeb {
             return;
         }
         LoginStep step = flow.enrol(identifier, client(ctx));
-        session.flowIdentifier = identifier;
-        respond(ctx, session, step, false);
+        respond(ctx, session, newFlow(session, step, identifier), step, false);
     }
 
     // ------------------------------------------------------------------ the account
@@ -345,9 +401,14 @@ final class DemoWeb {
             problem(ctx, HttpStatus.BAD_REQUEST, "Not a passkey", "That is not a passkey id.");
             return;
         }
-        boolean own = credentials.findCredential(credentialId).filter(c -> c.userHandle().equals(userHandle))
-                .isPresent();
-        if (own && credentials.deleteCredential(credentialId)) {
+        Optional<StoredCredential> found = credentials.findCredential(credentialId)
+                .filter(c -> c.userHandle().equals(userHandle));
+        if (found.isPresent() && !"yes".equals(ctx.formParam("confirm"))) {
+            // Deleting cannot be undone and may lock the person out of passkey sign-in: ask first.
+            ctx.html(Pages.confirmDelete(session, row(found.get(), session, ctx.attribute("deviceId"))));
+            return;
+        }
+        if (found.isPresent() && credentials.deleteCredential(credentialId)) {
             List<String> remaining = credentials.listCredentials(userHandle).stream()
                     .filter(c -> c.status().acceptsLogin()).map(c -> c.credentialId().toBase64Url()).toList();
             session.addSignals(Json.signals(List.of(new ClientSignal.AllAcceptedCredentials(DemoConfig.RP_ID,
@@ -373,18 +434,23 @@ final class DemoWeb {
      * says; any other step is shown by {@code GET /flow}. The step's Signal API calls go to the next
      * page.
      */
-    private void respond(Context ctx, WebSession session, LoginStep step, boolean json) {
+    private void respond(Context ctx, WebSession session, String key, LoginStep step, boolean json) {
         String target;
         WebSession current = session;
         if (step instanceof LoginStep.Completed completed) {
+            session.removeFlow(key);
             current = complete(ctx, session, completed);
             target = completed.redirectTo();
         } else {
-            session.flowId = step.flowId();
-            target = "/flow";
+            target = "/flow?f=" + key;
         }
         current.addSignals(Json.signals(step.signals()));
         redirect(ctx, target, json, HttpStatus.OK);
+    }
+
+    /** A new flow of this session, under a new key for the tab that started it. */
+    private String newFlow(WebSession session, LoginStep step, String identifier) {
+        return session.addFlow(step.flowId(), identifier, sessions.randomToken().substring(0, 22));
     }
 
     private WebSession complete(Context ctx, WebSession session, LoginStep.Completed completed) {
@@ -399,6 +465,14 @@ final class DemoWeb {
             case HOST_SESSION -> signIn(ctx, session, account,
                     Objects.requireNonNullElse(session.signedInWith, "your password"), session.signedInAt);
         };
+        Bytes created = completed.newCredentialId();
+        fresh.newCredentialId = created == null ? null : created.toBase64Url();
+        // A password sign-in after the passkey failed here, with nothing healed: the dashboard says
+        // which passkey did not work instead of calling it "Active".
+        fresh.passkeyFailedHere = completed.method() == dev.passkeyflow.core.AuthenticationMethod.FALLBACK
+                && insights.diagnosis(completed.flowId()) != null
+                && completed.healing() != dev.passkeyflow.core.HealingResult.HEALED
+                && completed.healing() != dev.passkeyflow.core.HealingResult.ALREADY_EXISTED;
         fresh.flashMessage = switch (completed.healing()) {
             case HEALED -> "Your new passkey is ready. Next time, sign in with it.";
             case ALREADY_EXISTED -> "This device already has a passkey for your account.";
@@ -415,21 +489,22 @@ final class DemoWeb {
         WebSession session = session(ctx);
         boolean json = isJson(ctx);
         LOG.info("{} {}: {}", ctx.method(), ctx.path(), e.reason());
+        String key = ctx.queryParam("f") != null ? ctx.queryParam("f") : isForm(ctx) ? ctx.formParam("f") : null;
         switch (e.reason()) {
             case UNKNOWN_FLOW -> {
-                session.flowId = null;
+                session.removeFlow(key);
                 redirect(ctx, "/login?expired=1", json, HttpStatus.CONFLICT);
             }
             case LOCKED -> {
-                session.flowId = null;
+                session.removeFlow(key);
                 if (json) {
                     redirect(ctx, "/locked", true, HttpStatus.LOCKED);
                 } else {
                     ctx.status(HttpStatus.LOCKED).html(Pages.locked(session));
                 }
             }
-            case CONFLICT, ILLEGAL_TRANSITION -> redirect(ctx, session.flowId == null ? "/login" : "/flow", json,
-                    HttpStatus.CONFLICT);
+            case CONFLICT, ILLEGAL_TRANSITION -> redirect(ctx, session.flow(key) == null ? "/login" : "/flow?f=" + key,
+                    json, HttpStatus.CONFLICT);
             case INVALID_INPUT -> {
                 if (json) {
                     ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "The browser sent something unexpected."));
@@ -439,7 +514,7 @@ final class DemoWeb {
                 }
             }
             case UNKNOWN_USER -> {
-                session.flowId = null;
+                session.removeFlow(key);
                 redirect(ctx, "/login", json, HttpStatus.BAD_REQUEST);
             }
             case STORAGE_FAILURE -> problem(ctx, HttpStatus.SERVICE_UNAVAILABLE, "Please try again",
@@ -462,10 +537,18 @@ final class DemoWeb {
         String lastUsed = credential.lastUsedAt() == null ? "never" : WHEN.format(credential.lastUsedAt())
                 + (credential.lastUsedOn() == null ? "" : describeOn(credential.lastUsedOn().platform(),
                         credential.lastUsedOn().browser()));
-        boolean thisDevice = deviceId != null && deviceId.equals(credential.createdOn().deviceId());
+        boolean here = deviceId != null && (deviceId.equals(credential.createdOn().deviceId())
+                || credential.lastUsedOn() != null && deviceId.equals(credential.lastUsedOn().deviceId()));
+        // "this device" marks the passkey that works here, not one flagged as not working here.
+        boolean thisDevice = here && credential.status() == CredentialStatus.ACTIVE;
+        boolean fresh = credential.credentialId().toBase64Url().equals(session.newCredentialId);
         String status;
         String cssClass;
-        if (credential.status() == CredentialStatus.ACTIVE) {
+        if (credential.status() == CredentialStatus.ACTIVE && session.passkeyFailedHere && here && !fresh) {
+            status = "Didn't work on this device just now";
+            cssClass = "warn";
+            thisDevice = false;
+        } else if (credential.status() == CredentialStatus.ACTIVE) {
             status = "Active";
             cssClass = "ok";
         } else if (credential.status() == CredentialStatus.SUSPECTED_BROKEN) {
@@ -478,7 +561,7 @@ final class DemoWeb {
             cssClass = "off";
         }
         return new Pages.PasskeyRow(credential.credentialId().toBase64Url(),
-                ProviderNames.nameFor(credential.aaguid()), created, lastUsed, status, cssClass, thisDevice);
+                ProviderNames.nameFor(credential.aaguid()), created, lastUsed, status, cssClass, thisDevice, fresh);
     }
 
     /** Whether this session signed in with this very passkey on this device. */
@@ -520,25 +603,41 @@ final class DemoWeb {
         return fresh;
     }
 
+    /** The client context: the request's headers, the page's measurement (hidden field "client"), the device cookie. */
     private ClientContext client(Context ctx) {
-        return ClientContexts.from(ctx, ctx.attribute("deviceId"));
+        String posted = ctx.formParam("client");
+        return ClientContextReader.read(ctx::header, posted, ctx.attribute("deviceId"));
     }
 
-    private static String flowId(WebSession session) {
-        String flowId = session.flowId;
-        if (flowId == null) {
-            throw new LoginFlowException(LoginFlowException.Reason.UNKNOWN_FLOW, "no flow in this session");
+    /** The tab's flow key: {@code ?f=} on script requests, the form field {@code f} on forms. */
+    private static String flowKey(Context ctx) {
+        String key = ctx.queryParam("f");
+        if (key == null && isForm(ctx)) {
+            key = ctx.formParam("f");
         }
-        return flowId;
+        return Objects.requireNonNullElse(key, "");
+    }
+
+    private static String flowId(WebSession session, String key) {
+        FlowRef ref = session.flow(key);
+        if (ref == null) {
+            throw new LoginFlowException(LoginFlowException.Reason.UNKNOWN_FLOW, "no such flow in this session");
+        }
+        return ref.flowId();
+    }
+
+    /** Whether the Host header names a loopback IP literal (127.0.0.1, [::1]) rather than localhost. */
+    static boolean loopbackAddress(@Nullable String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.startsWith("[") ? host.substring(0, Math.max(1, host.indexOf(']') + 1))
+                : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
+        return name.startsWith("127.") || name.equals("[::1]");
     }
 
     private static WebSession session(Context ctx) {
         return Objects.requireNonNull(ctx.<WebSession>attribute("session"));
-    }
-
-    private static Object publicKey(String credentialsJson) {
-        JsonNode node = Json.parse(credentialsJson);
-        return node != null && node.has("publicKey") ? node.get("publicKey") : node;
     }
 
     private static void redirect(Context ctx, String target, boolean json, HttpStatus jsonStatus) {
@@ -582,6 +681,12 @@ final class DemoWeb {
 
     /** The error a ceremony ended with, as the script posts it. */
     record ClientError(String name, @Nullable String message, long elapsedMillis) {
+        /** For the footer: e.g. "NotAllowedError after 3012 ms (sign-in)"; the message is not shown. */
+        String describe(String ceremony) {
+            String safeName = name.length() > 40 ? name.substring(0, 40) : name;
+            return safeName + (elapsedMillis >= 0 ? " after " + elapsedMillis + " ms" : "") + " (" + ceremony + ")";
+        }
+
         static ClientError from(String body) {
             JsonNode node = Json.parse(body);
             if (node == null || !node.isObject() || !node.path("name").isTextual()) {

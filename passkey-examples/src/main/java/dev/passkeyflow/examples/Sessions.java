@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,11 +57,13 @@ final class Sessions {
 
     /**
      * Replaces a session by a fresh one with new id and CSRF token (on sign-in and sign-out, against
-     * session fixation). Nothing is carried over.
+     * session fixation). Only the footer's last client error is carried over.
      */
     WebSession renew(WebSession old) {
         byId.remove(old.id);
-        return create();
+        WebSession fresh = create();
+        fresh.lastClientError = old.lastClientError;
+        return fresh;
     }
 
     String randomToken() {
@@ -74,16 +77,31 @@ final class Sessions {
         byId.values().removeIf(s -> s.lastSeen.isBefore(cutoff));
     }
 
+    /** A login flow of a session: its id and the identifier it was started for (to check the password against). */
+    record FlowRef(String flowId, String identifier) {
+    }
+
+    static final int MAX_FLOWS = 8;
+
     /** One browser's session. Fields are only touched by that browser's requests. */
     static final class WebSession {
         final String id;
         final String csrfToken;
         volatile Instant lastSeen;
 
-        /** The login flow in progress: bound to the session, never taken from the request. */
-        volatile @Nullable String flowId;
-        /** The identifier the flow was started for, to check the password against. */
-        volatile @Nullable String flowIdentifier;
+        /**
+         * The login flows in progress in this browser, one per tab, by a random key the tab's page
+         * carries ({@code ?f=KEY}). The flow ids stay in the session, never in the page; the key only
+         * picks which of this session's flows a request continues, so two tabs signing in at once do
+         * not take each other's flow. At most {@value Sessions#MAX_FLOWS}; the oldest is dropped.
+         */
+        private final Map<String, FlowRef> flows = new LinkedHashMap<>();
+        /** The last error a ceremony reported in this browser (name and elapsed time), for the footer. */
+        volatile @Nullable String lastClientError;
+        /** The passkey created by the last sign-in or enrolment, for the dashboard's "new" marker. */
+        volatile @Nullable String newCredentialId;
+        /** The last sign-in fell back to the password after the passkey failed, and nothing was healed. */
+        volatile boolean passkeyFailedHere;
 
         volatile @Nullable Bytes userHandle;
         volatile @Nullable String identifier;
@@ -99,6 +117,24 @@ final class Sessions {
             this.id = id;
             this.csrfToken = csrfToken;
             this.lastSeen = now;
+        }
+
+        synchronized String addFlow(String flowId, String identifier, String key) {
+            flows.put(key, new FlowRef(flowId, identifier));
+            while (flows.size() > MAX_FLOWS) {
+                flows.remove(flows.keySet().iterator().next());
+            }
+            return key;
+        }
+
+        synchronized @Nullable FlowRef flow(@Nullable String key) {
+            return key == null ? null : flows.get(key);
+        }
+
+        synchronized void removeFlow(@Nullable String key) {
+            if (key != null) {
+                flows.remove(key);
+            }
         }
 
         boolean signedIn() {

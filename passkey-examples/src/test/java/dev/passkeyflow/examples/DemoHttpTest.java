@@ -28,19 +28,20 @@ class DemoHttpTest {
 
     private static DemoApp app;
     private static String base;
+    private static int port;
 
     private final HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager())
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeAll
     static void start() throws IOException {
-        int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         app = DemoApp.start(new DemoConfig("127.0.0.1", port, "jdbc:h2:mem:http-" + UUID.randomUUID()
                 + ";DB_CLOSE_DELAY=-1", null, null, Path.of("target"), 4, DemoConfig.DEFAULT_CEREMONY_TIMEOUT));
-        base = "http://127.0.0.1:" + port;
+        // localhost resolves to 127.0.0.1 first (java.net.preferIPv6Addresses is false by default).
+        base = "http://localhost:" + port;
     }
 
     @AfterAll
@@ -77,12 +78,19 @@ class DemoHttpTest {
         String token = csrfToken(get("/login").body());
         HttpResponse<String> started = post("/login", "identifier=nobody%40example.com&_csrf=" + token);
         assertThat(started.statusCode()).isEqualTo(303);
-        assertThat(started.headers().firstValue("Location")).contains("/flow");
-        HttpResponse<String> step = get("/flow");
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith("/flow?f=");
+        HttpResponse<String> step = get(location);
         assertThat(step.body()).contains("Enter your password");
-        HttpResponse<String> wrong = post("/flow/password", "password=whatever1&_csrf=" + token);
-        assertThat(wrong.headers().firstValue("Location")).contains("/flow");
-        assertThat(get("/flow").body()).contains("That password is not right");
+        String key = location.substring("/flow?f=".length());
+        HttpResponse<String> wrong = post("/flow/password", "password=whatever1&f=" + key + "&_csrf=" + token);
+        assertThat(wrong.headers().firstValue("Location")).contains(location);
+        String again = get(location).body();
+        assertThat(again).contains("That password is not right");
+        // A visible (read-only) username field, so that password managers fill and save the right account.
+        assertThat(again).containsPattern("<input id=\"username\" name=\"username\" type=\"text\" "
+                + "autocomplete=\"username\" value=\"nobody@example.com\" readonly>");
+        assertThat(again).contains("role=\"alert\"");
     }
 
     @Test
@@ -113,9 +121,53 @@ class DemoHttpTest {
         HttpResponse<String> created = post("/signup", "identifier=" + URLEncoder.encode(identifier,
                 StandardCharsets.UTF_8) + "&displayName=Zoe&password=long+enough+password&_csrf=" + token);
         assertThat(created.statusCode()).isEqualTo(303);
-        String offer = get("/flow").body();
+        String offer = get(created.headers().firstValue("Location").orElseThrow()).body();
         assertThat(offer).contains("Sign in faster with a passkey");
         assertThat(app.storage().credentials().findUserByIdentifier(identifier)).isPresent();
+    }
+
+    @Test
+    @DisplayName("a page opened at 127.0.0.1 is sent to http://localhost:PORT, and a form posted there is refused with a clear message")
+    void loopbackAddressGoesToLocalhost() throws Exception {
+        HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/login?x=1")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(303);
+        assertThat(page.headers().firstValue("Location")).contains("http://localhost:" + port + "/login?x=1");
+
+        HttpResponse<String> posted = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("identifier=a")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(421);
+        assertThat(posted.body()).contains("Open the demo at").contains("http://localhost:" + port)
+                .contains("127.0.0.1 the browser refuses every passkey");
+    }
+
+    @Test
+    @DisplayName("a port in use stops the start with a message that names --port")
+    void portInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            DemoConfig config = new DemoConfig("127.0.0.1", taken.getLocalPort(), "jdbc:h2:mem:port-" + UUID.randomUUID()
+                    + ";DB_CLOSE_DELAY=-1", null, null, Path.of("target"), 4, DemoConfig.DEFAULT_CEREMONY_TIMEOUT);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DemoApp.start(config))
+                    .isInstanceOf(DemoApp.PortInUseException.class)
+                    .hasMessage("port " + taken.getLocalPort() + " is already in use by another program. Stop that "
+                            + "program, or start the demo on another port: scripts/demo --port="
+                            + (taken.getLocalPort() + 1));
+        }
+    }
+
+    @Test
+    @DisplayName("every page links the browser client from its WebJar, and the WebJar serves it as JavaScript")
+    void clientFromWebJar() throws Exception {
+        String page = get("/login").body();
+        String path = dev.passkeyflow.client.ClientAsset.webjarPath();
+        assertThat(page).contains("<meta name=\"passkeyflow-client\" content=\"" + path + "\">")
+                .contains("<script type=\"module\" src=\"/static/demo.js\"></script>")
+                .doesNotContain("passkeyflow.js\"");
+        HttpResponse<String> module = get(path);
+        assertThat(module.statusCode()).isEqualTo(200);
+        assertThat(module.headers().firstValue("Content-Type")).get().asString().contains("javascript");
+        assertThat(module.body()).contains("export class PasskeyFlowClient");
     }
 
     private HttpResponse<String> get(String path) throws Exception {

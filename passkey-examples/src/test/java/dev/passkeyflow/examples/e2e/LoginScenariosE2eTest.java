@@ -197,6 +197,8 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
 
             // ...while the passkey is deleted on the laptop's dashboard.
             row(browser, id).findElement(By.cssSelector("button.delete")).click();
+            browser.await("confirm-delete");
+            browser.clickAndWait("confirm-delete");
             browser.await("flash");
             assertThat(browser.text("flash")).isEqualTo("Passkey deleted.");
             assertThat(browser.has("no-passkeys")).isTrue();

@@ -55,6 +55,14 @@ class PlatformWordingE2eTest extends DemoE2eSupport {
         assertThat(browser.text("offer-text")).contains("confirm it with " + (platform == Platform.IOS
                 ? "Face ID or Touch ID" : platform == Platform.ANDROID ? "your screen lock" : platform.unlockMethod));
         assertThat(browser.text("offer-text")).contains(platform.unlockMethod);
+        // The first sentence follows the diagnosis shown below it, worded for the platform's passkey store.
+        assertThat(browser.text("diagnosis-cause")).isEqualTo("PASSKEY_DELETED_LOCALLY");
+        assertThat(browser.text("offer-text")).startsWith("Your passkey seems to have been removed from "
+                + switch (platform) {
+                    case MACOS, IOS -> "iCloud Keychain";
+                    case ANDROID -> "Google Password Manager";
+                    case WINDOWS -> "Windows Hello or your password manager";
+                } + " on this device.");
         browser.clickAndWait("skip");
         browser.await("passkeys");
     }
