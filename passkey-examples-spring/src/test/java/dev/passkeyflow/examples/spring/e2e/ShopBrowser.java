@@ -44,7 +44,6 @@ final class ShopBrowser implements AutoCloseable {
     private final Path userDataDir;
     private final Path screenshotDir;
     private VirtualAuthenticator authenticator;
-    private String withoutImmediateScript;
     private String shotPrefix = "test";
     private int shotNumber;
 
@@ -94,7 +93,6 @@ final class ShopBrowser implements AutoCloseable {
                 .usingDriverExecutable(chromedriver().toFile()).usingAnyFreePort().build();
         ShopBrowser browser = new ShopBrowser(new ChromeDriver(service, options), baseUrl, userDataDir, screenshotDir);
         browser.newAuthenticator();
-        browser.reportImmediateUiMode(false);
         return browser;
     }
 
@@ -109,37 +107,6 @@ final class ShopBrowser implements AutoCloseable {
                 .setHasResidentKey(true)
                 .setHasUserVerification(true)
                 .setIsUserVerified(true));
-    }
-
-    /**
-     * Makes every page see a browser without immediate UI mode (as Safari and Firefox are today):
-     * {@code getClientCapabilities()} loses {@code immediateGet}. In this headless Chromium 156 with
-     * the WebDriver virtual authenticator, {@code get({uiMode: 'immediate'})} rejects with
-     * {@code NotAllowedError} even right after the click on "Continue" and with the passkey on the
-     * authenticator (seen: every such login recorded IMMEDIATE_REJECTED), so with it reported every
-     * login here would go to the password. The modal ceremony is what these tests drive; a test that
-     * wants the browser's real capabilities (immediate UI mode included) passes {@code true}. Applies
-     * to pages loaded afterwards.
-     */
-    void reportImmediateUiMode(boolean reported) {
-        if (reported && withoutImmediateScript != null) {
-            driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument",
-                    Map.of("identifier", withoutImmediateScript));
-            withoutImmediateScript = null;
-            return;
-        }
-        if (reported || withoutImmediateScript != null) {
-            return;
-        }
-        withoutImmediateScript = (String) driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
-                if (window.PublicKeyCredential && PublicKeyCredential.getClientCapabilities) {
-                  const original = PublicKeyCredential.getClientCapabilities.bind(PublicKeyCredential);
-                  PublicKeyCredential.getClientCapabilities = async () => {
-                    const capabilities = { ...(await original()) };
-                    delete capabilities.immediateGet;
-                    return capabilities;
-                  };
-                }""")).get("identifier");
     }
 
     /** ChromeDriver takes the backup flags, for which Selenium has no setters, from the options map. */

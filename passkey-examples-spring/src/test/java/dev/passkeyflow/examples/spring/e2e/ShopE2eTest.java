@@ -93,7 +93,6 @@ class ShopE2eTest {
 
     @BeforeEach
     void newPersonOnNewDevice(TestInfo info) {
-        browser.reportImmediateUiMode(false);
         browser.forgetEverything();
         browser.newAuthenticator();
         browser.startScreenshots(info.getTestMethod().orElseThrow().getName());
@@ -160,28 +159,6 @@ class ShopE2eTest {
         awaitHome();
         browser.screenshot("home-by-new-passkey");
         assertThat(attemptsSince(next)).extracting(LoginAttempt::outcome).containsExactly(AttemptOutcome.SUCCEEDED);
-    }
-
-    @Test
-    @DisplayName("immediate UI mode reported: its rejection goes to the password page, whose passkey button signs in")
-    void immediateUiModeRejectedThenPasskey() {
-        firstLoginAddsPasskey();
-        signOut();
-        // Chromium reports immediateGet, so Passkey Intelligence asks for uiMode 'immediate'; here
-        // that rejects (the virtual authenticator is not consulted) as it does on a device without
-        // the passkey. The page reports it; the password page offers the passkey anyway.
-        browser.reportImmediateUiMode(true);
-        browser.go("/login");
-        Instant since = Instant.now();
-        enterIdentifier();
-        browser.awaitView("password");
-        browser.screenshot("after-immediate-rejection");
-        assertThat(attemptsSince(since)).extracting(LoginAttempt::outcome)
-                .containsExactly(AttemptOutcome.IMMEDIATE_REJECTED);
-        browser.click("use-passkey");
-        awaitHome();
-        assertThat(attemptsSince(since)).extracting(LoginAttempt::outcome)
-                .containsExactlyInAnyOrder(AttemptOutcome.IMMEDIATE_REJECTED, AttemptOutcome.SUCCEEDED);
     }
 
     @Test
