@@ -459,6 +459,9 @@ public interface LoginFlow {
         }
 
         /**
+         * Builds the flow from the settings made so far.
+         *
+         * @return a new, thread-safe {@link LoginFlow}
          * @throws IllegalStateException naming the first missing required setting
          */
         public LoginFlow build() {

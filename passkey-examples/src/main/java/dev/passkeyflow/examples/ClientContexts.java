@@ -66,7 +66,7 @@ final class ClientContexts {
         if (node == null || !node.isObject()) {
             return out;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
         while (fields.hasNext() && out.size() < ClientContext.MAX_CAPABILITIES) {
             Map.Entry<String, JsonNode> field = fields.next();
             // The demo page does not implement immediate UI mode yet (uiMode: 'immediate' and
@@ -87,7 +87,7 @@ final class ClientContexts {
     }
 
     private static @Nullable Boolean bool(@Nullable JsonNode node) {
-        return node != null && node.isBoolean() ? node.booleanValue() : null;
+        return (node != null && node.isBoolean()) ? node.booleanValue() : null;
     }
 
     private static @Nullable String text(@Nullable JsonNode node, String field) {

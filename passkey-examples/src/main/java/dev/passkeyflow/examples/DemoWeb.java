@@ -445,7 +445,7 @@ final class DemoWeb {
             case STORAGE_FAILURE -> problem(ctx, HttpStatus.SERVICE_UNAVAILABLE, "Please try again",
                     "The database is not available right now.");
             case THROTTLED -> {
-                long seconds = e.retryAfter().map(d -> d.getSeconds()).orElse(60L);
+                long seconds = e.retryAfter().map(d -> d.toSeconds()).orElse(60L);
                 ctx.header("Retry-After", Long.toString(seconds));
                 problem(ctx, HttpStatus.TOO_MANY_REQUESTS, "Too many attempts",
                         "Too many sign-in attempts for this account. Try again in " + Math.max(1, (seconds + 59) / 60)
@@ -537,8 +537,9 @@ final class DemoWeb {
     }
 
     private static Object publicKey(String credentialsJson) {
-        JsonNode node = Json.parse(credentialsJson);
-        return node != null && node.has("publicKey") ? node.get("publicKey") : node;
+        // The flow hands out well-formed options JSON; a null here would be a bug in the flow.
+        JsonNode node = Objects.requireNonNull(Json.parse(credentialsJson), "credentials options JSON");
+        return node.has("publicKey") ? node.path("publicKey") : node;
     }
 
     private static void redirect(Context ctx, String target, boolean json, HttpStatus jsonStatus) {

@@ -339,8 +339,10 @@ public final class DefaultLoginFlow implements LoginFlow {
                 }
             }
             if (verified != null) {
-                LoginStep done = passkeySucceeded(current, credentialId, verified, receipt, own,
-                        response.getAuthenticatorAttachment().map(a -> a.getValue()).orElse(null));
+                // Yubico marks authenticatorAttachment @Deprecated only as EXPERIMENTAL (a young part of the spec).
+                @SuppressWarnings("deprecation")
+                @Nullable String attachment = response.getAuthenticatorAttachment().map(a -> a.getValue()).orElse(null);
+                LoginStep done = passkeySucceeded(current, credentialId, verified, receipt, own, attachment);
                 if (AssertionVerification.counterRegressed(verified)) {
                     publish(new LoginFlowEvent.SignatureCounterAnomaly(current.flowId(),
                             settings.clock().instant(), current.userHandle(), credentialId,
@@ -368,7 +370,10 @@ public final class DefaultLoginFlow implements LoginFlow {
         // Read before the commit point: after it, a failed read would leave a completed step unanswered.
         ClientSignal accepted = allAccepted(userHandle, null, own);
         List<Effect> effects = new ArrayList<>();
-        effects.add(new Effect.RecordUse(credentialId, result.getSignatureCount(), result.isBackedUp(), now,
+        // Yubico marks the backup flags @Deprecated only as EXPERIMENTAL (a young part of the spec).
+        @SuppressWarnings("deprecation")
+        boolean backedUp = result.isBackedUp();
+        effects.add(new Effect.RecordUse(credentialId, result.getSignatureCount(), backedUp, now,
                 clientInfo(current)));
         addAttempt(effects, current, credentialId, AttemptOutcome.SUCCEEDED, null, -1, now, attachment, null);
         if ("cross-platform".equals(attachment) && current.client().canCreatePasskeyLocally()) {
@@ -646,8 +651,13 @@ public final class DefaultLoginFlow implements LoginFlow {
             }
             List<Effect> effects = new ArrayList<>();
             Set<String> transports = RegistrationVerification.transports(response.getResponse());
+            // Yubico marks the backup flags @Deprecated only as EXPERIMENTAL (a young part of the spec).
+            @SuppressWarnings("deprecation")
+            boolean backupEligible = result.isBackupEligible();
+            @SuppressWarnings("deprecation")
+            boolean backedUp = result.isBackedUp();
             effects.add(new Effect.SaveCredential(new StoredCredential(newId, userHandle, publicKey,
-                    result.getSignatureCount(), transports, result.isBackupEligible(), result.isBackedUp(),
+                    result.getSignatureCount(), transports, backupEligible, backedUp,
                     aaguid(result), now, null, clientInfo(current), null, CredentialStatus.ACTIVE, null)));
             Set<Bytes> flagged = new LinkedHashSet<>();
             Set<Bytes> toFlag = new LinkedHashSet<>(current.replacedCredentials());
@@ -874,7 +884,8 @@ public final class DefaultLoginFlow implements LoginFlow {
         }
 
         AssertionFailedException failure() {
-            return (AssertionFailedException) getCause();
+            // Never null: the only constructor sets the cause.
+            return (AssertionFailedException) Objects.requireNonNull(getCause());
         }
     }
 

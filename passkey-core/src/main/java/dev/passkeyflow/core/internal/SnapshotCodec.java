@@ -299,7 +299,7 @@ final class SnapshotCodec {
 
     private static ClientContext readClient(JsonNode node) {
         Map<String, Boolean> caps = new TreeMap<>();
-        node.path("cp").fields().forEachRemaining(e -> caps.put(e.getKey(), e.getValue().asBoolean()));
+        node.path("cp").properties().forEach(e -> caps.put(e.getKey(), e.getValue().asBoolean()));
         JsonNode ll = node.path("ll");
         LastLoginHint last = ll.isObject() ? new LastLoginHint(ll.path("i").asText(), text(ll, "c")) : null;
         return new ClientContext(text(node, "d"), text(node, "ua"),
@@ -332,7 +332,7 @@ final class SnapshotCodec {
 
     private static @Nullable Boolean bool(JsonNode node, String key) {
         JsonNode value = node.get(key);
-        return value == null || value.isNull() ? null : value.asBoolean();
+        return (value == null || value.isNull()) ? null : value.asBoolean();
     }
 
     private static @Nullable Bytes bytes(JsonNode node, String key) {

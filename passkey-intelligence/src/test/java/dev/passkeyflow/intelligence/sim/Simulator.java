@@ -148,7 +148,6 @@ public final class Simulator {
     }
 
     private static final String HEADER = "| %-22s | %6s | %11s | %11s | %13s | %13s | %15s | %6s | %8s | %8s | %8s | %8s |%n";
-    private static final String ROW = "| %-22s | %6d | %11.3f | %11d | %13s | %13s | %15s | %6d | %8s | %8s | %8s | %8s |%n";
 
     static void print(PrintStream out, Sweep sweep, boolean byKind) {
         for (int s = 0; s < SHARES.size(); s++) {
@@ -177,8 +176,11 @@ public final class Simulator {
             for (int s = 0; s < SHARES.size(); s++) {
                 List<SimResult> results = sweep.tradeOff().get(s);
                 for (int p = 0; p < results.size(); p++) {
+                    // The sweep runs the settings in declaration order, so p is the setting's ordinal.
+                    @SuppressWarnings("EnumOrdinal")
+                    UnprovenFailureOffer setting = UnprovenFailureOffer.values()[p];
                     row(out, String.format(Locale.ROOT, "%.0f%% %s", 100 * SHARES.get(s),
-                            UnprovenFailureOffer.values()[p].name().toLowerCase(Locale.ROOT)), results.get(p).total());
+                            setting.name().toLowerCase(Locale.ROOT)), results.get(p).total());
                 }
             }
             out.println();
@@ -207,7 +209,8 @@ public final class Simulator {
     }
 
     private static void row(PrintStream out, String label, Tally t) {
-        out.printf(Locale.ROOT, ROW, label, t.logins, t.impossiblePerLogin(), t.workingSentToPassword,
+        out.printf(Locale.ROOT, "| %-22s | %6d | %11.3f | %11d | %13s | %13s | %15s | %6d | %8s | %8s | %8s | %8s |%n",
+                label, t.logins, t.impossiblePerLogin(), t.workingSentToPassword,
                 t.brokenOffered + "/" + t.brokenEpisodes, t.brokenHealed + "/" + t.brokenEpisodes,
                 String.format(Locale.ROOT, "%d/%d (%.1f%%)", t.falseOffers, t.offers, 100 * t.falseOfferShare()),
                 t.naggedAccounts, t.diagnosisText(Break.DELETED), t.diagnosisText(Break.CLOUD_SWITCH),

@@ -86,12 +86,12 @@ public abstract class FlowStateRepositoryContract {
         assertThat(repository).as("createRepository(clock)").isNotNull();
     }
 
-    /** @return the repository of the running test, for a subclass's own extra tests */
+    /** Returns the repository of the running test, for a subclass's own extra tests. */
     protected final FlowStateRepository repository() {
         return repository;
     }
 
-    /** @return the clock of the running test, for a subclass's own extra tests */
+    /** Returns the clock of the running test, for a subclass's own extra tests. */
     protected final MutableClock clock() {
         return clock;
     }
@@ -195,6 +195,7 @@ public abstract class FlowStateRepositoryContract {
 
         @Test
         @DisplayName("null arguments are rejected with NullPointerException")
+        @SuppressWarnings("NullAway") // passes null on purpose: the contract requires a NullPointerException
         void nullsAreRejected() {
             assertThatNullPointerException().isThrownBy(() -> repository.create(null));
             assertThatNullPointerException().isThrownBy(() -> repository.load(null));
@@ -510,7 +511,7 @@ public abstract class FlowStateRepositoryContract {
 
             FlowRecord result = repository.load("flow-counter").orElseThrow();
             assertThat(Integer.parseInt(result.payload())).as("counter").isEqualTo(threads * incrementsPerThread);
-            assertThat(result.version()).isEqualTo(threads * incrementsPerThread);
+            assertThat(result.version()).isEqualTo((long) threads * incrementsPerThread);
         }
 
         @Test

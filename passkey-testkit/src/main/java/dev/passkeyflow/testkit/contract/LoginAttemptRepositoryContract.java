@@ -95,12 +95,12 @@ public abstract class LoginAttemptRepositoryContract {
         assertThat(repository).as("createRepository(clock)").isNotNull();
     }
 
-    /** @return the repository of the running test, for a subclass's own extra tests */
+    /** Returns the repository of the running test, for a subclass's own extra tests. */
     protected final LoginAttemptRepository repository() {
         return repository;
     }
 
-    /** @return the clock of the running test, for a subclass's own extra tests */
+    /** Returns the clock of the running test, for a subclass's own extra tests. */
     protected final MutableClock clock() {
         return clock;
     }
@@ -236,6 +236,7 @@ public abstract class LoginAttemptRepositoryContract {
 
         @Test
         @DisplayName("null arguments are rejected with NullPointerException")
+        @SuppressWarnings("NullAway") // passes null on purpose: the contract requires a NullPointerException
         void nullsAreRejected() {
             assertThatNullPointerException().isThrownBy(() -> repository.append(null));
             assertThatNullPointerException().isThrownBy(() -> repository.recentByUser(null, EPOCH, 1));

@@ -84,12 +84,12 @@ public abstract class ThrottleRepositoryContract {
         assertThat(repository).as("createRepository(clock)").isNotNull();
     }
 
-    /** @return the repository of the running test, for a subclass's own extra tests */
+    /** Returns the repository of the running test, for a subclass's own extra tests. */
     protected final ThrottleRepository repository() {
         return repository;
     }
 
-    /** @return the clock of the running test, for a subclass's own extra tests */
+    /** Returns the clock of the running test, for a subclass's own extra tests. */
     protected final MutableClock clock() {
         return clock;
     }
@@ -189,6 +189,7 @@ public abstract class ThrottleRepositoryContract {
 
         @Test
         @DisplayName("null arguments are rejected with NullPointerException and count nothing")
+        @SuppressWarnings("NullAway") // passes null on purpose: the contract requires a NullPointerException
         void nullsRejected() {
             assertThatNullPointerException().isThrownBy(() -> repository.increment(null, WINDOW, EXPIRES));
             assertThatNullPointerException()
