@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -53,13 +55,30 @@ class RepositoryConventionsTest {
         assertThat(published).as("published modules").contains("passkey-core", "passkey-storage-spi");
 
         Document bom = RepositoryFiles.pom(ROOT.resolve("passkeyflow-bom/pom.xml"));
-        assertThat(new TreeSet<>(RepositoryFiles.all(bom, "artifactId")))
-                .as("artifacts in the BOM (besides the BOM itself)")
-                .containsExactlyElementsOf(with(published, "passkeyflow-bom"));
+        Map<String, String> managed = RepositoryFiles.managedVersions(bom, Map.of());
+        Set<String> ours = managed.keySet().stream().filter(k -> k.startsWith("dev.passkeyflow:"))
+                .map(k -> k.substring("dev.passkeyflow:".length())).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(ours).as("passkeyflow artifacts in the BOM").containsExactlyElementsOf(published);
         assertThat(RepositoryFiles.projectChild(bom, "version")).isEqualTo(RepositoryFiles.projectVersion());
-        assertThat(RepositoryFiles.all(bom, "version"))
-                .as("every managed version follows the BOM's own")
-                .allMatch(v -> v.equals(RepositoryFiles.projectVersion()) || v.equals("${project.version}"));
+        assertThat(managed).as("versions of our artifacts follow the BOM's own")
+                .allSatisfy((key, version) -> {
+                    if (key.startsWith("dev.passkeyflow:")) {
+                        assertThat(version).isEqualTo("${project.version}");
+                    }
+                });
+    }
+
+    @Test
+    @DisplayName("the BOM pins each third-party library at the version the parent POM builds with")
+    void bomPinsMatchTheBuild() {
+        Document parent = RepositoryFiles.pom(ROOT.resolve("pom.xml"));
+        Map<String, String> built = RepositoryFiles.managedVersions(parent, RepositoryFiles.properties(parent));
+        Map<String, String> pinned = new TreeMap<>(
+                RepositoryFiles.managedVersions(RepositoryFiles.pom(ROOT.resolve("passkeyflow-bom/pom.xml")), Map.of()));
+        pinned.keySet().removeIf(k -> k.startsWith("dev.passkeyflow:"));
+        assertThat(pinned).as("third-party pins in the BOM").containsKey("com.fasterxml.jackson:jackson-bom");
+
+        assertThat(pinned).allSatisfy((key, version) -> assertThat(built).containsEntry(key, version));
     }
 
     @Test
@@ -94,7 +113,4 @@ class RepositoryConventionsTest {
         return Files.exists(packageInfo) && RepositoryFiles.read(packageInfo).contains("\n@NullMarked\n");
     }
 
-    private static Set<String> with(Set<String> set, String extra) {
-        return Stream.concat(set.stream(), Stream.of(extra)).collect(Collectors.toCollection(TreeSet::new));
-    }
 }

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -64,6 +66,43 @@ final class RepositoryFiles {
             texts.add(nodes.item(i).getTextContent().trim());
         }
         return texts;
+    }
+
+    /** The POM's properties, by name. */
+    static Map<String, String> properties(Document pom) {
+        Map<String, String> properties = new HashMap<>();
+        NodeList blocks = pom.getDocumentElement().getElementsByTagName("properties");
+        for (int b = 0; b < blocks.getLength(); b++) {
+            for (Node node = blocks.item(b).getFirstChild(); node != null; node = node.getNextSibling()) {
+                if (node instanceof Element element) {
+                    properties.put(element.getTagName(), element.getTextContent().trim());
+                }
+            }
+        }
+        return properties;
+    }
+
+    /** groupId:artifactId to version of the dependencyManagement entries, ${property} resolved. */
+    static Map<String, String> managedVersions(Document pom, Map<String, String> properties) {
+        Map<String, String> versions = new HashMap<>();
+        NodeList managements = pom.getElementsByTagName("dependencyManagement");
+        for (int m = 0; m < managements.getLength(); m++) {
+            NodeList dependencies = ((Element) managements.item(m)).getElementsByTagName("dependency");
+            for (int d = 0; d < dependencies.getLength(); d++) {
+                Element dependency = (Element) dependencies.item(d);
+                String version = text(dependency, "version");
+                if (version.startsWith("${") && properties.containsKey(version.substring(2, version.length() - 1))) {
+                    version = properties.get(version.substring(2, version.length() - 1));
+                }
+                versions.put(text(dependency, "groupId") + ":" + text(dependency, "artifactId"), version);
+            }
+        }
+        return versions;
+    }
+
+    private static String text(Element parent, String tag) {
+        NodeList nodes = parent.getElementsByTagName(tag);
+        return nodes.getLength() == 0 ? "" : nodes.item(0).getTextContent().trim();
     }
 
     static String projectVersion() {
