@@ -62,7 +62,7 @@ public final class BenchReport {
             String name = result.path("benchmark").asText();
             name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
             StringJoiner params = new StringJoiner(",");
-            for (Iterator<Map.Entry<String, JsonNode>> it = result.path("params").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = result.path("params").properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> p = it.next();
                 params.add(p.getKey() + "=" + p.getValue().asText());
             }

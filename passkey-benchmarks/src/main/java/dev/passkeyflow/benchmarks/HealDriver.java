@@ -5,6 +5,7 @@ import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,7 +62,9 @@ final class HealDriver {
 
     /** Measured: verifying and storing the new passkey, completing the flow. */
     LoginStep finish() {
-        LoginStep step = deployment.flow.finishHealing(flowId, registration);
+        // prepareFinish ran first (a per-invocation setup); the two checks cost nanoseconds of a millisecond.
+        LoginStep step = deployment.flow.finishHealing(Objects.requireNonNull(flowId, "flowId"),
+                Objects.requireNonNull(registration, "registration"));
         if (!(step instanceof LoginStep.Completed done) || done.healing() != HealingResult.HEALED) {
             throw new IllegalStateException("expected a healed completion, got " + step);
         }

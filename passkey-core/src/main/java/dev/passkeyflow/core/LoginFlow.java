@@ -465,6 +465,9 @@ public interface LoginFlow {
         }
 
         /**
+         * Builds the flow from the settings made so far.
+         *
+         * @return a new, thread-safe {@link LoginFlow}
          * @throws IllegalStateException naming the first missing required setting
          */
         public LoginFlow build() {

@@ -173,7 +173,7 @@ public final class LoginThrottle {
         private static Duration window(String name, Duration value) {
             Objects.requireNonNull(value, name);
             if (value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(Duration.ofDays(1)) > 0
-                    || value.getNano() != 0) {
+                    || value.toNanosPart() != 0) {
                 throw new IllegalArgumentException(name + " must be whole seconds from 1 second to 1 day, was "
                         + value);
             }

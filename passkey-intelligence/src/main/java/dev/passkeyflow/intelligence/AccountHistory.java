@@ -9,6 +9,7 @@ import dev.passkeyflow.storage.LoginAttemptRepository;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -127,7 +128,8 @@ final class AccountHistory {
 
     /** The unanswered offers of one counter in a row. */
     public OfferRun run(OfferCounter counter) {
-        return runs.get(counter);
+        // Never null: the factory puts a run for every OfferCounter.
+        return Objects.requireNonNull(runs.get(counter));
     }
 
     /**

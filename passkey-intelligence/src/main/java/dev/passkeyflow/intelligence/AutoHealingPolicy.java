@@ -432,6 +432,9 @@ public final class AutoHealingPolicy {
         }
 
         /**
+         * Builds the policy from the settings made so far.
+         *
+         * @return the policy
          * @throws IllegalStateException if the settings contradict each other
          */
         public AutoHealingPolicy build() {

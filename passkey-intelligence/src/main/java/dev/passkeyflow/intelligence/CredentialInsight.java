@@ -24,6 +24,8 @@ record CredentialInsight(ProviderKind kind, boolean fromAaguid, String providerN
         MICROSOFT(Set.of(ClientPlatform.WINDOWS), false),
         NONE(Set.of(), false);
 
+        // Immutable in fact (a Set.of); the checker recognises only types it knows to be immutable.
+        @SuppressWarnings("ImmutableEnumChecker")
         private final Set<ClientPlatform> home;
         private final boolean closed;
 
@@ -61,7 +63,7 @@ record CredentialInsight(ProviderKind kind, boolean fromAaguid, String providerN
         Optional<PasskeyProvider> known = providers.lookup(aaguid);
         if (known.isPresent() && known.get().kind() != ProviderKind.UNKNOWN) {
             PasskeyProvider p = known.get();
-            return new CredentialInsight(p.kind(), true, p.name(), ecosystemOf(aaguid, credential));
+            return new CredentialInsight(p.kind(), true, p.name(), ecosystemOf(aaguid));
         }
         ClientPlatform created = ClientPlatform.fromName(credential.createdOn().platform());
         if (credential.backupEligible()) {
@@ -89,7 +91,7 @@ record CredentialInsight(ProviderKind kind, boolean fromAaguid, String providerN
         return new CredentialInsight(ProviderKind.UNKNOWN, false, "an unknown provider", Ecosystem.NONE);
     }
 
-    private static Ecosystem ecosystemOf(@org.jspecify.annotations.Nullable UUID aaguid, StoredCredential c) {
+    private static Ecosystem ecosystemOf(@org.jspecify.annotations.Nullable UUID aaguid) {
         if (aaguid == null) {
             return Ecosystem.NONE;
         }

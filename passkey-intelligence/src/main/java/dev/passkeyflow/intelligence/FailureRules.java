@@ -98,26 +98,32 @@ final class FailureRules {
         long elapsed = failure.elapsedMillis();
         String errorName = failure.clientErrorName() == null ? "an error" : failure.clientErrorName();
         switch (failure.outcome()) {
-            case UNKNOWN_CREDENTIAL:
+            case UNKNOWN_CREDENTIAL -> {
                 return Finding.of(FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER, Confidence.HIGH,
                         "the authenticator presented a credential id the server does not know");
-            case CREDENTIAL_RETIRED:
+            }
+            case CREDENTIAL_RETIRED -> {
                 return Finding.of(FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER, Confidence.MEDIUM,
                         "the authenticator presented a retired credential");
-            case SECURITY_ERROR:
+            }
+            case SECURITY_ERROR -> {
                 return Finding.of(FailureCause.RP_MISCONFIGURATION, Confidence.HIGH,
                         "browser reported SecurityError: the RP id does not fit the origin");
-            case TIMED_OUT:
+            }
+            case TIMED_OUT -> {
                 return Finding.of(FailureCause.TIMED_OUT, Confidence.HIGH, "the ceremony timed out after " + elapsed
                         + " ms");
-            case CLIENT_ERROR:
+            }
+            case CLIENT_ERROR -> {
                 return Finding.of(FailureCause.UNKNOWN, Confidence.LOW, "browser reported " + errorName);
-            case CANCELLED:
-            case IMMEDIATE_REJECTED:
-                break;
-            default:
+            }
+            case CANCELLED, IMMEDIATE_REJECTED -> {
+                // diagnosed from the device's history below
+            }
+            default -> {
                 return Finding.of(FailureCause.VERIFICATION_FAILED, Confidence.HIGH,
                         "the server rejected the response: " + failure.outcome());
+            }
         }
         DeviceHistory history = ev.history(user, client, usable, now);
         if (failure.outcome() == dev.passkeyflow.storage.AttemptOutcome.IMMEDIATE_REJECTED) {

@@ -207,6 +207,9 @@ public final class PasskeyIntelligence implements LoginAdvisor {
         }
 
         /**
+         * Builds the advisor from the settings made so far.
+         *
+         * @return the advisor
          * @throws IllegalStateException naming a missing repository
          */
         public PasskeyIntelligence build() {

@@ -28,7 +28,7 @@ final class ProviderTable {
         JsonNode names = read(mapper, NAMES);
         JsonNode kindsFile = read(mapper, KINDS);
         Map<UUID, ProviderKind> kinds = new HashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> k = kindsFile.path("kinds").fields();
+        Iterator<Map.Entry<String, JsonNode>> k = kindsFile.path("kinds").properties().iterator();
         while (k.hasNext()) {
             Map.Entry<String, JsonNode> e = k.next();
             kinds.put(UUID.fromString(e.getKey()), ProviderKind.valueOf(e.getValue().asText()));
@@ -37,7 +37,7 @@ final class ProviderTable {
         kindsFile.path("hardwareKeyNamePatterns").forEach(p -> keyPatterns.add(p.asText().toLowerCase(Locale.ROOT)));
 
         Map<UUID, PasskeyProvider> result = new HashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> n = names.fields();
+        Iterator<Map.Entry<String, JsonNode>> n = names.properties().iterator();
         while (n.hasNext()) {
             Map.Entry<String, JsonNode> e = n.next();
             UUID aaguid;

@@ -61,7 +61,7 @@ final class Fixture {
 
     /** A credential created on {@code deviceId} one day before now. */
     StoredCredential credential(@Nullable UUID aaguid, boolean synced, String deviceId, String platform) {
-        Bytes id = Bytes.of(("cred-" + (nextId++)).getBytes(StandardCharsets.UTF_8));
+        Bytes id = Bytes.of(("cred-" + nextId++).getBytes(StandardCharsets.UTF_8));
         StoredCredential c = new StoredCredential(id, user.userHandle(), Bytes.of(new byte[] {1, 2, 3}), 0,
                 synced ? Set.of("hybrid", "internal") : Set.of("internal"), synced, synced,
                 aaguid == null ? null : PasskeyProviders.toBytes(aaguid), clock.instant().minus(Duration.ofDays(1)),

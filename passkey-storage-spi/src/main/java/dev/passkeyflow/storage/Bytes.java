@@ -3,6 +3,7 @@ package dev.passkeyflow.storage;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable byte string: credential ids, user handles, COSE public keys and AAGUIDs.
@@ -56,7 +57,7 @@ public final class Bytes implements Comparable<Bytes> {
     }
 
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof Bytes that && Arrays.equals(value, that.value);
     }
 

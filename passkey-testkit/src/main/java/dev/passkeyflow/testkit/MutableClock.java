@@ -75,7 +75,8 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now.get();
+        // Never null: the constructor, set and advance all refuse null.
+        return Objects.requireNonNull(now.get());
     }
 
     @Override

@@ -54,7 +54,10 @@ public final class ThresholdLoginAdvisor implements LoginAdvisor {
     }
 
     /**
+     * An advisor that falls back after the given number of consecutive failed passkey attempts.
+     *
      * @param failuresBeforeFallback consecutive failed attempts after which the flow falls back (1 to 10)
+     * @return the advisor
      */
     public static ThresholdLoginAdvisor withFailuresBeforeFallback(int failuresBeforeFallback) {
         return new ThresholdLoginAdvisor(failuresBeforeFallback);

@@ -35,7 +35,7 @@ record ClientDataFrame(boolean crossOrigin, @Nullable String topOrigin, boolean 
     /**
      * Reads the framing members of client data that Yubico has already parsed successfully.
      *
-     * @param clientDataJson the raw {@code clientDataJSON} bytes
+     * @param clientDataJson the raw client data bytes, as the client sent them
      * @return the frame; {@link #malformed} when the bytes are not a JSON object at all
      */
     static ClientDataFrame of(byte[] clientDataJson) {

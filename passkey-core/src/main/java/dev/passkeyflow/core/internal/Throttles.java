@@ -110,7 +110,7 @@ final class Throttles {
 
     private Window window(Duration length) {
         Instant now = clock.instant();
-        long seconds = length.getSeconds();
+        long seconds = length.toSeconds();
         long start = Math.floorDiv(now.getEpochSecond(), seconds) * seconds;
         Instant end = Instant.ofEpochSecond(start + seconds);
         Duration left = Duration.between(now, end);

@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
 final class YubicoCredentialAdapter implements CredentialRepository {
 
     private final dev.passkeyflow.storage.CredentialRepository credentials;
+    // Per instance, not static: each flow has its own storage, and what one step has read belongs
+    // to that flow's adapter only.
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<KnownReads> known = new ThreadLocal<>();
 
     YubicoCredentialAdapter(dev.passkeyflow.storage.CredentialRepository credentials) {

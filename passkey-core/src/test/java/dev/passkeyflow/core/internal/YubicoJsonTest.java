@@ -23,6 +23,8 @@ class YubicoJsonTest {
 
     private static final ObjectMapper PLAIN = new ObjectMapper();
 
+    // Yubico marks HYBRID @Deprecated only as EXPERIMENTAL (a young part of the spec).
+    @SuppressWarnings("deprecation")
     private final AssertionRequest request = AssertionRequest.builder()
             .publicKeyCredentialRequestOptions(PublicKeyCredentialRequestOptions.builder()
                     .challenge(new ByteArray(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))

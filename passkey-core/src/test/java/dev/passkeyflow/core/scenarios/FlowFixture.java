@@ -23,6 +23,7 @@ import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -85,7 +86,7 @@ final class FlowFixture {
 
     UserAccount user(String identifier) {
         byte[] handle = ("uh-" + identifier).getBytes(StandardCharsets.UTF_8);
-        UserAccount account = new UserAccount(Bytes.of(handle), identifier, identifier.toUpperCase());
+        UserAccount account = new UserAccount(Bytes.of(handle), identifier, identifier.toUpperCase(Locale.ROOT));
         credentials.saveUser(account);
         return account;
     }

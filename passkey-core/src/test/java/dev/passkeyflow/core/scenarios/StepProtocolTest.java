@@ -162,7 +162,7 @@ class StepProtocolTest {
     private static void judge(Tally tally, Round round, List<Outcome> outcomes, Reason... alsoExpected) {
         tally.rounds++;
         for (Call call : outcomes.stream().map(Outcome::call).distinct().toList()) {
-            if (call.proving && outcomes.stream().filter(o -> o.call == call && o.step != null).count() > 1) {
+            if (call.proving && outcomes.stream().filter(o -> o.call.equals(call) && o.step != null).count() > 1) {
                 tally.doubleResults++;
             }
         }

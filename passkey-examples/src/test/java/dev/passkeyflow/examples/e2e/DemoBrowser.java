@@ -189,7 +189,7 @@ final class DemoBrowser implements AutoCloseable {
 
     /** Waits until an element with this id is on a page whose script is ready. */
     WebElement await(String id) {
-        WebElement element = patiently().until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
+        patiently().until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
         waitReady();
         return driver.findElement(By.id(id));
     }

@@ -289,7 +289,7 @@ record Scenario(long seed, List<UserScript> users) {
             events.add(new AddDevice(addAt, added));
             later.add(id);
         }
-        logins(u, devices, later, addAt, meanDays, kind == Kind.PRIVATE_BROWSER ? 0.33 : 0, r, events);
+        logins(devices, later, addAt, meanDays, kind == Kind.PRIVATE_BROWSER ? 0.33 : 0, r, events);
         events.sort(Comparator.comparing(Event::at));
         return new UserScript(index, u + "@example.com", kind, List.copyOf(devices), phone,
                 List.copyOf(attackerDevices), enrol, willing, List.copyOf(events));
@@ -306,7 +306,7 @@ record Scenario(long seed, List<UserScript> users) {
             List<DeviceSpec> devices = List.of(iphone(u + "-iphone", "icloud:" + u, APPLE_AAGUID, null, null, r),
                     ipad);
             List<Event> events = new ArrayList<>();
-            logins(u, devices, List.of(), null, 6, 0, r, events);
+            logins(devices, List.of(), null, 6, 0, r, events);
             events.sort(Comparator.comparing(Event::at));
             pair.add(new UserScript(u.equals(parent) ? index : index + 1, u + "@example.com", Kind.FAMILY, devices,
                     null, List.of(), Enrol.PLATFORM, r.nextDouble() < 0.85, List.copyOf(events)));
@@ -325,7 +325,7 @@ record Scenario(long seed, List<UserScript> users) {
     }
 
     /** Logins every few days (exponential gaps around {@code meanDays}) on a device the user has then. */
-    private static void logins(String u, List<DeviceSpec> devices, List<String> later, @Nullable Instant addAt,
+    private static void logins(List<DeviceSpec> devices, List<String> later, @Nullable Instant addAt,
             double meanDays, double privateShare, Random r, List<Event> events) {
         Instant t = START.plus(Duration.ofHours(1));
         Instant end = START.plus(Duration.ofDays(DAYS));

@@ -385,6 +385,8 @@ final class SimWorld {
     // ------------------------------------------------------------------ a login
 
     /** The person's draws for one login, taken in a fixed order so every advisor sees the same ones. */
+    // Arrays indexed by attempt number; a Draws is never compared or hashed.
+    @SuppressWarnings("ArrayRecordComponent")
     private record Draws(double click, double scan, double typo, double offerAnswer, double[] cancel,
             double[] cancelFast, double[] timeout, double[] fast, double[] elapsed) {
 
@@ -409,7 +411,7 @@ final class SimWorld {
         Draws draws = Draws.of(login.behaviour());
         boolean attacker = login.attacker();
         String deviceId = device.spec.volatileId() || login.privateWindow()
-                ? device.spec.id() + "#" + (++device.sessions) : device.spec.id();
+                ? device.spec.id() + "#" + ++device.sessions : device.spec.id();
         boolean immediateCapable = device.spec.browser() == Scenario.Browser.CHROME && !login.privateWindow()
                 && device.spec.immediateDraw() < config.immediateShare();
         Device phone = user.phone() == null || attacker ? null : devices.get(user.phone());
@@ -452,12 +454,12 @@ final class SimWorld {
                     if (draws.cancel()[i] < CANCEL_FIRST) {
                         step = flow.reportImmediateRejection(flowId, 1_500 + (long) (draws.elapsed()[i] * 6_000));
                     } else {
-                        step = sign(device.active(), challenge, "platform", device, handle);
+                        step = sign(device.active(), challenge, "platform", handle);
                     }
                     continue;
                 }
                 if (challenge.attempt() == 1 && !challenge.autoStart() && prompt == 0) {
-                    boolean click = !attacker && (here || qr ? draws.click() < CLICK_IF_PRESENT
+                    boolean click = !attacker && ((here || qr) ? draws.click() < CLICK_IF_PRESENT
                             : draws.click() < CLICK_IF_ABSENT);
                     if (!click) {
                         step = flow.chooseFallback(flowId);
@@ -481,12 +483,12 @@ final class SimWorld {
                         step = flow.reportClientError(flowId, "NotAllowedError", null,
                                 120_000 + (long) (draws.elapsed()[i] * 5_000));
                     } else {
-                        step = sign(device.active(), challenge, "platform", device, handle);
+                        step = sign(device.active(), challenge, "platform", handle);
                     }
                 } else if (draws.fast()[i] < config.fastShare(device.spec.browser())) {
                     step = flow.reportClientError(flowId, "NotAllowedError", null, 5 + (long) (draws.elapsed()[i] * 595));
                 } else if (qr) {
-                    step = sign(Objects.requireNonNull(phone).active(), challenge, "cross-platform", device, handle);
+                    step = sign(Objects.requireNonNull(phone).active(), challenge, "cross-platform", handle);
                     if (step instanceof LoginStep.Completed || step instanceof LoginStep.HealingOffer) {
                         tally.hybridLogins++;
                     }
@@ -518,7 +520,7 @@ final class SimWorld {
                 step = answerOffer(user, device, offer, draws.offerAnswer(), tally, run);
             } else if (step instanceof LoginStep.Completed done) {
                 if (!attacker) {
-                    score(tally, device, handle, episode, reachableAtStart, fellBack, offered, done, flowId);
+                    score(tally, device, episode, reachableAtStart, fellBack, offered, done, flowId);
                 }
                 diagnoses.remove(flowId);
                 return;
@@ -529,7 +531,7 @@ final class SimWorld {
     }
 
     private LoginStep sign(List<SoftwareAuthenticator> authenticators, LoginStep.PasskeyChallenge challenge,
-            String attachment, Device device, Bytes handle) {
+            String attachment, Bytes handle) {
         for (SoftwareAuthenticator a : authenticators) {
             if (!heldOf(a, handle).isEmpty()) {
                 try {
@@ -604,7 +606,8 @@ final class SimWorld {
         return step;
     }
 
-    private void score(Tally tally, Device device, Bytes handle, @Nullable Episode episode, boolean reachableAtStart,
+    @SuppressWarnings("EnumOrdinal") // the ordinal indexes a fixed tally array sized by values().length
+    private void score(Tally tally, Device device, @Nullable Episode episode, boolean reachableAtStart,
             boolean fellBack, boolean offered, LoginStep.Completed done, String flowId) {
         tally.completed++;
         if (done.method() == AuthenticationMethod.PASSKEY) {

@@ -83,6 +83,7 @@ final class Tally {
         return b == 0 ? 0 : (double) a / b;
     }
 
+    @SuppressWarnings("EnumOrdinal") // the ordinal indexes a fixed tally array sized by values().length
     String diagnosisText(Break cause) {
         int[] d = diagnosis[cause.ordinal()];
         return d[CORRECT] + "/" + d[UNKNOWN] + "/" + d[WRONG];

@@ -74,7 +74,8 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
         Objects.requireNonNull(attempt, "attempt");
         executor.run("append a login attempt", connection -> {
             insert(connection, List.of(attempt));
-            return null;
+            return Boolean.TRUE; // SqlWork has to return a value; nothing reads this one
+
         });
     }
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,12 +97,14 @@ final class JdbcThrottleRepository implements ThrottleRepository {
             if (total == null) {
                 throw new IllegalStateException("the database returned no count for a throttle key");
             }
-            counts.add(total - added.get(key) + 1 + position);
+            // Every key of keys is in added (it was built from keys).
+            int namings = Objects.requireNonNull(added.get(key));
+            counts.add(total - namings + 1 + position);
         }
         return List.copyOf(counts);
     }
 
-    private Map<String, Long> upsert(Connection connection, TreeMap<String, Integer> added, Instant windowStart,
+    private Map<String, Long> upsert(Connection connection, SortedMap<String, Integer> added, Instant windowStart,
             Instant expiresAt) throws SQLException {
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(table)
                 .append(" AS c (throttle_key, window_start, hits, expires_at) VALUES ");
@@ -128,7 +131,7 @@ final class JdbcThrottleRepository implements ThrottleRepository {
         }
     }
 
-    private Map<String, Long> updateOrInsert(Connection connection, TreeMap<String, Integer> added,
+    private Map<String, Long> updateOrInsert(Connection connection, SortedMap<String, Integer> added,
             Instant windowStart, Instant expiresAt) throws SQLException {
         Map<String, Long> totals = new HashMap<>();
         try (PreparedStatement updating = connection.prepareStatement(update);

@@ -101,7 +101,10 @@ public final class InMemoryFlowStateRepository implements FlowStateRepository {
             }
             return flow; // replaces an expired flow in its slot
         });
-        return stored == flow;
+        // Identity, not equality: true only when compute installed this very record.
+        @SuppressWarnings("ReferenceEquality")
+        boolean installed = stored == flow;
+        return installed;
     }
 
     private boolean reserveSlot() {

@@ -157,12 +157,16 @@ public enum ClientProfile {
     public static final String EMBEDDING_ORIGIN = "https://portal.partner.example";
 
     private final String clientName;
+    // Immutable in fact: sources is a List.of(...) and configuration a capture-free lambda; the
+    // checker recognises only types it knows to be immutable (Guava's, or annotated ones).
+    @SuppressWarnings("ImmutableEnumChecker")
     private final List<String> sources;
+    @SuppressWarnings("ImmutableEnumChecker")
     private final UnaryOperator<SoftwareAuthenticator.Builder> configuration;
 
     ClientProfile(String clientName, List<String> sources, UnaryOperator<SoftwareAuthenticator.Builder> configuration) {
         this.clientName = clientName;
-        this.sources = sources;
+        this.sources = List.copyOf(sources);
         this.configuration = configuration;
     }
 

@@ -57,25 +57,23 @@ public enum CoseAlgorithm {
 
     KeyPair generateKeyPair(SecureRandom random) {
         try {
+            KeyPairGenerator generator;
             switch (this) {
-                case ES256: {
-                    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                case ES256 -> {
+                    generator = KeyPairGenerator.getInstance("EC");
                     generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-                    return generator.generateKeyPair();
                 }
-                case EDDSA: {
-                    KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
+                case EDDSA -> {
+                    generator = KeyPairGenerator.getInstance("Ed25519");
                     generator.initialize(255, random);
-                    return generator.generateKeyPair();
                 }
-                case RS256: {
-                    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                case RS256 -> {
+                    generator = KeyPairGenerator.getInstance("RSA");
                     generator.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4), random);
-                    return generator.generateKeyPair();
                 }
-                default:
-                    throw new AssertionError(this);
+                default -> throw new AssertionError(this);
             }
+            return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK cannot generate a " + this + " key pair", e);
         }
@@ -85,32 +83,28 @@ public enum CoseAlgorithm {
     byte[] coseKey(PublicKey publicKey) {
         Map<Object, Object> key = new LinkedHashMap<>();
         switch (this) {
-            case ES256: {
+            case ES256 -> {
                 ECPublicKey ec = (ECPublicKey) publicKey;
                 key.put(1L, 2L); // kty: EC2
                 key.put(3L, coseIdentifier);
                 key.put(-1L, 1L); // crv: P-256
                 key.put(-2L, unsigned(ec.getW().getAffineX(), 32));
                 key.put(-3L, unsigned(ec.getW().getAffineY(), 32));
-                break;
             }
-            case EDDSA: {
+            case EDDSA -> {
                 key.put(1L, 1L); // kty: OKP
                 key.put(3L, coseIdentifier);
                 key.put(-1L, 6L); // crv: Ed25519
                 key.put(-2L, rawEd25519(publicKey));
-                break;
             }
-            case RS256: {
+            case RS256 -> {
                 RSAPublicKey rsa = (RSAPublicKey) publicKey;
                 key.put(1L, 3L); // kty: RSA
                 key.put(3L, coseIdentifier);
                 key.put(-1L, unsigned(rsa.getModulus(), 0));
                 key.put(-2L, unsigned(rsa.getPublicExponent(), 0));
-                break;
             }
-            default:
-                throw new AssertionError(this);
+            default -> throw new AssertionError(this);
         }
         return Cbor.encode(key);
     }
@@ -127,16 +121,11 @@ public enum CoseAlgorithm {
     }
 
     private String jcaSignatureName() {
-        switch (this) {
-            case ES256:
-                return "SHA256withECDSA";
-            case EDDSA:
-                return "Ed25519";
-            case RS256:
-                return "SHA256withRSA";
-            default:
-                throw new AssertionError(this);
-        }
+        return switch (this) {
+            case ES256 -> "SHA256withECDSA";
+            case EDDSA -> "Ed25519";
+            case RS256 -> "SHA256withRSA";
+        };
     }
 
     /**

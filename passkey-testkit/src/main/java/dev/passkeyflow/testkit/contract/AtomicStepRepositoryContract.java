@@ -129,12 +129,12 @@ public abstract class AtomicStepRepositoryContract {
         stores.flows().create(flow);
     }
 
-    /** @return the stores of the running test, for a subclass's own extra tests */
+    /** Returns the stores of the running test, for a subclass's own extra tests. */
     protected final Stores stores() {
         return stores;
     }
 
-    /** @return the clock of the running test, for a subclass's own extra tests */
+    /** Returns the clock of the running test, for a subclass's own extra tests. */
     protected final MutableClock clock() {
         return clock;
     }
@@ -268,6 +268,7 @@ public abstract class AtomicStepRepositoryContract {
 
         @Test
         @DisplayName("null arguments are rejected with NullPointerException and nothing is written")
+        @SuppressWarnings("NullAway") // passes null on purpose: the contract requires a NullPointerException
         void nullsRejected() {
             assertThatNullPointerException().isThrownBy(() -> stores.steps().commit(null, StepWrites.none()));
             assertThatNullPointerException().isThrownBy(() -> stores.steps().commit(next(flow, "x"), null));

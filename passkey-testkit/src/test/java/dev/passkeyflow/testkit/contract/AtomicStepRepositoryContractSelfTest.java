@@ -211,6 +211,7 @@ class AtomicStepRepositoryContractSelfTest {
             }
         }
 
+        @SuppressWarnings("ThreadPriorityCheck") // the yield widens the race window of this deliberately broken implementation
         private boolean checkThenAct(FlowRecord updated, StepWrites writes) {
             if (!versionMatches(updated)) {
                 return false;

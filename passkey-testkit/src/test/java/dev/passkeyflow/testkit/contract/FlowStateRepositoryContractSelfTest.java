@@ -9,6 +9,7 @@ import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.testkit.MutableClock;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -224,7 +225,7 @@ class FlowStateRepositoryContractSelfTest {
         @Override
         public int purgeExpired() {
             int purged = 0;
-            for (Map.Entry<String, FlowRecord> entry : flows.entrySet()) {
+            for (Map.Entry<String, FlowRecord> entry : List.copyOf(flows.entrySet())) {
                 if (expired(entry.getValue()) && flows.remove(entry.getKey(), entry.getValue())) {
                     purged++;
                 }

@@ -1,0 +1,116 @@
+package dev.passkeyflow.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+
+/**
+ * Rules that span the modules and that no compiler checks: nullness declared on every package,
+ * a BOM that lists exactly what is published, and a NOTICE that accounts for every bundled file.
+ */
+@DisplayName("The repository's release conventions")
+class RepositoryConventionsTest {
+
+    private static final Path ROOT = RepositoryFiles.root();
+
+    @Test
+    @DisplayName("every package of main code, the testkit's included, is @NullMarked in its package-info")
+    void everyMainPackageIsNullMarked() throws IOException {
+        List<Path> packages = mainPackages();
+        assertThat(packages).as("packages found").hasSizeGreaterThan(10);
+
+        List<String> unmarked = packages.stream()
+                .filter(dir -> !nullMarked(dir.resolve("package-info.java")))
+                .map(dir -> ROOT.relativize(dir).toString())
+                .toList();
+        assertThat(unmarked).as("packages without @NullMarked in package-info.java").isEmpty();
+    }
+
+    @Test
+    @DisplayName("the BOM lists every published module, nothing else, at the parent's version")
+    void bomListsEveryPublishedModule() {
+        Document parent = RepositoryFiles.pom(ROOT.resolve("pom.xml"));
+        Set<String> published = new TreeSet<>();
+        for (String module : RepositoryFiles.all(parent, "module")) {
+            Document pom = RepositoryFiles.pom(ROOT.resolve(module).resolve("pom.xml"));
+            boolean notPublished = RepositoryFiles.all(pom, "maven.deploy.skip").contains("true");
+            boolean isPom = RepositoryFiles.projectChild(pom, "packaging").equals("pom");
+            if (!notPublished && !isPom) {
+                published.add(RepositoryFiles.projectChild(pom, "artifactId"));
+            }
+        }
+        assertThat(published).as("published modules").contains("passkey-core", "passkey-storage-spi");
+
+        Document bom = RepositoryFiles.pom(ROOT.resolve("passkeyflow-bom/pom.xml"));
+        Map<String, String> managed = RepositoryFiles.managedVersions(bom, Map.of());
+        Set<String> ours = managed.keySet().stream().filter(k -> k.startsWith("dev.passkeyflow:"))
+                .map(k -> k.substring("dev.passkeyflow:".length())).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(ours).as("passkeyflow artifacts in the BOM").containsExactlyElementsOf(published);
+        assertThat(RepositoryFiles.projectChild(bom, "version")).isEqualTo(RepositoryFiles.projectVersion());
+        assertThat(managed).as("versions of our artifacts follow the BOM's own")
+                .allSatisfy((key, version) -> {
+                    if (key.startsWith("dev.passkeyflow:")) {
+                        assertThat(version).isEqualTo("${project.version}");
+                    }
+                });
+    }
+
+    @Test
+    @DisplayName("the BOM pins each third-party library at the version the parent POM builds with")
+    void bomPinsMatchTheBuild() {
+        Document parent = RepositoryFiles.pom(ROOT.resolve("pom.xml"));
+        Map<String, String> built = RepositoryFiles.managedVersions(parent, RepositoryFiles.properties(parent));
+        Map<String, String> pinned = new TreeMap<>(
+                RepositoryFiles.managedVersions(RepositoryFiles.pom(ROOT.resolve("passkeyflow-bom/pom.xml")), Map.of()));
+        pinned.keySet().removeIf(k -> k.startsWith("dev.passkeyflow:"));
+        assertThat(pinned).as("third-party pins in the BOM").containsKey("com.fasterxml.jackson:jackson-bom");
+
+        assertThat(pinned).allSatisfy((key, version) -> assertThat(built).containsEntry(key, version));
+    }
+
+    @Test
+    @DisplayName("NOTICE names every file bundled from src/main/resources")
+    void noticeAccountsForBundledFiles() throws IOException {
+        String notice = RepositoryFiles.read(ROOT.resolve("NOTICE"));
+        List<String> resources = new ArrayList<>();
+        try (Stream<Path> modules = Files.list(ROOT)) {
+            for (Path folder : modules.map(m -> m.resolve("src/main/resources")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.walk(folder)) {
+                    files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).forEach(resources::add);
+                }
+            }
+        }
+        assertThat(resources).as("bundled files found").contains("aaguids.json");
+
+        assertThat(resources).allSatisfy(name -> assertThat(notice).as("NOTICE").contains(name));
+    }
+
+    private static List<Path> mainPackages() throws IOException {
+        try (Stream<Path> files = Files.walk(ROOT, 12)) {
+            return files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> ROOT.relativize(f).toString().matches("[^/]+/src/main/java/.+"))
+                    .map(Path::getParent)
+                    .distinct()
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static boolean nullMarked(Path packageInfo) {
+        return Files.exists(packageInfo) && RepositoryFiles.read(packageInfo).contains("\n@NullMarked\n");
+    }
+
+}
