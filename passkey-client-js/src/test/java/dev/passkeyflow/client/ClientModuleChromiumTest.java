@@ -562,7 +562,7 @@ class ClientModuleChromiumTest {
             } else if ("POST".equals(exchange.getRequestMethod()) && path.equals("/api/form")) {
                 String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 Map<String, String> fields = new java.util.LinkedHashMap<>();
-                for (String pair : form.split("&")) {
+                for (String pair : form.split("&", -1)) {
                     String[] kv = pair.split("=", 2);
                     fields.put(java.net.URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
                             kv.length > 1 ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");

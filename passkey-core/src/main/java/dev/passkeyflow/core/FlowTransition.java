@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -73,6 +74,7 @@ public enum FlowTransition {
     private final FlowState to;
     private final String label;
     private final String guard;
+    @SuppressWarnings("ImmutableEnumChecker") // an unmodifiable copy, never changed after construction
     private final Set<FlowCall> triggers;
 
     FlowTransition(FlowState from, FlowState to, String label, String guard, FlowCall first, FlowCall... more) {
@@ -113,7 +115,7 @@ public enum FlowTransition {
 
     /** Whether {@code call} may move a flow in {@code state} at all (by one of the moves it triggers). */
     public static boolean isCallable(FlowCall call, FlowState state) {
-        return CALLABLE.get(state).contains(call);
+        return Objects.requireNonNull(CALLABLE.get(state)).contains(call);
     }
 
     /**
@@ -166,7 +168,7 @@ public enum FlowTransition {
             callable.put(state, EnumSet.noneOf(FlowCall.class));
         }
         for (FlowTransition transition : values()) {
-            callable.get(transition.from).addAll(transition.triggers);
+            Objects.requireNonNull(callable.get(transition.from)).addAll(transition.triggers);
         }
         callable.replaceAll((state, calls) -> Collections.unmodifiableSet(calls));
         return Collections.unmodifiableMap(callable);

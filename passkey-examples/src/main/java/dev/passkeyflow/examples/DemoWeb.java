@@ -528,7 +528,7 @@ final class DemoWeb {
             case STORAGE_FAILURE -> problem(ctx, HttpStatus.SERVICE_UNAVAILABLE, "Please try again",
                     "The database is not available right now.");
             case THROTTLED -> {
-                long seconds = e.retryAfter().map(d -> d.getSeconds()).orElse(60L);
+                long seconds = e.retryAfter().map(d -> d.toSeconds()).orElse(60L);
                 ctx.header("Retry-After", Long.toString(seconds));
                 problem(ctx, HttpStatus.TOO_MANY_REQUESTS, "Too many attempts",
                         "Too many sign-in attempts for this account. Try again in " + Math.max(1, (seconds + 59) / 60)

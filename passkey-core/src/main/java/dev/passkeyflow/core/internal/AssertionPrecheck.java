@@ -33,7 +33,7 @@ final class AssertionPrecheck {
         this.rpIdHash = sha256(settings.rpId().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** @return the rejection, or {@code null} when Yubico should verify */
+    /** Returns the rejection, or {@code null} when Yubico should verify. */
     @Nullable AttemptOutcome rejection(FlowSnapshot s, AssertionRequest request,
             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response,
             Optional<StoredCredential> stored) {

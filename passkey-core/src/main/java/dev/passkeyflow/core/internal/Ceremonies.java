@@ -173,7 +173,7 @@ class Ceremonies {
         }
 
         AssertionFailedException failure() {
-            return (AssertionFailedException) getCause();
+            return (AssertionFailedException) Objects.requireNonNull(getCause());
         }
     }
 

@@ -90,9 +90,14 @@ final class HealingSteps {
             return end(current, HealingResult.FAILED, null, -1, receipt);
         }
         List<Effect> effects = new ArrayList<>();
+        // Yubico marks the backup flags experimental (@Deprecated); they are the authenticator data's BE and BS bits.
+        @SuppressWarnings("deprecation")
+        boolean backupEligible = result.isBackupEligible();
+        @SuppressWarnings("deprecation")
+        boolean backedUp = result.isBackedUp();
         effects.add(new Effect.SaveCredential(new StoredCredential(newId, userHandle, publicKey,
                 result.getSignatureCount(), RegistrationVerification.transports(response.getResponse()),
-                result.isBackupEligible(), result.isBackedUp(), Ceremonies.aaguid(result), now, null,
+                backupEligible, backedUp, Ceremonies.aaguid(result), now, null,
                 Engine.clientInfo(current), null, CredentialStatus.ACTIVE, null)));
         Set<Bytes> flagged = markReplaced(current, userHandle, newId, effects);
         Engine.addAttempt(effects, current, newId, attemptOutcome(HealingResult.HEALED), null, -1, now);

@@ -16,6 +16,8 @@ public final class LoginFlowFactory {
     }
 
     /**
+     * Creates the flow the builder configured.
+     *
      * @throws UnsupportedOperationException when not called by {@link LoginFlow.Builder#build()}
      */
     public static LoginFlow create(FlowSettings settings) {

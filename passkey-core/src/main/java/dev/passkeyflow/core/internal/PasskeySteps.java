@@ -67,8 +67,10 @@ final class PasskeySteps {
         }
         Ceremonies.AssertionVerdict verdict = engine.ceremonies.verifyAssertion(current, request, response, stored);
         if (verdict instanceof Ceremonies.AssertionVerdict.Verified verified) {
-            LoginStep done = succeeded(current, credentialId, verified.result(), receipt, own,
-                    response.getAuthenticatorAttachment().map(a -> a.getValue()).orElse(null));
+            // Yubico marks authenticatorAttachment experimental (@Deprecated); it is WebAuthn Level 3's field.
+            @SuppressWarnings("deprecation")
+            @Nullable String attachment = response.getAuthenticatorAttachment().map(a -> a.getValue()).orElse(null);
+            LoginStep done = succeeded(current, credentialId, verified.result(), receipt, own, attachment);
             if (AssertionVerification.counterRegressed(verified.result())) {
                 engine.publish(new LoginFlowEvent.SignatureCounterAnomaly(current.flowId(), engine.now(),
                         current.userHandle(), credentialId, verified.stored().signatureCount(),
@@ -107,14 +109,18 @@ final class PasskeySteps {
         // Read before the commit point: after it, a failed read would leave a completed step unanswered.
         ClientSignal accepted = engine.steps.allAccepted(userHandle, null, own);
         List<Effect> effects = new ArrayList<>();
-        effects.add(new Effect.RecordUse(credentialId, result.getSignatureCount(), result.isBackedUp(), now,
+        // Yubico marks the backup state experimental (@Deprecated); it is the authenticator data's BS bit.
+        @SuppressWarnings("deprecation")
+        boolean backedUp = result.isBackedUp();
+        effects.add(new Effect.RecordUse(credentialId, result.getSignatureCount(), backedUp, now,
                 Engine.clientInfo(current)));
         Engine.addAttempt(effects, current, credentialId, AttemptOutcome.SUCCEEDED, null, -1, now, attachment, null);
         FlowSnapshot.Passkey p = current.passkey();
         FlowSnapshot reset = current.withMethod(AuthenticationMethod.PASSKEY)
                 .withPasskey(new FlowSnapshot.Passkey(p.autoStart(), p.calmRetry(), p.attempts(), 0, p.failures()));
         if ("cross-platform".equals(attachment) && current.client().canCreatePasskeyLocally()) {
-            LoginStep offered = offerAfterHybrid(reset, userHandle, credentialId, attachment, receipt, effects, now);
+            LoginStep offered = offerAfterHybrid(reset, userHandle, credentialId, "cross-platform", receipt, effects,
+                    now);
             if (offered != null) {
                 return offered;
             }

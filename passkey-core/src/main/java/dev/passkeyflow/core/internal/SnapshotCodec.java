@@ -213,8 +213,8 @@ final class SnapshotCodec {
 
     private static ClientContext readClient(JsonNode node) {
         Map<String, Boolean> caps = new TreeMap<>();
-        path(node, StoredKey.CLIENT_CAPABILITIES).fields()
-                .forEachRemaining(e -> caps.put(e.getKey(), e.getValue().asBoolean()));
+        path(node, StoredKey.CLIENT_CAPABILITIES).properties()
+                .forEach(e -> caps.put(e.getKey(), e.getValue().asBoolean()));
         JsonNode ll = path(node, StoredKey.CLIENT_LAST_LOGIN);
         LastLoginHint last = ll.isObject() ? new LastLoginHint(requiredText(ll, StoredKey.LAST_LOGIN_IDENTIFIER),
                 text(ll, StoredKey.LAST_LOGIN_CREDENTIAL)) : null;

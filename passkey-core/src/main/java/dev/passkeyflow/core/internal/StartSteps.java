@@ -19,6 +19,7 @@ import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The calls that create a flow: {@code start} (a login) and {@code enrol} (a signed-in user adds a passkey). */
@@ -87,7 +88,7 @@ final class StartSteps {
             return engine.steps.fallbackStep(next, List.of(), alternative);
         }
         FlowSnapshot.Passkey p = next.passkey();
-        return new LoginStep.PasskeyChallenge(next.flowId(), challengeJson, p.autoStart(), p.attempts(),
+        return new LoginStep.PasskeyChallenge(next.flowId(), Objects.requireNonNull(challengeJson), p.autoStart(), p.attempts(),
                 p.calmRetry(), List.of(), immediate);
     }
 

@@ -94,8 +94,11 @@ final class StepRunner {
         FlowSnapshot settled = settle(current);
         // The one legality check: before the call reads or verifies anything.
         FlowTransition.requireCallable(receipt.call(), settled.state());
-        // Effects applied while settling may have changed the credentials read with the flow.
-        return body.apply(settled, settled == current ? loaded.ownerCredentials() : null);
+        // Effects applied while settling may have changed the credentials read with the flow; settling
+        // returns the very snapshot it was given when there was nothing to apply.
+        @SuppressWarnings("ReferenceEquality")
+        boolean unchanged = settled == current;
+        return body.apply(settled, unchanged ? loaded.ownerCredentials() : null);
     }
 
     /** A flow as loaded, and the credentials read with it, if any. */

@@ -76,7 +76,7 @@ final class StoredJson {
 
     static @Nullable Boolean bool(JsonNode node, StoredKey key) {
         JsonNode value = node.get(key.key);
-        return value == null || value.isNull() ? null : value.asBoolean();
+        return (value == null || value.isNull()) ? null : value.asBoolean();
     }
 
     static boolean flag(JsonNode node, StoredKey key) {

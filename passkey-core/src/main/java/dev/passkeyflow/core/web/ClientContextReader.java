@@ -98,7 +98,7 @@ public final class ClientContextReader {
     private static ClientHints hints(Function<String, @Nullable String> header, @Nullable JsonNode posted) {
         String platform = text(posted, "platform");
         String version = text(posted, "platformVersion");
-        Boolean mobile = posted == null || !posted.isObject() ? null : bool(posted.get("mobile"));
+        Boolean mobile = (posted == null || !posted.isObject()) ? null : bool(posted.get("mobile"));
         if (platform == null || platform.isBlank()) {
             platform = header.apply("Sec-CH-UA-Platform");
         }
@@ -120,7 +120,7 @@ public final class ClientContextReader {
         if (node == null || !node.isObject()) {
             return out;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
         // All of them (the payload is bounded in length): ClientContext keeps the known keys first.
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
@@ -140,7 +140,7 @@ public final class ClientContextReader {
     }
 
     private static @Nullable Boolean bool(@Nullable JsonNode node) {
-        return node != null && node.isBoolean() ? node.booleanValue() : null;
+        return (node != null && node.isBoolean()) ? node.booleanValue() : null;
     }
 
     private static @Nullable String text(@Nullable JsonNode node, String field) {

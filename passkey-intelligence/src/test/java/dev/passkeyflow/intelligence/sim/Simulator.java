@@ -183,6 +183,7 @@ public final class Simulator {
     }
 
     private static final String HEADER = "| %-31s | %6s | %11s | %11s | %13s | %13s | %15s | %6s | %8s | %8s | %8s | %8s |%n";
+    @SuppressWarnings("InlineFormatString") // kept beside HEADER, whose columns it must match
     private static final String ROW = "| %-31s | %6d | %11.3f | %11d | %13s | %13s | %15s | %6d | %8s | %8s | %8s | %8s |%n";
 
     static void print(PrintStream out, Sweep sweep, boolean byKind) {

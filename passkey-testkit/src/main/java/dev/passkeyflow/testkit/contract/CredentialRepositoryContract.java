@@ -272,6 +272,7 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
         @Test
         @DisplayName("null arguments are rejected with NullPointerException")
+        @SuppressWarnings("NullAway") // passes null on purpose: the contract requires a NullPointerException
         void nullsAreRejected() {
             assertThatNullPointerException().isThrownBy(() -> repository().findUserByIdentifier(null));
             assertThatNullPointerException().isThrownBy(() -> repository().findUserByHandle(null));
@@ -370,8 +371,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             repository().saveCredential(credential);
 
             List<StoredCredential> listed = repository().listCredentials(alice.userHandle());
-            catchThrowable(listed::clear);
-            catchThrowable(() -> repository().findCredential(bytes("cred-1")).orElseThrow().transports().add("nfc"));
+            var unusedOutcome1 = catchThrowable(listed::clear);
+            var unusedOutcome2 = catchThrowable(() -> repository().findCredential(bytes("cred-1")).orElseThrow().transports().add("nfc"));
 
             assertThat(repository().listCredentials(alice.userHandle())).containsExactly(credential);
             assertThat(repository().findCredential(bytes("cred-1")).orElseThrow().transports())
@@ -380,6 +381,7 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
         @Test
         @DisplayName("null arguments are rejected with NullPointerException")
+        @SuppressWarnings("NullAway") // passes null on purpose: the contract requires a NullPointerException
         void nullsAreRejected() {
             assertThatNullPointerException().isThrownBy(() -> repository().findCredential(null));
             assertThatNullPointerException().isThrownBy(() -> repository().listCredentials(null));
@@ -441,7 +443,7 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
         void savedOnceAccountExists() {
             UserAccount alice = account("alice");
             StoredCredential credential = minimalCredential("cred-1", alice, START);
-            catchThrowable(() -> repository().saveCredential(credential));
+            var unusedOutcome3 = catchThrowable(() -> repository().saveCredential(credential));
 
             repository().saveUser(alice);
             repository().saveCredential(credential);
@@ -645,6 +647,7 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
         @Test
         @DisplayName("null arguments are rejected with NullPointerException and nothing changes")
+        @SuppressWarnings("NullAway") // passes null on purpose: the contract requires a NullPointerException
         void nullsAreRejected() {
             StoredCredential credential = savedCredential("cred-1", savedAccount("alice"), START);
 

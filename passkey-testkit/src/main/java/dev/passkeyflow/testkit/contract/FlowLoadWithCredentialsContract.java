@@ -159,6 +159,7 @@ public abstract class FlowLoadWithCredentialsContract {
 
     @Test
     @DisplayName("null arguments are refused")
+    @SuppressWarnings("NullAway") // passes null on purpose: the contract requires a NullPointerException
     void nulls() {
         Bytes id = aliceOld.credentialId();
         assertThatNullPointerException().isThrownBy(() -> stores.loader().loadWithOwnerCredentials(null, id));

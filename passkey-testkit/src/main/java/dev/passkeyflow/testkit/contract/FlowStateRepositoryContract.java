@@ -175,6 +175,7 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
 
         @Test
         @DisplayName("null arguments are rejected with NullPointerException")
+        @SuppressWarnings("NullAway") // passes null on purpose: the contract requires a NullPointerException
         void nullsAreRejected() {
             assertThatNullPointerException().isThrownBy(() -> repository().create(null));
             assertThatNullPointerException().isThrownBy(() -> repository().load(null));
@@ -490,7 +491,7 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
 
             FlowRecord result = repository().load("flow-counter").orElseThrow();
             assertThat(Integer.parseInt(result.payload())).as("counter").isEqualTo(threads * incrementsPerThread);
-            assertThat(result.version()).isEqualTo(threads * incrementsPerThread);
+            assertThat(result.version()).isEqualTo((long) threads * incrementsPerThread);
         }
 
         @Test

@@ -217,6 +217,7 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
 
         @Test
         @DisplayName("null arguments are rejected with NullPointerException")
+        @SuppressWarnings("NullAway") // passes null on purpose: the contract requires a NullPointerException
         void nullsAreRejected() {
             assertThatNullPointerException().isThrownBy(() -> repository().append(null));
             assertThatNullPointerException().isThrownBy(() -> repository().recentByUser(null, EPOCH, 1));

@@ -39,12 +39,12 @@ public abstract class RepositoryContract<R> {
         assertThat(repository).as("createRepository(clock)").isNotNull();
     }
 
-    /** @return the repository of the running test, for a subclass's own extra tests */
+    /** Returns the repository of the running test, for a subclass's own extra tests. */
     protected final R repository() {
         return repository;
     }
 
-    /** @return the clock of the running test, for a subclass's own extra tests */
+    /** Returns the clock of the running test, for a subclass's own extra tests. */
     protected final MutableClock clock() {
         return clock;
     }

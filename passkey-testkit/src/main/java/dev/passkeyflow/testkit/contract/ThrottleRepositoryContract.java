@@ -166,6 +166,7 @@ public abstract class ThrottleRepositoryContract extends RepositoryContract<Thro
 
         @Test
         @DisplayName("null arguments are rejected with NullPointerException and count nothing")
+        @SuppressWarnings("NullAway") // passes null on purpose: the contract requires a NullPointerException
         void nullsRejected() {
             assertThatNullPointerException().isThrownBy(() -> repository().increment(null, WINDOW, EXPIRES));
             assertThatNullPointerException()
