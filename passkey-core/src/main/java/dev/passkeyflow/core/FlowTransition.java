@@ -16,6 +16,7 @@ public enum FlowTransition {
     START_PASSKEY(FlowState.NEW, FlowState.PASSKEY_PENDING, "passkey likely"),
     START_FALLBACK(FlowState.NEW, FlowState.FALLBACK_PENDING, "no usable passkey"),
     START_ENROLMENT(FlowState.NEW, FlowState.HEALING_PENDING, "host session adds a passkey"),
+    START_USERNAMELESS(FlowState.NEW, FlowState.PASSKEY_PENDING, "no identifier, autofill"),
     PASSKEY_RETRY(FlowState.PASSKEY_PENDING, FlowState.PASSKEY_PENDING, "failed, retry"),
     PASSKEY_FAILED(FlowState.PASSKEY_PENDING, FlowState.FALLBACK_PENDING, "failed, fall back"),
     PASSKEY_DECLINED(FlowState.PASSKEY_PENDING, FlowState.FALLBACK_PENDING, "user chose password"),
@@ -26,6 +27,7 @@ public enum FlowTransition {
     FALLBACK_SUCCEEDED_OFFER(FlowState.FALLBACK_PENDING, FlowState.HEALING_PENDING, "password ok, offer passkey"),
     FALLBACK_SUCCEEDED(FlowState.FALLBACK_PENDING, FlowState.COMPLETED, "password ok, no offer"),
     FALLBACK_TO_PASSKEY(FlowState.FALLBACK_PENDING, FlowState.PASSKEY_PENDING, "user chose a passkey instead"),
+    SILENT_CREATE_DECLINED(FlowState.HEALING_PENDING, FlowState.HEALING_PENDING, "silent creation declined, ask"),
     HEALED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "new passkey stored"),
     HEALING_ENDED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "declined, cancelled or failed");
 

@@ -400,7 +400,7 @@ final class DemoWeb {
                     Objects.requireNonNullElse(session.signedInWith, "your password"), session.signedInAt);
         };
         fresh.flashMessage = switch (completed.healing()) {
-            case HEALED -> "Your new passkey is ready. Next time, sign in with it.";
+            case HEALED, ENROLLED -> "Your new passkey is ready. Next time, sign in with it.";
             case ALREADY_EXISTED -> "This device already has a passkey for your account.";
             case DECLINED -> "OK, no new passkey for now.";
             case CANCELLED -> "No passkey was created. You can add one any time below.";

@@ -37,6 +37,7 @@ import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.FlowState;
 import dev.passkeyflow.core.FlowTransition;
 import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.core.HealingPath;
 import dev.passkeyflow.core.HealingResult;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowEvent;
@@ -60,6 +61,7 @@ import dev.passkeyflow.storage.CountedFlowStart;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.PasskeyEvent;
 import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
@@ -129,6 +131,7 @@ public final class DefaultLoginFlow implements LoginFlow {
     private final byte[] rpIdHash;
     private final StepRunner runner;
     private final Throttles throttles;
+    private final OfferLedger ledger;
 
     public DefaultLoginFlow(FlowSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -146,6 +149,7 @@ public final class DefaultLoginFlow implements LoginFlow {
         this.rpIdHash = sha256(settings.rpId().getBytes(StandardCharsets.UTF_8));
         this.runner = new StepRunner(settings);
         this.throttles = new Throttles(settings.throttle(), settings.throttles(), settings.clock());
+        this.ledger = new OfferLedger(settings.passkeyEvents(), settings.offerCooldowns());
     }
 
     static boolean isWellFormedFlowId(String flowId) {
@@ -215,6 +219,129 @@ public final class DefaultLoginFlow implements LoginFlow {
         });
     }
 
+    // ------------------------------------------------------------------ usernameless (issue 15)
+
+    /**
+     * The identifier a usernameless flow holds until a verified credential names its account. Not a
+     * valid identifier ({@link #normalizeIdentifier} refuses blank ones), so it can match no account.
+     */
+    private static final String NO_IDENTIFIER = "";
+
+    @Override
+    public LoginStep startUsernameless(ClientContext client) {
+        Objects.requireNonNull(client, "client");
+        return StepRunner.guard(() -> {
+            throttles.countUsernamelessStart(client.deviceId());
+            Instant now = settings.clock().instant();
+            AssertionRequest request = startUsernamelessAssertion();
+            FlowSnapshot fresh = FlowSnapshot.fresh(newFlowId(), NO_IDENTIFIER, null, client, now,
+                    now.plus(settings.flowTimeToLive()));
+            FlowSnapshot next = move(fresh, FlowTransition.START_USERNAMELESS, e -> e.pending(toJson(request), now)
+                    .autoStart(false).passkeyAttempts(1));
+            runner.create(next);
+            publish(new LoginFlowEvent.FlowStarted(next.flowId(), now, null,
+                    StartDecision.of(StartDecision.Action.OFFER_BUTTON, "usernameless")));
+            return stepFor(next, List.of(), credentialsGetJson(request));
+        });
+    }
+
+    private AssertionRequest startUsernamelessAssertion() {
+        // No username: Yubico leaves allowCredentials empty, so any discoverable passkey may answer.
+        return relyingParty.startAssertion(StartAssertionOptions.builder()
+                .userVerification(userVerification())
+                .timeout(settings.ceremonyTimeout().toMillis())
+                .build());
+    }
+
+    private static boolean usernameless(FlowSnapshot s) {
+        return s.userHandle() == null && s.state() == FlowState.PASSKEY_PENDING;
+    }
+
+    /**
+     * Finishes a usernameless challenge. The account is the owner of the presented credential, and
+     * only a verified assertion by that credential, whose user handle is that owner's, completes the
+     * flow as that owner. Nothing is recorded in anyone's history for a failure: until the assertion
+     * verifies, the flow belongs to nobody.
+     */
+    private LoginStep finishUsernameless(FlowSnapshot current, AssertionRequest request,
+            PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response,
+            Bytes credentialId, StepReceipt receipt) {
+        Optional<StoredCredential> stored = credentials.findCredential(credentialId);
+        if (stored.isEmpty()) {
+            // No account at all owns this id (the lookup is global): the provider may drop it.
+            return usernamelessRetry(current, AttemptOutcome.UNKNOWN_CREDENTIAL,
+                    List.of(new ClientSignal.UnknownCredential(settings.rpId(), credentialId.toBase64Url())), receipt);
+        }
+        Bytes owner = stored.get().userHandle();
+        Optional<UserAccount> account = credentials.findUserByHandle(owner);
+        if (account.isEmpty()) {
+            return usernamelessRetry(current, AttemptOutcome.VERIFICATION_FAILED, List.of(), receipt);
+        }
+        // The flow as it would be for the owner: every check below and the commit see that account.
+        FlowSnapshot asOwner = current.edit().userHandle(owner).identifier(account.get().identifier()).build();
+        AttemptOutcome rejected = precheckAssertion(asOwner, request, response, stored);
+        AssertionResult verified = null;
+        if (rejected == null) {
+            if (response.getResponse().getUserHandle().isEmpty()) {
+                // A discoverable credential returns its user handle; without it nothing names the account.
+                rejected = AttemptOutcome.WRONG_USER;
+            } else {
+                try {
+                    List<StoredCredential> own = credentials.listCredentials(owner);
+                    AssertionResult result = yubicoCredentials.with(new YubicoCredentialAdapter.KnownReads(
+                            account.get().identifier(), owner, own, stored.get()),
+                            () -> finishAssertion(request, response));
+                    if (!result.isSuccess()
+                            || !YubicoCredentialAdapter.toBytes(result.getCredential().getUserHandle()).equals(owner)) {
+                        rejected = AttemptOutcome.WRONG_USER;
+                    } else {
+                        rejected = AssertionVerification.counterRefusal(stored.get(), result);
+                        if (rejected == null) {
+                            verified = result;
+                            LoginStep done = passkeySucceeded(asOwner, credentialId, result, receipt, own,
+                                    response.getAuthenticatorAttachment().map(a -> a.getValue()).orElse(null));
+                            if (AssertionVerification.counterRegressed(result)) {
+                                publish(new LoginFlowEvent.SignatureCounterAnomaly(current.flowId(),
+                                        settings.clock().instant(), owner, credentialId,
+                                        stored.get().signatureCount(), result.getSignatureCount()));
+                            }
+                            return done;
+                        }
+                    }
+                } catch (FailedAssertion e) {
+                    rejected = e.failure() instanceof InvalidSignatureCountException
+                            ? AttemptOutcome.COUNTER_REGRESSION : classifyAssertionFailure(e.failure());
+                } catch (RuntimeException e) {
+                    rethrowStorageFailure(e);
+                    rejected = AttemptOutcome.VERIFICATION_FAILED;
+                }
+            }
+        }
+        LOG.debug("flow {}: usernameless assertion rejected: {}", SnapshotCodec.abbreviate(current.flowId()),
+                rejected);
+        return usernamelessRetry(current, Objects.requireNonNull(rejected), List.of(), receipt);
+    }
+
+    /**
+     * A fresh usernameless challenge after a failure, while the flow has passkey attempts left; then
+     * {@code ILLEGAL_TRANSITION} (the page starts a new flow). There is no fallback: no identifier.
+     */
+    private LoginStep usernamelessRetry(FlowSnapshot current, AttemptOutcome outcome, List<ClientSignal> signals,
+            StepReceipt receipt) {
+        if (current.passkeyAttempts() >= settings.maxPasskeyAttempts()) {
+            throw new LoginFlowException(Reason.ILLEGAL_TRANSITION, "no passkey attempts left; start a new flow");
+        }
+        Instant now = settings.clock().instant();
+        AssertionRequest request = startUsernamelessAssertion();
+        PasskeyFailure failure = new PasskeyFailure(outcome, null, -1, null);
+        FlowSnapshot next = runner.commit(move(current, FlowTransition.PASSKEY_RETRY, e -> e.pending(toJson(request), now)
+                .passkeyAttempts(current.passkeyAttempts() + 1).calmRetry(failure.isCancelLike())
+                .consecutiveFailures(current.consecutiveFailures() + 1)), receipt, List.of());
+        publish(new LoginFlowEvent.PasskeyAttemptFailed(next.flowId(), now, null, failure, FailureDiagnosis.unknown(),
+                FailureDecision.Action.RETRY));
+        return stepFor(next, signals, credentialsGetJson(request));
+    }
+
     @Override
     public LoginStep enrol(String identifier, ClientContext client) {
         String normalized = normalizeIdentifier(identifier);
@@ -223,9 +350,8 @@ public final class DefaultLoginFlow implements LoginFlow {
             Instant now = settings.clock().instant();
             UserAccount user = credentials.findUserByIdentifier(normalized)
                     .orElseThrow(() -> new LoginFlowException(Reason.UNKNOWN_USER, "no account has this identifier"));
-            List<StoredCredential> list = credentials.listCredentials(user.userHandle());
-            HealingKind kind = list.stream().anyMatch(c -> c.status().acceptsLogin())
-                    ? HealingKind.ADDITIONAL_PASSKEY : HealingKind.FIRST_PASSKEY;
+            // Host-initiated: enrolment, never reported as healing, and never cooled down.
+            HealingKind kind = HealingKind.ENROLMENT;
             PublicKeyCredentialCreationOptions options = startRegistration(user);
             FlowSnapshot fresh = FlowSnapshot.fresh(newFlowId(), normalized, user.userHandle(), client, now,
                     now.plus(settings.flowTimeToLive()));
@@ -296,6 +422,9 @@ public final class DefaultLoginFlow implements LoginFlow {
             AssertionRequest request = assertionRequest(current);
             Bytes credentialId = AssertionVerification.credentialId(response);
             response = AssertionVerification.withoutEmptyUserHandle(response);
+            if (usernameless(current)) {
+                return finishUsernameless(current, request, response, credentialId, receipt);
+            }
             // The account's list is needed for the completion signal anyway; it usually holds the
             // presented credential too, which saves a round trip on database storage.
             List<StoredCredential> own = credentials.listCredentials(Objects.requireNonNull(current.userHandle()));
@@ -376,7 +505,9 @@ public final class DefaultLoginFlow implements LoginFlow {
             HealingDecision decision = account.isEmpty() ? null : settings.advisor().onCrossDeviceSuccess(
                     new PasskeySuccessContext(account.get(), credentials.listCredentials(userHandle), current.client(),
                             credentialId, attachment, current.failures(), now));
-            if (decision != null && decision.offer() != null) {
+            if (decision != null && decision.offer() != null
+                    && ledger.allows(decision.offer(), userHandle, current.client().deviceId(), now)) {
+                ledger.offered(current.flowId(), decision.offer(), userHandle, current.client().deviceId(), now);
                 PublicKeyCredentialCreationOptions options = startRegistration(account.get());
                 FlowSnapshot next = runner.commit(move(current, FlowTransition.PASSKEY_SUCCEEDED_OFFER,
                         e -> e.pending(toJson(options), now).method(AuthenticationMethod.PASSKEY)
@@ -445,6 +576,9 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     private LoginStep handleFailure(FlowSnapshot current, PasskeyFailure failure, List<ClientSignal> signals,
             StepReceipt receipt) {
+        if (usernameless(current)) {
+            return usernamelessRetry(current, failure.outcome(), signals, receipt);
+        }
         Instant now = settings.clock().instant();
         Bytes userHandle = Objects.requireNonNull(current.userHandle());
         Optional<UserAccount> user = credentials.findUserByHandle(userHandle);
@@ -525,12 +659,22 @@ public final class DefaultLoginFlow implements LoginFlow {
                     current.fallbackReason()));
             FlowSnapshot next;
             String optionsJson = null;
-            if (decision.offer() != null) {
+            HealingKind offer = decision.offer() != null
+                    && ledger.allows(decision.offer(), account.userHandle(), current.client().deviceId(), now)
+                    ? decision.offer() : null;
+            // Read before the commit point: the full accepted list for the completion's signal.
+            ClientSignal accepted = allAccepted(account.userHandle(), null, list);
+            if (offer != null) {
+                ledger.offered(current.flowId(), offer, account.userHandle(), current.client().deviceId(), now);
                 PublicKeyCredentialCreationOptions options = RegistrationVerification.withoutExcluded(
                         startRegistration(account), AssertionVerification.refusedCredentials(current.failures()));
                 optionsJson = credentialsCreateJson(options);
+                // Conditional create when the browser can: the passkey may be made without a dialog
+                // (stored as autoStart of the healing state: the page starts the ceremony at once).
+                boolean silent = Boolean.TRUE.equals(current.client().capability(
+                        ClientContext.CAPABILITY_CONDITIONAL_CREATE));
                 next = move(withUser, FlowTransition.FALLBACK_SUCCEEDED_OFFER, e -> e.pending(toJson(options), now)
-                        .method(AuthenticationMethod.FALLBACK).healingKind(decision.offer())
+                        .autoStart(silent).method(AuthenticationMethod.FALLBACK).healingKind(offer)
                         .diagnosis(decision.diagnosis()).platform(decision.platform())
                         .replaced(decision.replacedCredentials(), decision.replacedCredentialStatus()));
             } else {
@@ -540,14 +684,15 @@ public final class DefaultLoginFlow implements LoginFlow {
             }
             next = runner.commit(next, receipt, effects);
             publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
-            if (decision.offer() != null) {
+            if (offer != null) {
                 publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(),
-                        Objects.requireNonNull(decision.offer()), decision.diagnosis()));
+                        offer, decision.diagnosis()));
             } else {
                 publish(new LoginFlowEvent.Completed(next.flowId(), now, account.userHandle(),
                         AuthenticationMethod.FALLBACK, HealingResult.NOT_OFFERED));
             }
-            return stepFor(next, List.of(), optionsJson);
+            // A password login of a known account also tells the provider which passkeys still count.
+            return stepFor(next, offer == null ? unlessEmpty(accepted) : List.of(), optionsJson);
         });
     }
 
@@ -624,8 +769,10 @@ public final class DefaultLoginFlow implements LoginFlow {
             }
             RegistrationResult result;
             try {
-                result = relyingParty.finishRegistration(
-                        FinishRegistrationOptions.builder().request(options).response(response).build());
+                // Without user presence only for a silent (conditional-create) offer of this very flow,
+                // whose user authenticated in this flow: Yubico 2.9.0's isConditionalCreate.
+                result = relyingParty.finishRegistration(FinishRegistrationOptions.builder().request(options)
+                        .response(response).isConditionalCreate(silentOffer(current)).build());
             } catch (RegistrationFailedException | RuntimeException e) {
                 rethrowStorageFailure(e);
                 // Yubico's messages may quote client data; log the kind only.
@@ -664,11 +811,21 @@ public final class DefaultLoginFlow implements LoginFlow {
             }
             addAttempt(effects, current, newId, AttemptOutcome.REGISTERED, null, -1, now);
             ClientSignal accepted = allAccepted(userHandle, newId);
+            HealingKind kind = Objects.requireNonNull(current.healingKind());
+            HealingResult healed = kind.hostInitiated() ? HealingResult.ENROLLED : HealingResult.HEALED;
+            HealingPath path = silentOffer(current) ? HealingPath.SILENT : HealingPath.EXPLICIT;
+            ledger.answered(current.flowId(), kind, userHandle, current.client().deviceId(), PasskeyEvent.Type.ACCEPTED,
+                    now);
             FlowSnapshot next = runner.commit(move(current, FlowTransition.HEALED, e -> e.pending(null, null)
-                    .healingResult(HealingResult.HEALED).newCredentialId(newId)), receipt, effects);
-            publish(new LoginFlowEvent.Healed(next.flowId(), now, userHandle, newId, flagged, current.diagnosis()));
+                    .healingResult(healed).newCredentialId(newId)), receipt, effects);
+            if (kind.hostInitiated()) {
+                publish(new LoginFlowEvent.Enrolled(next.flowId(), now, userHandle, newId));
+            } else {
+                publish(new LoginFlowEvent.Healed(next.flowId(), now, userHandle, newId, flagged, current.diagnosis(),
+                        kind, path));
+            }
             publish(new LoginFlowEvent.Completed(next.flowId(), now, userHandle,
-                    Objects.requireNonNull(next.method()), HealingResult.HEALED));
+                    Objects.requireNonNull(next.method()), healed));
             return stepFor(next, List.of(accepted), null);
         });
     }
@@ -706,12 +863,54 @@ public final class DefaultLoginFlow implements LoginFlow {
         Instant now = settings.clock().instant();
         List<Effect> effects = new ArrayList<>();
         addAttempt(effects, current, null, outcome, errorName, elapsed, now);
+        Bytes userHandle = Objects.requireNonNull(current.userHandle());
+        HealingKind kind = Objects.requireNonNull(current.healingKind());
+        PasskeyEvent.Type answer = switch (result) {
+            case DECLINED -> PasskeyEvent.Type.DECLINED;
+            case CANCELLED -> PasskeyEvent.Type.CANCELLED;
+            case ALREADY_EXISTED -> PasskeyEvent.Type.ACCEPTED;
+            default -> null;
+        };
+        if (answer != null) {
+            ledger.answered(current.flowId(), kind, userHandle, current.client().deviceId(), answer, now);
+        }
+        // Read before the commit point: the completion tells the provider which passkeys still count.
+        ClientSignal accepted = allAccepted(userHandle, null);
         FlowSnapshot next = runner.commit(move(current, FlowTransition.HEALING_ENDED,
                 e -> e.pending(null, null).healingResult(result)), receipt, effects);
         publish(new LoginFlowEvent.HealingDeclined(next.flowId(), now, next.userHandle(), result));
         publish(new LoginFlowEvent.Completed(next.flowId(), now, next.userHandle(),
                 Objects.requireNonNull(next.method()), result));
-        return stepFor(next, List.of(), null);
+        return stepFor(next, unlessEmpty(accepted), null);
+    }
+
+    /** Whether the pending offer is a silent one (conditional create): kept as the healing state's autoStart. */
+    private static boolean silentOffer(FlowSnapshot s) {
+        return s.state() == FlowState.HEALING_PENDING && s.autoStart();
+    }
+
+    @Override
+    public LoginStep silentCreateDeclined(String flowId) {
+        StepReceipt receipt = StepReceipt.of(PendingCall.SILENT_CREATE_DECLINED);
+        return step(flowId, receipt, current -> {
+            requireState(current, FlowState.HEALING_PENDING);
+            if (!silentOffer(current)) {
+                throw new LoginFlowException(Reason.ILLEGAL_TRANSITION, "no silent passkey creation is pending");
+            }
+            Instant now = settings.clock().instant();
+            Bytes userHandle = Objects.requireNonNull(current.userHandle());
+            UserAccount account = credentials.findUserByHandle(userHandle).orElseThrow(
+                    () -> new LoginFlowException(Reason.ILLEGAL_TRANSITION, "the flow's account no longer exists"));
+            // A fresh challenge for the explicit path: the silent one may have reached an authenticator.
+            // The browser's silent refusal is not the user's answer, so no cooldown is recorded for it.
+            PublicKeyCredentialCreationOptions options = RegistrationVerification.withoutExcluded(
+                    startRegistration(account), AssertionVerification.refusedCredentials(current.failures()));
+            FlowSnapshot next = runner.commit(move(current, FlowTransition.SILENT_CREATE_DECLINED,
+                    e -> e.pending(toJson(options), now).autoStart(false)), receipt, List.of());
+            LOG.debug("flow {}: silent passkey creation declined by the browser; explicit offer",
+                    SnapshotCodec.abbreviate(flowId));
+            return stepFor(next, List.of(), credentialsCreateJson(options));
+        });
     }
 
     // ------------------------------------------------------------------ steps and state
@@ -720,11 +919,11 @@ public final class DefaultLoginFlow implements LoginFlow {
         return switch (s.state()) {
             case PASSKEY_PENDING -> new LoginStep.PasskeyChallenge(s.flowId(),
                     ceremonyJson != null ? ceremonyJson : credentialsGetJson(assertionRequest(s)), s.autoStart(),
-                    s.passkeyAttempts(), s.calmRetry(), signals);
+                    s.passkeyAttempts(), s.calmRetry(), signals, false, usernameless(s));
             case FALLBACK_PENDING -> fallbackStep(s, signals, passkeyAlternative(s));
             case HEALING_PENDING -> new LoginStep.HealingOffer(s.flowId(),
                     ceremonyJson != null ? ceremonyJson : credentialsCreateJson(creationOptions(s)),
-                    Objects.requireNonNull(s.healingKind()), s.diagnosis(), s.platform(), signals);
+                    Objects.requireNonNull(s.healingKind()), s.diagnosis(), s.platform(), signals, silentOffer(s));
             case COMPLETED -> new LoginStep.Completed(s.flowId(), Objects.requireNonNull(s.method()), s.userHandle(),
                     s.identifier(), Objects.requireNonNullElse(s.healingResult(), HealingResult.NOT_OFFERED),
                     s.newCredentialId(), settings.completionRedirect(), signals);
@@ -801,9 +1000,9 @@ public final class DefaultLoginFlow implements LoginFlow {
 
     private List<ClientSignal> completionSignals(FlowSnapshot s) {
         Bytes userHandle = s.userHandle();
-        boolean passkeyProven = s.method() == AuthenticationMethod.PASSKEY || s.healingResult() == HealingResult.HEALED;
-        if (s.state() == FlowState.COMPLETED && passkeyProven && userHandle != null) {
-            return List.of(allAccepted(userHandle, null));
+        // Every authenticated completion of a known account carries the full accepted list.
+        if (s.state() == FlowState.COMPLETED && userHandle != null) {
+            return unlessEmpty(allAccepted(userHandle, null));
         }
         return List.of();
     }
@@ -838,6 +1037,17 @@ public final class DefaultLoginFlow implements LoginFlow {
             ids.add(added.toBase64Url());
         }
         return new ClientSignal.AllAcceptedCredentials(settings.rpId(), userHandle.toBase64Url(), ids);
+    }
+
+    /**
+     * The accepted-credentials signal for a completion, or none when the account has no accepted
+     * passkey: an empty list would make providers hide every passkey of the user, and the likeliest
+     * empty list is an accident (a storage view missing rows, a passkey being added in another
+     * flow), not a fact worth acting on.
+     */
+    private static List<ClientSignal> unlessEmpty(ClientSignal accepted) {
+        return accepted instanceof ClientSignal.AllAcceptedCredentials all && all.allAcceptedCredentialIds().isEmpty()
+                ? List.of() : List.of(accepted);
     }
 
     private static ClientInfo clientInfo(FlowSnapshot s) {

@@ -28,6 +28,10 @@ import org.jspecify.annotations.Nullable;
  *     proved; a repeat of exactly that call gets this state's step again, anything else is a new
  *     call ({@code null} for a state made by {@code start} or {@code enrol})
  * @param pendingEffects writes of that call not yet applied (only without an atomic step store)
+ * @param autoStart in {@code PASSKEY_PENDING}: start the ceremony at once; in {@code HEALING_PENDING}:
+ *     the offer is silent (conditional create, started at once without a dialog)
+ * @param identifier the normalised identifier; empty for a usernameless flow until its assertion
+ *     verifies, then the owner's
  */
 public record FlowSnapshot(
         String flowId,
@@ -111,6 +115,7 @@ public record FlowSnapshot(
     static final class Editor {
         private final FlowSnapshot base;
         private FlowState state;
+        private String identifier;
         private @Nullable Bytes userHandle;
         private @Nullable String pendingRequestJson;
         private @Nullable Instant challengeIssuedAt;
@@ -135,6 +140,7 @@ public record FlowSnapshot(
         private Editor(FlowSnapshot s) {
             base = s;
             state = s.state;
+            identifier = s.identifier;
             userHandle = s.userHandle;
             pendingRequestJson = s.pendingRequestJson;
             challengeIssuedAt = s.challengeIssuedAt;
@@ -159,6 +165,8 @@ public record FlowSnapshot(
 
         Editor state(FlowState value) { state = value; return this; }
         Editor userHandle(@Nullable Bytes value) { userHandle = value; return this; }
+        /** Only a usernameless flow changes it: to its verified owner's identifier. */
+        Editor identifier(String value) { identifier = value; return this; }
         Editor pending(@Nullable String requestJson, @Nullable Instant issuedAt) {
             pendingRequestJson = requestJson;
             challengeIssuedAt = issuedAt;
@@ -196,7 +204,7 @@ public record FlowSnapshot(
         }
 
         FlowSnapshot build() {
-            return new FlowSnapshot(base.flowId, base.version, state, base.identifier, userHandle, base.client,
+            return new FlowSnapshot(base.flowId, base.version, state, identifier, userHandle, base.client,
                     base.createdAt, base.expiresAt, pendingRequestJson, challengeIssuedAt, autoStart, calmRetry,
                     passkeyAttempts, consecutiveFailures, failures, fallbackReason, fallbackFailures, method,
                     healingKind, diagnosis, platform, replacedCredentials, replacedStatus, healingResult,
