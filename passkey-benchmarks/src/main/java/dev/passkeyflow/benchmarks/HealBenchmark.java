@@ -25,17 +25,10 @@ import org.openjdk.jmh.annotations.Threads;
 public class HealBenchmark {
 
     @State(Scope.Benchmark)
-    public static class World {
-        Deployment deployment;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            deployment = Deployment.inMemory();
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            deployment.close();
+    public static class World extends DriverStates.World {
+        @Override
+        protected Deployment deploy() {
+            return Deployment.inMemory();
         }
     }
 

@@ -12,9 +12,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * {@link FlowBenchmark} on {@code JdbcStorage} over a HikariCP pool of 4: an in-memory H2
@@ -28,57 +26,29 @@ import org.openjdk.jmh.infra.IterationParams;
 public class JdbcFlowBenchmark {
 
     @State(Scope.Benchmark)
-    public static class World {
+    public static class World extends DriverStates.World {
         @Param({"h2"})
         public String db;
 
-        Deployment deployment;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            deployment = Deployment.jdbc(db, Advisors.named("default"));
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            deployment.close();
+        @Override
+        protected Deployment deploy() {
+            return Deployment.jdbc(db, Advisors.named("default"));
         }
     }
 
-    /** Start only; the started flow is deleted again outside the measurement. */
     @State(Scope.Thread)
-    public static class Starter {
-        LoginDriver driver;
-
+    public static class Starter extends DriverStates.Starter {
         @Setup(Level.Trial)
         public void setUp(World world) {
-            driver = new LoginDriver(world.deployment, "starter");
-        }
-
-        @TearDown(Level.Invocation)
-        public void forget() {
-            driver.forgetStarted();
+            open(world);
         }
     }
 
-    /** Finish only; the started flows and the browser's answers are made before each iteration. */
     @State(Scope.Thread)
-    public static class Finisher {
-        LoginDriver driver;
-
+    public static class Finisher extends DriverStates.Finisher {
         @Setup(Level.Trial)
         public void setUp(World world) {
-            driver = new LoginDriver(world.deployment, "finisher");
-        }
-
-        @Setup(Level.Iteration)
-        public void prepare(IterationParams iteration) {
-            driver.prepareBatch(iteration);
-        }
-
-        @TearDown(Level.Iteration)
-        public void forget(IterationParams iteration) {
-            driver.forgetBatch(iteration);
+            open(world);
         }
     }
 

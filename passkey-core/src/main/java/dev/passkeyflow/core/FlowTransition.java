@@ -2,45 +2,90 @@ package dev.passkeyflow.core;
 
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * Every legal move of a login flow, one constant per from-to pair and cause. A move that is not
- * listed here is refused with {@link LoginFlowException.Reason#ILLEGAL_TRANSITION} and changes
- * nothing.
+ * Every legal move of a login flow: one constant per from-to pair and cause, with the
+ * {@link FlowCall calls} that take it and the guard that picks it among the moves those calls may
+ * take from the same state. A call on a flow whose state has no move for that call is refused with
+ * {@link LoginFlowException.Reason#ILLEGAL_TRANSITION} ({@link LoginFlowException.Reason#LOCKED}
+ * on a locked flow) and changes nothing; {@link #requireCallable} is that one check, made before
+ * the call does any work.
+ *
+ * <p>Reading the table: {@code FALLBACK_SUCCEEDED_OFFER} is taken by {@code fallbackSucceeded} on a
+ * {@code FALLBACK_PENDING} flow when the advisor offers a passkey, and leads to
+ * {@code HEALING_PENDING}.
  */
 public enum FlowTransition {
-    START_PASSKEY(FlowState.NEW, FlowState.PASSKEY_PENDING, "passkey likely"),
-    START_FALLBACK(FlowState.NEW, FlowState.FALLBACK_PENDING, "no usable passkey"),
-    START_ENROLMENT(FlowState.NEW, FlowState.HEALING_PENDING, "host session adds a passkey"),
-    START_USERNAMELESS(FlowState.NEW, FlowState.PASSKEY_PENDING, "no identifier, autofill"),
-    PASSKEY_RETRY(FlowState.PASSKEY_PENDING, FlowState.PASSKEY_PENDING, "failed, retry"),
-    PASSKEY_FAILED(FlowState.PASSKEY_PENDING, FlowState.FALLBACK_PENDING, "failed, fall back"),
-    PASSKEY_DECLINED(FlowState.PASSKEY_PENDING, FlowState.FALLBACK_PENDING, "user chose password"),
-    PASSKEY_SUCCEEDED(FlowState.PASSKEY_PENDING, FlowState.COMPLETED, "assertion verified"),
-    PASSKEY_SUCCEEDED_OFFER(FlowState.PASSKEY_PENDING, FlowState.HEALING_PENDING, "hybrid login, offer a local passkey"),
-    FALLBACK_FAILED(FlowState.FALLBACK_PENDING, FlowState.FALLBACK_PENDING, "password wrong"),
-    FALLBACK_LOCKED(FlowState.FALLBACK_PENDING, FlowState.LOCKED, "too many wrong passwords"),
-    FALLBACK_SUCCEEDED_OFFER(FlowState.FALLBACK_PENDING, FlowState.HEALING_PENDING, "password ok, offer passkey"),
-    FALLBACK_SUCCEEDED(FlowState.FALLBACK_PENDING, FlowState.COMPLETED, "password ok, no offer"),
-    FALLBACK_TO_PASSKEY(FlowState.FALLBACK_PENDING, FlowState.PASSKEY_PENDING, "user chose a passkey instead"),
-    SILENT_CREATE_DECLINED(FlowState.HEALING_PENDING, FlowState.HEALING_PENDING, "silent creation declined, ask"),
-    HEALED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "new passkey stored"),
-    HEALING_ENDED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "declined, cancelled or failed");
+    START_PASSKEY(FlowState.NEW, FlowState.PASSKEY_PENDING, "passkey likely",
+            "the account has a passkey that accepts logins and the advisor does not say fall back",
+            FlowCall.START),
+    START_FALLBACK(FlowState.NEW, FlowState.FALLBACK_PENDING, "no usable passkey",
+            "unknown identifier, no passkey that accepts logins, or the advisor says fall back",
+            FlowCall.START),
+    START_ENROLMENT(FlowState.NEW, FlowState.HEALING_PENDING, "host session adds a passkey",
+            "the identifier names an account (the host vouches that its user is signed in)",
+            FlowCall.ENROL),
+    START_USERNAMELESS(FlowState.NEW, FlowState.PASSKEY_PENDING, "no identifier, autofill",
+            "always: the account is unknown until a verified credential names it",
+            FlowCall.START_USERNAMELESS),
+    PASSKEY_RETRY(FlowState.PASSKEY_PENDING, FlowState.PASSKEY_PENDING, "failed, retry",
+            "the attempt failed, the advisor says retry, attempts are left and a passkey accepts logins",
+            FlowCall.REPORT_CLIENT_ERROR, FlowCall.REPORT_IMMEDIATE_REJECTION, FlowCall.FINISH_PASSKEY),
+    PASSKEY_FAILED(FlowState.PASSKEY_PENDING, FlowState.FALLBACK_PENDING, "failed, fall back",
+            "the attempt failed and no retry is allowed (advisor, attempts used up, no usable passkey)",
+            FlowCall.REPORT_CLIENT_ERROR, FlowCall.REPORT_IMMEDIATE_REJECTION, FlowCall.FINISH_PASSKEY),
+    PASSKEY_DECLINED(FlowState.PASSKEY_PENDING, FlowState.FALLBACK_PENDING, "user chose password",
+            "always", FlowCall.CHOOSE_FALLBACK),
+    PASSKEY_SUCCEEDED(FlowState.PASSKEY_PENDING, FlowState.COMPLETED, "assertion verified",
+            "the assertion verified for the flow's account and no local passkey is offered",
+            FlowCall.FINISH_PASSKEY),
+    PASSKEY_SUCCEEDED_OFFER(FlowState.PASSKEY_PENDING, FlowState.HEALING_PENDING, "hybrid login, offer a local passkey",
+            "the assertion verified from another device (cross-platform), this device can create a passkey"
+                    + " and the advisor offers one",
+            FlowCall.FINISH_PASSKEY),
+    FALLBACK_FAILED(FlowState.FALLBACK_PENDING, FlowState.FALLBACK_PENDING, "password wrong",
+            "fewer failed traditional logins than the maximum", FlowCall.FALLBACK_FAILED),
+    FALLBACK_LOCKED(FlowState.FALLBACK_PENDING, FlowState.LOCKED, "too many wrong passwords",
+            "the maximum of failed traditional logins is reached", FlowCall.FALLBACK_FAILED),
+    FALLBACK_SUCCEEDED_OFFER(FlowState.FALLBACK_PENDING, FlowState.HEALING_PENDING, "password ok, offer passkey",
+            "the throttle allows it, the account exists and the advisor offers a passkey",
+            FlowCall.FALLBACK_SUCCEEDED),
+    FALLBACK_SUCCEEDED(FlowState.FALLBACK_PENDING, FlowState.COMPLETED, "password ok, no offer",
+            "the throttle allows it and no passkey is offered (or no account has the identifier)",
+            FlowCall.FALLBACK_SUCCEEDED),
+    FALLBACK_TO_PASSKEY(FlowState.FALLBACK_PENDING, FlowState.PASSKEY_PENDING, "user chose a passkey instead",
+            "the account has a passkey that accepts logins and passkey attempts are left",
+            FlowCall.RETRY_PASSKEY),
+    SILENT_CREATE_DECLINED(FlowState.HEALING_PENDING, FlowState.HEALING_PENDING, "silent creation declined, ask",
+            "the pending offer is silent (conditional create)", FlowCall.SILENT_CREATE_DECLINED),
+    HEALED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "new passkey stored",
+            "the registration verified and its credential id is new or already this account's",
+            FlowCall.FINISH_HEALING),
+    HEALING_ENDED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "declined, cancelled or failed",
+            "the user declined, the browser reported an error, or the registration was refused",
+            FlowCall.FINISH_HEALING, FlowCall.REPORT_HEALING_ERROR, FlowCall.DECLINE_HEALING);
 
     private static final Map<FlowState, Map<FlowState, FlowTransition>> TABLE = buildTable();
+    private static final Map<FlowState, Set<FlowCall>> CALLABLE = buildCallable();
 
     private final FlowState from;
     private final FlowState to;
     private final String label;
+    private final String guard;
+    private final Set<FlowCall> triggers;
 
-    FlowTransition(FlowState from, FlowState to, String label) {
+    FlowTransition(FlowState from, FlowState to, String label, String guard, FlowCall first, FlowCall... more) {
         this.from = from;
         this.to = to;
         this.label = label;
+        this.guard = guard;
+        this.triggers = Collections.unmodifiableSet(EnumSet.of(first, more));
     }
 
     public FlowState from() {
@@ -56,9 +101,50 @@ public enum FlowTransition {
         return label;
     }
 
+    /** The calls that take this move; never empty. */
+    public Set<FlowCall> triggers() {
+        return triggers;
+    }
+
+    /** When one of {@link #triggers()} on a flow in {@link #from()} takes this move rather than another. */
+    public String guard() {
+        return guard;
+    }
+
     /** Whether this transition may be taken from {@code state}. */
     public boolean isLegalFrom(FlowState state) {
         return from == state;
+    }
+
+    /** Whether {@code call} may move a flow in {@code state} at all (by one of the moves it triggers). */
+    public static boolean isCallable(FlowCall call, FlowState state) {
+        return CALLABLE.get(state).contains(call);
+    }
+
+    /**
+     * The legality check of every call on a stored flow, made before the call does any work.
+     *
+     * @throws LoginFlowException {@code LOCKED} on a locked flow; {@code ILLEGAL_TRANSITION} when no
+     *     move from {@code state} is triggered by {@code call}
+     */
+    public static void requireCallable(FlowCall call, FlowState state) {
+        if (state == FlowState.LOCKED) {
+            throw new LoginFlowException(LoginFlowException.Reason.LOCKED, "too many failed logins; start again later");
+        }
+        if (!isCallable(call, state)) {
+            throw new LoginFlowException(LoginFlowException.Reason.ILLEGAL_TRANSITION,
+                    "the flow is " + state + ", " + call + " needs " + statesFor(call));
+        }
+    }
+
+    private static String statesFor(FlowCall call) {
+        StringJoiner states = new StringJoiner(" or ");
+        for (FlowState state : FlowState.values()) {
+            if (isCallable(call, state)) {
+                states.add(state.name());
+            }
+        }
+        return states.toString();
     }
 
     /** Any legal transition from {@code from} to {@code to}, if one exists. */
@@ -77,6 +163,18 @@ public enum FlowTransition {
         lines.add("    COMPLETED --> [*]");
         lines.add("    LOCKED --> [*]");
         return lines.toString();
+    }
+
+    private static Map<FlowState, Set<FlowCall>> buildCallable() {
+        Map<FlowState, Set<FlowCall>> callable = new EnumMap<>(FlowState.class);
+        for (FlowState state : FlowState.values()) {
+            callable.put(state, EnumSet.noneOf(FlowCall.class));
+        }
+        for (FlowTransition transition : values()) {
+            callable.get(transition.from).addAll(transition.triggers);
+        }
+        callable.replaceAll((state, calls) -> Collections.unmodifiableSet(calls));
+        return Collections.unmodifiableMap(callable);
     }
 
     private static Map<FlowState, Map<FlowState, FlowTransition>> buildTable() {

@@ -2,7 +2,7 @@ package dev.passkeyflow.core;
 
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
-import dev.passkeyflow.core.internal.DefaultLoginFlow;
+import dev.passkeyflow.core.internal.LoginFlowFactory;
 import dev.passkeyflow.core.internal.FlowSettings;
 import dev.passkeyflow.storage.AtomicStepRepository;
 import dev.passkeyflow.storage.CredentialRepository;
@@ -548,7 +548,7 @@ public interface LoginFlow {
                     atomicSteps,
                     passkeyEvents != null ? passkeyEvents : new InMemoryPasskeyEventRepository(),
                     offerCooldowns);
-            return new DefaultLoginFlow(settings);
+            return LoginFlowFactory.create(settings);
         }
 
         private static Duration positiveAtMost(String name, Duration value, Duration max) {

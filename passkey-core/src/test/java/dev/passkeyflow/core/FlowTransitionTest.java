@@ -1,6 +1,8 @@
 package dev.passkeyflow.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -204,6 +206,86 @@ class FlowTransitionTest {
                     .hasSize(FlowTransition.values().length);
             assertThat(lines).contains("    [*] --> NEW", "    COMPLETED --> [*]", "    LOCKED --> [*]");
             assertThat(diagram).endsWith("\n");
+        }
+    }
+
+    @Nested
+    @DisplayName("triggers and guards")
+    class TriggersAndGuards {
+
+        @ParameterizedTest(name = "{0}: {1}")
+        @CsvSource({
+                "START,                      NEW",
+                "ENROL,                      NEW",
+                "REPORT_CLIENT_ERROR,        PASSKEY_PENDING",
+                "REPORT_IMMEDIATE_REJECTION, PASSKEY_PENDING",
+                "FINISH_PASSKEY,             PASSKEY_PENDING",
+                "CHOOSE_FALLBACK,            PASSKEY_PENDING",
+                "RETRY_PASSKEY,              FALLBACK_PENDING",
+                "FALLBACK_SUCCEEDED,         FALLBACK_PENDING",
+                "FALLBACK_FAILED,            FALLBACK_PENDING",
+                "FINISH_HEALING,             HEALING_PENDING",
+                "REPORT_HEALING_ERROR,       HEALING_PENDING",
+                "DECLINE_HEALING,            HEALING_PENDING"
+        })
+        @DisplayName("each call moves a flow from exactly one state")
+        void callableFromOneState(FlowCall call, FlowState state) {
+            assertThat(FlowTransition.isCallable(call, state)).isTrue();
+            assertThat(EnumSet.complementOf(EnumSet.of(state)))
+                    .noneMatch(other -> FlowTransition.isCallable(call, other));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(FlowTransition.class)
+        @DisplayName("every move names at least one call and a guard")
+        void namesCallsAndGuard(FlowTransition t) {
+            assertThat(t.triggers()).isNotEmpty();
+            assertThat(t.guard()).isNotBlank();
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(FlowCall.class)
+        @DisplayName("every call takes at least one move")
+        void everyCallMoves(FlowCall call) {
+            assertThat(FlowTransition.values()).anyMatch(t -> t.triggers().contains(call));
+        }
+
+        @Test
+        @DisplayName("moves one call can take from one state are told apart by different guards")
+        void guardsDiffer() {
+            for (FlowTransition a : FlowTransition.values()) {
+                for (FlowTransition b : FlowTransition.values()) {
+                    boolean shareCall = a.triggers().stream().anyMatch(b.triggers()::contains);
+                    if (a != b && a.from() == b.from() && shareCall) {
+                        assertThat(a.guard()).as(a + " vs " + b).isNotEqualTo(b.guard());
+                    }
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("requireCallable refuses a call the state has no move for, naming the state it needs")
+        void refusesIllegal() {
+            assertThatThrownBy(() -> FlowTransition.requireCallable(FlowCall.FINISH_PASSKEY, FlowState.COMPLETED))
+                    .isInstanceOfSatisfying(LoginFlowException.class,
+                            e -> assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.ILLEGAL_TRANSITION))
+                    .hasMessageContaining("COMPLETED").hasMessageContaining("PASSKEY_PENDING");
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(FlowCall.class)
+        @DisplayName("requireCallable answers LOCKED for any call on a locked flow")
+        void lockedIsLocked(FlowCall call) {
+            assertThatThrownBy(() -> FlowTransition.requireCallable(call, FlowState.LOCKED))
+                    .isInstanceOfSatisfying(LoginFlowException.class,
+                            e -> assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.LOCKED));
+        }
+
+        @Test
+        @DisplayName("requireCallable lets a legal call through")
+        void allowsLegal() {
+            assertThatCode(() -> FlowTransition.requireCallable(FlowCall.FALLBACK_FAILED, FlowState.FALLBACK_PENDING))
+                    .doesNotThrowAnyException();
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.passkeyflow.intelligence;
 
-import dev.passkeyflow.intelligence.internal.ProviderTable;
 import dev.passkeyflow.storage.Bytes;
 import java.nio.ByteBuffer;
 import java.util.Map;

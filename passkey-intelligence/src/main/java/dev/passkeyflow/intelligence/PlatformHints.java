@@ -2,7 +2,6 @@ package dev.passkeyflow.intelligence;
 
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientPlatform;
-import dev.passkeyflow.intelligence.internal.UserAgentPlatforms;
 import org.jspecify.annotations.Nullable;
 
 /**

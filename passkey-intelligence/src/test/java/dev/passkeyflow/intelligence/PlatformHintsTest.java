@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientHints;
 import dev.passkeyflow.core.ClientPlatform;
-import dev.passkeyflow.intelligence.internal.UserAgentPlatforms;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

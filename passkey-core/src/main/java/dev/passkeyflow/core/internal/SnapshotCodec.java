@@ -1,8 +1,21 @@
 package dev.passkeyflow.core.internal;
 
+import static dev.passkeyflow.core.internal.StoredJson.MAPPER;
+import static dev.passkeyflow.core.internal.StoredJson.bool;
+import static dev.passkeyflow.core.internal.StoredJson.bytes;
+import static dev.passkeyflow.core.internal.StoredJson.enumValue;
+import static dev.passkeyflow.core.internal.StoredJson.flag;
+import static dev.passkeyflow.core.internal.StoredJson.has;
+import static dev.passkeyflow.core.internal.StoredJson.integer;
+import static dev.passkeyflow.core.internal.StoredJson.number;
+import static dev.passkeyflow.core.internal.StoredJson.path;
+import static dev.passkeyflow.core.internal.StoredJson.put;
+import static dev.passkeyflow.core.internal.StoredJson.putMillis;
+import static dev.passkeyflow.core.internal.StoredJson.requiredText;
+import static dev.passkeyflow.core.internal.StoredJson.text;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.passkeyflow.core.AuthenticationMethod;
@@ -20,11 +33,8 @@ import dev.passkeyflow.core.LastLoginHint;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
-import dev.passkeyflow.storage.ClientInfo;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.FlowRecord;
-import dev.passkeyflow.storage.LoginAttempt;
-import dev.passkeyflow.storage.StoredCredential;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -32,79 +42,85 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes flow snapshots as compact JSON documents and reads them back. The document carries a
- * format version: a snapshot written by another format version is treated as unknown (flows are
- * short-lived, so nothing is migrated). Keys are short because the document is written on every
- * step of every login.
+ * Writes flow snapshots as compact JSON documents and reads them back, every key through the one
+ * table {@link StoredKey}. The document carries a format version: a snapshot written by another
+ * format version is treated as unknown (flows are short-lived, so nothing is migrated). The
+ * document is flat although the snapshot is grouped: format 1 was written that way, and a test
+ * reads a document written by the code before the grouping.
  */
 final class SnapshotCodec {
 
     /** Bumped whenever the document or the embedded Yubico request format changes. */
     static final int FORMAT_VERSION = 1;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private SnapshotCodec() {
     }
 
     static String write(FlowSnapshot s) {
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("v", FORMAT_VERSION);
-        root.put("st", s.state().name());
-        root.put("id", s.identifier());
-        putBytes(root, "uh", s.userHandle());
-        root.set("cl", writeClient(s.client()));
-        root.put("ca", s.createdAt().toEpochMilli());
-        if (s.pendingRequestJson() != null) {
-            root.put("pr", s.pendingRequestJson());
+        put(root, StoredKey.VERSION, FORMAT_VERSION);
+        put(root, StoredKey.STATE, s.state());
+        put(root, StoredKey.IDENTIFIER, s.identifier());
+        put(root, StoredKey.USER_HANDLE, s.userHandle());
+        put(root, StoredKey.CLIENT, writeClient(s.client()));
+        putMillis(root, StoredKey.CREATED_AT, s.subject().createdAt());
+        FlowSnapshot.Pending pending = s.pending();
+        if (pending != null) {
+            put(root, StoredKey.PENDING_REQUEST, pending.requestJson());
+            putMillis(root, StoredKey.CHALLENGE_ISSUED_AT, pending.issuedAt());
         }
-        if (s.challengeIssuedAt() != null) {
-            root.put("ci", s.challengeIssuedAt().toEpochMilli());
-        }
-        root.put("as", s.autoStart());
-        root.put("cr", s.calmRetry());
-        root.put("pa", s.passkeyAttempts());
-        root.put("cf", s.consecutiveFailures());
-        ArrayNode failures = root.putArray("fl");
-        for (PasskeyFailure f : s.failures()) {
-            ObjectNode node = failures.addObject();
-            node.put("o", f.outcome().name());
-            if (f.clientErrorName() != null) {
-                node.put("n", f.clientErrorName());
-            }
-            node.put("e", f.elapsedMillis());
-            putBytes(node, "c", f.credentialId());
-        }
-        putEnum(root, "fr", s.fallbackReason());
-        root.put("ff", s.fallbackFailures());
-        putEnum(root, "m", s.method());
-        putEnum(root, "hk", s.healingKind());
-        ObjectNode diagnosis = root.putObject("dg");
-        diagnosis.put("c", s.diagnosis().cause().name());
-        diagnosis.put("k", s.diagnosis().confidence().name());
-        ArrayNode evidence = diagnosis.putArray("e");
-        s.diagnosis().evidence().forEach(evidence::add);
-        root.put("pl", s.platform().name());
-        ArrayNode replaced = root.putArray("rc");
-        s.replacedCredentials().forEach(c -> replaced.add(c.toBase64Url()));
-        root.put("rs", s.replacedStatus().name());
-        putEnum(root, "hr", s.healingResult());
-        putBytes(root, "nc", s.newCredentialId());
+        writePasskey(root, s.passkey());
+        put(root, StoredKey.FALLBACK_REASON, s.fallback().reason());
+        put(root, StoredKey.FALLBACK_FAILURES, s.fallback().failures());
+        put(root, StoredKey.METHOD, s.method());
+        writeHealing(root, s.healing());
         StepReceipt receipt = s.receipt();
         if (receipt != null) {
-            root.put("pc", receipt.call().name());
-            root.put("pp", receipt.proof());
-            root.put("pd", receipt.delivered());
+            put(root, StoredKey.RECEIPT_CALL, receipt.storedCall());
+            put(root, StoredKey.RECEIPT_PROOF, receipt.proof());
+            put(root, StoredKey.RECEIPT_DELIVERED, receipt.delivered());
         }
         if (!s.pendingEffects().isEmpty()) {
-            ArrayNode effects = root.putArray("pe");
-            s.pendingEffects().forEach(effect -> effects.add(writeEffect(effect)));
+            ArrayNode effects = root.putArray(StoredKey.PENDING_EFFECTS.key);
+            s.pendingEffects().forEach(effect -> effects.add(EffectCodec.write(effect)));
         }
         return root.toString();
+    }
+
+    private static void writePasskey(ObjectNode root, FlowSnapshot.Passkey p) {
+        put(root, StoredKey.AUTO_START, p.autoStart());
+        put(root, StoredKey.CALM_RETRY, p.calmRetry());
+        put(root, StoredKey.PASSKEY_ATTEMPTS, p.attempts());
+        put(root, StoredKey.CONSECUTIVE_FAILURES, p.consecutiveFailures());
+        ArrayNode failures = root.putArray(StoredKey.FAILURES.key);
+        for (PasskeyFailure f : p.failures()) {
+            ObjectNode node = failures.addObject();
+            put(node, StoredKey.FAILURE_OUTCOME, f.outcome());
+            put(node, StoredKey.FAILURE_ERROR_NAME, f.clientErrorName());
+            put(node, StoredKey.FAILURE_ELAPSED, f.elapsedMillis());
+            put(node, StoredKey.FAILURE_CREDENTIAL, f.credentialId());
+        }
+    }
+
+    private static void writeHealing(ObjectNode root, FlowSnapshot.Healing h) {
+        put(root, StoredKey.HEALING_KIND, h.kind());
+        ObjectNode diagnosis = root.putObject(StoredKey.DIAGNOSIS.key);
+        put(diagnosis, StoredKey.DIAGNOSIS_CAUSE, h.diagnosis().cause());
+        put(diagnosis, StoredKey.DIAGNOSIS_CONFIDENCE, h.diagnosis().confidence());
+        ArrayNode evidence = diagnosis.putArray(StoredKey.DIAGNOSIS_EVIDENCE.key);
+        h.diagnosis().evidence().forEach(evidence::add);
+        put(root, StoredKey.PLATFORM, h.platform());
+        ArrayNode replaced = root.putArray(StoredKey.REPLACED_CREDENTIALS.key);
+        h.replacedCredentials().forEach(c -> replaced.add(c.toBase64Url()));
+        put(root, StoredKey.REPLACED_STATUS, h.replacedStatus());
+        put(root, StoredKey.HEALING_RESULT, h.result());
+        put(root, StoredKey.NEW_CREDENTIAL, h.newCredentialId());
+        if (h.silent()) {
+            put(root, StoredKey.SILENT_OFFER, Boolean.TRUE);
+        }
     }
 
     /**
@@ -118,7 +134,7 @@ final class SnapshotCodec {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored flow " + abbreviate(record.flowId()) + " is not valid JSON", e);
         }
-        if (root == null || root.path("v").asInt(-1) != FORMAT_VERSION) {
+        if (root == null || path(root, StoredKey.VERSION).asInt(-1) != FORMAT_VERSION) {
             return null;
         }
         try {
@@ -130,219 +146,85 @@ final class SnapshotCodec {
     }
 
     private static FlowSnapshot readDocument(FlowRecord record, JsonNode root) {
+        FlowSnapshot.Subject subject = new FlowSnapshot.Subject(requiredText(root, StoredKey.IDENTIFIER),
+                bytes(root, StoredKey.USER_HANDLE), readClient(path(root, StoredKey.CLIENT)),
+                Instant.ofEpochMilli(number(root, StoredKey.CREATED_AT, 0)), record.expiresAt());
+        String request = text(root, StoredKey.PENDING_REQUEST);
+        // An issue time is always written with the request; without one the challenge counts as expired.
+        FlowSnapshot.Pending pending = request == null ? null : new FlowSnapshot.Pending(request,
+                Instant.ofEpochMilli(number(root, StoredKey.CHALLENGE_ISSUED_AT, 0)));
+        FlowSnapshot.Fallback fallback = new FlowSnapshot.Fallback(
+                enumValue(root, StoredKey.FALLBACK_REASON, FallbackReason::valueOf),
+                integer(root, StoredKey.FALLBACK_FAILURES));
+        StepReceipt receipt = has(root, StoredKey.RECEIPT_CALL) ? new StepReceipt(
+                StepReceipt.callOf(requiredText(root, StoredKey.RECEIPT_CALL)),
+                requiredText(root, StoredKey.RECEIPT_PROOF), flag(root, StoredKey.RECEIPT_DELIVERED)) : null;
+        return new FlowSnapshot(record.flowId(), record.version(), FlowState.valueOf(requiredText(root, StoredKey.STATE)),
+                subject, pending, readPasskey(root), fallback, enumValue(root, StoredKey.METHOD,
+                        AuthenticationMethod::valueOf), readHealing(root), receipt,
+                EffectCodec.readAll(path(root, StoredKey.PENDING_EFFECTS)));
+    }
+
+    private static FlowSnapshot.Passkey readPasskey(JsonNode root) {
         List<PasskeyFailure> failures = new ArrayList<>();
-        for (JsonNode node : root.path("fl")) {
-            failures.add(new PasskeyFailure(AttemptOutcome.valueOf(node.path("o").asText()), text(node, "n"),
-                    node.path("e").asLong(-1), bytes(node, "c")));
+        for (JsonNode node : path(root, StoredKey.FAILURES)) {
+            failures.add(new PasskeyFailure(AttemptOutcome.valueOf(requiredText(node, StoredKey.FAILURE_OUTCOME)),
+                    text(node, StoredKey.FAILURE_ERROR_NAME), number(node, StoredKey.FAILURE_ELAPSED, -1),
+                    bytes(node, StoredKey.FAILURE_CREDENTIAL)));
         }
-        JsonNode dg = root.path("dg");
+        return new FlowSnapshot.Passkey(flag(root, StoredKey.AUTO_START), flag(root, StoredKey.CALM_RETRY),
+                integer(root, StoredKey.PASSKEY_ATTEMPTS), integer(root, StoredKey.CONSECUTIVE_FAILURES), failures);
+    }
+
+    private static FlowSnapshot.Healing readHealing(JsonNode root) {
+        JsonNode dg = path(root, StoredKey.DIAGNOSIS);
         List<String> evidence = new ArrayList<>();
-        dg.path("e").forEach(e -> evidence.add(e.asText()));
-        FailureDiagnosis diagnosis = new FailureDiagnosis(FailureCause.valueOf(dg.path("c").asText("UNKNOWN")),
-                Confidence.valueOf(dg.path("k").asText("LOW")), evidence);
+        path(dg, StoredKey.DIAGNOSIS_EVIDENCE).forEach(e -> evidence.add(e.asText()));
+        FailureDiagnosis diagnosis = new FailureDiagnosis(
+                FailureCause.valueOf(path(dg, StoredKey.DIAGNOSIS_CAUSE).asText("UNKNOWN")),
+                Confidence.valueOf(path(dg, StoredKey.DIAGNOSIS_CONFIDENCE).asText("LOW")), evidence);
         Set<Bytes> replaced = new LinkedHashSet<>();
-        root.path("rc").forEach(c -> replaced.add(Bytes.fromBase64Url(c.asText())));
-        return new FlowSnapshot(
-                record.flowId(),
-                record.version(),
-                FlowState.valueOf(root.path("st").asText()),
-                root.path("id").asText(),
-                bytes(root, "uh"),
-                readClient(root.path("cl")),
-                Instant.ofEpochMilli(root.path("ca").asLong()),
-                record.expiresAt(),
-                text(root, "pr"),
-                root.has("ci") ? Instant.ofEpochMilli(root.path("ci").asLong()) : null,
-                root.path("as").asBoolean(),
-                root.path("cr").asBoolean(),
-                root.path("pa").asInt(),
-                root.path("cf").asInt(),
-                failures,
-                enumValue(root, "fr", FallbackReason::valueOf),
-                root.path("ff").asInt(),
-                enumValue(root, "m", AuthenticationMethod::valueOf),
-                enumValue(root, "hk", HealingKind::valueOf),
-                diagnosis,
-                ClientPlatform.valueOf(root.path("pl").asText("OTHER")),
-                replaced,
-                CredentialStatus.valueOf(root.path("rs").asText("SUSPECTED_BROKEN")),
-                enumValue(root, "hr", HealingResult::valueOf),
-                bytes(root, "nc"),
-                root.has("pc") ? new StepReceipt(PendingCall.valueOf(root.path("pc").asText()),
-                        root.path("pp").asText(), root.path("pd").asBoolean()) : null,
-                readEffects(root.path("pe")));
-    }
-
-    private static ObjectNode writeEffect(Effect effect) {
-        ObjectNode node = MAPPER.createObjectNode();
-        if (effect instanceof Effect.RecordUse use) {
-            node.put("t", "use");
-            putBytes(node, "c", use.credentialId());
-            node.put("n", use.signatureCount());
-            node.put("b", use.backupState());
-            node.put("a", use.usedAt().toString());
-            node.set("o", writeClientInfo(use.usedOn()));
-        } else if (effect instanceof Effect.AppendAttempt append) {
-            LoginAttempt a = append.attempt();
-            node.put("t", "attempt");
-            putBytes(node, "u", a.userHandle());
-            putText(node, "d", a.deviceId());
-            putBytes(node, "c", a.credentialId());
-            node.put("o", a.outcome().name());
-            putText(node, "n", a.clientErrorName());
-            node.put("e", a.elapsedMillis());
-            node.put("a", a.at().toString());
-            putText(node, "p", a.platform());
-            putText(node, "aa", a.authenticatorAttachment());
-            putText(node, "ok", a.offerKind());
-            putText(node, "i", a.attemptId());
-        } else if (effect instanceof Effect.SaveCredential save) {
-            StoredCredential c = save.credential();
-            node.put("t", "credential");
-            putBytes(node, "c", c.credentialId());
-            putBytes(node, "u", c.userHandle());
-            putBytes(node, "k", c.publicKeyCose());
-            node.put("n", c.signatureCount());
-            ArrayNode transports = node.putArray("tr");
-            c.transports().forEach(transports::add);
-            node.put("be", c.backupEligible());
-            node.put("bs", c.backupState());
-            putBytes(node, "ag", c.aaguid());
-            node.put("a", c.createdAt().toString());
-            node.set("co", writeClientInfo(c.createdOn()));
-            node.put("s", c.status().name());
-            putText(node, "nn", c.nickname());
-        } else if (effect instanceof Effect.MarkReplaced mark) {
-            node.put("t", "replaced");
-            putBytes(node, "c", mark.credentialId());
-            node.put("s", mark.status().name());
-        }
-        return node;
-    }
-
-    private static List<Effect> readEffects(JsonNode array) {
-        List<Effect> effects = new ArrayList<>();
-        for (JsonNode node : array) {
-            String type = node.path("t").asText();
-            effects.add(switch (type) {
-                case "use" -> new Effect.RecordUse(requiredBytes(node, "c"), node.path("n").asLong(),
-                        node.path("b").asBoolean(), Instant.parse(node.path("a").asText()),
-                        readClientInfo(node.path("o")));
-                case "attempt" -> new Effect.AppendAttempt(new LoginAttempt(requiredBytes(node, "u"), text(node, "d"),
-                        bytes(node, "c"), AttemptOutcome.valueOf(node.path("o").asText()), text(node, "n"),
-                        node.path("e").asLong(-1), Instant.parse(node.path("a").asText()), text(node, "p"),
-                        text(node, "aa"), text(node, "ok"), text(node, "i")));
-                case "credential" -> {
-                    Set<String> transports = new LinkedHashSet<>();
-                    node.path("tr").forEach(t -> transports.add(t.asText()));
-                    yield new Effect.SaveCredential(new StoredCredential(requiredBytes(node, "c"),
-                            requiredBytes(node, "u"), requiredBytes(node, "k"), node.path("n").asLong(), transports,
-                            node.path("be").asBoolean(), node.path("bs").asBoolean(), bytes(node, "ag"),
-                            Instant.parse(node.path("a").asText()), null, readClientInfo(node.path("co")), null,
-                            CredentialStatus.valueOf(node.path("s").asText()), text(node, "nn")));
-                }
-                case "replaced" -> new Effect.MarkReplaced(requiredBytes(node, "c"),
-                        CredentialStatus.valueOf(node.path("s").asText()));
-                default -> throw new IllegalStateException("unknown effect type in stored flow: " + type);
-            });
-        }
-        return effects;
-    }
-
-    private static ObjectNode writeClientInfo(ClientInfo info) {
-        ObjectNode node = MAPPER.createObjectNode();
-        putText(node, "d", info.deviceId());
-        putText(node, "p", info.platform());
-        putText(node, "b", info.browser());
-        return node;
-    }
-
-    private static ClientInfo readClientInfo(JsonNode node) {
-        return new ClientInfo(text(node, "d"), text(node, "p"), text(node, "b"));
-    }
-
-    private static Bytes requiredBytes(JsonNode node, String key) {
-        Bytes value = bytes(node, key);
-        if (value == null) {
-            throw new IllegalStateException("stored effect lacks " + key);
-        }
-        return value;
+        path(root, StoredKey.REPLACED_CREDENTIALS).forEach(c -> replaced.add(Bytes.fromBase64Url(c.asText())));
+        return new FlowSnapshot.Healing(enumValue(root, StoredKey.HEALING_KIND, HealingKind::valueOf), diagnosis,
+                ClientPlatform.valueOf(path(root, StoredKey.PLATFORM).asText("OTHER")), replaced,
+                CredentialStatus.valueOf(path(root, StoredKey.REPLACED_STATUS).asText("SUSPECTED_BROKEN")),
+                enumValue(root, StoredKey.HEALING_RESULT, HealingResult::valueOf),
+                bytes(root, StoredKey.NEW_CREDENTIAL), flag(root, StoredKey.SILENT_OFFER));
     }
 
     private static ObjectNode writeClient(ClientContext client) {
         ObjectNode node = MAPPER.createObjectNode();
-        putText(node, "d", client.deviceId());
-        putText(node, "ua", client.userAgent());
-        putText(node, "hp", client.hints().platform());
-        putText(node, "hv", client.hints().platformVersion());
-        if (client.hints().mobile() != null) {
-            node.put("hm", client.hints().mobile());
-        }
+        put(node, StoredKey.CLIENT_DEVICE, client.deviceId());
+        put(node, StoredKey.CLIENT_USER_AGENT, client.userAgent());
+        put(node, StoredKey.CLIENT_HINT_PLATFORM, client.hints().platform());
+        put(node, StoredKey.CLIENT_HINT_VERSION, client.hints().platformVersion());
+        put(node, StoredKey.CLIENT_HINT_MOBILE, client.hints().mobile());
         if (!client.capabilities().isEmpty()) {
-            ObjectNode caps = node.putObject("cp");
+            ObjectNode caps = node.putObject(StoredKey.CLIENT_CAPABILITIES.key);
             client.capabilities().forEach(caps::put);
         }
-        if (client.userVerifyingPlatformAuthenticator() != null) {
-            node.put("uv", client.userVerifyingPlatformAuthenticator());
-        }
-        if (client.conditionalMediation() != null) {
-            node.put("cm", client.conditionalMediation());
-        }
+        put(node, StoredKey.CLIENT_UV_PLATFORM, client.userVerifyingPlatformAuthenticator());
+        put(node, StoredKey.CLIENT_CONDITIONAL, client.conditionalMediation());
         LastLoginHint last = client.lastLogin();
         if (last != null) {
-            ObjectNode hint = node.putObject("ll");
-            hint.put("i", last.identifier());
-            putText(hint, "c", last.credentialId());
+            ObjectNode hint = node.putObject(StoredKey.CLIENT_LAST_LOGIN.key);
+            put(hint, StoredKey.LAST_LOGIN_IDENTIFIER, last.identifier());
+            put(hint, StoredKey.LAST_LOGIN_CREDENTIAL, last.credentialId());
         }
         return node;
     }
 
     private static ClientContext readClient(JsonNode node) {
         Map<String, Boolean> caps = new TreeMap<>();
-        node.path("cp").fields().forEachRemaining(e -> caps.put(e.getKey(), e.getValue().asBoolean()));
-        JsonNode ll = node.path("ll");
-        LastLoginHint last = ll.isObject() ? new LastLoginHint(ll.path("i").asText(), text(ll, "c")) : null;
-        return new ClientContext(text(node, "d"), text(node, "ua"),
-                new ClientHints(text(node, "hp"), text(node, "hv"), bool(node, "hm")), caps, bool(node, "uv"),
-                bool(node, "cm"), last);
-    }
-
-    private static void putBytes(ObjectNode node, String key, @Nullable Bytes value) {
-        if (value != null) {
-            node.put(key, value.toBase64Url());
-        }
-    }
-
-    private static void putText(ObjectNode node, String key, @Nullable String value) {
-        if (value != null) {
-            node.put(key, value);
-        }
-    }
-
-    private static void putEnum(ObjectNode node, String key, @Nullable Enum<?> value) {
-        if (value != null) {
-            node.put(key, value.name());
-        }
-    }
-
-    private static @Nullable String text(JsonNode node, String key) {
-        JsonNode value = node.get(key);
-        return value == null || value.isNull() ? null : value.asText();
-    }
-
-    private static @Nullable Boolean bool(JsonNode node, String key) {
-        JsonNode value = node.get(key);
-        return value == null || value.isNull() ? null : value.asBoolean();
-    }
-
-    private static @Nullable Bytes bytes(JsonNode node, String key) {
-        String value = text(node, key);
-        return value == null ? null : Bytes.fromBase64Url(value);
-    }
-
-    private static <E extends Enum<E>> @Nullable E enumValue(JsonNode node, String key, Function<String, E> parse) {
-        String value = text(node, key);
-        return value == null ? null : parse.apply(value);
+        path(node, StoredKey.CLIENT_CAPABILITIES).fields()
+                .forEachRemaining(e -> caps.put(e.getKey(), e.getValue().asBoolean()));
+        JsonNode ll = path(node, StoredKey.CLIENT_LAST_LOGIN);
+        LastLoginHint last = ll.isObject() ? new LastLoginHint(requiredText(ll, StoredKey.LAST_LOGIN_IDENTIFIER),
+                text(ll, StoredKey.LAST_LOGIN_CREDENTIAL)) : null;
+        return new ClientContext(text(node, StoredKey.CLIENT_DEVICE), text(node, StoredKey.CLIENT_USER_AGENT),
+                new ClientHints(text(node, StoredKey.CLIENT_HINT_PLATFORM), text(node, StoredKey.CLIENT_HINT_VERSION),
+                        bool(node, StoredKey.CLIENT_HINT_MOBILE)), caps,
+                bool(node, StoredKey.CLIENT_UV_PLATFORM), bool(node, StoredKey.CLIENT_CONDITIONAL), last);
     }
 
     static String abbreviate(String flowId) {

@@ -1,5 +1,7 @@
 package dev.passkeyflow.core.internal;
 
+import dev.passkeyflow.core.FlowCall;
+import dev.passkeyflow.core.FlowTransition;
 import dev.passkeyflow.core.LoginFlowException;
 import dev.passkeyflow.core.LoginFlowException.Reason;
 import dev.passkeyflow.core.LoginStep;
@@ -50,10 +52,12 @@ final class StepRunner {
      * Runs a call. A repeat of the call that made the stored state (equal receipt) whose result no
      * response has carried yet gets that state's step from {@code repeat}; a repeat after that is a
      * replay and is refused. Any other call first finishes the stored state's pending effects, then
-     * runs {@code body}.
+     * checks with {@link FlowTransition#requireCallable} that the call may move the
+     * flow from its state, then runs {@code body}.
      */
     LoginStep run(String flowId, StepReceipt receipt, Function<FlowSnapshot, LoginStep> body,
             Function<FlowSnapshot, LoginStep> repeat) {
+        FlowCall call = receipt.call();
         return guard(() -> {
             FlowSnapshot current = load(flowId);
             StepReceipt last = current.receipt();
@@ -64,7 +68,10 @@ final class StepRunner {
                 }
                 return repeat.apply(deliver(current, last));
             }
-            return body.apply(settle(current));
+            FlowSnapshot settled = settle(current);
+            // The one legality check: before the call reads or verifies anything.
+            FlowTransition.requireCallable(call, settled.state());
+            return body.apply(settled);
         });
     }
 
@@ -85,7 +92,7 @@ final class StepRunner {
     FlowSnapshot commit(FlowSnapshot next, StepReceipt receipt, List<Effect> effects) {
         long version = next.version() + 1;
         List<Effect> identified = identify(next.flowId(), version, effects);
-        FlowSnapshot delivered = next.edit().committed(receipt.asDelivered(), List.of()).build();
+        FlowSnapshot delivered = next.committed(receipt.asDelivered(), List.of());
         if (atomic != null || identified.isEmpty()) {
             // One write carries everything: the new state, its effects, and the delivery to this caller.
             boolean written = atomic != null
@@ -96,7 +103,7 @@ final class StepRunner {
             }
             return delivered.atVersion(version);
         }
-        FlowSnapshot withEffects = next.edit().committed(receipt, identified).build();
+        FlowSnapshot withEffects = next.committed(receipt, identified);
         if (!settings.flows().update(record(withEffects, version))) {
             throw conflict();
         }
@@ -129,7 +136,7 @@ final class StepRunner {
                         "another request on the same flow was answered with this step's result");
             }
             applyEffects(current);
-            FlowSnapshot done = current.edit().committed(receipt.asDelivered(), List.of()).build();
+            FlowSnapshot done = current.committed(receipt.asDelivered(), List.of());
             if (settings.flows().update(record(done, current.version() + 1))) {
                 return done.atVersion(current.version() + 1);
             }
@@ -152,7 +159,7 @@ final class StepRunner {
                 return current;
             }
             applyEffects(current);
-            FlowSnapshot cleared = current.edit().effectsApplied().build();
+            FlowSnapshot cleared = current.effectsApplied();
             if (settings.flows().update(record(cleared, current.version() + 1))) {
                 return cleared.atVersion(current.version() + 1);
             }
@@ -188,7 +195,7 @@ final class StepRunner {
     }
 
     FlowSnapshot load(String flowId) {
-        if (flowId == null || !DefaultLoginFlow.isWellFormedFlowId(flowId)) {
+        if (flowId == null || !Inputs.isWellFormedFlowId(flowId)) {
             throw unknownFlow();
         }
         FlowRecord record = settings.flows().load(flowId).orElseThrow(StepRunner::unknownFlow);

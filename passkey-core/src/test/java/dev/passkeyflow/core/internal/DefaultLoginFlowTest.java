@@ -441,7 +441,7 @@ class DefaultLoginFlowTest {
 
             assertThat(attemptsOf(alice)).singleElement()
                     .satisfies(a -> assertThat(a.clientErrorName()).isEqualTo(name.substring(0, 64)));
-            assertThat(snapshot(id).failures()).singleElement()
+            assertThat(snapshot(id).passkey().failures()).singleElement()
                     .satisfies(f -> assertThat(f.clientErrorName()).isEqualTo(name.substring(0, 64)));
         }
 
@@ -796,7 +796,7 @@ class DefaultLoginFlowTest {
             flows.failNextUpdate();
 
             assertThat(failure(() -> flow.fallbackFailed(id)).reason()).isEqualTo(Reason.STORAGE_FAILURE);
-            assertThat(snapshot(id).fallbackFailures()).isZero();
+            assertThat(snapshot(id).fallback().failures()).isZero();
 
             LoginStep.FallbackRequired retried = as(LoginStep.FallbackRequired.class, flow.fallbackFailed(id));
             assertThat(retried.remainingAttempts()).isEqualTo(LoginFlow.Builder.DEFAULT_MAX_FALLBACK_FAILURES - 1);

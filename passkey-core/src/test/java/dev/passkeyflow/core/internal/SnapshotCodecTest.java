@@ -10,6 +10,7 @@ import dev.passkeyflow.core.ClientPlatform;
 import dev.passkeyflow.core.Confidence;
 import dev.passkeyflow.core.FailureCause;
 import dev.passkeyflow.core.FailureDiagnosis;
+import dev.passkeyflow.core.FlowCall;
 import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.FlowState;
 import dev.passkeyflow.core.HealingKind;
@@ -75,14 +76,49 @@ class SnapshotCodecTest {
                         TestData.DUMMY_COSE_KEY, 7, Set.of("hybrid", "internal"), true, false, TestData.bytes(16, 5),
                         TestData.T0, null, info, null, CredentialStatus.ACTIVE, "My Mac")),
                 new Effect.MarkReplaced(TestData.bytes(32, 1), CredentialStatus.RETIRED));
-        return new FlowSnapshot(FLOW_ID, version, FlowState.HEALING_PENDING, "alice@example.com",
-                userHandle, client, TestData.T0, EXPIRES, "{\"publicKey\":{\"challenge\":\"abc\"}}",
-                TestData.T0.plusMillis(1_234), true, true, 3, 2, failures, FallbackReason.PASSKEY_FAILED, 1,
-                AuthenticationMethod.FALLBACK, HealingKind.AFTER_ERROR,
-                FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.LOW, "fast failure", "twice"),
-                ClientPlatform.MACOS, Set.of(TestData.bytes(32, 1), TestData.bytes(32, 2)), CredentialStatus.RETIRED,
-                HealingResult.HEALED, TestData.bytes(20, 3), StepReceipt.of(PendingCall.FINISH_HEALING, "{}"), effects);
+        return new FlowSnapshot(FLOW_ID, version, FlowState.HEALING_PENDING,
+                new FlowSnapshot.Subject("alice@example.com", userHandle, client, TestData.T0, EXPIRES),
+                new FlowSnapshot.Pending("{\"publicKey\":{\"challenge\":\"abc\"}}", TestData.T0.plusMillis(1_234)),
+                new FlowSnapshot.Passkey(true, true, 3, 2, failures),
+                new FlowSnapshot.Fallback(FallbackReason.PASSKEY_FAILED, 1), AuthenticationMethod.FALLBACK,
+                new FlowSnapshot.Healing(HealingKind.AFTER_ERROR,
+                        FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.LOW, "fast failure", "twice"),
+                        ClientPlatform.MACOS, Set.of(TestData.bytes(32, 1), TestData.bytes(32, 2)),
+                        CredentialStatus.RETIRED, HealingResult.HEALED, TestData.bytes(20, 3), false),
+                StepReceipt.of(FlowCall.FINISH_HEALING, "{}"), effects);
     }
+
+    /**
+     * {@link #fullyPopulated} at version 7 as the codec wrote it before the snapshot was grouped
+     * into records (format 1, key for key the same document).
+     */
+    private static final String FORMAT_1_DOCUMENT =
+            "{\"v\":1,\"st\":\"HEALING_PENDING\",\"id\":\"alice@example.com\",\"uh\":\"ICcuNTxDSlFYX2Zt" +
+            "dHuCiQ\",\"cl\":{\"d\":\"device-123\",\"ua\":\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_1" +
+            "5_7) AppleWebKit/605.1.15 (KHTML, like Gecko)\",\"hp\":\"macOS\",\"hv\":\"15.0.0\",\"hm\":" +
+            "false,\"cp\":{\"hybridTransport\":false,\"passkeyPlatformAuthenticator\":true,\"signalUnkn" +
+            "ownCredential\":true},\"uv\":true,\"cm\":false,\"ll\":{\"i\":\"alice@example.com\",\"c\":" +
+            "\"cred-abc\"}},\"ca\":1935656130000,\"pr\":\"{\\\"publicKey\\\":{\\\"challenge\\\":\\\"abc" +
+            "\\\"}}\",\"ci\":1935656131234,\"as\":true,\"cr\":true,\"pa\":3,\"cf\":2,\"fl\":[{\"o\":\"C" +
+            "ANCELLED\",\"n\":\"NotAllowedError\",\"e\":412},{\"o\":\"UNKNOWN_CREDENTIAL\",\"e\":-1,\"c" +
+            "\":\"2uHo7_b9BAsSGSAnLjU8Q0pRWF9mbXR7gomQl56lrLM\"},{\"o\":\"CLIENT_ERROR\",\"n\":\"WeirdV" +
+            "endorError\",\"e\":0}],\"fr\":\"PASSKEY_FAILED\",\"ff\":1,\"m\":\"FALLBACK\",\"hk\":\"AFTE" +
+            "R_ERROR\",\"dg\":{\"c\":\"PASSKEY_DELETED_LOCALLY\",\"k\":\"LOW\",\"e\":[\"fast failure\"," +
+            "\"twice\"]},\"pl\":\"MACOS\",\"rc\":[\"ICcuNTxDSlFYX2ZtdHuCiZCXnqWss7rByM_W3eTr8vk\",\"P0Z" +
+            "NVFtiaXB3foWMk5qhqK-2vcTL0tng5-71_AMKERg\"],\"rs\":\"RETIRED\",\"hr\":\"HEALED\",\"nc\":\"" +
+            "XmVsc3qBiI-WnaSrsrnAx87V3OM\",\"pc\":\"FINISH_HEALING\",\"pp\":\"KHqkEnjpeX1mKiQM3c8TJDjt" +
+            "\",\"pd\":false,\"pe\":[{\"t\":\"use\",\"c\":\"ICcuNTxDSlFYX2ZtdHuCiZCXnqWss7rByM_W3eTr8vk" +
+            "\",\"n\":4294967295,\"b\":true,\"a\":\"2031-05-04T10:15:30.000123456Z\",\"o\":{\"d\":\"dev" +
+            "ice-123\",\"p\":\"macOS\",\"b\":\"Safari\"}},{\"t\":\"attempt\",\"u\":\"ICcuNTxDSlFYX2ZtdH" +
+            "uCiQ\",\"d\":\"device-123\",\"c\":\"2uHo7_b9BAsSGSAnLjU8Q0pRWF9mbXR7gomQl56lrLM\",\"o\":\"" +
+            "UNKNOWN_CREDENTIAL\",\"n\":\"WeirdVendorError\",\"e\":412,\"a\":\"2031-05-04T10:15:30Z\"," +
+            "\"p\":\"macOS\",\"aa\":\"platform\",\"i\":\"flow.7.0\"},{\"t\":\"attempt\",\"u\":\"ICcuNTx" +
+            "DSlFYX2ZtdHuCiQ\",\"o\":\"REGISTERED\",\"e\":-1,\"a\":\"2031-05-04T10:15:30Z\"},{\"t\":\"c" +
+            "redential\",\"c\":\"XmVsc3qBiI-WnaSrsrnAx87V3OM\",\"u\":\"ICcuNTxDSlFYX2ZtdHuCiQ\",\"k\":" +
+            "\"pQECAyY\",\"n\":7,\"tr\":[\"hybrid\",\"internal\"],\"be\":true,\"bs\":false,\"ag\":\"nKO" +
+            "qsbi_xs3U2-Lp8Pf-BQ\",\"a\":\"2031-05-04T10:15:30Z\",\"co\":{\"d\":\"device-123\",\"p\":\"" +
+            "macOS\",\"b\":\"Safari\"},\"s\":\"ACTIVE\",\"nn\":\"My Mac\"},{\"t\":\"replaced\",\"c\":\"" +
+            "ICcuNTxDSlFYX2ZtdHuCiZCXnqWss7rByM_W3eTr8vk\",\"s\":\"RETIRED\"}]}";
 
     private static FlowRecord record(FlowSnapshot snapshot, long version, Instant expiresAt) {
         return new FlowRecord(snapshot.flowId(), version, expiresAt, SnapshotCodec.write(snapshot));
@@ -101,7 +137,7 @@ class SnapshotCodecTest {
 
             assertThat(read).isEqualTo(original);
             assertThat(read.pendingEffects()).hasSize(5);
-            assertThat(read.receipt()).isEqualTo(StepReceipt.of(PendingCall.FINISH_HEALING, "{}"));
+            assertThat(read.receipt()).isEqualTo(StepReceipt.of(FlowCall.FINISH_HEALING, "{}"));
         }
 
         @Test
@@ -115,10 +151,30 @@ class SnapshotCodecTest {
             assertThat(read).isEqualTo(original);
             assertThat(read.userHandle()).isNull();
             assertThat(read.pendingRequestJson()).isNull();
-            assertThat(read.challengeIssuedAt()).isNull();
+            assertThat(read.pending()).isNull();
             assertThat(read.client()).isEqualTo(ClientContext.unknown());
             assertThat(read.receipt()).isNull();
             assertThat(read.pendingEffects()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("reads a format-1 document written before the snapshot was grouped into records")
+        void readsFormatOneDocument() {
+            FlowSnapshot read = SnapshotCodec.read(new FlowRecord(FLOW_ID, 7, EXPIRES, FORMAT_1_DOCUMENT));
+
+            assertThat(read).isEqualTo(fullyPopulated(7));
+        }
+
+        @Test
+        @DisplayName("writes the keys of a format-1 document in its order")
+        void writesFormatOneKeys() throws Exception {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            List<String> written = new java.util.ArrayList<>();
+            json.readTree(SnapshotCodec.write(fullyPopulated(7))).fieldNames().forEachRemaining(written::add);
+            List<String> format1 = new java.util.ArrayList<>();
+            json.readTree(FORMAT_1_DOCUMENT).fieldNames().forEachRemaining(format1::add);
+
+            assertThat(written).isEqualTo(format1);
         }
 
         @Test
@@ -251,9 +307,31 @@ class SnapshotCodecTest {
 
         assertThat(fresh.state()).isEqualTo(FlowState.NEW);
         assertThat(fresh.version()).isZero();
-        assertThat(fresh.platform()).isEqualTo(ClientPlatform.WINDOWS);
-        assertThat(fresh.failures()).isEmpty();
+        assertThat(fresh.healing().platform()).isEqualTo(ClientPlatform.WINDOWS);
+        assertThat(fresh.passkey().failures()).isEmpty();
         assertThat(fresh.pendingRequestJson()).isNull();
         assertThat(fresh.userHandle()).isEqualTo(handle);
+    }
+
+    @Test
+    @DisplayName("every stored key is unique within the JSON object it appears in")
+    void keysUniquePerScope() {
+        for (StoredKey.Scope scope : StoredKey.Scope.values()) {
+            List<String> keys = java.util.Arrays.stream(StoredKey.values()).filter(k -> k.scope == scope)
+                    .map(k -> k.key).toList();
+            assertThat(keys).as(scope.name()).doesNotHaveDuplicates();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(FlowCall.class)
+    @DisplayName("a receipt's call reads back from its stored name (an immediate rejection as a client error)")
+    void receiptCallsRoundTrip(FlowCall call) {
+        StepReceipt receipt = StepReceipt.of(call, "x");
+
+        FlowCall read = StepReceipt.callOf(receipt.storedCall());
+
+        assertThat(read).isEqualTo(call == FlowCall.REPORT_IMMEDIATE_REJECTION ? FlowCall.REPORT_CLIENT_ERROR : call);
+        assertThat(StepReceipt.of(read, "x").proof()).isEqualTo(receipt.proof());
     }
 }

@@ -49,20 +49,20 @@ class YubicoJsonTest {
     @Test
     @DisplayName("writes the same JSON as Yubico's own helpers")
     void sameJsonAsYubico() throws Exception {
-        assertThat(PLAIN.readTree(DefaultLoginFlow.toJson(request))).isEqualTo(PLAIN.readTree(request.toJson()));
-        assertThat(PLAIN.readTree(DefaultLoginFlow.credentialsGetJson(request)))
+        assertThat(PLAIN.readTree(YubicoJson.toJson(request))).isEqualTo(PLAIN.readTree(request.toJson()));
+        assertThat(PLAIN.readTree(YubicoJson.credentialsGetJson(request)))
                 .isEqualTo(PLAIN.readTree(request.toCredentialsGetJson()));
-        assertThat(PLAIN.readTree(DefaultLoginFlow.toJson(options))).isEqualTo(PLAIN.readTree(options.toJson()));
-        assertThat(PLAIN.readTree(DefaultLoginFlow.credentialsCreateJson(options)))
+        assertThat(PLAIN.readTree(YubicoJson.toJson(options))).isEqualTo(PLAIN.readTree(options.toJson()));
+        assertThat(PLAIN.readTree(YubicoJson.credentialsCreateJson(options)))
                 .isEqualTo(PLAIN.readTree(options.toCredentialsCreateJson()));
     }
 
     @Test
     @DisplayName("reads back what it wrote as equal Yubico objects")
     void roundTrip() throws Exception {
-        assertThat(DefaultLoginFlow.YUBICO_JSON.readValue(DefaultLoginFlow.toJson(request), AssertionRequest.class))
+        assertThat(YubicoJson.YUBICO_JSON.readValue(YubicoJson.toJson(request), AssertionRequest.class))
                 .isEqualTo(request);
-        assertThat(DefaultLoginFlow.YUBICO_JSON.readValue(DefaultLoginFlow.toJson(options),
+        assertThat(YubicoJson.YUBICO_JSON.readValue(YubicoJson.toJson(options),
                 PublicKeyCredentialCreationOptions.class)).isEqualTo(options);
     }
 }

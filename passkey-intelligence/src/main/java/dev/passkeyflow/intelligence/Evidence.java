@@ -1,16 +1,12 @@
-package dev.passkeyflow.intelligence.internal;
+package dev.passkeyflow.intelligence;
 
+import dev.passkeyflow.intelligence.CredentialInsight.Availability;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientPlatform;
 import dev.passkeyflow.core.Confidence;
 import dev.passkeyflow.core.FailureCause;
 import dev.passkeyflow.core.FailureDiagnosis;
 import dev.passkeyflow.core.LastLoginHint;
-import dev.passkeyflow.intelligence.AutoHealingPolicy;
-import dev.passkeyflow.intelligence.PasskeyProviders;
-import dev.passkeyflow.intelligence.PlatformHints;
-import dev.passkeyflow.intelligence.ProviderKind;
-import dev.passkeyflow.intelligence.internal.CredentialInsight.Availability;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.ClientInfo;
@@ -35,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * where a credential can be, and the diagnosis that the history supports. Stateless apart from its
  * collaborators; thread-safe.
  */
-public final class Evidence {
+final class Evidence {
 
     /** The most credentials whose history one decision reads. */
     static final int MAX_CREDENTIALS_EXAMINED = 3;

@@ -1,5 +1,6 @@
-package dev.passkeyflow.intelligence.internal;
+package dev.passkeyflow.intelligence;
 
+import dev.passkeyflow.intelligence.Evidence.Finding;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.Confidence;
 import dev.passkeyflow.core.FailureCause;
@@ -7,7 +8,6 @@ import dev.passkeyflow.core.FailureDiagnosis;
 import dev.passkeyflow.core.advisor.FailureContext;
 import dev.passkeyflow.core.advisor.FailureDecision;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
-import dev.passkeyflow.intelligence.internal.Evidence.Finding;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.StoredCredential;
 import java.time.Instant;
@@ -27,7 +27,7 @@ import java.util.Set;
  * makes the browser answer {@code InvalidStateError} when the passkey is there after all. Only
  * immediate UI mode, or history showing the device cannot hold the passkey, ends the attempts at once.
  */
-public final class FailureRules {
+final class FailureRules {
 
     private final Evidence ev;
 

@@ -1,10 +1,10 @@
-package dev.passkeyflow.intelligence.internal;
+package dev.passkeyflow.intelligence;
 
+import dev.passkeyflow.intelligence.CredentialInsight.Availability;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.core.advisor.StartDecision.Action;
-import dev.passkeyflow.intelligence.internal.CredentialInsight.Availability;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.LoginAttempt;
@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * a button, or go to the traditional login. Reads at most one short device page, one device window
  * and one account window.
  */
-public final class StartRules {
+final class StartRules {
 
     /** How many of a device's newest attempts the fast path reads. */
     static final int FAST_PATH_PAGE = 8;

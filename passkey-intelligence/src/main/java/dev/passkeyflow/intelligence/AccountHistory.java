@@ -1,4 +1,4 @@
-package dev.passkeyflow.intelligence.internal;
+package dev.passkeyflow.intelligence;
 
 import dev.passkeyflow.core.ClientPlatform;
 import dev.passkeyflow.core.HealingKind;
@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * {@link OfferCounter}, and whether a passkey of the user was recently proven present on a client of
  * a given platform (for browsers that lose their device id with their cookies).
  */
-public final class AccountHistory {
+final class AccountHistory {
 
     /** Offers are counted separately per counter: after an error, after a hybrid login, and plain ones. */
     public enum OfferCounter {

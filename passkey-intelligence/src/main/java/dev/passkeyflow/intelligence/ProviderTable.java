@@ -1,9 +1,7 @@
-package dev.passkeyflow.intelligence.internal;
+package dev.passkeyflow.intelligence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.passkeyflow.intelligence.PasskeyProvider;
-import dev.passkeyflow.intelligence.ProviderKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Loads the shipped AAGUID names and passkeyflow's kinds table from class-path resources. */
-public final class ProviderTable {
+final class ProviderTable {
 
     static final String NAMES = "/dev/passkeyflow/intelligence/aaguids.json";
     static final String KINDS = "/dev/passkeyflow/intelligence/provider-kinds.json";

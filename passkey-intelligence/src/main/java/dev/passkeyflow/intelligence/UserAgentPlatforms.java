@@ -1,4 +1,4 @@
-package dev.passkeyflow.intelligence.internal;
+package dev.passkeyflow.intelligence;
 
 import dev.passkeyflow.core.ClientPlatform;
 import java.util.LinkedHashMap;
@@ -15,7 +15,7 @@ import ua_parser.Parser;
  * hundred compiled regexes) is built once, on first use; if it cannot be built the coarse reading
  * of core's {@link ClientPlatform#fromUserAgent(String)} is used instead.
  */
-public final class UserAgentPlatforms {
+final class UserAgentPlatforms {
 
     private static final Logger LOG = LoggerFactory.getLogger(UserAgentPlatforms.class);
 

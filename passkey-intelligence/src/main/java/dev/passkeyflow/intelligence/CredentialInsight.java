@@ -1,9 +1,6 @@
-package dev.passkeyflow.intelligence.internal;
+package dev.passkeyflow.intelligence;
 
 import dev.passkeyflow.core.ClientPlatform;
-import dev.passkeyflow.intelligence.PasskeyProvider;
-import dev.passkeyflow.intelligence.PasskeyProviders;
-import dev.passkeyflow.intelligence.ProviderKind;
 import dev.passkeyflow.storage.StoredCredential;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +14,7 @@ import java.util.UUID;
  * @param fromAaguid whether the kind comes from a known AAGUID (strong) rather than from flags (weak)
  * @param providerName the provider's display name, or a description of the inference
  */
-public record CredentialInsight(ProviderKind kind, boolean fromAaguid, String providerName, Ecosystem ecosystem) {
+record CredentialInsight(ProviderKind kind, boolean fromAaguid, String providerName, Ecosystem ecosystem) {
 
     /** The cloud a platform-synced passkey lives in. */
     public enum Ecosystem {

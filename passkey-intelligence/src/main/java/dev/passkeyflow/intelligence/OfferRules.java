@@ -1,5 +1,9 @@
-package dev.passkeyflow.intelligence.internal;
+package dev.passkeyflow.intelligence;
 
+import dev.passkeyflow.intelligence.AccountHistory.OfferCounter;
+import dev.passkeyflow.intelligence.AccountHistory.OfferRun;
+import dev.passkeyflow.intelligence.CredentialInsight.Availability;
+import dev.passkeyflow.intelligence.Evidence.Finding;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientPlatform;
 import dev.passkeyflow.core.Confidence;
@@ -11,13 +15,6 @@ import dev.passkeyflow.core.advisor.HealingContext;
 import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
 import dev.passkeyflow.core.advisor.PasskeySuccessContext;
-import dev.passkeyflow.intelligence.AutoHealingPolicy;
-import dev.passkeyflow.intelligence.PlatformHints;
-import dev.passkeyflow.intelligence.ProviderKind;
-import dev.passkeyflow.intelligence.internal.AccountHistory.OfferCounter;
-import dev.passkeyflow.intelligence.internal.AccountHistory.OfferRun;
-import dev.passkeyflow.intelligence.internal.CredentialInsight.Availability;
-import dev.passkeyflow.intelligence.internal.Evidence.Finding;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialStatus;
@@ -42,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * {@link AutoHealingPolicy#maxConsecutiveOffers()} unanswered in a row, whatever their spacing, none
  * for {@link AutoHealingPolicy#cooldownAfterMaxOffers()} after the last.
  */
-public final class OfferRules {
+final class OfferRules {
 
     private final Evidence ev;
 

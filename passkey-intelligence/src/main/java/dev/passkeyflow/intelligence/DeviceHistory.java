@@ -1,4 +1,4 @@
-package dev.passkeyflow.intelligence.internal;
+package dev.passkeyflow.intelligence;
 
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link LoginAttemptRepository#recentByDevice}) plus the credentials' own created-on and
  * last-used-on records, so its cost does not grow with the user's total history.
  */
-public final class DeviceHistory {
+final class DeviceHistory {
 
     private final @Nullable String deviceId;
     private final @Nullable Instant lastSuccess;
