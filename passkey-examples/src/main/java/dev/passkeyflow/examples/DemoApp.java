@@ -3,8 +3,10 @@ package dev.passkeyflow.examples;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.passkeyflow.core.LoginFlow;
+import dev.passkeyflow.core.manage.PasskeyManager;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.intelligence.AutoHealingPolicy;
+import dev.passkeyflow.intelligence.IntelligenceEvent;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
 import dev.passkeyflow.intelligence.PasskeyProviders;
 import dev.passkeyflow.storage.CredentialRepository;
@@ -96,13 +98,20 @@ public final class DemoApp implements AutoCloseable {
                     .credentialRepository(credentials)
                     .loginAttemptRepository(storage.attempts())
                     .flowStateRepository(storage.flows())
+                    .passkeyEventRepository(storage.events())
                     .advisor(advisor(credentials, storage.attempts()))
                     .identifierNormalizer(Accounts::normalize)
                     .clock(clock)
                     .listener(event -> LOG.info("flow event: {}", event.getClass().getSimpleName()))
                     .build();
             Accounts accounts = new Accounts(dataSource, credentials, config.bcryptCost());
-            Javalin server = new DemoWeb(flow, credentials, accounts, clock).create();
+            PasskeyManager manager = PasskeyManager.builder().rpId(DemoConfig.RP_ID).credentialRepository(credentials)
+                    .loginAttemptRepository(storage.attempts()).loginFlow(flow)
+                    .providerNames(PasskeyProviders.standard()::nameOf).clock(clock)
+                    .listener(event -> LOG.info("passkey settings event: {}", event.getClass().getSimpleName()))
+                    .build();
+            Javalin server = new DemoWeb(flow, credentials, accounts, clock)
+                    .withModes(new ModesWeb(flow, manager)).create();
             server.start(config.bindHost(), config.port());
             return new DemoApp(config, dataSource, storage, server, database);
         } catch (RuntimeException e) {
@@ -127,6 +136,12 @@ public final class DemoApp implements AutoCloseable {
                         .fallBackAtOnceWhenPasskeyAbsent(false)
                         .build())
                 .providers(PasskeyProviders.standard())
+                // Why an offer was or was not made, for people trying the demo (tags only, no secrets).
+                .listener(event -> {
+                    if (event instanceof IntelligenceEvent.HealingAdvised advised) {
+                        LOG.info("passkey offer advice: {} {}", advised.decision().offer(), advised.decision().tags());
+                    }
+                })
                 .build();
     }
 

@@ -65,6 +65,8 @@ final class DemoWeb {
     private final Accounts accounts;
     private final Sessions sessions;
     private final Clock clock;
+    /** The routes of the passkey-first modes (autofill, silent upgrade, passkey settings), if wired. */
+    private @Nullable ModesWeb modes;
 
     DemoWeb(LoginFlow flow, CredentialRepository credentials, Accounts accounts, Clock clock) {
         this.flow = flow;
@@ -72,6 +74,12 @@ final class DemoWeb {
         this.accounts = accounts;
         this.clock = clock;
         this.sessions = new Sessions(clock);
+    }
+
+    /** Adds the passkey-first modes' routes ({@link ModesWeb}) to this web layer. */
+    DemoWeb withModes(ModesWeb value) {
+        this.modes = value;
+        return this;
     }
 
     Javalin create() {
@@ -104,6 +112,9 @@ final class DemoWeb {
         app.post("/passkeys/add", this::addPasskey);
         app.post("/passkeys/delete", this::deletePasskey);
         app.post("/logout", this::logout);
+        if (modes != null) {
+            modes.routes(app, this);
+        }
 
         app.exception(LoginFlowException.class, this::onFlowException);
         app.exception(CsrfException.class, (e, ctx) -> ctx.status(HttpStatus.FORBIDDEN)
@@ -226,6 +237,9 @@ final class DemoWeb {
             ctx.html(Pages.passkey(session, identifier, challenge, Json.forScript(state)));
         } else if (step instanceof LoginStep.FallbackRequired fallback) {
             ctx.html(Pages.password(session, fallback.identifier(), fallback));
+        } else if (step instanceof LoginStep.HealingOffer offer && offer.silent() && modes != null) {
+            // Conditional create first (no dialog); the explicit offer only if the browser declines.
+            ctx.redirect(ModesWeb.SILENT_OFFER);
         } else if (step instanceof LoginStep.HealingOffer offer) {
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("ceremony", "create");
@@ -373,7 +387,7 @@ final class DemoWeb {
      * says; any other step is shown by {@code GET /flow}. The step's Signal API calls go to the next
      * page.
      */
-    private void respond(Context ctx, WebSession session, LoginStep step, boolean json) {
+    void respond(Context ctx, WebSession session, LoginStep step, boolean json) {
         String target;
         WebSession current = session;
         if (step instanceof LoginStep.Completed completed) {
@@ -520,7 +534,7 @@ final class DemoWeb {
         return fresh;
     }
 
-    private ClientContext client(Context ctx) {
+    ClientContext client(Context ctx) {
         return ClientContexts.from(ctx, ctx.attribute("deviceId"));
     }
 
@@ -532,11 +546,11 @@ final class DemoWeb {
         return flowId;
     }
 
-    private static WebSession session(Context ctx) {
+    static WebSession session(Context ctx) {
         return Objects.requireNonNull(ctx.<WebSession>attribute("session"));
     }
 
-    private static Object publicKey(String credentialsJson) {
+    static Object publicKey(String credentialsJson) {
         JsonNode node = Json.parse(credentialsJson);
         return node != null && node.has("publicKey") ? node.get("publicKey") : node;
     }
