@@ -43,6 +43,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Every method throws {@link LoginFlowException}. A call refused for any reason but
  * {@code STORAGE_FAILURE} leaves the stored flow unchanged; after {@code STORAGE_FAILURE} the step
  * may have been committed, and repeating the same call gets its result.
+ *
+ * <p>This file is longer than the project's 400 lines on purpose: it is the public API (the
+ * interface and its {@link Builder}, which users name as {@code LoginFlow.Builder}), and more than
+ * two fifths of it is the javadoc of the calls and settings.
  */
 public interface LoginFlow {
 

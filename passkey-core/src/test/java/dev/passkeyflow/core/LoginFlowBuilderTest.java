@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
-import dev.passkeyflow.core.testsupport.TestClock;
+import dev.passkeyflow.testkit.MutableClock;
 import dev.passkeyflow.core.testsupport.TestData;
 import dev.passkeyflow.storage.memory.InMemoryCredentialRepository;
 import dev.passkeyflow.storage.memory.InMemoryFlowStateRepository;
@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @DisplayName("LoginFlow.Builder")
 class LoginFlowBuilderTest {
 
-    private final TestClock clock = new TestClock(TestData.T0);
+    private final MutableClock clock = new MutableClock(TestData.T0);
     private final InMemoryCredentialRepository credentials = new InMemoryCredentialRepository();
     private final InMemoryLoginAttemptRepository attempts = new InMemoryLoginAttemptRepository(clock);
     private final InMemoryFlowStateRepository flows = new InMemoryFlowStateRepository(clock);

@@ -75,7 +75,7 @@ final class ModesWeb {
     // ------------------------------------------------------------------ autofill
 
     private void autofillPage(Context ctx) {
-        WebSession session = DemoWeb.session(ctx);
+        WebSession session = Http.session(ctx);
         if (session.signedIn()) {
             ctx.redirect("/dashboard");
             return;
@@ -98,10 +98,10 @@ final class ModesWeb {
 
     /** {@link LoginFlow#startUsernameless}: the options for the conditional (or button) request. */
     private void startAutofill(Context ctx) {
-        WebSession session = DemoWeb.session(ctx);
+        WebSession session = Http.session(ctx);
         LoginStep step = flow.startUsernameless(web().client(ctx));
         autofillFlows.put(session.id, step.flowId());
-        ctx.json(Map.of("publicKey", DemoWeb.publicKey(((LoginStep.PasskeyChallenge) step).credentialsGetJson())));
+        ctx.json(Map.of("publicKey", Http.publicKey(((LoginStep.PasskeyChallenge) step).credentialsGetJson())));
     }
 
     /**
@@ -110,7 +110,7 @@ final class ModesWeb {
      * with the step's signals and a fresh request.
      */
     private void finishAutofill(Context ctx) {
-        WebSession session = DemoWeb.session(ctx);
+        WebSession session = Http.session(ctx);
         String flowId = autofillFlows.remove(session.id);
         if (flowId == null) {
             throw new LoginFlowException(LoginFlowException.Reason.UNKNOWN_FLOW, "no autofill flow in this session");
@@ -127,7 +127,7 @@ final class ModesWeb {
 
     /** A modal request from the button failed (the page does not report its own aborts). */
     private void autofillError(Context ctx) {
-        WebSession session = DemoWeb.session(ctx);
+        WebSession session = Http.session(ctx);
         autofillFlows.remove(session.id);
         ctx.json(Map.of("redirect", AUTOFILL));
     }
@@ -135,7 +135,7 @@ final class ModesWeb {
     // ------------------------------------------------------------------ silent upgrade
 
     private void silentOfferPage(Context ctx) {
-        WebSession session = DemoWeb.session(ctx);
+        WebSession session = Http.session(ctx);
         String flowId = session.flowId;
         LoginStep step = flowId == null ? null : flow.resume(flowId);
         if (!(step instanceof LoginStep.HealingOffer offer) || !offer.silent()) {
@@ -143,7 +143,7 @@ final class ModesWeb {
             return;
         }
         Map<String, Object> state = new LinkedHashMap<>();
-        state.put("publicKey", DemoWeb.publicKey(offer.credentialsCreateJson()));
+        state.put("publicKey", Http.publicKey(offer.credentialsCreateJson()));
         ctx.html(page(session, "Signing you in", "silent-offer", """
                 <h1 id="silent-title">Signing you in…</h1>
                 <p id="silent-status" data-state="creating">One moment.</p>
@@ -152,7 +152,7 @@ final class ModesWeb {
 
     /** {@link LoginFlow#silentCreateDeclined}: then the explicit offer of {@code /flow}. */
     private void silentDeclined(Context ctx) {
-        WebSession session = DemoWeb.session(ctx);
+        WebSession session = Http.session(ctx);
         String flowId = Objects.requireNonNull(session.flowId, "flow");
         web().respond(ctx, session, flow.silentCreateDeclined(flowId), true);
     }
@@ -160,7 +160,7 @@ final class ModesWeb {
     // ------------------------------------------------------------------ passkey settings
 
     private void settingsPage(Context ctx) {
-        WebSession session = DemoWeb.session(ctx);
+        WebSession session = Http.session(ctx);
         Bytes userHandle = session.userHandle;
         if (userHandle == null) {
             ctx.redirect("/login");
@@ -214,7 +214,7 @@ final class ModesWeb {
     }
 
     private void rename(Context ctx) {
-        WebSession session = DemoWeb.session(ctx);
+        WebSession session = Http.session(ctx);
         Bytes userHandle = requireSignedIn(ctx, session);
         if (userHandle == null) {
             return;
@@ -234,7 +234,7 @@ final class ModesWeb {
     }
 
     private void remove(Context ctx, boolean retire) {
-        WebSession session = DemoWeb.session(ctx);
+        WebSession session = Http.session(ctx);
         Bytes userHandle = requireSignedIn(ctx, session);
         if (userHandle == null) {
             return;

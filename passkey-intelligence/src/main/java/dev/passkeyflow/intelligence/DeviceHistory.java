@@ -81,42 +81,68 @@ final class DeviceHistory {
         if (deviceId == null) {
             return none();
         }
-        Map<Bytes, Instant> used = new HashMap<>();
-        Map<Bytes, Instant> localUse = new HashMap<>();
-        java.util.Set<Bytes> crossUse = new java.util.HashSet<>();
-        for (StoredCredential c : usable) {
-            if (deviceId.equals(c.createdOn().deviceId())) {
-                used.merge(c.credentialId(), c.createdAt(), DeviceHistory::later);
-                localUse.merge(c.credentialId(), c.createdAt(), DeviceHistory::later);
-            }
-            ClientInfo lastOn = c.lastUsedOn();
-            Instant lastAt = c.lastUsedAt();
-            if (lastOn != null && lastAt != null && deviceId.equals(lastOn.deviceId())) {
-                used.merge(c.credentialId(), lastAt, DeviceHistory::later);
+        Scan scan = new Scan(user, deviceId, immediateMillis, failuresPerFailedFlow);
+        scan.credentials(usable);
+        // Newest first: everything before the first success seen is "since the last success".
+        for (LoginAttempt a : attempts.recentByDevice(deviceId, since, limit)) {
+            scan.attempt(a);
+        }
+        return scan.result();
+    }
+
+    /** The state of one {@link #read}: the attempts are seen newest first. */
+    private static final class Scan {
+        private final Bytes user;
+        private final String deviceId;
+        private final long immediateMillis;
+        private final int failuresPerFailedFlow;
+        private final Map<Bytes, Instant> used = new HashMap<>();
+        private final Map<Bytes, Instant> localUse = new HashMap<>();
+        private final java.util.Set<Bytes> crossUse = new java.util.HashSet<>();
+        private final java.util.Set<Bytes> usableIds = new java.util.HashSet<>();
+        private @Nullable Instant lastSuccess;
+        private int failures;
+        private int fast;
+        private int fallbacks;
+        private @Nullable Instant firstFailure;
+        private @Nullable Instant lastFailure;
+        private @Nullable Instant lastDecline;
+        private @Nullable Instant lastCancel;
+        private @Nullable Instant presence;
+        private @Nullable Instant lastImmediate;
+        private int absence;
+        private int failedFlows;
+        private int crossDevice;
+        /** Failures seen before (older than) the traditional login being examined; -1: none open. */
+        private int run = -1;
+        private boolean successSeen;
+
+        Scan(Bytes user, String deviceId, long immediateMillis, int failuresPerFailedFlow) {
+            this.user = user;
+            this.deviceId = deviceId;
+            this.immediateMillis = immediateMillis;
+            this.failuresPerFailedFlow = failuresPerFailedFlow;
+        }
+
+        /** Uses the stored credentials record: created here, last used here. */
+        void credentials(List<StoredCredential> usable) {
+            for (StoredCredential c : usable) {
+                if (deviceId.equals(c.createdOn().deviceId())) {
+                    used.merge(c.credentialId(), c.createdAt(), DeviceHistory::later);
+                    localUse.merge(c.credentialId(), c.createdAt(), DeviceHistory::later);
+                }
+                ClientInfo lastOn = c.lastUsedOn();
+                Instant lastAt = c.lastUsedAt();
+                if (lastOn != null && lastAt != null && deviceId.equals(lastOn.deviceId())) {
+                    used.merge(c.credentialId(), lastAt, DeviceHistory::later);
+                }
+                usableIds.add(c.credentialId());
             }
         }
-        List<LoginAttempt> recent = attempts.recentByDevice(deviceId, since, limit);
-        Instant lastSuccess = null;
-        int failures = 0;
-        int fast = 0;
-        int fallbacks = 0;
-        Instant firstFailure = null;
-        Instant lastFailure = null;
-        Instant lastDecline = null;
-        Instant lastCancel = null;
-        Instant presence = null;
-        Instant lastImmediate = null;
-        int absence = 0;
-        int failedFlows = 0;
-        int crossDevice = 0;
-        int run = -1; // failures seen before (older than) the traditional login being examined; -1: none open
-        boolean successSeen = false;
-        java.util.Set<Bytes> usableIds = new java.util.HashSet<>();
-        usable.forEach(c -> usableIds.add(c.credentialId()));
-        // Newest first: everything before the first success seen is "since the last success".
-        for (LoginAttempt a : recent) {
+
+        void attempt(LoginAttempt a) {
             if (!user.equals(a.userHandle())) {
-                continue;
+                return;
             }
             AttemptOutcome o = a.outcome();
             if (o == AttemptOutcome.IMMEDIATE_REJECTED && lastImmediate == null) {
@@ -128,27 +154,16 @@ final class DeviceHistory {
                 if (a.credentialId() != null) {
                     crossUse.add(Objects.requireNonNull(a.credentialId()));
                 }
-                continue;
+                return;
             }
             if (o == AttemptOutcome.ALREADY_REGISTERED && presence == null) {
                 // InvalidStateError on create() with excludeCredentials: one of the user's passkeys is here.
                 presence = a.at();
             }
-            boolean success = o == AttemptOutcome.SUCCEEDED || o == AttemptOutcome.REGISTERED
-                    || o == AttemptOutcome.ALREADY_REGISTERED;
-            if (success) {
-                if (!successSeen && run >= failuresPerFailedFlow) {
-                    failedFlows++;
-                }
-                if (a.credentialId() != null && usableIds.contains(a.credentialId())) {
-                    used.merge(Objects.requireNonNull(a.credentialId()), a.at(), DeviceHistory::later);
-                    localUse.merge(Objects.requireNonNull(a.credentialId()), a.at(), DeviceHistory::later);
-                }
-                if (!successSeen) {
-                    successSeen = true;
-                    lastSuccess = a.at();
-                }
-                continue;
+            if (o == AttemptOutcome.SUCCEEDED || o == AttemptOutcome.REGISTERED
+                    || o == AttemptOutcome.ALREADY_REGISTERED) {
+                success(a);
+                return;
             }
             if (o == AttemptOutcome.REGISTRATION_DECLINED && lastDecline == null) {
                 lastDecline = a.at();
@@ -157,24 +172,10 @@ final class DeviceHistory {
                 lastCancel = a.at();
             }
             if (successSeen) {
-                continue;
+                return;
             }
             if (o.isAuthenticationFailure()) {
-                failures++;
-                if (run >= 0) {
-                    run++;
-                }
-                if (o == AttemptOutcome.IMMEDIATE_REJECTED && a.elapsedMillis() >= 0
-                        && a.elapsedMillis() < immediateMillis) {
-                    absence++;
-                }
-                if (lastFailure == null) {
-                    lastFailure = a.at();
-                }
-                firstFailure = a.at();
-                if (o == AttemptOutcome.CANCELLED && a.elapsedMillis() >= 0 && a.elapsedMillis() < immediateMillis) {
-                    fast++;
-                }
+                failure(a);
             } else if (o == AttemptOutcome.FALLBACK_SUCCEEDED) {
                 fallbacks++;
                 if (run >= failuresPerFailedFlow) {
@@ -183,40 +184,77 @@ final class DeviceHistory {
                 run = 0;
             }
         }
-        if (!successSeen && run >= failuresPerFailedFlow) {
-            failedFlows++;
-        }
-        for (Bytes id : crossUse) {
-            // The credential's stored last use on this device was the cross-device success itself.
-            Instant local = localUse.get(id);
-            if (local == null) {
-                used.remove(id);
-            } else {
-                used.put(id, local);
+
+        private void success(LoginAttempt a) {
+            if (!successSeen && run >= failuresPerFailedFlow) {
+                failedFlows++;
+            }
+            Bytes credentialId = a.credentialId();
+            if (credentialId != null && usableIds.contains(credentialId)) {
+                used.merge(credentialId, a.at(), DeviceHistory::later);
+                localUse.merge(credentialId, a.at(), DeviceHistory::later);
+            }
+            if (!successSeen) {
+                successSeen = true;
+                lastSuccess = a.at();
             }
         }
-        for (Instant at : used.values()) {
-            if (lastSuccess == null || at.isAfter(lastSuccess)) {
-                lastSuccess = at;
+
+        private void failure(LoginAttempt a) {
+            AttemptOutcome o = a.outcome();
+            failures++;
+            if (run >= 0) {
+                run++;
+            }
+            boolean quick = a.elapsedMillis() >= 0 && a.elapsedMillis() < immediateMillis;
+            if (o == AttemptOutcome.IMMEDIATE_REJECTED && quick) {
+                absence++;
+            }
+            if (lastFailure == null) {
+                lastFailure = a.at();
+            }
+            firstFailure = a.at();
+            if (o == AttemptOutcome.CANCELLED && quick) {
+                fast++;
             }
         }
-        if (lastSuccess != null && lastFailure != null && lastFailure.isBefore(lastSuccess)) {
-            // A stored last use newer than the failures read: they are no longer "since".
-            failures = 0;
-            fast = 0;
-            fallbacks = 0;
-            absence = 0;
-            failedFlows = 0;
-            firstFailure = null;
-            lastFailure = null;
+
+        DeviceHistory result() {
+            if (!successSeen && run >= failuresPerFailedFlow) {
+                failedFlows++;
+            }
+            for (Bytes id : crossUse) {
+                // The credential's stored last use on this device was the cross-device success itself.
+                Instant local = localUse.get(id);
+                if (local == null) {
+                    used.remove(id);
+                } else {
+                    used.put(id, local);
+                }
+            }
+            for (Instant at : used.values()) {
+                if (lastSuccess == null || at.isAfter(lastSuccess)) {
+                    lastSuccess = at;
+                }
+            }
+            if (lastSuccess != null && lastFailure != null && lastFailure.isBefore(lastSuccess)) {
+                // A stored last use newer than the failures read: they are no longer "since".
+                failures = 0;
+                fast = 0;
+                fallbacks = 0;
+                absence = 0;
+                failedFlows = 0;
+                firstFailure = null;
+                lastFailure = null;
+            }
+            List<Map.Entry<Bytes, Instant>> sorted = new ArrayList<>(used.entrySet());
+            sorted.sort(Map.Entry.<Bytes, Instant>comparingByValue(Comparator.reverseOrder())
+                    .thenComparing(Map.Entry.comparingByKey()));
+            Map<Bytes, Instant> ordered = new LinkedHashMap<>();
+            sorted.forEach(e -> ordered.put(e.getKey(), e.getValue()));
+            return new DeviceHistory(deviceId, lastSuccess, ordered, failures, fast, fallbacks, firstFailure,
+                    lastFailure, lastDecline, lastCancel, presence, absence, failedFlows, crossDevice, lastImmediate);
         }
-        List<Map.Entry<Bytes, Instant>> sorted = new ArrayList<>(used.entrySet());
-        sorted.sort(Map.Entry.<Bytes, Instant>comparingByValue(Comparator.reverseOrder())
-                .thenComparing(Map.Entry.comparingByKey()));
-        Map<Bytes, Instant> ordered = new LinkedHashMap<>();
-        sorted.forEach(e -> ordered.put(e.getKey(), e.getValue()));
-        return new DeviceHistory(deviceId, lastSuccess, ordered, failures, fast, fallbacks, firstFailure, lastFailure,
-                lastDecline, lastCancel, presence, absence, failedFlows, crossDevice, lastImmediate);
     }
 
     /**

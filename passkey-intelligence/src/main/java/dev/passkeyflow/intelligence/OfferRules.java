@@ -131,11 +131,17 @@ final class OfferRules {
             };
             return new Finding(hypothesis.diagnosis(), offer, hypothesis.goneFromDevice());
         }
+        return onThisDevice(context, history, usable, client, now, proven);
+    }
+
+    /** No failed prompt explains the fallback: what this device's history says about the user's passkeys here. */
+    private Finding onThisDevice(HealingContext context, DeviceHistory history, List<StoredCredential> usable,
+            ClientContext client, Instant now, boolean proven) {
         if (!history.deviceKnown()) {
             return new Finding(context.lastDiagnosis(), false, Set.of());
         }
         if (history.positiveHere()) {
-            if (failures.isEmpty() && history.failedFlowsSinceSuccess() >= 1) {
+            if (context.failuresInFlow().isEmpty() && history.failedFlowsSinceSuccess() >= 1) {
                 // The start skipped the passkey here because earlier flows failed: heal now.
                 Finding hypothesis = ev.absenceHypothesis(history, usable, client, now,
                         history.fastFailuresSinceSuccess(), history.absenceProofsSinceSuccess() > 0, null);

@@ -24,7 +24,7 @@ import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.core.testsupport.CountingCredentialRepository;
 import dev.passkeyflow.core.testsupport.FlakyFlowStateRepository;
 import dev.passkeyflow.core.testsupport.ScriptedAdvisor;
-import dev.passkeyflow.core.testsupport.TestClock;
+import dev.passkeyflow.testkit.MutableClock;
 import dev.passkeyflow.core.testsupport.TestData;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.ClientInfo;
@@ -74,7 +74,7 @@ class DefaultLoginFlowTest {
     /** Has no account. */
     private static final String NOBODY = "nobody@example.com";
 
-    private final TestClock clock = new TestClock(TestData.T0);
+    private final MutableClock clock = new MutableClock(TestData.T0);
     private final CountingCredentialRepository credentials =
             new CountingCredentialRepository(new InMemoryCredentialRepository());
     private final InMemoryLoginAttemptRepository attempts = new InMemoryLoginAttemptRepository(clock);

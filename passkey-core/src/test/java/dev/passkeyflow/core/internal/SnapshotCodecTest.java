@@ -19,7 +19,7 @@ import dev.passkeyflow.core.LastLoginHint;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
-import dev.passkeyflow.core.testsupport.TestClock;
+import dev.passkeyflow.testkit.MutableClock;
 import dev.passkeyflow.core.testsupport.TestData;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
@@ -256,7 +256,7 @@ class SnapshotCodecTest {
         @Test
         @DisplayName("a typical passkey-pending flow for a user with 3 passkeys stores under 2048 bytes")
         void typicalSnapshotIsSmall() {
-            TestClock clock = new TestClock(TestData.T0);
+            MutableClock clock = new MutableClock(TestData.T0);
             InMemoryCredentialRepository credentials = new InMemoryCredentialRepository();
             InMemoryFlowStateRepository flows = new InMemoryFlowStateRepository(clock);
             UserAccount alice = TestData.user("alice.anderson@example.com", 1);

@@ -125,26 +125,9 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
             return counts;
         }
         Instant now = flows.now();
-        StringBuilder sql = new StringBuilder("WITH t AS (INSERT INTO ").append(throttleTable)
-                .append(" AS c (throttle_key, window_start, hits, expires_at) VALUES ");
-        for (int i = 0; i < keys.size(); i++) {
-            sql.append(i == 0 ? "(?, ?, 1, ?)" : ", (?, ?, 1, ?)");
-        }
-        sql.append(" ON CONFLICT (throttle_key, window_start) DO UPDATE SET hits = c.hits + 1,")
-                .append(" expires_at = GREATEST(c.expires_at, EXCLUDED.expires_at) RETURNING throttle_key, hits)")
-                .append(", l (throttle_key, max_hits) AS (VALUES ");
-        for (int i = 0; i < keys.size(); i++) {
-            sql.append(i == 0 ? "(CAST(? AS VARCHAR), CAST(? AS BIGINT))" : ", (?, ?)");
-        }
-        sql.append("), n AS (INSERT INTO ").append(flowTable)
-                .append(" AS f (flow_id, version, expires_at, payload) SELECT ?, ?, ?, ?")
-                .append(" WHERE NOT EXISTS (SELECT 1 FROM t JOIN l ON l.throttle_key = t.throttle_key")
-                .append(" WHERE t.hits > l.max_hits)")
-                .append(" ON CONFLICT (flow_id) DO UPDATE SET version = EXCLUDED.version,")
-                .append(" expires_at = EXCLUDED.expires_at, payload = EXCLUDED.payload WHERE f.expires_at <= ?")
-                .append(" RETURNING 1) SELECT t.throttle_key, t.hits, (SELECT count(*) FROM n) FROM t");
+        String sql = startFlowSql(keys.size());
         return executor.run("start a flow", connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 int i = 0;
                 for (String key : keys) {
                     statement.setString(++i, key);
@@ -183,6 +166,33 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
                 return List.copyOf(ordered);
             }
         });
+    }
+
+    /**
+     * The statement of {@link #startFlow} for {@code keyCount} keys: upsert the counters, take each
+     * key's limit from a {@code VALUES} list, insert the flow only if no count is over its limit,
+     * and return the counts with whether the flow was inserted.
+     */
+    private String startFlowSql(int keyCount) {
+        StringBuilder sql = new StringBuilder("WITH t AS (INSERT INTO ").append(throttleTable)
+                .append(" AS c (throttle_key, window_start, hits, expires_at) VALUES ");
+        for (int i = 0; i < keyCount; i++) {
+            sql.append(i == 0 ? "(?, ?, 1, ?)" : ", (?, ?, 1, ?)");
+        }
+        sql.append(" ON CONFLICT (throttle_key, window_start) DO UPDATE SET hits = c.hits + 1,")
+                .append(" expires_at = GREATEST(c.expires_at, EXCLUDED.expires_at) RETURNING throttle_key, hits)")
+                .append(", l (throttle_key, max_hits) AS (VALUES ");
+        for (int i = 0; i < keyCount; i++) {
+            sql.append(i == 0 ? "(CAST(? AS VARCHAR), CAST(? AS BIGINT))" : ", (?, ?)");
+        }
+        sql.append("), n AS (INSERT INTO ").append(flowTable)
+                .append(" AS f (flow_id, version, expires_at, payload) SELECT ?, ?, ?, ?")
+                .append(" WHERE NOT EXISTS (SELECT 1 FROM t JOIN l ON l.throttle_key = t.throttle_key")
+                .append(" WHERE t.hits > l.max_hits)")
+                .append(" ON CONFLICT (flow_id) DO UPDATE SET version = EXCLUDED.version,")
+                .append(" expires_at = EXCLUDED.expires_at, payload = EXCLUDED.payload WHERE f.expires_at <= ?")
+                .append(" RETURNING 1) SELECT t.throttle_key, t.hits, (SELECT count(*) FROM n) FROM t");
+        return sql.toString();
     }
 
     private static boolean withinLimits(List<Long> counts, List<Long> limits) {

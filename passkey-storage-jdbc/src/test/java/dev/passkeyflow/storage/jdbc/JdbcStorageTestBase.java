@@ -15,6 +15,7 @@ import dev.passkeyflow.storage.StepWrites;
 import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
+import dev.passkeyflow.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,7 +52,7 @@ abstract class JdbcStorageTestBase {
 
     TestDatabase database;
     InterceptingDataSource dataSource;
-    TestClock clock;
+    MutableClock clock;
     JdbcStorage storage;
 
     /** An empty database of the dialect under test. */
@@ -61,7 +62,7 @@ abstract class JdbcStorageTestBase {
     void setUp() {
         database = openDatabase();
         dataSource = new InterceptingDataSource(database.dataSource());
-        clock = new TestClock(START);
+        clock = new MutableClock(START);
         storage = storage(dataSource, 3);
     }
 

@@ -13,6 +13,7 @@ import dev.passkeyflow.storage.StepWrites;
 import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
+import dev.passkeyflow.testkit.MutableClock;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -44,14 +45,14 @@ class PostgresFaultTest {
 
     private PostgresTestDatabase database;
     private InterceptingDataSource dataSource;
-    private TestClock clock;
+    private MutableClock clock;
     private JdbcStorage storage;
 
     @BeforeEach
     void setUp() {
         database = PostgresTestDatabase.create();
         dataSource = new InterceptingDataSource(database.dataSource());
-        clock = new TestClock(START);
+        clock = new MutableClock(START);
         storage = JdbcStorage.builder().dataSource(dataSource).clock(clock).initializeSchema(true).build();
     }
 

@@ -63,6 +63,10 @@ import org.jspecify.annotations.Nullable;
  * ({@link #injectOnNextCall}).
  *
  * <p>Instances are thread-safe.
+ *
+ * <p>Longer than the project's 400 lines on purpose: this class and its {@link Builder} are the
+ * testkit's public authenticator API, about a third of it javadoc; the byte and JSON encodings
+ * live in {@link Cbor}, {@link CoseAlgorithm} and {@link CeremonyOptions}.
  */
 public final class SoftwareAuthenticator {
 
@@ -223,34 +227,10 @@ public final class SoftwareAuthenticator {
             int flags = (userPresent ? FLAG_UP | userVerificationFlag(active) : 0) | FLAG_AT
                     | (backupEligible ? FLAG_BE : 0) | (backupState ? FLAG_BS : 0);
 
-            byte[] credentialIdBytes = credentialId.toByteArray();
-            byte[] coseBytes = publicKeyCose.toByteArray();
-            ByteBuffer authData = ByteBuffer.allocate(37 + 16 + 2 + credentialIdBytes.length + coseBytes.length);
-            authData.put(sha256(rpId.getBytes(StandardCharsets.UTF_8)))
-                    .put((byte) flags)
-                    .putInt((int) count)
-                    .putLong(aaguid.getMostSignificantBits())
-                    .putLong(aaguid.getLeastSignificantBits())
-                    .putShort((short) credentialIdBytes.length)
-                    .put(credentialIdBytes)
-                    .put(coseBytes);
-            byte[] authenticatorData = authData.array();
+            byte[] authenticatorData = registrationAuthenticatorData(rpId, flags, count, credentialId, publicKeyCose);
             byte[] clientDataJson = clientDataJson("webauthn.create", options.challenge(), active);
-
-            Map<String, Object> attestationStatement = new LinkedHashMap<>();
-            if (attestation == AttestationFormat.PACKED) {
-                byte[] signature = algorithm.sign(keyPair.getPrivate(),
-                        concat(authenticatorData, sha256(clientDataJson)));
-                if (active.contains(Fault.CORRUPT_SIGNATURE)) {
-                    signature = corrupt(signature);
-                }
-                attestationStatement.put("alg", algorithm.coseIdentifier());
-                attestationStatement.put("sig", signature);
-            }
-            Map<String, Object> attestationObject = new LinkedHashMap<>();
-            attestationObject.put("fmt", attestation.identifier());
-            attestationObject.put("attStmt", attestationStatement);
-            attestationObject.put("authData", authenticatorData);
+            Map<String, Object> attestationObject = attestationObject(algorithm, keyPair, authenticatorData,
+                    clientDataJson, active);
 
             HeldCredential created = new HeldCredential(credentialId, options.userHandle(), rpId,
                     options.userName(), algorithm, keyPair, publicKeyCose, discoverable,
@@ -262,35 +242,79 @@ public final class SoftwareAuthenticator {
             credentials.put(credentialId, created);
             nextCallFaults.clear();
 
-            ObjectNode credential = JSON.createObjectNode();
-            credential.put("id", credentialId.toBase64Url());
-            credential.put("rawId", credentialId.toBase64Url());
-            ObjectNode response = credential.putObject("response");
-            response.put("clientDataJSON", base64Url(clientDataJson));
-            if (quirks.registrationExtras()) {
-                response.put("authenticatorData", base64Url(authenticatorData));
-            }
-            (quirks.reportedTransports() != null ? quirks.reportedTransports() : transports)
-                    .forEach(response.putArray("transports")::add);
-            if (quirks.registrationExtras()) {
-                response.put("publicKey", base64Url(keyPair.getPublic().getEncoded()));
-                response.put("publicKeyAlgorithm", algorithm.coseIdentifier());
-            }
-            response.put("attestationObject", base64Url(Cbor.encode(attestationObject)));
-            if (quirks.authenticatorAttachment() != null) {
-                credential.put("authenticatorAttachment", quirks.authenticatorAttachment());
-            }
-            if (quirks.registrationExtensionResults() != null) {
-                credential.set("clientExtensionResults", readObject(quirks.registrationExtensionResults()));
-            } else {
-                ObjectNode extensionResults = credential.putObject("clientExtensionResults");
-                if (options.credPropsRequested() || options.residentKeyRequested()) {
-                    extensionResults.putObject("credProps").put("rk", discoverable);
-                }
-            }
-            credential.put("type", "public-key");
-            return write(credential);
+            return registrationJson(credentialId, clientDataJson, authenticatorData, keyPair, algorithm,
+                    attestationObject, options, discoverable);
         }
+    }
+
+    /** Authenticator data with attested credential data (WebAuthn §6.1, §6.5.1). */
+    private byte[] registrationAuthenticatorData(String rpId, int flags, long count, Bytes credentialId,
+            Bytes publicKeyCose) {
+        byte[] credentialIdBytes = credentialId.toByteArray();
+        byte[] coseBytes = publicKeyCose.toByteArray();
+        return ByteBuffer.allocate(37 + 16 + 2 + credentialIdBytes.length + coseBytes.length)
+                .put(sha256(rpId.getBytes(StandardCharsets.UTF_8)))
+                .put((byte) flags)
+                .putInt((int) count)
+                .putLong(aaguid.getMostSignificantBits())
+                .putLong(aaguid.getLeastSignificantBits())
+                .putShort((short) credentialIdBytes.length)
+                .put(credentialIdBytes)
+                .put(coseBytes)
+                .array();
+    }
+
+    /** The attestation object: {@code none}, or {@code packed} self attestation signed with the new key. */
+    private Map<String, Object> attestationObject(CoseAlgorithm algorithm, KeyPair keyPair, byte[] authenticatorData,
+            byte[] clientDataJson, Set<Fault> active) {
+        Map<String, Object> attestationStatement = new LinkedHashMap<>();
+        if (attestation == AttestationFormat.PACKED) {
+            byte[] signature = algorithm.sign(keyPair.getPrivate(), concat(authenticatorData, sha256(clientDataJson)));
+            if (active.contains(Fault.CORRUPT_SIGNATURE)) {
+                signature = corrupt(signature);
+            }
+            attestationStatement.put("alg", algorithm.coseIdentifier());
+            attestationStatement.put("sig", signature);
+        }
+        Map<String, Object> attestationObject = new LinkedHashMap<>();
+        attestationObject.put("fmt", attestation.identifier());
+        attestationObject.put("attStmt", attestationStatement);
+        attestationObject.put("authData", authenticatorData);
+        return attestationObject;
+    }
+
+    /** The registration as {@code PublicKeyCredential.toJSON()} gives it, shaped by the client quirks. */
+    private String registrationJson(Bytes credentialId, byte[] clientDataJson, byte[] authenticatorData,
+            KeyPair keyPair, CoseAlgorithm algorithm, Map<String, Object> attestationObject,
+            CeremonyOptions.Creation options, boolean discoverable) {
+        ObjectNode credential = JSON.createObjectNode();
+        credential.put("id", credentialId.toBase64Url());
+        credential.put("rawId", credentialId.toBase64Url());
+        ObjectNode response = credential.putObject("response");
+        response.put("clientDataJSON", base64Url(clientDataJson));
+        if (quirks.registrationExtras()) {
+            response.put("authenticatorData", base64Url(authenticatorData));
+        }
+        (quirks.reportedTransports() != null ? quirks.reportedTransports() : transports)
+                .forEach(response.putArray("transports")::add);
+        if (quirks.registrationExtras()) {
+            response.put("publicKey", base64Url(keyPair.getPublic().getEncoded()));
+            response.put("publicKeyAlgorithm", algorithm.coseIdentifier());
+        }
+        response.put("attestationObject", base64Url(Cbor.encode(attestationObject)));
+        if (quirks.authenticatorAttachment() != null) {
+            credential.put("authenticatorAttachment", quirks.authenticatorAttachment());
+        }
+        if (quirks.registrationExtensionResults() != null) {
+            credential.set("clientExtensionResults", readObject(quirks.registrationExtensionResults()));
+        } else {
+            ObjectNode extensionResults = credential.putObject("clientExtensionResults");
+            if (options.credPropsRequested() || options.residentKeyRequested()) {
+                extensionResults.putObject("credProps").put("rk", discoverable);
+            }
+        }
+        credential.put("type", "public-key");
+        return write(credential);
     }
 
     /**
@@ -373,28 +397,34 @@ public final class SoftwareAuthenticator {
             }
             nextCallFaults.clear();
 
-            ObjectNode credential = JSON.createObjectNode();
-            credential.put("id", held.credentialId().toBase64Url());
-            credential.put("rawId", held.credentialId().toBase64Url());
-            ObjectNode response = credential.putObject("response");
-            response.put("clientDataJSON", base64Url(clientDataJson));
-            response.put("authenticatorData", base64Url(authenticatorData));
-            response.put("signature", base64Url(signature));
-            if (held.discoverable()) {
-                switch (quirks.userHandle()) {
-                    case AS_IS -> response.put("userHandle", held.userHandle().toBase64Url());
-                    case EMPTY_STRING -> response.put("userHandle", "");
-                    case JSON_NULL -> response.putNull("userHandle");
-                    case OMITTED -> { }
-                }
-            }
-            if (quirks.authenticatorAttachment() != null) {
-                credential.put("authenticatorAttachment", quirks.authenticatorAttachment());
-            }
-            credential.set("clientExtensionResults", readObject(quirks.assertionExtensionResults()));
-            credential.put("type", "public-key");
-            return write(credential);
+            return assertionJson(held, clientDataJson, authenticatorData, signature);
         }
+    }
+
+    /** The assertion as {@code PublicKeyCredential.toJSON()} gives it, shaped by the client quirks. */
+    private String assertionJson(HeldCredential held, byte[] clientDataJson, byte[] authenticatorData,
+            byte[] signature) {
+        ObjectNode credential = JSON.createObjectNode();
+        credential.put("id", held.credentialId().toBase64Url());
+        credential.put("rawId", held.credentialId().toBase64Url());
+        ObjectNode response = credential.putObject("response");
+        response.put("clientDataJSON", base64Url(clientDataJson));
+        response.put("authenticatorData", base64Url(authenticatorData));
+        response.put("signature", base64Url(signature));
+        if (held.discoverable()) {
+            switch (quirks.userHandle()) {
+                case AS_IS -> response.put("userHandle", held.userHandle().toBase64Url());
+                case EMPTY_STRING -> response.put("userHandle", "");
+                case JSON_NULL -> response.putNull("userHandle");
+                case OMITTED -> { }
+            }
+        }
+        if (quirks.authenticatorAttachment() != null) {
+            credential.put("authenticatorAttachment", quirks.authenticatorAttachment());
+        }
+        credential.set("clientExtensionResults", readObject(quirks.assertionExtensionResults()));
+        credential.put("type", "public-key");
+        return write(credential);
     }
 
     /**

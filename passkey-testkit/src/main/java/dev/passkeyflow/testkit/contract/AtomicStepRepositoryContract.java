@@ -71,6 +71,10 @@ import org.junit.jupiter.api.Timeout;
  * one or two flows, and races 8 threads on one flow version; an implementation must take the
  * flow's version check and its writes in one transaction (a conditional {@code UPDATE} first,
  * whose row lock makes racing commits wait and then fail the check).
+ *
+ * <p>Longer than the project's 400 lines on purpose: a kit is one class an implementer extends
+ * (micrometer-test's model), so its length is its list of tests, grouped with {@code @Nested};
+ * splitting it would make every implementer extend several classes.
  */
 public abstract class AtomicStepRepositoryContract {
 

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -36,39 +35,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The kit passes every instant explicitly and uses whole-millisecond instants.
  */
-public abstract class PasskeyEventRepositoryContract {
-
-    /** Where the clock given to {@link #createRepository(MutableClock)} starts. */
-    protected static final Instant START = MutableClock.DEFAULT_START;
+public abstract class PasskeyEventRepositoryContract extends RepositoryContract<PasskeyEventRepository> {
 
     private static final Duration DAY = Duration.ofDays(1);
-
-    private MutableClock clock;
-    private PasskeyEventRepository repository;
-
-    /**
-     * Creates the repository under test, empty. Called before every test.
-     *
-     * @param clock the clock the tests control; the implementation may read it for housekeeping
-     */
-    protected abstract PasskeyEventRepository createRepository(MutableClock clock);
-
-    @BeforeEach
-    final void createRepositoryUnderTest() {
-        clock = new MutableClock(START);
-        repository = createRepository(clock);
-        assertThat(repository).as("createRepository(clock)").isNotNull();
-    }
-
-    /** @return the repository of the running test, for a subclass's own extra tests */
-    protected final PasskeyEventRepository repository() {
-        return repository;
-    }
-
-    /** @return the clock of the running test */
-    protected final MutableClock clock() {
-        return clock;
-    }
 
     // ---------------------------------------------------------------- fixtures
 
@@ -84,7 +53,7 @@ public abstract class PasskeyEventRepositoryContract {
     private PasskeyEvent appended(String id, String user, @Nullable String device, PasskeyEvent.Type type,
             Instant at, Duration lifetime) {
         PasskeyEvent e = event(id, user, device, "AFTER_ERROR", type, at, lifetime);
-        repository.append(e);
+        repository().append(e);
         return e;
     }
 
@@ -99,10 +68,10 @@ public abstract class PasskeyEventRepositoryContract {
         void roundTrip() {
             PasskeyEvent e = event("e1", "alice", "device-é ✓", "AFTER_HYBRID", PasskeyEvent.Type.DECLINED,
                     START, DAY);
-            repository.append(e);
+            repository().append(e);
 
-            assertThat(repository.activeByUser(handle("alice"), START, 10)).containsExactly(e);
-            assertThat(repository.activeByDevice("device-é ✓", START, 10)).containsExactly(e);
+            assertThat(repository().activeByUser(handle("alice"), START, 10)).containsExactly(e);
+            assertThat(repository().activeByDevice("device-é ✓", START, 10)).containsExactly(e);
         }
 
         @Test
@@ -112,19 +81,19 @@ public abstract class PasskeyEventRepositoryContract {
             PasskeyEvent second = appended("e2", "alice", "d", PasskeyEvent.Type.DECLINED, START.plusSeconds(5), DAY);
             PasskeyEvent third = appended("e3", "alice", "d", PasskeyEvent.Type.OFFERED, START.plusSeconds(5), DAY);
 
-            assertThat(repository.activeByUser(handle("alice"), START.plusSeconds(6), 10))
+            assertThat(repository().activeByUser(handle("alice"), START.plusSeconds(6), 10))
                     .containsExactly(third, second, first);
-            assertThat(repository.activeByDevice("d", START.plusSeconds(6), 2)).containsExactly(third, second);
+            assertThat(repository().activeByDevice("d", START.plusSeconds(6), 2)).containsExactly(third, second);
         }
 
         @Test
         @DisplayName("an event id already stored is not stored again")
         void idempotent() {
             PasskeyEvent e = appended("e1", "alice", "d", PasskeyEvent.Type.OFFERED, START, DAY);
-            repository.append(event("e1", "alice", "d", "AFTER_ERROR", PasskeyEvent.Type.DECLINED,
+            repository().append(event("e1", "alice", "d", "AFTER_ERROR", PasskeyEvent.Type.DECLINED,
                     START.plusSeconds(1), DAY));
 
-            assertThat(repository.activeByUser(handle("alice"), START.plusSeconds(2), 10)).containsExactly(e);
+            assertThat(repository().activeByUser(handle("alice"), START.plusSeconds(2), 10)).containsExactly(e);
         }
 
         @Test
@@ -133,18 +102,18 @@ public abstract class PasskeyEventRepositoryContract {
             PasskeyEvent alice = appended("e1", "alice", null, PasskeyEvent.Type.OFFERED, START, DAY);
             PasskeyEvent bob = appended("e2", "bob", "shared", PasskeyEvent.Type.OFFERED, START, DAY);
 
-            assertThat(repository.activeByUser(handle("alice"), START, 10)).containsExactly(alice);
-            assertThat(repository.activeByUser(handle("bob"), START, 10)).containsExactly(bob);
-            assertThat(repository.activeByDevice("shared", START, 10)).containsExactly(bob);
-            assertThat(repository.activeByDevice("other", START, 10)).isEmpty();
-            assertThat(repository.activeByUser(handle("carol"), START, 10)).isEmpty();
+            assertThat(repository().activeByUser(handle("alice"), START, 10)).containsExactly(alice);
+            assertThat(repository().activeByUser(handle("bob"), START, 10)).containsExactly(bob);
+            assertThat(repository().activeByDevice("shared", START, 10)).containsExactly(bob);
+            assertThat(repository().activeByDevice("other", START, 10)).isEmpty();
+            assertThat(repository().activeByUser(handle("carol"), START, 10)).isEmpty();
         }
 
         @Test
         @DisplayName("a limit below 1 is refused")
         void badLimit() {
-            assertThatIllegalArgumentException().isThrownBy(() -> repository.activeByUser(handle("a"), START, 0));
-            assertThatIllegalArgumentException().isThrownBy(() -> repository.activeByDevice("d", START, -1));
+            assertThatIllegalArgumentException().isThrownBy(() -> repository().activeByUser(handle("a"), START, 0));
+            assertThatIllegalArgumentException().isThrownBy(() -> repository().activeByDevice("d", START, -1));
         }
     }
 
@@ -157,33 +126,33 @@ public abstract class PasskeyEventRepositoryContract {
         void concurrentSameId() {
             PasskeyEvent e = event("same", "alice", "d", "AFTER_ERROR", PasskeyEvent.Type.OFFERED, START, DAY);
             Concurrently.run(16, i -> () -> {
-                repository.append(e);
+                repository().append(e);
                 return null;
             });
 
-            assertThat(repository.activeByUser(handle("alice"), START, 100)).containsExactly(e);
+            assertThat(repository().activeByUser(handle("alice"), START, 100)).containsExactly(e);
         }
 
         @Test
         @DisplayName("16 threads recording different events lose none")
         void concurrentDifferentIds() {
             Concurrently.run(16, i -> () -> {
-                repository.append(event("e" + i, "alice", "d", "AFTER_ERROR", PasskeyEvent.Type.OFFERED,
+                repository().append(event("e" + i, "alice", "d", "AFTER_ERROR", PasskeyEvent.Type.OFFERED,
                         START.plusMillis(i), DAY));
                 return null;
             });
 
-            assertThat(repository.activeByUser(handle("alice"), START, 100)).hasSize(16);
-            assertThat(repository.activeByDevice("d", START, 100)).hasSize(16);
+            assertThat(repository().activeByUser(handle("alice"), START, 100)).hasSize(16);
+            assertThat(repository().activeByDevice("d", START, 100)).hasSize(16);
         }
 
         @Test
         @DisplayName("null arguments are refused")
         void nulls() {
-            assertThatNullPointerException().isThrownBy(() -> repository.append(null));
-            assertThatNullPointerException().isThrownBy(() -> repository.activeByUser(null, START, 1));
-            assertThatNullPointerException().isThrownBy(() -> repository.activeByDevice(null, START, 1));
-            assertThatNullPointerException().isThrownBy(() -> repository.activeByUser(handle("a"), null, 1));
+            assertThatNullPointerException().isThrownBy(() -> repository().append(null));
+            assertThatNullPointerException().isThrownBy(() -> repository().activeByUser(null, START, 1));
+            assertThatNullPointerException().isThrownBy(() -> repository().activeByDevice(null, START, 1));
+            assertThatNullPointerException().isThrownBy(() -> repository().activeByUser(handle("a"), null, 1));
         }
 
         @Test
@@ -192,8 +161,8 @@ public abstract class PasskeyEventRepositoryContract {
             appended("e1", "alice", "d", PasskeyEvent.Type.OFFERED, START, Duration.ofMinutes(1));
             PasskeyEvent bob = appended("e2", "bob", "d", PasskeyEvent.Type.DECLINED, START, DAY);
 
-            assertThat(repository.purgeExpired(START.plus(Duration.ofHours(1)))).isEqualTo(1);
-            assertThat(repository.activeByDevice("d", START.plus(Duration.ofHours(1)), 10)).containsExactly(bob);
+            assertThat(repository().purgeExpired(START.plus(Duration.ofHours(1)))).isEqualTo(1);
+            assertThat(repository().activeByDevice("d", START.plus(Duration.ofHours(1)), 10)).containsExactly(bob);
         }
     }
 
@@ -206,10 +175,10 @@ public abstract class PasskeyEventRepositoryContract {
         void expiresAtExactInstant() {
             PasskeyEvent e = appended("e1", "alice", "d", PasskeyEvent.Type.DECLINED, START, Duration.ofHours(1));
 
-            assertThat(repository.activeByUser(handle("alice"), START.plus(Duration.ofMinutes(59)), 10))
+            assertThat(repository().activeByUser(handle("alice"), START.plus(Duration.ofMinutes(59)), 10))
                     .containsExactly(e);
-            assertThat(repository.activeByUser(handle("alice"), START.plus(Duration.ofHours(1)), 10)).isEmpty();
-            assertThat(repository.activeByDevice("d", START.plus(Duration.ofHours(1)), 10)).isEmpty();
+            assertThat(repository().activeByUser(handle("alice"), START.plus(Duration.ofHours(1)), 10)).isEmpty();
+            assertThat(repository().activeByDevice("d", START.plus(Duration.ofHours(1)), 10)).isEmpty();
         }
 
         @Test
@@ -219,9 +188,9 @@ public abstract class PasskeyEventRepositoryContract {
             appended("e2", "alice", "d", PasskeyEvent.Type.OFFERED, START, Duration.ofHours(2));
             PasskeyEvent kept = appended("e3", "alice", "d", PasskeyEvent.Type.OFFERED, START, Duration.ofHours(3));
 
-            assertThat(repository.purgeExpired(START.plus(Duration.ofHours(2)))).isEqualTo(2);
-            assertThat(repository.purgeExpired(START.plus(Duration.ofHours(2)))).isZero();
-            assertThat(repository.activeByUser(handle("alice"), START, 10)).containsExactly(kept);
+            assertThat(repository().purgeExpired(START.plus(Duration.ofHours(2)))).isEqualTo(2);
+            assertThat(repository().purgeExpired(START.plus(Duration.ofHours(2)))).isZero();
+            assertThat(repository().activeByUser(handle("alice"), START, 10)).containsExactly(kept);
         }
 
         @Test
@@ -230,7 +199,7 @@ public abstract class PasskeyEventRepositoryContract {
             appended("e1", "alice", "d", PasskeyEvent.Type.OFFERED, START, Duration.ofMinutes(1));
             PasskeyEvent young = appended("e2", "alice", "d", PasskeyEvent.Type.OFFERED, START.plusSeconds(30), DAY);
 
-            List<PasskeyEvent> later = repository.activeByUser(handle("alice"), START.plus(Duration.ofHours(1)), 10);
+            List<PasskeyEvent> later = repository().activeByUser(handle("alice"), START.plus(Duration.ofHours(1)), 10);
             assertThat(later).containsExactly(young);
         }
     }

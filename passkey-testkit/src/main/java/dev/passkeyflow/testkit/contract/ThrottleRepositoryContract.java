@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -47,7 +46,7 @@ import org.junit.jupiter.api.Timeout;
  * }
  * }</pre>
  *
- * <p>The hook is called before every test and must return an <em>empty</em> repository. The kit
+ * <p>The hook is called before every test and must return an <em>empty</em> repository(). The kit
  * passes every instant explicitly, so an implementation needs the clock only for its own
  * housekeeping. It uses whole-millisecond instants, keys of 1 to
  * {@value ThrottleRepository#MAX_KEY_LENGTH} characters (including non-ASCII ones and keys that
@@ -57,17 +56,11 @@ import org.junit.jupiter.api.Timeout;
  * (an upsert that adds to the stored value, a compare-and-set) and must not deadlock on keys
  * given in different orders.
  */
-public abstract class ThrottleRepositoryContract {
-
-    /** Where the clock given to {@link #createRepository(MutableClock)} starts. */
-    protected static final Instant START = MutableClock.DEFAULT_START;
+public abstract class ThrottleRepositoryContract extends RepositoryContract<ThrottleRepository> {
 
     private static final Instant WINDOW = START;
     private static final Instant NEXT_WINDOW = START.plus(Duration.ofMinutes(15));
     private static final Instant EXPIRES = START.plus(Duration.ofMinutes(30));
-
-    private MutableClock clock;
-    private ThrottleRepository repository;
 
     /**
      * Creates the repository under test, empty. Called before every test.
@@ -75,33 +68,17 @@ public abstract class ThrottleRepositoryContract {
      * @param clock the clock the tests control; the implementation may read it for housekeeping
      * @return a new, empty repository
      */
+    @Override
     protected abstract ThrottleRepository createRepository(MutableClock clock);
-
-    @BeforeEach
-    final void createRepositoryUnderTest() {
-        clock = new MutableClock(START);
-        repository = createRepository(clock);
-        assertThat(repository).as("createRepository(clock)").isNotNull();
-    }
-
-    /** @return the repository of the running test, for a subclass's own extra tests */
-    protected final ThrottleRepository repository() {
-        return repository;
-    }
-
-    /** @return the clock of the running test, for a subclass's own extra tests */
-    protected final MutableClock clock() {
-        return clock;
-    }
 
     // ---------------------------------------------------------------- fixtures
 
     private List<Long> increment(String... keys) {
-        return repository.increment(List.of(keys), WINDOW, EXPIRES);
+        return repository().increment(List.of(keys), WINDOW, EXPIRES);
     }
 
     private List<Long> read(String... keys) {
-        return repository.read(List.of(keys), WINDOW);
+        return repository().read(List.of(keys), WINDOW);
     }
 
     // ---------------------------------------------------------------- tests
@@ -143,21 +120,21 @@ public abstract class ThrottleRepositoryContract {
             for (int i = 0; i < 60; i++) {
                 keys.add("key-" + (59 - i));
             }
-            repository.increment(keys.subList(0, 30), WINDOW, EXPIRES);
+            repository().increment(keys.subList(0, 30), WINDOW, EXPIRES);
 
-            List<Long> counts = repository.increment(keys, WINDOW, EXPIRES);
+            List<Long> counts = repository().increment(keys, WINDOW, EXPIRES);
 
             for (int i = 0; i < keys.size(); i++) {
                 assertThat(counts.get(i)).as(keys.get(i)).isEqualTo(i < 30 ? 2L : 1L);
             }
-            assertThat(repository.read(keys, WINDOW)).containsExactlyElementsOf(counts);
+            assertThat(repository().read(keys, WINDOW)).containsExactlyElementsOf(counts);
         }
 
         @Test
         @DisplayName("an empty list of keys counts nothing and returns an empty list")
         void emptyKeys() {
-            assertThat(repository.increment(List.of(), WINDOW, EXPIRES)).isEmpty();
-            assertThat(repository.read(List.of(), WINDOW)).isEmpty();
+            assertThat(repository().increment(List.of(), WINDOW, EXPIRES)).isEmpty();
+            assertThat(repository().read(List.of(), WINDOW)).isEmpty();
         }
 
         @Test
@@ -180,9 +157,9 @@ public abstract class ThrottleRepositoryContract {
 
             for (List<String> bad : List.of(List.of("k", ""), List.of("k", "   "), List.of("k", tooLong))) {
                 assertThatIllegalArgumentException().as("keys %s", bad.size())
-                        .isThrownBy(() -> repository.increment(bad, WINDOW, EXPIRES));
+                        .isThrownBy(() -> repository().increment(bad, WINDOW, EXPIRES));
             }
-            assertThatIllegalArgumentException().isThrownBy(() -> repository.read(List.of(tooLong), WINDOW));
+            assertThatIllegalArgumentException().isThrownBy(() -> repository().read(List.of(tooLong), WINDOW));
 
             assertThat(read("k")).containsExactly(1L);
         }
@@ -190,14 +167,14 @@ public abstract class ThrottleRepositoryContract {
         @Test
         @DisplayName("null arguments are rejected with NullPointerException and count nothing")
         void nullsRejected() {
-            assertThatNullPointerException().isThrownBy(() -> repository.increment(null, WINDOW, EXPIRES));
+            assertThatNullPointerException().isThrownBy(() -> repository().increment(null, WINDOW, EXPIRES));
             assertThatNullPointerException()
-                    .isThrownBy(() -> repository.increment(Arrays.asList("k", null), WINDOW, EXPIRES));
-            assertThatNullPointerException().isThrownBy(() -> repository.increment(List.of("k"), null, EXPIRES));
-            assertThatNullPointerException().isThrownBy(() -> repository.increment(List.of("k"), WINDOW, null));
-            assertThatNullPointerException().isThrownBy(() -> repository.read(null, WINDOW));
-            assertThatNullPointerException().isThrownBy(() -> repository.read(List.of("k"), null));
-            assertThatNullPointerException().isThrownBy(() -> repository.purgeExpired(null));
+                    .isThrownBy(() -> repository().increment(Arrays.asList("k", null), WINDOW, EXPIRES));
+            assertThatNullPointerException().isThrownBy(() -> repository().increment(List.of("k"), null, EXPIRES));
+            assertThatNullPointerException().isThrownBy(() -> repository().increment(List.of("k"), WINDOW, null));
+            assertThatNullPointerException().isThrownBy(() -> repository().read(null, WINDOW));
+            assertThatNullPointerException().isThrownBy(() -> repository().read(List.of("k"), null));
+            assertThatNullPointerException().isThrownBy(() -> repository().purgeExpired(null));
 
             assertThat(read("k")).containsExactly(0L);
         }
@@ -213,11 +190,11 @@ public abstract class ThrottleRepositoryContract {
             increment("k");
             increment("k");
 
-            assertThat(repository.increment(List.of("k"), NEXT_WINDOW, EXPIRES.plus(Duration.ofMinutes(15))))
+            assertThat(repository().increment(List.of("k"), NEXT_WINDOW, EXPIRES.plus(Duration.ofMinutes(15))))
                     .containsExactly(1L);
-            assertThat(repository.read(List.of("k"), WINDOW)).containsExactly(2L);
-            assertThat(repository.read(List.of("k"), NEXT_WINDOW)).containsExactly(1L);
-            assertThat(repository.read(List.of("k"), WINDOW.plusMillis(1))).containsExactly(0L);
+            assertThat(repository().read(List.of("k"), WINDOW)).containsExactly(2L);
+            assertThat(repository().read(List.of("k"), NEXT_WINDOW)).containsExactly(1L);
+            assertThat(repository().read(List.of("k"), WINDOW.plusMillis(1))).containsExactly(0L);
         }
 
         @Test
@@ -256,15 +233,15 @@ public abstract class ThrottleRepositoryContract {
         @DisplayName("purging deletes the counters whose expiresAt is at or before now, counts them and keeps the others")
         void purgeDeletesExpired() {
             Instant early = START.plusSeconds(60);
-            repository.increment(List.of("a", "b"), WINDOW, early);
-            repository.increment(List.of("c"), WINDOW, early.plusMillis(1));
-            repository.increment(List.of("c"), WINDOW, early.plusMillis(1));
+            repository().increment(List.of("a", "b"), WINDOW, early);
+            repository().increment(List.of("c"), WINDOW, early.plusMillis(1));
+            repository().increment(List.of("c"), WINDOW, early.plusMillis(1));
 
-            assertThat(repository.purgeExpired(early)).isEqualTo(2);
+            assertThat(repository().purgeExpired(early)).isEqualTo(2);
 
             assertThat(read("a", "b", "c")).containsExactly(0L, 0L, 2L);
-            assertThat(repository.purgeExpired(early)).isZero();
-            assertThat(repository.purgeExpired(early.plusMillis(1))).isEqualTo(1);
+            assertThat(repository().purgeExpired(early)).isZero();
+            assertThat(repository().purgeExpired(early.plusMillis(1))).isEqualTo(1);
             assertThat(read("c")).containsExactly(0L);
         }
 
@@ -272,10 +249,10 @@ public abstract class ThrottleRepositoryContract {
         @DisplayName("purging goes by expiresAt alone: a long-past window that expires later is kept")
         void purgeByExpiryNotWindow() {
             Instant longAgo = START.minus(Duration.ofDays(30));
-            repository.increment(List.of("k"), longAgo, EXPIRES);
+            repository().increment(List.of("k"), longAgo, EXPIRES);
 
-            assertThat(repository.purgeExpired(START)).isZero();
-            assertThat(repository.read(List.of("k"), longAgo)).containsExactly(1L);
+            assertThat(repository().purgeExpired(START)).isZero();
+            assertThat(repository().read(List.of("k"), longAgo)).containsExactly(1L);
         }
 
         @Test
@@ -283,7 +260,7 @@ public abstract class ThrottleRepositoryContract {
         void countAfterPurge() {
             increment("k");
             increment("k");
-            assertThat(repository.purgeExpired(EXPIRES)).isEqualTo(1);
+            assertThat(repository().purgeExpired(EXPIRES)).isEqualTo(1);
 
             assertThat(increment("k")).containsExactly(1L);
         }
@@ -291,10 +268,10 @@ public abstract class ThrottleRepositoryContract {
         @Test
         @DisplayName("purging before anything expires, or an empty repository, deletes nothing and returns 0")
         void purgeNothing() {
-            assertThat(repository.purgeExpired(EXPIRES)).isZero();
+            assertThat(repository().purgeExpired(EXPIRES)).isZero();
             increment("k");
 
-            assertThat(repository.purgeExpired(EXPIRES.minusMillis(1))).isZero();
+            assertThat(repository().purgeExpired(EXPIRES.minusMillis(1))).isZero();
             assertThat(read("k")).containsExactly(1L);
         }
 
@@ -305,11 +282,11 @@ public abstract class ThrottleRepositoryContract {
             for (int i = 0; i < 250; i++) {
                 keys.add("key-" + i);
             }
-            repository.increment(keys, WINDOW, EXPIRES);
-            repository.increment(List.of("live"), WINDOW, EXPIRES.plusSeconds(1));
+            repository().increment(keys, WINDOW, EXPIRES);
+            repository().increment(List.of("live"), WINDOW, EXPIRES.plusSeconds(1));
 
-            assertThat(repository.purgeExpired(EXPIRES)).isEqualTo(250);
-            assertThat(repository.read(keys, WINDOW)).containsOnly(0L);
+            assertThat(repository().purgeExpired(EXPIRES)).isEqualTo(250);
+            assertThat(repository().read(keys, WINDOW)).containsOnly(0L);
             assertThat(read("live")).containsExactly(1L);
         }
     }
@@ -351,12 +328,12 @@ public abstract class ThrottleRepositoryContract {
                     java.util.Collections.reverse(mine);
                 }
                 for (int i = 0; i < perThread; i++) {
-                    repository.increment(mine, WINDOW, EXPIRES);
+                    repository().increment(mine, WINDOW, EXPIRES);
                 }
                 return null;
             });
 
-            assertThat(repository.read(keys, WINDOW)).containsOnly((long) threads * perThread);
+            assertThat(repository().read(keys, WINDOW)).containsOnly((long) threads * perThread);
         }
 
         @Test

@@ -1,0 +1,70 @@
+package dev.passkeyflow.examples;
+
+import dev.passkeyflow.examples.Sessions.WebSession;
+import dev.passkeyflow.storage.CredentialStatus;
+import dev.passkeyflow.storage.StoredCredential;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
+
+/** The dashboard's rows: how a stored passkey is described to its owner. */
+final class PasskeyRows {
+
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private PasskeyRows() {
+    }
+
+    static Pages.PasskeyRow row(StoredCredential credential, WebSession session, @Nullable String deviceId) {
+        String createdOn = describe(credential.createdOn().platform(), credential.createdOn().browser());
+        String created = WHEN.format(credential.createdAt()) + (createdOn.isEmpty() ? "" : " on " + createdOn);
+        String lastUsed = credential.lastUsedAt() == null ? "never" : WHEN.format(credential.lastUsedAt())
+                + (credential.lastUsedOn() == null ? "" : describeOn(credential.lastUsedOn().platform(),
+                        credential.lastUsedOn().browser()));
+        boolean thisDevice = deviceId != null && deviceId.equals(credential.createdOn().deviceId());
+        String status;
+        String cssClass;
+        if (credential.status() == CredentialStatus.ACTIVE) {
+            status = "Active";
+            cssClass = "ok";
+        } else if (credential.status() == CredentialStatus.SUSPECTED_BROKEN) {
+            cssClass = "warn";
+            status = usedForThisSignIn(credential, session, deviceId)
+                    ? "Works on this device; not working on another device"
+                    : "Not working on this device";
+        } else {
+            status = "Retired";
+            cssClass = "off";
+        }
+        return new Pages.PasskeyRow(credential.credentialId().toBase64Url(),
+                ProviderNames.nameFor(credential.aaguid()), created, lastUsed, status, cssClass, thisDevice);
+    }
+
+    /** Whether this session signed in with this very passkey on this device. */
+    private static boolean usedForThisSignIn(StoredCredential credential, WebSession session,
+            @Nullable String deviceId) {
+        Instant signedInAt = session.signedInAt;
+        Instant lastUsedAt = credential.lastUsedAt();
+        return deviceId != null && signedInAt != null && lastUsedAt != null && credential.lastUsedOn() != null
+                && deviceId.equals(credential.lastUsedOn().deviceId())
+                && !lastUsedAt.isBefore(signedInAt.minusSeconds(5));
+    }
+
+    private static String describe(@Nullable String platform, @Nullable String browser) {
+        StringBuilder out = new StringBuilder();
+        if (platform != null) {
+            out.append(platform);
+        }
+        if (browser != null) {
+            out.append(out.length() == 0 ? "" : " · ").append(browser);
+        }
+        return out.toString();
+    }
+
+    private static String describeOn(@Nullable String platform, @Nullable String browser) {
+        String text = describe(platform, browser);
+        return text.isEmpty() ? "" : " on " + text;
+    }
+}
