@@ -121,7 +121,13 @@ final class DefaultLoginFlow implements LoginFlow {
     @Override
     public LoginStep chooseFallback(String flowId) {
         StepReceipt receipt = StepReceipt.of(FlowCall.CHOOSE_FALLBACK);
-        return step(flowId, receipt, current -> passkey.chooseFallback(current, receipt));
+        return step(flowId, receipt, current -> {
+            if (UsernamelessSteps.isUsernameless(current)) {
+                // No identifier, so no traditional login: the page starts an identifier-first flow.
+                throw new LoginFlowException(Reason.ILLEGAL_TRANSITION, "a usernameless flow has no fallback");
+            }
+            return passkey.chooseFallback(current, receipt);
+        });
     }
 
     @Override

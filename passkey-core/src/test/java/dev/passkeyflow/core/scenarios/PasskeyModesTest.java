@@ -165,6 +165,20 @@ class PasskeyModesTest {
         }
 
         @Test
+        @DisplayName("a usernameless flow has no traditional fallback: chooseFallback is refused and changes nothing")
+        void noFallback() {
+            LoginStep.PasskeyChallenge challenge = (LoginStep.PasskeyChallenge) fx.flow.startUsernameless(LAPTOP);
+
+            assertThatThrownBy(() -> fx.flow.chooseFallback(challenge.flowId()))
+                    .isInstanceOfSatisfying(LoginFlowException.class,
+                            e -> assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.ILLEGAL_TRANSITION));
+            assertThatThrownBy(() -> fx.flow.fallbackSucceeded(challenge.flowId()))
+                    .isInstanceOf(LoginFlowException.class);
+            assertThat(fx.flow.resume(challenge.flowId())).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
+                    c -> assertThat(c.credentialsGetJson()).isEqualTo(challenge.credentialsGetJson()));
+        }
+
+        @Test
         @DisplayName("a response replayed after the completion is refused")
         void replayRefused() {
             LoginStep.PasskeyChallenge challenge = (LoginStep.PasskeyChallenge) fx.flow.startUsernameless(LAPTOP);
