@@ -11,7 +11,6 @@ import dev.passkeyflow.storage.FlowStateRepository;
 import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.testkit.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
