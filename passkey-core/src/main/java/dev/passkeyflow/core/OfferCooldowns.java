@@ -90,9 +90,12 @@ public final class OfferCooldowns {
     /** A first passkey. */
     public static final Rule DEFAULT_FIRST_PASSKEY =
             new Rule(Duration.ofDays(7), Duration.ofDays(1), 3, Duration.ofDays(30), Scope.ACCOUNT);
-    /** Another passkey on a new device. */
+    /**
+     * Another passkey on a new device: a decline holds for 7 days (as Passkey Intelligence's default
+     * decline cooldown, so the two never disagree), three unanswered offers for 30.
+     */
     public static final Rule DEFAULT_ADDITIONAL_PASSKEY =
-            new Rule(Duration.ofDays(30), Duration.ofDays(3), 3, Duration.ofDays(30), Scope.ACCOUNT_ON_DEVICE);
+            new Rule(Duration.ofDays(7), Duration.ofDays(3), 3, Duration.ofDays(30), Scope.ACCOUNT_ON_DEVICE);
 
     private static final OfferCooldowns DEFAULTS = new OfferCooldowns(Map.of(
             HealingKind.AFTER_ERROR, DEFAULT_AFTER_ERROR,
