@@ -10,6 +10,8 @@ public enum FlowCall {
     START,
     /** {@link LoginFlow#enrol(String, ClientContext)}: a signed-in user adds a passkey. */
     ENROL,
+    /** {@link LoginFlow#startUsernameless(ClientContext)}: a new login without an identifier (autofill). */
+    START_USERNAMELESS,
     /** {@link LoginFlow#reportClientError(String, String, String, long)}: {@code credentials.get} rejected. */
     REPORT_CLIENT_ERROR,
     /** {@link LoginFlow#reportImmediateRejection(String, long)}: an immediate UI mode request rejected. */
@@ -29,5 +31,7 @@ public enum FlowCall {
     /** {@link LoginFlow#reportHealingError(String, String, String, long)}: {@code credentials.create} rejected. */
     REPORT_HEALING_ERROR,
     /** {@link LoginFlow#declineHealing(String)}: the user declines the offered passkey. */
-    DECLINE_HEALING
+    DECLINE_HEALING,
+    /** {@link LoginFlow#silentCreateDeclined(String)}: the browser declined a silent passkey creation. */
+    SILENT_CREATE_DECLINED
 }

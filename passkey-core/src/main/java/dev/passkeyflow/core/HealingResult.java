@@ -13,5 +13,10 @@ public enum HealingResult {
     /** The user cancelled the OS dialog. */
     CANCELLED,
     /** The browser or the server rejected the new passkey. */
-    FAILED
+    FAILED,
+    /**
+     * A passkey was created, verified and stored at the host's request ({@link LoginFlow#enrol}):
+     * enrolment, not healing.
+     */
+    ENROLLED
 }

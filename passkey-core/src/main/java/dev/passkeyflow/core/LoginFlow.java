@@ -8,7 +8,9 @@ import dev.passkeyflow.storage.AtomicStepRepository;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.FlowStateRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
+import dev.passkeyflow.storage.PasskeyEventRepository;
 import dev.passkeyflow.storage.ThrottleRepository;
+import dev.passkeyflow.storage.memory.InMemoryPasskeyEventRepository;
 import dev.passkeyflow.storage.memory.InMemoryThrottleRepository;
 import java.net.URI;
 import java.time.Clock;
@@ -60,6 +62,22 @@ public interface LoginFlow {
      *     window ({@link LoginThrottle}), known and unknown identifiers alike
      */
     LoginStep start(String identifier, ClientContext client);
+
+    /**
+     * Starts a usernameless passkey login: no identifier, a challenge with empty
+     * {@code allowCredentials} ({@link LoginStep.PasskeyChallenge#conditional()}), for passkey
+     * autofill ({@code mediation: "conditional"} on the identifier field) or a "Sign in with a
+     * passkey" button. The account is the one whose verified credential answers, taken from that
+     * credential's user handle; there is no traditional fallback in such a flow (the page keeps its
+     * identifier field for {@link #start}). A credential the server does not know at all gets a
+     * fresh challenge and {@code signalUnknownCredential}; a retired one, or one that fails
+     * verification, a fresh challenge without any signal. Starts are throttled per device id
+     * ({@link LoginThrottle#maxStartsPerDevice()}).
+     *
+     * @return a conditional passkey challenge
+     * @throws LoginFlowException {@code THROTTLED} when this device started too many flows in the window
+     */
+    LoginStep startUsernameless(ClientContext client);
 
     /**
      * Starts adding a passkey for a user the host has already authenticated in its own session
@@ -170,6 +188,16 @@ public interface LoginFlow {
     /** The user declined the offer; the decline is recorded for cooldowns. */
     LoginStep declineHealing(String flowId);
 
+    /**
+     * The browser declined a silent passkey creation ({@link LoginStep.HealingOffer#silent()}: the
+     * {@code create()} call with {@code mediation: "conditional"} rejected). The browser's silent
+     * refusal is not the user's answer, so it starts no cooldown; the flow stays in healing.
+     *
+     * @return the explicit offer (a fresh challenge, user presence required)
+     * @throws LoginFlowException {@code ILLEGAL_TRANSITION} unless a silent offer is pending
+     */
+    LoginStep silentCreateDeclined(String flowId);
+
     /** The state machine as a Mermaid diagram. */
     static String stateDiagram() {
         return FlowTransition.mermaidDiagram();
@@ -218,6 +246,8 @@ public interface LoginFlow {
         private LoginThrottle throttle = LoginThrottle.ofDefaults();
         private @Nullable ThrottleRepository throttles;
         private @Nullable AtomicStepRepository atomicSteps;
+        private @Nullable PasskeyEventRepository passkeyEvents;
+        private OfferCooldowns offerCooldowns = OfferCooldowns.ofDefaults();
 
         private Builder() {
         }
@@ -465,6 +495,23 @@ public interface LoginFlow {
         }
 
         /**
+         * Where offer events (offered, declined, cancelled, accepted) are kept for per-kind cooldowns
+         * and unanswered-offer counters. Default: an in-memory repository of this flow alone (per
+         * node); a deployment with several nodes passes a shared one (the JDBC storage's
+         * {@code events()}).
+         */
+        public Builder passkeyEventRepository(PasskeyEventRepository value) {
+            this.passkeyEvents = Objects.requireNonNull(value, "passkeyEventRepository");
+            return this;
+        }
+
+        /** Per-kind offer cooldowns applied on top of the advisor; default {@link OfferCooldowns#ofDefaults()}. */
+        public Builder offerCooldowns(OfferCooldowns value) {
+            this.offerCooldowns = Objects.requireNonNull(value, "offerCooldowns");
+            return this;
+        }
+
+        /**
          * Builds the flow from the settings made so far.
          *
          * @return a new, thread-safe {@link LoginFlow}
@@ -507,7 +554,9 @@ public interface LoginFlow {
                     completionRedirect, identifierNormalizer, Set.copyOf(allowedTopOrigins), throttle,
                     throttles != null ? throttles : new InMemoryThrottleRepository(clock,
                             InMemoryThrottleRepository.DEFAULT_MAX_COUNTERS),
-                    atomicSteps);
+                    atomicSteps,
+                    passkeyEvents != null ? passkeyEvents : new InMemoryPasskeyEventRepository(),
+                    offerCooldowns);
             return LoginFlowFactory.create(settings);
         }
 

@@ -50,8 +50,31 @@ public sealed interface LoginFlowEvent {
             FailureDiagnosis diagnosis) implements LoginFlowEvent {
     }
 
+    /**
+     * A passkey created after a login (any {@link HealingKind} but {@link HealingKind#ENROLMENT})
+     * was verified and stored.
+     *
+     * @param kind the offer it answered
+     * @param path how the browser created it: silently (conditional create) or through the offer
+     */
     record Healed(String flowId, Instant at, @Nullable Bytes userHandle, Bytes newCredentialId,
-            Set<Bytes> flaggedCredentials, FailureDiagnosis diagnosis) implements LoginFlowEvent {
+            Set<Bytes> flaggedCredentials, FailureDiagnosis diagnosis, HealingKind kind, HealingPath path)
+            implements LoginFlowEvent {
+
+        /** An explicit {@link HealingKind#AFTER_ERROR} healing. */
+        public Healed(String flowId, Instant at, @Nullable Bytes userHandle, Bytes newCredentialId,
+                Set<Bytes> flaggedCredentials, FailureDiagnosis diagnosis) {
+            this(flowId, at, userHandle, newCredentialId, flaggedCredentials, diagnosis, HealingKind.AFTER_ERROR,
+                    HealingPath.EXPLICIT);
+        }
+    }
+
+    /**
+     * A passkey the host's signed-in session asked for ({@link LoginFlow#enrol}) was verified and
+     * stored. Not healing: nothing was broken and nothing is flagged.
+     */
+    record Enrolled(String flowId, Instant at, @Nullable Bytes userHandle, Bytes newCredentialId)
+            implements LoginFlowEvent {
     }
 
     /** Healing ended without a new passkey: declined, cancelled, failed, or one already existed. */

@@ -41,15 +41,30 @@ public sealed interface LoginStep {
      *     {@link LoginFlow#reportImmediateRejection(String, long)} rather than
      *     {@link LoginFlow#reportClientError}. Only on the step that {@link LoginFlow#start} returns;
      *     a resumed or retried challenge is a normal one.
+     * @param conditional {@code true} for a usernameless challenge ({@link LoginFlow#startUsernameless}):
+     *     its {@code allowCredentials} is empty; run it with {@code mediation: "conditional"} on an
+     *     identifier field with {@code autocomplete="username webauthn"} (autofill), or modally from a
+     *     "Sign in with a passkey" button. Abort it (an {@code AbortController}) before starting an
+     *     identifier-first flow on the same page, and do not report that abort.
      */
     record PasskeyChallenge(String flowId, String credentialsGetJson, boolean autoStart, int attempt,
-            boolean calmRetry, List<ClientSignal> signals, boolean immediate) implements LoginStep {
+            boolean calmRetry, List<ClientSignal> signals, boolean immediate, boolean conditional)
+            implements LoginStep {
         public PasskeyChallenge {
             Objects.requireNonNull(flowId, "flowId");
             Objects.requireNonNull(credentialsGetJson, "credentialsGetJson");
             // A calm retry waits for the person; popping the dialog again is what it exists to avoid.
             autoStart = autoStart && !calmRetry;
             signals = List.copyOf(signals);
+            if (immediate && conditional) {
+                throw new IllegalArgumentException("a challenge is either immediate or conditional, not both");
+            }
+        }
+
+        /** A challenge for an identifier-first flow. */
+        public PasskeyChallenge(String flowId, String credentialsGetJson, boolean autoStart, int attempt,
+                boolean calmRetry, List<ClientSignal> signals, boolean immediate) {
+            this(flowId, credentialsGetJson, autoStart, attempt, calmRetry, signals, immediate, false);
         }
 
         /** A normal (modal) challenge. */
@@ -97,9 +112,16 @@ public sealed interface LoginStep {
      *     to {@code PublicKeyCredential.parseCreationOptionsFromJSON}
      * @param diagnosis why the passkey login failed, for the page's wording (unknown for a first passkey)
      * @param platform the client's platform, for naming the OS dialog (Touch ID, Windows Hello, ...)
+     * @param silent {@code true}: show nothing yet and call {@code navigator.credentials.create()} with
+     *     {@code mediation: "conditional"} at once (automatic passkey upgrade, WebAuthn Level 3
+     *     conditional create; the client reported {@code conditionalCreate}). The browser may create
+     *     the passkey without a dialog: send it to {@link LoginFlow#finishHealing}. If the browser
+     *     declines (it rejects the promise), call {@link LoginFlow#silentCreateDeclined(String)} and
+     *     show the explicit offer it returns, so the user never sees both at once. {@code false}: show
+     *     the offer and run {@code create()} normally when the user accepts.
      */
     record HealingOffer(String flowId, String credentialsCreateJson, HealingKind kind, FailureDiagnosis diagnosis,
-            ClientPlatform platform, List<ClientSignal> signals) implements LoginStep {
+            ClientPlatform platform, List<ClientSignal> signals, boolean silent) implements LoginStep {
         public HealingOffer {
             Objects.requireNonNull(flowId, "flowId");
             Objects.requireNonNull(credentialsCreateJson, "credentialsCreateJson");
@@ -107,6 +129,12 @@ public sealed interface LoginStep {
             Objects.requireNonNull(diagnosis, "diagnosis");
             Objects.requireNonNull(platform, "platform");
             signals = List.copyOf(signals);
+        }
+
+        /** An explicit offer. */
+        public HealingOffer(String flowId, String credentialsCreateJson, HealingKind kind, FailureDiagnosis diagnosis,
+                ClientPlatform platform, List<ClientSignal> signals) {
+            this(flowId, credentialsCreateJson, kind, diagnosis, platform, signals, false);
         }
     }
 

@@ -29,6 +29,7 @@ class FlowTransitionTest {
                 "START_PASSKEY,            NEW,              PASSKEY_PENDING",
                 "START_FALLBACK,           NEW,              FALLBACK_PENDING",
                 "START_ENROLMENT,          NEW,              HEALING_PENDING",
+                "START_USERNAMELESS,       NEW,              PASSKEY_PENDING",
                 "PASSKEY_RETRY,            PASSKEY_PENDING,  PASSKEY_PENDING",
                 "PASSKEY_FAILED,           PASSKEY_PENDING,  FALLBACK_PENDING",
                 "PASSKEY_DECLINED,         PASSKEY_PENDING,  FALLBACK_PENDING",
@@ -39,6 +40,7 @@ class FlowTransitionTest {
                 "FALLBACK_SUCCEEDED_OFFER, FALLBACK_PENDING, HEALING_PENDING",
                 "FALLBACK_SUCCEEDED,       FALLBACK_PENDING, COMPLETED",
                 "FALLBACK_TO_PASSKEY,      FALLBACK_PENDING, PASSKEY_PENDING",
+                "SILENT_CREATE_DECLINED,   HEALING_PENDING,  HEALING_PENDING",
                 "HEALED,                   HEALING_PENDING,  COMPLETED",
                 "HEALING_ENDED,            HEALING_PENDING,  COMPLETED"
         })
@@ -52,8 +54,8 @@ class FlowTransitionTest {
 
         @Test
         @DisplayName("the table above lists them all")
-        void fifteenTransitions() {
-            assertThat(FlowTransition.values()).hasSize(15);
+        void seventeenTransitions() {
+            assertThat(FlowTransition.values()).hasSize(17);
         }
 
         @ParameterizedTest(name = "{0}")
@@ -101,7 +103,7 @@ class FlowTransitionTest {
                 "PASSKEY_PENDING,  LOCKED",
                 "COMPLETED,        NEW",
                 "LOCKED,           FALLBACK_PENDING",
-                "HEALING_PENDING,  HEALING_PENDING"
+                "HEALING_PENDING,  PASSKEY_PENDING"
         })
         @DisplayName("is empty for a move that is not in the table")
         void illegalMoves(FlowState from, FlowState to) {

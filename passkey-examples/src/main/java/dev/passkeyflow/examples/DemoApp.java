@@ -3,9 +3,12 @@ package dev.passkeyflow.examples;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.passkeyflow.core.LoginFlow;
+import dev.passkeyflow.core.manage.PasskeyManager;
+import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.intelligence.AutoHealingPolicy;
 import dev.passkeyflow.intelligence.IntelligenceListener;
+import dev.passkeyflow.intelligence.IntelligenceEvent;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
 import dev.passkeyflow.intelligence.PasskeyProviders;
 import dev.passkeyflow.micrometer.IntelligenceMetrics;
@@ -20,6 +23,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The passkeyflow demo: a web application on an embedded Javalin (Jetty) server.
@@ -31,6 +36,8 @@ import java.time.Clock;
  * </pre>
  */
 public final class DemoApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoApp.class);
 
     private final DemoConfig config;
     private final HikariDataSource dataSource;
@@ -118,6 +125,7 @@ public final class DemoApp implements AutoCloseable {
                     .credentialRepository(credentials)
                     .loginAttemptRepository(storage.attempts())
                     .flowStateRepository(storage.flows())
+                    .passkeyEventRepository(storage.events())
                     .advisor(advisor(credentials, storage.attempts(), new IntelligenceMetrics(meters)))
                     .identifierNormalizer(Accounts::normalize)
                     .clock(clock)
@@ -126,7 +134,13 @@ public final class DemoApp implements AutoCloseable {
                     .listener(insights)
                     .build());
             Accounts accounts = new Accounts(dataSource, credentials, config.bcryptCost());
-            Javalin server = new DemoWeb(flow, credentials, accounts, insights, config.origin(), clock).create();
+            PasskeyManager manager = PasskeyManager.builder().rpId(DemoConfig.RP_ID).credentialRepository(credentials)
+                    .loginAttemptRepository(storage.attempts()).loginFlow(flow)
+                    .providerNames(PasskeyProviders.standard()::nameOf).clock(clock)
+                    .listener(event -> LOG.info("passkey settings event: {}", event.getClass().getSimpleName()))
+                    .build();
+            Javalin server = new DemoWeb(flow, credentials, accounts, insights, config.origin(), clock)
+                    .withModes(new ModesWeb(flow, manager)).create();
             kpis.route(server);
             try {
                 server.start(config.bindHost(), config.port());
@@ -154,6 +168,13 @@ public final class DemoApp implements AutoCloseable {
                 .listener(metrics)
                 .policy(AutoHealingPolicy.ofDefaults())
                 .providers(PasskeyProviders.standard())
+                // Why an offer was or was not made, for people trying the demo (tags only, no secrets).
+                .listener(event -> {
+                    if (event instanceof IntelligenceEvent.HealingAdvised advised) {
+                        LOG.info("passkey offer advice: {} {}", advised.decision() instanceof HealingDecision.Offer offer
+                                ? offer.kind() : "no offer", advised.decision().tagTexts());
+                    }
+                })
                 .build();
     }
 

@@ -82,6 +82,8 @@ final class DemoWeb {
     private final FlowInsights insights;
     private final String origin;
     private final Clock clock;
+    /** The routes of the passkey-first modes (autofill, silent upgrade, passkey settings), if wired. */
+    private @Nullable ModesWeb modes;
 
     DemoWeb(LoginFlow flow, CredentialRepository credentials, Accounts accounts, FlowInsights insights, String origin,
             Clock clock) {
@@ -92,6 +94,12 @@ final class DemoWeb {
         this.origin = origin;
         this.clock = clock;
         this.sessions = new Sessions(clock);
+    }
+
+    /** Adds the passkey-first modes' routes ({@link ModesWeb}) to this web layer. */
+    DemoWeb withModes(ModesWeb value) {
+        this.modes = value;
+        return this;
     }
 
     Javalin create() {
@@ -127,6 +135,9 @@ final class DemoWeb {
         app.post("/passkeys/add", this::addPasskey);
         app.post("/passkeys/delete", this::deletePasskey);
         app.post("/logout", this::logout);
+        if (modes != null) {
+            modes.routes(app, this);
+        }
 
         app.exception(LoginFlowException.class, this::onFlowException);
         app.exception(CsrfException.class, (e, ctx) -> ctx.status(HttpStatus.FORBIDDEN)
@@ -259,6 +270,9 @@ final class DemoWeb {
             ctx.html(Pages.passkey(session, key, identifier, challenge, Json.forScript(state)));
         } else if (step instanceof LoginStep.FallbackRequired fallback) {
             ctx.html(Pages.password(session, key, fallback.identifier(), fallback, insights.diagnosis(ref.flowId())));
+        } else if (step instanceof LoginStep.HealingOffer offer && offer.silent() && modes != null) {
+            // Conditional create first (no dialog); the explicit offer only if the browser declines.
+            ctx.redirect(ModesWeb.SILENT_OFFER + "?f=" + key);
         } else if (step instanceof LoginStep.HealingOffer offer) {
             ctx.html(Pages.healingOffer(session, key, offer, Json.forScript(state)));
         } else {
@@ -442,7 +456,7 @@ final class DemoWeb {
      * says; any other step is shown by {@code GET /flow}. The step's Signal API calls go to the next
      * page.
      */
-    private void respond(Context ctx, WebSession session, String key, LoginStep step, boolean json) {
+    void respond(Context ctx, WebSession session, String key, LoginStep step, boolean json) {
         String target;
         WebSession current = session;
         if (step instanceof LoginStep.Completed completed) {
@@ -482,7 +496,7 @@ final class DemoWeb {
                 && completed.healing() != dev.passkeyflow.core.HealingResult.HEALED
                 && completed.healing() != dev.passkeyflow.core.HealingResult.ALREADY_EXISTED;
         fresh.flashMessage = switch (completed.healing()) {
-            case HEALED -> "Your new passkey is ready. Next time, sign in with it.";
+            case HEALED, ENROLLED -> "Your new passkey is ready. Next time, sign in with it.";
             case ALREADY_EXISTED -> "This device already has a passkey for your account.";
             case DECLINED -> "OK, no new passkey for now.";
             case CANCELLED -> "No passkey was created. You can add one any time below.";
@@ -553,7 +567,7 @@ final class DemoWeb {
     }
 
     /** The client context: the request's headers, the page's measurement (hidden field "client"), the device cookie. */
-    private ClientContext client(Context ctx) {
+    ClientContext client(Context ctx) {
         String posted = ctx.formParam("client");
         return ClientContextReader.read(ctx::header, posted, ctx.attribute("deviceId"));
     }

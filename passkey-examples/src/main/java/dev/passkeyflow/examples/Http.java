@@ -23,6 +23,12 @@ final class Http {
         return Objects.requireNonNull(ctx.<WebSession>attribute("session"));
     }
 
+    /** The {@code publicKey} member of a {@code {"publicKey": ...}} wrapper, for the modes pages' scripts. */
+    static Object publicKey(String credentialsJson) {
+        JsonNode node = Objects.requireNonNull(Json.parse(credentialsJson), "the flow's credentials JSON");
+        return node.has("publicKey") ? node.get("publicKey") : node;
+    }
+
     static void redirect(Context ctx, String target, boolean json, HttpStatus jsonStatus) {
         if (json) {
             ctx.status(jsonStatus).json(Map.of("redirect", target));

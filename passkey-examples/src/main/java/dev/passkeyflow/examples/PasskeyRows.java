@@ -24,7 +24,7 @@ final class PasskeyRows {
                 + (credential.lastUsedOn() == null ? "" : describeOn(credential.lastUsedOn().platform(),
                         credential.lastUsedOn().browser()));
         boolean here = deviceId != null && (deviceId.equals(credential.createdOn().deviceId())
-                || credential.lastUsedOn() != null && deviceId.equals(credential.lastUsedOn().deviceId()));
+                || (credential.lastUsedOn() != null && deviceId.equals(credential.lastUsedOn().deviceId())));
         // "this device" marks the passkey that works here, not one flagged as not working here.
         boolean thisDevice = here && credential.status() == CredentialStatus.ACTIVE;
         boolean fresh = credential.credentialId().toBase64Url().equals(session.newCredentialId);

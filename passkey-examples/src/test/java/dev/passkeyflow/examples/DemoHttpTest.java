@@ -122,7 +122,8 @@ class DemoHttpTest {
                 StandardCharsets.UTF_8) + "&displayName=Zoe&password=long+enough+password&_csrf=" + token);
         assertThat(created.statusCode()).isEqualTo(303);
         String offer = get(created.headers().firstValue("Location").orElseThrow()).body();
-        assertThat(offer).contains("Sign in faster with a passkey");
+        // Sign-up adds a passkey by host enrolment (HealingKind.ENROLMENT): worded as adding one, not as healing.
+        assertThat(offer).contains("Add a passkey on this device");
         assertThat(app.storage().credentials().findUserByIdentifier(identifier)).isPresent();
     }
 

@@ -30,7 +30,7 @@ final class AccountHistory {
             return switch (kind) {
                 case AFTER_ERROR -> AFTER_ERROR;
                 case AFTER_HYBRID -> AFTER_HYBRID;
-                case FIRST_PASSKEY, ADDITIONAL_PASSKEY -> PLAIN;
+                case FIRST_PASSKEY, ADDITIONAL_PASSKEY, AFTER_NO_CREDENTIAL, ENROLMENT -> PLAIN;
             };
         }
 

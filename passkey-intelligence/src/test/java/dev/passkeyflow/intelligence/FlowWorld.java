@@ -105,12 +105,12 @@ final class FlowWorld {
         return b.build();
     }
 
-    /** Adds a passkey through the host-session enrolment, as right after sign-up on {@code client}. */
+    /** Adds a passkey through the host-session enrolment, as right after sign-up on {@code client} (ENROLLED, not healing). */
     Bytes enrol(UserAccount user, SoftwareAuthenticator authenticator, ClientContext client) {
         LoginStep.HealingOffer offer = (LoginStep.HealingOffer) flow.enrol(user.identifier(), client);
         LoginStep done = flow.finishHealing(offer.flowId(), authenticator.register(offer.credentialsCreateJson()));
         assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
-                c -> assertThat(c.healing()).isEqualTo(HealingResult.HEALED));
+                c -> assertThat(c.healing()).isEqualTo(HealingResult.ENROLLED));
         return ((LoginStep.Completed) done).newCredentialId();
     }
 

@@ -102,7 +102,7 @@ final class ScriptedLogins {
 
     UserAccount user(String identifier) {
         UserAccount account = new UserAccount(Bytes.of(("uh-" + identifier).getBytes(StandardCharsets.UTF_8)),
-                identifier, identifier.toUpperCase());
+                identifier, identifier.toUpperCase(java.util.Locale.ROOT));
         credentials.saveUser(account);
         users.add(account);
         return account;

@@ -135,7 +135,7 @@ class PasskeyFlowConfigurerTest {
         MockHttpSession session = new MockHttpSession();
         assertThat(storage.credentials().findUserByIdentifier(alice)).isEmpty();
         // A computer without a platform authenticator: no passkey offer after the password.
-        JsonNode step = call(session, post("/passkeyflow/start").content(startBody(alice.toUpperCase(), true,
+        JsonNode step = call(session, post("/passkeyflow/start").content(startBody(alice.toUpperCase(java.util.Locale.ROOT), true,
                 "{\"userVerifyingPlatformAuthenticator\":false}")), 200);
         assertThat(step.path("type").asText()).isEqualTo("fallback");
         assertThat(step.path("reason").asText()).isEqualTo("PASSKEY_NOT_AVAILABLE");

@@ -106,3 +106,28 @@ CREATE TABLE IF NOT EXISTS passkeyflow_throttle_counters (
 
 CREATE INDEX IF NOT EXISTS passkeyflow_throttle_counters_expires_idx
     ON passkeyflow_throttle_counters (expires_at);
+
+-- Passkey offer events (offered, declined, cancelled, accepted) per account and device, each with
+-- an expiry: per-kind cooldowns and unanswered-offer counters shared by every node. An event with
+-- an id is stored once. An event may be purged once expires_at has passed.
+CREATE TABLE IF NOT EXISTS passkeyflow_passkey_events (
+    seq        BIGINT GENERATED ALWAYS AS IDENTITY,
+    event_id   CHARACTER VARYING(160)      NOT NULL,
+    user_handle BINARY VARYING             NOT NULL,
+    device_id  CHARACTER VARYING(256),
+    kind       CHARACTER VARYING(32)       NOT NULL,
+    event_type CHARACTER VARYING(16)       NOT NULL,
+    event_at   TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+    expires_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+    CONSTRAINT passkeyflow_passkey_events_pk PRIMARY KEY (seq),
+    CONSTRAINT passkeyflow_passkey_events_id_uq UNIQUE (event_id)
+);
+
+CREATE INDEX IF NOT EXISTS passkeyflow_passkey_events_user_idx
+    ON passkeyflow_passkey_events (user_handle, event_at DESC, seq DESC);
+
+CREATE INDEX IF NOT EXISTS passkeyflow_passkey_events_device_idx
+    ON passkeyflow_passkey_events (device_id, event_at DESC, seq DESC);
+
+CREATE INDEX IF NOT EXISTS passkeyflow_passkey_events_expires_idx
+    ON passkeyflow_passkey_events (expires_at);

@@ -112,3 +112,30 @@ CREATE UNLOGGED TABLE IF NOT EXISTS passkeyflow_throttle_counters (
 
 CREATE INDEX IF NOT EXISTS passkeyflow_throttle_counters_expires_idx
     ON passkeyflow_throttle_counters (expires_at);
+
+-- Passkey offer events (offered, declined, cancelled, accepted) per account and device, each with
+-- an expiry: per-kind cooldowns and unanswered-offer counters shared by every node. An event with
+-- an id is stored once. An event may be purged once expires_at has passed. Logged (not UNLOGGED):
+-- a cooldown that a crash forgot would show a user an offer they had just declined.
+CREATE TABLE IF NOT EXISTS passkeyflow_passkey_events (
+    seq         BIGINT      GENERATED ALWAYS AS IDENTITY,
+    event_id    VARCHAR(160) NOT NULL,
+    user_handle BYTEA       NOT NULL,
+    device_id   VARCHAR(256),
+    kind        VARCHAR(32) NOT NULL,
+    event_type  VARCHAR(16) NOT NULL,
+    event_at    TIMESTAMPTZ NOT NULL,
+    expires_at  TIMESTAMPTZ NOT NULL,
+    CONSTRAINT passkeyflow_passkey_events_pk PRIMARY KEY (seq),
+    CONSTRAINT passkeyflow_passkey_events_id_uq UNIQUE (event_id)
+);
+
+CREATE INDEX IF NOT EXISTS passkeyflow_passkey_events_user_idx
+    ON passkeyflow_passkey_events (user_handle, event_at DESC, seq DESC);
+
+CREATE INDEX IF NOT EXISTS passkeyflow_passkey_events_device_idx
+    ON passkeyflow_passkey_events (device_id, event_at DESC, seq DESC)
+    WHERE device_id IS NOT NULL;
+
+CREATE INDEX IF NOT EXISTS passkeyflow_passkey_events_expires_idx
+    ON passkeyflow_passkey_events (expires_at);

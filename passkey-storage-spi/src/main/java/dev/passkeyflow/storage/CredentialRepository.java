@@ -3,6 +3,7 @@ package dev.passkeyflow.storage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Accounts and their passkeys.
@@ -100,6 +101,22 @@ public interface CredentialRepository {
      *     {@code false} if no credential has this id
      */
     boolean setStatus(Bytes credentialId, CredentialStatus status);
+
+    /**
+     * Gives a credential the name its user chose, or removes the name. Called only by the passkey
+     * management API ({@code PasskeyManager.rename}); login flows never call it. The default
+     * throws, so that repositories written before this method existed still compile; every
+     * repository of this project overrides it.
+     *
+     * @param nickname the new name, already trimmed and checked by the caller, or {@code null} to
+     *     remove it
+     * @return {@code true} if the credential exists (its nickname is now {@code nickname}),
+     *     {@code false} if no credential has this id (nothing is written)
+     * @throws UnsupportedOperationException if this repository cannot rename credentials
+     */
+    default boolean setNickname(Bytes credentialId, @Nullable String nickname) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot rename credentials");
+    }
 
     /**
      * Deletes a credential for good. passkeyflow never calls this on its own; it exists for hosts

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *     device (WebAuthn Level 3, section 5.1 {@code PublicKeyCredential.authenticatorAttachment},
  *     https://www.w3.org/TR/webauthn-3/#dom-publickeycredential-authenticatorattachment)
  * @param offerKind for a registration outcome: which offer the user answered ({@code AFTER_ERROR},
- *     {@code AFTER_HYBRID}, {@code FIRST_PASSKEY}, {@code ADDITIONAL_PASSKEY}), so that unanswered
+ *     {@code AFTER_HYBRID}, {@code AFTER_NO_CREDENTIAL}, {@code FIRST_PASSKEY}, {@code ADDITIONAL_PASSKEY},
+ *     or {@code ENROLMENT} for a passkey the host's signed-in session asked for), so that unanswered
  *     offers can be counted per kind; {@code null} otherwise
  * @param attemptId an id that makes recording this attempt idempotent: a repository stores an
  *     attempt whose id it already holds only once (1 to {@value #MAX_ATTEMPT_ID_LENGTH}

@@ -78,6 +78,13 @@ public record StoredCredential(
                 newStatus, nickname);
     }
 
+    /** A copy with another nickname ({@code null}: none). */
+    public StoredCredential withNickname(@Nullable String newNickname) {
+        return new StoredCredential(credentialId, userHandle, publicKeyCose, signatureCount, transports,
+                backupEligible, backupState, aaguid, createdAt, lastUsedAt, createdOn, lastUsedOn, status,
+                newNickname);
+    }
+
     /** A copy that records a successful use. */
     public StoredCredential withUse(long newSignatureCount, boolean newBackupState, Instant usedAt,
             ClientInfo usedOn) {

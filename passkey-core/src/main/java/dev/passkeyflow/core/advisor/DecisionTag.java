@@ -15,6 +15,8 @@ public enum DecisionTag {
     USER_HAS_NO_PASSKEYS,
     /** The account has usable passkeys (the threshold advisor's only start reason). */
     USER_HAS_PASSKEYS,
+    /** A start without an identifier (autofill or a "sign in with a passkey" button): no advisor is asked. */
+    USERNAMELESS,
     /** The client reported neither a platform authenticator nor hybrid transport. */
     NO_PASSKEY_SUPPORT_IN_ENVIRONMENT,
     /** None of the account's passkeys is likely on this device. */

@@ -80,6 +80,17 @@ class Ceremonies {
                 .build());
     }
 
+    /**
+     * A new usernameless assertion request: no username, so Yubico leaves {@code allowCredentials}
+     * empty and any discoverable passkey of the RP may answer (autofill).
+     */
+    AssertionRequest startUsernamelessAssertion() {
+        return relyingParty.startAssertion(StartAssertionOptions.builder()
+                .userVerification(userVerification())
+                .timeout(settings.ceremonyTimeout().toMillis())
+                .build());
+    }
+
     /** As {@link #startAssertion(String)}, with the account's credentials the step has already listed. */
     AssertionRequest startAssertion(YubicoCredentialAdapter.KnownReads known) {
         return credentials.with(known, () -> startAssertion(known.identifier()));
@@ -180,14 +191,22 @@ class Ceremonies {
     /**
      * Yubico's verification of a registration response.
      *
+     * @param conditionalCreate whether the offer was silent (conditional create): only then is a
+     *     registration without user presence (UP=0) accepted, through Yubico 2.9.0's
+     *     {@code FinishRegistrationOptions.isConditionalCreate}
      * @return the result, or empty when verification refused it (logged by kind only: Yubico's
      *     messages may quote client data)
      */
     Optional<RegistrationResult> finishRegistration(String flowId, PublicKeyCredentialCreationOptions options,
-            PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response) {
+            PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response,
+            boolean conditionalCreate) {
         try {
-            return Optional.of(relyingParty.finishRegistration(
-                    FinishRegistrationOptions.builder().request(options).response(response).build()));
+            // Yubico marks isConditionalCreate experimental (@Deprecated); it is WebAuthn Level 3's
+            // conditional create, which may register without user presence.
+            @SuppressWarnings("deprecation")
+            FinishRegistrationOptions finish = FinishRegistrationOptions.builder().request(options)
+                    .response(response).isConditionalCreate(conditionalCreate).build();
+            return Optional.of(relyingParty.finishRegistration(finish));
         } catch (RegistrationFailedException | RuntimeException e) {
             BrowserErrors.rethrowStorageFailure(e);
             LOG.debug("flow {}: registration rejected by verification ({})", SnapshotCodec.abbreviate(flowId),

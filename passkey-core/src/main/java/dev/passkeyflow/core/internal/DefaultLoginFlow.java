@@ -34,6 +34,7 @@ final class DefaultLoginFlow implements LoginFlow {
     private final PasskeyFailures failures;
     private final FallbackSteps fallback;
     private final HealingSteps healing;
+    private final UsernamelessSteps usernameless;
 
     DefaultLoginFlow(FlowSettings settings, Ceremonies ceremonies) {
         Objects.requireNonNull(settings, "settings");
@@ -46,6 +47,7 @@ final class DefaultLoginFlow implements LoginFlow {
         this.passkey = new PasskeySteps(engine, failures);
         this.fallback = new FallbackSteps(engine);
         this.healing = new HealingSteps(engine);
+        this.usernameless = new UsernamelessSteps(engine, passkey);
     }
 
     /** Runs a call on a stored flow; a repeat gets the stored state's step again. */
@@ -58,6 +60,12 @@ final class DefaultLoginFlow implements LoginFlow {
         String normalized = inputs.identifier(identifier);
         Objects.requireNonNull(client, "client");
         return StepRunner.guard(() -> start.start(normalized, client));
+    }
+
+    @Override
+    public LoginStep startUsernameless(ClientContext client) {
+        Objects.requireNonNull(client, "client");
+        return StepRunner.guard(() -> usernameless.start(client));
     }
 
     @Override
@@ -86,14 +94,18 @@ final class DefaultLoginFlow implements LoginFlow {
         long elapsed = Inputs.elapsed(elapsedMillis);
         // Every report counts on its own: two failures with the same name and time are two failures.
         StepReceipt receipt = StepReceipt.unique(FlowCall.REPORT_CLIENT_ERROR);
-        return step(flowId, receipt, current -> failures.clientError(current, name, elapsed, receipt));
+        return step(flowId, receipt, current -> UsernamelessSteps.isUsernameless(current)
+                ? usernameless.clientError(current, name, elapsed, receipt)
+                : failures.clientError(current, name, elapsed, receipt));
     }
 
     @Override
     public LoginStep reportImmediateRejection(String flowId, long elapsedMillis) {
         long elapsed = Inputs.elapsed(elapsedMillis);
         StepReceipt receipt = StepReceipt.unique(FlowCall.REPORT_IMMEDIATE_REJECTION);
-        return step(flowId, receipt, current -> failures.immediateRejection(current, elapsed, receipt));
+        return step(flowId, receipt, current -> UsernamelessSteps.isUsernameless(current)
+                ? usernameless.clientError(current, "NotAllowedError", elapsed, receipt)
+                : failures.immediateRejection(current, elapsed, receipt));
     }
 
     @Override
@@ -103,13 +115,21 @@ final class DefaultLoginFlow implements LoginFlow {
         StepReceipt receipt = StepReceipt.of(FlowCall.FINISH_PASSKEY, json);
         ParsedAssertion parsed = ParsedAssertion.of(json);
         return runner.runAssertion(flowId, parsed.credentialId(), receipt,
-                (current, owned) -> passkey.finishPasskey(current, parsed, receipt, owned), steps::repeatStep);
+                (current, owned) -> UsernamelessSteps.isUsernameless(current)
+                        ? usernameless.finish(current, json, receipt)
+                        : passkey.finishPasskey(current, parsed, receipt, owned), steps::repeatStep);
     }
 
     @Override
     public LoginStep chooseFallback(String flowId) {
         StepReceipt receipt = StepReceipt.of(FlowCall.CHOOSE_FALLBACK);
-        return step(flowId, receipt, current -> passkey.chooseFallback(current, receipt));
+        return step(flowId, receipt, current -> {
+            if (UsernamelessSteps.isUsernameless(current)) {
+                // No identifier, so no traditional login: the page starts an identifier-first flow.
+                throw new LoginFlowException(Reason.ILLEGAL_TRANSITION, "a usernameless flow has no fallback");
+            }
+            return passkey.chooseFallback(current, receipt);
+        });
     }
 
     @Override
@@ -155,6 +175,12 @@ final class DefaultLoginFlow implements LoginFlow {
         long elapsed = Inputs.elapsed(elapsedMillis);
         StepReceipt receipt = StepReceipt.of(FlowCall.REPORT_HEALING_ERROR, name);
         return step(flowId, receipt, current -> healing.healingError(current, name, elapsed, receipt));
+    }
+
+    @Override
+    public LoginStep silentCreateDeclined(String flowId) {
+        StepReceipt receipt = StepReceipt.of(FlowCall.SILENT_CREATE_DECLINED);
+        return step(flowId, receipt, current -> healing.silentCreateDeclined(current, receipt));
     }
 
     @Override

@@ -31,6 +31,7 @@ final class Engine {
     final StepRunner runner;
     final Throttles throttles;
     final StepRendering steps;
+    final OfferLedger ledger;
 
     Engine(FlowSettings settings, Ceremonies ceremonies) {
         this.settings = settings;
@@ -39,6 +40,7 @@ final class Engine {
         this.runner = new StepRunner(settings);
         this.throttles = new Throttles(settings.throttle(), settings.throttles(), settings.clock());
         this.steps = new StepRendering(settings);
+        this.ledger = new OfferLedger(settings.passkeyEvents(), settings.offerCooldowns());
     }
 
     Instant now() {

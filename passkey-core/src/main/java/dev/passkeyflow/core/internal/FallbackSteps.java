@@ -1,5 +1,8 @@
 package dev.passkeyflow.core.internal;
 
+import dev.passkeyflow.core.ClientContext;
+import dev.passkeyflow.core.ClientSignal;
+import dev.passkeyflow.core.HealingKind;
 import com.yubico.webauthn.AssertionRequest;
 import com.yubico.webauthn.data.PublicKeyCredentialCreationOptions;
 import dev.passkeyflow.core.AuthenticationMethod;
@@ -76,28 +79,42 @@ final class FallbackSteps {
                 current.healing().diagnosis(), now, current.fallback().reason()));
         FlowSnapshot next;
         String optionsJson = null;
-        if (decision instanceof HealingDecision.Offer offer) {
+        // The offer, unless its kind is cooling down for this account (OfferCooldowns).
+        HealingDecision.Offer offer = decision instanceof HealingDecision.Offer advised
+                && engine.ledger.allows(advised.kind(), account.userHandle(), current.client().deviceId(), now)
+                ? advised : null;
+        // Read before the commit point: the full accepted list for the completion's signal.
+        ClientSignal accepted = engine.steps.allAccepted(account.userHandle(), null, list);
+        if (offer != null) {
+            engine.ledger.offered(current.flowId(), offer.kind(), account.userHandle(), current.client().deviceId(),
+                    now);
             PublicKeyCredentialCreationOptions options = RegistrationVerification.withoutExcluded(
                     engine.ceremonies.startRegistration(account),
                     AssertionVerification.refusedCredentials(current.passkey().failures()));
             optionsJson = YubicoJson.credentialsCreateJson(options);
+            // Conditional create when the browser says it can: right after a password login the
+            // browser may create the passkey without a dialog (automatic passkey upgrade).
+            boolean silent = Boolean.TRUE.equals(current.client().capability(
+                    ClientContext.CAPABILITY_CONDITIONAL_CREATE));
             next = Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED_OFFER)
                     .withPending(engine.pending(YubicoJson.toJson(options)))
-                    .withHealing(HealingSteps.offered(withUser.healing(), offer));
+                    .withHealing(HealingSteps.offered(withUser.healing(), offer).silently(silent));
         } else {
             next = Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED).withHealing(withUser.healing()
                     .diagnosed(decision.diagnosis(), decision.platform()).ended(HealingResult.NOT_OFFERED, null));
         }
         next = engine.runner.commit(next, receipt, effects);
         engine.publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
-        if (decision instanceof HealingDecision.Offer offer) {
+        if (offer != null) {
             engine.publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(), offer.kind(),
                     offer.diagnosis()));
         } else {
             engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, account.userHandle(),
                     AuthenticationMethod.FALLBACK, HealingResult.NOT_OFFERED));
         }
-        return engine.steps.stepFor(next, List.of(), optionsJson);
+        // A password login of a known account also tells the provider which passkeys still count.
+        return engine.steps.stepFor(next, offer == null ? StepRendering.unlessEmpty(accepted) : List.of(),
+                optionsJson);
     }
 
     /**

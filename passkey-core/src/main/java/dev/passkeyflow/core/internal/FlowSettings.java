@@ -3,11 +3,13 @@ package dev.passkeyflow.core.internal;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowListener;
 import dev.passkeyflow.core.LoginThrottle;
+import dev.passkeyflow.core.OfferCooldowns;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.storage.AtomicStepRepository;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.FlowStateRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
+import dev.passkeyflow.storage.PasskeyEventRepository;
 import dev.passkeyflow.storage.ThrottleRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,5 +47,7 @@ public record FlowSettings(
         Set<String> allowedTopOrigins,
         LoginThrottle throttle,
         ThrottleRepository throttles,
-        @Nullable AtomicStepRepository atomicSteps) {
+        @Nullable AtomicStepRepository atomicSteps,
+        PasskeyEventRepository passkeyEvents,
+        OfferCooldowns offerCooldowns) {
 }

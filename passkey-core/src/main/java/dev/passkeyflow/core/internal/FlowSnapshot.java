@@ -117,10 +117,12 @@ record FlowSnapshot(
      *     once it is stored
      * @param result set when the flow completes
      * @param newCredentialId the stored new passkey
+     * @param silent whether the pending offer is silent (conditional create: the browser may create
+     *     the passkey without a dialog and without user presence)
      */
     record Healing(@Nullable HealingKind kind, FailureDiagnosis diagnosis, ClientPlatform platform,
             Set<Bytes> replacedCredentials, CredentialStatus replacedStatus, @Nullable HealingResult result,
-            @Nullable Bytes newCredentialId) {
+            @Nullable Bytes newCredentialId, boolean silent) {
         Healing {
             Objects.requireNonNull(diagnosis, "diagnosis");
             Objects.requireNonNull(platform, "platform");
@@ -130,25 +132,31 @@ record FlowSnapshot(
 
         static Healing none(ClientPlatform platform) {
             return new Healing(null, FailureDiagnosis.unknown(), platform, Set.of(), CredentialStatus.SUSPECTED_BROKEN,
-                    null, null);
+                    null, null, false);
         }
 
         /** An offer: its kind, the advisor's diagnosis and platform, and what it replaces. */
         Healing offer(HealingKind offered, FailureDiagnosis why, ClientPlatform on, Set<Bytes> replaced,
                 CredentialStatus status) {
-            return new Healing(offered, why, on, replaced, status, result, newCredentialId);
+            return new Healing(offered, why, on, replaced, status, result, newCredentialId, false);
         }
 
         Healing diagnosed(FailureDiagnosis why) {
-            return new Healing(kind, why, platform, replacedCredentials, replacedStatus, result, newCredentialId);
+            return new Healing(kind, why, platform, replacedCredentials, replacedStatus, result, newCredentialId, silent);
         }
 
         Healing diagnosed(FailureDiagnosis why, ClientPlatform on) {
-            return new Healing(kind, why, on, replacedCredentials, replacedStatus, result, newCredentialId);
+            return new Healing(kind, why, on, replacedCredentials, replacedStatus, result, newCredentialId, silent);
         }
 
         Healing ended(HealingResult value, @Nullable Bytes stored) {
-            return new Healing(kind, diagnosis, platform, replacedCredentials, replacedStatus, value, stored);
+            return new Healing(kind, diagnosis, platform, replacedCredentials, replacedStatus, value, stored, silent);
+        }
+
+        /** The same offer, silent (conditional create) or explicit. */
+        Healing silently(boolean value) {
+            return new Healing(kind, diagnosis, platform, replacedCredentials, replacedStatus, result, newCredentialId,
+                    value);
         }
     }
 
@@ -193,6 +201,16 @@ record FlowSnapshot(
 
     FlowSnapshot withUserHandle(Bytes value) {
         Subject s = new Subject(subject.identifier(), value, subject.client(), subject.createdAt(), subject.expiresAt());
+        return new FlowSnapshot(flowId, version, state, s, pending, passkey, fallback, method, healing, receipt,
+                pendingEffects);
+    }
+
+    /**
+     * A usernameless flow taken over by the owner of the credential that is being verified: its
+     * user handle and identifier (the only change of identifier a flow ever makes).
+     */
+    FlowSnapshot withOwner(Bytes handle, String ownerIdentifier) {
+        Subject s = new Subject(ownerIdentifier, handle, subject.client(), subject.createdAt(), subject.expiresAt());
         return new FlowSnapshot(flowId, version, state, s, pending, passkey, fallback, method, healing, receipt,
                 pendingEffects);
     }

@@ -1,5 +1,10 @@
 package dev.passkeyflow.core.internal;
 
+import dev.passkeyflow.storage.UserAccount;
+import dev.passkeyflow.storage.PasskeyEvent;
+import dev.passkeyflow.core.LoginFlowException;
+import dev.passkeyflow.core.HealingPath;
+import dev.passkeyflow.core.HealingKind;
 import com.yubico.webauthn.RegistrationResult;
 import com.yubico.webauthn.data.AttestedCredentialData;
 import com.yubico.webauthn.data.AuthenticatorAttestationResponse;
@@ -51,7 +56,7 @@ final class HealingSteps {
      */
     static AttemptOutcome attemptOutcome(HealingResult result) {
         return switch (result) {
-            case HEALED -> AttemptOutcome.REGISTERED;
+            case HEALED, ENROLLED -> AttemptOutcome.REGISTERED;
             case ALREADY_EXISTED -> AttemptOutcome.ALREADY_REGISTERED;
             case DECLINED -> AttemptOutcome.REGISTRATION_DECLINED;
             case CANCELLED -> AttemptOutcome.REGISTRATION_CANCELLED;
@@ -74,8 +79,11 @@ final class HealingSteps {
                     refusal.get());
             return end(current, HealingResult.FAILED, null, -1, receipt);
         }
+        // Without user presence only for a silent (conditional-create) offer of this very flow, whose
+        // user authenticated in this flow.
+        boolean silent = current.healing().silent();
         Optional<RegistrationResult> verified = engine.ceremonies.finishRegistration(current.flowId(), options,
-                response);
+                response, silent);
         if (verified.isEmpty()) {
             return end(current, HealingResult.FAILED, null, -1, receipt);
         }
@@ -100,15 +108,23 @@ final class HealingSteps {
                 backupEligible, backedUp, Ceremonies.aaguid(result), now, null,
                 Engine.clientInfo(current), null, CredentialStatus.ACTIVE, null)));
         Set<Bytes> flagged = markReplaced(current, userHandle, newId, effects);
-        Engine.addAttempt(effects, current, newId, attemptOutcome(HealingResult.HEALED), null, -1, now);
+        HealingKind kind = Objects.requireNonNull(current.healing().kind());
+        HealingResult healed = kind.hostInitiated() ? HealingResult.ENROLLED : HealingResult.HEALED;
+        Engine.addAttempt(effects, current, newId, attemptOutcome(healed), null, -1, now);
         ClientSignal accepted = engine.steps.allAccepted(userHandle, newId,
                 engine.credentials.listCredentials(userHandle));
+        engine.ledger.answered(current.flowId(), kind, userHandle, current.client().deviceId(),
+                PasskeyEvent.Type.ACCEPTED, now);
         FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.HEALED).withPending(null)
-                .withHealing(current.healing().ended(HealingResult.HEALED, newId)), receipt, effects);
-        engine.publish(new LoginFlowEvent.Healed(next.flowId(), now, userHandle, newId, flagged,
-                current.healing().diagnosis()));
+                .withHealing(current.healing().ended(healed, newId)), receipt, effects);
+        if (kind.hostInitiated()) {
+            engine.publish(new LoginFlowEvent.Enrolled(next.flowId(), now, userHandle, newId));
+        } else {
+            engine.publish(new LoginFlowEvent.Healed(next.flowId(), now, userHandle, newId, flagged,
+                    current.healing().diagnosis(), kind, silent ? HealingPath.SILENT : HealingPath.EXPLICIT));
+        }
         engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, userHandle,
-                Objects.requireNonNull(next.method()), HealingResult.HEALED));
+                Objects.requireNonNull(next.method()), healed));
         return engine.steps.stepFor(next, List.of(accepted), null);
     }
 
@@ -149,11 +165,50 @@ final class HealingSteps {
         Instant now = engine.now();
         List<Effect> effects = new ArrayList<>();
         Engine.addAttempt(effects, current, null, attemptOutcome(result), errorName, elapsed, now);
+        Bytes userHandle = Objects.requireNonNull(current.userHandle());
+        PasskeyEvent.Type answer = switch (result) {
+            case DECLINED -> PasskeyEvent.Type.DECLINED;
+            case CANCELLED -> PasskeyEvent.Type.CANCELLED;
+            case ALREADY_EXISTED -> PasskeyEvent.Type.ACCEPTED;
+            default -> null;
+        };
+        if (answer != null) {
+            engine.ledger.answered(current.flowId(), Objects.requireNonNull(current.healing().kind()), userHandle,
+                    current.client().deviceId(), answer, now);
+        }
+        // Read before the commit point: the completion tells the provider which passkeys still count.
+        ClientSignal accepted = engine.steps.allAccepted(userHandle, null, engine.credentials.listCredentials(userHandle));
         FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.HEALING_ENDED).withPending(null)
                 .withHealing(current.healing().ended(result, null)), receipt, effects);
         engine.publish(new LoginFlowEvent.HealingDeclined(next.flowId(), now, next.userHandle(), result));
         engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, next.userHandle(),
                 Objects.requireNonNull(next.method()), result));
-        return engine.steps.stepFor(next, List.of(), null);
+        return engine.steps.stepFor(next, StepRendering.unlessEmpty(accepted), null);
+    }
+
+    /**
+     * {@link FlowTransition#SILENT_CREATE_DECLINED}: the browser declined the silent creation; the
+     * explicit offer with a fresh challenge (the silent one may have reached an authenticator). The
+     * browser's silent refusal is not the user's answer, so no cooldown is recorded for it.
+     */
+    LoginStep silentCreateDeclined(FlowSnapshot current, StepReceipt receipt) {
+        if (!current.healing().silent()) {
+            // The guard of the move: the call is legal in healing, but only a silent offer can be declined silently.
+            throw new LoginFlowException(LoginFlowException.Reason.ILLEGAL_TRANSITION,
+                    "no silent passkey creation is pending");
+        }
+        Bytes userHandle = Objects.requireNonNull(current.userHandle());
+        UserAccount account = engine.credentials.findUserByHandle(userHandle).orElseThrow(
+                () -> new LoginFlowException(LoginFlowException.Reason.ILLEGAL_TRANSITION,
+                        "the flow's account no longer exists"));
+        PublicKeyCredentialCreationOptions options = RegistrationVerification.withoutExcluded(
+                engine.ceremonies.startRegistration(account),
+                AssertionVerification.refusedCredentials(current.passkey().failures()));
+        FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.SILENT_CREATE_DECLINED)
+                .withPending(engine.pending(YubicoJson.toJson(options)))
+                .withHealing(current.healing().silently(false)), receipt, List.of());
+        Engine.LOG.debug("flow {}: silent passkey creation declined by the browser; explicit offer",
+                SnapshotCodec.abbreviate(current.flowId()));
+        return engine.steps.stepFor(next, List.of(), YubicoJson.credentialsCreateJson(options));
     }
 }

@@ -67,16 +67,7 @@ final class PasskeySteps {
         }
         Ceremonies.AssertionVerdict verdict = engine.ceremonies.verifyAssertion(current, request, response, stored);
         if (verdict instanceof Ceremonies.AssertionVerdict.Verified verified) {
-            // Yubico marks authenticatorAttachment experimental (@Deprecated); it is WebAuthn Level 3's field.
-            @SuppressWarnings("deprecation")
-            @Nullable String attachment = response.getAuthenticatorAttachment().map(a -> a.getValue()).orElse(null);
-            LoginStep done = succeeded(current, credentialId, verified.result(), receipt, own, attachment);
-            if (AssertionVerification.counterRegressed(verified.result())) {
-                engine.publish(new LoginFlowEvent.SignatureCounterAnomaly(current.flowId(), engine.now(),
-                        current.userHandle(), credentialId, verified.stored().signatureCount(),
-                        verified.result().getSignatureCount()));
-            }
-            return done;
+            return verified(current, credentialId, verified, response, receipt, own);
         }
         AttemptOutcome outcome = ((Ceremonies.AssertionVerdict.Refused) verdict).outcome();
         Engine.LOG.debug("flow {}: assertion rejected: {}", SnapshotCodec.abbreviate(current.flowId()), outcome);
@@ -96,6 +87,32 @@ final class PasskeySteps {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A verified assertion by the flow's account ({@code current.userHandle()}, which for a
+     * usernameless flow is the credential's owner): the completion, or the after-hybrid offer.
+     */
+    LoginStep verified(FlowSnapshot current, Bytes credentialId, Ceremonies.AssertionVerdict.Verified verified,
+            PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response,
+            StepReceipt receipt) {
+        return verified(current, credentialId, verified, response, receipt,
+                engine.credentials.listCredentials(Objects.requireNonNull(current.userHandle())));
+    }
+
+    private LoginStep verified(FlowSnapshot current, Bytes credentialId, Ceremonies.AssertionVerdict.Verified verified,
+            PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response,
+            StepReceipt receipt, List<StoredCredential> own) {
+        // Yubico marks authenticatorAttachment experimental (@Deprecated); it is WebAuthn Level 3's field.
+        @SuppressWarnings("deprecation")
+        @Nullable String attachment = response.getAuthenticatorAttachment().map(a -> a.getValue()).orElse(null);
+        LoginStep done = succeeded(current, credentialId, verified.result(), receipt, own, attachment);
+        if (AssertionVerification.counterRegressed(verified.result())) {
+            engine.publish(new LoginFlowEvent.SignatureCounterAnomaly(current.flowId(), engine.now(),
+                    current.userHandle(), credentialId, verified.stored().signatureCount(),
+                    verified.result().getSignatureCount()));
+        }
+        return done;
     }
 
     /**
@@ -140,9 +157,11 @@ final class PasskeySteps {
         HealingDecision decision = account.isEmpty() ? null : engine.settings.advisor().onCrossDeviceSuccess(
                 new PasskeySuccessContext(account.get(), engine.credentials.listCredentials(userHandle),
                         current.client(), credentialId, attachment, current.passkey().failures(), now));
-        if (!(decision instanceof HealingDecision.Offer offer)) {
+        if (!(decision instanceof HealingDecision.Offer offer)
+                || !engine.ledger.allows(offer.kind(), userHandle, current.client().deviceId(), now)) {
             return null;
         }
+        engine.ledger.offered(current.flowId(), offer.kind(), userHandle, current.client().deviceId(), now);
         PublicKeyCredentialCreationOptions options = engine.ceremonies.startRegistration(account.get());
         FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.PASSKEY_SUCCEEDED_OFFER)
                 .withPending(engine.pending(YubicoJson.toJson(options)))

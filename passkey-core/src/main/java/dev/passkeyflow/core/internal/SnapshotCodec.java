@@ -118,6 +118,9 @@ final class SnapshotCodec {
         put(root, StoredKey.REPLACED_STATUS, h.replacedStatus());
         put(root, StoredKey.HEALING_RESULT, h.result());
         put(root, StoredKey.NEW_CREDENTIAL, h.newCredentialId());
+        if (h.silent()) {
+            put(root, StoredKey.SILENT_OFFER, Boolean.TRUE);
+        }
     }
 
     /**
@@ -186,7 +189,7 @@ final class SnapshotCodec {
                 ClientPlatform.valueOf(path(root, StoredKey.PLATFORM).asText("OTHER")), replaced,
                 CredentialStatus.valueOf(path(root, StoredKey.REPLACED_STATUS).asText("SUSPECTED_BROKEN")),
                 enumValue(root, StoredKey.HEALING_RESULT, HealingResult::valueOf),
-                bytes(root, StoredKey.NEW_CREDENTIAL));
+                bytes(root, StoredKey.NEW_CREDENTIAL), flag(root, StoredKey.SILENT_OFFER));
     }
 
     private static ObjectNode writeClient(ClientContext client) {

@@ -97,8 +97,8 @@ final class StartSteps {
         Instant now = engine.now();
         UserAccount user = engine.credentials.findUserByIdentifier(identifier)
                 .orElseThrow(() -> new LoginFlowException(Reason.UNKNOWN_USER, "no account has this identifier"));
-        List<StoredCredential> list = engine.credentials.listCredentials(user.userHandle());
-        HealingKind kind = StepRendering.anyUsable(list) ? HealingKind.ADDITIONAL_PASSKEY : HealingKind.FIRST_PASSKEY;
+        // Host-initiated: enrolment, never reported as healing and never cooled down.
+        HealingKind kind = HealingKind.ENROLMENT;
         PublicKeyCredentialCreationOptions options = engine.ceremonies.startRegistration(user);
         FlowSnapshot fresh = FlowSnapshot.fresh(Inputs.newFlowId(), identifier, user.userHandle(), client, now,
                 now.plus(engine.settings.flowTimeToLive()));

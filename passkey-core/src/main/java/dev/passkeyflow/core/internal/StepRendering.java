@@ -40,12 +40,13 @@ final class StepRendering {
         return switch (s.state()) {
             case PASSKEY_PENDING -> new LoginStep.PasskeyChallenge(s.flowId(), ceremonyJson != null ? ceremonyJson
                     : YubicoJson.credentialsGetJson(YubicoJson.assertionRequest(s.pendingRequestJson())),
-                    s.passkey().autoStart(), s.passkey().attempts(), s.passkey().calmRetry(), signals);
+                    s.passkey().autoStart(), s.passkey().attempts(), s.passkey().calmRetry(), signals, false,
+                    UsernamelessSteps.isUsernameless(s));
             case FALLBACK_PENDING -> fallbackStep(s, signals, passkeyAlternative(s));
             case HEALING_PENDING -> new LoginStep.HealingOffer(s.flowId(), ceremonyJson != null ? ceremonyJson
                     : YubicoJson.credentialsCreateJson(YubicoJson.creationOptions(s.pendingRequestJson())),
                     Objects.requireNonNull(s.healing().kind()), s.healing().diagnosis(), s.healing().platform(),
-                    signals);
+                    signals, s.healing().silent());
             case COMPLETED -> new LoginStep.Completed(s.flowId(), Objects.requireNonNull(s.method()), s.userHandle(),
                     s.identifier(), Objects.requireNonNullElse(s.healing().result(), HealingResult.NOT_OFFERED),
                     s.healing().newCredentialId(), settings.completionRedirect(), signals);
@@ -94,12 +95,22 @@ final class StepRendering {
 
     private List<ClientSignal> completionSignals(FlowSnapshot s) {
         Bytes userHandle = s.userHandle();
-        boolean passkeyProven = s.method() == AuthenticationMethod.PASSKEY
-                || s.healing().result() == HealingResult.HEALED;
-        if (s.state() == FlowState.COMPLETED && passkeyProven && userHandle != null) {
-            return List.of(allAccepted(userHandle, null, credentials.listCredentials(userHandle)));
+        // Every authenticated completion of a known account carries the full accepted list.
+        if (s.state() == FlowState.COMPLETED && userHandle != null) {
+            return unlessEmpty(allAccepted(userHandle, null, credentials.listCredentials(userHandle)));
         }
         return List.of();
+    }
+
+    /**
+     * The accepted-credentials signal for a completion, or none when the account has no accepted
+     * passkey: an empty list would make providers hide every passkey of the user, and the likeliest
+     * empty list is an accident (a storage view missing rows, a passkey being added in another
+     * flow), not a fact worth acting on.
+     */
+    static List<ClientSignal> unlessEmpty(ClientSignal accepted) {
+        return accepted instanceof ClientSignal.AllAcceptedCredentials all && all.allAcceptedCredentialIds().isEmpty()
+                ? List.of() : List.of(accepted);
     }
 
     /**

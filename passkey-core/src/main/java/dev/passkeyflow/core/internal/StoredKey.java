@@ -30,6 +30,7 @@ enum StoredKey {
     REPLACED_STATUS(Scope.FLOW, "rs"),
     HEALING_RESULT(Scope.FLOW, "hr"),
     NEW_CREDENTIAL(Scope.FLOW, "nc"),
+    SILENT_OFFER(Scope.FLOW, "so"),
     RECEIPT_CALL(Scope.FLOW, "pc"),
     RECEIPT_PROOF(Scope.FLOW, "pp"),
     RECEIPT_DELIVERED(Scope.FLOW, "pd"),

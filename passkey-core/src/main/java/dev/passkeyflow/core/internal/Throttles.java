@@ -47,6 +47,24 @@ final class Throttles {
     }
 
     /**
+     * Counts a usernameless start against its device alone: every visit to a login page with
+     * autofill starts one, so a bound per identifier (there is none) or a shared one would stop
+     * everyone. Without a device id nothing is counted.
+     */
+    void countUsernamelessStart(@Nullable String deviceId) {
+        if (deviceId == null) {
+            return;
+        }
+        Window window = window(policy.startWindow());
+        List<Long> counts = counters.increment(List.of(STARTS + window.seconds + ".u." + digest(deviceId)),
+                window.start, window.end);
+        if (counts.get(0) > policy.maxStartsPerDevice()) {
+            throw LoginFlowException.throttled("too many logins started on this device; try again later",
+                    window.retryAfter);
+        }
+    }
+
+    /**
      * Counts a flow start and stores the new flow in one storage call; refuses the start (storing
      * nothing) when the identifier or the device is over its bound.
      */

@@ -44,12 +44,17 @@ class EnginePartsTest {
     class HealingOutcomes {
 
         @Test
-        @DisplayName("every healing result but NOT_OFFERED maps to its own registration outcome")
+        @DisplayName("every healing result but NOT_OFFERED maps to its own registration outcome (ENROLLED, like "
+                + "HEALED, to REGISTERED: the attempt's offer kind ENROLMENT tells them apart)")
         void oneMapping() {
             Set<AttemptOutcome> seen = EnumSet.noneOf(AttemptOutcome.class);
+            assertThat(HealingSteps.attemptOutcome(HealingResult.ENROLLED)).isEqualTo(AttemptOutcome.REGISTERED);
             for (HealingResult result : HealingResult.values()) {
                 if (result == HealingResult.NOT_OFFERED) {
                     assertThatIllegalArgumentException().isThrownBy(() -> HealingSteps.attemptOutcome(result));
+                    continue;
+                }
+                if (result == HealingResult.ENROLLED) {
                     continue;
                 }
                 AttemptOutcome outcome = HealingSteps.attemptOutcome(result);
@@ -136,6 +141,8 @@ class EnginePartsTest {
                 ThresholdLoginAdvisor.ofDefaults(), List.of(), clock, LoginFlow.Builder.DEFAULT_MAX_RESPONSE_BYTES,
                 LoginFlow.Builder.DEFAULT_MAX_FALLBACK_FAILURES, LoginFlow.Builder.DEFAULT_MAX_PASSKEY_ATTEMPTS,
                 LoginFlow.Builder.DEFAULT_COMPLETION_REDIRECT, String::strip, Set.of(), LoginThrottle.ofDefaults(),
-                new InMemoryThrottleRepository(clock, InMemoryThrottleRepository.DEFAULT_MAX_COUNTERS), null);
+                new InMemoryThrottleRepository(clock, InMemoryThrottleRepository.DEFAULT_MAX_COUNTERS), null,
+                new dev.passkeyflow.storage.memory.InMemoryPasskeyEventRepository(),
+                dev.passkeyflow.core.OfferCooldowns.ofDefaults());
     }
 }

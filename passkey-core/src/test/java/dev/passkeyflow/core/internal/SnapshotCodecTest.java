@@ -84,7 +84,7 @@ class SnapshotCodecTest {
                 new FlowSnapshot.Healing(HealingKind.AFTER_ERROR,
                         FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.LOW, "fast failure", "twice"),
                         ClientPlatform.MACOS, Set.of(TestData.bytes(32, 1), TestData.bytes(32, 2)),
-                        CredentialStatus.RETIRED, HealingResult.HEALED, TestData.bytes(20, 3)),
+                        CredentialStatus.RETIRED, HealingResult.HEALED, TestData.bytes(20, 3), false),
                 StepReceipt.of(FlowCall.FINISH_HEALING, "{}"), effects);
     }
 

@@ -80,6 +80,9 @@ final class DemoBrowser implements AutoCloseable {
      * synced (backup eligible and backed up), like a platform's password manager.
      */
     VirtualAuthenticator newAuthenticator() {
+        for (VirtualAuthenticator extra : new java.util.ArrayList<>(roaming)) {
+            removeRoaming(extra);
+        }
         if (authenticator != null) {
             driver.removeVirtualAuthenticator(authenticator);
         }
@@ -90,6 +93,18 @@ final class DemoBrowser implements AutoCloseable {
                 .setHasUserVerification(true)
                 .setIsUserVerified(true));
         return authenticator;
+    }
+
+    /** A phone reached over hybrid (CDP transport {@code cable}), with synced passkeys like a phone's. */
+    private static final class PhoneAuthenticatorOptions extends VirtualAuthenticatorOptions {
+        @Override
+        public Map<String, Object> toMap() {
+            Map<String, Object> map = new java.util.HashMap<>(super.toMap());
+            map.put("transport", "cable");
+            map.put("defaultBackupEligibility", true);
+            map.put("defaultBackupState", true);
+            return map;
+        }
     }
 
     /** ChromeDriver takes the backup flags, for which Selenium has no setters, from the options map. */
@@ -105,6 +120,52 @@ final class DemoBrowser implements AutoCloseable {
 
     VirtualAuthenticator authenticator() {
         return authenticator;
+    }
+
+    private final java.util.List<VirtualAuthenticator> roaming = new java.util.ArrayList<>();
+
+    /**
+     * Adds a roaming CTAP2 authenticator on the hybrid transport (CDP's {@code cable}; Selenium's
+     * enum lacks it, so it is set in the options map) beside the platform one: the browser reports
+     * {@code authenticatorAttachment: "cross-platform"} for its assertions, as for a phone over
+     * hybrid (QR), which WebDriver cannot drive. Removed by {@link #removeRoaming} or the next
+     * {@link #newAuthenticator()}.
+     */
+    VirtualAuthenticator addRoamingAuthenticator() {
+        VirtualAuthenticator added = driver.addVirtualAuthenticator(new PhoneAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.USB)
+                .setHasResidentKey(true)
+                .setHasUserVerification(true)
+                .setIsUserVerified(true));
+        roaming.add(added);
+        return added;
+    }
+
+    /** Detaches the platform authenticator (e.g. to create a passkey on a roaming one alone). */
+    void removePlatformAuthenticator() {
+        if (authenticator != null) {
+            driver.removeVirtualAuthenticator(authenticator);
+            authenticator = null;
+        }
+    }
+
+    /** Attaches a new, empty platform authenticator beside any roaming ones. */
+    VirtualAuthenticator addPlatformAuthenticator() {
+        removePlatformAuthenticator();
+        authenticator = driver.addVirtualAuthenticator(new SyncedAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                .setHasResidentKey(true)
+                .setHasUserVerification(true)
+                .setIsUserVerified(true));
+        return authenticator;
+    }
+
+    void removeRoaming(VirtualAuthenticator which) {
+        if (roaming.remove(which)) {
+            driver.removeVirtualAuthenticator(which);
+        }
     }
 
     /**

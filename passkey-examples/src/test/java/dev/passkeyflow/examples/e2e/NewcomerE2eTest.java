@@ -148,6 +148,7 @@ class NewcomerE2eTest extends DemoE2eSupport {
         // it gets is the advisor's call; what matters is that it is another flow of the same session).
         browser.driver.switchTo().newWindow(WindowType.TAB);
         String secondTab = browser.driver.getWindowHandle();
+        assertThat(secondTab).as("a tab of its own").isNotEqualTo(firstTab);
         try {
             browser.go("/login");
             browser.type("identifier", dan);

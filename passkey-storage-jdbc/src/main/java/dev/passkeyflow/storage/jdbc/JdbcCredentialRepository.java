@@ -58,6 +58,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
     private final String insertCredentialUnlessStored;
     private final String selectOwnerAndKey;
     private final String deleteCredential;
+    private final String updateNickname;
 
     JdbcCredentialRepository(JdbcExecutor executor, Dialect dialect, Tables tables) {
         this.executor = executor;
@@ -91,6 +92,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
         this.selectOwnerAndKey = "SELECT user_handle, public_key_cose FROM " + tables.credentials
                 + " WHERE credential_id = ?";
         this.deleteCredential = "DELETE FROM " + tables.credentials + " WHERE credential_id = ?";
+        this.updateNickname = "UPDATE " + tables.credentials + " SET nickname = ? WHERE credential_id = ?";
     }
 
     @Override
@@ -365,6 +367,18 @@ final class JdbcCredentialRepository implements CredentialRepository {
         return executor.run("set a credential's status", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(updateStatus)) {
                 statement.setString(1, status.name());
+                statement.setBytes(2, credentialId.toByteArray());
+                return statement.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public boolean setNickname(Bytes credentialId, @Nullable String nickname) {
+        Objects.requireNonNull(credentialId, "credentialId");
+        return executor.run("rename a credential", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(updateNickname)) {
+                Params.setString(statement, 1, nickname);
                 statement.setBytes(2, credentialId.toByteArray());
                 return statement.executeUpdate() > 0;
             }

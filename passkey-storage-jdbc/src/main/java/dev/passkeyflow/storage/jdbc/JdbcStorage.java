@@ -4,6 +4,7 @@ import dev.passkeyflow.storage.AtomicStepRepository;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.FlowStateRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
+import dev.passkeyflow.storage.PasskeyEventRepository;
 import dev.passkeyflow.storage.ThrottleRepository;
 import java.time.Clock;
 import java.util.Objects;
@@ -53,6 +54,7 @@ public final class JdbcStorage {
     private final JdbcFlowStateRepository flows;
     private final JdbcThrottleRepository throttles;
     private final JdbcAtomicStepRepository steps;
+    private final JdbcPasskeyEventRepository events;
 
     private JdbcStorage(DataSource dataSource, Dialect dialect, Tables tables, Clock clock, int purgeBatchSize) {
         this.dataSource = dataSource;
@@ -66,6 +68,7 @@ public final class JdbcStorage {
         this.flows = new JdbcFlowStateRepository(executor, dialect, tables, clock, purgeBatchSize);
         this.throttles = new JdbcThrottleRepository(executor, dialect, tables, purgeBatchSize);
         this.steps = new JdbcAtomicStepRepository(executor, dialect, tables, flows, credentials, attempts, throttles);
+        this.events = new JdbcPasskeyEventRepository(executor, dialect, tables, purgeBatchSize);
     }
 
     /** A builder; only {@link Builder#dataSource(DataSource)} is required. */
@@ -81,6 +84,15 @@ public final class JdbcStorage {
     /** Login attempt history. */
     public LoginAttemptRepository attempts() {
         return attempts;
+    }
+
+    /**
+     * Passkey offer events with expiry times (per-kind cooldowns and unanswered-offer counters),
+     * shared by every node on this database. {@link PasskeyEventRepository#purgeExpired} deletes in
+     * batches of {@link #purgeBatchSize()}.
+     */
+    public PasskeyEventRepository events() {
+        return events;
     }
 
     /** In-flight login flows. */

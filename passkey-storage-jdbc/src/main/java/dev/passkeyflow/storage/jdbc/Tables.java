@@ -18,6 +18,7 @@ final class Tables {
     final String loginAttempts;
     final String flows;
     final String throttleCounters;
+    final String passkeyEvents;
 
     Tables(String prefix) {
         this.prefix = validatePrefix(prefix);
@@ -26,6 +27,7 @@ final class Tables {
         this.loginAttempts = prefix + "login_attempts";
         this.flows = prefix + "flows";
         this.throttleCounters = prefix + "throttle_counters";
+        this.passkeyEvents = prefix + "passkey_events";
     }
 
     /**

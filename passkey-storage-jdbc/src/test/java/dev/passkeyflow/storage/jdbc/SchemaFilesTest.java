@@ -59,7 +59,7 @@ class SchemaFilesTest {
     void statements(Dialect dialect) {
         List<String> statements = SchemaInitializer.statements(dialect, "acme_pk_");
 
-        assertThat(statements).hasSize(13).allSatisfy(sql -> {
+        assertThat(statements).hasSize(17).allSatisfy(sql -> {
             assertThat(sql).containsAnyOf("CREATE TABLE IF NOT EXISTS", "CREATE UNLOGGED TABLE IF NOT EXISTS",
                     "CREATE INDEX IF NOT EXISTS", "CREATE UNIQUE INDEX IF NOT EXISTS");
             assertThat(sql).doesNotContain("passkeyflow_", "--", ";");
@@ -67,7 +67,8 @@ class SchemaFilesTest {
         assertThat(String.join("\n", statements)).contains("acme_pk_users", "acme_pk_credentials_user_fk",
                 "acme_pk_login_attempts_user_idx", "acme_pk_flows_expires_idx",
                 "acme_pk_login_attempts_attempt_id_uq", "acme_pk_throttle_counters_pk",
-                "acme_pk_throttle_counters_expires_idx");
+                "acme_pk_throttle_counters_expires_idx", "acme_pk_passkey_events_id_uq",
+                "acme_pk_passkey_events_device_idx");
     }
 
     @Test

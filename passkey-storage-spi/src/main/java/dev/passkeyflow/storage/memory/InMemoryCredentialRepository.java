@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A thread-safe, in-memory {@link CredentialRepository}.
@@ -160,6 +161,13 @@ public final class InMemoryCredentialRepository implements CredentialRepository 
         Objects.requireNonNull(status, "status");
         return credentialsById.computeIfPresent(credentialId,
                 (id, entry) -> new Entry(entry.credential().withStatus(status), entry.sequence())) != null;
+    }
+
+    @Override
+    public boolean setNickname(Bytes credentialId, @Nullable String nickname) {
+        Objects.requireNonNull(credentialId, "credentialId");
+        return credentialsById.computeIfPresent(credentialId,
+                (id, entry) -> new Entry(entry.credential().withNickname(nickname), entry.sequence())) != null;
     }
 
     @Override

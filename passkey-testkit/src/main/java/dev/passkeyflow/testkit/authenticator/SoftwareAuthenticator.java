@@ -189,6 +189,21 @@ public final class SoftwareAuthenticator {
      * @throws IllegalArgumentException if the options are malformed
      */
     public String register(String creationOptionsJson) {
+        return register(creationOptionsJson, true);
+    }
+
+    /**
+     * Creates a credential without user presence (UP clear in the authenticator data), as a browser
+     * does for {@code navigator.credentials.create({mediation: "conditional"})} when it creates the
+     * passkey silently right after a password login, so UV is clear too (WebAuthn Level 3 "conditional create";
+     * https://w3c.github.io/webauthn/#sctn-createCredential, the {@code conditional} mediation). The
+     * relying party must accept UP=0 for that ceremony only. Otherwise as {@link #register(String)}.
+     */
+    public String registerWithoutUserPresence(String creationOptionsJson) {
+        return register(creationOptionsJson, false);
+    }
+
+    private String register(String creationOptionsJson, boolean userPresent) {
         CeremonyOptions.Creation options = CeremonyOptions.parseCreation(JSON, creationOptionsJson);
         synchronized (lock) {
             Set<Fault> active = activeFaults();
@@ -208,7 +223,8 @@ public final class SoftwareAuthenticator {
             boolean discoverable = alwaysDiscoverable || options.residentKeyRequested();
             long count = signatureCounter instanceof SignatureCounter.Incrementing incrementing
                     ? incrementing.start() : 0;
-            int flags = FLAG_UP | FLAG_AT | userVerificationFlag(active)
+            // A silent (conditional) creation has neither user presence nor user verification.
+            int flags = (userPresent ? FLAG_UP | userVerificationFlag(active) : 0) | FLAG_AT
                     | (backupEligible ? FLAG_BE : 0) | (backupState ? FLAG_BS : 0);
 
             byte[] authenticatorData = registrationAuthenticatorData(rpId, flags, count, credentialId, publicKeyCose);

@@ -507,6 +507,53 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
     }
 
     @Nested
+    @DisplayName("renaming")
+    class Renaming {
+
+        @Test
+        @DisplayName("a nickname is stored, replaced and removed, and nothing else changes")
+        void renameLifecycle() {
+            UserAccount alice = savedAccount("alice");
+            StoredCredential credential = fullCredential("cred-1", alice);
+            repository().saveCredential(credential);
+
+            assertThat(repository().setNickname(bytes("cred-1"), "Work laptop ✓")).isTrue();
+            assertThat(repository().findCredential(bytes("cred-1"))).contains(credential.withNickname("Work laptop ✓"));
+
+            assertThat(repository().setNickname(bytes("cred-1"), "Phone")).isTrue();
+            assertThat(repository().listCredentials(alice.userHandle())).containsExactly(credential.withNickname("Phone"));
+
+            assertThat(repository().setNickname(bytes("cred-1"), null)).isTrue();
+            assertThat(repository().findCredential(bytes("cred-1"))).contains(credential.withNickname(null));
+        }
+
+        @Test
+        @DisplayName("renaming an unknown credential returns false and creates nothing")
+        void renameUnknown() {
+            StoredCredential other = savedCredential("cred-1", savedAccount("alice"), START);
+
+            assertThat(repository().setNickname(bytes("cred-2"), "Phone")).isFalse();
+
+            assertThat(repository().findCredential(bytes("cred-2"))).isEmpty();
+            assertThat(repository().findCredential(bytes("cred-1"))).contains(other);
+        }
+
+        @Test
+        @DisplayName("renaming one credential leaves the account's other credentials alone")
+        void renameIsolated() {
+            UserAccount alice = savedAccount("alice");
+            savedCredential("cred-1", alice, START);
+            StoredCredential second = savedCredential("cred-2", alice, START.plusSeconds(1));
+
+            repository().setNickname(bytes("cred-1"), "Phone");
+
+            assertThat(repository().findCredential(bytes("cred-2"))).contains(second);
+            assertThat(repository().listCredentials(alice.userHandle())).extracting(StoredCredential::nickname)
+                    .containsExactly("Phone", null);
+        }
+    }
+
+    @Nested
     @DisplayName("status changes")
     class StatusChanges {
 

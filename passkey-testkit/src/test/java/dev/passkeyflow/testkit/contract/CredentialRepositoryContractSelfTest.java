@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,8 @@ class CredentialRepositoryContractSelfTest {
                 "ListingCredentials.listedOldestFirst",
                 "ListingCredentials.listsAreIsolated",
                 "ListingCredentials.listedWhateverStatus",
-                "Concurrency.concurrentWritesToOneCredential");
+                "Concurrency.concurrentWritesToOneCredential",
+                "Renaming.renameIsolated");
     }
 
     @Test
@@ -53,7 +55,8 @@ class CredentialRepositoryContractSelfTest {
                 "RecordingUses.unknownCredentialUse",
                 "DeletingCredentials.deletedIsGone",
                 "DeletingCredentials.deleteTwice",
-                "DeletingCredentials.deleteUnknown");
+                "DeletingCredentials.deleteUnknown",
+                "Renaming.renameUnknown");
     }
 
     static class NewestFirstKit extends CredentialRepositoryContract {
@@ -149,6 +152,12 @@ class CredentialRepositoryContractSelfTest {
         @Override
         public boolean setStatus(Bytes credentialId, CredentialStatus status) {
             boolean updated = delegate.setStatus(credentialId, status);
+            return updated || defect == Defect.TRUE_FOR_UNKNOWN;
+        }
+
+        @Override
+        public boolean setNickname(Bytes credentialId, @Nullable String nickname) {
+            boolean updated = delegate.setNickname(credentialId, nickname);
             return updated || defect == Defect.TRUE_FOR_UNKNOWN;
         }
 
