@@ -217,7 +217,13 @@ class AtomicStepRepositoryContractSelfTest {
                 return false;
             }
             checkCredentials(writes);
-            Thread.yield();
+            // A window between check and act wide enough that racing commits all pass the check
+            // (a yield was not: on two idle cores one round of the race was sometimes won cleanly).
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             apply(writes);
             flows.update(updated);
             return true;
