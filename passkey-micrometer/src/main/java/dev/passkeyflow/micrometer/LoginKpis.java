@@ -77,7 +77,7 @@ public record LoginKpis(
      * The decision tag with which the built-in advisors ({@code ThresholdLoginAdvisor},
      * {@code PasskeyIntelligence}) say that the account has no usable passkey.
      */
-    public static final String NO_PASSKEY_TAG = "user-has-no-passkeys";
+    public static final String NO_PASSKEY_TAG = "user-has-no-passkeys"; // DecisionTag.USER_HAS_NO_PASSKEYS.text()
 
     /** Where a {@link LoginKpis} comes from. */
     public enum Source {
@@ -172,7 +172,7 @@ public record LoginKpis(
             if (flow.reasons.contains(FallbackReason.PASSKEY_NOT_AVAILABLE)) {
                 boolean noUsablePasskey = start.userHandle() == null
                         || start.decision().action() != StartDecision.Action.FALLBACK
-                        || start.decision().tags().contains(NO_PASSKEY_TAG);
+                        || start.decision().tagTexts().contains(NO_PASSKEY_TAG);
                 if (noUsablePasskey) {
                     noPasskey++;
                 } else {
