@@ -2,7 +2,7 @@
 //  - /modes/autofill: a conditional request (mediation: 'conditional') on the identifier field,
 //    aborted before the identifier form is submitted or the passkey button starts a modal request;
 //  - /modes/silent: conditional create right after a password login, the explicit offer if declined.
-// Signal API calls are made by passkeyflow.js from the page's pkf-signals element.
+// Signal API calls and the forms' client context: modes-client.js, with the browser client.
 'use strict';
 
 (() => {

@@ -1,5 +1,6 @@
 package dev.passkeyflow.examples;
 
+import dev.passkeyflow.client.ClientAsset;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowException;
 import dev.passkeyflow.core.LoginStep;
@@ -85,7 +86,7 @@ final class ModesWeb {
                 <h1 id="autofill-title">Sign in</h1>
                 %s
                 <p>Pick a passkey from the suggestions of the field, or type your email and continue.</p>
-                <form method="post" action="/login" id="identifier-form">
+                <form method="post" action="/login" id="identifier-form" data-client-context>
                   %s
                   <label for="identifier">Email</label>
                   <input id="identifier" name="identifier" type="email" autocomplete="username webauthn" required>
@@ -209,7 +210,7 @@ final class ModesWeb {
                 <table id="managed-passkeys"><thead><tr><th>Name</th><th>Provider</th><th>Created</th>
                 <th>Last used</th><th>Status</th><th></th><th>Evidence</th><th></th></tr></thead>
                 <tbody>%s</tbody></table>
-                <form method="post" action="/passkeys/add">%s
+                <form method="post" action="/passkeys/add" data-client-context>%s
                   <button id="settings-add-passkey" type="submit">Add a passkey on this device</button></form>
                 <p><a href="/dashboard">Back to the dashboard</a></p>
                 """.formatted(message == null ? "" : "<p id=\"flash\">" + Pages.esc(message) + "</p>", rows,
@@ -286,9 +287,10 @@ final class ModesWeb {
                   <meta name="viewport" content="width=device-width, initial-scale=1">
                   <meta name="csrf-token" content="%s">
                   <meta name="rp-id" content="%s">
+                  <meta name="passkeyflow-client" content="%s">
                   <title>%s · passkeyflow demo</title>
                   <link rel="stylesheet" href="/static/demo.css">
-                  <script src="/static/passkeyflow.js" defer></script>
+                  <script type="module" src="/static/modes-client.js"></script>
                   <script src="/static/modes.js" defer></script>
                 </head>
                 <body data-page="%s">
@@ -306,7 +308,8 @@ final class ModesWeb {
                   <script type="application/json" id="modes-state">%s</script>
                 </body>
                 </html>
-                """.formatted(Pages.esc(session.csrfToken), DemoConfig.RP_ID, Pages.esc(title), page, body,
+                """.formatted(Pages.esc(session.csrfToken), DemoConfig.RP_ID, Pages.esc(ClientAsset.webjarPath()),
+                Pages.esc(title), page, body,
                 Pages.esc(libraryCall), Json.forScript(session.takeSignals()), stateJson == null ? "null" : stateJson);
     }
 }

@@ -86,7 +86,8 @@ class ModesE2eTest extends DemoE2eSupport {
         assertThat(browser.page()).isEqualTo("passkey");
         assertThat(browser.has("passkeys")).isFalse();
         browser.automaticPresence(true);
-        browser.driver.get(baseUrl + "/flow"); // its passkey request starts by itself and is answered now
+        // Reload this tab's flow page (/flow?f=KEY): its passkey request starts by itself and is answered now.
+        browser.driver.get(browser.driver.getCurrentUrl());
         assertOnDashboardWithPasskey(browser);
         assertThat(browser.text("who")).isEqualTo(alice);
     }
