@@ -6,9 +6,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientHints;
+import dev.passkeyflow.core.HealingKind;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.core.LoginThrottle;
+import dev.passkeyflow.core.OfferCooldowns;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.AtomicStepRepository;
 import dev.passkeyflow.storage.CredentialRepository;
@@ -28,6 +30,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
@@ -80,7 +83,12 @@ final class Deployment implements AutoCloseable {
                 // The throttle's counting runs on every start as in production; its limits are out of
                 // reach so that a benchmark's thousands of logins per second are never refused.
                 .throttle(LoginThrottle.custom().maxStartsPerIdentifier(LoginThrottle.MAX_LIMIT)
-                        .maxStartsPerDevice(LoginThrottle.MAX_LIMIT).build());
+                        .maxStartsPerDevice(LoginThrottle.MAX_LIMIT).build())
+                // The offer cooldowns are read and written on every offer as in production; the
+                // after-error kind's unanswered limit is out of reach, so that HealBenchmark's
+                // thousands of unanswered offers to one account are never suppressed.
+                .offerCooldowns(OfferCooldowns.ofDefaults().with(HealingKind.AFTER_ERROR, new OfferCooldowns.Rule(
+                        Duration.ZERO, Duration.ZERO, 100, Duration.ofMillis(1), OfferCooldowns.Scope.ACCOUNT)));
         if (throttles != null) {
             builder.throttleRepository(throttles);
         }

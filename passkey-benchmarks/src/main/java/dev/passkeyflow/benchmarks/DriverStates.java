@@ -37,6 +37,7 @@ public final class DriverStates {
 
     /** Start only; the started flow is deleted again outside the measurement. */
     public abstract static class Starter {
+        @SuppressWarnings("NullAway.Init") // set by open(), which each subclass's @Setup method calls
         LoginDriver driver;
 
         protected void open(World world) {
@@ -51,6 +52,7 @@ public final class DriverStates {
 
     /** Finish only; the started flows and the browser's answers are made before each iteration. */
     public abstract static class Finisher {
+        @SuppressWarnings("NullAway.Init") // set by open(), which each subclass's @Setup method calls
         LoginDriver driver;
 
         protected void open(World world) {
