@@ -251,7 +251,7 @@ final class JdbcCredentialRepository implements CredentialRepository {
                 return;
             }
         } catch (SQLException e) {
-            if (dialect.onConflictDoNothing() || !SqlStates.UNIQUE_VIOLATION.equals(JdbcExecutor.sqlState(e))) {
+            if (dialect.onConflictDoNothing() || !JdbcExecutor.isUniqueViolation(e)) {
                 throw e;
             }
         }

@@ -163,4 +163,9 @@ final class JdbcExecutor {
         }
         return null;
     }
+
+    /** Whether the driver reports a unique-constraint violation (SQLSTATE 23505 on H2 and PostgreSQL). */
+    static boolean isUniqueViolation(SQLException e) {
+        return SqlStates.UNIQUE_VIOLATION.equals(sqlState(e));
+    }
 }

@@ -108,7 +108,7 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
                     statement.executeUpdate();
                 } catch (SQLException e) {
                     // Only attempt_id can be violated (seq is generated): the attempt is stored already.
-                    if (attempt.attemptId() == null || !SqlStates.UNIQUE_VIOLATION.equals(JdbcExecutor.sqlState(e))) {
+                    if (attempt.attemptId() == null || !JdbcExecutor.isUniqueViolation(e)) {
                         throw e;
                     }
                 }

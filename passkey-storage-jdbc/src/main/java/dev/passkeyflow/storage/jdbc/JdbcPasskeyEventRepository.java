@@ -67,7 +67,7 @@ final class JdbcPasskeyEventRepository implements PasskeyEventRepository {
                     statement.executeUpdate();
                 } catch (SQLException e) {
                     // H2 has no ON CONFLICT: a unique violation on event_id means "stored already".
-                    if (dialect.onConflictDoNothing() || !SqlStates.UNIQUE_VIOLATION.equals(JdbcExecutor.sqlState(e))) {
+                    if (dialect.onConflictDoNothing() || !JdbcExecutor.isUniqueViolation(e)) {
                         throw e;
                     }
                 }

@@ -158,7 +158,7 @@ final class JdbcThrottleRepository implements ThrottleRepository {
                     } catch (SQLException e) {
                         // Another transaction created the counter first (H2 fails only this
                         // statement): add to its row instead.
-                        if (!SqlStates.UNIQUE_VIOLATION.equals(JdbcExecutor.sqlState(e)) || attempt >= MAX_H2_ATTEMPTS) {
+                        if (!JdbcExecutor.isUniqueViolation(e) || attempt >= MAX_H2_ATTEMPTS) {
                             throw e;
                         }
                     }
