@@ -536,16 +536,7 @@ public interface LoginFlow {
             if (flows == null) {
                 throw new IllegalStateException("flowStateRepository is required");
             }
-            for (String origin : origins) {
-                String host = URI.create(origin).getHost();
-                if (!(host.equals(rpId) || host.endsWith("." + rpId))) {
-                    throw new IllegalStateException("origin " + origin + " is not on rpId " + rpId);
-                }
-            }
-            if (ceremonyTimeout.compareTo(flowTimeToLive) > 0) {
-                throw new IllegalStateException("ceremonyTimeout (" + ceremonyTimeout
-                        + ") must not exceed flowTimeToLive (" + flowTimeToLive + ")");
-            }
+            requireConsistent(rpId);
             Set<String> accepted = new LinkedHashSet<>(origins);
             accepted.addAll(appOrigins);
             FlowSettings settings = new FlowSettings(rpId, rpName, Set.copyOf(accepted), ceremonyTimeout,
@@ -558,6 +549,20 @@ public interface LoginFlow {
                     passkeyEvents != null ? passkeyEvents : new InMemoryPasskeyEventRepository(),
                     offerCooldowns);
             return LoginFlowFactory.create(settings);
+        }
+
+        /** Settings that are each valid but may contradict one another: origins and rpId, the two timeouts. */
+        private void requireConsistent(String rpId) {
+            for (String origin : origins) {
+                String host = URI.create(origin).getHost();
+                if (!(host.equals(rpId) || host.endsWith("." + rpId))) {
+                    throw new IllegalStateException("origin " + origin + " is not on rpId " + rpId);
+                }
+            }
+            if (ceremonyTimeout.compareTo(flowTimeToLive) > 0) {
+                throw new IllegalStateException("ceremonyTimeout (" + ceremonyTimeout
+                        + ") must not exceed flowTimeToLive (" + flowTimeToLive + ")");
+            }
         }
 
         private static Duration positiveAtMost(String name, Duration value, Duration max) {

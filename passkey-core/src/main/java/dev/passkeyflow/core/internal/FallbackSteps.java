@@ -61,13 +61,7 @@ final class FallbackSteps {
                 ? engine.credentials.findUserByHandle(Objects.requireNonNull(current.userHandle()))
                 : engine.credentials.findUserByIdentifier(current.identifier());
         if (user.isEmpty()) {
-            FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.FALLBACK_SUCCEEDED)
-                    .withMethod(AuthenticationMethod.FALLBACK)
-                    .withHealing(current.healing().ended(HealingResult.NOT_OFFERED, null)), receipt, List.of());
-            engine.publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, null));
-            engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, null, AuthenticationMethod.FALLBACK,
-                    HealingResult.NOT_OFFERED));
-            return engine.steps.stepFor(next, List.of(), null);
+            return unknownAccountSucceeded(current, receipt, now);
         }
         UserAccount account = user.get();
         FlowSnapshot withUser = current.withUserHandle(account.userHandle()).withMethod(AuthenticationMethod.FALLBACK);
@@ -77,8 +71,6 @@ final class FallbackSteps {
         HealingDecision decision = engine.settings.advisor().onAuthenticatedWithoutPasskey(new HealingContext(account,
                 list, current.client(), AuthenticationMethod.FALLBACK, current.passkey().failures(),
                 current.healing().diagnosis(), now, current.fallback().reason()));
-        FlowSnapshot next;
-        String optionsJson = null;
         // The offer, unless its kind is cooling down for this account (OfferCooldowns).
         HealingDecision.Offer offer = decision instanceof HealingDecision.Offer advised
                 && engine.ledger.allows(advised.kind(), account.userHandle(), current.client().deviceId(), now)
@@ -86,35 +78,58 @@ final class FallbackSteps {
         // Read before the commit point: the full accepted list for the completion's signal.
         ClientSignal accepted = engine.steps.allAccepted(account.userHandle(), null, list);
         if (offer != null) {
-            engine.ledger.offered(current.flowId(), offer.kind(), account.userHandle(), current.client().deviceId(),
-                    now);
-            PublicKeyCredentialCreationOptions options = RegistrationVerification.withoutExcluded(
-                    engine.ceremonies.startRegistration(account),
-                    AssertionVerification.refusedCredentials(current.passkey().failures()));
-            optionsJson = YubicoJson.credentialsCreateJson(options);
-            // Conditional create when the browser says it can: right after a password login the
-            // browser may create the passkey without a dialog (automatic passkey upgrade).
-            boolean silent = Boolean.TRUE.equals(current.client().capability(
-                    ClientContext.CAPABILITY_CONDITIONAL_CREATE));
-            next = Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED_OFFER)
-                    .withPending(engine.pending(YubicoJson.toJson(options)))
-                    .withHealing(HealingSteps.offered(withUser.healing(), offer).silently(silent));
-        } else {
-            next = Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED).withHealing(withUser.healing()
-                    .diagnosed(decision.diagnosis(), decision.platform()).ended(HealingResult.NOT_OFFERED, null));
+            return offerHealing(withUser, account, offer, receipt, effects, now);
         }
-        next = engine.runner.commit(next, receipt, effects);
+        FlowSnapshot next = engine.runner.commit(Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED)
+                .withHealing(withUser.healing().diagnosed(decision.diagnosis(), decision.platform())
+                        .ended(HealingResult.NOT_OFFERED, null)), receipt, effects);
         engine.publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
-        if (offer != null) {
-            engine.publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(), offer.kind(),
-                    offer.diagnosis()));
-        } else {
-            engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, account.userHandle(),
-                    AuthenticationMethod.FALLBACK, HealingResult.NOT_OFFERED));
-        }
+        engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, account.userHandle(),
+                AuthenticationMethod.FALLBACK, HealingResult.NOT_OFFERED));
         // A password login of a known account also tells the provider which passkeys still count.
-        return engine.steps.stepFor(next, offer == null ? StepRendering.unlessEmpty(accepted) : List.of(),
-                optionsJson);
+        return engine.steps.stepFor(next, StepRendering.unlessEmpty(accepted), null);
+    }
+
+    /**
+     * {@link FlowTransition#FALLBACK_SUCCEEDED} for an identifier that names no account: the host's
+     * check passed, so the flow completes, with nothing to record or offer.
+     */
+    private LoginStep unknownAccountSucceeded(FlowSnapshot current, StepReceipt receipt, Instant now) {
+        FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.FALLBACK_SUCCEEDED)
+                .withMethod(AuthenticationMethod.FALLBACK)
+                .withHealing(current.healing().ended(HealingResult.NOT_OFFERED, null)), receipt, List.of());
+        engine.publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, null));
+        engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, null, AuthenticationMethod.FALLBACK,
+                HealingResult.NOT_OFFERED));
+        return engine.steps.stepFor(next, List.of(), null);
+    }
+
+    /**
+     * {@link FlowTransition#FALLBACK_SUCCEEDED_OFFER}: the advisor's offer, not cooling down, becomes
+     * creation options that exclude the account's passkeys except those refused in this flow.
+     *
+     * @param withUser the flow with the account's user handle and the fallback method set
+     * @param effects the writes of the step so far (the fallback's attempt)
+     */
+    private LoginStep offerHealing(FlowSnapshot withUser, UserAccount account, HealingDecision.Offer offer,
+            StepReceipt receipt, List<Effect> effects, Instant now) {
+        engine.ledger.offered(withUser.flowId(), offer.kind(), account.userHandle(), withUser.client().deviceId(),
+                now);
+        PublicKeyCredentialCreationOptions options = RegistrationVerification.withoutExcluded(
+                engine.ceremonies.startRegistration(account),
+                AssertionVerification.refusedCredentials(withUser.passkey().failures()));
+        String optionsJson = YubicoJson.credentialsCreateJson(options);
+        // Conditional create when the browser says it can: right after a password login the
+        // browser may create the passkey without a dialog (automatic passkey upgrade).
+        boolean silent = Boolean.TRUE.equals(withUser.client().capability(
+                ClientContext.CAPABILITY_CONDITIONAL_CREATE));
+        FlowSnapshot next = engine.runner.commit(Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED_OFFER)
+                .withPending(engine.pending(YubicoJson.toJson(options)))
+                .withHealing(HealingSteps.offered(withUser.healing(), offer).silently(silent)), receipt, effects);
+        engine.publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
+        engine.publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(), offer.kind(),
+                offer.diagnosis()));
+        return engine.steps.stepFor(next, List.of(), optionsJson);
     }
 
     /**

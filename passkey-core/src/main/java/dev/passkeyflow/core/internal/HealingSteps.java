@@ -71,19 +71,7 @@ final class HealingSteps {
                 YubicoJson.registrationResponse(responseJson);
         AttestedCredentialData attested = RegistrationVerification.requireCredential(response);
         Bytes userHandle = Objects.requireNonNull(current.userHandle());
-        PublicKeyCredentialCreationOptions options = YubicoJson.creationOptions(current.pendingRequestJson());
-        Optional<RegistrationVerification.Refusal> refusal =
-                RegistrationVerification.refusal(response, attested, engine.settings.allowedTopOrigins());
-        if (refusal.isPresent()) {
-            Engine.LOG.debug("flow {}: registration refused: {}", SnapshotCodec.abbreviate(current.flowId()),
-                    refusal.get());
-            return end(current, HealingResult.FAILED, null, -1, receipt);
-        }
-        // Without user presence only for a silent (conditional-create) offer of this very flow, whose
-        // user authenticated in this flow.
-        boolean silent = current.healing().silent();
-        Optional<RegistrationResult> verified = engine.ceremonies.finishRegistration(current.flowId(), options,
-                response, silent);
+        Optional<RegistrationResult> verified = verify(current, response, attested);
         if (verified.isEmpty()) {
             return end(current, HealingResult.FAILED, null, -1, receipt);
         }
@@ -98,15 +86,7 @@ final class HealingSteps {
             return end(current, HealingResult.FAILED, null, -1, receipt);
         }
         List<Effect> effects = new ArrayList<>();
-        // Yubico marks the backup flags experimental (@Deprecated); they are the authenticator data's BE and BS bits.
-        @SuppressWarnings("deprecation")
-        boolean backupEligible = result.isBackupEligible();
-        @SuppressWarnings("deprecation")
-        boolean backedUp = result.isBackedUp();
-        effects.add(new Effect.SaveCredential(new StoredCredential(newId, userHandle, publicKey,
-                result.getSignatureCount(), RegistrationVerification.transports(response.getResponse()),
-                backupEligible, backedUp, Ceremonies.aaguid(result), now, null,
-                Engine.clientInfo(current), null, CredentialStatus.ACTIVE, null)));
+        effects.add(new Effect.SaveCredential(newCredential(current, response, result, newId, publicKey, now)));
         Set<Bytes> flagged = markReplaced(current, userHandle, newId, effects);
         HealingKind kind = Objects.requireNonNull(current.healing().kind());
         HealingResult healed = kind.hostInitiated() ? HealingResult.ENROLLED : HealingResult.HEALED;
@@ -117,15 +97,60 @@ final class HealingSteps {
                 PasskeyEvent.Type.ACCEPTED, now);
         FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.HEALED).withPending(null)
                 .withHealing(current.healing().ended(healed, newId)), receipt, effects);
+        publishHealed(current, next, healed, newId, flagged, now);
+        return engine.steps.stepFor(next, List.of(accepted), null);
+    }
+
+    /**
+     * The registration verified against this flow's pending creation options, or empty when it is
+     * refused (a check of {@link RegistrationVerification} or of Yubico's ceremony fails).
+     */
+    private Optional<RegistrationResult> verify(FlowSnapshot current,
+            PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response,
+            AttestedCredentialData attested) {
+        PublicKeyCredentialCreationOptions options = YubicoJson.creationOptions(current.pendingRequestJson());
+        Optional<RegistrationVerification.Refusal> refusal =
+                RegistrationVerification.refusal(response, attested, engine.settings.allowedTopOrigins());
+        if (refusal.isPresent()) {
+            Engine.LOG.debug("flow {}: registration refused: {}", SnapshotCodec.abbreviate(current.flowId()),
+                    refusal.get());
+            return Optional.empty();
+        }
+        // Without user presence only for a silent (conditional-create) offer of this very flow, whose
+        // user authenticated in this flow.
+        return engine.ceremonies.finishRegistration(current.flowId(), options, response,
+                current.healing().silent());
+    }
+
+    /** The new passkey to store: active, owned by the flow's user, created on the flow's client. */
+    private static StoredCredential newCredential(FlowSnapshot current,
+            PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response,
+            RegistrationResult result, Bytes newId, Bytes publicKey, Instant now) {
+        // Yubico marks the backup flags experimental (@Deprecated); they are the authenticator data's BE and BS bits.
+        @SuppressWarnings("deprecation")
+        boolean backupEligible = result.isBackupEligible();
+        @SuppressWarnings("deprecation")
+        boolean backedUp = result.isBackedUp();
+        return new StoredCredential(newId, Objects.requireNonNull(current.userHandle()), publicKey,
+                result.getSignatureCount(), RegistrationVerification.transports(response.getResponse()),
+                backupEligible, backedUp, Ceremonies.aaguid(result), now, null,
+                Engine.clientInfo(current), null, CredentialStatus.ACTIVE, null);
+    }
+
+    /** The events of a stored new passkey: enrolled (host-initiated) or healed, then completed. */
+    private void publishHealed(FlowSnapshot current, FlowSnapshot next, HealingResult healed, Bytes newId,
+            Set<Bytes> flagged, Instant now) {
+        Bytes userHandle = Objects.requireNonNull(current.userHandle());
+        HealingKind kind = Objects.requireNonNull(current.healing().kind());
         if (kind.hostInitiated()) {
             engine.publish(new LoginFlowEvent.Enrolled(next.flowId(), now, userHandle, newId));
         } else {
+            HealingPath path = current.healing().silent() ? HealingPath.SILENT : HealingPath.EXPLICIT;
             engine.publish(new LoginFlowEvent.Healed(next.flowId(), now, userHandle, newId, flagged,
-                    current.healing().diagnosis(), kind, silent ? HealingPath.SILENT : HealingPath.EXPLICIT));
+                    current.healing().diagnosis(), kind, path));
         }
         engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, userHandle,
                 Objects.requireNonNull(next.method()), healed));
-        return engine.steps.stepFor(next, List.of(accepted), null);
     }
 
     /**

@@ -55,11 +55,7 @@ final class PasskeyFailures {
         List<StoredCredential> list = engine.credentials.listCredentials(userHandle);
         FlowSnapshot.Passkey p = current.passkey();
         int consecutive = p.consecutiveFailures() + 1;
-        List<PasskeyFailure> recent = new ArrayList<>(p.failures());
-        recent.add(failure);
-        if (recent.size() > engine.settings.maxPasskeyAttempts()) {
-            recent.remove(0);
-        }
+        List<PasskeyFailure> recent = recentWith(p.failures(), failure);
         FailureDecision decision = user.isPresent()
                 ? engine.settings.advisor().onPasskeyFailure(new FailureContext(user.get(), list, current.client(),
                         failure, recent, consecutive, now))
@@ -100,5 +96,15 @@ final class PasskeyFailures {
             return engine.steps.fallbackStep(next, signals, anyUsable && engine.steps.attemptsLeft(next));
         }
         return engine.steps.stepFor(next, signals, challengeJson);
+    }
+
+    /** The flow's recent failures and this one, at most as many as a flow has attempts (oldest dropped). */
+    private List<PasskeyFailure> recentWith(List<PasskeyFailure> earlier, PasskeyFailure failure) {
+        List<PasskeyFailure> recent = new ArrayList<>(earlier);
+        recent.add(failure);
+        if (recent.size() > engine.settings.maxPasskeyAttempts()) {
+            recent.remove(0);
+        }
+        return recent;
     }
 }

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The calls that create a flow: {@code start} (a login) and {@code enrol} (a signed-in user adds a passkey). */
 final class StartSteps {
@@ -71,12 +72,7 @@ final class StartSteps {
             next = Engine.move(fresh, FlowTransition.START_FALLBACK)
                     .withFallback(new FlowSnapshot.Fallback(FallbackReason.PASSKEY_NOT_AVAILABLE, 0));
         }
-        if (countedStart != null) {
-            engine.throttles.countStartAndCreate(countedStart, StepRunner.newRecord(next), identifier,
-                    client.deviceId());
-        } else {
-            engine.runner.create(next);
-        }
+        create(countedStart, next, identifier, client);
         Engine.LOG.debug("flow {} started: {} {}", SnapshotCodec.abbreviate(next.flowId()), next.state(),
                 decision.tagTexts());
         engine.publish(new LoginFlowEvent.FlowStarted(next.flowId(), now, next.userHandle(), decision));
@@ -90,6 +86,20 @@ final class StartSteps {
         FlowSnapshot.Passkey p = next.passkey();
         return new LoginStep.PasskeyChallenge(next.flowId(), Objects.requireNonNull(challengeJson), p.autoStart(), p.attempts(),
                 p.calmRetry(), List.of(), immediate);
+    }
+
+    /**
+     * Stores the new flow: with the start's count in one call when the store can (then a start over
+     * the limit creates nothing), else alone, the start having been counted before any lookup.
+     */
+    private void create(@Nullable CountedFlowStart countedStart, FlowSnapshot next, String identifier,
+            ClientContext client) {
+        if (countedStart != null) {
+            engine.throttles.countStartAndCreate(countedStart, StepRunner.newRecord(next), identifier,
+                    client.deviceId());
+        } else {
+            engine.runner.create(next);
+        }
     }
 
     /** {@link FlowTransition#START_ENROLMENT}. */

@@ -97,7 +97,6 @@ public final class PasskeyManager {
 
     private ManagedPasskey describe(StoredCredential c, @Nullable String deviceId, List<LoginAttempt> onDevice,
             Instant now) {
-        List<ManagedPasskey.Evidence> evidence = new ArrayList<>();
         List<LoginAttempt> own = attempts == null ? List.of()
                 : attempts.recentByCredential(c.credentialId(), now.minus(Duration.ofDays(EVIDENCE_DAYS)),
                         EVIDENCE_LIMIT);
@@ -114,7 +113,23 @@ public final class PasskeyManager {
                 .findFirst().orElse(null);
         boolean createdHere = deviceId != null && deviceId.equals(c.createdOn().deviceId());
         boolean usedHereLocally = successHere != null && !successHere.crossPlatformSuccess();
+        List<ManagedPasskey.Evidence> evidence = evidence(c, deviceId, successHere, failureHere, createdHere);
+        boolean onThisDevice = c.status().acceptsLogin() && failureHere == null && (usedHereLocally
+                || (createdHere && successHere == null));
+        String provider = providerNames.apply(c.aaguid()).orElse(null);
+        String name = c.nickname() != null ? c.nickname() : provider != null ? provider : DEFAULT_NAME;
+        return new ManagedPasskey(c.credentialId(), name, c.nickname(), provider, c.createdAt(), c.lastUsedAt(),
+                c.status(), c.backupState(), onThisDevice, evidence);
+    }
 
+    /**
+     * What the list says about one passkey, newest first: its status, and what the asking device
+     * saw of it (the last success and a later failure here, or a use elsewhere, and its creation).
+     */
+    private static List<ManagedPasskey.Evidence> evidence(StoredCredential c, @Nullable String deviceId,
+            @Nullable LoginAttempt successHere, @Nullable LoginAttempt failureHere, boolean createdHere) {
+        List<ManagedPasskey.Evidence> evidence = new ArrayList<>();
+        boolean usedHereLocally = successHere != null && !successHere.crossPlatformSuccess();
         if (c.status() == CredentialStatus.RETIRED) {
             evidence.add(new ManagedPasskey.Evidence(ManagedPasskey.Kind.RETIRED, null));
         } else if (c.status() == CredentialStatus.SUSPECTED_BROKEN) {
@@ -133,14 +148,9 @@ public final class PasskeyManager {
         if (createdHere) {
             evidence.add(new ManagedPasskey.Evidence(ManagedPasskey.Kind.CREATED_ON_THIS_DEVICE, c.createdAt()));
         }
-        boolean onThisDevice = c.status().acceptsLogin() && failureHere == null && (usedHereLocally
-                || (createdHere && successHere == null));
         evidence.sort(Comparator.comparing((ManagedPasskey.Evidence e) -> e.at() == null ? Instant.MAX : e.at())
                 .reversed());
-        String provider = providerNames.apply(c.aaguid()).orElse(null);
-        String name = c.nickname() != null ? c.nickname() : provider != null ? provider : DEFAULT_NAME;
-        return new ManagedPasskey(c.credentialId(), name, c.nickname(), provider, c.createdAt(), c.lastUsedAt(),
-                c.status(), c.backupState(), onThisDevice, evidence);
+        return evidence;
     }
 
     /**

@@ -170,21 +170,7 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
         String sql = startFlowSql(keys.size());
         return executor.run("start a flow", connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                int i = 0;
-                for (String key : keys) {
-                    statement.setString(++i, key);
-                    Timestamps.bind(statement, ++i, windowStart);
-                    Timestamps.bind(statement, ++i, expiresAt);
-                }
-                for (int k = 0; k < keys.size(); k++) {
-                    statement.setString(++i, keys.get(k));
-                    statement.setLong(++i, limits.get(k));
-                }
-                statement.setString(++i, flow.flowId());
-                statement.setLong(++i, flow.version());
-                Timestamps.bind(statement, ++i, flow.expiresAt());
-                statement.setString(++i, flow.payload());
-                Timestamps.bind(statement, ++i, now);
+                bindStartFlow(statement, flow, keys, limits, windowStart, expiresAt, now);
                 Map<String, Long> counts = new HashMap<>();
                 long created = 0;
                 try (ResultSet row = statement.executeQuery()) {
@@ -193,14 +179,7 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
                         created = row.getLong(3);
                     }
                 }
-                List<Long> ordered = new ArrayList<>(keys.size());
-                for (String key : keys) {
-                    Long count = counts.get(key);
-                    if (count == null) {
-                        throw new SQLDataException("the database returned no count for a throttle key");
-                    }
-                    ordered.add(count);
-                }
+                List<Long> ordered = inKeyOrder(counts, keys);
                 if (withinLimits(ordered, limits) && created != 1) {
                     throw new StorageException(StorageException.Reason.DUPLICATE,
                             "start a flow failed: a live flow has this id");
@@ -208,6 +187,39 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
                 return List.copyOf(ordered);
             }
         });
+    }
+
+    /** Binds {@link #startFlowSql}'s parameters in its order: counters, limits, then the flow. */
+    private static void bindStartFlow(PreparedStatement statement, FlowRecord flow, List<String> keys,
+            List<Long> limits, Instant windowStart, Instant expiresAt, Instant now) throws SQLException {
+        int i = 0;
+        for (String key : keys) {
+            statement.setString(++i, key);
+            Timestamps.bind(statement, ++i, windowStart);
+            Timestamps.bind(statement, ++i, expiresAt);
+        }
+        for (int k = 0; k < keys.size(); k++) {
+            statement.setString(++i, keys.get(k));
+            statement.setLong(++i, limits.get(k));
+        }
+        statement.setString(++i, flow.flowId());
+        statement.setLong(++i, flow.version());
+        Timestamps.bind(statement, ++i, flow.expiresAt());
+        statement.setString(++i, flow.payload());
+        Timestamps.bind(statement, ++i, now);
+    }
+
+    /** The returned counts in the order of {@code keys}; a key the database left out is an error. */
+    private static List<Long> inKeyOrder(Map<String, Long> counts, List<String> keys) throws SQLException {
+        List<Long> ordered = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            Long count = counts.get(key);
+            if (count == null) {
+                throw new SQLDataException("the database returned no count for a throttle key");
+            }
+            ordered.add(count);
+        }
+        return ordered;
     }
 
     /**

@@ -209,13 +209,7 @@ public final class SoftwareAuthenticator {
             Set<Fault> active = activeFaults();
             String rpId = resolveRpId(options.rpId(), active);
             CoseAlgorithm algorithm = chooseAlgorithm(options.algorithms());
-            for (Bytes excluded : options.excludeCredentials()) {
-                HeldCredential held = credentials.get(excluded);
-                if (held != null && held.rpId().equals(rpId)) {
-                    throw new AuthenticatorException(AuthenticatorException.DomError.INVALID_STATE,
-                            "the authenticator already holds excluded credential " + excluded);
-                }
-            }
+            requireNoneHeld(options.excludeCredentials(), rpId);
 
             Bytes credentialId = newCredentialId();
             KeyPair keyPair = algorithm.generateKeyPair(random);
@@ -244,6 +238,20 @@ public final class SoftwareAuthenticator {
 
             return registrationJson(credentialId, clientDataJson, authenticatorData, keyPair, algorithm,
                     attestationObject, options, discoverable);
+        }
+    }
+
+    /**
+     * Refuses a creation when this authenticator holds one of the excluded credentials for the RP:
+     * the browser's {@code InvalidStateError} (WebAuthn §6.3.2 step 3). Called with {@link #lock} held.
+     */
+    private void requireNoneHeld(List<Bytes> excludeCredentials, String rpId) {
+        for (Bytes excluded : excludeCredentials) {
+            HeldCredential held = credentials.get(excluded);
+            if (held != null && held.rpId().equals(rpId)) {
+                throw new AuthenticatorException(AuthenticatorException.DomError.INVALID_STATE,
+                        "the authenticator already holds excluded credential " + excluded);
+            }
         }
     }
 
