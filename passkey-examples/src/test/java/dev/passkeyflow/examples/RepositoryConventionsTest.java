@@ -11,15 +11,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Rules that span the modules and that no compiler checks: nullness declared on every package,
- * a BOM that lists exactly what is published, and a NOTICE that accounts for every bundled file.
+ * a BOM that lists exactly what is published, a NOTICE that accounts for every bundled file, and
+ * exceptions to the size rule that each say why.
  */
 @DisplayName("The repository's release conventions")
 class RepositoryConventionsTest {
@@ -96,6 +102,91 @@ class RepositoryConventionsTest {
         assertThat(resources).as("bundled files found").contains("aaguids.json");
 
         assertThat(resources).allSatisfy(name -> assertThat(notice).as("NOTICE").contains(name));
+    }
+
+    @Test
+    @DisplayName("each exception to the size rule names one long file of main code whose class javadoc says why")
+    void sizeRuleExceptionsSayWhy() throws IOException {
+        Document rules = checkstyleXml(ROOT.resolve("config/checkstyle/size-rules.xml"));
+        String maxLines = moduleProperty(rules, "FileLength", "max");
+        assertThat(maxLines).as("FileLength's max in size-rules.xml").isEqualTo("400");
+        NodeList suppressions = checkstyleXml(ROOT.resolve("config/checkstyle/suppressions.xml"))
+                .getElementsByTagName("suppress");
+        assertThat(suppressions.getLength()).as("suppressions found").isGreaterThan(0);
+        List<Path> sources = mainSources();
+
+        for (int i = 0; i < suppressions.getLength(); i++) {
+            Element suppress = (Element) suppressions.item(i);
+            String files = suppress.getAttribute("files");
+            assertThat(suppress.getAttribute("checks")).as("checks suppressed for %s (never a method's length)", files)
+                    .isEqualTo("FileLength");
+            // Checkstyle finds the pattern in the file's absolute path; so does this.
+            Pattern pattern = Pattern.compile(files);
+            List<Path> matched = sources.stream().filter(f -> pattern.matcher(f.toString()).find()).toList();
+            assertThat(matched).as("main sources matched by %s", files).hasSize(1);
+
+            Path file = matched.get(0);
+            String text = RepositoryFiles.read(file);
+            assertThat(text.split("\n", -1).length - 1).as("lines of %s (a suppression outlives its need)", file)
+                    .isGreaterThan(Integer.parseInt(maxLines));
+            assertThat(classJavadoc(text)).as("class javadoc of %s", ROOT.relativize(file))
+                    .containsPattern("the project's " + maxLines + " lines[^:.]*:\\s*(\\S+\\s+){4,}");
+        }
+    }
+
+    private static List<Path> mainSources() throws IOException {
+        try (Stream<Path> files = Files.walk(ROOT, 12)) {
+            return files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> ROOT.relativize(f).toString().matches("[^/]+/src/main/java/.+"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** The javadoc comment right before the file's top-level type (annotations may stand between). */
+    private static String classJavadoc(String source) {
+        Matcher declaration = Pattern.compile(
+                "^(?:public |abstract |final |sealed |non-sealed |strictfp )*(?:class|interface|enum|record|@interface) ",
+                Pattern.MULTILINE).matcher(source);
+        assertThat(declaration.find()).as("a top-level type declaration").isTrue();
+        int start = source.lastIndexOf("/**", declaration.start());
+        int end = source.indexOf("*/", Math.max(start, 0));
+        assertThat(start).as("a javadoc comment before the type").isNotNegative();
+        assertThat(source.substring(end + 2, declaration.start()).strip())
+                .as("only annotations between the class javadoc and the type")
+                .matches("(@\\w[^\\n]*\\n?\\s*)*");
+        // Line breaks and leading asterisks removed, so that a sentence reads as one line.
+        return source.substring(start, end).replaceAll("\\s*\\n\\s*\\*?\\s*", " ");
+    }
+
+    /** Checkstyle's files name a DTD; it is not fetched, the files are only read. */
+    private static Document checkstyleXml(Path file) {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            factory.setExpandEntityReferences(false);
+            return factory.newDocumentBuilder().parse(file.toFile());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
+    }
+
+    private static String moduleProperty(Document config, String module, String property) {
+        NodeList modules = config.getElementsByTagName("module");
+        for (int m = 0; m < modules.getLength(); m++) {
+            Element element = (Element) modules.item(m);
+            if (!element.getAttribute("name").equals(module)) {
+                continue;
+            }
+            NodeList properties = element.getElementsByTagName("property");
+            for (int p = 0; p < properties.getLength(); p++) {
+                Element candidate = (Element) properties.item(p);
+                if (candidate.getAttribute("name").equals(property)) {
+                    return candidate.getAttribute("value");
+                }
+            }
+        }
+        return "";
     }
 
     private static List<Path> mainPackages() throws IOException {
