@@ -11,16 +11,40 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * Every legal move of a login flow: one constant per from-to pair and cause, with the
- * {@link FlowCall calls} that take it and the guard that picks it among the moves those calls may
- * take from the same state. A call on a flow whose state has no move for that call is refused with
- * {@link LoginFlowException.Reason#ILLEGAL_TRANSITION} ({@link LoginFlowException.Reason#LOCKED}
- * on a locked flow) and changes nothing; {@link #requireCallable} is that one check, made before
- * the call does any work.
+ * Every legal move of a login flow: one constant per from-to pair and cause. A flow is always in
+ * one {@link FlowState}; each {@link LoginFlow} call that can move it is a {@link FlowCall}, whose
+ * javadoc names the method. This table is the one place that says which call may move a flow where.
  *
- * <p>Reading the table: {@code FALLBACK_SUCCEEDED_OFFER} is taken by {@code fallbackSucceeded} on a
- * {@code FALLBACK_PENDING} flow when the advisor offers a passkey, and leads to
- * {@code HEALING_PENDING}.
+ * <p><b>Reading a row</b>: {@code NAME(from, to, label, guard, calls...)}. When one of the
+ * {@code calls} is made on a flow in {@code from} and the {@code guard} holds, the flow moves to
+ * {@code to}; the {@code label} says why in a few words (it is the arrow's text in the state
+ * diagram, {@link #mermaidDiagram()}, which README shows). For example, {@code FALLBACK_SUCCEEDED_OFFER}
+ * is taken by {@code fallbackSucceeded} on a {@code FALLBACK_PENDING} flow when the account exists
+ * and the advisor offers a passkey that is not cooling down; it leads to {@code HEALING_PENDING},
+ * which {@code finishHealing}, {@code reportHealingError} or {@code declineHealing} end. When one
+ * call has several moves from one state (such as {@code finishPasskey} on a
+ * {@code PASSKEY_PENDING} flow: retry, fall back, succeed, or succeed with an offer), their guards
+ * exclude one another, so exactly one is taken.
+ *
+ * <p><b>Refused calls change nothing.</b> A call on a flow whose state has no move for that call
+ * is refused with {@link LoginFlowException.Reason#ILLEGAL_TRANSITION}
+ * ({@link LoginFlowException.Reason#LOCKED} on a locked flow); {@link #requireCallable} is that one
+ * legality check, made before the call does any work. {@code NEW} is a flow not yet stored: the
+ * {@code START_} moves create it. {@code COMPLETED} and {@code LOCKED} have no moves out. A call that is legal in the flow's state is still refused, before it moves anything,
+ * when
+ * <ul>
+ *   <li>its input is malformed or too large (an identifier, a browser response, an error name):
+ *       {@link LoginFlowException.Reason#INVALID_INPUT};
+ *   <li>the throttle's window is used up ({@code start}, {@code fallbackSucceeded},
+ *       {@code fallbackFailed}): {@link LoginFlowException.Reason#THROTTLED};
+ *   <li>the guard of the call's only move does not hold: {@code enrol} for an identifier that names
+ *       no account ({@link LoginFlowException.Reason#UNKNOWN_USER}), {@code retryPasskey} with no
+ *       passkey left to try, {@code silentCreateDeclined} on an offer that was not silent (both
+ *       {@link LoginFlowException.Reason#ILLEGAL_TRANSITION}).
+ * </ul>
+ * One move ends with an exception on purpose: {@code FALLBACK_LOCKED} stores the flow locked, then
+ * the call throws {@link LoginFlowException.Reason#LOCKED}. A failed passkey attempt is not a
+ * refusal: it is {@code PASSKEY_RETRY} or {@code PASSKEY_FAILED}, recorded in the history.
  */
 public enum FlowTransition {
     START_PASSKEY(FlowState.NEW, FlowState.PASSKEY_PENDING, "passkey likely",
@@ -44,21 +68,22 @@ public enum FlowTransition {
     PASSKEY_DECLINED(FlowState.PASSKEY_PENDING, FlowState.FALLBACK_PENDING, "user chose password",
             "always", FlowCall.CHOOSE_FALLBACK),
     PASSKEY_SUCCEEDED(FlowState.PASSKEY_PENDING, FlowState.COMPLETED, "assertion verified",
-            "the assertion verified for the flow's account and no local passkey is offered",
+            "the assertion verified for the flow's account and no local passkey is offered (not a"
+                    + " cross-device login, the advisor offers none, or its offer is cooling down)",
             FlowCall.FINISH_PASSKEY),
     PASSKEY_SUCCEEDED_OFFER(FlowState.PASSKEY_PENDING, FlowState.HEALING_PENDING, "hybrid login, offer a local passkey",
-            "the assertion verified from another device (cross-platform), this device can create a passkey"
-                    + " and the advisor offers one",
+            "the assertion verified from another device (cross-platform), this device can create a passkey,"
+                    + " and the advisor offers one that is not cooling down (OfferCooldowns)",
             FlowCall.FINISH_PASSKEY),
     FALLBACK_FAILED(FlowState.FALLBACK_PENDING, FlowState.FALLBACK_PENDING, "password wrong",
             "fewer failed traditional logins than the maximum", FlowCall.FALLBACK_FAILED),
     FALLBACK_LOCKED(FlowState.FALLBACK_PENDING, FlowState.LOCKED, "too many wrong passwords",
             "the maximum of failed traditional logins is reached", FlowCall.FALLBACK_FAILED),
     FALLBACK_SUCCEEDED_OFFER(FlowState.FALLBACK_PENDING, FlowState.HEALING_PENDING, "password ok, offer passkey",
-            "the throttle allows it, the account exists and the advisor offers a passkey",
+            "the account exists and the advisor offers a passkey that is not cooling down (OfferCooldowns)",
             FlowCall.FALLBACK_SUCCEEDED),
     FALLBACK_SUCCEEDED(FlowState.FALLBACK_PENDING, FlowState.COMPLETED, "password ok, no offer",
-            "the throttle allows it and no passkey is offered (or no account has the identifier)",
+            "no account has the identifier, the advisor offers no passkey, or its offer is cooling down",
             FlowCall.FALLBACK_SUCCEEDED),
     FALLBACK_TO_PASSKEY(FlowState.FALLBACK_PENDING, FlowState.PASSKEY_PENDING, "user chose a passkey instead",
             "the account has a passkey that accepts logins and passkey attempts are left",
@@ -66,7 +91,8 @@ public enum FlowTransition {
     SILENT_CREATE_DECLINED(FlowState.HEALING_PENDING, FlowState.HEALING_PENDING, "silent creation declined, ask",
             "the pending offer is silent (conditional create)", FlowCall.SILENT_CREATE_DECLINED),
     HEALED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "new passkey stored",
-            "the registration verified and its credential id is new or already this account's",
+            "the registration verified and its credential id is new, or already this account's with the"
+                    + " same public key",
             FlowCall.FINISH_HEALING),
     HEALING_ENDED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "declined, cancelled or failed",
             "the user declined, the browser reported an error, or the registration was refused",
