@@ -6,6 +6,9 @@
 // (the element's content, e.g. the application's old login form, is replaced), on a page that carries
 // Spring Security's CSRF token in <meta name="_csrf"> and <meta name="_csrf_header">.
 // Add data-remember-me to the element to show a "Remember me" box (Spring Security remember-me).
+// Add data-autofill to offer the browser's passkeys in the identifier field's suggestions (passkey
+// autofill: a conditional request on autocomplete="username webauthn"); the element's
+// data-autofill-state says where it is: waiting, verifying, failed or unsupported.
 import { PasskeyFlowClient, collectClientContext, readLastLogin, rememberLastLogin }
   from './passkeyflow-client.js';
 
@@ -20,6 +23,7 @@ const client = new PasskeyFlowClient({
     immediateRejection: `${base}/immediate-rejection`,
     healing: `${base}/healing`,
     healingError: `${base}/healing-error`,
+    conditional: `${base}/autofill-passkey`,
   },
   headers: () => ({ [csrfHeader]: csrfToken }),
 });
@@ -69,13 +73,46 @@ function renderIdentifier(message) {
     </form>`, 'identifier');
   if (message) showError(message, 0);
   const measured = collectClientContext();
+  if (root.dataset.autofill !== undefined) startAutofill(measured);
   on('pkf-identifier-form', async () => {
     identifier = document.getElementById('identifier').value.trim();
     if (!identifier) return;
+    // The identifier-first flow takes over; an abort is not a failed passkey login.
+    client.abortConditional();
+    if (root.dataset.autofillState === 'waiting') root.dataset.autofillState = 'aborted';
     rememberLastLogin(identifier);
     await post('start', { identifier, client: await measured,
       rememberMe: document.getElementById('remember-me')?.checked === true });
   });
+}
+
+/**
+ * Passkey autofill: a usernameless flow whose conditional request waits for the person to pick a
+ * passkey from the identifier field's suggestions; the credential goes to autofill-passkey.
+ */
+async function startAutofill(measured) {
+  root.dataset.autofillState = 'starting';
+  const response = await fetch(`${base}/autofill`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', [csrfHeader]: csrfToken },
+    body: JSON.stringify({ client: await measured }),
+  }).catch(() => null);
+  const data = response?.ok ? await response.json() : null;
+  // Not offered (throttled, or the server refused): the identifier field works as before.
+  if (data?.step?.conditional) await client.run(data.step);
+  else root.dataset.autofillState = 'unsupported';
+}
+
+async function runConditional(step) {
+  root.dataset.autofillState = 'waiting';
+  try {
+    const ran = await client.startConditional(step.publicKey);
+    if (!ran) root.dataset.autofillState = 'unsupported';
+  } catch {
+    // The flow is out of attempts or expired: typing the identifier still works.
+    root.dataset.autofillState = 'failed';
+  }
 }
 
 function renderPasskey(step) {
@@ -131,8 +168,13 @@ function renderOffer(step) {
   on('skip', () => post('decline'));
 }
 
+client.addEventListener('ceremonysuccess', ({ detail: { mode } }) => {
+  if (mode === 'conditional') root.dataset.autofillState = 'verifying';
+});
+
 client.addEventListener('step', ({ detail: { step } }) => {
-  if (step.type === 'passkey') renderPasskey(step);
+  if (step.type === 'passkey' && step.conditional) runConditional(step);
+  else if (step.type === 'passkey') renderPasskey(step);
   else if (step.type === 'fallback') renderPassword(step);
   else if (step.type === 'healing') renderOffer(step);
   else if (step.type === 'completed') root.dataset.view = 'completed';
