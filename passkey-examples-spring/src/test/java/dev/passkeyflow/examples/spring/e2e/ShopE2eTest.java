@@ -13,6 +13,7 @@ import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -208,6 +209,9 @@ class ShopE2eTest {
                 })
                 .extracting(LoginFlowEvent::flowId).contains(completed.flowId());
         assertThat(attemptsSince(since)).extracting(LoginAttempt::outcome).containsExactly(AttemptOutcome.SUCCEEDED);
+        // Actuator's registry has the starter's call timers: the application wrote no metrics code.
+        assertThat(app.getBean(MeterRegistry.class).find("passkeyflow.calls").tag("operation", "start_usernameless")
+                .timer()).isNotNull().satisfies(t -> assertThat(t.count()).isPositive());
     }
 
     @Test
