@@ -298,6 +298,42 @@ class PasskeyFlowConfigurerTest {
     }
 
     @Test
+    @DisplayName("remember-me on a passkey login: the cookie when the page asked for it with the identifier, none when it did not")
+    void passkeyLoginRememberMe() throws Exception {
+        SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
+        firstPasskey(authenticator);
+        for (boolean remember : new boolean[] {true, false}) {
+            MockHttpSession session = new MockHttpSession();
+            JsonNode challenge = call(session, post("/passkeyflow/start").content(startBody(alice, remember)), 200);
+            MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/passkey")
+                    .content(authenticator.authenticate(wrap(challenge))))).andReturn().getResponse();
+            assertThat(response.getStatus()).isEqualTo(200);
+            assertThat(signedIn(session)).isEqualTo(alice);
+            assertThat(response.getCookie("remember-me")).as("remember-me " + remember).satisfies(cookie -> {
+                if (remember) {
+                    assertThat(cookie).isNotNull();
+                    assertThat(cookie.getMaxAge()).isPositive();
+                } else {
+                    assertThat(cookie).isNull();
+                }
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("the autofill endpoints keep CSRF: without the token 403, and no autofill flow is started")
+    void autofillNeedsCsrf() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        MockHttpServletResponse refused = mvc.perform(post("/passkeyflow/autofill").session(session)
+                .contentType("application/json").content("{}")).andReturn().getResponse();
+        assertThat(refused.getStatus()).isEqualTo(403);
+        assertThat(session.getAttribute(FlowSession.AUTOFILL_FLOW_ID)).isNull();
+        MockHttpServletResponse finish = mvc.perform(post("/passkeyflow/autofill-passkey").session(session)
+                .contentType("application/json").content("{}")).andReturn().getResponse();
+        assertThat(finish.getStatus()).isEqualTo(403);
+    }
+
+    @Test
     @DisplayName("enrol needs a signed-in user: 401 without one")
     void enrolNeedsLogin() throws Exception {
         MockHttpServletResponse response = mvc.perform(with(new MockHttpSession(), post("/passkeyflow/enrol")
