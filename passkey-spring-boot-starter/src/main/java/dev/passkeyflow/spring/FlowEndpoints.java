@@ -94,6 +94,10 @@ final class FlowEndpoints {
             }
             throw e;
         }
+        if (step instanceof LoginStep.Completed) {
+            // "Remember me" belongs to the identifier-first flow it was posted with, not to this one.
+            request.getSession().removeAttribute(FlowSession.REMEMBER_ME);
+        }
         answer(request, response, step);
     }
 

@@ -235,13 +235,13 @@ class PasskeyFlowConfigurerTest {
     }
 
     @Test
-    @DisplayName("autofill: a conditional challenge beside the identifier-first flow; the picked passkey signs in its owner")
+    @DisplayName("autofill: a conditional challenge beside the identifier-first flow; the picked passkey signs in its owner, without the other flow's remember-me")
     void autofillLogin() throws Exception {
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
         firstPasskey(authenticator);
 
         MockHttpSession session = new MockHttpSession();
-        call(session, post("/passkeyflow/start").content(startBody(alice, false)), 200);
+        call(session, post("/passkeyflow/start").content(startBody(alice, true)), 200);
         Object identifierFlow = session.getAttribute(FlowSession.FLOW_ID);
         JsonNode conditional = call(session, post("/passkeyflow/autofill").content("{\"client\":" + CLIENT + "}"), 200);
         assertThat(conditional.path("type").asText()).isEqualTo("passkey");
@@ -252,8 +252,12 @@ class PasskeyFlowConfigurerTest {
                 .isEqualTo(identifierFlow);
         String before = session.getId();
 
-        JsonNode done = call(session, post("/passkeyflow/autofill-passkey")
-                .content(authenticator.authenticate(wrap(conditional))), 200);
+        MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/autofill-passkey")
+                .content(authenticator.authenticate(wrap(conditional))))).andReturn().getResponse();
+        assertThat(response.getStatus()).isEqualTo(200);
+        JsonNode done = json.readTree(response.getContentAsString()).get("step");
+        // "Remember me" was posted with the identifier-first flow, not with the autofill one.
+        assertThat(response.getCookie("remember-me")).isNull();
 
         assertThat(done.path("type").asText()).isEqualTo("completed");
         assertThat(done.path("method").asText()).isEqualTo("PASSKEY");
