@@ -8,6 +8,7 @@ import dev.passkeyflow.core.LoginFlowListener;
 import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.examples.spring.ShopApplication;
 import dev.passkeyflow.storage.AttemptOutcome;
+import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.StoredCredential;
@@ -212,6 +213,25 @@ class ShopE2eTest {
         // Actuator's registry has the starter's call timers: the application wrote no metrics code.
         assertThat(app.getBean(MeterRegistry.class).find("passkeyflow.calls").tag("operation", "start_usernameless")
                 .timer()).isNotNull().satisfies(t -> assertThat(t.count()).isPositive());
+    }
+
+    @Test
+    @DisplayName("autofill with a passkey the shop no longer knows: nobody is signed in, signalUnknownCredential makes the authenticator drop it, and the field waits again")
+    void autofillUnknownPasskey() {
+        firstLoginAddsPasskey();
+        String id = browser.credentialIds().get(0);
+        browser.automaticPresence(false);
+        signOut();
+        app.getBean(JdbcStorage.class).credentials().deleteCredential(Bytes.fromBase64Url(id));
+
+        browser.automaticPresence(true);
+        browser.go("/login");
+
+        waitFor(() -> browser.credentialIds().isEmpty());
+        browser.awaitAutofillState("waiting");
+        browser.screenshot("unknown-passkey-dropped");
+        assertThat(browser.view()).isEqualTo("identifier");
+        assertThat(browser.has("logout")).as("signed in").isFalse();
     }
 
     @Test
