@@ -4,7 +4,8 @@
 // Signal API calls. This module only renders each step into
 //   <div id="passkeyflow" data-base="/passkeyflow"></div>
 // (the element's content, e.g. the application's old login form, is replaced), on a page that carries
-// Spring Security's CSRF token in <meta name="_csrf"> and <meta name="_csrf_header">.
+// Spring Security's CSRF token in <meta name="_csrf"> and <meta name="_csrf_header"> (with
+// csrf(c -> c.spa()) leave both out: the XSRF-TOKEN cookie is used).
 // Add data-remember-me to the element to show a "Remember me" box (Spring Security remember-me).
 // Add data-autofill to offer the browser's passkeys in the identifier field's suggestions (passkey
 // autofill: a conditional request on autocomplete="username webauthn"); the element's
@@ -14,8 +15,15 @@ import { PasskeyFlowClient, collectClientContext, readLastLogin, rememberLastLog
 
 const root = document.getElementById('passkeyflow');
 const base = root?.dataset.base || '/passkeyflow';
-const csrfToken = document.querySelector('meta[name="_csrf"]')?.content ?? '';
-const csrfHeader = document.querySelector('meta[name="_csrf_header"]')?.content ?? 'X-CSRF-TOKEN';
+// The CSRF token: the page's <meta name="_csrf"> (Spring Security's default, a masked token), or,
+// on a page without it, the XSRF-TOKEN cookie in X-XSRF-TOKEN: what csrf(c -> c.spa()) expects,
+// whose header check compares the cookie's raw value and refuses a masked one.
+const csrfMeta = document.querySelector('meta[name="_csrf"]')?.content;
+const csrfHeader = document.querySelector('meta[name="_csrf_header"]')?.content
+  ?? (csrfMeta === undefined ? 'X-XSRF-TOKEN' : 'X-CSRF-TOKEN');
+const xsrfCookie = () => decodeURIComponent(document.cookie.split('; ')
+  .find((c) => c.startsWith('XSRF-TOKEN='))?.slice('XSRF-TOKEN='.length) ?? '');
+const csrfHeaders = () => ({ [csrfHeader]: csrfMeta ?? xsrfCookie() });
 const client = new PasskeyFlowClient({
   endpoints: {
     passkey: `${base}/passkey`,
@@ -25,7 +33,7 @@ const client = new PasskeyFlowClient({
     healingError: `${base}/healing-error`,
     conditional: `${base}/autofill-passkey`,
   },
-  headers: () => ({ [csrfHeader]: csrfToken }),
+  headers: csrfHeaders,
 });
 let identifier = '';
 
@@ -95,7 +103,7 @@ async function startAutofill(measured) {
   const response = await fetch(`${base}/autofill`, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', [csrfHeader]: csrfToken },
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...csrfHeaders() },
     body: JSON.stringify({ client: await measured }),
   }).catch(() => null);
   const data = response?.ok ? await response.json() : null;
