@@ -9,7 +9,7 @@
 // Add data-remember-me to the element to show a "Remember me" box (Spring Security remember-me).
 // Add data-autofill to offer the browser's passkeys in the identifier field's suggestions (passkey
 // autofill: a conditional request on autocomplete="username webauthn"); the element's
-// data-autofill-state says where it is: waiting, verifying, failed or unsupported.
+// data-autofill-state says where it is: starting, waiting, verifying, aborted, failed or unsupported.
 import { PasskeyFlowClient, collectClientContext, readLastLogin, rememberLastLogin }
   from './passkeyflow-client.js';
 
