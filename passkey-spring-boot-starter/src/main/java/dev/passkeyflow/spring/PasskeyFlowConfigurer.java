@@ -44,6 +44,10 @@ import org.springframework.security.web.savedrequest.RequestCache;
  *   <caption>endpoints</caption>
  *   <tr><th>request</th><th>body</th><th>library call</th></tr>
  *   <tr><td>POST start</td><td>{@code {identifier, client, rememberMe}}</td><td>{@code start}</td></tr>
+ *   <tr><td>POST autofill</td><td>{@code {client}}</td><td>{@code startUsernameless}: a passkey step with
+ *       {@code conditional: true} for passkey autofill, kept beside the identifier-first flow</td></tr>
+ *   <tr><td>POST autofill-passkey</td><td>{@code credential.toJSON()}</td><td>{@code finishPasskey} on the
+ *       autofill flow: signs in the credential's owner, or a fresh conditional step</td></tr>
  *   <tr><td>GET step</td><td></td><td>{@code resume}</td></tr>
  *   <tr><td>POST passkey</td><td>{@code credential.toJSON()}</td><td>{@code finishPasskey}</td></tr>
  *   <tr><td>POST passkey-error</td><td>{@code {name, message, elapsedMillis}}</td><td>{@code reportClientError}</td></tr>
@@ -108,7 +112,6 @@ public final class PasskeyFlowConfigurer extends AbstractHttpConfigurer<PasskeyF
         ApplicationContext context = http.getSharedObject(ApplicationContext.class);
         LoginFlow flow = context.getBean(LoginFlow.class);
         JdbcStorage storage = context.getBean(JdbcStorage.class);
-        PasskeyFlowProperties properties = context.getBean(PasskeyFlowProperties.class);
         SessionAuthenticationStrategy sessionStrategy = orElse(
                 http.getSharedObject(SessionAuthenticationStrategy.class), new ChangeSessionIdAuthenticationStrategy());
         SecurityContextRepository contextRepository = orElse(http.getSharedObject(SecurityContextRepository.class),
@@ -120,8 +123,7 @@ public final class PasskeyFlowConfigurer extends AbstractHttpConfigurer<PasskeyF
         SecurityContextHolderStrategy holder = context.getBeanProvider(SecurityContextHolderStrategy.class)
                 .getIfUnique(SecurityContextHolder::getContextHolderStrategy);
         PasskeyFlowFilter filter = new PasskeyFlowFilter(flow, storage.credentials(), users(context), basePath,
-                properties.completionRedirect(), sessionStrategy, contextRepository, holder, rememberMe,
-                requestCache, context);
+                sessionStrategy, contextRepository, holder, rememberMe, requestCache, context);
         http.addFilterBefore(filter, UsernamePasswordAuthenticationFilter.class);
     }
 

@@ -4,15 +4,26 @@
 // Signal API calls. This module only renders each step into
 //   <div id="passkeyflow" data-base="/passkeyflow"></div>
 // (the element's content, e.g. the application's old login form, is replaced), on a page that carries
-// Spring Security's CSRF token in <meta name="_csrf"> and <meta name="_csrf_header">.
+// Spring Security's CSRF token in <meta name="_csrf"> and <meta name="_csrf_header"> (with
+// csrf(c -> c.spa()) leave both out: the XSRF-TOKEN cookie is used).
 // Add data-remember-me to the element to show a "Remember me" box (Spring Security remember-me).
+// Add data-autofill to offer the browser's passkeys in the identifier field's suggestions (passkey
+// autofill: a conditional request on autocomplete="username webauthn"); the element's
+// data-autofill-state says where it is: starting, waiting, verifying, aborted, failed or unsupported.
 import { PasskeyFlowClient, collectClientContext, readLastLogin, rememberLastLogin }
   from './passkeyflow-client.js';
 
 const root = document.getElementById('passkeyflow');
 const base = root?.dataset.base || '/passkeyflow';
-const csrfToken = document.querySelector('meta[name="_csrf"]')?.content ?? '';
-const csrfHeader = document.querySelector('meta[name="_csrf_header"]')?.content ?? 'X-CSRF-TOKEN';
+// The CSRF token: the page's <meta name="_csrf"> (Spring Security's default, a masked token), or,
+// on a page without it, the XSRF-TOKEN cookie in X-XSRF-TOKEN: what csrf(c -> c.spa()) expects,
+// whose header check compares the cookie's raw value and refuses a masked one.
+const csrfMeta = document.querySelector('meta[name="_csrf"]')?.content;
+const csrfHeader = document.querySelector('meta[name="_csrf_header"]')?.content
+  ?? (csrfMeta === undefined ? 'X-XSRF-TOKEN' : 'X-CSRF-TOKEN');
+const xsrfCookie = () => decodeURIComponent(document.cookie.split('; ')
+  .find((c) => c.startsWith('XSRF-TOKEN='))?.slice('XSRF-TOKEN='.length) ?? '');
+const csrfHeaders = () => ({ [csrfHeader]: csrfMeta ?? xsrfCookie() });
 const client = new PasskeyFlowClient({
   endpoints: {
     passkey: `${base}/passkey`,
@@ -20,8 +31,9 @@ const client = new PasskeyFlowClient({
     immediateRejection: `${base}/immediate-rejection`,
     healing: `${base}/healing`,
     healingError: `${base}/healing-error`,
+    conditional: `${base}/autofill-passkey`,
   },
-  headers: () => ({ [csrfHeader]: csrfToken }),
+  headers: csrfHeaders,
 });
 let identifier = '';
 
@@ -69,13 +81,46 @@ function renderIdentifier(message) {
     </form>`, 'identifier');
   if (message) showError(message, 0);
   const measured = collectClientContext();
+  if (root.dataset.autofill !== undefined) startAutofill(measured);
   on('pkf-identifier-form', async () => {
     identifier = document.getElementById('identifier').value.trim();
     if (!identifier) return;
+    // The identifier-first flow takes over; an abort is not a failed passkey login.
+    client.abortConditional();
+    if (root.dataset.autofillState === 'waiting') root.dataset.autofillState = 'aborted';
     rememberLastLogin(identifier);
     await post('start', { identifier, client: await measured,
       rememberMe: document.getElementById('remember-me')?.checked === true });
   });
+}
+
+/**
+ * Passkey autofill: a usernameless flow whose conditional request waits for the person to pick a
+ * passkey from the identifier field's suggestions; the credential goes to autofill-passkey.
+ */
+async function startAutofill(measured) {
+  root.dataset.autofillState = 'starting';
+  const response = await fetch(`${base}/autofill`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...csrfHeaders() },
+    body: JSON.stringify({ client: await measured }),
+  }).catch(() => null);
+  const data = response?.ok ? await response.json() : null;
+  // Not offered (throttled, or the server refused): the identifier field works as before.
+  if (data?.step?.conditional) await client.run(data.step);
+  else root.dataset.autofillState = 'unsupported';
+}
+
+async function runConditional(step) {
+  root.dataset.autofillState = 'waiting';
+  try {
+    const ran = await client.startConditional(step.publicKey);
+    if (!ran) root.dataset.autofillState = 'unsupported';
+  } catch {
+    // The flow is out of attempts or expired: typing the identifier still works.
+    root.dataset.autofillState = 'failed';
+  }
 }
 
 function renderPasskey(step) {
@@ -131,8 +176,13 @@ function renderOffer(step) {
   on('skip', () => post('decline'));
 }
 
+client.addEventListener('ceremonysuccess', ({ detail: { mode } }) => {
+  if (mode === 'conditional') root.dataset.autofillState = 'verifying';
+});
+
 client.addEventListener('step', ({ detail: { step } }) => {
-  if (step.type === 'passkey') renderPasskey(step);
+  if (step.type === 'passkey' && step.conditional) runConditional(step);
+  else if (step.type === 'passkey') renderPasskey(step);
   else if (step.type === 'fallback') renderPassword(step);
   else if (step.type === 'healing') renderOffer(step);
   else if (step.type === 'completed') root.dataset.view = 'completed';

@@ -9,9 +9,18 @@ import dev.passkeyflow.core.LoginFlowListener;
 import dev.passkeyflow.core.LoginThrottle;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
+import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.intelligence.AutoHealingPolicy;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
+import dev.passkeyflow.micrometer.IntelligenceMetrics;
+import dev.passkeyflow.micrometer.PasskeyFlowMetrics;
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 @DisplayName("PasskeyFlowAutoConfiguration")
@@ -206,6 +216,73 @@ class PasskeyFlowAutoConfigurationTest {
                 assertThat(context).hasNotFailed();
                 assertThat(tables(context.getBean(DataSource.class))).noneMatch(t -> t.startsWith("passkeyflow_"));
             });
+        }
+    }
+
+    @Nested
+    @DisplayName("with Micrometer")
+    class WithMicrometer {
+
+        private final ApplicationContextRunner metered = runner.withConfiguration(
+                AutoConfigurations.of(PasskeyFlowMetricsAutoConfiguration.class));
+
+        @Test
+        @DisplayName("a MeterRegistry bean gets the flow's call timers and event counters after a flow call, with no code")
+        void callTimersAndCounters() {
+            metered.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+                assertThat(context).hasNotFailed().hasSingleBean(PasskeyFlowMetrics.class)
+                        .hasSingleBean(IntelligenceMetrics.class);
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                assertThat(registry.find("passkeyflow.calls").timer()).isNull();
+
+                context.getBean(LoginFlow.class).start("nobody@example.com", ClientContext.unknown());
+
+                Timer start = registry.find("passkeyflow.calls").tag("operation", "start").timer();
+                assertThat(start).isNotNull();
+                assertThat(start.count()).isEqualTo(1);
+                assertThat(registry.find("passkeyflow.flows.started").counter()).isNotNull()
+                        .satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+            });
+        }
+
+        @Test
+        @DisplayName("Passkey Intelligence's healing decisions are counted after a password login")
+        void intelligenceCounters() {
+            metered.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+                JdbcStorage storage = context.getBean(JdbcStorage.class);
+                storage.credentials().saveUser(new UserAccount(Bytes.of(new byte[] {1, 2, 3}), "ann@example.com",
+                        "Ann"));
+                LoginFlow flow = context.getBean(LoginFlow.class);
+                LoginStep step = flow.start("ann@example.com", ClientContext.unknown());
+
+                flow.fallbackSucceeded(step.flowId());
+
+                assertThat(context.getBean(MeterRegistry.class).find("passkeyflow.advisor.tags")
+                        .tag("stage", "healing").counters()).isNotEmpty();
+            });
+        }
+
+        @Test
+        @DisplayName("without a MeterRegistry bean nothing is metered and the flow is the plain one")
+        void noRegistry() {
+            metered.run(context -> {
+                assertThat(context).hasNotFailed().doesNotHaveBean(PasskeyFlowMetrics.class)
+                        .doesNotHaveBean(IntelligenceMetrics.class).doesNotHaveBean("passkeyFlowCallTimers");
+                LoginFlow flow = context.getBean(LoginFlow.class);
+                assertThat(Proxy.isProxyClass(flow.getClass())).isFalse();
+                assertThat(flow.start("nobody@example.com", ClientContext.unknown())).isNotNull();
+            });
+        }
+
+        @Test
+        @DisplayName("without Micrometer or passkey-micrometer on the class path the application starts and logs in as before")
+        void noMicrometer() {
+            metered.withClassLoader(new FilteredClassLoader("io.micrometer.core", "dev.passkeyflow.micrometer"))
+                    .run(context -> {
+                        assertThat(context).hasNotFailed().doesNotHaveBean("passkeyFlowCallTimers");
+                        assertThat(context.getBean(LoginFlow.class).start("nobody@example.com",
+                                ClientContext.unknown())).isNotNull();
+                    });
         }
     }
 }

@@ -122,11 +122,11 @@ class PasskeyFlowConfigurerTest {
         MockHttpServletResponse refused = mvc.perform(post("/passkeyflow/start").session(session)
                 .contentType("application/json").content(startBody(alice, false))).andReturn().getResponse();
         assertThat(refused.getStatus()).isEqualTo(403);
-        assertThat(session.getAttribute(PasskeyFlowFilter.FLOW_ID)).isNull();
+        assertThat(session.getAttribute(FlowSession.FLOW_ID)).isNull();
 
         JsonNode accepted = call(session, post("/passkeyflow/start").content(startBody(alice, false)), 200);
         assertThat(accepted.path("type").asText()).isEqualTo("fallback");
-        assertThat(session.getAttribute(PasskeyFlowFilter.FLOW_ID)).isNotNull();
+        assertThat(session.getAttribute(FlowSession.FLOW_ID)).isNotNull();
     }
 
     @Test
@@ -151,7 +151,7 @@ class PasskeyFlowConfigurerTest {
         assertThat(session.getId()).isNotEqualTo(before);
         assertThat(signedIn(session)).isEqualTo(alice);
         assertThat(response.getCookie("remember-me")).isNotNull();
-        assertThat(session.getAttribute(PasskeyFlowFilter.FLOW_ID)).isNull();
+        assertThat(session.getAttribute(FlowSession.FLOW_ID)).isNull();
         assertThat(storage.credentials().findUserByIdentifier(alice)).isPresent();
         assertThat(App.SIGNED_IN).containsOnlyOnce(alice);
     }
@@ -235,6 +235,109 @@ class PasskeyFlowConfigurerTest {
     }
 
     @Test
+    @DisplayName("autofill: a conditional challenge beside the identifier-first flow; the picked passkey signs in its owner, without the other flow's remember-me")
+    void autofillLogin() throws Exception {
+        SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
+        firstPasskey(authenticator);
+
+        MockHttpSession session = new MockHttpSession();
+        call(session, post("/passkeyflow/start").content(startBody(alice, true)), 200);
+        Object identifierFlow = session.getAttribute(FlowSession.FLOW_ID);
+        JsonNode conditional = call(session, post("/passkeyflow/autofill").content("{\"client\":" + CLIENT + "}"), 200);
+        assertThat(conditional.path("type").asText()).isEqualTo("passkey");
+        assertThat(conditional.path("conditional").asBoolean()).isTrue();
+        assertThat(conditional.path("autoStart").asBoolean()).isFalse();
+        assertThat(conditional.path("publicKey").path("allowCredentials").size()).isZero();
+        assertThat(session.getAttribute(FlowSession.FLOW_ID)).as("the identifier-first flow is kept")
+                .isEqualTo(identifierFlow);
+        String before = session.getId();
+
+        MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/autofill-passkey")
+                .content(authenticator.authenticate(wrap(conditional))))).andReturn().getResponse();
+        assertThat(response.getStatus()).isEqualTo(200);
+        JsonNode done = json.readTree(response.getContentAsString()).get("step");
+        // "Remember me" was posted with the identifier-first flow, not with the autofill one.
+        assertThat(response.getCookie("remember-me")).isNull();
+
+        assertThat(done.path("type").asText()).isEqualTo("completed");
+        assertThat(done.path("method").asText()).isEqualTo("PASSKEY");
+        assertThat(done.path("redirect").asText()).isEqualTo("/home");
+        assertThat(session.getId()).as("session fixation protection").isNotEqualTo(before);
+        assertThat(signedIn(session)).isEqualTo(alice);
+        assertThat(session.getAttribute(FlowSession.AUTOFILL_FLOW_ID)).isNull();
+        assertThat(session.getAttribute(FlowSession.FLOW_ID)).isNull();
+    }
+
+    @Test
+    @DisplayName("autofill: a passkey no account owns gets a fresh conditional challenge with signalUnknownCredential, and nobody is signed in")
+    void autofillUnknownCredential() throws Exception {
+        SoftwareAuthenticator stranger = SoftwareAuthenticator.forOrigin(ORIGIN);
+        MockHttpSession session = new MockHttpSession();
+        JsonNode conditional = call(session, post("/passkeyflow/autofill").content("{}"), 200);
+        // A passkey for this site that the server never stored.
+        stranger.register(creationOptions());
+
+        JsonNode retry = call(session, post("/passkeyflow/autofill-passkey")
+                .content(stranger.authenticate(wrap(conditional))), 200);
+
+        assertThat(retry.path("type").asText()).isEqualTo("passkey");
+        assertThat(retry.path("conditional").asBoolean()).isTrue();
+        assertThat(retry.path("publicKey").path("challenge").asText())
+                .isNotEqualTo(conditional.path("publicKey").path("challenge").asText());
+        assertThat(retry.path("signals").findValuesAsText("method")).containsExactly("signalUnknownCredential");
+        assertThat(signedIn(session)).isNull();
+    }
+
+    @Test
+    @DisplayName("autofill-passkey without an autofill flow in the session is a 404 problem and keeps the identifier-first flow")
+    void autofillWithoutFlow() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        call(session, post("/passkeyflow/start").content(startBody(alice, false)), 200);
+        Object identifierFlow = session.getAttribute(FlowSession.FLOW_ID);
+
+        JsonNode problem = call(session, post("/passkeyflow/autofill-passkey").content("{}"), 404);
+
+        assertThat(problem.path("reason").asText()).isEqualTo("UNKNOWN_FLOW");
+        assertThat(session.getAttribute(FlowSession.FLOW_ID)).isEqualTo(identifierFlow);
+    }
+
+    @Test
+    @DisplayName("remember-me on a passkey login: the cookie when the page asked for it with the identifier, none when it did not")
+    void passkeyLoginRememberMe() throws Exception {
+        SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
+        firstPasskey(authenticator);
+        for (boolean remember : new boolean[] {true, false}) {
+            MockHttpSession session = new MockHttpSession();
+            JsonNode challenge = call(session, post("/passkeyflow/start").content(startBody(alice, remember)), 200);
+            MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/passkey")
+                    .content(authenticator.authenticate(wrap(challenge))))).andReturn().getResponse();
+            assertThat(response.getStatus()).isEqualTo(200);
+            assertThat(signedIn(session)).isEqualTo(alice);
+            assertThat(response.getCookie("remember-me")).as("remember-me " + remember).satisfies(cookie -> {
+                if (remember) {
+                    assertThat(cookie).isNotNull();
+                    assertThat(cookie.getMaxAge()).isPositive();
+                } else {
+                    assertThat(cookie).isNull();
+                }
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("the autofill endpoints keep CSRF: without the token 403, and no autofill flow is started")
+    void autofillNeedsCsrf() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        MockHttpServletResponse refused = mvc.perform(post("/passkeyflow/autofill").session(session)
+                .contentType("application/json").content("{}")).andReturn().getResponse();
+        assertThat(refused.getStatus()).isEqualTo(403);
+        assertThat(session.getAttribute(FlowSession.AUTOFILL_FLOW_ID)).isNull();
+        MockHttpServletResponse finish = mvc.perform(post("/passkeyflow/autofill-passkey").session(session)
+                .contentType("application/json").content("{}")).andReturn().getResponse();
+        assertThat(finish.getStatus()).isEqualTo(403);
+    }
+
+    @Test
     @DisplayName("enrol needs a signed-in user: 401 without one")
     void enrolNeedsLogin() throws Exception {
         MockHttpServletResponse response = mvc.perform(with(new MockHttpSession(), post("/passkeyflow/enrol")
@@ -258,6 +361,22 @@ class PasskeyFlowConfigurerTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Alice's first password login, whose offer the authenticator accepts. */
+    private void firstPasskey(SoftwareAuthenticator authenticator) throws Exception {
+        MockHttpSession first = new MockHttpSession();
+        call(first, post("/passkeyflow/start").content(startBody(alice, false)), 200);
+        JsonNode offer = call(first, post("/passkeyflow/password").content("{\"password\":\"" + PASSWORD + "\"}"), 200);
+        call(first, post("/passkeyflow/healing").content(authenticator.register(wrap(offer))), 200);
+    }
+
+    /** Creation options for this RP and a user the server does not know. */
+    private static String creationOptions() {
+        return "{\"publicKey\":{\"rp\":{\"id\":\"localhost\",\"name\":\"Test\"},"
+                + "\"user\":{\"id\":\"c3RyYW5nZXI\",\"name\":\"stranger\",\"displayName\":\"stranger\"},"
+                + "\"challenge\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"pubKeyCredParams\":[{\"type\":\"public-key\",\"alg\":-7}],"
+                + "\"authenticatorSelection\":{\"residentKey\":\"required\",\"userVerification\":\"preferred\"}}}";
+    }
 
     private String startBody(String identifier, boolean rememberMe) {
         return startBody(identifier, rememberMe, CLIENT);

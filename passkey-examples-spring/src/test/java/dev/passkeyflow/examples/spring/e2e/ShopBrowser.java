@@ -120,6 +120,26 @@ final class ShopBrowser implements AutoCloseable {
         }
     }
 
+    /**
+     * With {@code false} the virtual authenticator leaves requests unanswered, as a person who
+     * does not touch the sensor or pick a suggestion; Chromium answers a conditional request by
+     * itself otherwise.
+     */
+    void automaticPresence(boolean enabled) {
+        driver.executeCdpCommand("WebAuthn.setAutomaticPresenceSimulation",
+                Map.of("authenticatorId", authenticator.getId(), "enabled", enabled));
+    }
+
+    /** Where the login page's passkey autofill is ({@code data-autofill-state}), or {@code null}. */
+    String autofillState() {
+        return (String) ((JavascriptExecutor) driver).executeScript(
+                "const r = document.getElementById('passkeyflow'); return r ? r.dataset.autofillState ?? null : null;");
+    }
+
+    void awaitAutofillState(String state) {
+        patiently().until(d -> state.equals(autofillState()));
+    }
+
     VirtualAuthenticator authenticator() {
         return authenticator;
     }

@@ -2,13 +2,19 @@ package dev.passkeyflow.examples.spring.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.passkeyflow.core.AuthenticationMethod;
+import dev.passkeyflow.core.LoginFlowEvent;
+import dev.passkeyflow.core.LoginFlowListener;
+import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.examples.spring.ShopApplication;
 import dev.passkeyflow.storage.AttemptOutcome;
+import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -17,6 +23,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +51,10 @@ class ShopE2eTest {
     /** Low, so that the test reaches the throttle quickly; the flow itself locks after 5. */
     static final int MAX_FAILURES_PER_IDENTIFIER = 3;
 
+    /** Every flow event of the application, in order. */
+    static final List<LoginFlowEvent> EVENTS = new CopyOnWriteArrayList<>();
+    static final LoginFlowListener RECORDER = EVENTS::add;
+
     static ConfigurableApplicationContext app;
     static ShopBrowser browser;
 
@@ -53,7 +64,10 @@ class ShopE2eTest {
     static void startShopAndBrowser() {
         ShopBrowser.requireBrowser();
         int port = freePort();
-        app = new SpringApplicationBuilder(ShopApplication.class).run("--server.port=" + port,
+        app = new SpringApplicationBuilder(ShopApplication.class)
+                // a LoginFlowListener bean: the starter hands it every flow event
+                .initializers(context -> context.getBeanFactory().registerSingleton("recordedFlowEvents", RECORDER))
+                .run("--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--spring.datasource.url=jdbc:h2:mem:shop-e2e-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
                 "--passkeyflow.throttle.max-failures-per-identifier=" + MAX_FAILURES_PER_IDENTIFIER,
@@ -106,13 +120,16 @@ class ShopE2eTest {
     @DisplayName("the first password login offers a passkey; after signing out, the passkey signs in by itself")
     void passkeyLogin() {
         firstLoginAddsPasskey();
-        signOut();
+        signOutPickingNoSuggestion();
         Instant since = Instant.now();
+        int seen = EVENTS.size();
 
         enterIdentifier();
         awaitHome();
         browser.screenshot("home-by-passkey");
         assertThat(attemptsSince(since)).extracting(LoginAttempt::outcome).containsExactly(AttemptOutcome.SUCCEEDED);
+        // Signed in by the identifier-first flow's own passkey request, not by the autofill one.
+        assertThat(lastCompletedSince(seen).flowId()).isEqualTo(startedFor(seen).flowId());
         assertThat(storedPasskeys()).singleElement().satisfies(p -> assertThat(p.lastUsedAt()).isNotNull());
     }
 
@@ -121,7 +138,7 @@ class ShopE2eTest {
     void deletedPasskeyHeals() {
         firstLoginAddsPasskey();
         String oldId = browser.credentialIds().get(0);
-        signOut();
+        signOutPickingNoSuggestion();
         browser.authenticator().removeCredential(Base64.getUrlDecoder().decode(oldId));
         Instant since = Instant.now();
 
@@ -153,12 +170,68 @@ class ShopE2eTest {
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(oldId, CredentialStatus.SUSPECTED_BROKEN),
                         org.assertj.core.groups.Tuple.tuple(newId, CredentialStatus.ACTIVE));
 
-        signOut();
+        signOutPickingNoSuggestion();
         Instant next = Instant.now();
+        int seen = EVENTS.size();
         enterIdentifier();
         awaitHome();
         browser.screenshot("home-by-new-passkey");
         assertThat(attemptsSince(next)).extracting(LoginAttempt::outcome).containsExactly(AttemptOutcome.SUCCEEDED);
+        assertThat(lastCompletedSince(seen).flowId()).isEqualTo(startedFor(seen).flowId());
+    }
+
+    @Test
+    @DisplayName("autofill: with nothing typed, the passkey the browser offers in the identifier field's suggestions signs in through the conditional request")
+    void autofillLogin() {
+        firstLoginAddsPasskey();
+        // Nobody picks a suggestion on the page the sign-out lands on: it waits.
+        browser.automaticPresence(false);
+        signOut();
+        Instant since = Instant.now();
+        int seen = EVENTS.size();
+
+        // The virtual authenticator answers the next page's conditional request by itself, as if the
+        // person picked its one passkey from the field's suggestions; no identifier, no button.
+        browser.automaticPresence(true);
+        browser.go("/login");
+        awaitHome();
+        browser.screenshot("home-by-autofill");
+
+        List<LoginFlowEvent> events = List.copyOf(EVENTS.subList(seen, EVENTS.size()));
+        LoginFlowEvent.Completed completed = lastCompletedSince(seen);
+        assertThat(completed.method()).isEqualTo(AuthenticationMethod.PASSKEY);
+        assertThat(completed.userHandle()).isEqualTo(account().userHandle());
+        // The flow that signed in was started without an identifier: the conditional request's.
+        assertThat(events).filteredOn(LoginFlowEvent.FlowStarted.class::isInstance)
+                .map(LoginFlowEvent.FlowStarted.class::cast)
+                .allSatisfy(started -> {
+                    assertThat(started.userHandle()).isNull();
+                    assertThat(started.decision().tags()).containsExactly(DecisionTag.USERNAMELESS);
+                })
+                .extracting(LoginFlowEvent::flowId).contains(completed.flowId());
+        assertThat(attemptsSince(since)).extracting(LoginAttempt::outcome).containsExactly(AttemptOutcome.SUCCEEDED);
+        // Actuator's registry has the starter's call timers: the application wrote no metrics code.
+        assertThat(app.getBean(MeterRegistry.class).find("passkeyflow.calls").tag("operation", "start_usernameless")
+                .timer()).isNotNull().satisfies(t -> assertThat(t.count()).isPositive());
+    }
+
+    @Test
+    @DisplayName("autofill with a passkey the shop no longer knows: nobody is signed in, signalUnknownCredential makes the authenticator drop it, and the field waits again")
+    void autofillUnknownPasskey() {
+        firstLoginAddsPasskey();
+        String id = browser.credentialIds().get(0);
+        browser.automaticPresence(false);
+        signOut();
+        app.getBean(JdbcStorage.class).credentials().deleteCredential(Bytes.fromBase64Url(id));
+
+        browser.automaticPresence(true);
+        browser.go("/login");
+
+        waitFor(() -> browser.credentialIds().isEmpty());
+        browser.awaitAutofillState("waiting");
+        browser.screenshot("unknown-passkey-dropped");
+        assertThat(browser.view()).isEqualTo("identifier");
+        assertThat(browser.has("logout")).as("signed in").isFalse();
     }
 
     @Test
@@ -187,6 +260,10 @@ class ShopE2eTest {
 
     // ------------------------------------------------------------------ what a person does
 
+    /**
+     * Types the identifier and continues. The page's autofill request is aborted by the submit; the
+     * authenticator answers requests again from here (see {@link #signOutPickingNoSuggestion}).
+     */
     private void enterIdentifier() {
         if (!browser.driver.getCurrentUrl().contains("/login")) {
             browser.go("/login");
@@ -194,7 +271,19 @@ class ShopE2eTest {
         browser.awaitView("identifier");
         browser.type("identifier", identifier);
         browser.screenshot("identifier");
+        browser.automaticPresence(true);
         browser.click("continue");
+    }
+
+    /**
+     * Signs out; on the login page it lands on, the person types the identifier rather than pick
+     * the passkey the field suggests. Chromium's virtual authenticator would pick it at once, so it
+     * answers nothing until {@link #enterIdentifier} submits the identifier.
+     */
+    private void signOutPickingNoSuggestion() {
+        browser.automaticPresence(false);
+        signOut();
+        browser.awaitAutofillState("waiting");
     }
 
     /** Password first (the shop's check), then the offer of a first passkey, accepted. */
@@ -231,6 +320,22 @@ class ShopE2eTest {
     }
 
     // ------------------------------------------------------------------ behind the pages
+
+    /** The last completed flow among the events from index {@code from} on. */
+    private static LoginFlowEvent.Completed lastCompletedSince(int from) {
+        return EVENTS.subList(from, EVENTS.size()).stream().filter(LoginFlowEvent.Completed.class::isInstance)
+                .map(LoginFlowEvent.Completed.class::cast).reduce((a, b) -> b).orElseThrow();
+    }
+
+    /** The one flow started for this test's account (by its identifier) among the events from {@code from} on. */
+    private LoginFlowEvent.FlowStarted startedFor(int from) {
+        return EVENTS.subList(from, EVENTS.size()).stream().filter(LoginFlowEvent.FlowStarted.class::isInstance)
+                .map(LoginFlowEvent.FlowStarted.class::cast)
+                .filter(e -> account().userHandle().equals(e.userHandle()))
+                .reduce((a, b) -> {
+                    throw new AssertionError("two flows started for " + identifier);
+                }).orElseThrow();
+    }
 
     private UserAccount account() {
         return app.getBean(JdbcStorage.class).credentials().findUserByIdentifier(identifier).orElseThrow();
