@@ -1,5 +1,7 @@
 package dev.passkeyflow.spring;
 
+import static java.util.Map.entry;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowException;
@@ -12,6 +14,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -43,6 +47,7 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
     private final FlowEndpoints endpoints;
     private final ProblemDetails problems = new ProblemDetails(json);
     private final PageScripts scripts = new PageScripts();
+    private final Map<String, Endpoint> routes;
 
     PasskeyFlowFilter(LoginFlow flow, CredentialRepository credentials, PasskeyFlowUsers users, String basePath,
             SessionAuthenticationStrategy sessionStrategy, SecurityContextRepository contextRepository,
@@ -56,6 +61,7 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
                 contextHolder, rememberMe, requestCache, events);
         this.endpoints = new FlowEndpoints(flow, credentials, users, requests, login, contextHolder, problems, json,
                 random);
+        this.routes = routeTable();
     }
 
     /** The flow's identifier normalisation: trimmed and lower-cased. */
@@ -72,10 +78,13 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
             return;
         }
         String action = request.getMethod() + " " + path.substring(basePath.length() + 1);
+        Endpoint endpoint = routes.get(action);
+        if (endpoint == null) {
+            chain.doFilter(request, response);
+            return;
+        }
         try {
-            if (!route(action, request, response)) {
-                chain.doFilter(request, response);
-            }
+            endpoint.handle(request, response);
         } catch (LoginFlowException e) {
             LOG.info("{} {}: {}", request.getMethod(), path, e.reason());
             boolean ended = e.reason() == LoginFlowException.Reason.UNKNOWN_FLOW
@@ -98,42 +107,51 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
         }
     }
 
-    /** Runs the endpoint of "METHOD path"; {@code false} when there is none (the chain goes on). */
-    private boolean route(String action, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
-        switch (action) {
-            case "GET " + PageScripts.UI_SCRIPT -> scripts.serveUi(response);
-            case "GET " + PageScripts.CLIENT_SCRIPT -> scripts.serveClient(response);
-            case "POST start" -> endpoints.start(request, response);
-            case "POST autofill" -> endpoints.startAutofill(request, response);
-            case "POST autofill-passkey" -> endpoints.finishAutofill(request, response);
-            case "GET step" -> endpoints.answer(request, response, flow.resume(FlowSession.flowId(request)));
-            case "POST passkey" -> endpoints.answer(request, response,
-                    flow.finishPasskey(FlowSession.flowId(request), FlowRequests.body(request)));
-            case "POST passkey-error" -> {
-                FlowRequests.ClientError e = requests.clientError(request);
-                endpoints.answer(request, response, flow.reportClientError(FlowSession.flowId(request), e.name(),
-                        e.message(), e.elapsedMillis()));
-            }
-            case "POST immediate-rejection" -> endpoints.answer(request, response, flow.reportImmediateRejection(
-                    FlowSession.flowId(request), FlowRequests.elapsed(requests.object(request))));
-            case "POST fallback" -> endpoints.answer(request, response, flow.chooseFallback(FlowSession.flowId(request)));
-            case "POST retry-passkey" -> endpoints.answer(request, response,
-                    flow.retryPasskey(FlowSession.flowId(request)));
-            case "POST password" -> endpoints.password(request, response);
-            case "POST healing" -> endpoints.answer(request, response,
-                    flow.finishHealing(FlowSession.flowId(request), FlowRequests.body(request)));
-            case "POST healing-error" -> {
-                FlowRequests.ClientError e = requests.clientError(request);
-                endpoints.answer(request, response, flow.reportHealingError(FlowSession.flowId(request), e.name(),
-                        e.message(), e.elapsedMillis()));
-            }
-            case "POST decline" -> endpoints.answer(request, response, flow.declineHealing(FlowSession.flowId(request)));
-            case "POST enrol" -> endpoints.enrol(request, response);
-            default -> {
-                return false;
-            }
-        }
-        return true;
+    /** One endpoint of the table: it answers the request it is given. */
+    @FunctionalInterface
+    interface Endpoint {
+        void handle(HttpServletRequest request, HttpServletResponse response) throws IOException;
+    }
+
+    /** The route table, {@code "METHOD path"} (path below the base path) to its endpoint. */
+    private Map<String, Endpoint> routeTable() {
+        return Map.ofEntries(
+                entry("GET " + PageScripts.UI_SCRIPT, (request, response) -> scripts.serveUi(response)),
+                entry("GET " + PageScripts.CLIENT_SCRIPT, (request, response) -> scripts.serveClient(response)),
+                entry("POST start", endpoints::start),
+                entry("POST autofill", endpoints::startAutofill),
+                entry("POST autofill-passkey", endpoints::finishAutofill),
+                entry("GET step", (request, response) ->
+                        endpoints.answer(request, response, flow.resume(FlowSession.flowId(request)))),
+                entry("POST passkey", (request, response) -> endpoints.answer(request, response,
+                        flow.finishPasskey(FlowSession.flowId(request), FlowRequests.body(request)))),
+                entry("POST passkey-error", (request, response) -> {
+                    FlowRequests.ClientError e = requests.clientError(request);
+                    endpoints.answer(request, response, flow.reportClientError(FlowSession.flowId(request),
+                            e.name(), e.message(), e.elapsedMillis()));
+                }),
+                entry("POST immediate-rejection", (request, response) -> endpoints.answer(request, response,
+                        flow.reportImmediateRejection(FlowSession.flowId(request),
+                                FlowRequests.elapsed(requests.object(request))))),
+                entry("POST fallback", (request, response) ->
+                        endpoints.answer(request, response, flow.chooseFallback(FlowSession.flowId(request)))),
+                entry("POST retry-passkey", (request, response) ->
+                        endpoints.answer(request, response, flow.retryPasskey(FlowSession.flowId(request)))),
+                entry("POST password", endpoints::password),
+                entry("POST healing", (request, response) -> endpoints.answer(request, response,
+                        flow.finishHealing(FlowSession.flowId(request), FlowRequests.body(request)))),
+                entry("POST healing-error", (request, response) -> {
+                    FlowRequests.ClientError e = requests.clientError(request);
+                    endpoints.answer(request, response, flow.reportHealingError(FlowSession.flowId(request),
+                            e.name(), e.message(), e.elapsedMillis()));
+                }),
+                entry("POST decline", (request, response) ->
+                        endpoints.answer(request, response, flow.declineHealing(FlowSession.flowId(request)))),
+                entry("POST enrol", endpoints::enrol));
+    }
+
+    /** The routes as {@code "METHOD path"} below the base path (docs/openapi-spring-starter.yaml lists the same). */
+    Set<String> routes() {
+        return routes.keySet();
     }
 }
