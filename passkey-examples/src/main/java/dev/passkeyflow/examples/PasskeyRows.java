@@ -17,7 +17,7 @@ final class PasskeyRows {
     private PasskeyRows() {
     }
 
-    static Pages.PasskeyRow row(StoredCredential credential, WebSession session, @Nullable String deviceId) {
+    static AccountPages.PasskeyRow row(StoredCredential credential, WebSession session, @Nullable String deviceId) {
         String createdOn = describe(credential.createdOn().platform(), credential.createdOn().browser());
         String created = WHEN.format(credential.createdAt()) + (createdOn.isEmpty() ? "" : " on " + createdOn);
         String lastUsed = credential.lastUsedAt() == null ? "never" : WHEN.format(credential.lastUsedAt())
@@ -46,7 +46,7 @@ final class PasskeyRows {
             status = "Retired";
             cssClass = "off";
         }
-        return new Pages.PasskeyRow(credential.credentialId().toBase64Url(),
+        return new AccountPages.PasskeyRow(credential.credentialId().toBase64Url(),
                 ProviderNames.nameFor(credential.aaguid()), created, lastUsed, status, cssClass, thisDevice, fresh);
     }
 
