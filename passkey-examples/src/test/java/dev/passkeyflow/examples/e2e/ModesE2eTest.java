@@ -212,6 +212,9 @@ class ModesE2eTest extends DemoE2eSupport {
 
         row = browser.driver.findElement(By.cssSelector("tr.managed-passkey[data-credential-id='" + id + "']"));
         assertThat(row.findElement(By.cssSelector(".name")).getText()).isEqualTo("Work laptop");
+        // Screen readers hear which passkey each button acts on.
+        assertThat(row.findElement(By.cssSelector("button.delete")).getAttribute("aria-label"))
+                .isEqualTo("Delete Work laptop");
         script("window.passkeyflowLeft = true;");
         row.findElement(By.cssSelector("button.delete")).click();
         browser.waitReady();
