@@ -36,6 +36,9 @@ import java.util.Optional;
  */
 final class LoginRoutes {
 
+    /** {@code POST}: {@link LoginFlow#start} for the sign-in page's script, which runs the step in place. */
+    static final String START_IN_PLACE = "/login/in-place";
+
     private final LoginFlow flow;
     private final Accounts accounts;
     private final FlowInsights insights;
@@ -57,6 +60,7 @@ final class LoginRoutes {
         app.post("/signup", this::signUp);
         app.get("/login", this::loginPage);
         app.post("/login", this::startLogin);
+        app.post(START_IN_PLACE, this::startInPlace);
         app.get("/flow", this::showStep);
         app.post("/flow/passkey", this::finishPasskey);
         app.post("/flow/passkey-error", this::reportClientError);
@@ -105,6 +109,31 @@ final class LoginRoutes {
         // A step in immediate UI mode is shown as a normal one: the browser runs immediate UI mode only
         // within a click's transient activation, which a page loaded after this redirect no longer has.
         responses.respond(ctx, session, responses.newFlow(session, step, Accounts.normalize(identifier)), step, false);
+    }
+
+    /**
+     * {@link LoginFlow#start} for the sign-in page's script, answered with JSON instead of a redirect.
+     * Immediate UI mode ({@code uiMode: "immediate"}) runs only within the transient activation of
+     * the person's click, which a page loaded after a redirect no longer has. So the page posts the
+     * identifier here with {@code fetch} and, for a challenge in immediate UI mode, runs it at once
+     * on the sign-in page: {@code {"step", "endpoints", "redirect"}}. Any other step is shown by
+     * {@code GET /flow} as usual: {@code {"redirect": "/flow?f=KEY"}}. Only this route's client
+     * context reports {@code immediateGet} (passkeyflow-client.js {@code immediateUiMode: true}), so
+     * the advisor never plans immediate UI mode for a page that cannot run it.
+     */
+    private void startInPlace(Context ctx) {
+        WebSession session = session(ctx);
+        String identifier = Objects.requireNonNullElse(ctx.formParam("identifier"), "");
+        LoginStep step = flow.start(identifier, responses.client(ctx));
+        String key = responses.newFlow(session, step, Accounts.normalize(identifier));
+        session.addSignals(Json.signals(step.signals()));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (step instanceof LoginStep.PasskeyChallenge challenge && challenge.immediate()) {
+            answer.put("step", StepJson.toJson(step));
+            answer.put("endpoints", endpoints(key));
+        }
+        answer.put("redirect", "/flow?f=" + key);
+        ctx.json(answer);
     }
 
     /** {@link LoginFlow#resume}: shows the flow's current step (after a redirect or a reload). */

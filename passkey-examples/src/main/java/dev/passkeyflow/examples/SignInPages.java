@@ -44,17 +44,20 @@ final class SignInPages {
         String body = """
                 <h1 id="heading" tabindex="-1">Sign in</h1>
                 %s
-                <form method="post" action="/login" class="card" data-client-context>
+                <form method="post" action="/login" class="card" data-client-context data-start-in-place="%s">
                   %s
                   <label>Email or user name
                     <input id="identifier" name="identifier" autocomplete="username webauthn" required autofocus></label>
                   <button id="continue" type="submit">Continue</button>
                 </form>
+                <p id="status" class="calm" role="status" aria-live="polite"></p>
+                <p id="passkey-error" class="error" role="alert" hidden></p>
                 <p>New here? <a href="/signup" id="sign-up-link">Create an account</a></p>
                 """.formatted(message == null ? "" : "<p class=\"notice\" id=\"notice\" role=\"status\">" + Html.esc(message)
-                + "</p>", Html.hidden(session));
+                + "</p>", LoginRoutes.START_IN_PLACE, Html.hidden(session));
         return PageShell.render("Sign in", "login", session, body, null,
-                "<code>LoginFlow.start(identifier, client)</code> when you continue", PageShell.Script.DEMO);
+                "<code>LoginFlow.start(identifier, client)</code> when you continue; a passkey challenge in immediate "
+                        + "UI mode runs on this page, within your click", PageShell.Script.DEMO);
     }
 
     static String passkey(WebSession session, String key, String identifier, LoginStep.PasskeyChallenge step,
