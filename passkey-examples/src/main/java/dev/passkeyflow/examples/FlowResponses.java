@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class FlowResponses {
 
+    /** How the dashboard says a session signed in with a passkey. */
+    static final String BY_PASSKEY = "a passkey";
+
     private final CredentialRepository credentials;
     private final Sessions sessions;
     private final FlowInsights insights;
@@ -80,7 +83,7 @@ final class FlowResponses {
             throw new LoginFlowException(LoginFlowException.Reason.UNKNOWN_USER, "no account for the completed flow");
         }
         WebSession fresh = switch (completed.method()) {
-            case PASSKEY -> signIn(ctx, session, account, "a passkey", null);
+            case PASSKEY -> signIn(ctx, session, account, BY_PASSKEY, null);
             case FALLBACK -> signIn(ctx, session, account, "your password", null);
             case HOST_SESSION -> signIn(ctx, session, account,
                     Objects.requireNonNullElse(session.signedInWith, "your password"), session.signedInAt);

@@ -50,12 +50,17 @@ final class PasskeyRows {
                 ProviderNames.nameFor(credential.aaguid()), created, lastUsed, status, cssClass, thisDevice, fresh);
     }
 
-    /** Whether this session signed in with this very passkey on this device. */
+    /**
+     * Whether this session signed in with this very passkey on this device. A password sign-in used
+     * no passkey, however recently one was used here (a passkey login a moment before, then the
+     * passkey deleted on the device and a password sign-in, is within the time window).
+     */
     private static boolean usedForThisSignIn(StoredCredential credential, WebSession session,
             @Nullable String deviceId) {
         Instant signedInAt = session.signedInAt;
         Instant lastUsedAt = credential.lastUsedAt();
-        return deviceId != null && signedInAt != null && lastUsedAt != null && credential.lastUsedOn() != null
+        return FlowResponses.BY_PASSKEY.equals(session.signedInWith) && deviceId != null && signedInAt != null
+                && lastUsedAt != null && credential.lastUsedOn() != null
                 && deviceId.equals(credential.lastUsedOn().deviceId())
                 && !lastUsedAt.isBefore(signedInAt.minusSeconds(5));
     }
