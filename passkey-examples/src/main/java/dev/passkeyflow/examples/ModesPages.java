@@ -86,9 +86,10 @@ final class ModesPages {
                 """.formatted(ModesWeb.SETTINGS, Html.hidden(session), id, name);
         return """
                 <tr class="managed-passkey" data-credential-id="%s">
-                  <td class="name">%s</td><td class="provider">%s</td><td class="created">%s</td>
-                  <td class="last-used">%s</td><td class="status">%s</td><td class="here">%s</td>
-                  <td class="evidence">%s</td>
+                  <td class="name">%s</td><td class="provider" data-label="Provider">%s</td>
+                  <td class="created" data-label="Created">%s</td><td class="last-used" data-label="Last used">%s</td>
+                  <td class="status" data-label="Status">%s</td><td class="here">%s</td>
+                  <td class="evidence" data-label="Why">%s</td>
                   <td>
                     <form method="post" action="%s/rename" class="inline">%s
                       <input type="hidden" name="credentialId" value="%s">

@@ -226,4 +226,24 @@ class ModesE2eTest extends DemoE2eSupport {
         new WebDriverWait(browser.driver, DemoBrowser.WAIT).until(d -> browser.credentialIds().isEmpty());
         assertThat(Map.of("left", browser.credentialIds())).containsEntry("left", List.of());
     }
+
+    @Test
+    @DisplayName("at 390 px wide the passkey settings, linked from the dashboard, do not overflow sideways")
+    void settingsOnANarrowScreen() {
+        String erin = newIdentifier("erin");
+        signUpWithPasskey(browser, erin);
+        try {
+            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+            browser.clickAndWait("passkey-settings-link");
+            browser.await("managed-passkeys");
+            browser.screenshot("settings-390");
+
+            long viewport = ((Number) script("return document.documentElement.clientWidth")).longValue();
+            long content = ((Number) script("return document.documentElement.scrollWidth")).longValue();
+            assertThat(viewport).isLessThanOrEqualTo(390);
+            assertThat(content).isLessThanOrEqualTo(viewport);
+        } finally {
+            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1000, 860));
+        }
+    }
 }
