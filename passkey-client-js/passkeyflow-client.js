@@ -455,7 +455,14 @@ export class PasskeyFlowClient extends EventTarget {
       const request = { publicKey: parseRequestOptions(step.publicKey) };
       // Immediate UI mode (Chrome 148+): no UI unless a credential for the RP is locally available;
       // it rejects at once with NotAllowedError otherwise. See ClientContext.CAPABILITY_IMMEDIATE_GET.
-      if (immediate) request.uiMode = 'immediate';
+      // It is made for discoverable credentials: Chromium 156 rejects it at once whenever
+      // allowCredentials is not empty, even with the account's passkey right there (measured,
+      // ImmediateModeE2eTest), so the request goes without the list. The server still accepts only
+      // the passkeys it listed in the challenge it keeps.
+      if (immediate) {
+        request.uiMode = 'immediate';
+        request.publicKey.allowCredentials = [];
+      }
       return navigator.credentials.get(request);
     }, (credential) => this.post(this.endpoint('passkey'), credentialToJSON(credential)),
     (error) => (immediate && error.name === 'NotAllowedError'

@@ -38,7 +38,9 @@ function setButtons(selector, disabled) {
 }
 
 // Identifier forms send what the browser can do (hidden field "client"), and remember the identifier.
-document.querySelectorAll('form[data-client-context]').forEach((form) => pkf.attachClientContext(form));
+// The sign-in form starts the flow in place instead (startInPlace), for immediate UI mode.
+document.querySelectorAll('form[data-client-context]:not([data-start-in-place])')
+  .forEach((form) => pkf.attachClientContext(form));
 
 const page = document.body.dataset.page;
 const state = readJson('pkf-state');
@@ -95,6 +97,54 @@ client.addEventListener('servererror', (event) => {
   alertError(event.detail.message);
 });
 client.addEventListener('unsupported', () => alertError('This browser does not support passkeys. Use your password instead.'));
+
+/**
+ * The sign-in form, run in place: Immediate UI mode (uiMode: 'immediate') works only within the
+ * transient activation of the person's click, which the next page would no longer have. So the
+ * identifier goes to the server with fetch (the client context may then report immediateGet), and a
+ * challenge in immediate UI mode runs here at once: the browser signs in with a passkey it holds, or
+ * rejects at once without any prompt when it holds none, and the flow goes on to the password. Any
+ * other step is shown by GET /flow as usual. If anything goes wrong here, the form is sent normally.
+ */
+function startInPlace(form) {
+  const measured = pkf.collectClientContext({ immediateUiMode: true });
+  let sending = false;
+  form.addEventListener('submit', async (event) => {
+    if (sending || form.dataset.passkeyflowReady === 'yes') return;
+    event.preventDefault();
+    sending = true;
+    const identifier = form.querySelector('input[name="identifier"]')?.value ?? '';
+    pkf.rememberLastLogin(identifier);
+    const body = new URLSearchParams(new FormData(form));
+    body.set('client', JSON.stringify(await measured));
+    let answer = null;
+    try {
+      const response = await fetch(form.dataset.startInPlace, { method: 'POST', credentials: 'same-origin',
+        headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/x-www-form-urlencoded' }, body });
+      answer = response.ok ? await response.json() : null;
+    } catch {
+      answer = null;
+    }
+    if (!answer?.redirect) {
+      // Let the server's own pages say what went wrong (throttling, a bad identifier, ...).
+      form.dataset.passkeyflowReady = 'yes';
+      HTMLFormElement.prototype.submit.call(form);
+      return;
+    }
+    if (answer.step?.immediate && answer.endpoints) {
+      const inPlace = new pkf.PasskeyFlowClient({ endpoints: answer.endpoints, headers: { 'X-CSRF-Token': csrf } });
+      inPlace.addEventListener('ceremonystart', (e) => {
+        document.body.dataset.ceremonyMode = e.detail.mode;
+        say('Checking for a passkey on this device…');
+      });
+      inPlace.addEventListener('servererror', () => globalThis.location.assign(answer.redirect));
+      await inPlace.signIn(answer.step);
+      return;
+    }
+    globalThis.location.assign(answer.redirect);
+  });
+}
+document.querySelectorAll('form[data-start-in-place]').forEach(startInPlace);
 
 const step = state?.step;
 if (step) {

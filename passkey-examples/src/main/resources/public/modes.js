@@ -9,7 +9,7 @@
   const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
 
   function readState() {
-    const element = document.getElementById('modes-state');
+    const element = document.getElementById('pkf-state');
     try {
       return element ? JSON.parse(element.textContent) : null;
     } catch {

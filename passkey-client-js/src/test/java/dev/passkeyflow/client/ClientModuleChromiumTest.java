@@ -345,6 +345,33 @@ class ClientModuleChromiumTest {
     }
 
     @Test
+    @DisplayName("an immediate step that lists the account's passkey in allowCredentials signs in with it (Chromium rejects immediate UI mode with a list)")
+    void immediateModeWithAllowCredentials() throws Exception {
+        run(healingStep(randomB64(), List.of()), "await client.createPasskey(step);");
+        String id = single("/api/healing").body().get("id").asText();
+        posted.clear();
+        String challenge = randomB64();
+        Map<String, Object> step = passkeyStepFor(challenge, List.of(id));
+        step.put("immediate", true);
+        async("""
+                const client = makeClient(%s);
+                const step = %s;
+                const button = document.createElement('button');
+                button.id = 'start';
+                button.textContent = 'start';
+                button.addEventListener('click', () => { window.finished = client.run(step).then(() => 'done'); });
+                document.body.appendChild(button);
+                done('ok');""".formatted(json(ENDPOINTS), json(step)));
+        driver.findElement(org.openqa.selenium.By.id("start")).click();
+        JsonNode log = MAPPER.readTree((String) async("await window.finished; done(JSON.stringify(window.log));"));
+
+        assertThat(event(log, "ceremonystart").get("mode").asText()).isEqualTo("immediate");
+        assertThat(posted).extracting(Posted::path).containsExactly("/api/passkey");
+        assertThat(single("/api/passkey").body().get("id").asText()).isEqualTo(id);
+        assertThat(clientData(single("/api/passkey").body()).get("challenge").asText()).isEqualTo(challenge);
+    }
+
+    @Test
     @DisplayName("an immediate step without a click's activation runs as a modal get() and reports as one, so a present passkey still signs in")
     void immediateModeWithoutActivationIsModal() throws Exception {
         run(healingStep(randomB64(), List.of()), "await client.createPasskey(step);");

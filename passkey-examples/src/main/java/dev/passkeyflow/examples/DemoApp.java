@@ -83,30 +83,8 @@ public final class DemoApp implements AutoCloseable {
      * @throws PortInUseException when the port is taken (the message says how to choose another)
      */
     public static DemoApp start(DemoConfig config) {
-        String jdbcUrl = config.jdbcUrl();
-        String database;
-        HikariConfig pool = new HikariConfig();
-        if (jdbcUrl == null) {
-            try {
-                Files.createDirectories(config.dataDir());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + config.dataDir(), e);
-            }
-            jdbcUrl = config.h2Url();
-            database = "embedded H2 file " + config.dataDir().resolve("passkeyflow.mv.db").toAbsolutePath();
-        } else {
-            database = jdbcUrl.replaceAll("password=[^&;]*", "password=***");
-        }
-        pool.setJdbcUrl(jdbcUrl);
-        if (config.dbUser() != null) {
-            pool.setUsername(config.dbUser());
-        }
-        if (config.dbPassword() != null) {
-            pool.setPassword(config.dbPassword());
-        }
-        pool.setMaximumPoolSize(8);
-        pool.setPoolName("passkeyflow-demo");
-        HikariDataSource dataSource = new HikariDataSource(pool);
+        String database = database(config);
+        HikariDataSource dataSource = new HikariDataSource(pool(config));
         try {
             Clock clock = Clock.systemUTC();
             FlowInsights insights = new FlowInsights();
@@ -140,7 +118,7 @@ public final class DemoApp implements AutoCloseable {
                     .listener(event -> LOG.info("passkey settings event: {}", event.getClass().getSimpleName()))
                     .build();
             Javalin server = new DemoWeb(flow, credentials, accounts, insights, config.origin(), clock)
-                    .withModes(new ModesWeb(flow, manager)).create();
+                    .withModes(new ModesWeb(flow, manager)).observingSteps(kpis::stepShown).create();
             kpis.route(server);
             try {
                 server.start(config.bindHost(), config.port());
@@ -153,6 +131,38 @@ public final class DemoApp implements AutoCloseable {
             dataSource.close();
             throw e;
         }
+    }
+
+    /** Where the data lives, in words (a password in the URL masked). */
+    private static String database(DemoConfig config) {
+        String jdbcUrl = config.jdbcUrl();
+        return jdbcUrl == null
+                ? "embedded H2 file " + config.dataDir().resolve("passkeyflow.mv.db").toAbsolutePath()
+                : jdbcUrl.replaceAll("password=[^&;]*", "password=***");
+    }
+
+    /** The connection pool's settings; the embedded database's directory is made when no URL is given. */
+    private static HikariConfig pool(DemoConfig config) {
+        String jdbcUrl = config.jdbcUrl();
+        HikariConfig pool = new HikariConfig();
+        if (jdbcUrl == null) {
+            try {
+                Files.createDirectories(config.dataDir());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + config.dataDir(), e);
+            }
+            jdbcUrl = config.h2Url();
+        }
+        pool.setJdbcUrl(jdbcUrl);
+        if (config.dbUser() != null) {
+            pool.setUsername(config.dbUser());
+        }
+        if (config.dbPassword() != null) {
+            pool.setPassword(config.dbPassword());
+        }
+        pool.setMaximumPoolSize(8);
+        pool.setPoolName("passkeyflow-demo");
+        return pool;
     }
 
     /**

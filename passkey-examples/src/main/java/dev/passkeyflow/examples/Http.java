@@ -41,7 +41,7 @@ final class Http {
         if (isJson(ctx)) {
             ctx.status(status).json(Map.of("error", message));
         } else {
-            ctx.status(status).html(Pages.problem(session(ctx), title, message));
+            ctx.status(status).html(SignInPages.problem(session(ctx), title, message));
         }
     }
 

@@ -27,6 +27,32 @@ final class InsightsPage {
     }
 
     static String render(LoginKpis kpis, Map<String, Long> failuresByCause, int eventsKept) {
+        String body = """
+                <h1>Login insights</h1>
+                <p class="calm">From the newest %d login flow events this demo kept in memory
+                  (<code>LoginKpis.fromEvents</code>) and its Micrometer counters
+                  (<code>PasskeyFlowMetrics</code>). Enrolments after sign-up are not login flows and are
+                  left out.</p>
+                <div class="card">
+                  <p>Login success rate <strong id="rate-login-success" data-value="%s">%s</strong>
+                   · passkey login rate <strong id="rate-passkey-login" data-value="%s">%s</strong>
+                   · heal completion <strong id="rate-heal-completion" data-value="%s">%s</strong>
+                   · silent upgrades <strong id="rate-silent-upgrade" data-value="%s">%s</strong></p>
+                </div>
+                %s
+                <p class="calm">A silent upgrade is a passkey offer made with conditional create right after a password
+                  login (the browser reported <code>conditionalCreate</code>): the browser may create the passkey
+                  without a dialog. If it declines, the explicit offer follows and counts under healing.</p>
+                <p><a href="/">Back to the demo</a> · meters and PromQL: <code>docs/metrics.md</code></p>
+                """.formatted(eventsKept, raw(kpis.loginSuccessRate()), percent(kpis.loginSuccessRate()),
+                raw(kpis.passkeyLoginRate()), percent(kpis.passkeyLoginRate()), raw(kpis.healCompletionRate()),
+                percent(kpis.healCompletionRate()), raw(kpis.silentUpgradeRate()), percent(kpis.silentUpgradeRate()),
+                charts(kpis, failuresByCause));
+        return shell(body);
+    }
+
+    /** The charts: logins, fallback reasons, healing, silent upgrades, failures by cause. */
+    private static String charts(LoginKpis kpis, Map<String, Long> failuresByCause) {
         String logins = chart("logins", "Login flows", List.of(
                 new Bar("loginFlowsStarted", "Started", kpis.loginFlowsStarted()),
                 new Bar("loginsCompleted", "Signed in", kpis.loginsCompleted()),
@@ -43,30 +69,18 @@ final class InsightsPage {
                 new Bar("healCompleted", "Heal completed", kpis.healCompleted()),
                 new Bar("appendOffered", "Other passkey offers", kpis.appendOffered()),
                 new Bar("appendCompleted", "Other passkeys added", kpis.appendCompleted())), "#1f7a45");
+        String silent = chart("silent", "Silent upgrades (conditional create)", List.of(
+                new Bar("silentUpgradesAttempted", "Silent offers made", kpis.silentUpgradesAttempted()),
+                new Bar("silentUpgradesCreated", "Passkeys created silently", kpis.silentUpgradesCreated())), "#6b3fa0");
         List<Bar> causes = failuresByCause.entrySet().stream()
                 .map(e -> new Bar("failure-" + e.getKey(), e.getKey().replace('_', ' '), e.getValue())).toList();
         String failures = causes.isEmpty()
                 ? "<p id=\"failures-none\" class=\"calm\">No failed passkey attempts yet.</p>"
                 : chart("failures", "Failed passkey attempts by diagnosed cause", causes, "#b3261e");
-        String body = """
-                <h1>Login insights</h1>
-                <p class="calm">From the newest %d login flow events this demo kept in memory
-                  (<code>LoginKpis.fromEvents</code>) and its Micrometer counters
-                  (<code>PasskeyFlowMetrics</code>). Enrolments after sign-up are not login flows and are
-                  left out.</p>
-                <div class="card">
-                  <p>Login success rate <strong id="rate-login-success" data-value="%s">%s</strong>
-                   · passkey login rate <strong id="rate-passkey-login" data-value="%s">%s</strong>
-                   · heal completion <strong id="rate-heal-completion" data-value="%s">%s</strong></p>
-                </div>
-                %s
-                %s
-                %s
-                %s
-                <p><a href="/">Back to the demo</a> · meters and PromQL: <code>docs/metrics.md</code></p>
-                """.formatted(eventsKept, raw(kpis.loginSuccessRate()), percent(kpis.loginSuccessRate()),
-                raw(kpis.passkeyLoginRate()), percent(kpis.passkeyLoginRate()), raw(kpis.healCompletionRate()),
-                percent(kpis.healCompletionRate()), logins, fallbacks, healing, failures);
+        return logins + fallbacks + healing + silent + failures;
+    }
+
+    private static String shell(String body) {
         return """
                 <!doctype html>
                 <html lang="en">
@@ -93,17 +107,17 @@ final class InsightsPage {
         int room = WIDTH - LABEL_WIDTH - 60;
         StringBuilder svg = new StringBuilder();
         StringBuilder summary = new StringBuilder(title).append(':');
-        svg.append("<h2 id=\"").append(id).append("-title\">").append(Pages.esc(title)).append("</h2>\n");
+        svg.append("<h2 id=\"").append(id).append("-title\">").append(Html.esc(title)).append("</h2>\n");
         svg.append("<svg id=\"chart-").append(id).append("\" class=\"chart\" role=\"img\" viewBox=\"0 0 ")
                 .append(WIDTH).append(' ').append(height).append("\" width=\"100%\" aria-labelledby=\"")
                 .append(id).append("-title ").append(id).append("-desc\">\n");
         int y = GAP;
         for (Bar bar : bars) {
             long width = bar.value() == 0 ? 0 : Math.max(2, Math.round((double) bar.value() / max * room));
-            svg.append("  <g class=\"bar\" data-kpi=\"").append(Pages.esc(bar.kpi())).append("\" data-value=\"")
+            svg.append("  <g class=\"bar\" data-kpi=\"").append(Html.esc(bar.kpi())).append("\" data-value=\"")
                     .append(bar.value()).append("\">")
                     .append("<text x=\"0\" y=\"").append(y + 16).append("\" font-size=\"14\" fill=\"#1d2330\">")
-                    .append(Pages.esc(bar.label())).append("</text>")
+                    .append(Html.esc(bar.label())).append("</text>")
                     .append("<rect x=\"").append(LABEL_WIDTH).append("\" y=\"").append(y).append("\" width=\"")
                     .append(width).append("\" height=\"").append(BAR_HEIGHT).append("\" rx=\"4\" fill=\"")
                     .append(color).append("\"></rect>")
@@ -113,7 +127,7 @@ final class InsightsPage {
             summary.append(' ').append(bar.label()).append(' ').append(bar.value()).append(';');
             y += BAR_HEIGHT + GAP;
         }
-        svg.append("  <desc id=\"").append(id).append("-desc\">").append(Pages.esc(summary.toString()))
+        svg.append("  <desc id=\"").append(id).append("-desc\">").append(Html.esc(summary.toString()))
                 .append("</desc>\n</svg>\n");
         return svg.toString();
     }

@@ -17,7 +17,7 @@ final class PasskeyRows {
     private PasskeyRows() {
     }
 
-    static Pages.PasskeyRow row(StoredCredential credential, WebSession session, @Nullable String deviceId) {
+    static AccountPages.PasskeyRow row(StoredCredential credential, WebSession session, @Nullable String deviceId) {
         String createdOn = describe(credential.createdOn().platform(), credential.createdOn().browser());
         String created = WHEN.format(credential.createdAt()) + (createdOn.isEmpty() ? "" : " on " + createdOn);
         String lastUsed = credential.lastUsedAt() == null ? "never" : WHEN.format(credential.lastUsedAt())
@@ -46,16 +46,21 @@ final class PasskeyRows {
             status = "Retired";
             cssClass = "off";
         }
-        return new Pages.PasskeyRow(credential.credentialId().toBase64Url(),
+        return new AccountPages.PasskeyRow(credential.credentialId().toBase64Url(),
                 ProviderNames.nameFor(credential.aaguid()), created, lastUsed, status, cssClass, thisDevice, fresh);
     }
 
-    /** Whether this session signed in with this very passkey on this device. */
+    /**
+     * Whether this session signed in with this very passkey on this device. A password sign-in used
+     * no passkey, however recently one was used here (a passkey login a moment before, then the
+     * passkey deleted on the device and a password sign-in, is within the time window).
+     */
     private static boolean usedForThisSignIn(StoredCredential credential, WebSession session,
             @Nullable String deviceId) {
         Instant signedInAt = session.signedInAt;
         Instant lastUsedAt = credential.lastUsedAt();
-        return deviceId != null && signedInAt != null && lastUsedAt != null && credential.lastUsedOn() != null
+        return FlowResponses.BY_PASSKEY.equals(session.signedInWith) && deviceId != null && signedInAt != null
+                && lastUsedAt != null && credential.lastUsedOn() != null
                 && deviceId.equals(credential.lastUsedOn().deviceId())
                 && !lastUsedAt.isBefore(signedInAt.minusSeconds(5));
     }

@@ -2,6 +2,10 @@ package dev.passkeyflow.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.passkeyflow.intelligence.AutoHealingPolicy;
+import dev.passkeyflow.intelligence.PasskeyIntelligence;
+import dev.passkeyflow.storage.memory.InMemoryCredentialRepository;
+import dev.passkeyflow.storage.memory.InMemoryLoginAttemptRepository;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.InetAddress;
@@ -13,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -47,6 +52,18 @@ class DemoHttpTest {
     @AfterAll
     static void stop() {
         app.close();
+    }
+
+    @Test
+    @DisplayName("the demo keeps the library's default policy (fall back at once when the passkey is evidently gone), so a copy of it does too")
+    void advisorKeepsTheDefaultPolicy() {
+        Clock clock = Clock.systemUTC();
+        assertThat(DemoApp.advisor(new InMemoryCredentialRepository(), new InMemoryLoginAttemptRepository(clock),
+                event -> { })).isInstanceOfSatisfying(PasskeyIntelligence.class, intelligence -> {
+                    assertThat(intelligence.policy().fallBackAtOnceWhenPasskeyAbsent())
+                            .isEqualTo(AutoHealingPolicy.DEFAULT_FALL_BACK_AT_ONCE_WHEN_PASSKEY_ABSENT).isTrue();
+                    assertThat(intelligence.policy()).hasToString(AutoHealingPolicy.ofDefaults().toString());
+                });
     }
 
     @Test

@@ -189,6 +189,28 @@ class RepositoryConventionsTest {
         return "";
     }
 
+    @Test
+    @DisplayName("every screenshot in docs/screenshots is shown in README or the docs, and every one they show exists")
+    void screenshotsAreReferenced() throws IOException {
+        Path dir = ROOT.resolve("docs/screenshots");
+        List<String> files;
+        try (Stream<Path> pngs = Files.list(dir)) {
+            files = pngs.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
+        }
+        StringBuilder docs = new StringBuilder(RepositoryFiles.read(ROOT.resolve("README.md")))
+                .append(RepositoryFiles.read(ROOT.resolve("passkey-examples/README.md")));
+        try (Stream<Path> markdown = Files.list(ROOT.resolve("docs"))) {
+            markdown.filter(p -> p.toString().endsWith(".md")).forEach(p -> docs.append(RepositoryFiles.read(p)));
+        }
+        assertThat(files).as("screenshots").isNotEmpty();
+        assertThat(files).as("screenshots no document shows")
+                .allSatisfy(name -> assertThat(docs.toString()).contains("screenshots/" + name));
+        Matcher shown = Pattern.compile("screenshots/([\\w-]+\\.png)").matcher(docs);
+        while (shown.find()) {
+            assertThat(files).as("screenshots the documents show").contains(shown.group(1));
+        }
+    }
+
     private static List<Path> mainPackages() throws IOException {
         try (Stream<Path> files = Files.walk(ROOT, 12)) {
             return files.filter(f -> f.toString().endsWith(".java"))

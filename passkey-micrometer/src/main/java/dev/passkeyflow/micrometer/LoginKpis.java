@@ -3,6 +3,7 @@ package dev.passkeyflow.micrometer;
 import dev.passkeyflow.core.AuthenticationMethod;
 import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.core.HealingPath;
 import dev.passkeyflow.core.HealingResult;
 import dev.passkeyflow.core.LoginFlowEvent;
 import dev.passkeyflow.core.advisor.StartDecision;
@@ -12,10 +13,10 @@ import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.LoginAttemptRepository;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -38,7 +39,14 @@ import org.jspecify.annotations.Nullable;
  * when the user declined it or left; it is <b>completed</b> when a new passkey was stored
  * ({@link HealingResult#HEALED}).
  *
- * <p>Silent upgrades (conditional create) are not counted: the flow does not offer them yet.
+ * <p>A <b>silent upgrade</b> is an offer made silently ({@code LoginStep.HealingOffer.silent()}: the
+ * client reported {@code conditionalCreate}, so the page calls {@code navigator.credentials.create()}
+ * with {@code mediation: "conditional"} right after the password login; docs/passkey-modes.md). It is
+ * <b>created</b> when the browser made the passkey without a dialog ({@link LoginFlowEvent.Healed}
+ * with {@link HealingPath#SILENT}); such a flow also counts as a completed heal or append of its
+ * offer's kind. That an offer was silent is in no event, only in the step the flow returned: pass
+ * the ids of those flows to {@link #fromEvents(Collection, Set)} to count <b>attempted</b> silent
+ * upgrades; {@link #fromEvents(Collection)} leaves that count unobserved.
  *
  * @param source where the counts come from
  * @param unobserved the counts {@code source} cannot see; they are 0, and every rate built on one is empty
@@ -56,6 +64,8 @@ import org.jspecify.annotations.Nullable;
  * @param healCompleted heal offers that stored a new passkey
  * @param appendOffered append offers shown
  * @param appendCompleted append offers that stored a new passkey
+ * @param silentUpgradesAttempted offers handed to the browser silently (conditional create)
+ * @param silentUpgradesCreated passkeys the browser created silently
  */
 public record LoginKpis(
         Source source,
@@ -71,7 +81,9 @@ public record LoginKpis(
         long healAccepted,
         long healCompleted,
         long appendOffered,
-        long appendCompleted) {
+        long appendCompleted,
+        long silentUpgradesAttempted,
+        long silentUpgradesCreated) {
 
     /**
      * The decision tag with which the built-in advisors ({@code ThresholdLoginAdvisor},
@@ -94,12 +106,13 @@ public record LoginKpis(
     public enum Count {
         LOGIN_FLOWS_STARTED, PASSKEY_LOGINS, FALLBACK_LOGINS, FALLBACK_NO_PASSKEY, FALLBACK_PASSKEY_UNAVAILABLE,
         FALLBACK_AFTER_PASSKEY_FAILURE, MANUAL_FALLBACK, HEAL_OFFERED, HEAL_ACCEPTED, HEAL_COMPLETED,
-        APPEND_OFFERED, APPEND_COMPLETED
+        APPEND_OFFERED, APPEND_COMPLETED, SILENT_UPGRADES_ATTEMPTED, SILENT_UPGRADES_CREATED
     }
 
     private static final Set<Count> NOT_IN_ATTEMPTS = Set.copyOf(EnumSet.of(Count.LOGIN_FLOWS_STARTED,
             Count.FALLBACK_NO_PASSKEY, Count.FALLBACK_PASSKEY_UNAVAILABLE, Count.FALLBACK_AFTER_PASSKEY_FAILURE,
-            Count.MANUAL_FALLBACK, Count.HEAL_OFFERED, Count.APPEND_OFFERED, Count.APPEND_COMPLETED));
+            Count.MANUAL_FALLBACK, Count.HEAL_OFFERED, Count.APPEND_OFFERED, Count.APPEND_COMPLETED,
+            Count.SILENT_UPGRADES_ATTEMPTED, Count.SILENT_UPGRADES_CREATED));
 
     private static final Set<HealingResult> ACCEPTED =
             EnumSet.of(HealingResult.HEALED, HealingResult.ALREADY_EXISTED, HealingResult.CANCELLED, HealingResult.FAILED);
@@ -109,12 +122,31 @@ public record LoginKpis(
         unobserved = unobserved.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(unobserved));
         long[] counts = {loginFlowsStarted, passkeyLogins, fallbackLogins, fallbackNoPasskey,
             fallbackPasskeyUnavailable, fallbackAfterPasskeyFailure, manualFallback, healOffered, healAccepted,
-            healCompleted, appendOffered, appendCompleted};
+            healCompleted, appendOffered, appendCompleted, silentUpgradesAttempted, silentUpgradesCreated};
         for (long count : counts) {
             if (count < 0) {
                 throw new IllegalArgumentException("counts must not be negative, was " + count);
             }
         }
+    }
+
+    /**
+     * The KPIs without the silent-upgrade counts (they are 0 and unobserved), as before those counts
+     * existed.
+     */
+    public LoginKpis(Source source, Set<Count> unobserved, long loginFlowsStarted, long passkeyLogins,
+            long fallbackLogins, long fallbackNoPasskey, long fallbackPasskeyUnavailable,
+            long fallbackAfterPasskeyFailure, long manualFallback, long healOffered, long healAccepted,
+            long healCompleted, long appendOffered, long appendCompleted) {
+        this(source, withSilentUnobserved(unobserved), loginFlowsStarted, passkeyLogins, fallbackLogins,
+                fallbackNoPasskey, fallbackPasskeyUnavailable, fallbackAfterPasskeyFailure, manualFallback,
+                healOffered, healAccepted, healCompleted, appendOffered, appendCompleted, 0, 0);
+    }
+
+    private static Set<Count> withSilentUnobserved(Set<Count> unobserved) {
+        EnumSet<Count> all = EnumSet.of(Count.SILENT_UPGRADES_ATTEMPTED, Count.SILENT_UPGRADES_CREATED);
+        all.addAll(unobserved);
+        return all;
     }
 
     /** Login flows completed (by passkey or traditional login). */
@@ -142,6 +174,14 @@ public record LoginKpis(
         return rate(healCompleted, healOffered, Count.HEAL_OFFERED);
     }
 
+    /**
+     * Silently created passkeys per silent offer (0 to 1); empty when none was made or attempts are
+     * not observed (see {@link #fromEvents(Collection, Set)}).
+     */
+    public OptionalDouble silentUpgradeRate() {
+        return rate(silentUpgradesCreated, silentUpgradesAttempted, Count.SILENT_UPGRADES_ATTEMPTED);
+    }
+
     private OptionalDouble rate(long part, long whole, Count needed) {
         if (whole == 0 || unobserved.contains(needed)) {
             return OptionalDouble.empty();
@@ -154,53 +194,37 @@ public record LoginKpis(
      * other events of a flow may come in any order, but a flow's events must all be there to be
      * counted fully (so take events of a window longer than the flow time to live, or of flows
      * already finished). Events of flows without a start (enrolments, or flows started before the
-     * window) are ignored.
+     * window) are ignored. Attempted silent upgrades are not in events: that count is
+     * {@linkplain #unobserved() unobserved} (see {@link #fromEvents(Collection, Set)}).
      */
     public static LoginKpis fromEvents(Collection<? extends LoginFlowEvent> events) {
+        return tally(events, null);
+    }
+
+    /**
+     * {@link #fromEvents(Collection)} with attempted silent upgrades counted: {@code silentOfferFlowIds}
+     * are the ids of the flows in which the flow returned a silent {@code LoginStep.HealingOffer} (the
+     * host sees it when it calls {@code fallbackSucceeded}; {@link PasskeyFlowMetrics#instrument}
+     * counts it as {@code passkeyflow.silent.upgrades{result="attempted"}}). Ids of flows not started
+     * among {@code events} are ignored, as their other events are.
+     */
+    public static LoginKpis fromEvents(Collection<? extends LoginFlowEvent> events, Set<String> silentOfferFlowIds) {
+        return tally(events, Set.copyOf(silentOfferFlowIds));
+    }
+
+    private static LoginKpis tally(Collection<? extends LoginFlowEvent> events, @Nullable Set<String> silentOffers) {
         Map<String, FlowFacts> flows = new LinkedHashMap<>();
         for (LoginFlowEvent event : events) {
             flows.computeIfAbsent(event.flowId(), id -> new FlowFacts()).add(event);
         }
-        long started = 0, passkey = 0, fallback = 0, noPasskey = 0, unavailable = 0, afterFailure = 0, manual = 0;
-        long healOffered = 0, healAccepted = 0, healCompleted = 0, appendOffered = 0, appendCompleted = 0;
-        for (FlowFacts flow : flows.values()) {
-            LoginFlowEvent.FlowStarted start = flow.started;
-            if (start == null) {
-                continue;
-            }
-            started++;
-            if (flow.reasons.contains(FallbackReason.PASSKEY_NOT_AVAILABLE)) {
-                boolean noUsablePasskey = start.userHandle() == null
-                        || start.decision().action() != StartDecision.Action.FALLBACK
-                        || start.decision().tagTexts().contains(NO_PASSKEY_TAG);
-                if (noUsablePasskey) {
-                    noPasskey++;
-                } else {
-                    unavailable++;
-                }
-            }
-            afterFailure += flow.reasons.contains(FallbackReason.PASSKEY_FAILED) ? 1 : 0;
-            manual += flow.reasons.contains(FallbackReason.USER_CHOSE_FALLBACK) ? 1 : 0;
-            if (flow.method == AuthenticationMethod.PASSKEY) {
-                passkey++;
-            } else if (flow.method == AuthenticationMethod.FALLBACK) {
-                fallback++;
-            }
-            if (flow.offer != null) {
-                boolean accepted = flow.healing != null && ACCEPTED.contains(flow.healing);
-                boolean completed = flow.healing == HealingResult.HEALED;
-                if (flow.offer == HealingKind.AFTER_ERROR) {
-                    healOffered++;
-                    healAccepted += accepted ? 1 : 0;
-                    healCompleted += completed ? 1 : 0;
-                } else {
-                    appendOffered++;
-                    appendCompleted += completed ? 1 : 0;
-                }
+        Tally tally = new Tally();
+        for (Map.Entry<String, FlowFacts> flow : flows.entrySet()) {
+            LoginFlowEvent.FlowStarted start = flow.getValue().started;
+            if (start != null) {
+                tally.add(start, flow.getValue(), silentOffers != null && silentOffers.contains(flow.getKey()));
             }
         }
-        return new LoginKpis(Source.EVENTS, Set.of(), started, passkey, fallback, noPasskey, unavailable,
-                afterFailure, manual, healOffered, healAccepted, healCompleted, appendOffered, appendCompleted);
+        return tally.kpis(silentOffers == null ? Set.of(Count.SILENT_UPGRADES_ATTEMPTED) : Set.of());
     }
 
     /**
@@ -227,7 +251,7 @@ public record LoginKpis(
             }
         }
         return new LoginKpis(Source.ATTEMPTS, NOT_IN_ATTEMPTS, 0, passkey, fallback, 0, 0, 0, 0, 0, healAccepted,
-                healCompleted, 0, 0);
+                healCompleted, 0, 0, 0, 0);
     }
 
     /**
@@ -258,6 +282,7 @@ public record LoginKpis(
         @Nullable AuthenticationMethod method;
         @Nullable HealingKind offer;
         @Nullable HealingResult healing;
+        @Nullable HealingPath healedPath;
 
         void add(LoginFlowEvent event) {
             if (event instanceof LoginFlowEvent.FlowStarted s) {
@@ -266,10 +291,63 @@ public record LoginKpis(
                 reasons.add(f.reason());
             } else if (event instanceof LoginFlowEvent.HealingOffered o) {
                 offer = o.kind();
+            } else if (event instanceof LoginFlowEvent.Healed h) {
+                healedPath = h.path();
             } else if (event instanceof LoginFlowEvent.Completed c) {
                 method = c.method();
                 healing = c.healing();
             }
+        }
+    }
+
+    /** The counts while {@link #tally} walks the flows. */
+    private static final class Tally {
+        long started, passkey, fallback, noPasskey, unavailable, afterFailure, manual;
+        long healOffered, healAccepted, healCompleted, appendOffered, appendCompleted, silentAttempted, silentCreated;
+
+        void add(LoginFlowEvent.FlowStarted start, FlowFacts flow, boolean silentOffer) {
+            started++;
+            if (flow.reasons.contains(FallbackReason.PASSKEY_NOT_AVAILABLE)) {
+                boolean noUsablePasskey = start.userHandle() == null
+                        || start.decision().action() != StartDecision.Action.FALLBACK
+                        || start.decision().tagTexts().contains(NO_PASSKEY_TAG);
+                if (noUsablePasskey) {
+                    noPasskey++;
+                } else {
+                    unavailable++;
+                }
+            }
+            afterFailure += flow.reasons.contains(FallbackReason.PASSKEY_FAILED) ? 1 : 0;
+            manual += flow.reasons.contains(FallbackReason.USER_CHOSE_FALLBACK) ? 1 : 0;
+            if (flow.method == AuthenticationMethod.PASSKEY) {
+                passkey++;
+            } else if (flow.method == AuthenticationMethod.FALLBACK) {
+                fallback++;
+            }
+            if (flow.offer != null) {
+                offer(flow.offer, flow.healing);
+            }
+            silentAttempted += silentOffer ? 1 : 0;
+            silentCreated += flow.healedPath == HealingPath.SILENT ? 1 : 0;
+        }
+
+        private void offer(HealingKind kind, @Nullable HealingResult result) {
+            boolean accepted = result != null && ACCEPTED.contains(result);
+            boolean completed = result == HealingResult.HEALED;
+            if (kind == HealingKind.AFTER_ERROR) {
+                healOffered++;
+                healAccepted += accepted ? 1 : 0;
+                healCompleted += completed ? 1 : 0;
+            } else {
+                appendOffered++;
+                appendCompleted += completed ? 1 : 0;
+            }
+        }
+
+        LoginKpis kpis(Set<Count> unobserved) {
+            return new LoginKpis(Source.EVENTS, unobserved, started, passkey, fallback, noPasskey, unavailable,
+                    afterFailure, manual, healOffered, healAccepted, healCompleted, appendOffered, appendCompleted,
+                    silentAttempted, silentCreated);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.passkeyflow.micrometer;
 
 import dev.passkeyflow.core.HealingKind;
+import dev.passkeyflow.core.HealingPath;
 import dev.passkeyflow.core.HealingResult;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowEvent;
@@ -45,6 +46,13 @@ import org.jspecify.annotations.Nullable;
  * {@code unknown}. Durations are differences between the events' timestamps, which come from the
  * flow's injected clock.
  *
+ * <p>Silent upgrades (conditional create, docs/passkey-modes.md) are counted in
+ * {@code passkeyflow.silent.upgrades} by {@code kind} and {@code result}: {@code attempted} when
+ * {@code fallbackSucceeded} returns a silent {@code HealingOffer} and {@code declined} when
+ * {@code silentCreateDeclined} returns the explicit offer (both seen only through
+ * {@link #instrument}, as no event says that an offer was silent), {@code created} on a
+ * {@link LoginFlowEvent.Healed} with {@link HealingPath#SILENT} (seen by the listener).
+ *
  * <p>Thread-safe. The listener does no I/O and never throws for any event.
  */
 public final class PasskeyFlowMetrics implements LoginFlowListener {
@@ -56,6 +64,7 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
 
     static final String PREFIX = "passkeyflow.";
     static final String UNKNOWN = "unknown";
+    static final String SILENT_UPGRADES = "silent.upgrades";
 
     private final MeterRegistry registry;
     private final TagValues advisorTags;
@@ -127,12 +136,15 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
                     "cause", TagValues.of(offered.diagnosis().cause())));
             Track known = recall(offered.flowId(), false);
             remember(offered.flowId(), new Track(known == null ? null : known.startedAt(), offered.kind()));
+        } else if (event instanceof LoginFlowEvent.Healed healed && healed.path() == HealingPath.SILENT) {
+            count(SILENT_UPGRADES, Tags.of("kind", TagValues.of(healed.kind()), "result", "created"));
         } else if (event instanceof LoginFlowEvent.Completed completed) {
             completed(completed);
         } else if (event instanceof LoginFlowEvent.SignatureCounterAnomaly) {
             count("signature.counter.anomalies", Tags.empty());
         }
-        // Healed and HealingDeclined are counted from Completed, which carries every healing result.
+        // Healed and HealingDeclined are counted from Completed, which carries every healing result;
+        // a silent Healed is counted above as well, as a silent upgrade.
     }
 
     private void completed(LoginFlowEvent.Completed completed) {
@@ -165,6 +177,7 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
         try {
             Object result = call.get();
             outcome = result instanceof LoginStep step ? stepName(step) : "ok";
+            silentOffer(operation, result);
             return result;
         } catch (LoginFlowException e) {
             outcome = TagValues.of(e.reason());
@@ -178,6 +191,21 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
                     .tags("operation", operation, "outcome", outcome)
                     .register(registry)
                     .record(registry.config().clock().monotonicTime() - begin, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Counts a silent offer when {@code fallbackSucceeded} makes one, and the browser's refusal when
+     * {@code silentCreateDeclined} answers it. Only those two calls: {@code resume} shows a pending
+     * silent offer again and would count it twice.
+     */
+    private void silentOffer(String operation, @Nullable Object result) {
+        if (result instanceof LoginStep.HealingOffer offer) {
+            if ("fallback_succeeded".equals(operation) && offer.silent()) {
+                count(SILENT_UPGRADES, Tags.of("kind", TagValues.of(offer.kind()), "result", "attempted"));
+            } else if ("silent_create_declined".equals(operation)) {
+                count(SILENT_UPGRADES, Tags.of("kind", TagValues.of(offer.kind()), "result", "declined"));
+            }
         }
     }
 

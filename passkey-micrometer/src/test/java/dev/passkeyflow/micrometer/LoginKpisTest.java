@@ -35,7 +35,8 @@ class LoginKpisTest {
         LoginKpis kpis = LoginKpis.fromEvents(scenario().events);
 
         assertThat(kpis.source()).isEqualTo(LoginKpis.Source.EVENTS);
-        assertThat(kpis.unobserved()).isEmpty();
+        assertThat(kpis.unobserved()).as("no event says that an offer was silent")
+                .containsExactly(LoginKpis.Count.SILENT_UPGRADES_ATTEMPTED);
         assertThat(kpis.loginFlowsStarted()).as("flows 1-7; the four enrolments are left out").isEqualTo(7);
         assertThat(kpis.passkeyLogins()).as("flow 1").isEqualTo(1);
         assertThat(kpis.fallbackLogins()).as("flows 2, 3, 5, 6, 7").isEqualTo(5);
@@ -53,6 +54,44 @@ class LoginKpisTest {
         assertThat(kpis.passkeyLoginRate()).hasValueCloseTo(1.0 / 6, within(1e-9));
         assertThat(kpis.healAcceptanceRate()).hasValueCloseTo(1.0, within(1e-9));
         assertThat(kpis.healCompletionRate()).hasValueCloseTo(0.5, within(1e-9));
+    }
+
+    @Test
+    @DisplayName("silent upgrades: created ones come from the events, attempted ones from the silent offers the host saw")
+    void silentUpgrades() {
+        ScriptedLogins logins = new ScriptedLogins(UnaryOperator.identity(), UnaryOperator.identity());
+        logins.runSilentUpgrades();
+
+        LoginKpis kpis = LoginKpis.fromEvents(logins.events, logins.silentOffers);
+        assertThat(kpis.unobserved()).isEmpty();
+        assertThat(kpis.loginFlowsStarted()).as("flows 1-3; gina's enrolment is left out").isEqualTo(3);
+        assertThat(kpis.silentUpgradesAttempted()).as("flows 1 and 2").isEqualTo(2);
+        assertThat(kpis.silentUpgradesCreated()).as("flow 1; flow 2 healed through the explicit offer").isEqualTo(1);
+        assertThat(kpis.silentUpgradeRate()).hasValueCloseTo(0.5, within(1e-9));
+        assertThat(kpis.appendOffered()).as("flows 1 and 3").isEqualTo(2);
+        assertThat(kpis.appendCompleted()).as("flow 1, silently").isEqualTo(1);
+        assertThat(kpis.healOffered()).as("flow 2").isEqualTo(1);
+        assertThat(kpis.healCompleted()).as("flow 2, explicitly").isEqualTo(1);
+
+        LoginKpis eventsOnly = LoginKpis.fromEvents(logins.events);
+        assertThat(eventsOnly.silentUpgradesCreated()).isEqualTo(1);
+        assertThat(eventsOnly.silentUpgradesAttempted()).isZero();
+        assertThat(eventsOnly.silentUpgradeRate()).as("attempts are not in events").isEmpty();
+        assertThat(LoginKpis.fromEvents(logins.events, Set.of("a-flow-not-among-the-events")).silentUpgradesAttempted())
+                .isZero();
+    }
+
+    @Test
+    @DisplayName("the scripted scenario has no silent upgrade, and history cannot see silent upgrades")
+    void noSilentUpgradeInTheScenario() {
+        ScriptedLogins logins = scenario();
+        assertThat(logins.silentOffers).isEmpty();
+        LoginKpis kpis = LoginKpis.fromEvents(logins.events, logins.silentOffers);
+        assertThat(kpis.silentUpgradesAttempted()).isZero();
+        assertThat(kpis.silentUpgradesCreated()).isZero();
+        assertThat(kpis.silentUpgradeRate()).isEmpty();
+        assertThat(LoginKpis.fromAttempts(logins.allAttempts()).unobserved())
+                .contains(LoginKpis.Count.SILENT_UPGRADES_ATTEMPTED, LoginKpis.Count.SILENT_UPGRADES_CREATED);
     }
 
     @Test
@@ -130,5 +169,17 @@ class LoginKpisTest {
     void negativeCount() {
         assertThatThrownBy(() -> new LoginKpis(LoginKpis.Source.EVENTS, Set.of(), 1, -2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-2");
+        assertThatThrownBy(() -> new LoginKpis(LoginKpis.Source.EVENTS, Set.of(), 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, -3)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-3");
+    }
+
+    @Test
+    @DisplayName("the constructor without silent-upgrade counts marks them unobserved")
+    void olderConstructor() {
+        LoginKpis kpis = new LoginKpis(LoginKpis.Source.EVENTS, Set.of(), 4, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(kpis.unobserved()).containsExactlyInAnyOrder(LoginKpis.Count.SILENT_UPGRADES_ATTEMPTED,
+                LoginKpis.Count.SILENT_UPGRADES_CREATED);
+        assertThat(kpis.silentUpgradeRate()).isEmpty();
+        assertThat(kpis.loginSuccessRate()).hasValueCloseTo(0.75, within(1e-9));
     }
 }

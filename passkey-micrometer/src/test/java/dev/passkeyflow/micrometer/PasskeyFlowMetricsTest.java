@@ -80,6 +80,29 @@ class PasskeyFlowMetricsTest {
     }
 
     @Test
+    @DisplayName("silent upgrades are counted as attempted, declined by the browser and created, by offer kind")
+    void silentUpgrades() {
+        ScriptedLogins logins = metered(UnaryOperator.identity());
+        logins.runSilentUpgrades();
+        // A fourth silent offer, shown again (a reload of the page): the reload is not a second attempt.
+        String ivy = logins.user("ivy@example.com").identifier();
+        LoginStep.HealingOffer pending = logins.passwordThenOffer(
+                logins.flow.start(ivy, ScriptedLogins.upgradingLaptop("device-ivy")).flowId());
+        assertThat(pending.silent()).isTrue();
+        assertThat(logins.flow.resume(pending.flowId())).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
+                again -> assertThat(again.silent()).isTrue());
+
+        assertThat(count("silent.upgrades", "result", "attempted", "kind", "first_passkey"))
+                .as("flow 1 and ivy's flow, once").isEqualTo(2);
+        assertThat(count("silent.upgrades", "result", "attempted", "kind", "after_error")).as("flow 2").isEqualTo(1);
+        assertThat(count("silent.upgrades", "result", "declined")).as("flow 2").isEqualTo(1);
+        assertThat(count("silent.upgrades", "result", "declined", "kind", "after_error")).isEqualTo(1);
+        assertThat(count("silent.upgrades", "result", "created", "kind", "first_passkey")).as("flow 1").isEqualTo(1);
+        assertThat(count("silent.upgrades", "result", "created")).as("flow 2 healed explicitly").isEqualTo(1);
+        assertThat(count("healing.results", "result", "healed")).as("flows 1 and 2").isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("a flow's duration runs from its start to its completion by the flow's clock")
     void flowDuration() {
         metered(UnaryOperator.identity()).runScenario();

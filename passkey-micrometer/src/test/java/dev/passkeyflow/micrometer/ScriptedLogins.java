@@ -26,8 +26,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
@@ -47,6 +49,8 @@ final class ScriptedLogins {
     final FlowStateRepository flows;
     final List<LoginFlowEvent> events = new CopyOnWriteArrayList<>();
     final List<UserAccount> users = new ArrayList<>();
+    /** Flows whose {@code fallbackSucceeded} returned a silent offer, as a host would note them. */
+    final Set<String> silentOffers = new HashSet<>();
     final LoginFlow flow;
 
     ScriptedLogins(UnaryOperator<LoginFlow.Builder> customize, UnaryOperator<LoginFlow> wrap) {
@@ -97,6 +101,18 @@ final class ScriptedLogins {
                 .userAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36")
                 .userVerifyingPlatformAuthenticator(false)
                 .capabilities(Map.of(ClientContext.CAPABILITY_HYBRID_TRANSPORT, false))
+                .build();
+    }
+
+    /** A Mac whose browser reports {@code conditionalCreate}: offers after a password login are silent. */
+    static ClientContext upgradingLaptop(String deviceId) {
+        return ClientContext.builder()
+                .deviceId(deviceId)
+                .userAgent("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "Chrome/140.0.0.0 Safari/537.36")
+                .hints(new ClientHints("macOS", "15.0.0", false))
+                .userVerifyingPlatformAuthenticator(true)
+                .capabilities(Map.of(ClientContext.CAPABILITY_CONDITIONAL_CREATE, true))
                 .build();
     }
 
@@ -212,5 +228,60 @@ final class ScriptedLogins {
         assertThat(offer.kind()).isEqualTo(HealingKind.AFTER_ERROR);
         assertThat(flow.reportHealingError(offer.flowId(), "NotAllowedError", null, 4_000))
                 .isInstanceOf(LoginStep.Completed.class);
+    }
+
+    /** {@code fallbackSucceeded}, noting a silent offer the way a host sees it: in the returned step. */
+    LoginStep.HealingOffer passwordThenOffer(String flowId) {
+        LoginStep.HealingOffer offer = (LoginStep.HealingOffer) flow.fallbackSucceeded(flowId);
+        if (offer.silent()) {
+            silentOffers.add(offer.flowId());
+        }
+        return offer;
+    }
+
+    /**
+     * Silent upgrades (conditional create); the KPI tests count them by hand.
+     *
+     * <pre>
+     * flow  who    what happens                                            counts in
+     * 1     erin   no passkey, browser reports conditionalCreate: password, silent attempted + created, append
+     *              the browser creates the passkey without a dialog          offered + completed
+     * 2     gina   passkey deleted, conditionalCreate: 2 cancels, password,  silent attempted (declined), heal
+     *              the browser declines silently, she accepts the explicit  offered + accepted + completed
+     *              offer
+     * 3     hank   no passkey, no conditionalCreate: password, declines      append offered, no silent attempt
+     * </pre>
+     */
+    void runSilentUpgrades() {
+        UserAccount erin = user("erin@example.com");
+        UserAccount gina = user("gina@example.com");
+        UserAccount hank = user("hank@example.com");
+        SoftwareAuthenticator erinKey = SoftwareAuthenticator.forOrigin(ORIGIN);
+        SoftwareAuthenticator ginaKey = SoftwareAuthenticator.forOrigin(ORIGIN);
+        enrol(gina, ginaKey, upgradingLaptop("device-gina"));
+
+        // 1: erin's browser filled her password and creates a passkey silently (UP=0).
+        LoginStep step = flow.start(erin.identifier(), upgradingLaptop("device-erin"));
+        LoginStep.HealingOffer offer = passwordThenOffer(step.flowId());
+        assertThat(offer.silent()).isTrue();
+        assertThat(flow.finishHealing(offer.flowId(), erinKey.registerWithoutUserPresence(offer.credentialsCreateJson())))
+                .isInstanceOf(LoginStep.Completed.class);
+
+        // 2: gina's passkey is gone; her browser declines the silent creation, she accepts the explicit offer.
+        ginaKey.loseAll();
+        step = flow.start(gina.identifier(), upgradingLaptop("device-gina"));
+        step = answer(answer(step, ginaKey, 2_000), ginaKey, 2_000);
+        offer = passwordThenOffer(step.flowId());
+        assertThat(offer.silent()).isTrue();
+        LoginStep.HealingOffer explicit = (LoginStep.HealingOffer) flow.silentCreateDeclined(offer.flowId());
+        assertThat(explicit.silent()).isFalse();
+        assertThat(flow.finishHealing(explicit.flowId(), ginaKey.register(explicit.credentialsCreateJson())))
+                .isInstanceOf(LoginStep.Completed.class);
+
+        // 3: hank's browser cannot create silently: the explicit first-passkey offer, declined.
+        step = flow.start(hank.identifier(), laptop("device-hank"));
+        offer = passwordThenOffer(step.flowId());
+        assertThat(offer.silent()).isFalse();
+        assertThat(flow.declineHealing(offer.flowId())).isInstanceOf(LoginStep.Completed.class);
     }
 }

@@ -40,6 +40,7 @@ final class DemoBrowser implements AutoCloseable {
     private final Path screenshotDir;
     private VirtualAuthenticator authenticator;
     private String hookScriptId;
+    private String capabilityScriptId;
     private int shotNumber;
     private String shotPrefix = "test";
 
@@ -69,6 +70,9 @@ final class DemoBrowser implements AutoCloseable {
         ChromeDriver driver = new ChromeDriver(service, options);
         DemoBrowser browser = new DemoBrowser(driver, baseUrl, userDataDir, screenshotDir);
         browser.newAuthenticator();
+        // A browser without immediate UI mode unless a test asks for it (ImmediateModeE2eTest): the
+        // modal path with its calm retry is what most browsers run today.
+        browser.immediateUiMode(false);
         return browser;
     }
 
@@ -195,6 +199,48 @@ final class DemoBrowser implements AutoCloseable {
                     Map.of("source", source)).get("identifier");
         }
         ((JavascriptExecutor) driver).executeScript(source);
+    }
+
+    /**
+     * Whether the pages of this browser see immediate UI mode in {@code getClientCapabilities()}
+     * (Chromium 156 reports {@code immediateGet}). Off, they behave like a browser without it
+     * (Safari, Firefox today), and the demo's sign-in runs its modal path. Either way every
+     * {@code navigator.credentials.get()} records its {@code uiMode} (or its mediation, {@code modal}
+     * when neither), so that a test can tell which one ran ({@link #uiModesUsed}). For the current
+     * page and every page loaded later.
+     */
+    void immediateUiMode(boolean reported) {
+        if (capabilityScriptId != null) {
+            driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", capabilityScriptId));
+        }
+        String source = """
+                (() => {
+                  const pkc = window.PublicKeyCredential;
+                  if (!pkc || !navigator.credentials) return;
+                  const get = navigator.credentials.get.bind(navigator.credentials);
+                  navigator.credentials.get = (options) => {
+                    const used = JSON.parse(localStorage.getItem('pkf-test-uimodes') || '[]');
+                    used.push(options && options.uiMode ? options.uiMode : (options && options.mediation) || 'modal');
+                    localStorage.setItem('pkf-test-uimodes', JSON.stringify(used));
+                    return get(options);
+                  };
+                  if (%s || typeof pkc.getClientCapabilities !== 'function') return;
+                  const capabilities = pkc.getClientCapabilities.bind(pkc);
+                  pkc.getClientCapabilities = async () => {
+                    const reported = await capabilities();
+                    delete reported.immediateGet;
+                    return reported;
+                  };
+                })();
+                """.formatted(reported);
+        capabilityScriptId = (String) driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
+                Map.of("source", source)).get("identifier");
+    }
+
+    /** The {@code uiMode} (or mediation) of every {@code get()} since this browser forgot everything. */
+    String uiModesUsed() {
+        Object used = ((JavascriptExecutor) driver).executeScript("return localStorage.getItem('pkf-test-uimodes') || '[]'");
+        return String.valueOf(used);
     }
 
     List<Credential> credentials() {

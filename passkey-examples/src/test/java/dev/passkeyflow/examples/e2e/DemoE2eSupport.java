@@ -84,6 +84,7 @@ abstract class DemoE2eSupport {
     void newPersonOnNewDevice(TestInfo info) {
         browser.forgetEverything();
         browser.newAuthenticator();
+        browser.immediateUiMode(false);
         browser.startScreenshots(info.getTestMethod().orElseThrow().getName());
     }
 

@@ -46,6 +46,13 @@ class InsightsE2eTest extends DemoE2eSupport {
         enterIdentifier(browser, newIdentifier("nobody"));
         browser.await("fallback-message");
 
+        // Does this Chromium offer conditional create? Then flow 2's offer was silent first (a silent
+        // upgrade attempted); its virtual authenticator leaves that creation pending, so the page gave up
+        // and showed the explicit offer: attempted, not created.
+        boolean conditionalCreate = Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                .executeScript("return PublicKeyCredential.getClientCapabilities"
+                        + " ? PublicKeyCredential.getClientCapabilities().then(c => !!c.conditionalCreate) : false"));
+
         browser.driver.get(baseUrl + "/insights");
         new WebDriverWait(browser.driver, Duration.ofSeconds(10))
                 .until(ExpectedConditions.presenceOfElementLocated(By.id("chart-logins")));
@@ -66,6 +73,10 @@ class InsightsE2eTest extends DemoE2eSupport {
         assertThat(browser.text("rate-login-success")).isEqualTo("67 %");
         assertThat(browser.text("rate-passkey-login")).isEqualTo("50 %");
         assertThat(browser.text("rate-heal-completion")).isEqualTo("100 %");
+        assertThat(bar("silentUpgradesAttempted")).as("flow 2, if the browser reports conditionalCreate")
+                .isEqualTo(conditionalCreate ? 1 : 0);
+        assertThat(bar("silentUpgradesCreated")).as("the virtual authenticator never creates silently").isZero();
+        assertThat(browser.text("rate-silent-upgrade")).isEqualTo(conditionalCreate ? "0 %" : "n/a");
 
         // Flow 2's two failed attempts, from the Micrometer counters, whatever cause they were given.
         long failures = browser.driver.findElements(By.cssSelector("#chart-failures g.bar")).stream()

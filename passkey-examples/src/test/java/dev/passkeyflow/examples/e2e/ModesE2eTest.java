@@ -212,6 +212,9 @@ class ModesE2eTest extends DemoE2eSupport {
 
         row = browser.driver.findElement(By.cssSelector("tr.managed-passkey[data-credential-id='" + id + "']"));
         assertThat(row.findElement(By.cssSelector(".name")).getText()).isEqualTo("Work laptop");
+        // Screen readers hear which passkey each button acts on.
+        assertThat(row.findElement(By.cssSelector("button.delete")).getAttribute("aria-label"))
+                .isEqualTo("Delete Work laptop");
         script("window.passkeyflowLeft = true;");
         row.findElement(By.cssSelector("button.delete")).click();
         browser.waitReady();
@@ -222,5 +225,25 @@ class ModesE2eTest extends DemoE2eSupport {
         assertThat(storedPasskeys(dave)).isEmpty();
         new WebDriverWait(browser.driver, DemoBrowser.WAIT).until(d -> browser.credentialIds().isEmpty());
         assertThat(Map.of("left", browser.credentialIds())).containsEntry("left", List.of());
+    }
+
+    @Test
+    @DisplayName("at 390 px wide the passkey settings, linked from the dashboard, do not overflow sideways")
+    void settingsOnANarrowScreen() {
+        String erin = newIdentifier("erin");
+        signUpWithPasskey(browser, erin);
+        try {
+            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+            browser.clickAndWait("passkey-settings-link");
+            browser.await("managed-passkeys");
+            browser.screenshot("settings-390");
+
+            long viewport = ((Number) script("return document.documentElement.clientWidth")).longValue();
+            long content = ((Number) script("return document.documentElement.scrollWidth")).longValue();
+            assertThat(viewport).isLessThanOrEqualTo(390);
+            assertThat(content).isLessThanOrEqualTo(viewport);
+        } finally {
+            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1000, 860));
+        }
     }
 }
