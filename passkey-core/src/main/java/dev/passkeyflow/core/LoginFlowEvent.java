@@ -46,8 +46,21 @@ public sealed interface LoginFlowEvent {
     record FallbackSucceeded(String flowId, Instant at, @Nullable Bytes userHandle) implements LoginFlowEvent {
     }
 
+    /**
+     * A passkey creation offer was handed to the page.
+     *
+     * @param silent {@code true} when the offer is a silent one ({@link LoginStep.HealingOffer#silent()}:
+     *     conditional create right after the password login, nothing shown unless the browser
+     *     declines and the flow then shows the offer); {@code false} for an offer the person sees
+     */
     record HealingOffered(String flowId, Instant at, @Nullable Bytes userHandle, HealingKind kind,
-            FailureDiagnosis diagnosis) implements LoginFlowEvent {
+            FailureDiagnosis diagnosis, boolean silent) implements LoginFlowEvent {
+
+        /** An offer the person sees ({@code silent} is {@code false}). */
+        public HealingOffered(String flowId, Instant at, @Nullable Bytes userHandle, HealingKind kind,
+                FailureDiagnosis diagnosis) {
+            this(flowId, at, userHandle, kind, diagnosis, false);
+        }
     }
 
     /**

@@ -39,8 +39,15 @@ public sealed interface LoginStep {
      *     {@code uiMode: 'immediate'} (the page checked {@code getClientCapabilities().immediateGet});
      *     if it rejects with {@code NotAllowedError}, call
      *     {@link LoginFlow#reportImmediateRejection(String, long)} rather than
-     *     {@link LoginFlow#reportClientError}. Only on the step that {@link LoginFlow#start} returns;
-     *     a resumed or retried challenge is a normal one.
+     *     {@link LoginFlow#reportClientError}. Send the request with an empty
+     *     {@code allowCredentials}: Chromium 156 rejects immediate UI mode at once whenever the list
+     *     is not empty, even with one of the listed passkeys present (measured with the virtual
+     *     authenticator; the mode is meant for sign-in without a known account, see the W3C
+     *     explainer "WebAuthn immediate mediation"). The flow still accepts only the passkeys it
+     *     listed, as its stored request keeps them; {@code passkeyflow-client.js} empties the list
+     *     itself. The mode needs the page's transient user activation (a click); without it run the
+     *     challenge as a normal one, with the list. Only on the step that {@link LoginFlow#start}
+     *     returns; a resumed or retried challenge is a normal one.
      * @param conditional {@code true} for a usernameless challenge ({@link LoginFlow#startUsernameless}):
      *     its {@code allowCredentials} is empty; run it with {@code mediation: "conditional"} on an
      *     identifier field with {@code autocomplete="username webauthn"} (autofill), or modally from a

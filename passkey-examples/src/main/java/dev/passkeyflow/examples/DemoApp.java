@@ -118,7 +118,7 @@ public final class DemoApp implements AutoCloseable {
                     .listener(event -> LOG.info("passkey settings event: {}", event.getClass().getSimpleName()))
                     .build();
             Javalin server = new DemoWeb(flow, credentials, accounts, insights, config.origin(), clock)
-                    .withModes(new ModesWeb(flow, manager)).observingSteps(kpis::stepShown).create();
+                    .withModes(new ModesWeb(flow, manager)).create();
             kpis.route(server);
             try {
                 server.start(config.bindHost(), config.port());

@@ -2,7 +2,6 @@ package dev.passkeyflow.examples;
 
 import dev.passkeyflow.core.LoginFlowEvent;
 import dev.passkeyflow.core.LoginFlowListener;
-import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.micrometer.LoginKpis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,21 +9,15 @@ import io.micrometer.core.instrument.Tag;
 import io.javalin.Javalin;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The demo's insights: keeps the newest login flow events in memory (a production host would ship
  * them to its analytics store instead) and serves {@code GET /insights}, the KPIs of
- * {@link LoginKpis#fromEvents(java.util.Collection, Set)} and the passkey failures counted by
+ * {@link LoginKpis#fromEvents(java.util.Collection)} and the passkey failures counted by
  * {@link dev.passkeyflow.micrometer.PasskeyFlowMetrics}, drawn as server-rendered SVG charts.
- *
- * <p>That an offer was silent (conditional create) is in no event, only in the step the flow
- * returned: the web layer shows every step to {@link #stepShown}, which keeps the ids of the flows
- * with a silent offer (as many flows as events are kept, oldest dropped) for the silent-upgrade KPI.
  *
  * <p>The page shows aggregates only, no identifiers. A real application would still put it behind
  * its administrators' sign-in.
@@ -35,8 +28,6 @@ final class DemoInsights implements LoginFlowListener {
     static final int MAX_EVENTS = 10_000;
 
     private final ArrayDeque<LoginFlowEvent> events = new ArrayDeque<>();
-    /** Flow ids with a silent offer, oldest first. */
-    private final LinkedHashSet<String> silentOffers = new LinkedHashSet<>();
     private final MeterRegistry registry;
 
     DemoInsights(MeterRegistry registry) {
@@ -53,28 +44,9 @@ final class DemoInsights implements LoginFlowListener {
         }
     }
 
-    /** Notes a silent offer ({@code LoginStep.HealingOffer.silent()}); other steps are ignored. */
-    void stepShown(LoginStep step) {
-        if (step instanceof LoginStep.HealingOffer offer && offer.silent()) {
-            synchronized (silentOffers) {
-                if (silentOffers.size() == MAX_EVENTS) {
-                    silentOffers.remove(silentOffers.iterator().next());
-                }
-                silentOffers.add(offer.flowId());
-            }
-        }
-    }
-
-    /** The flows with a silent offer noted, for {@link LoginKpis#fromEvents(java.util.Collection, Set)}. */
-    Set<String> silentOffers() {
-        synchronized (silentOffers) {
-            return Set.copyOf(silentOffers);
-        }
-    }
-
     /** The KPIs of the events kept, silent upgrades included. */
     LoginKpis kpis() {
-        return LoginKpis.fromEvents(events(), silentOffers());
+        return LoginKpis.fromEvents(events());
     }
 
     /** The events kept, oldest first. */

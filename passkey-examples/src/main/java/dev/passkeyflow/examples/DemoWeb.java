@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -59,7 +58,6 @@ final class DemoWeb {
     private final Clock clock;
     /** The routes of the passkey-first modes (autofill, silent upgrade, passkey settings), if wired. */
     private @Nullable ModesWeb modes;
-    private Consumer<LoginStep> stepShown = step -> { };
 
     DemoWeb(LoginFlow flow, CredentialRepository credentials, Accounts accounts, FlowInsights insights, String origin,
             Clock clock) {
@@ -78,12 +76,6 @@ final class DemoWeb {
         return this;
     }
 
-    /** Shows every step a route acts on to {@code observer} too (the insights note silent offers). */
-    DemoWeb observingSteps(Consumer<LoginStep> observer) {
-        this.stepShown = observer;
-        return this;
-    }
-
     Javalin create() {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -97,7 +89,7 @@ final class DemoWeb {
             config.staticFiles.enableWebjars();
         });
         app.before(this::before);
-        FlowResponses responses = new FlowResponses(credentials, sessions, insights, clock, stepShown);
+        FlowResponses responses = new FlowResponses(credentials, sessions, insights, clock);
         app.get("/", ctx -> ctx.redirect(session(ctx).signedIn() ? "/dashboard" : "/login"));
         new LoginRoutes(flow, accounts, insights, responses, modes != null).routes(app);
         new AccountRoutes(credentials, sessions).routes(app);

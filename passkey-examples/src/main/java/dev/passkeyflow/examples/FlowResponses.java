@@ -19,7 +19,6 @@ import io.javalin.http.HttpStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,18 +36,12 @@ final class FlowResponses {
     private final Sessions sessions;
     private final FlowInsights insights;
     private final Clock clock;
-    private final Consumer<LoginStep> stepShown;
 
-    /**
-     * @param stepShown sees every step a route acts on (the demo's insights note silent offers)
-     */
-    FlowResponses(CredentialRepository credentials, Sessions sessions, FlowInsights insights, Clock clock,
-            Consumer<LoginStep> stepShown) {
+    FlowResponses(CredentialRepository credentials, Sessions sessions, FlowInsights insights, Clock clock) {
         this.credentials = credentials;
         this.sessions = sessions;
         this.insights = insights;
         this.clock = clock;
-        this.stepShown = stepShown;
     }
 
     /**
@@ -57,7 +50,6 @@ final class FlowResponses {
      * page.
      */
     void respond(Context ctx, WebSession session, String key, LoginStep step, boolean json) {
-        stepShown.accept(step);
         String target;
         WebSession current = session;
         if (step instanceof LoginStep.Completed completed) {

@@ -44,9 +44,8 @@ import org.jspecify.annotations.Nullable;
  * with {@code mediation: "conditional"} right after the password login; docs/passkey-modes.md). It is
  * <b>created</b> when the browser made the passkey without a dialog ({@link LoginFlowEvent.Healed}
  * with {@link HealingPath#SILENT}); such a flow also counts as a completed heal or append of its
- * offer's kind. That an offer was silent is in no event, only in the step the flow returned: pass
- * the ids of those flows to {@link #fromEvents(Collection, Set)} to count <b>attempted</b> silent
- * upgrades; {@link #fromEvents(Collection)} leaves that count unobserved.
+ * offer's kind. It is <b>attempted</b> when the flow made the silent offer
+ * ({@link LoginFlowEvent.HealingOffered#silent()}).
  *
  * @param source where the counts come from
  * @param unobserved the counts {@code source} cannot see; they are 0, and every rate built on one is empty
@@ -194,25 +193,24 @@ public record LoginKpis(
      * other events of a flow may come in any order, but a flow's events must all be there to be
      * counted fully (so take events of a window longer than the flow time to live, or of flows
      * already finished). Events of flows without a start (enrolments, or flows started before the
-     * window) are ignored. Attempted silent upgrades are not in events: that count is
-     * {@linkplain #unobserved() unobserved} (see {@link #fromEvents(Collection, Set)}).
+     * window) are ignored.
      */
     public static LoginKpis fromEvents(Collection<? extends LoginFlowEvent> events) {
-        return tally(events, null);
+        return tally(events, Set.of());
     }
 
     /**
-     * {@link #fromEvents(Collection)} with attempted silent upgrades counted: {@code silentOfferFlowIds}
-     * are the ids of the flows in which the flow returned a silent {@code LoginStep.HealingOffer} (the
-     * host sees it when it calls {@code fallbackSucceeded}; {@link PasskeyFlowMetrics#instrument}
-     * counts it as {@code passkeyflow.silent.upgrades{result="attempted"}}). Ids of flows not started
-     * among {@code events} are ignored, as their other events are.
+     * {@link #fromEvents(Collection)}, also counting as attempted silent upgrades the flows among
+     * {@code silentOfferFlowIds} (ids of flows in which the host saw a silent
+     * {@code LoginStep.HealingOffer}): for events recorded before {@link LoginFlowEvent.HealingOffered}
+     * said whether an offer was silent. Ids of flows not started among {@code events} are ignored, as
+     * their other events are.
      */
     public static LoginKpis fromEvents(Collection<? extends LoginFlowEvent> events, Set<String> silentOfferFlowIds) {
         return tally(events, Set.copyOf(silentOfferFlowIds));
     }
 
-    private static LoginKpis tally(Collection<? extends LoginFlowEvent> events, @Nullable Set<String> silentOffers) {
+    private static LoginKpis tally(Collection<? extends LoginFlowEvent> events, Set<String> silentOffers) {
         Map<String, FlowFacts> flows = new LinkedHashMap<>();
         for (LoginFlowEvent event : events) {
             flows.computeIfAbsent(event.flowId(), id -> new FlowFacts()).add(event);
@@ -221,10 +219,10 @@ public record LoginKpis(
         for (Map.Entry<String, FlowFacts> flow : flows.entrySet()) {
             LoginFlowEvent.FlowStarted start = flow.getValue().started;
             if (start != null) {
-                tally.add(start, flow.getValue(), silentOffers != null && silentOffers.contains(flow.getKey()));
+                tally.add(start, flow.getValue(), flow.getValue().silentOffer || silentOffers.contains(flow.getKey()));
             }
         }
-        return tally.kpis(silentOffers == null ? Set.of(Count.SILENT_UPGRADES_ATTEMPTED) : Set.of());
+        return tally.kpis(Set.of());
     }
 
     /**
@@ -281,6 +279,7 @@ public record LoginKpis(
         final Set<FallbackReason> reasons = EnumSet.noneOf(FallbackReason.class);
         @Nullable AuthenticationMethod method;
         @Nullable HealingKind offer;
+        boolean silentOffer;
         @Nullable HealingResult healing;
         @Nullable HealingPath healedPath;
 
@@ -291,6 +290,7 @@ public record LoginKpis(
                 reasons.add(f.reason());
             } else if (event instanceof LoginFlowEvent.HealingOffered o) {
                 offer = o.kind();
+                silentOffer |= o.silent();
             } else if (event instanceof LoginFlowEvent.Healed h) {
                 healedPath = h.path();
             } else if (event instanceof LoginFlowEvent.Completed c) {

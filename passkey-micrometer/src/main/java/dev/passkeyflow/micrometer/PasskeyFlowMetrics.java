@@ -47,11 +47,11 @@ import org.jspecify.annotations.Nullable;
  * flow's injected clock.
  *
  * <p>Silent upgrades (conditional create, docs/passkey-modes.md) are counted in
- * {@code passkeyflow.silent.upgrades} by {@code kind} and {@code result}: {@code attempted} when
- * {@code fallbackSucceeded} returns a silent {@code HealingOffer} and {@code declined} when
- * {@code silentCreateDeclined} returns the explicit offer (both seen only through
- * {@link #instrument}, as no event says that an offer was silent), {@code created} on a
- * {@link LoginFlowEvent.Healed} with {@link HealingPath#SILENT} (seen by the listener).
+ * {@code passkeyflow.silent.upgrades} by {@code kind} and {@code result}: {@code attempted} on a
+ * {@link LoginFlowEvent.HealingOffered} that is silent and {@code created} on a
+ * {@link LoginFlowEvent.Healed} with {@link HealingPath#SILENT} (both seen by the listener),
+ * {@code declined} when {@code silentCreateDeclined} returns the explicit offer (seen only through
+ * {@link #instrument}: the browser's refusal is no event).
  *
  * <p>Thread-safe. The listener does no I/O and never throws for any event.
  */
@@ -134,6 +134,9 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
         } else if (event instanceof LoginFlowEvent.HealingOffered offered) {
             count("healing.offers", Tags.of("kind", TagValues.of(offered.kind()),
                     "cause", TagValues.of(offered.diagnosis().cause())));
+            if (offered.silent()) {
+                count(SILENT_UPGRADES, Tags.of("kind", TagValues.of(offered.kind()), "result", "attempted"));
+            }
             Track known = recall(offered.flowId(), false);
             remember(offered.flowId(), new Track(known == null ? null : known.startedAt(), offered.kind()));
         } else if (event instanceof LoginFlowEvent.Healed healed && healed.path() == HealingPath.SILENT) {
@@ -195,17 +198,12 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
     }
 
     /**
-     * Counts a silent offer when {@code fallbackSucceeded} makes one, and the browser's refusal when
-     * {@code silentCreateDeclined} answers it. Only those two calls: {@code resume} shows a pending
-     * silent offer again and would count it twice.
+     * Counts the browser's refusal of a silent offer when {@code silentCreateDeclined} answers it with
+     * the explicit offer (the attempt itself is counted from its event).
      */
     private void silentOffer(String operation, @Nullable Object result) {
-        if (result instanceof LoginStep.HealingOffer offer) {
-            if ("fallback_succeeded".equals(operation) && offer.silent()) {
-                count(SILENT_UPGRADES, Tags.of("kind", TagValues.of(offer.kind()), "result", "attempted"));
-            } else if ("silent_create_declined".equals(operation)) {
-                count(SILENT_UPGRADES, Tags.of("kind", TagValues.of(offer.kind()), "result", "declined"));
-            }
+        if (result instanceof LoginStep.HealingOffer offer && "silent_create_declined".equals(operation)) {
+            count(SILENT_UPGRADES, Tags.of("kind", TagValues.of(offer.kind()), "result", "declined"));
         }
     }
 

@@ -128,7 +128,7 @@ final class FallbackSteps {
                 .withHealing(HealingSteps.offered(withUser.healing(), offer).silently(silent)), receipt, effects);
         engine.publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
         engine.publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(), offer.kind(),
-                offer.diagnosis()));
+                offer.diagnosis(), silent));
         return engine.steps.stepFor(next, List.of(), optionsJson);
     }
 
