@@ -13,10 +13,8 @@ import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.storage.UserAccount;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.util.Objects;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -58,10 +56,8 @@ final class FlowEndpoints {
         JsonNode body = requests.object(request);
         String identifier = FlowRequests.text(body, "identifier", "{identifier, client}");
         LoginStep step = flow.start(identifier, requests.client(request, response, body.get("client")));
-        HttpSession session = request.getSession();
-        session.setAttribute(FlowSession.FLOW_ID, step.flowId());
-        session.setAttribute(FlowSession.IDENTIFIER, PasskeyFlowFilter.normalize(identifier));
-        session.setAttribute(FlowSession.REMEMBER_ME, body.path("rememberMe").asBoolean(false));
+        FlowSession.begin(request, new FlowSession.Current(step.flowId(), PasskeyFlowFilter.normalize(identifier),
+                body.path("rememberMe").asBoolean(false)));
         answer(request, response, step);
     }
 
@@ -94,18 +90,15 @@ final class FlowEndpoints {
             }
             throw e;
         }
-        if (step instanceof LoginStep.Completed) {
-            // "Remember me" belongs to the identifier-first flow it was posted with, not to this one.
-            request.getSession().removeAttribute(FlowSession.REMEMBER_ME);
-        }
         answer(request, response, step);
     }
 
     /** {@code POST password}: the application checks it; passkeyflow hears only whether it was right. */
     void password(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String flowId = FlowSession.flowId(request);
-        String identifier = Objects.requireNonNullElse(
-                (String) request.getSession().getAttribute(FlowSession.IDENTIFIER), "");
+        // One read: the password is checked for exactly the account whose flow it completes.
+        FlowSession.Current current = FlowSession.current(request);
+        String flowId = current.flowId();
+        String identifier = current.identifier();
         String password = FlowRequests.text(requests.object(request), "password", "{password}");
         LoginStep step;
         if (users.passwordMatches(identifier, password)) {
@@ -128,9 +121,7 @@ final class FlowEndpoints {
         String identifier = PasskeyFlowFilter.normalize(current.getName());
         mirror(identifier);
         LoginStep step = flow.enrol(identifier, requests.client(request, response, body.get("client")));
-        HttpSession session = request.getSession();
-        session.setAttribute(FlowSession.FLOW_ID, step.flowId());
-        session.setAttribute(FlowSession.IDENTIFIER, identifier);
+        FlowSession.begin(request, new FlowSession.Current(step.flowId(), identifier, false));
         answer(request, response, step);
     }
 

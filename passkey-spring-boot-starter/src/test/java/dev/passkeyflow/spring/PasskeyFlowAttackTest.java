@@ -1,0 +1,154 @@
+package dev.passkeyflow.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.passkeyflow.storage.Bytes;
+import dev.passkeyflow.storage.UserAccount;
+import dev.passkeyflow.storage.jdbc.JdbcStorage;
+import java.util.Collections;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.junit.jupiter.web.SpringJUnitWebConfig;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.context.WebApplicationContext;
+
+/**
+ * Attacks on the starter's session handling, each pinned by the refusal it must meet. The same
+ * application and properties as {@link PasskeyFlowConfigurerTest}, so the context is shared.
+ */
+@SpringJUnitWebConfig(PasskeyFlowConfigurerTest.App.class)
+@TestPropertySource(properties = {"passkeyflow.rp-id=localhost", "passkeyflow.rp-name=Test",
+        "passkeyflow.origins=http://localhost:8080", "passkeyflow.throttle.max-failures-per-identifier=3",
+        "passkeyflow.completion-redirect=/home"})
+@DisplayName("Attacks on the starter's endpoints (MockMvc)")
+class PasskeyFlowAttackTest {
+
+    static final String VICTIM_PASSWORD = "victim's secret";
+    static final String ATTACKER_PASSWORD = "attacker's own password";
+    static final String ORIGIN = PasskeyFlowConfigurerTest.ORIGIN;
+    /** A computer without a platform authenticator: a right password completes at once, no offer. */
+    static final String NO_PLATFORM = "{\"userVerifyingPlatformAuthenticator\":false}";
+
+    @Autowired
+    WebApplicationContext context;
+    @Autowired
+    InMemoryUserDetailsManager users;
+    @Autowired
+    PasswordEncoder encoder;
+    @Autowired
+    JdbcStorage storage;
+
+    final ObjectMapper json = new ObjectMapper();
+    MockMvc mvc;
+    String victim;
+    String attacker;
+
+    @BeforeEach
+    void setUp() {
+        mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        victim = "victim-" + suffix + "@example.com";
+        attacker = "attacker-" + suffix + "@example.com";
+        users.createUser(User.withUsername(victim).password(encoder.encode(VICTIM_PASSWORD)).roles("USER").build());
+        users.createUser(User.withUsername(attacker).password(encoder.encode(ATTACKER_PASSWORD)).roles("USER")
+                .build());
+        // The victim has signed in before, so passkeyflow knows the account.
+        storage.credentials().saveUser(new UserAccount(Bytes.of(UUID.randomUUID().toString().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)), victim, victim));
+    }
+
+    @Test
+    @DisplayName("a start racing a password post in one session cannot make the attacker's password complete the victim's flow")
+    void passwordRacingStart() throws Exception {
+        // What another request of the session writes when it starts the attacker's own flow.
+        MockHttpSession elsewhere = new MockHttpSession();
+        call(elsewhere, post("/passkeyflow/start").content(startBody(attacker)), 200);
+
+        InterleavingSession session = new InterleavingSession();
+        JsonNode fallback = call(session, post("/passkeyflow/start").content(startBody(victim)), 200);
+        assertThat(fallback.path("type").asText()).isEqualTo("fallback");
+        // The attacker's start lands right after the password request has read the session's flow.
+        session.afterFlowRead(() -> copyFlowAttributes(elsewhere, session));
+
+        JsonNode step = call(session, post("/passkeyflow/password")
+                .content("{\"password\":\"" + ATTACKER_PASSWORD + "\"}"), 200);
+
+        assertThat(session.interleaved).as("the start ran between the password request's reads").isTrue();
+        assertThat(signedIn(session)).as("nobody is signed in as the victim with the attacker's password")
+                .isNotEqualTo(victim);
+        assertThat(step.path("type").asText()).isEqualTo("fallback");
+        assertThat(step.path("reason").asText()).isEqualTo("FALLBACK_FAILED");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A session that runs one action right after the endpoints first read the identifier-first flow. */
+    static final class InterleavingSession extends MockHttpSession {
+        private @Nullable Runnable action;
+        boolean interleaved;
+
+        void afterFlowRead(Runnable value) {
+            this.action = value;
+        }
+
+        @Override
+        public @Nullable Object getAttribute(String name) {
+            Object value = super.getAttribute(name);
+            Runnable pending = action;
+            if (pending != null && FlowSession.FLOW_ID.equals(name)) {
+                action = null;
+                pending.run();
+                interleaved = true;
+            }
+            return value;
+        }
+    }
+
+    private static void copyFlowAttributes(MockHttpSession from, MockHttpSession to) {
+        for (String name : Collections.list(from.getAttributeNames())) {
+            if (name.startsWith(FlowSession.class.getName())) {
+                to.setAttribute(name, from.getAttribute(name));
+            }
+        }
+    }
+
+    private String startBody(String identifier) {
+        return "{\"identifier\":\"" + identifier + "\",\"rememberMe\":false,\"client\":" + NO_PLATFORM + "}";
+    }
+
+    private MockHttpServletRequestBuilder with(MockHttpSession session, MockHttpServletRequestBuilder request) {
+        return request.session(session).contentType("application/json").header("Origin", ORIGIN).with(csrf());
+    }
+
+    private JsonNode call(MockHttpSession session, MockHttpServletRequestBuilder request, int status) throws Exception {
+        MockHttpServletResponse response = mvc.perform(with(session, request)).andReturn().getResponse();
+        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(status);
+        JsonNode body = json.readTree(response.getContentAsString());
+        return status == 200 ? body.get("step") : body;
+    }
+
+    private static @Nullable String signedIn(MockHttpSession session) {
+        Object context = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+        return context instanceof SecurityContext c && c.getAuthentication() != null
+                ? c.getAuthentication().getName() : null;
+    }
+}
