@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.SecureRandom;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -57,7 +58,7 @@ final class FlowEndpoints {
         String identifier = FlowRequests.text(body, "identifier", "{identifier, client}");
         LoginStep step = flow.start(identifier, requests.client(request, response, body.get("client")));
         FlowSession.begin(request, new FlowSession.Current(step.flowId(), PasskeyFlowFilter.normalize(identifier),
-                body.path("rememberMe").asBoolean(false)));
+                body.path("rememberMe").asBoolean(false), false));
         answer(request, response, step);
     }
 
@@ -96,7 +97,7 @@ final class FlowEndpoints {
     /** {@code POST password}: the application checks it; passkeyflow hears only whether it was right. */
     void password(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // One read: the password is checked for exactly the account whose flow it completes.
-        FlowSession.Current current = FlowSession.current(request);
+        FlowSession.Current current = current(request);
         String flowId = current.flowId();
         String identifier = current.identifier();
         String password = FlowRequests.text(requests.object(request), "password", "{password}");
@@ -112,17 +113,46 @@ final class FlowEndpoints {
 
     /** {@code POST enrol}: a signed-in user adds a passkey on this device ({@link LoginFlow#enrol}). */
     void enrol(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Authentication current = contextHolder.getContext().getAuthentication();
-        if (current == null || !current.isAuthenticated() || current instanceof AnonymousAuthenticationToken) {
+        String identifier = signedIn();
+        if (identifier == null) {
             problems.writeUnauthorized(request, response);
             return;
         }
         JsonNode body = requests.object(request);
-        String identifier = PasskeyFlowFilter.normalize(current.getName());
         mirror(identifier);
         LoginStep step = flow.enrol(identifier, requests.client(request, response, body.get("client")));
-        FlowSession.begin(request, new FlowSession.Current(step.flowId(), identifier, false));
+        FlowSession.begin(request, new FlowSession.Current(step.flowId(), identifier, false, true));
         answer(request, response, step);
+    }
+
+    /** The session's identifier-first (or enrol) flow id, for a call on that flow ({@link #current}). */
+    String flowId(HttpServletRequest request) {
+        return current(request).flowId();
+    }
+
+    /**
+     * The session's identifier-first (or enrol) flow. An enrolment is vouched for by the user signed
+     * in when it started, so it answers only while that user is still the one signed in: after a
+     * sign-out that kept the session, or another account's login over it, the next person at the
+     * browser must not add a passkey to the first account. Such a flow is {@code UNKNOWN_FLOW}
+     * (and the filter forgets it).
+     */
+    private FlowSession.Current current(HttpServletRequest request) {
+        FlowSession.Current current = FlowSession.current(request);
+        if (current.enrolment() && !current.identifier().equals(signedIn())) {
+            throw new LoginFlowException(LoginFlowException.Reason.UNKNOWN_FLOW,
+                    "the user who started this enrolment is no longer signed in");
+        }
+        return current;
+    }
+
+    /** The normalised name of the user signed in to this request, if any. */
+    private @Nullable String signedIn() {
+        Authentication current = contextHolder.getContext().getAuthentication();
+        if (current == null || !current.isAuthenticated() || current instanceof AnonymousAuthenticationToken) {
+            return null;
+        }
+        return PasskeyFlowFilter.normalize(current.getName());
     }
 
     /**

@@ -28,8 +28,10 @@ final class FlowSession {
      *
      * @param identifier the normalised identifier the flow was started for
      * @param rememberMe whether the page asked for remember-me with that identifier
+     * @param enrolment whether the signed-in user {@code identifier} started it ({@code POST enrol}):
+     *     then it is theirs only while they are the one signed in
      */
-    record Current(String flowId, String identifier, boolean rememberMe) implements Serializable {
+    record Current(String flowId, String identifier, boolean rememberMe, boolean enrolment) implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
@@ -46,11 +48,6 @@ final class FlowSession {
             throw new LoginFlowException(LoginFlowException.Reason.UNKNOWN_FLOW, "no flow in this session");
         }
         return c;
-    }
-
-    /** The identifier-first (or enrol) flow id of this session. */
-    static String flowId(HttpServletRequest request) {
-        return current(request).flowId();
     }
 
     /** The autofill flow of this session. */

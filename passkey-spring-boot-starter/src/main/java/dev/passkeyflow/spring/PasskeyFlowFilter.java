@@ -107,28 +107,28 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
             case "POST start" -> endpoints.start(request, response);
             case "POST autofill" -> endpoints.startAutofill(request, response);
             case "POST autofill-passkey" -> endpoints.finishAutofill(request, response);
-            case "GET step" -> endpoints.answer(request, response, flow.resume(FlowSession.flowId(request)));
+            case "GET step" -> endpoints.answer(request, response, flow.resume(endpoints.flowId(request)));
             case "POST passkey" -> endpoints.answer(request, response,
-                    flow.finishPasskey(FlowSession.flowId(request), FlowRequests.body(request)));
+                    flow.finishPasskey(endpoints.flowId(request), FlowRequests.body(request)));
             case "POST passkey-error" -> {
                 FlowRequests.ClientError e = requests.clientError(request);
-                endpoints.answer(request, response, flow.reportClientError(FlowSession.flowId(request), e.name(),
+                endpoints.answer(request, response, flow.reportClientError(endpoints.flowId(request), e.name(),
                         e.message(), e.elapsedMillis()));
             }
             case "POST immediate-rejection" -> endpoints.answer(request, response, flow.reportImmediateRejection(
-                    FlowSession.flowId(request), FlowRequests.elapsed(requests.object(request))));
-            case "POST fallback" -> endpoints.answer(request, response, flow.chooseFallback(FlowSession.flowId(request)));
+                    endpoints.flowId(request), FlowRequests.elapsed(requests.object(request))));
+            case "POST fallback" -> endpoints.answer(request, response, flow.chooseFallback(endpoints.flowId(request)));
             case "POST retry-passkey" -> endpoints.answer(request, response,
-                    flow.retryPasskey(FlowSession.flowId(request)));
+                    flow.retryPasskey(endpoints.flowId(request)));
             case "POST password" -> endpoints.password(request, response);
             case "POST healing" -> endpoints.answer(request, response,
-                    flow.finishHealing(FlowSession.flowId(request), FlowRequests.body(request)));
+                    flow.finishHealing(endpoints.flowId(request), FlowRequests.body(request)));
             case "POST healing-error" -> {
                 FlowRequests.ClientError e = requests.clientError(request);
-                endpoints.answer(request, response, flow.reportHealingError(FlowSession.flowId(request), e.name(),
+                endpoints.answer(request, response, flow.reportHealingError(endpoints.flowId(request), e.name(),
                         e.message(), e.elapsedMillis()));
             }
-            case "POST decline" -> endpoints.answer(request, response, flow.declineHealing(FlowSession.flowId(request)));
+            case "POST decline" -> endpoints.answer(request, response, flow.declineHealing(endpoints.flowId(request)));
             case "POST enrol" -> endpoints.enrol(request, response);
             default -> {
                 return false;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
+import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
 import java.util.Collections;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +48,7 @@ class PasskeyFlowAttackTest {
     static final String ORIGIN = PasskeyFlowConfigurerTest.ORIGIN;
     /** A computer without a platform authenticator: a right password completes at once, no offer. */
     static final String NO_PLATFORM = "{\"userVerifyingPlatformAuthenticator\":false}";
+    static final String PLATFORM = PasskeyFlowConfigurerTest.CLIENT;
 
     @Autowired
     WebApplicationContext context;
@@ -99,6 +101,52 @@ class PasskeyFlowAttackTest {
         assertThat(step.path("reason").asText()).isEqualTo("FALLBACK_FAILED");
     }
 
+    @Test
+    @DisplayName("an enrolment offer left open when its user signed out (session kept) cannot register the next person's passkey on that account")
+    void enrolmentAfterSignOut() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        call(session, post("/passkeyflow/start").content(startBody(victim)), 200);
+        call(session, post("/passkeyflow/password").content("{\"password\":\"" + VICTIM_PASSWORD + "\"}"), 200);
+        assertThat(signedIn(session)).isEqualTo(victim);
+        JsonNode offer = call(session, post("/passkeyflow/enrol").content("{\"client\":" + PLATFORM + "}"), 200);
+        assertThat(offer.path("type").asText()).isEqualTo("healing");
+        // Sign-out with logout().invalidateHttpSession(false): the context goes, the session stays.
+        session.removeAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+        Bytes handle = storage.credentials().findUserByIdentifier(victim).orElseThrow().userHandle();
+
+        SoftwareAuthenticator stranger = SoftwareAuthenticator.forOrigin(ORIGIN);
+        MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/healing")
+                .content(stranger.register(wrap(offer))))).andReturn().getResponse();
+
+        assertThat(storage.credentials().listCredentials(handle)).as("no passkey registered for the victim").isEmpty();
+        assertThat(response.getStatus()).isEqualTo(404);
+        assertThat(json.readTree(response.getContentAsString()).path("reason").asText()).isEqualTo("UNKNOWN_FLOW");
+        assertThat(session.getAttribute(FlowSession.FLOW_ID)).isNull();
+    }
+
+    @Test
+    @DisplayName("an enrolment offer cannot be finished by another account signed in over the same session")
+    void enrolmentAfterAnotherSignIn() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        call(session, post("/passkeyflow/start").content(startBody(victim)), 200);
+        call(session, post("/passkeyflow/password").content("{\"password\":\"" + VICTIM_PASSWORD + "\"}"), 200);
+        JsonNode offer = call(session, post("/passkeyflow/enrol").content("{\"client\":" + PLATFORM + "}"), 200);
+        // The attacker signs in to their own account with the form login, over the same session
+        // (its session fixation protection changes the id and keeps the attributes).
+        MockHttpServletResponse form = mvc.perform(post("/login").session(session).with(csrf())
+                .param("username", attacker).param("password", ATTACKER_PASSWORD)).andReturn().getResponse();
+        assertThat(form.getStatus()).isEqualTo(302);
+        assertThat(signedIn(session)).isEqualTo(attacker);
+        assertThat(session.getAttribute(FlowSession.FLOW_ID)).as("the enrolment is still in the session").isNotNull();
+        Bytes handle = storage.credentials().findUserByIdentifier(victim).orElseThrow().userHandle();
+
+        MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/healing")
+                .content(SoftwareAuthenticator.forOrigin(ORIGIN).register(wrap(offer))))).andReturn().getResponse();
+
+        assertThat(storage.credentials().listCredentials(handle)).as("no passkey registered for the victim").isEmpty();
+        assertThat(response.getStatus()).isEqualTo(404);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A session that runs one action right after the endpoints first read the identifier-first flow. */
@@ -121,6 +169,10 @@ class PasskeyFlowAttackTest {
             }
             return value;
         }
+    }
+
+    private String wrap(JsonNode step) {
+        return "{\"publicKey\":" + step.get("publicKey") + "}";
     }
 
     private static void copyFlowAttributes(MockHttpSession from, MockHttpSession to) {
