@@ -12,6 +12,7 @@ import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
 import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
@@ -147,7 +148,89 @@ class PasskeyFlowAttackTest {
         assertThat(response.getStatus()).isEqualTo(404);
     }
 
+    @Test
+    @DisplayName("every state-changing endpoint refuses a POST without the CSRF token with 403 and leaves the session's flows as they were")
+    void csrfOnEveryPost() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        call(session, post("/passkeyflow/start").content(startBody(victim)), 200);
+        Object flow = session.getAttribute(FlowSession.FLOW_ID);
+        for (String endpoint : List.of("start", "autofill", "autofill-passkey", "passkey", "passkey-error",
+                "immediate-rejection", "fallback", "retry-passkey", "password", "healing", "healing-error", "decline",
+                "enrol")) {
+            MockHttpServletResponse response = mvc.perform(post("/passkeyflow/" + endpoint).session(session)
+                    .contentType("application/json").header("Origin", ORIGIN)
+                    .content("{\"password\":\"" + VICTIM_PASSWORD + "\",\"name\":\"NotAllowedError\"}"))
+                    .andReturn().getResponse();
+            assertThat(response.getStatus()).as(endpoint).isEqualTo(403);
+        }
+        assertThat(session.getAttribute(FlowSession.FLOW_ID)).isEqualTo(flow);
+        assertThat(session.getAttribute(FlowSession.AUTOFILL_FLOW_ID)).isNull();
+        assertThat(signedIn(session)).isNull();
+        JsonNode step = call(session, post("/passkeyflow/password").content("{\"password\":\"nope\"}"), 200);
+        assertThat(step.path("remainingAttempts").asInt()).as("no password was counted").isEqualTo(4);
+    }
+
+    @Test
+    @DisplayName("the answers of start and of a wrong password do not tell an unknown identifier from an account without passkeys")
+    void noEnumeration() throws Exception {
+        String unknown = "nobody-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        JsonNode[] known = startAndGuess(victim);
+        JsonNode[] none = startAndGuess(unknown);
+        for (int i = 0; i < 2; i++) {
+            assertThat(comparable(none[i], unknown)).as("step " + i).isEqualTo(comparable(known[i], victim));
+        }
+        assertThat(known[1].path("reason").asText()).isEqualTo("FALLBACK_FAILED");
+        assertThat(storage.credentials().findUserByIdentifier(unknown)).as("a wrong password mirrors nobody").isEmpty();
+    }
+
+    @Test
+    @DisplayName("an assertion replayed after its login is refused: 404 in the signed-in session, and no login in another session's flow for that account")
+    void assertionReplay() throws Exception {
+        SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
+        MockHttpSession enrolled = new MockHttpSession();
+        call(enrolled, post("/passkeyflow/start").content(startBody(victim, PLATFORM)), 200);
+        JsonNode offer = call(enrolled, post("/passkeyflow/password")
+                .content("{\"password\":\"" + VICTIM_PASSWORD + "\"}"), 200);
+        call(enrolled, post("/passkeyflow/healing").content(authenticator.register(wrap(offer))), 200);
+
+        MockHttpSession session = new MockHttpSession();
+        JsonNode challenge = call(session, post("/passkeyflow/start").content(startBody(victim, PLATFORM)), 200);
+        String assertion = authenticator.authenticate(wrap(challenge));
+        assertThat(call(session, post("/passkeyflow/passkey").content(assertion), 200).path("type").asText())
+                .isEqualTo("completed");
+        JsonNode again = call(session, post("/passkeyflow/passkey").content(assertion), 404);
+        assertThat(again.path("reason").asText()).isEqualTo("UNKNOWN_FLOW");
+
+        MockHttpSession attacker = new MockHttpSession();
+        JsonNode other = call(attacker, post("/passkeyflow/start").content(startBody(victim, PLATFORM)), 200);
+        assertThat(other.path("type").asText()).isEqualTo("passkey");
+        MockHttpServletResponse replay = mvc.perform(with(attacker, post("/passkeyflow/passkey").content(assertion)))
+                .andReturn().getResponse();
+        assertThat(replay.getContentAsString()).doesNotContain("\"completed\"");
+        assertThat(signedIn(attacker)).isNull();
+        MockHttpServletResponse autofill = mvc.perform(with(attacker, post("/passkeyflow/autofill-passkey")
+                .content(assertion))).andReturn().getResponse();
+        assertThat(autofill.getStatus()).as("no autofill flow in that session").isEqualTo(404);
+        call(attacker, post("/passkeyflow/autofill").content("{}"), 200);
+        JsonNode retry = call(attacker, post("/passkeyflow/autofill-passkey").content(assertion), 200);
+        assertThat(retry.path("type").asText()).as("the autofill challenge is another").isEqualTo("passkey");
+        assertThat(signedIn(attacker)).isNull();
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** The answers of {@code start} and of a wrong password for an identifier, each in a new session. */
+    private JsonNode[] startAndGuess(String identifier) throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        JsonNode start = call(session, post("/passkeyflow/start").content(startBody(identifier, PLATFORM)), 200);
+        JsonNode guess = call(session, post("/passkeyflow/password").content("{\"password\":\"guess\"}"), 200);
+        return new JsonNode[] {start, guess};
+    }
+
+    /** A step without what differs by design: the identifier it echoes (the flow id is not in it). */
+    private static String comparable(JsonNode step, String identifier) {
+        return step.toString().replace(identifier, "IDENTIFIER");
+    }
 
     /** A session that runs one action right after the endpoints first read the identifier-first flow. */
     static final class InterleavingSession extends MockHttpSession {
@@ -184,7 +267,11 @@ class PasskeyFlowAttackTest {
     }
 
     private String startBody(String identifier) {
-        return "{\"identifier\":\"" + identifier + "\",\"rememberMe\":false,\"client\":" + NO_PLATFORM + "}";
+        return startBody(identifier, NO_PLATFORM);
+    }
+
+    private String startBody(String identifier, String client) {
+        return "{\"identifier\":\"" + identifier + "\",\"rememberMe\":false,\"client\":" + client + "}";
     }
 
     private MockHttpServletRequestBuilder with(MockHttpSession session, MockHttpServletRequestBuilder request) {
