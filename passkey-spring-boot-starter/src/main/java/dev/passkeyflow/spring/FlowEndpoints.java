@@ -16,7 +16,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.SecureRandom;
 import org.jspecify.annotations.Nullable;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 
@@ -37,6 +38,7 @@ final class FlowEndpoints {
     private final ProblemDetails problems;
     private final ObjectMapper json;
     private final SecureRandom random;
+    private final AuthenticationTrustResolver trust = new AuthenticationTrustResolverImpl();
 
     FlowEndpoints(LoginFlow flow, CredentialRepository credentials, PasskeyFlowUsers users, FlowRequests requests,
             SpringSecurityLogin login, SecurityContextHolderStrategy contextHolder, ProblemDetails problems,
@@ -111,7 +113,10 @@ final class FlowEndpoints {
         answer(request, response, step);
     }
 
-    /** {@code POST enrol}: a signed-in user adds a passkey on this device ({@link LoginFlow#enrol}). */
+    /**
+     * {@code POST enrol}: a fully signed-in user (not by remember-me) adds a passkey on this device
+     * ({@link LoginFlow#enrol}); 401 otherwise.
+     */
     void enrol(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String identifier = signedIn();
         if (identifier == null) {
@@ -146,10 +151,15 @@ final class FlowEndpoints {
         return current;
     }
 
-    /** The normalised name of the user signed in to this request, if any. */
+    /**
+     * The normalised name of the user fully signed in to this request, if any. A remember-me login
+     * does not count (Spring Security's {@code fullyAuthenticated()}): a stolen long-lived cookie
+     * must not become a passkey, which outlives the cookie and a password change.
+     */
     private @Nullable String signedIn() {
         Authentication current = contextHolder.getContext().getAuthentication();
-        if (current == null || !current.isAuthenticated() || current instanceof AnonymousAuthenticationToken) {
+        if (current == null || !current.isAuthenticated() || trust.isAnonymous(current)
+                || trust.isRememberMe(current)) {
             return null;
         }
         return PasskeyFlowFilter.normalize(current.getName());

@@ -1,6 +1,7 @@
 package dev.passkeyflow.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.authentication;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockHttpSession;
+import org.springframework.security.authentication.RememberMeAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -215,6 +218,20 @@ class PasskeyFlowAttackTest {
         JsonNode retry = call(attacker, post("/passkeyflow/autofill-passkey").content(assertion), 200);
         assertThat(retry.path("type").asText()).as("the autofill challenge is another").isEqualTo("passkey");
         assertThat(signedIn(attacker)).isNull();
+    }
+
+    @Test
+    @DisplayName("enrol refuses a user signed in only by a remember-me cookie (401): a long-lived cookie never turns into a passkey")
+    void enrolNeedsFullAuthentication() throws Exception {
+        MockHttpSession session = new MockHttpSession();
+        RememberMeAuthenticationToken cookie = new RememberMeAuthenticationToken("test-only-key",
+                users.loadUserByUsername(victim), AuthorityUtils.createAuthorityList("ROLE_USER"));
+        MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/enrol")
+                .content("{\"client\":" + PLATFORM + "}")).with(authentication(cookie))).andReturn().getResponse();
+
+        assertThat(response.getStatus()).isEqualTo(401);
+        assertThat(response.getContentType()).isEqualTo("application/problem+json");
+        assertThat(session.getAttribute(FlowSession.FLOW_ID)).isNull();
     }
 
     // ------------------------------------------------------------------ helpers
