@@ -234,6 +234,36 @@ class PasskeyFlowAttackTest {
         assertThat(session.getAttribute(FlowSession.FLOW_ID)).isNull();
     }
 
+    @Test
+    @DisplayName("malformed, oversized and incomplete bodies are 400 problems that quote nothing, and the pending challenge still signs in its owner")
+    void badBodies() throws Exception {
+        SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
+        MockHttpSession enrolled = new MockHttpSession();
+        call(enrolled, post("/passkeyflow/start").content(startBody(victim, PLATFORM)), 200);
+        JsonNode offer = call(enrolled, post("/passkeyflow/password")
+                .content("{\"password\":\"" + VICTIM_PASSWORD + "\"}"), 200);
+        call(enrolled, post("/passkeyflow/healing").content(authenticator.register(wrap(offer))), 200);
+        MockHttpSession session = new MockHttpSession();
+        JsonNode challenge = call(session, post("/passkeyflow/start").content(startBody(victim, PLATFORM)), 200);
+
+        String marker = "SECRET-MARKER-" + UUID.randomUUID();
+        for (String[] bad : new String[][] {{"passkey", "{\"id\":\"" + marker + "\""},
+                {"passkey", "{\"id\":\"" + marker + "\",\"pad\":\"" + "x".repeat(200 * 1024) + "\"}"},
+                {"passkey", "[\"" + marker + "\"]"}, {"passkey-error", "{\"message\":\"" + marker + "\"}"},
+                {"start", "{\"rememberMe\":\"" + marker + "\"}"}, {"password", "{\"pass\":\"" + marker + "\"}"}}) {
+            MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/" + bad[0]).content(bad[1])))
+                    .andReturn().getResponse();
+            assertThat(response.getStatus()).as(bad[0]).isEqualTo(400);
+            assertThat(response.getContentAsString()).as(bad[0]).doesNotContain(marker);
+            assertThat(json.readTree(response.getContentAsString()).path("reason").asText()).isEqualTo("INVALID_INPUT");
+        }
+
+        JsonNode done = call(session, post("/passkeyflow/passkey").content(authenticator.authenticate(wrap(challenge))),
+                200);
+        assertThat(done.path("type").asText()).isEqualTo("completed");
+        assertThat(signedIn(session)).isEqualTo(victim);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** The answers of {@code start} and of a wrong password for an identifier, each in a new session. */
