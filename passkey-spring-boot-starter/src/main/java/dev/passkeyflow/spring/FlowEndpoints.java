@@ -13,11 +13,11 @@ import dev.passkeyflow.storage.StorageException;
 import dev.passkeyflow.storage.UserAccount;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.util.Objects;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 
@@ -38,6 +38,7 @@ final class FlowEndpoints {
     private final ProblemDetails problems;
     private final ObjectMapper json;
     private final SecureRandom random;
+    private final AuthenticationTrustResolver trust = new AuthenticationTrustResolverImpl();
 
     FlowEndpoints(LoginFlow flow, CredentialRepository credentials, PasskeyFlowUsers users, FlowRequests requests,
             SpringSecurityLogin login, SecurityContextHolderStrategy contextHolder, ProblemDetails problems,
@@ -58,10 +59,8 @@ final class FlowEndpoints {
         JsonNode body = requests.object(request);
         String identifier = FlowRequests.text(body, "identifier", "{identifier, client}");
         LoginStep step = flow.start(identifier, requests.client(request, response, body.get("client")));
-        HttpSession session = request.getSession();
-        session.setAttribute(FlowSession.FLOW_ID, step.flowId());
-        session.setAttribute(FlowSession.IDENTIFIER, PasskeyFlowFilter.normalize(identifier));
-        session.setAttribute(FlowSession.REMEMBER_ME, body.path("rememberMe").asBoolean(false));
+        FlowSession.begin(request, new FlowSession.Current(step.flowId(), PasskeyFlowFilter.normalize(identifier),
+                body.path("rememberMe").asBoolean(false), false));
         answer(request, response, step);
     }
 
@@ -94,18 +93,15 @@ final class FlowEndpoints {
             }
             throw e;
         }
-        if (step instanceof LoginStep.Completed) {
-            // "Remember me" belongs to the identifier-first flow it was posted with, not to this one.
-            request.getSession().removeAttribute(FlowSession.REMEMBER_ME);
-        }
         answer(request, response, step);
     }
 
     /** {@code POST password}: the application checks it; passkeyflow hears only whether it was right. */
     void password(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String flowId = FlowSession.flowId(request);
-        String identifier = Objects.requireNonNullElse(
-                (String) request.getSession().getAttribute(FlowSession.IDENTIFIER), "");
+        // One read: the password is checked for exactly the account whose flow it completes.
+        FlowSession.Current current = current(request);
+        String flowId = current.flowId();
+        String identifier = current.identifier();
         String password = FlowRequests.text(requests.object(request), "password", "{password}");
         LoginStep step;
         if (users.passwordMatches(identifier, password)) {
@@ -117,21 +113,56 @@ final class FlowEndpoints {
         answer(request, response, step);
     }
 
-    /** {@code POST enrol}: a signed-in user adds a passkey on this device ({@link LoginFlow#enrol}). */
+    /**
+     * {@code POST enrol}: a fully signed-in user (not by remember-me) adds a passkey on this device
+     * ({@link LoginFlow#enrol}); 401 otherwise.
+     */
     void enrol(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Authentication current = contextHolder.getContext().getAuthentication();
-        if (current == null || !current.isAuthenticated() || current instanceof AnonymousAuthenticationToken) {
+        String identifier = signedIn();
+        if (identifier == null) {
             problems.writeUnauthorized(request, response);
             return;
         }
         JsonNode body = requests.object(request);
-        String identifier = PasskeyFlowFilter.normalize(current.getName());
         mirror(identifier);
         LoginStep step = flow.enrol(identifier, requests.client(request, response, body.get("client")));
-        HttpSession session = request.getSession();
-        session.setAttribute(FlowSession.FLOW_ID, step.flowId());
-        session.setAttribute(FlowSession.IDENTIFIER, identifier);
+        FlowSession.begin(request, new FlowSession.Current(step.flowId(), identifier, false, true));
         answer(request, response, step);
+    }
+
+    /** The session's identifier-first (or enrol) flow id, for a call on that flow ({@link #current}). */
+    String flowId(HttpServletRequest request) {
+        return current(request).flowId();
+    }
+
+    /**
+     * The session's identifier-first (or enrol) flow. An enrolment is vouched for by the user signed
+     * in when it started, so it answers only while that user is still the one signed in: after a
+     * sign-out that kept the session, or another account's login over it, the next person at the
+     * browser must not add a passkey to the first account. Such a flow is {@code UNKNOWN_FLOW}
+     * (and the filter forgets it).
+     */
+    private FlowSession.Current current(HttpServletRequest request) {
+        FlowSession.Current current = FlowSession.current(request);
+        if (current.enrolment() && !current.identifier().equals(signedIn())) {
+            throw new LoginFlowException(LoginFlowException.Reason.UNKNOWN_FLOW,
+                    "the user who started this enrolment is no longer signed in");
+        }
+        return current;
+    }
+
+    /**
+     * The normalised name of the user fully signed in to this request, if any. A remember-me login
+     * does not count (Spring Security's {@code fullyAuthenticated()}): a stolen long-lived cookie
+     * must not become a passkey, which outlives the cookie and a password change.
+     */
+    private @Nullable String signedIn() {
+        Authentication current = contextHolder.getContext().getAuthentication();
+        if (current == null || !current.isAuthenticated() || trust.isAnonymous(current)
+                || trust.isRememberMe(current)) {
+            return null;
+        }
+        return PasskeyFlowFilter.normalize(current.getName());
     }
 
     /**

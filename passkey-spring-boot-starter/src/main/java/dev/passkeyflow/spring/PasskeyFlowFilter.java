@@ -122,31 +122,31 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
                 entry("POST autofill", endpoints::startAutofill),
                 entry("POST autofill-passkey", endpoints::finishAutofill),
                 entry("GET step", (request, response) ->
-                        endpoints.answer(request, response, flow.resume(FlowSession.flowId(request)))),
+                        endpoints.answer(request, response, flow.resume(endpoints.flowId(request)))),
                 entry("POST passkey", (request, response) -> endpoints.answer(request, response,
-                        flow.finishPasskey(FlowSession.flowId(request), FlowRequests.body(request)))),
+                        flow.finishPasskey(endpoints.flowId(request), FlowRequests.body(request)))),
                 entry("POST passkey-error", (request, response) -> {
                     FlowRequests.ClientError e = requests.clientError(request);
-                    endpoints.answer(request, response, flow.reportClientError(FlowSession.flowId(request),
+                    endpoints.answer(request, response, flow.reportClientError(endpoints.flowId(request),
                             e.name(), e.message(), e.elapsedMillis()));
                 }),
                 entry("POST immediate-rejection", (request, response) -> endpoints.answer(request, response,
-                        flow.reportImmediateRejection(FlowSession.flowId(request),
+                        flow.reportImmediateRejection(endpoints.flowId(request),
                                 FlowRequests.elapsed(requests.object(request))))),
                 entry("POST fallback", (request, response) ->
-                        endpoints.answer(request, response, flow.chooseFallback(FlowSession.flowId(request)))),
+                        endpoints.answer(request, response, flow.chooseFallback(endpoints.flowId(request)))),
                 entry("POST retry-passkey", (request, response) ->
-                        endpoints.answer(request, response, flow.retryPasskey(FlowSession.flowId(request)))),
+                        endpoints.answer(request, response, flow.retryPasskey(endpoints.flowId(request)))),
                 entry("POST password", endpoints::password),
                 entry("POST healing", (request, response) -> endpoints.answer(request, response,
-                        flow.finishHealing(FlowSession.flowId(request), FlowRequests.body(request)))),
+                        flow.finishHealing(endpoints.flowId(request), FlowRequests.body(request)))),
                 entry("POST healing-error", (request, response) -> {
                     FlowRequests.ClientError e = requests.clientError(request);
-                    endpoints.answer(request, response, flow.reportHealingError(FlowSession.flowId(request),
+                    endpoints.answer(request, response, flow.reportHealingError(endpoints.flowId(request),
                             e.name(), e.message(), e.elapsedMillis()));
                 }),
                 entry("POST decline", (request, response) ->
-                        endpoints.answer(request, response, flow.declineHealing(FlowSession.flowId(request)))),
+                        endpoints.answer(request, response, flow.declineHealing(endpoints.flowId(request)))),
                 entry("POST enrol", endpoints::enrol));
     }
 

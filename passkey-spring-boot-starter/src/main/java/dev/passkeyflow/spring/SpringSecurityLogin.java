@@ -68,9 +68,11 @@ final class SpringSecurityLogin {
      * @throws org.springframework.security.core.AuthenticationException when the application refuses the account
      */
     String complete(HttpServletRequest request, HttpServletResponse response, LoginStep.Completed completed) {
-        HttpSession session = request.getSession();
-        boolean remember = Boolean.TRUE.equals(session.getAttribute(FlowSession.REMEMBER_ME));
-        String identifier = (String) session.getAttribute(FlowSession.IDENTIFIER);
+        HttpSession session = request.getSession(false);
+        Object started = session == null ? null : session.getAttribute(FlowSession.FLOW_ID);
+        // "Remember me" belongs to the identifier-first flow it was posted with, not to an autofill one.
+        boolean remember = started instanceof FlowSession.Current current
+                && current.flowId().equals(completed.flowId()) && current.rememberMe();
         FlowSession.forgetFlow(request);
         FlowSession.forgetAutofill(request);
         if (completed.method() == AuthenticationMethod.HOST_SESSION) {
@@ -79,8 +81,10 @@ final class SpringSecurityLogin {
         // A passkey login's account comes from the verified credential's user handle.
         Bytes userHandle = completed.userHandle();
         Optional<UserAccount> account = userHandle == null ? Optional.empty() : credentials.findUserByHandle(userHandle);
+        // An account the host knows but passkeyflow does not: the identifier of the completed flow
+        // itself, never one read from the session, which another request may have changed since.
         String who = account.map(UserAccount::identifier).orElse(completed.method() == AuthenticationMethod.FALLBACK
-                ? identifier : null);
+                && !completed.identifier().isEmpty() ? completed.identifier() : null);
         if (who == null) {
             throw new LoginFlowException(LoginFlowException.Reason.UNKNOWN_USER, "no account for the completed flow");
         }
