@@ -153,7 +153,8 @@ class RealBrowserCasesTest {
             UserAccount bob = w.user("bob@example.com");
             SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
             w.enrol(bob, hello, FlowWorld.client("ff-1", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true));
-            w.advanceDays(5);
+            // Past the 30 days in which the passkey's creation on Windows is itself proof of presence there.
+            w.advanceDays(35);
 
             LoginStep first = w.start(bob, FlowWorld.client("ff-2", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true));
             LoginStep offer = w.passwordInstead(first);
