@@ -74,10 +74,12 @@ final class AccountHistory {
         for (LoginAttempt a : attempts.recentByUser(user, since, limit)) {
             AttemptOutcome o = a.outcome();
             ClientPlatform platform = ClientPlatform.fromName(a.platform());
-            // A passkey created here, a sign-in with this client's own authenticator, or InvalidStateError
-            // on create(): one of the user's passkeys is on a client of this platform.
+            // A sign-in with this client's own authenticator, or InvalidStateError on create(): one of the
+            // user's passkeys is on a client of this platform. A passkey created there is not counted:
+            // another device of the same platform (a second browser profile, a new laptop) would then
+            // start a prompt that cannot succeed instead of showing a button.
             boolean localProof = (o == AttemptOutcome.SUCCEEDED && !a.crossPlatformSuccess())
-                    || o == AttemptOutcome.ALREADY_REGISTERED || o == AttemptOutcome.REGISTERED;
+                    || o == AttemptOutcome.ALREADY_REGISTERED;
             if (localProof && platform != ClientPlatform.OTHER) {
                 presence.putIfAbsent(platform, a.at());
             }
@@ -160,8 +162,8 @@ final class AccountHistory {
 
     /**
      * The newest proof that a passkey of the user is reachable from a client of {@code platform}: a
-     * passkey created there, a passkey login through a platform authenticator there, or an
-     * {@code InvalidStateError} answer to a creation offer there.
+     * passkey login through a platform authenticator there, or an {@code InvalidStateError} answer to
+     * a creation offer there.
      */
     public @Nullable Instant presenceOn(ClientPlatform platform) {
         return presenceByPlatform.get(platform);

@@ -179,8 +179,7 @@ final class Evidence {
     /**
      * A recent proof that a passkey of the user is on this device: an {@code InvalidStateError}
      * answer here, or, for a device without any history of its own (a browser that lost its device
-     * id with its cookies), a passkey created, a local passkey login or such an answer on a client of
-     * the same platform.
+     * id with its cookies), a local passkey login or such an answer on a client of the same platform.
      */
     @Nullable Instant presenceProof(DeviceHistory h, AccountHistory account, ClientContext client, Instant now) {
         Instant since = now.minus(policy.negativeHistoryDuration());

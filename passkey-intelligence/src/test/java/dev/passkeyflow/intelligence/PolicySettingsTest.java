@@ -115,23 +115,6 @@ class PolicySettingsTest {
     class Evidence {
 
         @Test
-        @DisplayName("a passkey created on Windows in a browser that then lost its cookies: the next login, under a new device id, starts the passkey at once")
-        void createdOnThePlatformIsPresence() {
-            FlowWorld w = new FlowWorld();
-            UserAccount eve = w.user("eve@example.com");
-            SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
-            w.enrol(eve, hello, FlowWorld.client("firefox-1", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true));
-            w.advanceDays(2);
-
-            LoginStep start = w.start(eve, FlowWorld.client("firefox-2", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true));
-
-            assertThat(start).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isTrue());
-            assertThat(w.lastStartTags()).contains(DecisionTag.POSITIVE_HISTORY_ON_PLATFORM.text());
-            assertThat(w.sign(start, hello, "platform")).isInstanceOf(LoginStep.Completed.class);
-        }
-
-        @Test
         @DisplayName("two quick cancels in one flow, after the browser proved the passkey present there, leave uncertain history: a passkey button, not the password form")
         void timingDoesNotOutweighPresenceProof() {
             Phone p = new Phone(AutoHealingPolicy.ofDefaults(), FlowWorld.iphone("iphone-5"));

@@ -153,8 +153,7 @@ class RealBrowserCasesTest {
             UserAccount bob = w.user("bob@example.com");
             SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
             w.enrol(bob, hello, FlowWorld.client("ff-1", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true));
-            // Past the 30 days in which the passkey's creation on Windows is itself proof of presence there.
-            w.advanceDays(35);
+            w.advanceDays(5);
 
             LoginStep first = w.start(bob, FlowWorld.client("ff-2", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true));
             LoginStep offer = w.passwordInstead(first);
