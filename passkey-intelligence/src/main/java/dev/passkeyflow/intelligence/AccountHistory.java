@@ -65,10 +65,7 @@ final class AccountHistory {
      * Reads the account's attempts since {@code since}, newest first, at most {@code limit}.
      */
     public static AccountHistory read(LoginAttemptRepository attempts, Bytes user, Instant since, int limit) {
-        Map<OfferCounter, int[]> counts = new EnumMap<>(OfferCounter.class);
-        Map<OfferCounter, Instant> newest = new EnumMap<>(OfferCounter.class);
-        Map<OfferCounter, Instant> declines = new EnumMap<>(OfferCounter.class);
-        Map<OfferCounter, Boolean> closed = new EnumMap<>(OfferCounter.class);
+        Runs perCounter = new Runs();
         Map<ClientPlatform, Instant> presence = new EnumMap<>(ClientPlatform.class);
         int accountUnanswered = 0;
         Instant accountNewest = null;
@@ -77,9 +74,13 @@ final class AccountHistory {
         for (LoginAttempt a : attempts.recentByUser(user, since, limit)) {
             AttemptOutcome o = a.outcome();
             ClientPlatform platform = ClientPlatform.fromName(a.platform());
-            boolean localSuccess = (o == AttemptOutcome.SUCCEEDED && !a.crossPlatformSuccess())
+            // A sign-in with this client's own authenticator, or InvalidStateError on create(): one of the
+            // user's passkeys is on a client of this platform. A passkey created there is not counted:
+            // another device of the same platform (a second browser profile, a new laptop) would then
+            // start a prompt that cannot succeed instead of showing a button.
+            boolean localProof = (o == AttemptOutcome.SUCCEEDED && !a.crossPlatformSuccess())
                     || o == AttemptOutcome.ALREADY_REGISTERED;
-            if (localSuccess && platform != ClientPlatform.OTHER) {
+            if (localProof && platform != ClientPlatform.OTHER) {
                 presence.putIfAbsent(platform, a.at());
             }
             if (o.ceremony() != AttemptOutcome.Ceremony.REGISTRATION) {
@@ -99,6 +100,23 @@ final class AccountHistory {
                     }
                 }
             }
+            perCounter.add(a);
+            // ALREADY_REGISTERED answers the offer without ending the run: the user was asked again for
+            // nothing, which is exactly what the run guards against.
+        }
+        return new AccountHistory(perCounter.runs(), new OfferRun(accountUnanswered, accountNewest, accountDecline),
+                presence);
+    }
+
+    /** The runs of unanswered offers per {@link OfferCounter}, fed newest first. */
+    private static final class Runs {
+        private final Map<OfferCounter, int[]> counts = new EnumMap<>(OfferCounter.class);
+        private final Map<OfferCounter, Instant> newest = new EnumMap<>(OfferCounter.class);
+        private final Map<OfferCounter, Instant> declines = new EnumMap<>(OfferCounter.class);
+        private final Map<OfferCounter, Boolean> closed = new EnumMap<>(OfferCounter.class);
+
+        void add(LoginAttempt a) {
+            AttemptOutcome o = a.outcome();
             // An outcome recorded without its offer's kind (before kinds were recorded) counts for every counter.
             for (OfferCounter counter : OfferCounter.ofStored(a.offerKind())) {
                 if (Boolean.TRUE.equals(closed.get(counter))) {
@@ -115,15 +133,16 @@ final class AccountHistory {
                     }
                 }
             }
-            // ALREADY_REGISTERED answers the offer without ending the run: the user was asked again for
-            // nothing, which is exactly what the run guards against.
         }
-        Map<OfferCounter, OfferRun> runs = new EnumMap<>(OfferCounter.class);
-        for (OfferCounter c : OfferCounter.values()) {
-            int[] n = counts.get(c);
-            runs.put(c, new OfferRun(n == null ? 0 : n[0], newest.get(c), declines.get(c)));
+
+        Map<OfferCounter, OfferRun> runs() {
+            Map<OfferCounter, OfferRun> runs = new EnumMap<>(OfferCounter.class);
+            for (OfferCounter c : OfferCounter.values()) {
+                int[] n = counts.get(c);
+                runs.put(c, new OfferRun(n == null ? 0 : n[0], newest.get(c), declines.get(c)));
+            }
+            return runs;
         }
-        return new AccountHistory(runs, new OfferRun(accountUnanswered, accountNewest, accountDecline), presence);
     }
 
     /** The unanswered offers of one counter in a row. */

@@ -65,8 +65,21 @@ public final class AutoHealingPolicy {
         /** A passkey button; the sheet with the QR code opens when the user clicks (issue #13, case 5). */
         BUTTON,
         /** Start the ceremony at once: the browser's sheet shows the QR code. */
-        ATTEMPT_AUTOMATICALLY
+        ATTEMPT_AUTOMATICALLY,
+        /**
+         * A button until the user has signed in on this device through another device's authenticator
+         * ({@code authenticatorAttachment: cross-platform}, e.g. a phone by QR code) at least
+         * {@link AutoHealingPolicy#REPEATED_CROSS_DEVICE_SUCCESSES} times within
+         * {@link AutoHealingPolicy#historyWindow()}, and more often than flows here ended with the
+         * traditional login after failed prompts; then start at once. One such sign-in may have been a
+         * borrowed phone (issue #13, case 5); repeated ones that outnumber the failures show that the
+         * sheet's QR code is how this person signs in here.
+         */
+        ATTEMPT_AFTER_REPEATED_CROSS_DEVICE
     }
+
+    /** Cross-device sign-ins on a device from which {@link PhoneOnlyStart#ATTEMPT_AFTER_REPEATED_CROSS_DEVICE} may start at once. */
+    public static final int REPEATED_CROSS_DEVICE_SUCCESSES = 2;
 
     public static final int DEFAULT_FAILURES_BEFORE_FALLBACK = 2;
     public static final boolean DEFAULT_FIRST_CANCEL_COUNTS = true;
@@ -86,7 +99,7 @@ public final class AutoHealingPolicy {
             ReplacedCredentialHandling.FLAG;
     public static final Duration DEFAULT_RETIRE_ONLY_IF_UNUSED_ELSEWHERE_FOR = Duration.ofDays(30);
     public static final UnprovenFailureOffer DEFAULT_UNPROVEN_FAILURE_OFFER = UnprovenFailureOffer.AT_FIRST_FALLBACK;
-    public static final PhoneOnlyStart DEFAULT_PHONE_ONLY_START = PhoneOnlyStart.BUTTON;
+    public static final PhoneOnlyStart DEFAULT_PHONE_ONLY_START = PhoneOnlyStart.ATTEMPT_AFTER_REPEATED_CROSS_DEVICE;
 
     private static final AutoHealingPolicy DEFAULTS = new Builder().build();
 
@@ -247,7 +260,10 @@ public final class AutoHealingPolicy {
         return unprovenFailureOffer;
     }
 
-    /** How a login starts where the passkey can only come from a phone (default {@link PhoneOnlyStart#BUTTON}). */
+    /**
+     * How a login starts where the passkey can only come from a phone (default
+     * {@link PhoneOnlyStart#ATTEMPT_AFTER_REPEATED_CROSS_DEVICE}).
+     */
     public PhoneOnlyStart phoneOnlyStart() {
         return phoneOnlyStart;
     }
@@ -425,7 +441,7 @@ public final class AutoHealingPolicy {
             return this;
         }
 
-        /** Default {@link PhoneOnlyStart#BUTTON}. */
+        /** Default {@link PhoneOnlyStart#ATTEMPT_AFTER_REPEATED_CROSS_DEVICE}. */
         public Builder phoneOnlyStart(PhoneOnlyStart value) {
             this.phoneOnlyStart = Objects.requireNonNull(value, "phoneOnlyStart");
             return this;

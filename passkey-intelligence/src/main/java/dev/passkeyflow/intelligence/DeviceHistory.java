@@ -329,11 +329,6 @@ final class DeviceHistory {
         return fastFailuresSinceSuccess;
     }
 
-    /** Traditional logins on this device since its last passkey success. */
-    public int fallbacksSinceSuccess() {
-        return fallbacksSinceSuccess;
-    }
-
     public @Nullable Instant firstFailureSinceSuccess() {
         return firstFailureSinceSuccess;
     }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The failure decision: a calm retry or the traditional login, and the diagnosis.
@@ -88,13 +89,8 @@ final class FailureRules {
         return elapsedMillis >= 0 && elapsedMillis < ev.policy().immediateFailureThreshold().toMillis();
     }
 
-    /**
-     * @param hypothesis whether to state the absence hypothesis (the flow falls back now, and the
-     *     offer after the traditional login will test it) rather than a plain cancel
-     * @param fastInFlow failures of this flow faster than the threshold, the current one included
-     */
-    Finding diagnose(Bytes user, List<StoredCredential> usable, ClientContext client, PasskeyFailure failure,
-            Instant now, boolean hypothesis, int fastInFlow) {
+    /** The diagnosis an outcome gives by itself, or {@code null} for a cancel-like one (diagnosed from history). */
+    private static @Nullable Finding fromOutcome(PasskeyFailure failure) {
         long elapsed = failure.elapsedMillis();
         String errorName = failure.clientErrorName() == null ? "an error" : failure.clientErrorName();
         switch (failure.outcome()) {
@@ -118,13 +114,28 @@ final class FailureRules {
                 return Finding.of(FailureCause.UNKNOWN, Confidence.LOW, "browser reported " + errorName);
             }
             case CANCELLED, IMMEDIATE_REJECTED -> {
-                // diagnosed from the device's history below
+                return null;
             }
             default -> {
                 return Finding.of(FailureCause.VERIFICATION_FAILED, Confidence.HIGH,
                         "the server rejected the response: " + failure.outcome());
             }
         }
+    }
+
+    /**
+     * @param hypothesis whether to state the absence hypothesis (the flow falls back now, and the
+     *     offer after the traditional login will test it) rather than a plain cancel
+     * @param fastInFlow failures of this flow faster than the threshold, the current one included
+     */
+    Finding diagnose(Bytes user, List<StoredCredential> usable, ClientContext client, PasskeyFailure failure,
+            Instant now, boolean hypothesis, int fastInFlow) {
+        Finding fromOutcome = fromOutcome(failure);
+        if (fromOutcome != null) {
+            return fromOutcome;
+        }
+        long elapsed = failure.elapsedMillis();
+        String errorName = failure.clientErrorName() == null ? "an error" : failure.clientErrorName();
         DeviceHistory history = ev.history(user, client, usable, now);
         if (failure.outcome() == dev.passkeyflow.storage.AttemptOutcome.IMMEDIATE_REJECTED) {
             Instant previous = history.lastImmediateRequest();

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *       Positive history here, or a platform-synced passkey of this platform's ecosystem: attempt
  *       automatically. A password-manager or security-key passkey: a button. Only passkeys that
  *       cannot be here (device-bound elsewhere, iCloud on Windows): a button when the hybrid
- *       transport may help, else fallback.
+ *       transport may help (an automatic start once the user signs in there by phone habitually, see
+ *       {@link AutoHealingPolicy#phoneOnlyStart()}), else fallback.
  *   <li><b>Failure</b>: diagnosed from history (see {@link dev.passkeyflow.core.FailureCause}); a
  *       server-side rejection, a SecurityError, or evidence that no passkey is on this device falls
  *       back at once; otherwise a calm retry until {@link AutoHealingPolicy#failuresBeforeFallback()}.

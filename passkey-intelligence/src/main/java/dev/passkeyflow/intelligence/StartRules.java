@@ -50,17 +50,9 @@ final class StartRules {
             return attempt(client, null, DecisionTag.POSITIVE_HISTORY_ON_ENVIRONMENT);
         }
         DeviceHistory history = ev.history(user, client, usable, now);
-        if (history.deviceKnown() && ev.policy().skipAutoStartOnNegativeHistory()
-                && negative(history, usable, client, now)) {
-            if (ev.reachableByPhone(history, usable, client)) {
-                // Nothing local, but the user's phone may sign in here by QR code: keep that way open.
-                return StartDecision.of(phoneOnly(), DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT, DecisionTag.HYBRID_TRANSPORT_POSSIBLE);
-            }
-            return immediateOr(client, history, now, Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT);
-        }
-        if (history.deviceKnown() && ev.policy().skipAutoStartOnNegativeHistory()
-                && history.failedFlowsSinceSuccess() >= 1 && recent(history.lastFailureSinceSuccess(), now)) {
-            return immediateOr(client, history, now, Action.OFFER_BUTTON, DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT);
+        StartDecision fromFailures = afterFailures(history, usable, client, now);
+        if (fromFailures != null) {
+            return fromFailures;
         }
         if (history.positiveHere()) {
             return attempt(client, history, DecisionTag.POSITIVE_HISTORY_ON_ENVIRONMENT);
@@ -69,6 +61,41 @@ final class StartRules {
         if (ev.presenceProof(history, account, client, now) != null) {
             return attempt(client, history, DecisionTag.POSITIVE_HISTORY_ON_PLATFORM);
         }
+        return fromAvailability(history, usable, client, now);
+    }
+
+    /**
+     * The start on a device where passkey prompts failed since the last success, or {@code null}
+     * when the history has no recent failed flow. A device whose passkey may still come from the
+     * user's phone keeps that way open: a failure of its own authenticator says nothing about the phone.
+     */
+    private @Nullable StartDecision afterFailures(DeviceHistory history, List<StoredCredential> usable,
+            ClientContext client, Instant now) {
+        if (!history.deviceKnown() || !ev.policy().skipAutoStartOnNegativeHistory()) {
+            return null;
+        }
+        boolean negative = negative(history, usable, client, now);
+        boolean uncertain = !negative && history.failedFlowsSinceSuccess() >= 1
+                && recent(history.lastFailureSinceSuccess(), now);
+        if (!negative && !uncertain) {
+            return null;
+        }
+        DecisionTag tag = negative ? DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT
+                : DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT;
+        if (ev.reachableByPhone(history, usable, client)) {
+            Action phone = phoneOnly(history);
+            if (negative || phone == Action.ATTEMPT_AUTOMATICALLY) {
+                return StartDecision.of(phone, tag, DecisionTag.HYBRID_TRANSPORT_POSSIBLE);
+            }
+            // A button after one failed flow: immediate UI mode, where the browser has it, rejects at once
+            // here and the sheet with the QR code follows without a click.
+        }
+        return immediateOr(client, history, now, negative ? Action.FALLBACK : Action.OFFER_BUTTON, tag);
+    }
+
+    /** The start on a device without history of the user's passkeys: from where the passkeys can be. */
+    private StartDecision fromAvailability(DeviceHistory history, List<StoredCredential> usable,
+            ClientContext client, Instant now) {
         Availability best = ev.bestAvailability(usable, client, null);
         if (best == Availability.LIKELY) {
             return attempt(client, history, DecisionTag.HIGH_CONFIDENCE_PLATFORM_PASSKEY);
@@ -77,20 +104,34 @@ final class StartRules {
             return immediateOr(client, history, now, Action.OFFER_BUTTON, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN);
         }
         if (!Boolean.FALSE.equals(client.capability(ClientContext.CAPABILITY_HYBRID_TRANSPORT))) {
-            return StartDecision.of(phoneOnly(), DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT, DecisionTag.HYBRID_TRANSPORT_POSSIBLE);
+            return StartDecision.of(phoneOnly(history), DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT,
+                    DecisionTag.HYBRID_TRANSPORT_POSSIBLE);
         }
         return ev.maySecurityKey(usable)
                 ? StartDecision.of(Action.OFFER_BUTTON, DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT, DecisionTag.SECURITY_KEY_POSSIBLE)
                 : StartDecision.of(Action.FALLBACK, DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT);
     }
 
-    private Action phoneOnly() {
-        return ev.policy().phoneOnlyStart() == AutoHealingPolicy.PhoneOnlyStart.ATTEMPT_AUTOMATICALLY
-                ? Action.ATTEMPT_AUTOMATICALLY : Action.OFFER_BUTTON;
+    /**
+     * How a device whose passkey can only come from a phone starts, by
+     * {@link AutoHealingPolicy#phoneOnlyStart()}. Cross-device sign-ins here, more of them than flows
+     * here that ended with the traditional login, show that the sheet's QR code is how this person
+     * signs in on this device.
+     */
+    private Action phoneOnly(DeviceHistory history) {
+        return switch (ev.policy().phoneOnlyStart()) {
+            case BUTTON -> Action.OFFER_BUTTON;
+            case ATTEMPT_AUTOMATICALLY -> Action.ATTEMPT_AUTOMATICALLY;
+            case ATTEMPT_AFTER_REPEATED_CROSS_DEVICE -> history.crossDeviceSuccesses()
+                    >= AutoHealingPolicy.REPEATED_CROSS_DEVICE_SUCCESSES
+                    && history.crossDeviceSuccesses() > history.failedFlowsSinceSuccess()
+                    ? Action.ATTEMPT_AUTOMATICALLY : Action.OFFER_BUTTON;
+        };
     }
 
-    private boolean recent(@Nullable Instant lastFailure, Instant now) {
-        return lastFailure != null && !lastFailure.plus(ev.policy().negativeHistoryDuration()).isBefore(now);
+    /** Whether {@code at} lies within {@link AutoHealingPolicy#negativeHistoryDuration()} before {@code now}. */
+    private boolean recent(@Nullable Instant at, Instant now) {
+        return at != null && !at.plus(ev.policy().negativeHistoryDuration()).isBefore(now);
     }
 
     /** An automatic start, in immediate UI mode where the browser has it and its rate limit allows. */
@@ -124,16 +165,18 @@ final class StartRules {
 
     /**
      * The passkey evidently is not here: immediate UI mode found none, or two whole flows failed here
-     * (or one, with failures fast enough to raise the confidence), no success or presence proof
-     * since, the last failure is recent, and no newer passkey may have reached the device.
+     * (or one, with failures fast enough to raise the confidence, unless the browser proved the passkey
+     * present here within {@link AutoHealingPolicy#negativeHistoryDuration()}: timing never outweighs
+     * proof), no success since, the last failure is recent, and no newer passkey may have reached the
+     * device.
      */
     private boolean negative(DeviceHistory h, List<StoredCredential> usable, ClientContext client, Instant now) {
         Instant lastFailure = h.lastFailureSinceSuccess();
-        if (lastFailure == null || lastFailure.plus(ev.policy().negativeHistoryDuration()).isBefore(now)) {
+        if (lastFailure == null || !recent(lastFailure, now)) {
             return false;
         }
         boolean evident = h.absenceProofsSinceSuccess() > 0 || h.failedFlowsSinceSuccess() >= 2
-                || (h.failedFlowsSinceSuccess() >= 1 && h.fastFailuresSinceSuccess() >= 2);
+                || (h.failedFlowsSinceSuccess() >= 1 && h.fastFailuresSinceSuccess() >= 2 && !recent(h.presenceProof(), now));
         return evident && ev.bestAvailability(usable, client, lastFailure) == Availability.UNLIKELY;
     }
 

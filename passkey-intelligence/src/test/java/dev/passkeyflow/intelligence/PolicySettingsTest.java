@@ -8,6 +8,7 @@ import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.HealingKind;
 import dev.passkeyflow.core.HealingResult;
 import dev.passkeyflow.core.LoginStep;
+import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.intelligence.AutoHealingPolicy.PhoneOnlyStart;
 import dev.passkeyflow.intelligence.AutoHealingPolicy.UnprovenFailureOffer;
 import dev.passkeyflow.storage.UserAccount;
@@ -114,6 +115,25 @@ class PolicySettingsTest {
     class Evidence {
 
         @Test
+        @DisplayName("two quick cancels in one flow, after the browser proved the passkey present there, leave uncertain history: a passkey button, not the password form")
+        void timingDoesNotOutweighPresenceProof() {
+            Phone p = new Phone(AutoHealingPolicy.ofDefaults(), FlowWorld.iphone("iphone-5"));
+            assertThat(p.w.alreadyExists(p.twoDismissalsAndPassword())).isInstanceOf(LoginStep.Completed.class);
+            p.w.advanceDays(2);
+            LoginStep fallback = p.w.dismiss(p.w.dismiss(p.w.start(p.ann, p.phone), 600), 700);
+            assertThat(p.w.password(fallback)).isInstanceOfSatisfying(LoginStep.Completed.class,
+                    d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            p.w.advanceDays(1);
+
+            LoginStep next = p.w.start(p.ann, p.phone);
+
+            assertThat(next).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
+                    c -> assertThat(c.autoStart()).isFalse());
+            assertThat(p.w.lastStartTags()).contains(DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT.text());
+            assertThat(p.w.sign(next, p.keychain, "platform")).isInstanceOf(LoginStep.Completed.class);
+        }
+
+        @Test
         @DisplayName("immediate UI mode that showed its UI proves the passkey is here: a dismissal there and at the retry gets no offer")
         void immediateUiShownIsPresence() {
             Phone p = new Phone(AutoHealingPolicy.ofDefaults(), immediateIphone("iphone-3"));
@@ -162,19 +182,52 @@ class PolicySettingsTest {
     @DisplayName("phoneOnlyStart: a PC without Windows Hello, the passkey on the user's iPhone")
     class PhoneOnly {
 
-        private LoginStep firstStart(AutoHealingPolicy policy) {
-            FlowWorld w = new FlowWorld(policy);
-            UserAccount dan = w.user("dan@example.com");
-            w.enrol(dan, FlowWorld.authenticator(FlowWorld.ICLOUD, true), FlowWorld.iphone("iphone-1"));
-            return w.start(dan, FlowWorld.client("pc-1", FlowWorld.UA_WINDOWS_CHROME, "Windows", false, true));
+        /** Dan, whose iCloud passkey is on his iPhone, and a PC that can only reach it by QR code. */
+        private static final class Pc {
+            final FlowWorld w;
+            final UserAccount dan;
+            final SoftwareAuthenticator phoneKeychain = FlowWorld.authenticator(FlowWorld.ICLOUD, true);
+            final ClientContext pc = FlowWorld.client("pc-1", FlowWorld.UA_WINDOWS_CHROME, "Windows", false, true);
+
+            Pc(AutoHealingPolicy policy) {
+                this.w = new FlowWorld(policy);
+                this.dan = w.user("dan@example.com");
+                w.enrol(dan, phoneKeychain, FlowWorld.iphone("iphone-1"));
+                w.advanceDays(1);
+            }
+
+            LoginStep start() {
+                return w.start(dan, pc);
+            }
+
+            /** A start whose sheet Dan answers by scanning the QR code with his phone. */
+            void signInByPhone() {
+                assertThat(w.sign(start(), phoneKeychain, "cross-platform")).isInstanceOf(LoginStep.Completed.class);
+                w.advanceDays(3);
+            }
+
+            /** A start whose sheet Dan dismisses twice (no phone at hand), then the password. */
+            void failedFlow() {
+                LoginStep fallback = w.dismiss(w.dismiss(start(), 6_000), 6_000);
+                assertThat(w.password(fallback)).isInstanceOf(LoginStep.Completed.class);
+                w.advanceDays(3);
+            }
+        }
+
+        private static boolean automatic(LoginStep step) {
+            assertThat(step).isInstanceOf(LoginStep.PasskeyChallenge.class);
+            return ((LoginStep.PasskeyChallenge) step).autoStart();
         }
 
         @Test
-        @DisplayName("BUTTON (the default) shows a passkey button")
+        @DisplayName("BUTTON shows a passkey button, even after sign-ins by phone there")
         void button() {
-            assertThat(AutoHealingPolicy.ofDefaults().phoneOnlyStart()).isEqualTo(PhoneOnlyStart.BUTTON);
-            assertThat(firstStart(AutoHealingPolicy.ofDefaults())).isInstanceOfSatisfying(
-                    LoginStep.PasskeyChallenge.class, c -> assertThat(c.autoStart()).isFalse());
+            Pc p = new Pc(AutoHealingPolicy.custom().phoneOnlyStart(PhoneOnlyStart.BUTTON).build());
+            assertThat(automatic(p.start())).isFalse();
+            p.w.advanceDays(1);
+            p.signInByPhone();
+            p.signInByPhone();
+            assertThat(automatic(p.start())).isFalse();
         }
 
         @Test
@@ -184,8 +237,45 @@ class PolicySettingsTest {
                     .build();
             assertThat(policy.toString()).contains("phoneOnlyStart=ATTEMPT_AUTOMATICALLY");
             assertThat(AutoHealingPolicy.from(policy).build().phoneOnlyStart()).isEqualTo(PhoneOnlyStart.ATTEMPT_AUTOMATICALLY);
-            assertThat(firstStart(policy)).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isTrue());
+            assertThat(automatic(new Pc(policy).start())).isTrue();
+        }
+
+        @Test
+        @DisplayName("ATTEMPT_AUTOMATICALLY keeps the automatic sheet after one failed flow there, as after two")
+        void automaticAfterOneFailedFlow() {
+            Pc p = new Pc(AutoHealingPolicy.custom().phoneOnlyStart(PhoneOnlyStart.ATTEMPT_AUTOMATICALLY).build());
+            p.failedFlow();
+            assertThat(automatic(p.start())).isTrue();
+            assertThat(p.w.lastStartTags()).contains(DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT.text());
+        }
+
+        @Test
+        @DisplayName("ATTEMPT_AFTER_REPEATED_CROSS_DEVICE (the default): a button at first and after one sign-in by phone, the sheet at once after the second")
+        void afterRepeatedCrossDevice() {
+            assertThat(AutoHealingPolicy.ofDefaults().phoneOnlyStart())
+                    .isEqualTo(PhoneOnlyStart.ATTEMPT_AFTER_REPEATED_CROSS_DEVICE);
+            Pc p = new Pc(AutoHealingPolicy.ofDefaults());
+            assertThat(automatic(p.start())).isFalse();
+            p.w.advanceDays(1);
+            p.signInByPhone();
+            assertThat(automatic(p.start())).as("one sign-in by phone may have been a borrowed phone").isFalse();
+            p.w.advanceDays(1);
+            p.signInByPhone();
+            assertThat(automatic(p.start())).isTrue();
+        }
+
+        @Test
+        @DisplayName("ATTEMPT_AFTER_REPEATED_CROSS_DEVICE: one failed flow keeps the automatic sheet, failed flows as many as the sign-ins by phone bring the button back")
+        void failuresOutnumberingTheHabit() {
+            Pc p = new Pc(AutoHealingPolicy.ofDefaults());
+            p.signInByPhone();
+            p.signInByPhone();
+            p.failedFlow();
+            assertThat(automatic(p.start())).isTrue();
+            p.w.advanceDays(1);
+            p.failedFlow();
+            assertThat(automatic(p.start())).isFalse();
+            assertThat(p.w.lastStartTags()).contains(DecisionTag.HYBRID_TRANSPORT_POSSIBLE.text());
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowEvent;
 import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
+import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.intelligence.sim.Scenario.Break;
 import dev.passkeyflow.intelligence.sim.Scenario.DeviceSpec;
 import dev.passkeyflow.intelligence.sim.Scenario.Kind;
@@ -89,6 +90,8 @@ final class SimWorld {
 
     /** Per flow: the last diagnosis the flow published. */
     private final Map<String, FailureDiagnosis> diagnoses = new HashMap<>();
+    /** Per flow: the start decision, for the breakdown of working passkeys sent to the password. */
+    private final Map<String, StartDecision> starts = new HashMap<>();
     private final Map<String, Device> devices = new HashMap<>();
     private final Map<String, List<SoftwareAuthenticator>> groups = new HashMap<>();
     private final Map<SoftwareAuthenticator, String> groupOf = new HashMap<>();
@@ -176,6 +179,9 @@ final class SimWorld {
     }
 
     private void onEvent(LoginFlowEvent event) {
+        if (event instanceof LoginFlowEvent.FlowStarted started) {
+            starts.put(started.flowId(), started.decision());
+        }
         if (event instanceof LoginFlowEvent.PasskeyAttemptFailed failed) {
             diagnoses.put(failed.flowId(), failed.diagnosis());
         } else if (event instanceof LoginFlowEvent.HealingOffered offered
@@ -433,6 +439,7 @@ final class SimWorld {
         LoginStep step = flow.start(user.identifier(), device.client(deviceId, immediateCapable));
         String flowId = step.flowId();
         int prompt = 0;
+        boolean buttonIgnored = false;
         boolean fellBack = false;
         boolean offered = false;
         while (true) {
@@ -462,6 +469,7 @@ final class SimWorld {
                     boolean click = !attacker && ((here || qr) ? draws.click() < CLICK_IF_PRESENT
                             : draws.click() < CLICK_IF_ABSENT);
                     if (!click) {
+                        buttonIgnored = true;
                         step = flow.chooseFallback(flowId);
                         continue;
                     }
@@ -521,13 +529,28 @@ final class SimWorld {
             } else if (step instanceof LoginStep.Completed done) {
                 if (!attacker) {
                     score(tally, device, episode, reachableAtStart, fellBack, offered, done, flowId);
+                    if (reachableAtStart && done.method() != AuthenticationMethod.PASSKEY) {
+                        tally.workingToPasswordWhy(user.kind(), why(flowId, buttonIgnored, prompt, local));
+                    }
                 }
                 diagnoses.remove(flowId);
+                starts.remove(flowId);
                 return;
             } else {
                 throw new IllegalStateException("unexpected step " + step);
             }
         }
+    }
+
+    /** Why a login whose passkey was reachable ended with the password: how it started and what followed. */
+    private String why(String flowId, boolean buttonIgnored, int prompts, boolean local) {
+        StartDecision start = starts.get(flowId);
+        String how = start == null ? "?" : start.action().name().toLowerCase(java.util.Locale.ROOT) + " "
+                + start.tags().stream().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).toList();
+        String then = buttonIgnored ? "button not clicked"
+                : prompts == 0 ? "no prompt"
+                : (local ? "local passkey: " : "phone only: ") + prompts + " prompt(s) failed";
+        return how + " -> " + then;
     }
 
     private LoginStep sign(List<SoftwareAuthenticator> authenticators, LoginStep.PasskeyChallenge challenge,

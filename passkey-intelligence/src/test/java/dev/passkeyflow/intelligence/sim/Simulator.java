@@ -97,8 +97,11 @@ public final class Simulator {
         }
 
         String label() {
-            return unproven.name().toLowerCase(Locale.ROOT) + "/"
-                    + (phoneOnly == PhoneOnlyStart.BUTTON ? "button" : "auto");
+            return unproven.name().toLowerCase(Locale.ROOT) + "/" + switch (phoneOnly) {
+                case BUTTON -> "button";
+                case ATTEMPT_AUTOMATICALLY -> "auto";
+                case ATTEMPT_AFTER_REPEATED_CROSS_DEVICE -> "repeated";
+            };
         }
     }
 
@@ -107,7 +110,7 @@ public final class Simulator {
 
     private static List<Setting> settings() {
         List<Setting> all = new ArrayList<>();
-        for (PhoneOnlyStart phone : List.of(AutoHealingPolicy.DEFAULT_PHONE_ONLY_START, PhoneOnlyStart.ATTEMPT_AUTOMATICALLY)) {
+        for (PhoneOnlyStart phone : PhoneOnlyStart.values()) {
             for (UnprovenFailureOffer unproven : UnprovenFailureOffer.values()) {
                 all.add(new Setting(unproven, phone));
             }
@@ -182,9 +185,9 @@ public final class Simulator {
         };
     }
 
-    private static final String HEADER = "| %-31s | %6s | %11s | %11s | %13s | %13s | %15s | %6s | %8s | %8s | %8s | %8s |%n";
+    private static final String HEADER = "| %-35s | %6s | %11s | %11s | %13s | %13s | %15s | %6s | %8s | %8s | %8s | %8s |%n";
     @SuppressWarnings("InlineFormatString") // kept beside HEADER, whose columns it must match
-    private static final String ROW = "| %-31s | %6d | %11.3f | %11d | %13s | %13s | %15s | %6d | %8s | %8s | %8s | %8s |%n";
+    private static final String ROW = "| %-35s | %6d | %11.3f | %11d | %13s | %13s | %15s | %6d | %8s | %8s | %8s | %8s |%n";
 
     static void print(PrintStream out, Sweep sweep, boolean byKind) {
         for (int s = 0; s < SHARES.size(); s++) {
@@ -202,6 +205,11 @@ public final class Simulator {
                     for (Kind k : Kind.values()) {
                         row(out, k.name().toLowerCase(Locale.ROOT), r.byKind().get(k));
                     }
+                    out.println();
+                }
+                for (SimResult r : results) {
+                    out.printf(Locale.ROOT, "%s: working passkeys sent to the password, by kind and cause:%n%n", r.advisor());
+                    r.total().workingToPasswordWhy.forEach((k, v) -> out.printf(Locale.ROOT, "  %3d  %s%n", v, k));
                     out.println();
                 }
             }
@@ -237,7 +245,7 @@ public final class Simulator {
                 "false offers /", "nagged", "diag.", "diag.", "diag.", "diag.");
         out.printf(Locale.ROOT, HEADER, "", "", "login", "password", "1st fallback", "1st fallback", "offers",
                 "accts", "deleted", "cloud", "pm", "revoked");
-        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(33), "-".repeat(8), "-".repeat(13),
+        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(37), "-".repeat(8), "-".repeat(13),
                 "-".repeat(13), "-".repeat(15), "-".repeat(15), "-".repeat(17), "-".repeat(8), "-".repeat(10),
                 "-".repeat(10), "-".repeat(10), "-".repeat(10));
     }

@@ -39,6 +39,12 @@ final class Tally {
     int attackerOffers;
     int attackerPasskeys;
     final int[][] diagnosis = new int[Break.values().length][3];
+    /** Working passkeys sent to the password, by scenario kind and cause (how the login started, what followed). */
+    final java.util.Map<String, Integer> workingToPasswordWhy = new java.util.TreeMap<>();
+
+    void workingToPasswordWhy(Scenario.Kind kind, String why) {
+        workingToPasswordWhy.merge(kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + why, 1, Integer::sum);
+    }
 
     void plus(Tally o) {
         users += o.users;
@@ -60,6 +66,7 @@ final class Tally {
         attackerLogins += o.attackerLogins;
         attackerOffers += o.attackerOffers;
         attackerPasskeys += o.attackerPasskeys;
+        o.workingToPasswordWhy.forEach((k, v) -> workingToPasswordWhy.merge(k, v, Integer::sum));
         for (int c = 0; c < diagnosis.length; c++) {
             for (int k = 0; k < 3; k++) {
                 diagnosis[c][k] += o.diagnosis[c][k];
