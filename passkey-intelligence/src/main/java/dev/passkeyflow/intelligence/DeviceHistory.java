@@ -1,19 +1,13 @@
 package dev.passkeyflow.intelligence;
 
-import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
-import dev.passkeyflow.storage.ClientInfo;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.LoginAttemptRepository;
 import dev.passkeyflow.storage.StoredCredential;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,12 +35,24 @@ final class DeviceHistory {
     private final int unansweredOffersInRow;
     private final @Nullable Instant newestUnansweredOffer;
 
-    private DeviceHistory(@Nullable String deviceId, @Nullable Instant lastSuccess, Map<Bytes, Instant> usedHere,
-            int failuresSinceSuccess, int fastFailuresSinceSuccess, int fallbacksSinceSuccess,
-            @Nullable Instant firstFailureSinceSuccess, @Nullable Instant lastFailureSinceSuccess,
-            @Nullable Instant lastDecline, @Nullable Instant lastCreationCancel, @Nullable Instant presenceProof,
-            int absenceProofsSinceSuccess, int failedFlowsSinceSuccess, int crossDeviceSuccesses,
-            @Nullable Instant lastImmediateRequest, int unansweredOffersInRow, @Nullable Instant newestUnansweredOffer) {
+    DeviceHistory(
+            @Nullable String deviceId,
+            @Nullable Instant lastSuccess,
+            Map<Bytes, Instant> usedHere,
+            int failuresSinceSuccess,
+            int fastFailuresSinceSuccess,
+            int fallbacksSinceSuccess,
+            @Nullable Instant firstFailureSinceSuccess,
+            @Nullable Instant lastFailureSinceSuccess,
+            @Nullable Instant lastDecline,
+            @Nullable Instant lastCreationCancel,
+            @Nullable Instant presenceProof,
+            int absenceProofsSinceSuccess,
+            int failedFlowsSinceSuccess,
+            int crossDeviceSuccesses,
+            @Nullable Instant lastImmediateRequest,
+            int unansweredOffersInRow,
+            @Nullable Instant newestUnansweredOffer) {
         this.deviceId = deviceId;
         this.lastSuccess = lastSuccess;
         this.usedHere = usedHere;
@@ -80,203 +86,25 @@ final class DeviceHistory {
      * @param immediateMillis browser failures faster than this count as immediate
      * @param failuresPerFailedFlow failed attempts before a traditional login that make it a failed flow
      */
-    public static DeviceHistory read(LoginAttemptRepository attempts, Bytes user, @Nullable String deviceId,
-            List<StoredCredential> usable, Instant since, int limit, long immediateMillis, int failuresPerFailedFlow) {
+    public static DeviceHistory read(
+            LoginAttemptRepository attempts,
+            Bytes user,
+            @Nullable String deviceId,
+            List<StoredCredential> usable,
+            Instant since,
+            int limit,
+            long immediateMillis,
+            int failuresPerFailedFlow) {
         if (deviceId == null) {
             return none();
         }
-        Scan scan = new Scan(user, deviceId, immediateMillis, failuresPerFailedFlow);
+        DeviceHistoryScan scan = new DeviceHistoryScan(user, deviceId, immediateMillis, failuresPerFailedFlow);
         scan.credentials(usable);
         // Newest first: everything before the first success seen is "since the last success".
         for (LoginAttempt a : attempts.recentByDevice(deviceId, since, limit)) {
             scan.attempt(a);
         }
         return scan.result();
-    }
-
-    /** The state of one {@link #read}: the attempts are seen newest first. */
-    private static final class Scan {
-        private final Bytes user;
-        private final String deviceId;
-        private final long immediateMillis;
-        private final int failuresPerFailedFlow;
-        private final Map<Bytes, Instant> used = new HashMap<>();
-        private final Map<Bytes, Instant> localUse = new HashMap<>();
-        private final java.util.Set<Bytes> crossUse = new java.util.HashSet<>();
-        private final java.util.Set<Bytes> usableIds = new java.util.HashSet<>();
-        private @Nullable Instant lastSuccess;
-        private int failures;
-        private int fast;
-        private int fallbacks;
-        private @Nullable Instant firstFailure;
-        private @Nullable Instant lastFailure;
-        private @Nullable Instant lastDecline;
-        private @Nullable Instant lastCancel;
-        private @Nullable Instant presence;
-        private @Nullable Instant lastImmediate;
-        private int absence;
-        private int failedFlows;
-        private int crossDevice;
-        /** Failures seen before (older than) the traditional login being examined; -1: none open. */
-        private int run = -1;
-        private boolean successSeen;
-        private int deviceUnanswered;
-        private @Nullable Instant deviceNewestUnanswered;
-        private boolean deviceRunClosed;
-
-        Scan(Bytes user, String deviceId, long immediateMillis, int failuresPerFailedFlow) {
-            this.user = user;
-            this.deviceId = deviceId;
-            this.immediateMillis = immediateMillis;
-            this.failuresPerFailedFlow = failuresPerFailedFlow;
-        }
-
-        /** Uses the stored credentials record: created here, last used here. */
-        void credentials(List<StoredCredential> usable) {
-            for (StoredCredential c : usable) {
-                if (deviceId.equals(c.createdOn().deviceId())) {
-                    used.merge(c.credentialId(), c.createdAt(), DeviceHistory::later);
-                    localUse.merge(c.credentialId(), c.createdAt(), DeviceHistory::later);
-                }
-                ClientInfo lastOn = c.lastUsedOn();
-                Instant lastAt = c.lastUsedAt();
-                if (lastOn != null && lastAt != null && deviceId.equals(lastOn.deviceId())) {
-                    used.merge(c.credentialId(), lastAt, DeviceHistory::later);
-                }
-                usableIds.add(c.credentialId());
-            }
-        }
-
-        void attempt(LoginAttempt a) {
-            if (!deviceRunClosed) {
-                // Offers on this device to anyone (a shared family device): the person in front of it
-                // sees one more prompt to create a passkey, whichever account it is for.
-                AttemptOutcome outcome = a.outcome();
-                if (outcome == AttemptOutcome.REGISTERED) {
-                    deviceRunClosed = true;
-                } else if (outcome == AttemptOutcome.REGISTRATION_DECLINED
-                        || outcome == AttemptOutcome.REGISTRATION_CANCELLED) {
-                    deviceUnanswered++;
-                    if (deviceNewestUnanswered == null) {
-                        deviceNewestUnanswered = a.at();
-                    }
-                }
-            }
-            if (!user.equals(a.userHandle())) {
-                return;
-            }
-            AttemptOutcome o = a.outcome();
-            if (o == AttemptOutcome.IMMEDIATE_REJECTED && lastImmediate == null) {
-                lastImmediate = a.at();
-            }
-            if (a.crossPlatformSuccess()) {
-                // A phone over hybrid or a security key signed: nothing about this device's own authenticator.
-                crossDevice++;
-                if (a.credentialId() != null) {
-                    crossUse.add(Objects.requireNonNull(a.credentialId()));
-                }
-                return;
-            }
-            if (o == AttemptOutcome.ALREADY_REGISTERED && presence == null) {
-                // InvalidStateError on create() with excludeCredentials: one of the user's passkeys is here.
-                presence = a.at();
-            }
-            if (o == AttemptOutcome.SUCCEEDED || o == AttemptOutcome.REGISTERED
-                    || o == AttemptOutcome.ALREADY_REGISTERED) {
-                success(a);
-                return;
-            }
-            if (o == AttemptOutcome.REGISTRATION_DECLINED && lastDecline == null) {
-                lastDecline = a.at();
-            }
-            if (o == AttemptOutcome.REGISTRATION_CANCELLED && lastCancel == null) {
-                lastCancel = a.at();
-            }
-            if (successSeen) {
-                return;
-            }
-            if (o.isAuthenticationFailure()) {
-                failure(a);
-            } else if (o == AttemptOutcome.FALLBACK_SUCCEEDED) {
-                fallbacks++;
-                if (run >= failuresPerFailedFlow) {
-                    failedFlows++;
-                }
-                run = 0;
-            }
-        }
-
-        private void success(LoginAttempt a) {
-            if (!successSeen && run >= failuresPerFailedFlow) {
-                failedFlows++;
-            }
-            Bytes credentialId = a.credentialId();
-            if (credentialId != null && usableIds.contains(credentialId)) {
-                used.merge(credentialId, a.at(), DeviceHistory::later);
-                localUse.merge(credentialId, a.at(), DeviceHistory::later);
-            }
-            if (!successSeen) {
-                successSeen = true;
-                lastSuccess = a.at();
-            }
-        }
-
-        private void failure(LoginAttempt a) {
-            AttemptOutcome o = a.outcome();
-            failures++;
-            if (run >= 0) {
-                run++;
-            }
-            boolean quick = a.elapsedMillis() >= 0 && a.elapsedMillis() < immediateMillis;
-            if (o == AttemptOutcome.IMMEDIATE_REJECTED && quick) {
-                absence++;
-            }
-            if (lastFailure == null) {
-                lastFailure = a.at();
-            }
-            firstFailure = a.at();
-            if (o == AttemptOutcome.CANCELLED && quick) {
-                fast++;
-            }
-        }
-
-        DeviceHistory result() {
-            if (!successSeen && run >= failuresPerFailedFlow) {
-                failedFlows++;
-            }
-            for (Bytes id : crossUse) {
-                // The credential's stored last use on this device was the cross-device success itself.
-                Instant local = localUse.get(id);
-                if (local == null) {
-                    used.remove(id);
-                } else {
-                    used.put(id, local);
-                }
-            }
-            for (Instant at : used.values()) {
-                if (lastSuccess == null || at.isAfter(lastSuccess)) {
-                    lastSuccess = at;
-                }
-            }
-            if (lastSuccess != null && lastFailure != null && lastFailure.isBefore(lastSuccess)) {
-                // A stored last use newer than the failures read: they are no longer "since".
-                failures = 0;
-                fast = 0;
-                fallbacks = 0;
-                absence = 0;
-                failedFlows = 0;
-                firstFailure = null;
-                lastFailure = null;
-            }
-            List<Map.Entry<Bytes, Instant>> sorted = new ArrayList<>(used.entrySet());
-            sorted.sort(Map.Entry.<Bytes, Instant>comparingByValue(Comparator.reverseOrder())
-                    .thenComparing(Map.Entry.comparingByKey()));
-            Map<Bytes, Instant> ordered = new LinkedHashMap<>();
-            sorted.forEach(e -> ordered.put(e.getKey(), e.getValue()));
-            return new DeviceHistory(deviceId, lastSuccess, ordered, failures, fast, fallbacks, firstFailure,
-                    lastFailure, lastDecline, lastCancel, presence, absence, failedFlows, crossDevice, lastImmediate,
-                    deviceUnanswered, deviceNewestUnanswered);
-        }
     }
 
     /**
@@ -286,14 +114,27 @@ final class DeviceHistory {
     public DeviceHistory withUsedHere(Bytes credentialId, Instant at) {
         Map<Bytes, Instant> more = new LinkedHashMap<>(usedHere);
         more.merge(credentialId, at, DeviceHistory::later);
-        return new DeviceHistory(deviceId, lastSuccess == null || at.isAfter(lastSuccess) ? at : lastSuccess,
-                more, failuresSinceSuccess, fastFailuresSinceSuccess, fallbacksSinceSuccess, firstFailureSinceSuccess,
-                lastFailureSinceSuccess, lastDecline, lastCreationCancel, presenceProof, absenceProofsSinceSuccess,
-                failedFlowsSinceSuccess, crossDeviceSuccesses, lastImmediateRequest, unansweredOffersInRow,
+        return new DeviceHistory(
+                deviceId,
+                lastSuccess == null || at.isAfter(lastSuccess) ? at : lastSuccess,
+                more,
+                failuresSinceSuccess,
+                fastFailuresSinceSuccess,
+                fallbacksSinceSuccess,
+                firstFailureSinceSuccess,
+                lastFailureSinceSuccess,
+                lastDecline,
+                lastCreationCancel,
+                presenceProof,
+                absenceProofsSinceSuccess,
+                failedFlowsSinceSuccess,
+                crossDeviceSuccesses,
+                lastImmediateRequest,
+                unansweredOffersInRow,
                 newestUnansweredOffer);
     }
 
-    private static Instant later(Instant a, Instant b) {
+    static Instant later(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
     }
 
@@ -372,8 +213,13 @@ final class DeviceHistory {
 
     /** Whether this device has no history of the user at all (a new device, or cookies cleared). */
     public boolean empty() {
-        return usedHere.isEmpty() && lastSuccess == null && failuresSinceSuccess == 0 && fallbacksSinceSuccess == 0
-                && crossDeviceSuccesses == 0 && presenceProof == null && lastDecline == null;
+        return usedHere.isEmpty()
+                && lastSuccess == null
+                && failuresSinceSuccess == 0
+                && fallbacksSinceSuccess == 0
+                && crossDeviceSuccesses == 0
+                && presenceProof == null
+                && lastDecline == null;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.passkeyflow.intelligence;
 
-import dev.passkeyflow.intelligence.Evidence.Finding;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.Confidence;
 import dev.passkeyflow.core.FailureCause;
@@ -8,6 +7,7 @@ import dev.passkeyflow.core.FailureDiagnosis;
 import dev.passkeyflow.core.advisor.FailureContext;
 import dev.passkeyflow.core.advisor.FailureDecision;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
+import dev.passkeyflow.intelligence.Evidence.Finding;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.StoredCredential;
 import java.time.Instant;
@@ -38,20 +38,31 @@ final class FailureRules {
 
     public FailureDecision decide(FailureContext context) {
         PasskeyFailure failure = context.failure();
-        List<StoredCredential> usable = context.credentials().stream().filter(c -> c.status().acceptsLogin()).toList();
+        List<StoredCredential> usable = context.credentials().stream()
+                .filter(c -> c.status().acceptsLogin())
+                .toList();
         int counted = countedFailures(context);
         boolean last = counted >= ev.policy().failuresBeforeFallback();
-        Finding finding = diagnose(context.user().userHandle(), usable, context.client(), failure, context.now(),
-                last, fastIn(context.failuresInFlow()));
+        Finding finding = diagnose(
+                context.user().userHandle(),
+                usable,
+                context.client(),
+                failure,
+                context.now(),
+                last,
+                fastIn(context.failuresInFlow()));
         FailureDiagnosis diagnosis = finding.diagnosis();
         boolean fallBack = failure.outcome().isServerSide()
                 || diagnosis.cause() == FailureCause.RP_MISCONFIGURATION
-                || (finding.passkeyAbsent() && ev.policy().fallBackAtOnceWhenPasskeyAbsent()
-                        && !ev.reachableByPhone(ev.history(context.user().userHandle(), context.client(), usable,
-                                context.now()), usable, context.client()))
+                || (finding.passkeyAbsent()
+                        && ev.policy().fallBackAtOnceWhenPasskeyAbsent()
+                        && !ev.reachableByPhone(
+                                ev.history(context.user().userHandle(), context.client(), usable, context.now()),
+                                usable,
+                                context.client()))
                 || last;
-        return new FailureDecision(fallBack ? FailureDecision.Action.FALLBACK : FailureDecision.Action.RETRY,
-                diagnosis);
+        return new FailureDecision(
+                fallBack ? FailureDecision.Action.FALLBACK : FailureDecision.Action.RETRY, diagnosis);
     }
 
     private int fastIn(List<PasskeyFailure> failures) {
@@ -86,7 +97,8 @@ final class FailureRules {
     }
 
     boolean isFast(long elapsedMillis) {
-        return elapsedMillis >= 0 && elapsedMillis < ev.policy().immediateFailureThreshold().toMillis();
+        return elapsedMillis >= 0
+                && elapsedMillis < ev.policy().immediateFailureThreshold().toMillis();
     }
 
     /** The diagnosis an outcome gives by itself, or {@code null} for a cancel-like one (diagnosed from history). */
@@ -95,20 +107,26 @@ final class FailureRules {
         String errorName = failure.clientErrorName() == null ? "an error" : failure.clientErrorName();
         switch (failure.outcome()) {
             case UNKNOWN_CREDENTIAL -> {
-                return Finding.of(FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER, Confidence.HIGH,
+                return Finding.of(
+                        FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER,
+                        Confidence.HIGH,
                         "the authenticator presented a credential id the server does not know");
             }
             case CREDENTIAL_RETIRED -> {
-                return Finding.of(FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER, Confidence.MEDIUM,
+                return Finding.of(
+                        FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER,
+                        Confidence.MEDIUM,
                         "the authenticator presented a retired credential");
             }
             case SECURITY_ERROR -> {
-                return Finding.of(FailureCause.RP_MISCONFIGURATION, Confidence.HIGH,
+                return Finding.of(
+                        FailureCause.RP_MISCONFIGURATION,
+                        Confidence.HIGH,
                         "browser reported SecurityError: the RP id does not fit the origin");
             }
             case TIMED_OUT -> {
-                return Finding.of(FailureCause.TIMED_OUT, Confidence.HIGH, "the ceremony timed out after " + elapsed
-                        + " ms");
+                return Finding.of(
+                        FailureCause.TIMED_OUT, Confidence.HIGH, "the ceremony timed out after " + elapsed + " ms");
             }
             case CLIENT_ERROR -> {
                 return Finding.of(FailureCause.UNKNOWN, Confidence.LOW, "browser reported " + errorName);
@@ -117,7 +135,9 @@ final class FailureRules {
                 return null;
             }
             default -> {
-                return Finding.of(FailureCause.VERIFICATION_FAILED, Confidence.HIGH,
+                return Finding.of(
+                        FailureCause.VERIFICATION_FAILED,
+                        Confidence.HIGH,
                         "the server rejected the response: " + failure.outcome());
             }
         }
@@ -128,8 +148,14 @@ final class FailureRules {
      *     offer after the traditional login will test it) rather than a plain cancel
      * @param fastInFlow failures of this flow faster than the threshold, the current one included
      */
-    Finding diagnose(Bytes user, List<StoredCredential> usable, ClientContext client, PasskeyFailure failure,
-            Instant now, boolean hypothesis, int fastInFlow) {
+    Finding diagnose(
+            Bytes user,
+            List<StoredCredential> usable,
+            ClientContext client,
+            PasskeyFailure failure,
+            Instant now,
+            boolean hypothesis,
+            int fastInFlow) {
         Finding fromOutcome = fromOutcome(failure);
         if (fromOutcome != null) {
             return fromOutcome;
@@ -138,25 +164,21 @@ final class FailureRules {
         String errorName = failure.clientErrorName() == null ? "an error" : failure.clientErrorName();
         DeviceHistory history = ev.history(user, client, usable, now);
         if (failure.outcome() == dev.passkeyflow.storage.AttemptOutcome.IMMEDIATE_REJECTED) {
-            Instant previous = history.lastImmediateRequest();
-            boolean throttled = previous != null && now.isBefore(previous.plus(Evidence.IMMEDIATE_RATE_WINDOW));
-            if (isFast(elapsed) && !throttled) {
-                return ev.absenceHypothesis(history, usable, client, now, 0, true,
-                        "immediate UI mode rejected within " + elapsed + " ms, without showing any UI");
-            }
-            return new Finding(FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.LOW,
-                    throttled ? "immediate UI mode rejected, possibly by the browser's rate limit"
-                            : "immediate UI mode rejected after " + elapsed + " ms: the person dismissed its UI"),
-                    false, Set.of());
+            return immediateRejection(history, usable, client, now, elapsed);
         }
         if (elapsed >= ev.policy().timeoutLikeThreshold().toMillis()) {
-            return Finding.of(FailureCause.TIMED_OUT, Confidence.MEDIUM,
+            return Finding.of(
+                    FailureCause.TIMED_OUT,
+                    Confidence.MEDIUM,
                     "browser reported " + errorName + " after " + elapsed + " ms, as after a timeout");
         }
         String timing = "browser reported " + errorName + (elapsed >= 0 ? " after " + elapsed + " ms" : "")
                 + "; a missing passkey and a dismissed prompt look the same to the site";
         if (client.deviceId() == null && !hypothesis) {
-            return Finding.of(FailureCause.USER_CANCELLED, Confidence.LOW, timing,
+            return Finding.of(
+                    FailureCause.USER_CANCELLED,
+                    Confidence.LOW,
+                    timing,
                     "no device id: this device's history is unknown");
         }
         Finding absence = ev.absenceHypothesis(history, usable, client, now, fastInFlow, false, timing);
@@ -168,7 +190,39 @@ final class FailureRules {
         if (hypothesis || absence.passkeyAbsent()) {
             return absence;
         }
-        return new Finding(FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.LOW, timing,
-                "one failure is no evidence against a passkey: a calm retry"), false, Set.of());
+        return new Finding(
+                FailureDiagnosis.of(
+                        FailureCause.USER_CANCELLED,
+                        Confidence.LOW,
+                        timing,
+                        "one failure is no evidence against a passkey: a calm retry"),
+                false,
+                Set.of());
+    }
+
+    /** An immediate-UI-mode rejection: quick and not rate-limited is absence, otherwise a dismissal. */
+    private Finding immediateRejection(
+            DeviceHistory history, List<StoredCredential> usable, ClientContext client, Instant now, long elapsed) {
+        Instant previous = history.lastImmediateRequest();
+        boolean throttled = previous != null && now.isBefore(previous.plus(Evidence.IMMEDIATE_RATE_WINDOW));
+        if (isFast(elapsed) && !throttled) {
+            return ev.absenceHypothesis(
+                    history,
+                    usable,
+                    client,
+                    now,
+                    0,
+                    true,
+                    "immediate UI mode rejected within " + elapsed + " ms, without showing any UI");
+        }
+        return new Finding(
+                FailureDiagnosis.of(
+                        FailureCause.USER_CANCELLED,
+                        Confidence.LOW,
+                        throttled
+                                ? "immediate UI mode rejected, possibly by the browser's rate limit"
+                                : "immediate UI mode rejected after " + elapsed + " ms: the person dismissed its UI"),
+                false,
+                Set.of());
     }
 }
