@@ -15,8 +15,7 @@ final class Advisors {
         LoginAdvisor create(CredentialRepository credentials, LoginAttemptRepository attempts);
     }
 
-    private Advisors() {
-    }
+    private Advisors() {}
 
     /**
      * {@code default}: core's {@link ThresholdLoginAdvisor#ofDefaults()}; {@code intelligence}:
@@ -25,10 +24,11 @@ final class Advisors {
     static Factory named(String name) {
         return switch (name) {
             case "default" -> (credentials, attempts) -> ThresholdLoginAdvisor.ofDefaults();
-            case "intelligence" -> (credentials, attempts) -> PasskeyIntelligence.builder()
-                    .credentialRepository(credentials)
-                    .loginAttemptRepository(attempts)
-                    .build();
+            case "intelligence" ->
+                (credentials, attempts) -> PasskeyIntelligence.builder()
+                        .credentialRepository(credentials)
+                        .loginAttemptRepository(attempts)
+                        .build();
             default -> throw new IllegalArgumentException("unknown advisor '" + name + "'");
         };
     }

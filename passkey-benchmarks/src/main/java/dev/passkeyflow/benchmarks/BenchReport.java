@@ -30,8 +30,7 @@ public final class BenchReport {
     private final Map<String, Double> scores = new TreeMap<>();
     private final Map<String, String> rows = new LinkedHashMap<>();
 
-    private BenchReport() {
-    }
+    private BenchReport() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
@@ -62,18 +61,30 @@ public final class BenchReport {
             String name = result.path("benchmark").asText();
             name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
             StringJoiner params = new StringJoiner(",");
-            for (Iterator<Map.Entry<String, JsonNode>> it = result.path("params").properties().iterator(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            result.path("params").properties().iterator();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> p = it.next();
                 params.add(p.getKey() + "=" + p.getValue().asText());
             }
             String key = params.length() == 0 ? name : name + "[" + params + "]";
             JsonNode metric = result.path("primaryMetric");
-            double score = toMicros(metric.path("score").asDouble(), metric.path("scoreUnit").asText());
-            double error = toMicros(metric.path("scoreError").asDouble(Double.NaN), metric.path("scoreUnit").asText());
+            double score = toMicros(
+                    metric.path("score").asDouble(), metric.path("scoreUnit").asText());
+            double error = toMicros(
+                    metric.path("scoreError").asDouble(Double.NaN),
+                    metric.path("scoreUnit").asText());
             scores.put(key, score);
-            rows.put(key, String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %s |", name,
-                    params.length() == 0 ? "" : params.toString(), result.path("threads").asInt(), score,
-                    Double.isNaN(error) ? "" : String.format(Locale.ROOT, "%.1f", error)));
+            rows.put(
+                    key,
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %d | %.1f | %s |",
+                            name,
+                            params.length() == 0 ? "" : params.toString(),
+                            result.path("threads").asInt(),
+                            score,
+                            Double.isNaN(error) ? "" : String.format(Locale.ROOT, "%.1f", error)));
         }
     }
 
@@ -97,7 +108,8 @@ public final class BenchReport {
         String suffix = params.isEmpty() ? "" : "[" + params + "]";
         OptionalDouble a = score(benchmark + "." + first + suffix);
         OptionalDouble b = score(benchmark + "." + second + suffix);
-        return a.isPresent() && b.isPresent() ? OptionalDouble.of(a.getAsDouble() + b.getAsDouble())
+        return a.isPresent() && b.isPresent()
+                ? OptionalDouble.of(a.getAsDouble() + b.getAsDouble())
                 : OptionalDouble.empty();
     }
 

@@ -32,12 +32,19 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class DecisionBenchmark {
 
     private static final AttemptOutcome[] OUTCOMES = {
-        AttemptOutcome.SUCCEEDED, AttemptOutcome.SUCCEEDED, AttemptOutcome.CANCELLED, AttemptOutcome.SUCCEEDED,
-        AttemptOutcome.FALLBACK_SUCCEEDED, AttemptOutcome.SUCCEEDED, AttemptOutcome.TIMED_OUT,
+        AttemptOutcome.SUCCEEDED,
+        AttemptOutcome.SUCCEEDED,
+        AttemptOutcome.CANCELLED,
+        AttemptOutcome.SUCCEEDED,
+        AttemptOutcome.FALLBACK_SUCCEEDED,
+        AttemptOutcome.SUCCEEDED,
+        AttemptOutcome.TIMED_OUT,
     };
 
     @State(Scope.Thread)
@@ -59,20 +66,33 @@ public class DecisionBenchmark {
             Instant now = Instant.now();
             Duration span = Duration.ofDays(89);
             for (int i = history - 1; i >= 0; i--) { // oldest first; i = 0 is the newest
-                Instant at = now.minus(Duration.ofMinutes(1)).minus(span.multipliedBy(i).dividedBy(history));
+                Instant at = now.minus(Duration.ofMinutes(1))
+                        .minus(span.multipliedBy(i).dividedBy(history));
                 AttemptOutcome outcome = i == 0 ? AttemptOutcome.SUCCEEDED : OUTCOMES[i % OUTCOMES.length];
                 String device = i % 5 == 4 ? "other-device" : here;
                 boolean browserError = outcome == AttemptOutcome.CANCELLED || outcome == AttemptOutcome.TIMED_OUT;
-                attempts.append(new LoginAttempt(account.userHandle(), device,
-                        outcome == AttemptOutcome.FALLBACK_SUCCEEDED ? null : account.credentialId(), outcome,
-                        browserError ? "NotAllowedError" : null, browserError ? 4_000 : -1, at, "macos"));
+                attempts.append(new LoginAttempt(
+                        account.userHandle(),
+                        device,
+                        outcome == AttemptOutcome.FALLBACK_SUCCEEDED ? null : account.credentialId(),
+                        outcome,
+                        browserError ? "NotAllowedError" : null,
+                        browserError ? 4_000 : -1,
+                        at,
+                        "macos"));
             }
             intelligence = PasskeyIntelligence.builder()
                     .credentialRepository(deployment.credentials)
                     .loginAttemptRepository(attempts)
                     .build();
-            context = new StartContext(deployment.credentials.findUserByHandle(account.userHandle()).orElseThrow(),
-                    deployment.credentials.listCredentials(account.userHandle()), account.client(), now);
+            context = new StartContext(
+                    deployment
+                            .credentials
+                            .findUserByHandle(account.userHandle())
+                            .orElseThrow(),
+                    deployment.credentials.listCredentials(account.userHandle()),
+                    account.client(),
+                    now);
             StartDecision decision = intelligence.onStart(context);
             if (decision.action() == StartDecision.Action.FALLBACK) {
                 throw new IllegalStateException("unexpected decision " + decision);

@@ -11,8 +11,8 @@ import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.core.LoginThrottle;
 import dev.passkeyflow.core.OfferCooldowns;
-import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.AtomicStepRepository;
+import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.FlowStateRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
@@ -59,14 +59,24 @@ final class Deployment implements AutoCloseable {
     /** Counts the database round trips of a JDBC deployment; null in memory. */
     final @Nullable RoundTripCounter roundTrips;
 
-    private Deployment(CredentialRepository credentials, LoginAttemptRepository attempts, FlowStateRepository flows,
-            Advisors.Factory advisor, @Nullable Runnable close) {
+    private Deployment(
+            CredentialRepository credentials,
+            LoginAttemptRepository attempts,
+            FlowStateRepository flows,
+            Advisors.Factory advisor,
+            @Nullable Runnable close) {
         this(credentials, attempts, flows, advisor, close, null, null, null);
     }
 
-    private Deployment(CredentialRepository credentials, LoginAttemptRepository attempts, FlowStateRepository flows,
-            Advisors.Factory advisor, @Nullable Runnable close, @Nullable ThrottleRepository throttles,
-            @Nullable AtomicStepRepository steps, @Nullable RoundTripCounter roundTrips) {
+    private Deployment(
+            CredentialRepository credentials,
+            LoginAttemptRepository attempts,
+            FlowStateRepository flows,
+            Advisors.Factory advisor,
+            @Nullable Runnable close,
+            @Nullable ThrottleRepository throttles,
+            @Nullable AtomicStepRepository steps,
+            @Nullable RoundTripCounter roundTrips) {
         this.credentials = credentials;
         this.attempts = attempts;
         this.flows = flows;
@@ -82,13 +92,22 @@ final class Deployment implements AutoCloseable {
                 .advisor(advisor.create(credentials, attempts))
                 // The throttle's counting runs on every start as in production; its limits are out of
                 // reach so that a benchmark's thousands of logins per second are never refused.
-                .throttle(LoginThrottle.custom().maxStartsPerIdentifier(LoginThrottle.MAX_LIMIT)
-                        .maxStartsPerDevice(LoginThrottle.MAX_LIMIT).build())
+                .throttle(LoginThrottle.custom()
+                        .maxStartsPerIdentifier(LoginThrottle.MAX_LIMIT)
+                        .maxStartsPerDevice(LoginThrottle.MAX_LIMIT)
+                        .build())
                 // The offer cooldowns are read and written on every offer as in production; the
                 // after-error kind's unanswered limit is out of reach, so that HealBenchmark's
                 // thousands of unanswered offers to one account are never suppressed.
-                .offerCooldowns(OfferCooldowns.ofDefaults().with(HealingKind.AFTER_ERROR, new OfferCooldowns.Rule(
-                        Duration.ZERO, Duration.ZERO, 100, Duration.ofMillis(1), OfferCooldowns.Scope.ACCOUNT)));
+                .offerCooldowns(OfferCooldowns.ofDefaults()
+                        .with(
+                                HealingKind.AFTER_ERROR,
+                                new OfferCooldowns.Rule(
+                                        Duration.ZERO,
+                                        Duration.ZERO,
+                                        100,
+                                        Duration.ofMillis(1),
+                                        OfferCooldowns.Scope.ACCOUNT)));
         if (throttles != null) {
             builder.throttleRepository(throttles);
         }
@@ -107,8 +126,8 @@ final class Deployment implements AutoCloseable {
     /** As {@link #inMemory(Advisors.Factory)}, with an attempt repository of the caller's choice. */
     static Deployment inMemory(Advisors.Factory advisor, LoginAttemptRepository attempts) {
         Clock clock = Clock.systemUTC();
-        return new Deployment(new InMemoryCredentialRepository(), attempts, new InMemoryFlowStateRepository(clock),
-                advisor, null);
+        return new Deployment(
+                new InMemoryCredentialRepository(), attempts, new InMemoryFlowStateRepository(clock), advisor, null);
     }
 
     /** In memory with the default advisor. */
@@ -128,7 +147,8 @@ final class Deployment implements AutoCloseable {
         String prefix;
         switch (database) {
             case "h2" -> {
-                config.setJdbcUrl("jdbc:h2:mem:passkeyflow_bench_" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
+                config.setJdbcUrl(
+                        "jdbc:h2:mem:passkeyflow_bench_" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
                 prefix = JdbcStorage.DEFAULT_TABLE_PREFIX;
             }
             case "postgresql" -> {
@@ -147,20 +167,31 @@ final class Deployment implements AutoCloseable {
         RoundTripCounter counter = new RoundTripCounter();
         // The flow's steps commit atomically and the throttle counters live in the same database,
         // as a production deployment on JdbcStorage is configured (README).
-        JdbcStorage storage = JdbcStorage.builder().dataSource(counter.wrap(dataSource)).tablePrefix(prefix)
-                .initializeSchema(true).build();
+        JdbcStorage storage = JdbcStorage.builder()
+                .dataSource(counter.wrap(dataSource))
+                .tablePrefix(prefix)
+                .initializeSchema(true)
+                .build();
         Runnable close = () -> {
             if ("postgresql".equals(database)) {
                 dropTables(dataSource, prefix);
             }
             dataSource.close();
         };
-        return new Deployment(storage.credentials(), storage.attempts(), storage.flows(), advisor, close,
-                storage.throttles(), storage.steps(), counter);
+        return new Deployment(
+                storage.credentials(),
+                storage.attempts(),
+                storage.flows(),
+                advisor,
+                close,
+                storage.throttles(),
+                storage.steps(),
+                counter);
     }
 
     private static void dropTables(HikariDataSource dataSource, String prefix) {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             for (String table : new String[] {"flows", "login_attempts", "credentials", "users", "throttle_counters"}) {
                 statement.execute("DROP TABLE IF EXISTS " + prefix + table);
             }
@@ -185,7 +216,10 @@ final class Deployment implements AutoCloseable {
      * credential stays valid for any number of assertions.
      */
     static SoftwareAuthenticator authenticator() {
-        return SoftwareAuthenticator.builder().origin(ORIGIN).signatureCounter(SignatureCounter.alwaysZero()).build();
+        return SoftwareAuthenticator.builder()
+                .origin(ORIGIN)
+                .signatureCounter(SignatureCounter.alwaysZero())
+                .build();
     }
 
     /** Creates an account with one ES256 passkey, enrolled through the flow itself. */
@@ -205,12 +239,20 @@ final class Deployment implements AutoCloseable {
         flows.delete(offer.flowId());
         String spki;
         try {
-            spki = JSON.readTree(registration).path("response").path("publicKey").asText();
+            spki = JSON.readTree(registration)
+                    .path("response")
+                    .path("publicKey")
+                    .asText();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable registration response", e);
         }
-        return new Account(identifier, handle, client, authenticator,
-                Objects.requireNonNull(completed.newCredentialId()), Bytes.fromBase64Url(spki));
+        return new Account(
+                identifier,
+                handle,
+                client,
+                authenticator,
+                Objects.requireNonNull(completed.newCredentialId()),
+                Bytes.fromBase64Url(spki));
     }
 
     @Override
@@ -221,7 +263,11 @@ final class Deployment implements AutoCloseable {
     }
 
     /** An account with one registered passkey and the authenticator that holds it. */
-    record Account(String identifier, Bytes userHandle, ClientContext client, SoftwareAuthenticator authenticator,
-            Bytes credentialId, Bytes publicKeySpki) {
-    }
+    record Account(
+            String identifier,
+            Bytes userHandle,
+            ClientContext client,
+            SoftwareAuthenticator authenticator,
+            Bytes credentialId,
+            Bytes publicKeySpki) {}
 }

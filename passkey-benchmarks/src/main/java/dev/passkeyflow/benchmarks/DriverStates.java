@@ -14,8 +14,7 @@ import org.openjdk.jmh.infra.IterationParams;
  */
 public final class DriverStates {
 
-    private DriverStates() {
-    }
+    private DriverStates() {}
 
     /** One deployment for the whole trial, closed after it. */
     public abstract static class World {

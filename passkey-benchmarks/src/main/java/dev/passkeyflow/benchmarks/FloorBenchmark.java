@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.State;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class FloorBenchmark {
 
     @State(Scope.Thread)
@@ -47,15 +49,21 @@ public class FloorBenchmark {
                 JsonNode response = new ObjectMapper()
                         .readTree(account.authenticator().authenticate(challenge.credentialsGetJson()))
                         .path("response");
-                byte[] authenticatorData = Bytes.fromBase64Url(response.path("authenticatorData").asText()).toByteArray();
-                byte[] clientData = Bytes.fromBase64Url(response.path("clientDataJSON").asText()).toByteArray();
+                byte[] authenticatorData = Bytes.fromBase64Url(
+                                response.path("authenticatorData").asText())
+                        .toByteArray();
+                byte[] clientData = Bytes.fromBase64Url(
+                                response.path("clientDataJSON").asText())
+                        .toByteArray();
                 ByteArrayOutputStream signed = new ByteArrayOutputStream();
                 signed.write(authenticatorData);
                 signed.write(MessageDigest.getInstance("SHA-256").digest(clientData));
                 signedData = signed.toByteArray();
-                signature = Bytes.fromBase64Url(response.path("signature").asText()).toByteArray();
+                signature =
+                        Bytes.fromBase64Url(response.path("signature").asText()).toByteArray();
                 publicKey = KeyFactory.getInstance("EC")
-                        .generatePublic(new X509EncodedKeySpec(account.publicKeySpki().toByteArray()));
+                        .generatePublic(
+                                new X509EncodedKeySpec(account.publicKeySpki().toByteArray()));
                 if (!verify()) {
                     throw new IllegalStateException("the assertion signature does not verify");
                 }

@@ -63,8 +63,8 @@ final class HealDriver {
     /** Measured: verifying and storing the new passkey, completing the flow. */
     LoginStep finish() {
         // prepareFinish ran first (a per-invocation setup); the two checks cost nanoseconds of a millisecond.
-        LoginStep step = deployment.flow.finishHealing(Objects.requireNonNull(flowId, "flowId"),
-                Objects.requireNonNull(registration, "registration"));
+        LoginStep step = deployment.flow.finishHealing(
+                Objects.requireNonNull(flowId, "flowId"), Objects.requireNonNull(registration, "registration"));
         if (!(step instanceof LoginStep.Completed done) || done.healing() != HealingResult.HEALED) {
             throw new IllegalStateException("expected a healed completion, got " + step);
         }

@@ -33,8 +33,7 @@ public final class MemoryFootprint {
     static final int OPEN_FLOWS = InMemoryFlowStateRepository.DEFAULT_MAX_FLOWS;
     private static final int SAMPLE_FLOWS = 1_000;
 
-    private MemoryFootprint() {
-    }
+    private MemoryFootprint() {}
 
     public static void main(String[] args) throws InterruptedException {
         int openFlows = args.length > 0 ? Integer.parseInt(args[0]) : OPEN_FLOWS;
@@ -58,7 +57,8 @@ public final class MemoryFootprint {
             double flowStateBytes = (double) payloadBytes / SAMPLE_FLOWS;
 
             long before = usedHeapAfterGc();
-            IntStream.range(0, openFlows).parallel()
+            IntStream.range(0, openFlows)
+                    .parallel()
                     .forEach(i -> deployment.flow.start(account.identifier(), account.client()));
             long after = usedHeapAfterGc();
             double perFlow = (double) (after - before) / openFlows;

@@ -40,8 +40,10 @@ final class RawYubico {
      * {@code parseAssertionResponseJson} build a new one per call (docs/benchmarks.md, finding 1).
      */
     private static final ObjectMapper YUBICO_JSON = JacksonCodecs.json();
-    private static final TypeReference<PublicKeyCredential<AuthenticatorAssertionResponse,
-            ClientAssertionExtensionOutputs>> ASSERTION_RESPONSE = new TypeReference<>() { };
+
+    private static final TypeReference<
+                    PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs>>
+            ASSERTION_RESPONSE = new TypeReference<>() {};
 
     private final RelyingParty relyingParty;
     private final MinimalRepository repository;
@@ -49,7 +51,9 @@ final class RawYubico {
 
     /** Serves the account's one credential, copied from the deployment where it was registered. */
     RawYubico(Deployment.Account account, StoredCredential credential) {
-        this.repository = new MinimalRepository(account.identifier(), new ByteArray(account.userHandle().toByteArray()),
+        this.repository = new MinimalRepository(
+                account.identifier(),
+                new ByteArray(account.userHandle().toByteArray()),
                 RegisteredCredential.builder()
                         .credentialId(new ByteArray(credential.credentialId().toByteArray()))
                         .userHandle(new ByteArray(credential.userHandle().toByteArray()))
@@ -57,7 +61,10 @@ final class RawYubico {
                         .signatureCount(credential.signatureCount())
                         .build());
         this.relyingParty = RelyingParty.builder()
-                .identity(RelyingPartyIdentity.builder().id(Deployment.RP_ID).name("Example").build())
+                .identity(RelyingPartyIdentity.builder()
+                        .id(Deployment.RP_ID)
+                        .name("Example")
+                        .build())
                 .credentialRepository(repository)
                 .origins(Set.of(Deployment.ORIGIN))
                 .build();
@@ -84,8 +91,11 @@ final class RawYubico {
      * as {@code toCredentialsGetJson()}, through one cached Yubico mapper.
      */
     String startWithCachedMapper(long session, String username) {
-        return start(session, username, request ->
-                YUBICO_JSON.writeValueAsString(Map.of("publicKey", request.getPublicKeyCredentialRequestOptions())));
+        return start(
+                session,
+                username,
+                request -> YUBICO_JSON.writeValueAsString(
+                        Map.of("publicKey", request.getPublicKeyCredentialRequestOptions())));
     }
 
     /** The second request: verifies the browser's response and stores the new signature count. */
@@ -147,12 +157,15 @@ final class RawYubico {
         MinimalRepository(String username, ByteArray userHandle, RegisteredCredential credential) {
             this.username = username;
             this.userHandle = userHandle;
-            this.descriptors = Set.of(PublicKeyCredentialDescriptor.builder().id(credential.getCredentialId()).build());
+            this.descriptors = Set.of(PublicKeyCredentialDescriptor.builder()
+                    .id(credential.getCredentialId())
+                    .build());
             byId.put(credential.getCredentialId(), credential);
         }
 
         void updateSignatureCount(ByteArray credentialId, long count) {
-            byId.computeIfPresent(credentialId, (id, c) -> c.toBuilder().signatureCount(count).build());
+            byId.computeIfPresent(
+                    credentialId, (id, c) -> c.toBuilder().signatureCount(count).build());
         }
 
         @Override

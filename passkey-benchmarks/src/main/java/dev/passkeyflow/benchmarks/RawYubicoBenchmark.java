@@ -26,7 +26,9 @@ import org.openjdk.jmh.infra.IterationParams;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class RawYubicoBenchmark {
 
     /** One account's raw relying party; one per thread. */
@@ -38,7 +40,10 @@ public class RawYubicoBenchmark {
         Raw(String label) {
             try (Deployment deployment = Deployment.inMemory()) {
                 account = deployment.enrol(label);
-                StoredCredential credential = deployment.credentials.findCredential(account.credentialId()).orElseThrow();
+                StoredCredential credential = deployment
+                        .credentials
+                        .findCredential(account.credentialId())
+                        .orElseThrow();
                 raw = new RawYubico(account, credential);
             }
         }
@@ -70,11 +75,13 @@ public class RawYubicoBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             raw = new Raw("raw-finish");
-            batch = new Batches<>(() -> {
-                long session = ++raw.session;
-                String getJson = raw.raw.start(session, raw.account.identifier());
-                return Map.entry(session, raw.account.authenticator().authenticate(getJson));
-            }, prepared -> raw.raw.forget(prepared.getKey()));
+            batch = new Batches<>(
+                    () -> {
+                        long session = ++raw.session;
+                        String getJson = raw.raw.start(session, raw.account.identifier());
+                        return Map.entry(session, raw.account.authenticator().authenticate(getJson));
+                    },
+                    prepared -> raw.raw.forget(prepared.getKey()));
         }
 
         @Setup(Level.Iteration)

@@ -16,8 +16,8 @@ import javax.sql.DataSource;
  */
 final class RoundTripCounter {
 
-    private static final Set<String> EXECUTIONS = Set.of("execute", "executeQuery", "executeUpdate",
-            "executeLargeUpdate", "executeBatch", "executeLargeBatch");
+    private static final Set<String> EXECUTIONS = Set.of(
+            "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "executeBatch", "executeLargeBatch");
 
     private final AtomicLong count = new AtomicLong();
 
@@ -35,8 +35,8 @@ final class RoundTripCounter {
 
     @SuppressWarnings("unchecked")
     private <T> T proxy(Class<T> type, T target) {
-        return (T) Proxy.newProxyInstance(RoundTripCounter.class.getClassLoader(), new Class<?>[] {type},
-                (p, method, args) -> {
+        return (T) Proxy.newProxyInstance(
+                RoundTripCounter.class.getClassLoader(), new Class<?>[] {type}, (p, method, args) -> {
                     String name = method.getName();
                     if (target instanceof Statement && EXECUTIONS.contains(name)) {
                         count.incrementAndGet();
@@ -50,7 +50,8 @@ final class RoundTripCounter {
                         throw e.getCause();
                     }
                     Class<?> returned = method.getReturnType();
-                    if (result != null && (returned == Connection.class || Statement.class.isAssignableFrom(returned))
+                    if (result != null
+                            && (returned == Connection.class || Statement.class.isAssignableFrom(returned))
                             && returned.isInterface()) {
                         return proxy((Class<Object>) returned, result);
                     }

@@ -15,8 +15,7 @@ public final class RoundTrips {
     private static final int WARM_UP = 20;
     private static final int LOGINS = 200;
 
-    private RoundTrips() {
-    }
+    private RoundTrips() {}
 
     public static void main(String[] args) {
         print("h2", "h2_round_trips_per_login");

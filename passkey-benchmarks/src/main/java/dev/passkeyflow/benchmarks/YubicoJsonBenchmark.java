@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.State;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class YubicoJsonBenchmark {
 
     private static final ObjectMapper CACHED = JacksonCodecs.json();
@@ -48,11 +50,16 @@ public class YubicoJsonBenchmark {
             ByteArray id = new ByteArray(new byte[16]);
             ByteArray handle = new ByteArray(new byte[] {1, 2, 3});
             RelyingParty rp = RelyingParty.builder()
-                    .identity(RelyingPartyIdentity.builder().id(Deployment.RP_ID).name("Example").build())
+                    .identity(RelyingPartyIdentity.builder()
+                            .id(Deployment.RP_ID)
+                            .name("Example")
+                            .build())
                     .credentialRepository(new com.yubico.webauthn.CredentialRepository() {
                         @Override
                         public Set<PublicKeyCredentialDescriptor> getCredentialIdsForUsername(String username) {
-                            return Set.of(PublicKeyCredentialDescriptor.builder().id(id).build());
+                            return Set.of(PublicKeyCredentialDescriptor.builder()
+                                    .id(id)
+                                    .build());
                         }
 
                         @Override
@@ -77,8 +84,11 @@ public class YubicoJsonBenchmark {
                     })
                     .origins(Set.of(Deployment.ORIGIN))
                     .build();
-            request = rp.startAssertion(StartAssertionOptions.builder().username("user@example.com")
-                    .userVerification(UserVerificationRequirement.PREFERRED).timeout(120_000L).build());
+            request = rp.startAssertion(StartAssertionOptions.builder()
+                    .username("user@example.com")
+                    .userVerification(UserVerificationRequirement.PREFERRED)
+                    .timeout(120_000L)
+                    .build());
             json = request.toJson();
         }
     }

@@ -36,8 +36,7 @@ public final class ClientAsset {
         WEBJAR = properties.getProperty("webjar");
     }
 
-    private ClientAsset() {
-    }
+    private ClientAsset() {}
 
     /** The module's version, e.g. {@code 0.1.0-SNAPSHOT} (also its {@code VERSION} export). */
     public static String version() {

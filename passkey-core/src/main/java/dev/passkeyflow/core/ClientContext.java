@@ -67,9 +67,16 @@ public record ClientContext(
      * mode: always kept when reported, before any other key.
      */
     public static final java.util.Set<String> KNOWN_CAPABILITIES = java.util.Set.of(
-            "conditionalCreate", "conditionalGet", "hybridTransport", "passkeyPlatformAuthenticator",
-            "userVerifyingPlatformAuthenticator", "relatedOrigins", "signalAllAcceptedCredentials",
-            "signalCurrentUserDetails", "signalUnknownCredential", CAPABILITY_IMMEDIATE_GET);
+            "conditionalCreate",
+            "conditionalGet",
+            "hybridTransport",
+            "passkeyPlatformAuthenticator",
+            "userVerifyingPlatformAuthenticator",
+            "relatedOrigins",
+            "signalAllAcceptedCredentials",
+            "signalCurrentUserDetails",
+            "signalUnknownCredential",
+            CAPABILITY_IMMEDIATE_GET);
 
     private static final ClientContext UNKNOWN =
             new ClientContext(null, null, ClientHints.none(), Map.of(), null, null, null);
@@ -161,8 +168,7 @@ public record ClientContext(
         private @Nullable Boolean conditionalMediation;
         private @Nullable LastLoginHint lastLogin;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder deviceId(@Nullable String value) {
             this.deviceId = value;
@@ -200,8 +206,14 @@ public record ClientContext(
         }
 
         public ClientContext build() {
-            return new ClientContext(deviceId, userAgent, hints, capabilities,
-                    userVerifyingPlatformAuthenticator, conditionalMediation, lastLogin);
+            return new ClientContext(
+                    deviceId,
+                    userAgent,
+                    hints,
+                    capabilities,
+                    userVerifyingPlatformAuthenticator,
+                    conditionalMediation,
+                    lastLogin);
         }
     }
 }

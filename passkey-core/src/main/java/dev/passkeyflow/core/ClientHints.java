@@ -12,7 +12,10 @@ import org.jspecify.annotations.Nullable;
  * @param platformVersion e.g. {@code 15.0.0}
  * @param mobile whether the browser says it is on a mobile device
  */
-public record ClientHints(@Nullable String platform, @Nullable String platformVersion, @Nullable Boolean mobile) {
+public record ClientHints(
+        @Nullable String platform,
+        @Nullable String platformVersion,
+        @Nullable Boolean mobile) {
 
     private static final ClientHints NONE = new ClientHints(null, null, null);
 

@@ -9,7 +9,8 @@ import java.util.Objects;
  */
 public record FailureDiagnosis(FailureCause cause, Confidence confidence, List<String> evidence) {
 
-    private static final FailureDiagnosis UNKNOWN = new FailureDiagnosis(FailureCause.UNKNOWN, Confidence.LOW, List.of());
+    private static final FailureDiagnosis UNKNOWN =
+            new FailureDiagnosis(FailureCause.UNKNOWN, Confidence.LOW, List.of());
 
     public FailureDiagnosis {
         Objects.requireNonNull(cause, "cause");

@@ -47,56 +47,117 @@ import java.util.StringJoiner;
  * refusal: it is {@code PASSKEY_RETRY} or {@code PASSKEY_FAILED}, recorded in the history.
  */
 public enum FlowTransition {
-    START_PASSKEY(FlowState.NEW, FlowState.PASSKEY_PENDING, "passkey likely",
+    START_PASSKEY(
+            FlowState.NEW,
+            FlowState.PASSKEY_PENDING,
+            "passkey likely",
             "the account has a passkey that accepts logins and the advisor does not say fall back",
             FlowCall.START),
-    START_FALLBACK(FlowState.NEW, FlowState.FALLBACK_PENDING, "no usable passkey",
+    START_FALLBACK(
+            FlowState.NEW,
+            FlowState.FALLBACK_PENDING,
+            "no usable passkey",
             "unknown identifier, no passkey that accepts logins, or the advisor says fall back",
             FlowCall.START),
-    START_ENROLMENT(FlowState.NEW, FlowState.HEALING_PENDING, "host session adds a passkey",
+    START_ENROLMENT(
+            FlowState.NEW,
+            FlowState.HEALING_PENDING,
+            "host session adds a passkey",
             "the identifier names an account (the host vouches that its user is signed in)",
             FlowCall.ENROL),
-    START_USERNAMELESS(FlowState.NEW, FlowState.PASSKEY_PENDING, "no identifier, autofill",
+    START_USERNAMELESS(
+            FlowState.NEW,
+            FlowState.PASSKEY_PENDING,
+            "no identifier, autofill",
             "always: the account is unknown until a verified credential names it",
             FlowCall.START_USERNAMELESS),
-    PASSKEY_RETRY(FlowState.PASSKEY_PENDING, FlowState.PASSKEY_PENDING, "failed, retry",
+    PASSKEY_RETRY(
+            FlowState.PASSKEY_PENDING,
+            FlowState.PASSKEY_PENDING,
+            "failed, retry",
             "the attempt failed, the advisor says retry, attempts are left and a passkey accepts logins",
-            FlowCall.REPORT_CLIENT_ERROR, FlowCall.REPORT_IMMEDIATE_REJECTION, FlowCall.FINISH_PASSKEY),
-    PASSKEY_FAILED(FlowState.PASSKEY_PENDING, FlowState.FALLBACK_PENDING, "failed, fall back",
+            FlowCall.REPORT_CLIENT_ERROR,
+            FlowCall.REPORT_IMMEDIATE_REJECTION,
+            FlowCall.FINISH_PASSKEY),
+    PASSKEY_FAILED(
+            FlowState.PASSKEY_PENDING,
+            FlowState.FALLBACK_PENDING,
+            "failed, fall back",
             "the attempt failed and no retry is allowed (advisor, attempts used up, no usable passkey)",
-            FlowCall.REPORT_CLIENT_ERROR, FlowCall.REPORT_IMMEDIATE_REJECTION, FlowCall.FINISH_PASSKEY),
-    PASSKEY_DECLINED(FlowState.PASSKEY_PENDING, FlowState.FALLBACK_PENDING, "user chose password",
-            "always", FlowCall.CHOOSE_FALLBACK),
-    PASSKEY_SUCCEEDED(FlowState.PASSKEY_PENDING, FlowState.COMPLETED, "assertion verified",
+            FlowCall.REPORT_CLIENT_ERROR,
+            FlowCall.REPORT_IMMEDIATE_REJECTION,
+            FlowCall.FINISH_PASSKEY),
+    PASSKEY_DECLINED(
+            FlowState.PASSKEY_PENDING,
+            FlowState.FALLBACK_PENDING,
+            "user chose password",
+            "always",
+            FlowCall.CHOOSE_FALLBACK),
+    PASSKEY_SUCCEEDED(
+            FlowState.PASSKEY_PENDING,
+            FlowState.COMPLETED,
+            "assertion verified",
             "the assertion verified for the flow's account and no local passkey is offered (not a"
                     + " cross-device login, the advisor offers none, or its offer is cooling down)",
             FlowCall.FINISH_PASSKEY),
-    PASSKEY_SUCCEEDED_OFFER(FlowState.PASSKEY_PENDING, FlowState.HEALING_PENDING, "hybrid login, offer a local passkey",
+    PASSKEY_SUCCEEDED_OFFER(
+            FlowState.PASSKEY_PENDING,
+            FlowState.HEALING_PENDING,
+            "hybrid login, offer a local passkey",
             "the assertion verified from another device (cross-platform), this device can create a passkey,"
                     + " and the advisor offers one that is not cooling down (OfferCooldowns)",
             FlowCall.FINISH_PASSKEY),
-    FALLBACK_FAILED(FlowState.FALLBACK_PENDING, FlowState.FALLBACK_PENDING, "password wrong",
-            "fewer failed traditional logins than the maximum", FlowCall.FALLBACK_FAILED),
-    FALLBACK_LOCKED(FlowState.FALLBACK_PENDING, FlowState.LOCKED, "too many wrong passwords",
-            "the maximum of failed traditional logins is reached", FlowCall.FALLBACK_FAILED),
-    FALLBACK_SUCCEEDED_OFFER(FlowState.FALLBACK_PENDING, FlowState.HEALING_PENDING, "password ok, offer passkey",
+    FALLBACK_FAILED(
+            FlowState.FALLBACK_PENDING,
+            FlowState.FALLBACK_PENDING,
+            "password wrong",
+            "fewer failed traditional logins than the maximum",
+            FlowCall.FALLBACK_FAILED),
+    FALLBACK_LOCKED(
+            FlowState.FALLBACK_PENDING,
+            FlowState.LOCKED,
+            "too many wrong passwords",
+            "the maximum of failed traditional logins is reached",
+            FlowCall.FALLBACK_FAILED),
+    FALLBACK_SUCCEEDED_OFFER(
+            FlowState.FALLBACK_PENDING,
+            FlowState.HEALING_PENDING,
+            "password ok, offer passkey",
             "the account exists and the advisor offers a passkey that is not cooling down (OfferCooldowns)",
             FlowCall.FALLBACK_SUCCEEDED),
-    FALLBACK_SUCCEEDED(FlowState.FALLBACK_PENDING, FlowState.COMPLETED, "password ok, no offer",
+    FALLBACK_SUCCEEDED(
+            FlowState.FALLBACK_PENDING,
+            FlowState.COMPLETED,
+            "password ok, no offer",
             "no account has the identifier, the advisor offers no passkey, or its offer is cooling down",
             FlowCall.FALLBACK_SUCCEEDED),
-    FALLBACK_TO_PASSKEY(FlowState.FALLBACK_PENDING, FlowState.PASSKEY_PENDING, "user chose a passkey instead",
+    FALLBACK_TO_PASSKEY(
+            FlowState.FALLBACK_PENDING,
+            FlowState.PASSKEY_PENDING,
+            "user chose a passkey instead",
             "the account has a passkey that accepts logins and passkey attempts are left",
             FlowCall.RETRY_PASSKEY),
-    SILENT_CREATE_DECLINED(FlowState.HEALING_PENDING, FlowState.HEALING_PENDING, "silent creation declined, ask",
-            "the pending offer is silent (conditional create)", FlowCall.SILENT_CREATE_DECLINED),
-    HEALED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "new passkey stored",
+    SILENT_CREATE_DECLINED(
+            FlowState.HEALING_PENDING,
+            FlowState.HEALING_PENDING,
+            "silent creation declined, ask",
+            "the pending offer is silent (conditional create)",
+            FlowCall.SILENT_CREATE_DECLINED),
+    HEALED(
+            FlowState.HEALING_PENDING,
+            FlowState.COMPLETED,
+            "new passkey stored",
             "the registration verified and its credential id is new, or already this account's with the"
                     + " same public key",
             FlowCall.FINISH_HEALING),
-    HEALING_ENDED(FlowState.HEALING_PENDING, FlowState.COMPLETED, "declined, cancelled or failed",
+    HEALING_ENDED(
+            FlowState.HEALING_PENDING,
+            FlowState.COMPLETED,
+            "declined, cancelled or failed",
             "the user declined, the browser reported an error, or the registration was refused",
-            FlowCall.FINISH_HEALING, FlowCall.REPORT_HEALING_ERROR, FlowCall.DECLINE_HEALING);
+            FlowCall.FINISH_HEALING,
+            FlowCall.REPORT_HEALING_ERROR,
+            FlowCall.DECLINE_HEALING);
 
     private static final Map<FlowState, Map<FlowState, FlowTransition>> TABLE = buildTable();
     private static final Map<FlowState, Set<FlowCall>> CALLABLE = buildCallable();
@@ -105,6 +166,7 @@ public enum FlowTransition {
     private final FlowState to;
     private final String label;
     private final String guard;
+
     @SuppressWarnings("ImmutableEnumChecker") // an unmodifiable copy, never changed after construction
     private final Set<FlowCall> triggers;
 
@@ -160,7 +222,8 @@ public enum FlowTransition {
             throw new LoginFlowException(LoginFlowException.Reason.LOCKED, "too many failed logins; start again later");
         }
         if (!isCallable(call, state)) {
-            throw new LoginFlowException(LoginFlowException.Reason.ILLEGAL_TRANSITION,
+            throw new LoginFlowException(
+                    LoginFlowException.Reason.ILLEGAL_TRANSITION,
                     "the flow is " + state + ", " + call + " needs " + statesFor(call));
         }
     }

@@ -2,8 +2,8 @@ package dev.passkeyflow.core;
 
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
-import dev.passkeyflow.core.internal.LoginFlowFactory;
 import dev.passkeyflow.core.internal.FlowSettings;
+import dev.passkeyflow.core.internal.LoginFlowFactory;
 import dev.passkeyflow.storage.AtomicStepRepository;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.FlowStateRepository;
@@ -249,8 +249,7 @@ public interface LoginFlow {
         private @Nullable PasskeyEventRepository passkeyEvents;
         private OfferCooldowns offerCooldowns = OfferCooldowns.ofDefaults();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The WebAuthn relying party id: a registrable domain such as {@code example.com}, or {@code localhost}. */
         public Builder rpId(String value) {
@@ -280,7 +279,8 @@ public interface LoginFlow {
         public Builder origin(String value) {
             Objects.requireNonNull(value, "origin");
             if (value.startsWith(ANDROID_APP_ORIGIN_PREFIX)) {
-                throw new IllegalArgumentException("origin takes web origins; use androidAppOrigin for '" + value + "'");
+                throw new IllegalArgumentException(
+                        "origin takes web origins; use androidAppOrigin for '" + value + "'");
             }
             URI uri;
             try {
@@ -290,8 +290,12 @@ public interface LoginFlow {
             }
             boolean https = "https".equals(uri.getScheme());
             boolean localHttp = "http".equals(uri.getScheme()) && "localhost".equals(uri.getHost());
-            if (!(https || localHttp) || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            if (!(https || localHttp)
+                    || uri.getHost() == null
+                    || (uri.getPath() != null && !uri.getPath().isEmpty())
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null
+                    || uri.getRawUserInfo() != null) {
                 throw new IllegalArgumentException(
                         "origin must be https://host[:port] (or http://localhost[:port]), was '" + value + "'");
             }
@@ -318,7 +322,8 @@ public interface LoginFlow {
         public Builder androidAppOrigin(String value) {
             Objects.requireNonNull(value, "androidAppOrigin");
             String hash = value.startsWith(ANDROID_APP_ORIGIN_PREFIX)
-                    ? value.substring(ANDROID_APP_ORIGIN_PREFIX.length()) : "";
+                    ? value.substring(ANDROID_APP_ORIGIN_PREFIX.length())
+                    : "";
             if (!APK_KEY_HASH.matcher(hash).matches()) {
                 throw new IllegalArgumentException("androidAppOrigin must be " + ANDROID_APP_ORIGIN_PREFIX
                         + "<43 base64url characters: the SHA-256 of the signing certificate>, was '" + value + "'");
@@ -352,8 +357,12 @@ public interface LoginFlow {
             }
             boolean https = "https".equals(uri.getScheme());
             boolean localHttp = "http".equals(uri.getScheme()) && "localhost".equals(uri.getHost());
-            if (!(https || localHttp) || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            if (!(https || localHttp)
+                    || uri.getHost() == null
+                    || (uri.getPath() != null && !uri.getPath().isEmpty())
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null
+                    || uri.getRawUserInfo() != null) {
                 throw new IllegalArgumentException(
                         name + " must be https://host[:port] (or http://localhost[:port]), was '" + value + "'");
             }
@@ -444,10 +453,12 @@ public interface LoginFlow {
         public Builder completionRedirect(String value) {
             Objects.requireNonNull(value, "completionRedirect");
             // Browsers read "/\\host" as "//host", and drop tabs and newlines: both would leave the site.
-            if (!value.startsWith("/") || value.startsWith("//") || value.contains("\\")
+            if (!value.startsWith("/")
+                    || value.startsWith("//")
+                    || value.contains("\\")
                     || value.chars().anyMatch(c -> c <= 0x20 || c == 0x7F)) {
-                throw new IllegalArgumentException("completionRedirect must be a local path starting with '/', was '"
-                        + value + "'");
+                throw new IllegalArgumentException(
+                        "completionRedirect must be a local path starting with '/', was '" + value + "'");
             }
             this.completionRedirect = value;
             return this;
@@ -539,12 +550,30 @@ public interface LoginFlow {
             requireConsistent(rpId);
             Set<String> accepted = new LinkedHashSet<>(origins);
             accepted.addAll(appOrigins);
-            FlowSettings settings = new FlowSettings(rpId, rpName, Set.copyOf(accepted), ceremonyTimeout,
-                    flowTimeToLive, userVerification, residentKey, credentials, attempts, flows, advisor,
-                    List.copyOf(listeners), clock, maxResponseBytes, maxFallbackFailures, maxPasskeyAttempts,
-                    completionRedirect, identifierNormalizer, Set.copyOf(allowedTopOrigins), throttle,
-                    throttles != null ? throttles : new InMemoryThrottleRepository(clock,
-                            InMemoryThrottleRepository.DEFAULT_MAX_COUNTERS),
+            FlowSettings settings = new FlowSettings(
+                    rpId,
+                    rpName,
+                    Set.copyOf(accepted),
+                    ceremonyTimeout,
+                    flowTimeToLive,
+                    userVerification,
+                    residentKey,
+                    credentials,
+                    attempts,
+                    flows,
+                    advisor,
+                    List.copyOf(listeners),
+                    clock,
+                    maxResponseBytes,
+                    maxFallbackFailures,
+                    maxPasskeyAttempts,
+                    completionRedirect,
+                    identifierNormalizer,
+                    Set.copyOf(allowedTopOrigins),
+                    throttle,
+                    throttles != null
+                            ? throttles
+                            : new InMemoryThrottleRepository(clock, InMemoryThrottleRepository.DEFAULT_MAX_COUNTERS),
                     atomicSteps,
                     passkeyEvents != null ? passkeyEvents : new InMemoryPasskeyEventRepository(),
                     offerCooldowns);

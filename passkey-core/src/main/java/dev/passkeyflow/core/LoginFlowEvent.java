@@ -20,31 +20,34 @@ public sealed interface LoginFlowEvent {
     Instant at();
 
     /** The flow's account, or {@code null} for an unknown identifier. */
-    @Nullable Bytes userHandle();
+    @Nullable
+    Bytes userHandle();
 
     record FlowStarted(String flowId, Instant at, @Nullable Bytes userHandle, StartDecision decision)
-            implements LoginFlowEvent {
-    }
+            implements LoginFlowEvent {}
 
-    record PasskeyAttemptFailed(String flowId, Instant at, @Nullable Bytes userHandle, PasskeyFailure failure,
-            FailureDiagnosis diagnosis, FailureDecision.Action action) implements LoginFlowEvent {
-    }
+    record PasskeyAttemptFailed(
+            String flowId,
+            Instant at,
+            @Nullable Bytes userHandle,
+            PasskeyFailure failure,
+            FailureDiagnosis diagnosis,
+            FailureDecision.Action action)
+            implements LoginFlowEvent {}
 
-    record FallbackRequired(String flowId, Instant at, @Nullable Bytes userHandle, FallbackReason reason)
-            implements LoginFlowEvent {
-    }
+    record FallbackRequired(
+            String flowId, Instant at, @Nullable Bytes userHandle, FallbackReason reason) implements LoginFlowEvent {}
 
     /** The user went back from the traditional login to a passkey attempt ({@link LoginFlow#retryPasskey}). */
-    record PasskeyRetryChosen(String flowId, Instant at, @Nullable Bytes userHandle, int attempt)
-            implements LoginFlowEvent {
-    }
+    record PasskeyRetryChosen(
+            String flowId, Instant at, @Nullable Bytes userHandle, int attempt) implements LoginFlowEvent {}
 
-    record FallbackFailed(String flowId, Instant at, @Nullable Bytes userHandle, int failures, boolean locked)
-            implements LoginFlowEvent {
-    }
+    record FallbackFailed(
+            String flowId, Instant at, @Nullable Bytes userHandle, int failures, boolean locked)
+            implements LoginFlowEvent {}
 
-    record FallbackSucceeded(String flowId, Instant at, @Nullable Bytes userHandle) implements LoginFlowEvent {
-    }
+    record FallbackSucceeded(
+            String flowId, Instant at, @Nullable Bytes userHandle) implements LoginFlowEvent {}
 
     /**
      * A passkey creation offer was handed to the page.
@@ -53,12 +56,18 @@ public sealed interface LoginFlowEvent {
      *     conditional create right after the password login, nothing shown unless the browser
      *     declines and the flow then shows the offer); {@code false} for an offer the person sees
      */
-    record HealingOffered(String flowId, Instant at, @Nullable Bytes userHandle, HealingKind kind,
-            FailureDiagnosis diagnosis, boolean silent) implements LoginFlowEvent {
+    record HealingOffered(
+            String flowId,
+            Instant at,
+            @Nullable Bytes userHandle,
+            HealingKind kind,
+            FailureDiagnosis diagnosis,
+            boolean silent)
+            implements LoginFlowEvent {
 
         /** An offer the person sees ({@code silent} is {@code false}). */
-        public HealingOffered(String flowId, Instant at, @Nullable Bytes userHandle, HealingKind kind,
-                FailureDiagnosis diagnosis) {
+        public HealingOffered(
+                String flowId, Instant at, @Nullable Bytes userHandle, HealingKind kind, FailureDiagnosis diagnosis) {
             this(flowId, at, userHandle, kind, diagnosis, false);
         }
     }
@@ -70,14 +79,33 @@ public sealed interface LoginFlowEvent {
      * @param kind the offer it answered
      * @param path how the browser created it: silently (conditional create) or through the offer
      */
-    record Healed(String flowId, Instant at, @Nullable Bytes userHandle, Bytes newCredentialId,
-            Set<Bytes> flaggedCredentials, FailureDiagnosis diagnosis, HealingKind kind, HealingPath path)
+    record Healed(
+            String flowId,
+            Instant at,
+            @Nullable Bytes userHandle,
+            Bytes newCredentialId,
+            Set<Bytes> flaggedCredentials,
+            FailureDiagnosis diagnosis,
+            HealingKind kind,
+            HealingPath path)
             implements LoginFlowEvent {
 
         /** An explicit {@link HealingKind#AFTER_ERROR} healing. */
-        public Healed(String flowId, Instant at, @Nullable Bytes userHandle, Bytes newCredentialId,
-                Set<Bytes> flaggedCredentials, FailureDiagnosis diagnosis) {
-            this(flowId, at, userHandle, newCredentialId, flaggedCredentials, diagnosis, HealingKind.AFTER_ERROR,
+        public Healed(
+                String flowId,
+                Instant at,
+                @Nullable Bytes userHandle,
+                Bytes newCredentialId,
+                Set<Bytes> flaggedCredentials,
+                FailureDiagnosis diagnosis) {
+            this(
+                    flowId,
+                    at,
+                    userHandle,
+                    newCredentialId,
+                    flaggedCredentials,
+                    diagnosis,
+                    HealingKind.AFTER_ERROR,
                     HealingPath.EXPLICIT);
         }
     }
@@ -87,17 +115,15 @@ public sealed interface LoginFlowEvent {
      * stored. Not healing: nothing was broken and nothing is flagged.
      */
     record Enrolled(String flowId, Instant at, @Nullable Bytes userHandle, Bytes newCredentialId)
-            implements LoginFlowEvent {
-    }
+            implements LoginFlowEvent {}
 
     /** Healing ended without a new passkey: declined, cancelled, failed, or one already existed. */
-    record HealingDeclined(String flowId, Instant at, @Nullable Bytes userHandle, HealingResult result)
-            implements LoginFlowEvent {
-    }
+    record HealingDeclined(
+            String flowId, Instant at, @Nullable Bytes userHandle, HealingResult result) implements LoginFlowEvent {}
 
-    record Completed(String flowId, Instant at, @Nullable Bytes userHandle, AuthenticationMethod method,
-            HealingResult healing) implements LoginFlowEvent {
-    }
+    record Completed(
+            String flowId, Instant at, @Nullable Bytes userHandle, AuthenticationMethod method, HealingResult healing)
+            implements LoginFlowEvent {}
 
     /**
      * A passkey login was accepted although the credential's signature counter did not increase
@@ -111,7 +137,12 @@ public sealed interface LoginFlowEvent {
      * @param storedCount the counter stored before this login
      * @param presentedCount the counter in the accepted assertion (now stored)
      */
-    record SignatureCounterAnomaly(String flowId, Instant at, @Nullable Bytes userHandle, Bytes credentialId,
-            long storedCount, long presentedCount) implements LoginFlowEvent {
-    }
+    record SignatureCounterAnomaly(
+            String flowId,
+            Instant at,
+            @Nullable Bytes userHandle,
+            Bytes credentialId,
+            long storedCount,
+            long presentedCount)
+            implements LoginFlowEvent {}
 }

@@ -54,8 +54,15 @@ public sealed interface LoginStep {
      *     "Sign in with a passkey" button. Abort it (an {@code AbortController}) before starting an
      *     identifier-first flow on the same page, and do not report that abort.
      */
-    record PasskeyChallenge(String flowId, String credentialsGetJson, boolean autoStart, int attempt,
-            boolean calmRetry, List<ClientSignal> signals, boolean immediate, boolean conditional)
+    record PasskeyChallenge(
+            String flowId,
+            String credentialsGetJson,
+            boolean autoStart,
+            int attempt,
+            boolean calmRetry,
+            List<ClientSignal> signals,
+            boolean immediate,
+            boolean conditional)
             implements LoginStep {
         public PasskeyChallenge {
             Objects.requireNonNull(flowId, "flowId");
@@ -69,14 +76,25 @@ public sealed interface LoginStep {
         }
 
         /** A challenge for an identifier-first flow. */
-        public PasskeyChallenge(String flowId, String credentialsGetJson, boolean autoStart, int attempt,
-                boolean calmRetry, List<ClientSignal> signals, boolean immediate) {
+        public PasskeyChallenge(
+                String flowId,
+                String credentialsGetJson,
+                boolean autoStart,
+                int attempt,
+                boolean calmRetry,
+                List<ClientSignal> signals,
+                boolean immediate) {
             this(flowId, credentialsGetJson, autoStart, attempt, calmRetry, signals, immediate, false);
         }
 
         /** A normal (modal) challenge. */
-        public PasskeyChallenge(String flowId, String credentialsGetJson, boolean autoStart, int attempt,
-                boolean calmRetry, List<ClientSignal> signals) {
+        public PasskeyChallenge(
+                String flowId,
+                String credentialsGetJson,
+                boolean autoStart,
+                int attempt,
+                boolean calmRetry,
+                List<ClientSignal> signals) {
             this(flowId, credentialsGetJson, autoStart, attempt, calmRetry, signals, false);
         }
     }
@@ -91,8 +109,14 @@ public sealed interface LoginStep {
      *     which calls {@link LoginFlow#retryPasskey(String)}: the account has a usable passkey and the
      *     flow has passkey attempts left. Never true for an unknown identifier.
      */
-    record FallbackRequired(String flowId, FallbackReason reason, String identifier, int remainingAttempts,
-            List<ClientSignal> signals, boolean passkeyAlternative) implements LoginStep {
+    record FallbackRequired(
+            String flowId,
+            FallbackReason reason,
+            String identifier,
+            int remainingAttempts,
+            List<ClientSignal> signals,
+            boolean passkeyAlternative)
+            implements LoginStep {
         public FallbackRequired {
             Objects.requireNonNull(flowId, "flowId");
             Objects.requireNonNull(reason, "reason");
@@ -101,7 +125,11 @@ public sealed interface LoginStep {
         }
 
         /** A fallback step without a passkey alternative. */
-        public FallbackRequired(String flowId, FallbackReason reason, String identifier, int remainingAttempts,
+        public FallbackRequired(
+                String flowId,
+                FallbackReason reason,
+                String identifier,
+                int remainingAttempts,
                 List<ClientSignal> signals) {
             this(flowId, reason, identifier, remainingAttempts, signals, false);
         }
@@ -127,8 +155,15 @@ public sealed interface LoginStep {
      *     show the explicit offer it returns, so the user never sees both at once. {@code false}: show
      *     the offer and run {@code create()} normally when the user accepts.
      */
-    record HealingOffer(String flowId, String credentialsCreateJson, HealingKind kind, FailureDiagnosis diagnosis,
-            ClientPlatform platform, List<ClientSignal> signals, boolean silent) implements LoginStep {
+    record HealingOffer(
+            String flowId,
+            String credentialsCreateJson,
+            HealingKind kind,
+            FailureDiagnosis diagnosis,
+            ClientPlatform platform,
+            List<ClientSignal> signals,
+            boolean silent)
+            implements LoginStep {
         public HealingOffer {
             Objects.requireNonNull(flowId, "flowId");
             Objects.requireNonNull(credentialsCreateJson, "credentialsCreateJson");
@@ -139,8 +174,13 @@ public sealed interface LoginStep {
         }
 
         /** An explicit offer. */
-        public HealingOffer(String flowId, String credentialsCreateJson, HealingKind kind, FailureDiagnosis diagnosis,
-                ClientPlatform platform, List<ClientSignal> signals) {
+        public HealingOffer(
+                String flowId,
+                String credentialsCreateJson,
+                HealingKind kind,
+                FailureDiagnosis diagnosis,
+                ClientPlatform platform,
+                List<ClientSignal> signals) {
             this(flowId, credentialsCreateJson, kind, diagnosis, platform, signals, false);
         }
     }
@@ -155,8 +195,15 @@ public sealed interface LoginStep {
      * @param identifier the normalised identifier of the flow
      * @param newCredentialId the credential created by healing, if one was
      */
-    record Completed(String flowId, AuthenticationMethod method, @Nullable Bytes userHandle, String identifier,
-            HealingResult healing, @Nullable Bytes newCredentialId, String redirectTo, List<ClientSignal> signals)
+    record Completed(
+            String flowId,
+            AuthenticationMethod method,
+            @Nullable Bytes userHandle,
+            String identifier,
+            HealingResult healing,
+            @Nullable Bytes newCredentialId,
+            String redirectTo,
+            List<ClientSignal> signals)
             implements LoginStep {
         public Completed {
             Objects.requireNonNull(flowId, "flowId");

@@ -120,8 +120,7 @@ public final class LoginThrottle {
         private int maxStartsPerDevice = DEFAULT_MAX_STARTS_PER_DEVICE;
         private Duration startWindow = DEFAULT_START_WINDOW;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** 1 to 1,000,000,000; default {@value LoginThrottle#DEFAULT_MAX_FAILURES_PER_IDENTIFIER}. */
         public Builder maxFailuresPerIdentifier(int value) {
@@ -172,10 +171,11 @@ public final class LoginThrottle {
 
         private static Duration window(String name, Duration value) {
             Objects.requireNonNull(value, name);
-            if (value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(Duration.ofDays(1)) > 0
+            if (value.compareTo(Duration.ofSeconds(1)) < 0
+                    || value.compareTo(Duration.ofDays(1)) > 0
                     || value.toNanosPart() != 0) {
-                throw new IllegalArgumentException(name + " must be whole seconds from 1 second to 1 day, was "
-                        + value);
+                throw new IllegalArgumentException(
+                        name + " must be whole seconds from 1 second to 1 day, was " + value);
             }
             return value;
         }

@@ -55,8 +55,8 @@ public final class OfferCooldowns {
      * @param unansweredWindow how long a shown offer counts; positive
      * @param scope where answers count
      */
-    public record Rule(Duration afterDecline, Duration afterCancel, int maxUnanswered, Duration unansweredWindow,
-            Scope scope) {
+    public record Rule(
+            Duration afterDecline, Duration afterCancel, int maxUnanswered, Duration unansweredWindow, Scope scope) {
         public Rule {
             Objects.requireNonNull(scope, "scope");
             nonNegative("afterDecline", afterDecline);

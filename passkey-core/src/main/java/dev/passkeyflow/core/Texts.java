@@ -5,8 +5,7 @@ import org.jspecify.annotations.Nullable;
 /** Small string helpers for values that come from the client and must be bounded. */
 final class Texts {
 
-    private Texts() {
-    }
+    private Texts() {}
 
     static @Nullable String limit(@Nullable String value, int maxLength) {
         if (value == null) {

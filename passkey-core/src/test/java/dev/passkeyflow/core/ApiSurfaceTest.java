@@ -24,9 +24,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("passkey-core's public surface")
 class ApiSurfaceTest {
 
-    private static final Set<String> PUBLIC_INTERNALS = Set.of(
-            "dev.passkeyflow.core.internal.FlowSettings",
-            "dev.passkeyflow.core.internal.LoginFlowFactory");
+    private static final Set<String> PUBLIC_INTERNALS =
+            Set.of("dev.passkeyflow.core.internal.FlowSettings", "dev.passkeyflow.core.internal.LoginFlowFactory");
 
     @Test
     @DisplayName("no class of the internal package is public API beyond the two the builder needs")
@@ -44,12 +43,18 @@ class ApiSurfaceTest {
 
     /** The types (top-level and nested) compiled into a package, by binary name. */
     static List<String> compiledTypesUnder(String packagePath) throws IOException, URISyntaxException {
-        Path root = Path.of(LoginFlow.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = Path.of(LoginFlow.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         try (Stream<Path> files = Files.list(root.resolve(packagePath))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".class"))
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".class"))
                     .filter(n -> !n.equals("package-info.class"))
                     .map(n -> packagePath.replace('/', '.') + "." + n.substring(0, n.length() - ".class".length()))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
     }
 

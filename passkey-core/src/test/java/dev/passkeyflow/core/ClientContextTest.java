@@ -42,8 +42,11 @@ class ClientContextTest {
         @Test
         @DisplayName("truncates the device id to 128 and the User-Agent to 512 characters")
         void truncatesLongValues() {
-            ClientContext client = ClientContext.builder().deviceId("d".repeat(500)).userAgent("u".repeat(5000))
-                    .lastLogin(new LastLoginHint("i".repeat(1000), "c".repeat(5000))).build();
+            ClientContext client = ClientContext.builder()
+                    .deviceId("d".repeat(500))
+                    .userAgent("u".repeat(5000))
+                    .lastLogin(new LastLoginHint("i".repeat(1000), "c".repeat(5000)))
+                    .build();
 
             assertThat(client.deviceId()).isEqualTo("d".repeat(128));
             assertThat(client.userAgent()).isEqualTo("u".repeat(512));
@@ -54,7 +57,10 @@ class ClientContextTest {
         @Test
         @DisplayName("keeps short values as they are and absent values absent")
         void keepsShortValues() {
-            ClientContext client = ClientContext.builder().deviceId("d".repeat(128)).userAgent(MAC_SAFARI).build();
+            ClientContext client = ClientContext.builder()
+                    .deviceId("d".repeat(128))
+                    .userAgent(MAC_SAFARI)
+                    .build();
 
             assertThat(client.deviceId()).isEqualTo("d".repeat(128));
             assertThat(client.userAgent()).isEqualTo(MAC_SAFARI);
@@ -87,12 +93,15 @@ class ClientContextTest {
             reported.put(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, true);
             reported.put(ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR, false);
 
-            ClientContext client = ClientContext.builder().capabilities(reported).build();
+            ClientContext client =
+                    ClientContext.builder().capabilities(reported).build();
 
-            assertThat(client.capabilities()).hasSize(ClientContext.MAX_CAPABILITIES)
+            assertThat(client.capabilities())
+                    .hasSize(ClientContext.MAX_CAPABILITIES)
                     .containsEntry(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, true)
                     .containsEntry(ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR, false)
-                    .containsKey("extension:x000").doesNotContainKey("extension:x127");
+                    .containsKey("extension:x000")
+                    .doesNotContainKey("extension:x127");
             assertThat(client.canCreatePasskeyLocally()).isTrue();
         }
 
@@ -109,15 +118,18 @@ class ClientContextTest {
 
             ClientContext client = ClientContext.builder().capabilities(input).build();
 
-            assertThat(client.capabilities()).hasSize(ClientContext.MAX_CAPABILITIES)
-                    .doesNotContainKey("reportedAsNull").doesNotContainKey("k".repeat(65))
+            assertThat(client.capabilities())
+                    .hasSize(ClientContext.MAX_CAPABILITIES)
+                    .doesNotContainKey("reportedAsNull")
+                    .doesNotContainKey("k".repeat(65))
                     .containsKeys("cap00", "cap31");
             assertThat(client.capabilities().keySet()).doesNotContainNull();
             assertThat(client.capability("reportedAsNull")).isNull();
         }
 
         @Test
-        @DisplayName("copies the capabilities: later changes to the caller's map do not leak in, and the copy is read-only")
+        @DisplayName(
+                "copies the capabilities: later changes to the caller's map do not leak in, and the copy is read-only")
         void capabilitiesCopied() {
             Map<String, Boolean> input = new HashMap<>(Map.of("hybridTransport", true));
             ClientContext client = ClientContext.builder().capabilities(input).build();
@@ -139,46 +151,57 @@ class ClientContextTest {
                     .withMessage("capabilities");
         }
 
-        @ParameterizedTest(name = "uvpaa={0}, passkeyPlatformAuthenticator={1}, userVerifyingPlatformAuthenticator={2} -> {3}")
-        @CsvSource(nullValues = "-", value = {
-                "-,     -,     -,     false",
-                "true,  -,     -,     true",
-                "-,     true,  -,     true",
-                "-,     -,     true,  true",
-                "false, -,     -,     false",
-                "false, false, false, false",
-                "false, true,  -,     true",
-                "false, -,     true,  true",
-                "true,  false, false, true",
-                "-,     false, -,     false"
-        })
-        @DisplayName("canCreatePasskeyLocally: true when any report says a user-verifying platform authenticator exists")
+        @ParameterizedTest(
+                name = "uvpaa={0}, passkeyPlatformAuthenticator={1}, userVerifyingPlatformAuthenticator={2} -> {3}")
+        @CsvSource(
+                nullValues = "-",
+                value = {
+                    "-,     -,     -,     false",
+                    "true,  -,     -,     true",
+                    "-,     true,  -,     true",
+                    "-,     -,     true,  true",
+                    "false, -,     -,     false",
+                    "false, false, false, false",
+                    "false, true,  -,     true",
+                    "false, -,     true,  true",
+                    "true,  false, false, true",
+                    "-,     false, -,     false"
+                })
+        @DisplayName(
+                "canCreatePasskeyLocally: true when any report says a user-verifying platform authenticator exists")
         void canCreatePasskeyLocally(Boolean uvpaa, Boolean platform, Boolean uvPlatform, boolean expected) {
-            ClientContext client = ClientContext.builder().userVerifyingPlatformAuthenticator(uvpaa)
-                    .capabilities(caps(platform, uvPlatform, null)).build();
+            ClientContext client = ClientContext.builder()
+                    .userVerifyingPlatformAuthenticator(uvpaa)
+                    .capabilities(caps(platform, uvPlatform, null))
+                    .build();
 
             assertThat(client.canCreatePasskeyLocally()).isEqualTo(expected);
         }
 
         @ParameterizedTest(name = "uvpaa={0}, passkeyPlatformAuthenticator={1}, hybridTransport={2} -> {3}")
-        @CsvSource(nullValues = "-", value = {
-                "-,     -,     -,     false",
-                "false, -,     false, true",
-                "-,     false, false, true",
-                "false, false, false, true",
-                "false, -,     -,     false",
-                "-,     false, -,     false",
-                "-,     -,     false, false",
-                "false, false, true,  false",
-                "true,  -,     false, false",
-                "-,     true,  false, false",
-                "true,  false, false, false",
-                "false, true,  false, false"
-        })
-        @DisplayName("reportsNoAuthenticatorAtAll: only an explicit 'no platform authenticator' and 'no hybrid', never against a 'yes'")
+        @CsvSource(
+                nullValues = "-",
+                value = {
+                    "-,     -,     -,     false",
+                    "false, -,     false, true",
+                    "-,     false, false, true",
+                    "false, false, false, true",
+                    "false, -,     -,     false",
+                    "-,     false, -,     false",
+                    "-,     -,     false, false",
+                    "false, false, true,  false",
+                    "true,  -,     false, false",
+                    "-,     true,  false, false",
+                    "true,  false, false, false",
+                    "false, true,  false, false"
+                })
+        @DisplayName(
+                "reportsNoAuthenticatorAtAll: only an explicit 'no platform authenticator' and 'no hybrid', never against a 'yes'")
         void reportsNoAuthenticatorAtAll(Boolean uvpaa, Boolean platform, Boolean hybrid, boolean expected) {
-            ClientContext client = ClientContext.builder().userVerifyingPlatformAuthenticator(uvpaa)
-                    .capabilities(caps(platform, null, hybrid)).build();
+            ClientContext client = ClientContext.builder()
+                    .userVerifyingPlatformAuthenticator(uvpaa)
+                    .capabilities(caps(platform, null, hybrid))
+                    .build();
 
             assertThat(client.reportsNoAuthenticatorAtAll()).isEqualTo(expected);
         }
@@ -191,10 +214,13 @@ class ClientContextTest {
                 for (Boolean platform : values) {
                     for (Boolean uvPlatform : values) {
                         for (Boolean hybrid : values) {
-                            ClientContext client = ClientContext.builder().userVerifyingPlatformAuthenticator(uvpaa)
-                                    .capabilities(caps(platform, uvPlatform, hybrid)).build();
+                            ClientContext client = ClientContext.builder()
+                                    .userVerifyingPlatformAuthenticator(uvpaa)
+                                    .capabilities(caps(platform, uvPlatform, hybrid))
+                                    .build();
                             assertThat(client.canCreatePasskeyLocally() && client.reportsNoAuthenticatorAtAll())
-                                    .as("%s", client).isFalse();
+                                    .as("%s", client)
+                                    .isFalse();
                         }
                     }
                 }
@@ -250,7 +276,10 @@ class ClientContextTest {
             ClientHints hints = new ClientHints("p".repeat(63) + emoji, null, null);
 
             assertThat(hints.platform()).isEqualTo("p".repeat(63));
-            assertThat(ClientContext.builder().deviceId("d".repeat(127) + emoji).build().deviceId())
+            assertThat(ClientContext.builder()
+                            .deviceId("d".repeat(127) + emoji)
+                            .build()
+                            .deviceId())
                     .isEqualTo("d".repeat(127));
         }
 
@@ -266,22 +295,24 @@ class ClientContextTest {
     class Platform {
 
         @ParameterizedTest(name = "''{0}'' is {1}")
-        @CsvSource(delimiter = '|', value = {
-                "macOS        | MACOS",
-                "\"macOS\"    | MACOS",
-                "Mac OS X     | MACOS",
-                "iOS          | IOS",
-                "iPadOS       | IOS",
-                "Windows      | WINDOWS",
-                "' WINDOWS '  | WINDOWS",
-                "Android      | ANDROID",
-                "Chrome OS    | CHROME_OS",
-                "Chromium OS  | CHROME_OS",
-                "Linux        | LINUX",
-                "Unknown      | OTHER",
-                "FreeBSD      | OTHER",
-                "''           | OTHER"
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "macOS        | MACOS",
+                    "\"macOS\"    | MACOS",
+                    "Mac OS X     | MACOS",
+                    "iOS          | IOS",
+                    "iPadOS       | IOS",
+                    "Windows      | WINDOWS",
+                    "' WINDOWS '  | WINDOWS",
+                    "Android      | ANDROID",
+                    "Chrome OS    | CHROME_OS",
+                    "Chromium OS  | CHROME_OS",
+                    "Linux        | LINUX",
+                    "Unknown      | OTHER",
+                    "FreeBSD      | OTHER",
+                    "''           | OTHER"
+                })
         @DisplayName("fromName reads client-hint and stored platform names")
         void fromName(String name, ClientPlatform expected) {
             assertThat(ClientPlatform.fromName(name)).isEqualTo(expected);
@@ -302,21 +333,23 @@ class ClientContextTest {
         }
 
         @ParameterizedTest(name = "{0}: {1}")
-        @CsvSource(delimiter = '|', value = {
-                "macOS Safari | MACOS | Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
-                "macOS Chrome | MACOS | Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
-                "iPhone Safari | IOS | Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
-                "iPhone Firefox | IOS | Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/127.0 Mobile/15E148 Safari/605.1.15",
-                "iPad Safari (mobile site) | IOS | Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
-                "Windows Chrome | WINDOWS | Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
-                "Windows Edge | WINDOWS | Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.68",
-                "Windows Firefox | WINDOWS | Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0",
-                "Android Chrome | ANDROID | Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.122 Mobile Safari/537.36",
-                "ChromeOS | CHROME_OS | Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
-                "Linux Firefox | LINUX | Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
-                "Ubuntu Firefox | LINUX | Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
-                "curl | OTHER | curl/8.5.0"
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "macOS Safari | MACOS | Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+                    "macOS Chrome | MACOS | Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+                    "iPhone Safari | IOS | Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+                    "iPhone Firefox | IOS | Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/127.0 Mobile/15E148 Safari/605.1.15",
+                    "iPad Safari (mobile site) | IOS | Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+                    "Windows Chrome | WINDOWS | Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+                    "Windows Edge | WINDOWS | Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.68",
+                    "Windows Firefox | WINDOWS | Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0",
+                    "Android Chrome | ANDROID | Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.122 Mobile Safari/537.36",
+                    "ChromeOS | CHROME_OS | Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+                    "Linux Firefox | LINUX | Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
+                    "Ubuntu Firefox | LINUX | Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
+                    "curl | OTHER | curl/8.5.0"
+                })
         @DisplayName("fromUserAgent reads the platform of real User-Agent strings")
         void fromUserAgent(String browser, ClientPlatform expected, String userAgent) {
             assertThat(ClientPlatform.fromUserAgent(userAgent)).isEqualTo(expected);
@@ -325,8 +358,10 @@ class ClientContextTest {
         @Test
         @DisplayName("of() prefers the client hint over the User-Agent")
         void prefersHints() {
-            ClientContext client = ClientContext.builder().userAgent(MAC_SAFARI)
-                    .hints(new ClientHints("\"Windows\"", null, false)).build();
+            ClientContext client = ClientContext.builder()
+                    .userAgent(MAC_SAFARI)
+                    .hints(new ClientHints("\"Windows\"", null, false))
+                    .build();
 
             assertThat(ClientPlatform.of(client)).isEqualTo(ClientPlatform.WINDOWS);
         }
@@ -334,9 +369,12 @@ class ClientContextTest {
         @Test
         @DisplayName("of() reads the User-Agent when the hint is missing or names no known platform")
         void fallsBackToUserAgent() {
-            ClientContext noHints = ClientContext.builder().userAgent(MAC_SAFARI).build();
-            ClientContext unknownHint = ClientContext.builder().userAgent(MAC_SAFARI)
-                    .hints(new ClientHints("\"Unknown\"", null, null)).build();
+            ClientContext noHints =
+                    ClientContext.builder().userAgent(MAC_SAFARI).build();
+            ClientContext unknownHint = ClientContext.builder()
+                    .userAgent(MAC_SAFARI)
+                    .hints(new ClientHints("\"Unknown\"", null, null))
+                    .build();
 
             assertThat(ClientPlatform.of(noHints)).isEqualTo(ClientPlatform.MACOS);
             assertThat(ClientPlatform.of(unknownHint)).isEqualTo(ClientPlatform.MACOS);
@@ -348,7 +386,8 @@ class ClientContextTest {
         void unlockMethod() {
             assertThat(ClientPlatform.MACOS.unlockMethod()).isEqualTo("Touch ID");
             assertThat(ClientPlatform.WINDOWS.unlockMethod()).isEqualTo("Windows Hello");
-            assertThat(ClientPlatform.values()).allSatisfy(p -> assertThat(p.unlockMethod()).isNotBlank());
+            assertThat(ClientPlatform.values())
+                    .allSatisfy(p -> assertThat(p.unlockMethod()).isNotBlank());
         }
     }
 }

@@ -26,23 +26,23 @@ class FlowTransitionTest {
 
         @ParameterizedTest(name = "{0}: {1} -> {2}")
         @CsvSource({
-                "START_PASSKEY,            NEW,              PASSKEY_PENDING",
-                "START_FALLBACK,           NEW,              FALLBACK_PENDING",
-                "START_ENROLMENT,          NEW,              HEALING_PENDING",
-                "START_USERNAMELESS,       NEW,              PASSKEY_PENDING",
-                "PASSKEY_RETRY,            PASSKEY_PENDING,  PASSKEY_PENDING",
-                "PASSKEY_FAILED,           PASSKEY_PENDING,  FALLBACK_PENDING",
-                "PASSKEY_DECLINED,         PASSKEY_PENDING,  FALLBACK_PENDING",
-                "PASSKEY_SUCCEEDED,        PASSKEY_PENDING,  COMPLETED",
-                "PASSKEY_SUCCEEDED_OFFER,  PASSKEY_PENDING,  HEALING_PENDING",
-                "FALLBACK_FAILED,          FALLBACK_PENDING, FALLBACK_PENDING",
-                "FALLBACK_LOCKED,          FALLBACK_PENDING, LOCKED",
-                "FALLBACK_SUCCEEDED_OFFER, FALLBACK_PENDING, HEALING_PENDING",
-                "FALLBACK_SUCCEEDED,       FALLBACK_PENDING, COMPLETED",
-                "FALLBACK_TO_PASSKEY,      FALLBACK_PENDING, PASSKEY_PENDING",
-                "SILENT_CREATE_DECLINED,   HEALING_PENDING,  HEALING_PENDING",
-                "HEALED,                   HEALING_PENDING,  COMPLETED",
-                "HEALING_ENDED,            HEALING_PENDING,  COMPLETED"
+            "START_PASSKEY,            NEW,              PASSKEY_PENDING",
+            "START_FALLBACK,           NEW,              FALLBACK_PENDING",
+            "START_ENROLMENT,          NEW,              HEALING_PENDING",
+            "START_USERNAMELESS,       NEW,              PASSKEY_PENDING",
+            "PASSKEY_RETRY,            PASSKEY_PENDING,  PASSKEY_PENDING",
+            "PASSKEY_FAILED,           PASSKEY_PENDING,  FALLBACK_PENDING",
+            "PASSKEY_DECLINED,         PASSKEY_PENDING,  FALLBACK_PENDING",
+            "PASSKEY_SUCCEEDED,        PASSKEY_PENDING,  COMPLETED",
+            "PASSKEY_SUCCEEDED_OFFER,  PASSKEY_PENDING,  HEALING_PENDING",
+            "FALLBACK_FAILED,          FALLBACK_PENDING, FALLBACK_PENDING",
+            "FALLBACK_LOCKED,          FALLBACK_PENDING, LOCKED",
+            "FALLBACK_SUCCEEDED_OFFER, FALLBACK_PENDING, HEALING_PENDING",
+            "FALLBACK_SUCCEEDED,       FALLBACK_PENDING, COMPLETED",
+            "FALLBACK_TO_PASSKEY,      FALLBACK_PENDING, PASSKEY_PENDING",
+            "SILENT_CREATE_DECLINED,   HEALING_PENDING,  HEALING_PENDING",
+            "HEALED,                   HEALING_PENDING,  COMPLETED",
+            "HEALING_ENDED,            HEALING_PENDING,  COMPLETED"
         })
         @DisplayName("goes from the documented state to the documented state")
         void fromAndTo(FlowTransition transition, FlowState from, FlowState to) {
@@ -62,17 +62,22 @@ class FlowTransitionTest {
         @EnumSource(FlowTransition.class)
         @DisplayName("is found by between(from, to), as itself or as another cause of the same move")
         void foundByBetween(FlowTransition transition) {
-            assertThat(FlowTransition.between(transition.from(), transition.to())).hasValueSatisfying(found -> {
-                assertThat(found.from()).isEqualTo(transition.from());
-                assertThat(found.to()).isEqualTo(transition.to());
-            });
+            assertThat(FlowTransition.between(transition.from(), transition.to()))
+                    .hasValueSatisfying(found -> {
+                        assertThat(found.from()).isEqualTo(transition.from());
+                        assertThat(found.to()).isEqualTo(transition.to());
+                    });
         }
 
         @ParameterizedTest(name = "{0}")
         @EnumSource(FlowTransition.class)
         @DisplayName("has a short label for the diagram")
         void hasLabel(FlowTransition transition) {
-            assertThat(transition.label()).isNotBlank().doesNotContain("\n").doesNotContain(":").hasSizeLessThan(40);
+            assertThat(transition.label())
+                    .isNotBlank()
+                    .doesNotContain("\n")
+                    .doesNotContain(":")
+                    .hasSizeLessThan(40);
         }
     }
 
@@ -82,11 +87,11 @@ class FlowTransitionTest {
 
         @ParameterizedTest(name = "{0} -> {1} is {2}")
         @CsvSource({
-                "PASSKEY_PENDING,  FALLBACK_PENDING, PASSKEY_FAILED",
-                "FALLBACK_PENDING, COMPLETED,        FALLBACK_SUCCEEDED",
-                "HEALING_PENDING,  COMPLETED,        HEALED",
-                "NEW,              PASSKEY_PENDING,  START_PASSKEY",
-                "FALLBACK_PENDING, LOCKED,           FALLBACK_LOCKED"
+            "PASSKEY_PENDING,  FALLBACK_PENDING, PASSKEY_FAILED",
+            "FALLBACK_PENDING, COMPLETED,        FALLBACK_SUCCEEDED",
+            "HEALING_PENDING,  COMPLETED,        HEALED",
+            "NEW,              PASSKEY_PENDING,  START_PASSKEY",
+            "FALLBACK_PENDING, LOCKED,           FALLBACK_LOCKED"
         })
         @DisplayName("returns the first declared transition when several causes share a move")
         void firstDeclared(FlowState from, FlowState to, FlowTransition expected) {
@@ -95,15 +100,15 @@ class FlowTransitionTest {
 
         @ParameterizedTest(name = "{0} -> {1} is illegal")
         @CsvSource({
-                "NEW,              COMPLETED",
-                "NEW,              LOCKED",
-                "FALLBACK_PENDING, NEW",
-                "HEALING_PENDING,  FALLBACK_PENDING",
-                "PASSKEY_PENDING,  NEW",
-                "PASSKEY_PENDING,  LOCKED",
-                "COMPLETED,        NEW",
-                "LOCKED,           FALLBACK_PENDING",
-                "HEALING_PENDING,  PASSKEY_PENDING"
+            "NEW,              COMPLETED",
+            "NEW,              LOCKED",
+            "FALLBACK_PENDING, NEW",
+            "HEALING_PENDING,  FALLBACK_PENDING",
+            "PASSKEY_PENDING,  NEW",
+            "PASSKEY_PENDING,  LOCKED",
+            "COMPLETED,        NEW",
+            "LOCKED,           FALLBACK_PENDING",
+            "HEALING_PENDING,  PASSKEY_PENDING"
         })
         @DisplayName("is empty for a move that is not in the table")
         void illegalMoves(FlowState from, FlowState to) {
@@ -115,10 +120,11 @@ class FlowTransitionTest {
         void exhaustive() {
             for (FlowState from : FlowState.values()) {
                 for (FlowState to : FlowState.values()) {
-                    boolean declared = Arrays.stream(FlowTransition.values())
-                            .anyMatch(t -> t.from() == from && t.to() == to);
+                    boolean declared =
+                            Arrays.stream(FlowTransition.values()).anyMatch(t -> t.from() == from && t.to() == to);
                     assertThat(FlowTransition.between(from, to).isPresent())
-                            .as("%s -> %s", from, to).isEqualTo(declared);
+                            .as("%s -> %s", from, to)
+                            .isEqualTo(declared);
                 }
             }
         }
@@ -131,12 +137,15 @@ class FlowTransitionTest {
         @Test
         @DisplayName("COMPLETED and LOCKED are terminal, every other state is not")
         void isTerminal() {
-            assertThat(EnumSet.allOf(FlowState.class)).filteredOn(FlowState::isTerminal)
+            assertThat(EnumSet.allOf(FlowState.class))
+                    .filteredOn(FlowState::isTerminal)
                     .containsExactlyInAnyOrder(FlowState.COMPLETED, FlowState.LOCKED);
         }
 
         @ParameterizedTest(name = "nothing leaves {0}")
-        @EnumSource(value = FlowState.class, names = {"COMPLETED", "LOCKED"})
+        @EnumSource(
+                value = FlowState.class,
+                names = {"COMPLETED", "LOCKED"})
         @DisplayName("no transition leaves a terminal state")
         void nothingLeaves(FlowState terminal) {
             assertThat(FlowTransition.values()).noneMatch(t -> t.from() == terminal);
@@ -202,7 +211,8 @@ class FlowTransitionTest {
         @Test
         @DisplayName("has no other state-to-state lines, and marks NEW as the start and both terminal states as ends")
         void nothingElse() {
-            assertThat(lines).filteredOn(l -> l.contains("-->") && !l.contains("[*]"))
+            assertThat(lines)
+                    .filteredOn(l -> l.contains("-->") && !l.contains("[*]"))
                     .hasSize(FlowTransition.values().length);
             assertThat(lines).contains("    [*] --> NEW", "    COMPLETED --> [*]", "    LOCKED --> [*]");
             assertThat(diagram).endsWith("\n");
@@ -215,18 +225,18 @@ class FlowTransitionTest {
 
         @ParameterizedTest(name = "{0}: {1}")
         @CsvSource({
-                "START,                      NEW",
-                "ENROL,                      NEW",
-                "REPORT_CLIENT_ERROR,        PASSKEY_PENDING",
-                "REPORT_IMMEDIATE_REJECTION, PASSKEY_PENDING",
-                "FINISH_PASSKEY,             PASSKEY_PENDING",
-                "CHOOSE_FALLBACK,            PASSKEY_PENDING",
-                "RETRY_PASSKEY,              FALLBACK_PENDING",
-                "FALLBACK_SUCCEEDED,         FALLBACK_PENDING",
-                "FALLBACK_FAILED,            FALLBACK_PENDING",
-                "FINISH_HEALING,             HEALING_PENDING",
-                "REPORT_HEALING_ERROR,       HEALING_PENDING",
-                "DECLINE_HEALING,            HEALING_PENDING"
+            "START,                      NEW",
+            "ENROL,                      NEW",
+            "REPORT_CLIENT_ERROR,        PASSKEY_PENDING",
+            "REPORT_IMMEDIATE_REJECTION, PASSKEY_PENDING",
+            "FINISH_PASSKEY,             PASSKEY_PENDING",
+            "CHOOSE_FALLBACK,            PASSKEY_PENDING",
+            "RETRY_PASSKEY,              FALLBACK_PENDING",
+            "FALLBACK_SUCCEEDED,         FALLBACK_PENDING",
+            "FALLBACK_FAILED,            FALLBACK_PENDING",
+            "FINISH_HEALING,             HEALING_PENDING",
+            "REPORT_HEALING_ERROR,       HEALING_PENDING",
+            "DECLINE_HEALING,            HEALING_PENDING"
         })
         @DisplayName("each call moves a flow from exactly one state")
         void callableFromOneState(FlowCall call, FlowState state) {
@@ -267,9 +277,11 @@ class FlowTransitionTest {
         @DisplayName("requireCallable refuses a call the state has no move for, naming the state it needs")
         void refusesIllegal() {
             assertThatThrownBy(() -> FlowTransition.requireCallable(FlowCall.FINISH_PASSKEY, FlowState.COMPLETED))
-                    .isInstanceOfSatisfying(LoginFlowException.class,
+                    .isInstanceOfSatisfying(
+                            LoginFlowException.class,
                             e -> assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.ILLEGAL_TRANSITION))
-                    .hasMessageContaining("COMPLETED").hasMessageContaining("PASSKEY_PENDING");
+                    .hasMessageContaining("COMPLETED")
+                    .hasMessageContaining("PASSKEY_PENDING");
         }
 
         @ParameterizedTest(name = "{0}")
@@ -277,7 +289,8 @@ class FlowTransitionTest {
         @DisplayName("requireCallable answers LOCKED for any call on a locked flow")
         void lockedIsLocked(FlowCall call) {
             assertThatThrownBy(() -> FlowTransition.requireCallable(call, FlowState.LOCKED))
-                    .isInstanceOfSatisfying(LoginFlowException.class,
+                    .isInstanceOfSatisfying(
+                            LoginFlowException.class,
                             e -> assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.LOCKED));
         }
 

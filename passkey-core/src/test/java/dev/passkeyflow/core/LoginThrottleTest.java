@@ -29,9 +29,14 @@ class LoginThrottleTest {
     @Test
     @DisplayName("keeps every value set")
     void custom() {
-        LoginThrottle throttle = LoginThrottle.custom().maxFailuresPerIdentifier(3).maxFailuresPerDevice(4)
-                .failureWindow(Duration.ofMinutes(1)).maxStartsPerIdentifier(5).maxStartsPerDevice(6)
-                .startWindow(Duration.ofSeconds(30)).build();
+        LoginThrottle throttle = LoginThrottle.custom()
+                .maxFailuresPerIdentifier(3)
+                .maxFailuresPerDevice(4)
+                .failureWindow(Duration.ofMinutes(1))
+                .maxStartsPerIdentifier(5)
+                .maxStartsPerDevice(6)
+                .startWindow(Duration.ofSeconds(30))
+                .build();
 
         assertThat(throttle.maxFailuresPerIdentifier()).isEqualTo(3);
         assertThat(throttle.maxFailuresPerDevice()).isEqualTo(4);
@@ -45,21 +50,26 @@ class LoginThrottleTest {
     @ValueSource(ints = {0, -1, LoginThrottle.MAX_LIMIT + 1})
     @DisplayName("refuses a limit out of range, naming the value")
     void badLimit(int value) {
-        assertThatIllegalArgumentException().isThrownBy(() -> LoginThrottle.custom().maxFailuresPerIdentifier(value))
-                .withMessageContaining("maxFailuresPerIdentifier").withMessageContaining(Integer.toString(value));
-        assertThatIllegalArgumentException().isThrownBy(() -> LoginThrottle.custom().maxStartsPerDevice(value))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> LoginThrottle.custom().maxFailuresPerIdentifier(value))
+                .withMessageContaining("maxFailuresPerIdentifier")
+                .withMessageContaining(Integer.toString(value));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> LoginThrottle.custom().maxStartsPerDevice(value))
                 .withMessageContaining("maxStartsPerDevice");
     }
 
     @Test
     @DisplayName("refuses windows under a second, over a day, with fractions of a second, or null")
     void badWindow() {
-        assertThatIllegalArgumentException().isThrownBy(() -> LoginThrottle.custom().failureWindow(Duration.ZERO))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> LoginThrottle.custom().failureWindow(Duration.ZERO))
                 .withMessageContaining("failureWindow");
-        assertThatIllegalArgumentException().isThrownBy(() -> LoginThrottle.custom().startWindow(Duration.ofDays(2)))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> LoginThrottle.custom().startWindow(Duration.ofDays(2)))
                 .withMessageContaining("startWindow");
-        assertThatIllegalArgumentException().isThrownBy(() -> LoginThrottle.custom()
-                .failureWindow(Duration.ofMillis(1500)));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> LoginThrottle.custom().failureWindow(Duration.ofMillis(1500)));
         assertThatNullPointerException().isThrownBy(() -> LoginThrottle.custom().startWindow(null));
     }
 }

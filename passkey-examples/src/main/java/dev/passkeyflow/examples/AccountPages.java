@@ -10,13 +10,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class AccountPages {
 
-    private AccountPages() {
-    }
+    private AccountPages() {}
 
     /** One row of the dashboard's passkey table. */
-    record PasskeyRow(String credentialId, String provider, String created, String lastUsed, String status,
-            String statusClass, boolean thisDevice, boolean fresh) {
-    }
+    record PasskeyRow(
+            String credentialId,
+            String provider,
+            String created,
+            String lastUsed,
+            String status,
+            String statusClass,
+            boolean thisDevice,
+            boolean fresh) {}
 
     static String dashboard(WebSession session, @Nullable String flash, List<PasskeyRow> rows, String sessionJson) {
         String table = rows.isEmpty() ? "<p id=\"no-passkeys\">You have no passkeys yet.</p>" : table(session, rows);
@@ -32,13 +37,26 @@ final class AccountPages {
                 </form>
                 <p><a id="passkey-settings-link" href="%s">Passkey settings</a>: rename your passkeys, see why one
                   counts as on this device, stop using one.</p>
-                """.formatted(Html.esc(session.displayName), flash == null ? "" : "<p id=\"flash\" class=\"notice\" "
-                + "role=\"status\">" + Html.esc(flash) + "</p>", Html.esc(session.identifier), Html.esc(session.signedInWith), table,
-                Html.hidden(session), ModesWeb.SETTINGS);
-        return PageShell.render("Dashboard", "dashboard", session, body, sessionJson,
+                """.formatted(
+                        Html.esc(session.displayName),
+                        flash == null
+                                ? ""
+                                : "<p id=\"flash\" class=\"notice\" " + "role=\"status\">" + Html.esc(flash) + "</p>",
+                        Html.esc(session.identifier),
+                        Html.esc(session.signedInWith),
+                        table,
+                        Html.hidden(session),
+                        ModesWeb.SETTINGS);
+        return PageShell.render(
+                "Dashboard",
+                "dashboard",
+                session,
+                body,
+                sessionJson,
                 "none: the passkey list comes from <code>CredentialRepository.listCredentials</code>; Delete calls "
                         + "<code>CredentialRepository.deleteCredential</code> after a confirmation; Add calls "
-                        + "<code>LoginFlow.enrol</code>", PageShell.Script.DEMO);
+                        + "<code>LoginFlow.enrol</code>",
+                PageShell.Script.DEMO);
     }
 
     /** The passkey table; each Delete button names its passkey for screen readers. */
@@ -61,11 +79,18 @@ final class AccountPages {
                         <input type="hidden" name="credentialId" value="%s">
                         <button type="submit" class="danger delete" aria-label="%s">Delete</button></form></td>
                     </tr>
-                    """.formatted(Html.esc(row.credentialId()), Html.esc(row.provider()),
-                    row.thisDevice() ? " <span class=\"badge this-device\">this device</span>" : "",
-                    row.fresh() ? " <span class=\"badge new\">new</span>" : "", Html.esc(row.created()),
-                    Html.esc(row.lastUsed()), Html.esc(row.statusClass()), Html.esc(row.status()), Html.hidden(session),
-                    Html.esc(row.credentialId()), Html.esc(deleteLabel(row, i + 1, rows.size()))));
+                    """.formatted(
+                            Html.esc(row.credentialId()),
+                            Html.esc(row.provider()),
+                            row.thisDevice() ? " <span class=\"badge this-device\">this device</span>" : "",
+                            row.fresh() ? " <span class=\"badge new\">new</span>" : "",
+                            Html.esc(row.created()),
+                            Html.esc(row.lastUsed()),
+                            Html.esc(row.statusClass()),
+                            Html.esc(row.status()),
+                            Html.hidden(session),
+                            Html.esc(row.credentialId()),
+                            Html.esc(deleteLabel(row, i + 1, rows.size()))));
         }
         table.append("</tbody></table>");
         return table.toString();
@@ -93,9 +118,20 @@ final class AccountPages {
                     <a id="cancel-delete" href="/dashboard">Keep it</a>
                   </form>
                 </div>
-                """.formatted(Html.esc(row.provider()), Html.esc(row.created()), Html.esc(row.lastUsed()), Html.esc(row.status()),
-                Html.hidden(session), Html.esc(row.credentialId()));
-        return PageShell.render("Delete passkey", "confirm-delete", session, body, null,
-                "none yet: <code>CredentialRepository.deleteCredential</code> once you confirm", PageShell.Script.DEMO);
+                """.formatted(
+                        Html.esc(row.provider()),
+                        Html.esc(row.created()),
+                        Html.esc(row.lastUsed()),
+                        Html.esc(row.status()),
+                        Html.hidden(session),
+                        Html.esc(row.credentialId()));
+        return PageShell.render(
+                "Delete passkey",
+                "confirm-delete",
+                session,
+                body,
+                null,
+                "none yet: <code>CredentialRepository.deleteCredential</code> once you confirm",
+                PageShell.Script.DEMO);
     }
 }

@@ -77,18 +77,22 @@ final class AccountRoutes {
             problem(ctx, HttpStatus.BAD_REQUEST, "Not a passkey", "That is not a passkey id.");
             return;
         }
-        Optional<StoredCredential> found = credentials.findCredential(credentialId)
+        Optional<StoredCredential> found = credentials
+                .findCredential(credentialId)
                 .filter(c -> c.userHandle().equals(userHandle));
         if (found.isPresent() && !"yes".equals(ctx.formParam("confirm"))) {
             // Deleting cannot be undone and may lock the person out of passkey sign-in: ask first.
-            ctx.html(AccountPages.confirmDelete(session, PasskeyRows.row(found.get(), session, ctx.attribute("deviceId"))));
+            ctx.html(AccountPages.confirmDelete(
+                    session, PasskeyRows.row(found.get(), session, ctx.attribute("deviceId"))));
             return;
         }
         if (found.isPresent() && credentials.deleteCredential(credentialId)) {
             List<String> remaining = credentials.listCredentials(userHandle).stream()
-                    .filter(c -> c.status().acceptsLogin()).map(c -> c.credentialId().toBase64Url()).toList();
-            session.addSignals(Json.signals(List.of(new ClientSignal.AllAcceptedCredentials(DemoConfig.RP_ID,
-                    userHandle.toBase64Url(), remaining))));
+                    .filter(c -> c.status().acceptsLogin())
+                    .map(c -> c.credentialId().toBase64Url())
+                    .toList();
+            session.addSignals(Json.signals(List.of(
+                    new ClientSignal.AllAcceptedCredentials(DemoConfig.RP_ID, userHandle.toBase64Url(), remaining))));
             session.flashMessage = "Passkey deleted.";
         } else {
             session.flashMessage = "That passkey was already gone.";

@@ -26,6 +26,7 @@ final class Accounts {
 
     /** bcrypt reads at most 72 bytes of a password. */
     static final int MAX_PASSWORD_BYTES = 72;
+
     static final int MIN_PASSWORD_LENGTH = 8;
     static final int MAX_IDENTIFIER_LENGTH = 200;
 
@@ -44,7 +45,8 @@ final class Accounts {
         this.credentials = credentials;
         this.cost = cost;
         this.dummyHash = BCrypt.withDefaults().hash(cost, "not-a-password".toCharArray());
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute(CREATE_TABLE);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the demo_passwords table", e);
@@ -72,8 +74,8 @@ final class Accounts {
     UserAccount signUp(String rawIdentifier, String rawDisplayName, String password) throws SignUpException {
         String identifier = normalize(rawIdentifier);
         if (identifier.isEmpty() || identifier.length() > MAX_IDENTIFIER_LENGTH) {
-            throw new SignUpException("Enter an email address or user name (at most " + MAX_IDENTIFIER_LENGTH
-                    + " characters).");
+            throw new SignUpException(
+                    "Enter an email address or user name (at most " + MAX_IDENTIFIER_LENGTH + " characters).");
         }
         if (password.length() < MIN_PASSWORD_LENGTH) {
             throw new SignUpException("Choose a password of at least " + MIN_PASSWORD_LENGTH + " characters.");
@@ -125,8 +127,8 @@ final class Accounts {
 
     private @org.jspecify.annotations.Nullable String storedHash(Bytes userHandle) {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT password_hash FROM demo_passwords WHERE user_handle = ?")) {
+                PreparedStatement select =
+                        connection.prepareStatement("SELECT password_hash FROM demo_passwords WHERE user_handle = ?")) {
             select.setString(1, userHandle.toBase64Url());
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? rows.getString(1) : null;

@@ -3,12 +3,12 @@ package dev.passkeyflow.examples;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.passkeyflow.core.LoginFlow;
-import dev.passkeyflow.core.manage.PasskeyManager;
 import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
+import dev.passkeyflow.core.manage.PasskeyManager;
 import dev.passkeyflow.intelligence.AutoHealingPolicy;
-import dev.passkeyflow.intelligence.IntelligenceListener;
 import dev.passkeyflow.intelligence.IntelligenceEvent;
+import dev.passkeyflow.intelligence.IntelligenceListener;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
 import dev.passkeyflow.intelligence.PasskeyProviders;
 import dev.passkeyflow.micrometer.IntelligenceMetrics;
@@ -45,8 +45,8 @@ public final class DemoApp implements AutoCloseable {
     private final Javalin server;
     private final String database;
 
-    private DemoApp(DemoConfig config, HikariDataSource dataSource, JdbcStorage storage, Javalin server,
-            String database) {
+    private DemoApp(
+            DemoConfig config, HikariDataSource dataSource, JdbcStorage storage, Javalin server, String database) {
         this.config = config;
         this.dataSource = dataSource;
         this.storage = storage;
@@ -88,7 +88,10 @@ public final class DemoApp implements AutoCloseable {
         try {
             Clock clock = Clock.systemUTC();
             FlowInsights insights = new FlowInsights();
-            JdbcStorage storage = JdbcStorage.builder().dataSource(dataSource).initializeSchema(true).clock(clock)
+            JdbcStorage storage = JdbcStorage.builder()
+                    .dataSource(dataSource)
+                    .initializeSchema(true)
+                    .clock(clock)
                     .build();
             CredentialRepository credentials = storage.credentials();
             // Metrics and KPIs (docs/metrics.md): a real host passes its own MeterRegistry.
@@ -112,13 +115,19 @@ public final class DemoApp implements AutoCloseable {
                     .listener(insights)
                     .build());
             Accounts accounts = new Accounts(dataSource, credentials, config.bcryptCost());
-            PasskeyManager manager = PasskeyManager.builder().rpId(DemoConfig.RP_ID).credentialRepository(credentials)
-                    .loginAttemptRepository(storage.attempts()).loginFlow(flow)
-                    .providerNames(PasskeyProviders.standard()::nameOf).clock(clock)
-                    .listener(event -> LOG.info("passkey settings event: {}", event.getClass().getSimpleName()))
+            PasskeyManager manager = PasskeyManager.builder()
+                    .rpId(DemoConfig.RP_ID)
+                    .credentialRepository(credentials)
+                    .loginAttemptRepository(storage.attempts())
+                    .loginFlow(flow)
+                    .providerNames(PasskeyProviders.standard()::nameOf)
+                    .clock(clock)
+                    .listener(event -> LOG.info(
+                            "passkey settings event: {}", event.getClass().getSimpleName()))
                     .build();
             Javalin server = new DemoWeb(flow, credentials, accounts, insights, config.origin(), clock)
-                    .withModes(new ModesWeb(flow, manager)).create();
+                    .withModes(new ModesWeb(flow, manager))
+                    .create();
             kpis.route(server);
             try {
                 server.start(config.bindHost(), config.port());
@@ -137,7 +146,8 @@ public final class DemoApp implements AutoCloseable {
     private static String database(DemoConfig config) {
         String jdbcUrl = config.jdbcUrl();
         return jdbcUrl == null
-                ? "embedded H2 file " + config.dataDir().resolve("passkeyflow.mv.db").toAbsolutePath()
+                ? "embedded H2 file "
+                        + config.dataDir().resolve("passkeyflow.mv.db").toAbsolutePath()
                 : jdbcUrl.replaceAll("password=[^&;]*", "password=***");
     }
 
@@ -170,8 +180,8 @@ public final class DemoApp implements AutoCloseable {
      * the same repositories the flow writes its history to. With its default policy, as a host
      * should start: e.g. it falls back at once when the passkey is evidently gone from this device.
      */
-    static LoginAdvisor advisor(CredentialRepository credentials, LoginAttemptRepository attempts,
-            IntelligenceListener metrics) {
+    static LoginAdvisor advisor(
+            CredentialRepository credentials, LoginAttemptRepository attempts, IntelligenceListener metrics) {
         return PasskeyIntelligence.builder()
                 .credentialRepository(credentials)
                 .loginAttemptRepository(attempts)
@@ -181,8 +191,10 @@ public final class DemoApp implements AutoCloseable {
                 // Why an offer was or was not made, for people trying the demo (tags only, no secrets).
                 .listener(event -> {
                     if (event instanceof IntelligenceEvent.HealingAdvised advised) {
-                        LOG.info("passkey offer advice: {} {}", advised.decision() instanceof HealingDecision.Offer offer
-                                ? offer.kind() : "no offer", advised.decision().tagTexts());
+                        LOG.info(
+                                "passkey offer advice: {} {}",
+                                advised.decision() instanceof HealingDecision.Offer offer ? offer.kind() : "no offer",
+                                advised.decision().tagTexts());
                     }
                 })
                 .build();

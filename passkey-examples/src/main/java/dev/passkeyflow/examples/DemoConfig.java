@@ -23,8 +23,15 @@ import org.jspecify.annotations.Nullable;
  * @param bcryptCost the bcrypt work factor (4 to 31)
  * @param ceremonyTimeout how long the browser may take for one passkey ceremony
  */
-public record DemoConfig(String bindHost, int port, @Nullable String jdbcUrl, @Nullable String dbUser,
-        @Nullable String dbPassword, Path dataDir, int bcryptCost, Duration ceremonyTimeout) {
+public record DemoConfig(
+        String bindHost,
+        int port,
+        @Nullable String jdbcUrl,
+        @Nullable String dbUser,
+        @Nullable String dbPassword,
+        Path dataDir,
+        int bcryptCost,
+        Duration ceremonyTimeout) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_BCRYPT_COST = 11;
@@ -61,8 +68,8 @@ public record DemoConfig(String bindHost, int port, @Nullable String jdbcUrl, @N
 
     /** A configuration for the given port and database, everything else default. */
     public static DemoConfig of(String bindHost, int port, @Nullable String jdbcUrl) {
-        return new DemoConfig(bindHost, port, jdbcUrl, null, null, defaultDataDir(), DEFAULT_BCRYPT_COST,
-                DEFAULT_CEREMONY_TIMEOUT);
+        return new DemoConfig(
+                bindHost, port, jdbcUrl, null, null, defaultDataDir(), DEFAULT_BCRYPT_COST, DEFAULT_CEREMONY_TIMEOUT);
     }
 
     /** Reads arguments first, then the environment. */

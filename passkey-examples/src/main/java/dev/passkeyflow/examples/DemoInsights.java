@@ -3,10 +3,10 @@ package dev.passkeyflow.examples;
 import dev.passkeyflow.core.LoginFlowEvent;
 import dev.passkeyflow.core.LoginFlowListener;
 import dev.passkeyflow.micrometer.LoginKpis;
+import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
-import io.javalin.Javalin;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +60,9 @@ final class DemoInsights implements LoginFlowListener {
     Map<String, Long> failuresByCause() {
         Map<String, Long> byCause = new TreeMap<>();
         for (Counter counter : registry.find("passkeyflow.passkey.failures").counters()) {
-            Tag cause = counter.getId().getTags().stream().filter(t -> t.getKey().equals("cause")).findFirst()
+            Tag cause = counter.getId().getTags().stream()
+                    .filter(t -> t.getKey().equals("cause"))
+                    .findFirst()
                     .orElse(Tag.of("cause", "unknown"));
             byCause.merge(cause.getValue(), (long) counter.count(), Long::sum);
         }

@@ -10,7 +10,6 @@ import static dev.passkeyflow.examples.Http.setCookie;
 
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowException;
-import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.examples.Sessions.WebSession;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.StorageException;
@@ -43,6 +42,7 @@ final class DemoWeb {
     static final String DEVICE_COOKIE = "pkf_device";
     /** Chrome caps cookie lifetimes at 400 days. */
     static final int DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600;
+
     static final String CSRF_HEADER = "X-CSRF-Token";
 
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22,64}");
@@ -59,7 +59,12 @@ final class DemoWeb {
     /** The routes of the passkey-first modes (autofill, silent upgrade, passkey settings), if wired. */
     private @Nullable ModesWeb modes;
 
-    DemoWeb(LoginFlow flow, CredentialRepository credentials, Accounts accounts, FlowInsights insights, String origin,
+    DemoWeb(
+            LoginFlow flow,
+            CredentialRepository credentials,
+            Accounts accounts,
+            FlowInsights insights,
+            String origin,
             Clock clock) {
         this.flow = flow;
         this.credentials = credentials;
@@ -97,11 +102,20 @@ final class DemoWeb {
             modes.routes(app, responses);
         }
         app.exception(LoginFlowException.class, this::onFlowException);
-        app.exception(CsrfException.class, (e, ctx) -> ctx.status(HttpStatus.FORBIDDEN).html(SignInPages.problem(
-                session(ctx), "Please try again", "This form expired. Reload the page and try again.")));
+        app.exception(
+                CsrfException.class,
+                (e, ctx) -> ctx.status(HttpStatus.FORBIDDEN)
+                        .html(SignInPages.problem(
+                                session(ctx),
+                                "Please try again",
+                                "This form expired. Reload the page and try again.")));
         app.exception(StorageException.class, (e, ctx) -> {
             LOG.warn("storage failed: {}", e.getMessage());
-            problem(ctx, HttpStatus.SERVICE_UNAVAILABLE, "Please try again", "The database is not available right now.");
+            problem(
+                    ctx,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "Please try again",
+                    "The database is not available right now.");
         });
         return app;
     }
@@ -147,8 +161,10 @@ final class DemoWeb {
             if (token == null && isForm(ctx)) {
                 token = ctx.formParam("_csrf");
             }
-            if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-                    session.csrfToken.getBytes(StandardCharsets.UTF_8))) {
+            if (token == null
+                    || !MessageDigest.isEqual(
+                            token.getBytes(StandardCharsets.UTF_8),
+                            session.csrfToken.getBytes(StandardCharsets.UTF_8))) {
                 throw new CsrfException();
             }
         }
@@ -173,13 +189,16 @@ final class DemoWeb {
                     ctx.status(HttpStatus.LOCKED).html(SignInPages.locked(session));
                 }
             }
-            case CONFLICT, ILLEGAL_TRANSITION -> redirect(ctx, session.flow(key) == null ? "/login" : "/flow?f=" + key,
-                    json, HttpStatus.CONFLICT);
+            case CONFLICT, ILLEGAL_TRANSITION ->
+                redirect(ctx, session.flow(key) == null ? "/login" : "/flow?f=" + key, json, HttpStatus.CONFLICT);
             case INVALID_INPUT -> {
                 if (json) {
                     ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "The browser sent something unexpected."));
                 } else {
-                    problem(ctx, HttpStatus.BAD_REQUEST, "Please check your input",
+                    problem(
+                            ctx,
+                            HttpStatus.BAD_REQUEST,
+                            "Please check your input",
                             "Enter an email address or user name.");
                 }
             }
@@ -187,12 +206,19 @@ final class DemoWeb {
                 session.removeFlow(key);
                 redirect(ctx, "/login", json, HttpStatus.BAD_REQUEST);
             }
-            case STORAGE_FAILURE -> problem(ctx, HttpStatus.SERVICE_UNAVAILABLE, "Please try again",
-                    "The database is not available right now.");
+            case STORAGE_FAILURE ->
+                problem(
+                        ctx,
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "Please try again",
+                        "The database is not available right now.");
             case THROTTLED -> {
                 long seconds = e.retryAfter().map(d -> d.toSeconds()).orElse(60L);
                 ctx.header("Retry-After", Long.toString(seconds));
-                problem(ctx, HttpStatus.TOO_MANY_REQUESTS, "Too many attempts",
+                problem(
+                        ctx,
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        "Too many attempts",
                         "Too many sign-in attempts for this account. Try again in " + Math.max(1, (seconds + 59) / 60)
                                 + " minute(s).");
             }

@@ -22,8 +22,8 @@ final class FlowInsights implements LoginFlowListener {
     private static final int FLOWS_KEPT = 1_000;
 
     /** The latest diagnosis per flow id, for the next page of that flow; bounded, oldest dropped. */
-    private final Map<String, FailureDiagnosis> diagnoses = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<String, FailureDiagnosis> diagnoses =
+            Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
                 private static final long serialVersionUID = 1L;
 
                 @Override
@@ -36,21 +36,38 @@ final class FlowInsights implements LoginFlowListener {
     public void onEvent(LoginFlowEvent event) {
         String flow = shortId(event.flowId());
         if (event instanceof LoginFlowEvent.FlowStarted started) {
-            LOG.info("flow {} started: {} {}", flow, started.decision().action(), started.decision().tags());
+            LOG.info(
+                    "flow {} started: {} {}",
+                    flow,
+                    started.decision().action(),
+                    started.decision().tags());
         } else if (event instanceof LoginFlowEvent.PasskeyAttemptFailed failed) {
             diagnoses.put(event.flowId(), failed.diagnosis());
-            LOG.info("flow {} passkey attempt failed: {} ({} after {} ms); diagnosis {} ({} confidence), evidence {};"
-                    + " next: {}", flow, failed.failure().outcome(), failed.failure().clientErrorName(),
-                    failed.failure().elapsedMillis(), failed.diagnosis().cause(), failed.diagnosis().confidence(),
-                    failed.diagnosis().evidence(), failed.action());
+            LOG.info(
+                    "flow {} passkey attempt failed: {} ({} after {} ms); diagnosis {} ({} confidence), evidence {};"
+                            + " next: {}",
+                    flow,
+                    failed.failure().outcome(),
+                    failed.failure().clientErrorName(),
+                    failed.failure().elapsedMillis(),
+                    failed.diagnosis().cause(),
+                    failed.diagnosis().confidence(),
+                    failed.diagnosis().evidence(),
+                    failed.action());
         } else if (event instanceof LoginFlowEvent.FallbackRequired fallback) {
             LOG.info("flow {} falls back to the password: {}", flow, fallback.reason());
         } else if (event instanceof LoginFlowEvent.HealingOffered offered) {
-            LOG.info("flow {} offers a new passkey ({}): diagnosis {} ({} confidence), evidence {}", flow,
-                    offered.kind(), offered.diagnosis().cause(), offered.diagnosis().confidence(),
+            LOG.info(
+                    "flow {} offers a new passkey ({}): diagnosis {} ({} confidence), evidence {}",
+                    flow,
+                    offered.kind(),
+                    offered.diagnosis().cause(),
+                    offered.diagnosis().confidence(),
                     offered.diagnosis().evidence());
         } else if (event instanceof LoginFlowEvent.Healed healed) {
-            LOG.info("flow {} healed: new passkey stored, {} flagged as not working on this device", flow,
+            LOG.info(
+                    "flow {} healed: new passkey stored, {} flagged as not working on this device",
+                    flow,
                     healed.flaggedCredentials().size());
         } else if (event instanceof LoginFlowEvent.HealingDeclined declined) {
             LOG.info("flow {} ended without a new passkey: {}", flow, declined.result());
@@ -62,7 +79,8 @@ final class FlowInsights implements LoginFlowListener {
     }
 
     /** The latest diagnosis of a failed passkey attempt in this flow; {@code null} when no passkey attempt failed. */
-    @Nullable FailureDiagnosis diagnosis(String flowId) {
+    @Nullable
+    FailureDiagnosis diagnosis(String flowId) {
         return diagnoses.get(flowId);
     }
 

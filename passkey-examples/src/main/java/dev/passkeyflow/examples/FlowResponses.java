@@ -70,15 +70,22 @@ final class FlowResponses {
 
     private WebSession complete(Context ctx, WebSession session, LoginStep.Completed completed) {
         Bytes userHandle = completed.userHandle();
-        UserAccount account = userHandle == null ? null : credentials.findUserByHandle(userHandle).orElse(null);
+        UserAccount account = userHandle == null
+                ? null
+                : credentials.findUserByHandle(userHandle).orElse(null);
         if (account == null) {
             throw new LoginFlowException(LoginFlowException.Reason.UNKNOWN_USER, "no account for the completed flow");
         }
         WebSession fresh = switch (completed.method()) {
             case PASSKEY -> signIn(ctx, session, account, BY_PASSKEY, null);
             case FALLBACK -> signIn(ctx, session, account, "your password", null);
-            case HOST_SESSION -> signIn(ctx, session, account,
-                    Objects.requireNonNullElse(session.signedInWith, "your password"), session.signedInAt);
+            case HOST_SESSION ->
+                signIn(
+                        ctx,
+                        session,
+                        account,
+                        Objects.requireNonNullElse(session.signedInWith, "your password"),
+                        session.signedInAt);
         };
         Bytes created = completed.newCredentialId();
         fresh.newCredentialId = created == null ? null : created.toBase64Url();
@@ -99,8 +106,7 @@ final class FlowResponses {
         return fresh;
     }
 
-    WebSession signIn(Context ctx, WebSession old, UserAccount account, String how,
-            @Nullable Instant keepSignedInAt) {
+    WebSession signIn(Context ctx, WebSession old, UserAccount account, String how, @Nullable Instant keepSignedInAt) {
         WebSession fresh = sessions.renew(old);
         setCookie(ctx, DemoWeb.SESSION_COOKIE, fresh.id, -1);
         fresh.userHandle = account.userHandle();

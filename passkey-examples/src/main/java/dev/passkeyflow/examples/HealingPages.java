@@ -14,8 +14,7 @@ import java.util.Locale;
  */
 final class HealingPages {
 
-    private HealingPages() {
-    }
+    private HealingPages() {}
 
     static String healingOffer(WebSession session, String key, LoginStep.HealingOffer step, String stateJson) {
         String unlock = step.platform().unlockMethod();
@@ -50,11 +49,19 @@ final class HealingPages {
                   %s%s
                   <button id="skip" type="submit" class="secondary">%s</button>
                 </form>
-                """.formatted(Html.esc(title), Html.esc(text), evidence, Html.hidden(session), Html.flowField(key), Html.esc(skip));
-        return PageShell.render(title, "healing", session, body, stateJson,
+                """.formatted(
+                Html.esc(title), Html.esc(text), evidence, Html.hidden(session), Html.flowField(key), Html.esc(skip));
+        return PageShell.render(
+                title,
+                "healing",
+                session,
+                body,
+                stateJson,
                 "<code>navigator.credentials.create()</code> then <code>LoginFlow.finishHealing</code> or "
                         + "<code>LoginFlow.reportHealingError</code>; Skip: <code>LoginFlow.declineHealing</code> "
-                        + "(offer " + step.kind() + ", platform " + step.platform().storedName() + ")", PageShell.Script.DEMO);
+                        + "(offer " + step.kind() + ", platform "
+                        + step.platform().storedName() + ")",
+                PageShell.Script.DEMO);
     }
 
     /** Why the passkey did not work, in the person's words, following the diagnosis and the platform. */
@@ -71,12 +78,12 @@ final class HealingPages {
             default -> "account";
         };
         return switch (cause) {
-            case PASSKEY_DELETED_LOCALLY -> "Your passkey seems to have been removed from " + store
-                    + " on this device.";
-            case DIFFERENT_CLOUD_ACCOUNT -> "This device may be signed in to a different " + account
-                    + ", so your passkey is not available here.";
-            case PASSWORD_MANAGER_UNAVAILABLE -> "The password manager that holds your passkey seems to be signed "
-                    + "out or missing on this device.";
+            case PASSKEY_DELETED_LOCALLY ->
+                "Your passkey seems to have been removed from " + store + " on this device.";
+            case DIFFERENT_CLOUD_ACCOUNT ->
+                "This device may be signed in to a different " + account + ", so your passkey is not available here.";
+            case PASSWORD_MANAGER_UNAVAILABLE ->
+                "The password manager that holds your passkey seems to be signed " + "out or missing on this device.";
             case NEW_DEVICE_WITHOUT_PASSKEY -> "Your passkeys are on other devices, not on this one.";
             case CREDENTIAL_UNKNOWN_TO_SERVER -> "This device offered a passkey we no longer accept.";
             case USER_CANCELLED, TIMED_OUT -> "Your passkey wasn't used this time.";
@@ -94,8 +101,9 @@ final class HealingPages {
                 <details id="diagnosis" class="diagnosis" open><summary>What passkeyflow saw</summary>
                   <p>Diagnosis: <strong id="diagnosis-cause">%s</strong> (<span id="diagnosis-confidence">%s</span> confidence)</p>
                   <ul id="diagnosis-evidence">%s</ul>
-                </details>""".formatted(Html.esc(diagnosis.cause().name()),
-                Html.esc(diagnosis.confidence().name().toLowerCase(Locale.ROOT)),
-                items.length() == 0 ? "<li>no evidence recorded</li>" : items);
+                </details>""".formatted(
+                        Html.esc(diagnosis.cause().name()),
+                        Html.esc(diagnosis.confidence().name().toLowerCase(Locale.ROOT)),
+                        items.length() == 0 ? "<li>no evidence recorded</li>" : items);
     }
 }

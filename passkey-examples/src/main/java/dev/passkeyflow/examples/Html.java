@@ -6,8 +6,7 @@ import org.jspecify.annotations.Nullable;
 /** HTML text for the demo's pages: escaping and the hidden fields every form carries. */
 final class Html {
 
-    private Html() {
-    }
+    private Html() {}
 
     /** The session's CSRF token and the field the page script fills with the client context. */
     static String hidden(WebSession session) {

@@ -16,8 +16,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Http {
 
-    private Http() {
-    }
+    private Http() {}
 
     static WebSession session(Context ctx) {
         return Objects.requireNonNull(ctx.<WebSession>attribute("session"));
@@ -52,13 +51,14 @@ final class Http {
 
     static boolean isForm(Context ctx) {
         String type = ctx.contentType();
-        return type != null && (type.startsWith("application/x-www-form-urlencoded")
-                || type.startsWith("multipart/form-data"));
+        return type != null
+                && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data"));
     }
 
     /** Cookies: HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS. */
     static void setCookie(Context ctx, String name, String value, int maxAgeSeconds) {
-        StringBuilder cookie = new StringBuilder(name).append('=').append(value).append("; Path=/; HttpOnly; SameSite=Lax");
+        StringBuilder cookie =
+                new StringBuilder(name).append('=').append(value).append("; Path=/; HttpOnly; SameSite=Lax");
         if (maxAgeSeconds >= 0) {
             cookie.append("; Max-Age=").append(maxAgeSeconds);
         }
@@ -90,7 +90,8 @@ final class Http {
         if (host == null) {
             return false;
         }
-        String name = host.startsWith("[") ? host.substring(0, Math.max(1, host.indexOf(']') + 1))
+        String name = host.startsWith("[")
+                ? host.substring(0, Math.max(1, host.indexOf(']') + 1))
                 : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
         return name.startsWith("127.") || name.equals("[::1]");
     }
@@ -106,11 +107,13 @@ final class Http {
         static ClientError from(String body) {
             JsonNode node = Json.parse(body);
             if (node == null || !node.isObject() || !node.path("name").isTextual()) {
-                throw new LoginFlowException(LoginFlowException.Reason.INVALID_INPUT, "expected {name, message, elapsedMillis}");
+                throw new LoginFlowException(
+                        LoginFlowException.Reason.INVALID_INPUT, "expected {name, message, elapsedMillis}");
             }
             JsonNode message = node.get("message");
             JsonNode elapsed = node.get("elapsedMillis");
-            return new ClientError(node.get("name").textValue(),
+            return new ClientError(
+                    node.get("name").textValue(),
                     message != null && message.isTextual() ? message.textValue() : null,
                     elapsed != null && elapsed.canConvertToLong() ? elapsed.longValue() : -1);
         }

@@ -19,12 +19,10 @@ final class InsightsPage {
     private static final int BAR_HEIGHT = 22;
     private static final int GAP = 8;
 
-    private InsightsPage() {
-    }
+    private InsightsPage() {}
 
     /** One bar of a chart. */
-    record Bar(String kpi, String label, long value) {
-    }
+    record Bar(String kpi, String label, long value) {}
 
     static String render(LoginKpis kpis, Map<String, Long> failuresByCause, int eventsKept) {
         String body = """
@@ -44,36 +42,63 @@ final class InsightsPage {
                   login (the browser reported <code>conditionalCreate</code>): the browser may create the passkey
                   without a dialog. If it declines, the explicit offer follows and counts under healing.</p>
                 <p><a href="/">Back to the demo</a> · meters and PromQL: <code>docs/metrics.md</code></p>
-                """.formatted(eventsKept, raw(kpis.loginSuccessRate()), percent(kpis.loginSuccessRate()),
-                raw(kpis.passkeyLoginRate()), percent(kpis.passkeyLoginRate()), raw(kpis.healCompletionRate()),
-                percent(kpis.healCompletionRate()), raw(kpis.silentUpgradeRate()), percent(kpis.silentUpgradeRate()),
-                charts(kpis, failuresByCause));
+                """.formatted(
+                        eventsKept,
+                        raw(kpis.loginSuccessRate()),
+                        percent(kpis.loginSuccessRate()),
+                        raw(kpis.passkeyLoginRate()),
+                        percent(kpis.passkeyLoginRate()),
+                        raw(kpis.healCompletionRate()),
+                        percent(kpis.healCompletionRate()),
+                        raw(kpis.silentUpgradeRate()),
+                        percent(kpis.silentUpgradeRate()),
+                        charts(kpis, failuresByCause));
         return shell(body);
     }
 
     /** The charts: logins, fallback reasons, healing, silent upgrades, failures by cause. */
     private static String charts(LoginKpis kpis, Map<String, Long> failuresByCause) {
-        String logins = chart("logins", "Login flows", List.of(
-                new Bar("loginFlowsStarted", "Started", kpis.loginFlowsStarted()),
-                new Bar("loginsCompleted", "Signed in", kpis.loginsCompleted()),
-                new Bar("passkeyLogins", "with a passkey", kpis.passkeyLogins()),
-                new Bar("fallbackLogins", "with the password", kpis.fallbackLogins())), "#2f5bea");
-        String fallbacks = chart("fallbacks", "Why the password was asked for", List.of(
-                new Bar("fallbackNoPasskey", "No passkey (or unknown account)", kpis.fallbackNoPasskey()),
-                new Bar("fallbackPasskeyUnavailable", "Passkey not available here", kpis.fallbackPasskeyUnavailable()),
-                new Bar("fallbackAfterPasskeyFailure", "Passkey failed", kpis.fallbackAfterPasskeyFailure()),
-                new Bar("manualFallback", "User chose the password", kpis.manualFallback())), "#a45a00");
-        String healing = chart("healing", "Healing and new passkeys", List.of(
-                new Bar("healOffered", "Heal offered", kpis.healOffered()),
-                new Bar("healAccepted", "Heal accepted", kpis.healAccepted()),
-                new Bar("healCompleted", "Heal completed", kpis.healCompleted()),
-                new Bar("appendOffered", "Other passkey offers", kpis.appendOffered()),
-                new Bar("appendCompleted", "Other passkeys added", kpis.appendCompleted())), "#1f7a45");
-        String silent = chart("silent", "Silent upgrades (conditional create)", List.of(
-                new Bar("silentUpgradesAttempted", "Silent offers made", kpis.silentUpgradesAttempted()),
-                new Bar("silentUpgradesCreated", "Passkeys created silently", kpis.silentUpgradesCreated())), "#6b3fa0");
+        String logins = chart(
+                "logins",
+                "Login flows",
+                List.of(
+                        new Bar("loginFlowsStarted", "Started", kpis.loginFlowsStarted()),
+                        new Bar("loginsCompleted", "Signed in", kpis.loginsCompleted()),
+                        new Bar("passkeyLogins", "with a passkey", kpis.passkeyLogins()),
+                        new Bar("fallbackLogins", "with the password", kpis.fallbackLogins())),
+                "#2f5bea");
+        String fallbacks = chart(
+                "fallbacks",
+                "Why the password was asked for",
+                List.of(
+                        new Bar("fallbackNoPasskey", "No passkey (or unknown account)", kpis.fallbackNoPasskey()),
+                        new Bar(
+                                "fallbackPasskeyUnavailable",
+                                "Passkey not available here",
+                                kpis.fallbackPasskeyUnavailable()),
+                        new Bar("fallbackAfterPasskeyFailure", "Passkey failed", kpis.fallbackAfterPasskeyFailure()),
+                        new Bar("manualFallback", "User chose the password", kpis.manualFallback())),
+                "#a45a00");
+        String healing = chart(
+                "healing",
+                "Healing and new passkeys",
+                List.of(
+                        new Bar("healOffered", "Heal offered", kpis.healOffered()),
+                        new Bar("healAccepted", "Heal accepted", kpis.healAccepted()),
+                        new Bar("healCompleted", "Heal completed", kpis.healCompleted()),
+                        new Bar("appendOffered", "Other passkey offers", kpis.appendOffered()),
+                        new Bar("appendCompleted", "Other passkeys added", kpis.appendCompleted())),
+                "#1f7a45");
+        String silent = chart(
+                "silent",
+                "Silent upgrades (conditional create)",
+                List.of(
+                        new Bar("silentUpgradesAttempted", "Silent offers made", kpis.silentUpgradesAttempted()),
+                        new Bar("silentUpgradesCreated", "Passkeys created silently", kpis.silentUpgradesCreated())),
+                "#6b3fa0");
         List<Bar> causes = failuresByCause.entrySet().stream()
-                .map(e -> new Bar("failure-" + e.getKey(), e.getKey().replace('_', ' '), e.getValue())).toList();
+                .map(e -> new Bar("failure-" + e.getKey(), e.getKey().replace('_', ' '), e.getValue()))
+                .toList();
         String failures = causes.isEmpty()
                 ? "<p id=\"failures-none\" class=\"calm\">No failed passkey attempts yet.</p>"
                 : chart("failures", "Failed passkey attempts by diagnosed cause", causes, "#b3261e");
@@ -107,27 +132,64 @@ final class InsightsPage {
         int room = WIDTH - LABEL_WIDTH - 60;
         StringBuilder svg = new StringBuilder();
         StringBuilder summary = new StringBuilder(title).append(':');
-        svg.append("<h2 id=\"").append(id).append("-title\">").append(Html.esc(title)).append("</h2>\n");
-        svg.append("<svg id=\"chart-").append(id).append("\" class=\"chart\" role=\"img\" viewBox=\"0 0 ")
-                .append(WIDTH).append(' ').append(height).append("\" width=\"100%\" aria-labelledby=\"")
-                .append(id).append("-title ").append(id).append("-desc\">\n");
+        svg.append("<h2 id=\"")
+                .append(id)
+                .append("-title\">")
+                .append(Html.esc(title))
+                .append("</h2>\n");
+        svg.append("<svg id=\"chart-")
+                .append(id)
+                .append("\" class=\"chart\" role=\"img\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(height)
+                .append("\" width=\"100%\" aria-labelledby=\"")
+                .append(id)
+                .append("-title ")
+                .append(id)
+                .append("-desc\">\n");
         int y = GAP;
         for (Bar bar : bars) {
             long width = bar.value() == 0 ? 0 : Math.max(2, Math.round((double) bar.value() / max * room));
-            svg.append("  <g class=\"bar\" data-kpi=\"").append(Html.esc(bar.kpi())).append("\" data-value=\"")
-                    .append(bar.value()).append("\">")
-                    .append("<text x=\"0\" y=\"").append(y + 16).append("\" font-size=\"14\" fill=\"#1d2330\">")
-                    .append(Html.esc(bar.label())).append("</text>")
-                    .append("<rect x=\"").append(LABEL_WIDTH).append("\" y=\"").append(y).append("\" width=\"")
-                    .append(width).append("\" height=\"").append(BAR_HEIGHT).append("\" rx=\"4\" fill=\"")
-                    .append(color).append("\"></rect>")
-                    .append("<text class=\"value\" x=\"").append(LABEL_WIDTH + width + 8).append("\" y=\"")
-                    .append(y + 16).append("\" font-size=\"14\" fill=\"#1d2330\">").append(bar.value())
+            svg.append("  <g class=\"bar\" data-kpi=\"")
+                    .append(Html.esc(bar.kpi()))
+                    .append("\" data-value=\"")
+                    .append(bar.value())
+                    .append("\">")
+                    .append("<text x=\"0\" y=\"")
+                    .append(y + 16)
+                    .append("\" font-size=\"14\" fill=\"#1d2330\">")
+                    .append(Html.esc(bar.label()))
+                    .append("</text>")
+                    .append("<rect x=\"")
+                    .append(LABEL_WIDTH)
+                    .append("\" y=\"")
+                    .append(y)
+                    .append("\" width=\"")
+                    .append(width)
+                    .append("\" height=\"")
+                    .append(BAR_HEIGHT)
+                    .append("\" rx=\"4\" fill=\"")
+                    .append(color)
+                    .append("\"></rect>")
+                    .append("<text class=\"value\" x=\"")
+                    .append(LABEL_WIDTH + width + 8)
+                    .append("\" y=\"")
+                    .append(y + 16)
+                    .append("\" font-size=\"14\" fill=\"#1d2330\">")
+                    .append(bar.value())
                     .append("</text></g>\n");
-            summary.append(' ').append(bar.label()).append(' ').append(bar.value()).append(';');
+            summary.append(' ')
+                    .append(bar.label())
+                    .append(' ')
+                    .append(bar.value())
+                    .append(';');
             y += BAR_HEIGHT + GAP;
         }
-        svg.append("  <desc id=\"").append(id).append("-desc\">").append(Html.esc(summary.toString()))
+        svg.append("  <desc id=\"")
+                .append(id)
+                .append("-desc\">")
+                .append(Html.esc(summary.toString()))
                 .append("</desc>\n</svg>\n");
         return svg.toString();
     }

@@ -46,7 +46,11 @@ final class LoginRoutes {
     /** Whether {@link ModesWeb} serves the silent offer ({@code /modes/silent}). */
     private final boolean silentOffersWired;
 
-    LoginRoutes(LoginFlow flow, Accounts accounts, FlowInsights insights, FlowResponses responses,
+    LoginRoutes(
+            LoginFlow flow,
+            Accounts accounts,
+            FlowInsights insights,
+            FlowResponses responses,
             boolean silentOffersWired) {
         this.flow = flow;
         this.accounts = accounts;
@@ -84,7 +88,8 @@ final class LoginRoutes {
         try {
             account = accounts.signUp(identifier, displayName, password);
         } catch (Accounts.SignUpException e) {
-            ctx.status(HttpStatus.BAD_REQUEST).html(SignInPages.signUp(session, e.getMessage(), identifier, displayName));
+            ctx.status(HttpStatus.BAD_REQUEST)
+                    .html(SignInPages.signUp(session, e.getMessage(), identifier, displayName));
             return;
         }
         ClientContext client = responses.client(ctx);
@@ -96,7 +101,8 @@ final class LoginRoutes {
 
     private void loginPage(Context ctx) {
         WebSession session = session(ctx);
-        String message = ctx.queryParam("expired") != null ? "That sign-in took too long. Please start again."
+        String message = ctx.queryParam("expired") != null
+                ? "That sign-in took too long. Please start again."
                 : session.takeFlash();
         ctx.html(SignInPages.login(session, message));
     }
@@ -165,7 +171,8 @@ final class LoginRoutes {
         if (step instanceof LoginStep.PasskeyChallenge challenge) {
             ctx.html(SignInPages.passkey(session, key, identifier, challenge, Json.forScript(state)));
         } else if (step instanceof LoginStep.FallbackRequired fallback) {
-            ctx.html(SignInPages.password(session, key, fallback.identifier(), fallback, insights.diagnosis(ref.flowId())));
+            ctx.html(SignInPages.password(
+                    session, key, fallback.identifier(), fallback, insights.diagnosis(ref.flowId())));
         } else if (step instanceof LoginStep.HealingOffer offer && offer.silent() && silentOffersWired) {
             // Conditional create first (no dialog); the explicit offer only if the browser declines.
             ctx.redirect(ModesWeb.SILENT_OFFER + "?f=" + key);
@@ -203,8 +210,12 @@ final class LoginRoutes {
         ClientError error = ClientError.from(ctx.body());
         String flowId = flowId(session, key);
         session.lastClientError = error.describe("sign-in");
-        responses.respond(ctx, session, key, flow.reportClientError(flowId, error.name(), error.message(),
-                error.elapsedMillis()), true);
+        responses.respond(
+                ctx,
+                session,
+                key,
+                flow.reportClientError(flowId, error.name(), error.message(), error.elapsedMillis()),
+                true);
     }
 
     /** {@link LoginFlow#reportImmediateRejection}: get() in immediate UI mode found no passkey (or was dismissed). */
@@ -255,8 +266,12 @@ final class LoginRoutes {
         ClientError error = ClientError.from(ctx.body());
         String flowId = flowId(session, key);
         session.lastClientError = error.describe("new passkey");
-        responses.respond(ctx, session, key, flow.reportHealingError(flowId, error.name(), error.message(),
-                error.elapsedMillis()), true);
+        responses.respond(
+                ctx,
+                session,
+                key,
+                flow.reportHealingError(flowId, error.name(), error.message(), error.elapsedMillis()),
+                true);
     }
 
     /** {@link LoginFlow#declineHealing}: "Skip" (recorded for cooldowns). */

@@ -20,8 +20,7 @@ final class ModesPages {
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    private ModesPages() {
-    }
+    private ModesPages() {}
 
     static String autofill(WebSession session, @Nullable String message) {
         String body = """
@@ -37,8 +36,14 @@ final class ModesPages {
                 <p><button id="passkey-button" type="button">Sign in with a passkey</button></p>
                 <p id="autofill-status" data-state="idle" role="status" aria-live="polite"></p>
                 """.formatted(flash(message), Html.hidden(session));
-        return PageShell.render("Sign in", "autofill", session, body, null,
-                "<code>LoginFlow.startUsernameless</code> (conditional mediation)", PageShell.Script.MODES);
+        return PageShell.render(
+                "Sign in",
+                "autofill",
+                session,
+                body,
+                null,
+                "<code>LoginFlow.startUsernameless</code> (conditional mediation)",
+                PageShell.Script.MODES);
     }
 
     static String silentOffer(WebSession session, String stateJson) {
@@ -46,7 +51,12 @@ final class ModesPages {
                 <h1 id="silent-title">Signing you in…</h1>
                 <p id="silent-status" data-state="creating" role="status" aria-live="polite">One moment.</p>
                 """;
-        return PageShell.render("Signing you in", "silent-offer", session, body, stateJson,
+        return PageShell.render(
+                "Signing you in",
+                "silent-offer",
+                session,
+                body,
+                stateJson,
                 "<code>LoginStep.HealingOffer.silent</code> (conditional create), "
                         + "<code>LoginFlow.silentCreateDeclined</code> if the browser declines",
                 PageShell.Script.MODES);
@@ -69,7 +79,12 @@ final class ModesPages {
                   <button id="settings-add-passkey" type="submit">Add a passkey on this device</button></form>
                 <p><a id="back-to-dashboard" href="/dashboard">Back to the dashboard</a></p>
                 """.formatted(flash(message), rows, Html.hidden(session));
-        return PageShell.render("Your passkeys", "passkey-settings", session, body, null,
+        return PageShell.render(
+                "Your passkeys",
+                "passkey-settings",
+                session,
+                body,
+                null,
                 "<code>PasskeyManager.list</code> / <code>rename</code> / <code>delete</code> / <code>retire</code>",
                 PageShell.Script.MODES);
     }
@@ -79,7 +94,9 @@ final class ModesPages {
         String evidence = p.evidence().stream().map(e -> words(e.kind())).collect(Collectors.joining(", "));
         String id = Html.esc(p.id());
         String name = Html.esc(p.name());
-        String retire = p.status() == CredentialStatus.RETIRED ? "" : """
+        String retire = p.status() == CredentialStatus.RETIRED
+                ? ""
+                : """
                 <form method="post" action="%s/retire" class="inline">%s
                   <input type="hidden" name="credentialId" value="%s">
                   <button type="submit" class="retire" aria-label="Stop using %s">Stop using</button></form>
@@ -101,10 +118,25 @@ final class ModesPages {
                       <button type="submit" class="delete" aria-label="Delete %s">Delete</button></form>
                   </td>
                 </tr>
-                """.formatted(id, name, Html.esc(p.providerName()), WHEN.format(p.createdAt()),
-                p.lastUsedAt() == null ? "never" : WHEN.format(p.lastUsedAt()), words(p.status()),
-                p.onThisDevice() ? "on this device" : "", Html.esc(evidence), ModesWeb.SETTINGS, Html.hidden(session),
-                id, name, name, retire, ModesWeb.SETTINGS, Html.hidden(session), id, name);
+                """.formatted(
+                        id,
+                        name,
+                        Html.esc(p.providerName()),
+                        WHEN.format(p.createdAt()),
+                        p.lastUsedAt() == null ? "never" : WHEN.format(p.lastUsedAt()),
+                        words(p.status()),
+                        p.onThisDevice() ? "on this device" : "",
+                        Html.esc(evidence),
+                        ModesWeb.SETTINGS,
+                        Html.hidden(session),
+                        id,
+                        name,
+                        name,
+                        retire,
+                        ModesWeb.SETTINGS,
+                        Html.hidden(session),
+                        id,
+                        name);
     }
 
     private static String words(Enum<?> value) {

@@ -40,6 +40,7 @@ final class ModesWeb {
     private final PasskeyManager manager;
     /** The usernameless flow of each browser session (apart from its identifier-first flow). */
     private final Map<String, String> autofillFlows = new ConcurrentHashMap<>();
+
     private @Nullable FlowResponses web;
 
     ModesWeb(LoginFlow flow, PasskeyManager manager) {
@@ -159,8 +160,8 @@ final class ModesWeb {
         }
         Bytes id = credentialId(ctx);
         String nickname = ctx.formParam("nickname");
-        ManagementResult result = manager.rename(userHandle, id,
-                nickname == null || nickname.isBlank() ? null : nickname);
+        ManagementResult result =
+                manager.rename(userHandle, id, nickname == null || nickname.isBlank() ? null : nickname);
         if (result instanceof ManagementResult.Renamed renamed) {
             session.flashMessage = "Renamed to " + renamed.passkey().name() + ".";
         } else if (result instanceof ManagementResult.InvalidName invalid) {

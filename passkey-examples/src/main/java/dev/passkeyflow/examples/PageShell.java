@@ -34,8 +34,7 @@ final class PageShell {
         }
     }
 
-    private PageShell() {
-    }
+    private PageShell() {}
 
     /**
      * A whole page.
@@ -44,8 +43,14 @@ final class PageShell {
      * @param stateJson the page state for the page script (JSON made safe for a script element), or null
      * @param libraryNote HTML: which passkeyflow call the page makes
      */
-    static String render(String title, String page, WebSession session, String body, @Nullable String stateJson,
-            String libraryNote, Script script) {
+    static String render(
+            String title,
+            String page,
+            WebSession session,
+            String body,
+            @Nullable String stateJson,
+            String libraryNote,
+            Script script) {
         String lastError = session.lastClientError;
         return """
                 <!doctype html>
@@ -76,10 +81,19 @@ final class PageShell {
                   <script type="application/json" id="pkf-state">%s</script>
                 </body>
                 </html>
-                """.formatted(Html.esc(session.csrfToken), DemoConfig.RP_ID, Html.esc(ClientAsset.webjarPath()),
-                Html.esc(title), script.tags, page, nav(session), body, libraryNote,
-                Html.esc(lastError == null ? "none" : lastError), Json.forScript(session.takeSignals()),
-                stateJson == null ? "null" : stateJson);
+                """.formatted(
+                        Html.esc(session.csrfToken),
+                        DemoConfig.RP_ID,
+                        Html.esc(ClientAsset.webjarPath()),
+                        Html.esc(title),
+                        script.tags,
+                        page,
+                        nav(session),
+                        body,
+                        libraryNote,
+                        Html.esc(lastError == null ? "none" : lastError),
+                        Json.forScript(session.takeSignals()),
+                        stateJson == null ? "null" : stateJson);
     }
 
     private static String nav(WebSession session) {

@@ -14,17 +14,24 @@ final class PasskeyRows {
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    private PasskeyRows() {
-    }
+    private PasskeyRows() {}
 
     static AccountPages.PasskeyRow row(StoredCredential credential, WebSession session, @Nullable String deviceId) {
-        String createdOn = describe(credential.createdOn().platform(), credential.createdOn().browser());
+        String createdOn = describe(
+                credential.createdOn().platform(), credential.createdOn().browser());
         String created = WHEN.format(credential.createdAt()) + (createdOn.isEmpty() ? "" : " on " + createdOn);
-        String lastUsed = credential.lastUsedAt() == null ? "never" : WHEN.format(credential.lastUsedAt())
-                + (credential.lastUsedOn() == null ? "" : describeOn(credential.lastUsedOn().platform(),
-                        credential.lastUsedOn().browser()));
-        boolean here = deviceId != null && (deviceId.equals(credential.createdOn().deviceId())
-                || (credential.lastUsedOn() != null && deviceId.equals(credential.lastUsedOn().deviceId())));
+        String lastUsed = credential.lastUsedAt() == null
+                ? "never"
+                : WHEN.format(credential.lastUsedAt())
+                        + (credential.lastUsedOn() == null
+                                ? ""
+                                : describeOn(
+                                        credential.lastUsedOn().platform(),
+                                        credential.lastUsedOn().browser()));
+        boolean here = deviceId != null
+                && (deviceId.equals(credential.createdOn().deviceId())
+                        || (credential.lastUsedOn() != null
+                                && deviceId.equals(credential.lastUsedOn().deviceId())));
         // "this device" marks the passkey that works here, not one flagged as not working here.
         boolean thisDevice = here && credential.status() == CredentialStatus.ACTIVE;
         boolean fresh = credential.credentialId().toBase64Url().equals(session.newCredentialId);
@@ -46,8 +53,15 @@ final class PasskeyRows {
             status = "Retired";
             cssClass = "off";
         }
-        return new AccountPages.PasskeyRow(credential.credentialId().toBase64Url(),
-                ProviderNames.nameFor(credential.aaguid()), created, lastUsed, status, cssClass, thisDevice, fresh);
+        return new AccountPages.PasskeyRow(
+                credential.credentialId().toBase64Url(),
+                ProviderNames.nameFor(credential.aaguid()),
+                created,
+                lastUsed,
+                status,
+                cssClass,
+                thisDevice,
+                fresh);
     }
 
     /**
@@ -55,12 +69,15 @@ final class PasskeyRows {
      * no passkey, however recently one was used here (a passkey login a moment before, then the
      * passkey deleted on the device and a password sign-in, is within the time window).
      */
-    private static boolean usedForThisSignIn(StoredCredential credential, WebSession session,
-            @Nullable String deviceId) {
+    private static boolean usedForThisSignIn(
+            StoredCredential credential, WebSession session, @Nullable String deviceId) {
         Instant signedInAt = session.signedInAt;
         Instant lastUsedAt = credential.lastUsedAt();
-        return FlowResponses.BY_PASSKEY.equals(session.signedInWith) && deviceId != null && signedInAt != null
-                && lastUsedAt != null && credential.lastUsedOn() != null
+        return FlowResponses.BY_PASSKEY.equals(session.signedInWith)
+                && deviceId != null
+                && signedInAt != null
+                && lastUsedAt != null
+                && credential.lastUsedOn() != null
                 && deviceId.equals(credential.lastUsedOn().deviceId())
                 && !lastUsedAt.isBefore(signedInAt.minusSeconds(5));
     }

@@ -14,8 +14,7 @@ final class ProviderNames {
     /** Chromium's WebAuthn virtual authenticator (DevTools, WebDriver), which the list does not name. */
     private static final UUID CHROMIUM_VIRTUAL_AUTHENTICATOR = UUID.fromString("01020304-0506-0708-0102-030405060708");
 
-    private ProviderNames() {
-    }
+    private ProviderNames() {}
 
     static String nameFor(@Nullable Bytes aaguid) {
         UUID id = PasskeyProviders.toUuid(aaguid);

@@ -31,7 +31,8 @@ final class Sessions {
     }
 
     /** The live session with this id, if any; touching it extends its life. */
-    @Nullable WebSession find(@Nullable String id) {
+    @Nullable
+    WebSession find(@Nullable String id) {
         if (id == null) {
             return null;
         }
@@ -78,8 +79,7 @@ final class Sessions {
     }
 
     /** A login flow of a session: its id and the identifier it was started for (to check the password against). */
-    record FlowRef(String flowId, String identifier) {
-    }
+    record FlowRef(String flowId, String identifier) {}
 
     static final int MAX_FLOWS = 8;
 
@@ -111,6 +111,7 @@ final class Sessions {
 
         /** Signal API calls and a message for the next page shown, then forgotten. */
         final List<Map<String, Object>> pendingSignals = new ArrayList<>();
+
         volatile @Nullable String flashMessage;
 
         WebSession(String id, String csrfToken, Instant now) {
@@ -151,7 +152,8 @@ final class Sessions {
             return taken;
         }
 
-        @Nullable String takeFlash() {
+        @Nullable
+        String takeFlash() {
             String message = flashMessage;
             flashMessage = null;
             return message;

@@ -13,8 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class SignInPages {
 
-    private SignInPages() {
-    }
+    private SignInPages() {}
 
     static String signUp(WebSession session, @Nullable String error, String identifier, String displayName) {
         String body = """
@@ -33,11 +32,21 @@ final class SignInPages {
                   <button id="sign-up" type="submit">Create account</button>
                 </form>
                 <p>Already have an account? <a href="/login">Sign in</a></p>
-                """.formatted(Html.errorBox(error), Html.hidden(session), Html.esc(identifier),
-                error == null ? "" : " aria-invalid=\"true\" aria-describedby=\"form-error\"", Html.esc(displayName),
-                Accounts.MIN_PASSWORD_LENGTH);
-        return PageShell.render("Sign up", "signup", session, body, null, "none (the host creates the account; then "
-                + "<code>LoginFlow.enrol</code> offers a first passkey)", PageShell.Script.DEMO);
+                """.formatted(
+                        Html.errorBox(error),
+                        Html.hidden(session),
+                        Html.esc(identifier),
+                        error == null ? "" : " aria-invalid=\"true\" aria-describedby=\"form-error\"",
+                        Html.esc(displayName),
+                        Accounts.MIN_PASSWORD_LENGTH);
+        return PageShell.render(
+                "Sign up",
+                "signup",
+                session,
+                body,
+                null,
+                "none (the host creates the account; then " + "<code>LoginFlow.enrol</code> offers a first passkey)",
+                PageShell.Script.DEMO);
     }
 
     static String login(WebSession session, @Nullable String message) {
@@ -53,15 +62,25 @@ final class SignInPages {
                 <p id="status" class="calm" role="status" aria-live="polite"></p>
                 <p id="passkey-error" class="error" role="alert" hidden></p>
                 <p>New here? <a href="/signup" id="sign-up-link">Create an account</a></p>
-                """.formatted(message == null ? "" : "<p class=\"notice\" id=\"notice\" role=\"status\">" + Html.esc(message)
-                + "</p>", LoginRoutes.START_IN_PLACE, Html.hidden(session));
-        return PageShell.render("Sign in", "login", session, body, null,
+                """.formatted(
+                        message == null
+                                ? ""
+                                : "<p class=\"notice\" id=\"notice\" role=\"status\">" + Html.esc(message) + "</p>",
+                        LoginRoutes.START_IN_PLACE,
+                        Html.hidden(session));
+        return PageShell.render(
+                "Sign in",
+                "login",
+                session,
+                body,
+                null,
                 "<code>LoginFlow.start(identifier, client)</code> when you continue; a passkey challenge in immediate "
-                        + "UI mode runs on this page, within your click", PageShell.Script.DEMO);
+                        + "UI mode runs on this page, within your click",
+                PageShell.Script.DEMO);
     }
 
-    static String passkey(WebSession session, String key, String identifier, LoginStep.PasskeyChallenge step,
-            String stateJson) {
+    static String passkey(
+            WebSession session, String key, String identifier, LoginStep.PasskeyChallenge step, String stateJson) {
         String lead;
         if (step.calmRetry()) {
             lead = """
@@ -91,20 +110,32 @@ final class SignInPages {
                 <p><a href="/login">Not you? Start again</a></p>
                 """.formatted(Html.esc(identifier), lead, Html.hidden(session), Html.flowField(key));
         String mode = step.immediate() ? " in immediate UI mode" : "";
-        return PageShell.render("Sign in", "passkey", session, body, stateJson,
+        return PageShell.render(
+                "Sign in",
+                "passkey",
+                session,
+                body,
+                stateJson,
                 "<code>navigator.credentials.get()</code>" + mode + " then <code>LoginFlow.finishPasskey</code> or "
-                        + (step.immediate() ? "<code>LoginFlow.reportImmediateRejection</code>"
+                        + (step.immediate()
+                                ? "<code>LoginFlow.reportImmediateRejection</code>"
                                 : "<code>LoginFlow.reportClientError</code>")
-                        + " (attempt " + step.attempt() + ")", PageShell.Script.DEMO);
+                        + " (attempt " + step.attempt() + ")",
+                PageShell.Script.DEMO);
     }
 
-    static String password(WebSession session, String key, String identifier, LoginStep.FallbackRequired step,
+    static String password(
+            WebSession session,
+            String key,
+            String identifier,
+            LoginStep.FallbackRequired step,
             @Nullable FailureDiagnosis diagnosis) {
         String message = switch (step.reason()) {
             case PASSKEY_FAILED -> "Your passkey didn't work this time. Sign in with your password instead.";
             case USER_CHOSE_FALLBACK, PASSKEY_NOT_AVAILABLE -> "Enter your password to sign in.";
-            case FALLBACK_FAILED -> "That password is not right. You can try " + step.remainingAttempts()
-                    + " more time" + (step.remainingAttempts() == 1 ? "" : "s") + ".";
+            case FALLBACK_FAILED ->
+                "That password is not right. You can try " + step.remainingAttempts() + " more time"
+                        + (step.remainingAttempts() == 1 ? "" : "s") + ".";
         };
         boolean wrong = step.reason() == FallbackReason.FALLBACK_FAILED;
         String body = """
@@ -120,12 +151,24 @@ final class SignInPages {
                   <button id="sign-in-password" type="submit">Sign in</button>
                 </form>
                 <p><a href="/login">Not you? Start again</a></p>
-                """.formatted(wrong ? "error" : "calm", wrong ? "alert" : "status", Html.esc(message),
-                diagnosis == null ? "" : HealingPages.diagnosisBox(diagnosis), Html.hidden(session), Html.flowField(key), Html.esc(identifier),
-                wrong ? " aria-invalid=\"true\" aria-describedby=\"fallback-message\"" : "");
-        return PageShell.render("Enter your password", "password", session, body, null,
+                """.formatted(
+                        wrong ? "error" : "calm",
+                        wrong ? "alert" : "status",
+                        Html.esc(message),
+                        diagnosis == null ? "" : HealingPages.diagnosisBox(diagnosis),
+                        Html.hidden(session),
+                        Html.flowField(key),
+                        Html.esc(identifier),
+                        wrong ? " aria-invalid=\"true\" aria-describedby=\"fallback-message\"" : "");
+        return PageShell.render(
+                "Enter your password",
+                "password",
+                session,
+                body,
+                null,
                 "<code>LoginFlow.fallbackSucceeded</code> or <code>LoginFlow.fallbackFailed</code> after the "
-                        + "host checks the password (reason " + step.reason() + ")", PageShell.Script.DEMO);
+                        + "host checks the password (reason " + step.reason() + ")",
+                PageShell.Script.DEMO);
     }
 
     static String locked(WebSession session) {
@@ -134,7 +177,14 @@ final class SignInPages {
                 <p id="locked" class="error" role="alert">Too many wrong passwords. This sign-in is locked; wait a little and start again.</p>
                 <p><a href="/login">Start again</a></p>
                 """;
-        return PageShell.render("Locked", "locked", session, body, null, "<code>LoginFlowException</code> reason LOCKED", PageShell.Script.DEMO);
+        return PageShell.render(
+                "Locked",
+                "locked",
+                session,
+                body,
+                null,
+                "<code>LoginFlowException</code> reason LOCKED",
+                PageShell.Script.DEMO);
     }
 
     static String problem(WebSession session, String title, String message) {

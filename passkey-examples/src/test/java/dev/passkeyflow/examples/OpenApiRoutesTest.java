@@ -45,8 +45,15 @@ class OpenApiRoutesTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        app = DemoApp.start(new DemoConfig("127.0.0.1", port, "jdbc:h2:mem:openapi-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1", null, null, Path.of("target"), 4, DemoConfig.DEFAULT_CEREMONY_TIMEOUT));
+        app = DemoApp.start(new DemoConfig(
+                "127.0.0.1",
+                port,
+                "jdbc:h2:mem:openapi-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                null,
+                null,
+                Path.of("target"),
+                4,
+                DemoConfig.DEFAULT_CEREMONY_TIMEOUT));
     }
 
     @AfterAll
@@ -60,9 +67,11 @@ class OpenApiRoutesTest {
     @DisplayName("every route the demo registers is documented, and every documented operation is a route")
     void sameRoutes() {
         Set<String> registered = new TreeSet<>();
-        for (ParsedEndpoint parsed : app.server().unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
+        for (ParsedEndpoint parsed :
+                app.server().unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
             if (VERBS.contains(parsed.getEndpoint().getMethod())) {
-                registered.add(parsed.getEndpoint().getMethod() + " " + parsed.getEndpoint().getPath());
+                registered.add(parsed.getEndpoint().getMethod() + " "
+                        + parsed.getEndpoint().getPath());
             }
         }
         Set<String> documented = new TreeSet<>();
@@ -74,8 +83,9 @@ class OpenApiRoutesTest {
             }
         }
 
-        assertThat(registered).as("routes registered by DemoWeb and DemoInsights").contains("POST /flow/passkey",
-                "GET /insights");
+        assertThat(registered)
+                .as("routes registered by DemoWeb and DemoInsights")
+                .contains("POST /flow/passkey", "GET /insights");
         assertThat(documented).as("operations in docs/openapi.yaml").isEqualTo(registered);
     }
 
@@ -86,7 +96,8 @@ class OpenApiRoutesTest {
         Map<String, Object> components = map(openApi.get("components"));
         for (Map.Entry<String, Object> path : map(openApi.get("paths")).entrySet()) {
             for (Map.Entry<String, Object> operation : map(path.getValue()).entrySet()) {
-                assertThat(map(operation.getValue())).as(operation.getKey() + " " + path.getKey())
+                assertThat(map(operation.getValue()))
+                        .as(operation.getKey() + " " + path.getKey())
                         .containsKeys("operationId", "responses");
             }
         }
@@ -99,7 +110,8 @@ class OpenApiRoutesTest {
             assertThat(parts).as(ref).hasSize(2);
             assertThat(map(components.get(parts[0]))).as(ref).containsKey(parts[1]);
         }
-        assertThat(map(components.get("schemas"))).as("the client payload is part of the contract")
+        assertThat(map(components.get("schemas")))
+                .as("the client payload is part of the contract")
                 .containsKey("ClientPayload");
     }
 

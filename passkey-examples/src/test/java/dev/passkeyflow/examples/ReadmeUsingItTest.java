@@ -64,9 +64,12 @@ class ReadmeUsingItTest {
 
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:readme-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        JdbcStorage storage = JdbcStorage.builder().dataSource(dataSource).initializeSchema(true).build();
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {work.resolve("classes").toUri().toURL()},
-                getClass().getClassLoader())) {
+        JdbcStorage storage = JdbcStorage.builder()
+                .dataSource(dataSource)
+                .initializeSchema(true)
+                .build();
+        try (URLClassLoader loader = new URLClassLoader(
+                new URL[] {work.resolve("classes").toUri().toURL()}, getClass().getClassLoader())) {
             Method build = loader.loadClass("readme.UsingIt").getMethod("build", JdbcStorage.class);
             Object flow = build.invoke(null, storage);
             assertThat(flow).isInstanceOf(LoginFlow.class);
@@ -88,8 +91,9 @@ class ReadmeUsingItTest {
         String version = RepositoryFiles.projectVersion();
 
         assertThat(usingIt).contains("    mvn -B install -DskipTests\n");
-        assertThat(usingIt).contains("<artifactId>passkeyflow-bom</artifactId>\n      <version>" + version
-                + "</version>\n      <type>pom</type>\n      <scope>import</scope>");
+        assertThat(usingIt)
+                .contains("<artifactId>passkeyflow-bom</artifactId>\n      <version>" + version
+                        + "</version>\n      <type>pom</type>\n      <scope>import</scope>");
         assertThat(RepositoryFiles.read(ROOT.resolve("passkeyflow-bom/pom.xml")))
                 .contains("<artifactId>passkeyflow-bom</artifactId>");
     }
@@ -102,12 +106,15 @@ class ReadmeUsingItTest {
 
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+        try (StandardJavaFileManager files =
+                compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
             List<String> options = List.of("--release", "17", "-classpath", testClassPath(), "-d", classes.toString());
-            Boolean ok = compiler.getTask(null, files, diagnostics, options, null,
-                    files.getJavaFileObjects(source.toFile())).call();
+            Boolean ok = compiler.getTask(
+                            null, files, diagnostics, options, null, files.getJavaFileObjects(source.toFile()))
+                    .call();
             List<Diagnostic<? extends JavaFileObject>> errors = diagnostics.getDiagnostics().stream()
-                    .filter(d -> d.getKind() == Diagnostic.Kind.ERROR).toList();
+                    .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+                    .toList();
             assertThat(ok).as("compiler result agrees with its diagnostics").isEqualTo(errors.isEmpty());
             return errors;
         }

@@ -42,7 +42,9 @@ class RepositoryConventionsTest {
                 .filter(dir -> !nullMarked(dir.resolve("package-info.java")))
                 .map(dir -> ROOT.relativize(dir).toString())
                 .toList();
-        assertThat(unmarked).as("packages without @NullMarked in package-info.java").isEmpty();
+        assertThat(unmarked)
+                .as("packages without @NullMarked in package-info.java")
+                .isEmpty();
     }
 
     @Test
@@ -62,16 +64,17 @@ class RepositoryConventionsTest {
 
         Document bom = RepositoryFiles.pom(ROOT.resolve("passkeyflow-bom/pom.xml"));
         Map<String, String> managed = RepositoryFiles.managedVersions(bom, Map.of());
-        Set<String> ours = managed.keySet().stream().filter(k -> k.startsWith("dev.passkeyflow:"))
-                .map(k -> k.substring("dev.passkeyflow:".length())).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> ours = managed.keySet().stream()
+                .filter(k -> k.startsWith("dev.passkeyflow:"))
+                .map(k -> k.substring("dev.passkeyflow:".length()))
+                .collect(Collectors.toCollection(TreeSet::new));
         assertThat(ours).as("passkeyflow artifacts in the BOM").containsExactlyElementsOf(published);
         assertThat(RepositoryFiles.projectChild(bom, "version")).isEqualTo(RepositoryFiles.projectVersion());
-        assertThat(managed).as("versions of our artifacts follow the BOM's own")
-                .allSatisfy((key, version) -> {
-                    if (key.startsWith("dev.passkeyflow:")) {
-                        assertThat(version).isEqualTo("${project.version}");
-                    }
-                });
+        assertThat(managed).as("versions of our artifacts follow the BOM's own").allSatisfy((key, version) -> {
+            if (key.startsWith("dev.passkeyflow:")) {
+                assertThat(version).isEqualTo("${project.version}");
+            }
+        });
     }
 
     @Test
@@ -79,8 +82,8 @@ class RepositoryConventionsTest {
     void bomPinsMatchTheBuild() {
         Document parent = RepositoryFiles.pom(ROOT.resolve("pom.xml"));
         Map<String, String> built = RepositoryFiles.managedVersions(parent, RepositoryFiles.properties(parent));
-        Map<String, String> pinned = new TreeMap<>(
-                RepositoryFiles.managedVersions(RepositoryFiles.pom(ROOT.resolve("passkeyflow-bom/pom.xml")), Map.of()));
+        Map<String, String> pinned = new TreeMap<>(RepositoryFiles.managedVersions(
+                RepositoryFiles.pom(ROOT.resolve("passkeyflow-bom/pom.xml")), Map.of()));
         pinned.keySet().removeIf(k -> k.startsWith("dev.passkeyflow:"));
         assertThat(pinned).as("third-party pins in the BOM").containsKey("com.fasterxml.jackson:jackson-bom");
 
@@ -93,9 +96,13 @@ class RepositoryConventionsTest {
         String notice = RepositoryFiles.read(ROOT.resolve("NOTICE"));
         List<String> resources = new ArrayList<>();
         try (Stream<Path> modules = Files.list(ROOT)) {
-            for (Path folder : modules.map(m -> m.resolve("src/main/resources")).filter(Files::isDirectory).toList()) {
+            for (Path folder : modules.map(m -> m.resolve("src/main/resources"))
+                    .filter(Files::isDirectory)
+                    .toList()) {
                 try (Stream<Path> files = Files.walk(folder)) {
-                    files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).forEach(resources::add);
+                    files.filter(Files::isRegularFile)
+                            .map(f -> f.getFileName().toString())
+                            .forEach(resources::add);
                 }
             }
         }
@@ -118,18 +125,23 @@ class RepositoryConventionsTest {
         for (int i = 0; i < suppressions.getLength(); i++) {
             Element suppress = (Element) suppressions.item(i);
             String files = suppress.getAttribute("files");
-            assertThat(suppress.getAttribute("checks")).as("checks suppressed for %s (never a method's length)", files)
+            assertThat(suppress.getAttribute("checks"))
+                    .as("checks suppressed for %s (never a method's length)", files)
                     .isEqualTo("FileLength");
             // Checkstyle finds the pattern in the file's absolute path; so does this.
             Pattern pattern = Pattern.compile(files);
-            List<Path> matched = sources.stream().filter(f -> pattern.matcher(f.toString()).find()).toList();
+            List<Path> matched = sources.stream()
+                    .filter(f -> pattern.matcher(f.toString()).find())
+                    .toList();
             assertThat(matched).as("main sources matched by %s", files).hasSize(1);
 
             Path file = matched.get(0);
             String text = RepositoryFiles.read(file);
-            assertThat(text.split("\n", -1).length - 1).as("lines of %s (a suppression outlives its need)", file)
+            assertThat(text.split("\n", -1).length - 1)
+                    .as("lines of %s (a suppression outlives its need)", file)
                     .isGreaterThan(Integer.parseInt(maxLines));
-            assertThat(classJavadoc(text)).as("class javadoc of %s", ROOT.relativize(file))
+            assertThat(classJavadoc(text))
+                    .as("class javadoc of %s", ROOT.relativize(file))
                     .containsPattern("the project's " + maxLines + " lines[^:.]*:\\s*(\\S+\\s+){4,}");
         }
     }
@@ -146,8 +158,9 @@ class RepositoryConventionsTest {
     /** The javadoc comment right before the file's top-level type (annotations may stand between). */
     private static String classJavadoc(String source) {
         Matcher declaration = Pattern.compile(
-                "^(?:public |abstract |final |sealed |non-sealed |strictfp )*(?:class|interface|enum|record|@interface) ",
-                Pattern.MULTILINE).matcher(source);
+                        "^(?:public |abstract |final |sealed |non-sealed |strictfp )*(?:class|interface|enum|record|@interface) ",
+                        Pattern.MULTILINE)
+                .matcher(source);
         assertThat(declaration.find()).as("a top-level type declaration").isTrue();
         int start = source.lastIndexOf("/**", declaration.start());
         int end = source.indexOf("*/", Math.max(start, 0));
@@ -195,7 +208,10 @@ class RepositoryConventionsTest {
         Path dir = ROOT.resolve("docs/screenshots");
         List<String> files;
         try (Stream<Path> pngs = Files.list(dir)) {
-            files = pngs.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
+            files = pngs.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".png"))
+                    .sorted()
+                    .toList();
         }
         StringBuilder docs = new StringBuilder(RepositoryFiles.read(ROOT.resolve("README.md")))
                 .append(RepositoryFiles.read(ROOT.resolve("passkey-examples/README.md")));
@@ -203,7 +219,8 @@ class RepositoryConventionsTest {
             markdown.filter(p -> p.toString().endsWith(".md")).forEach(p -> docs.append(RepositoryFiles.read(p)));
         }
         assertThat(files).as("screenshots").isNotEmpty();
-        assertThat(files).as("screenshots no document shows")
+        assertThat(files)
+                .as("screenshots no document shows")
                 .allSatisfy(name -> assertThat(docs.toString()).contains("screenshots/" + name));
         Matcher shown = Pattern.compile("screenshots/([\\w-]+\\.png)").matcher(docs);
         while (shown.find()) {
@@ -225,5 +242,4 @@ class RepositoryConventionsTest {
     private static boolean nullMarked(Path packageInfo) {
         return Files.exists(packageInfo) && RepositoryFiles.read(packageInfo).contains("\n@NullMarked\n");
     }
-
 }

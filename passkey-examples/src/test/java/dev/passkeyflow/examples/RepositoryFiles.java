@@ -20,13 +20,14 @@ import org.w3c.dom.NodeList;
 /** The repository around this module, for the tests that check files beyond one module. */
 final class RepositoryFiles {
 
-    private RepositoryFiles() {
-    }
+    private RepositoryFiles() {}
 
     /** The repository root: Surefire runs the tests in the module's folder. */
     static Path root() {
         Path root = Path.of("").toAbsolutePath().getParent();
-        assertThat(root.resolve("pom.xml")).as("the parent POM beside this module").exists();
+        assertThat(root.resolve("pom.xml"))
+                .as("the parent POM beside this module")
+                .exists();
         return root;
     }
 
@@ -75,7 +76,8 @@ final class RepositoryFiles {
         for (int b = 0; b < blocks.getLength(); b++) {
             for (Node node = blocks.item(b).getFirstChild(); node != null; node = node.getNextSibling()) {
                 if (node instanceof Element element) {
-                    properties.put(element.getTagName(), element.getTextContent().trim());
+                    properties.put(
+                            element.getTagName(), element.getTextContent().trim());
                 }
             }
         }

@@ -47,15 +47,17 @@ final class AccountHistory {
     }
 
     /** The unanswered offers of one counter since the last passkey created from an offer of it. */
-    public record OfferRun(int unanswered, @Nullable Instant newestUnanswered, @Nullable Instant newestDecline) {
-    }
+    public record OfferRun(
+            int unanswered,
+            @Nullable Instant newestUnanswered,
+            @Nullable Instant newestDecline) {}
 
     private final Map<OfferCounter, OfferRun> runs;
     private final OfferRun accountRun;
     private final Map<ClientPlatform, Instant> presenceByPlatform;
 
-    private AccountHistory(Map<OfferCounter, OfferRun> runs, OfferRun accountRun,
-            Map<ClientPlatform, Instant> presenceByPlatform) {
+    private AccountHistory(
+            Map<OfferCounter, OfferRun> runs, OfferRun accountRun, Map<ClientPlatform, Instant> presenceByPlatform) {
         this.runs = runs;
         this.accountRun = accountRun;
         this.presenceByPlatform = presenceByPlatform;
@@ -104,8 +106,8 @@ final class AccountHistory {
             // ALREADY_REGISTERED answers the offer without ending the run: the user was asked again for
             // nothing, which is exactly what the run guards against.
         }
-        return new AccountHistory(perCounter.runs(), new OfferRun(accountUnanswered, accountNewest, accountDecline),
-                presence);
+        return new AccountHistory(
+                perCounter.runs(), new OfferRun(accountUnanswered, accountNewest, accountDecline), presence);
     }
 
     /** The runs of unanswered offers per {@link OfferCounter}, fed newest first. */

@@ -312,8 +312,7 @@ public final class AutoHealingPolicy {
         private UnprovenFailureOffer unprovenFailureOffer = DEFAULT_UNPROVEN_FAILURE_OFFER;
         private PhoneOnlyStart phoneOnlyStart = DEFAULT_PHONE_ONLY_START;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(AutoHealingPolicy base) {
             this.failuresBeforeFallback = base.failuresBeforeFallback;
@@ -372,36 +371,36 @@ public final class AutoHealingPolicy {
 
         /** 1 hour to 365 days. */
         public Builder negativeHistoryDuration(Duration value) {
-            this.negativeHistoryDuration = durationBetween("negativeHistoryDuration", value, Duration.ofHours(1),
-                    Duration.ofDays(365));
+            this.negativeHistoryDuration =
+                    durationBetween("negativeHistoryDuration", value, Duration.ofHours(1), Duration.ofDays(365));
             return this;
         }
 
         /** 0 (never) to 10 seconds. */
         public Builder immediateFailureThreshold(Duration value) {
-            this.immediateFailureThreshold = durationBetween("immediateFailureThreshold", value, Duration.ZERO,
-                    Duration.ofSeconds(10));
+            this.immediateFailureThreshold =
+                    durationBetween("immediateFailureThreshold", value, Duration.ZERO, Duration.ofSeconds(10));
             return this;
         }
 
         /** 5 seconds to 10 minutes. */
         public Builder timeoutLikeThreshold(Duration value) {
-            this.timeoutLikeThreshold = durationBetween("timeoutLikeThreshold", value, Duration.ofSeconds(5),
-                    Duration.ofMinutes(10));
+            this.timeoutLikeThreshold =
+                    durationBetween("timeoutLikeThreshold", value, Duration.ofSeconds(5), Duration.ofMinutes(10));
             return this;
         }
 
         /** 0 to 365 days. */
         public Builder cooldownAfterDecline(Duration value) {
-            this.cooldownAfterDecline = durationBetween("cooldownAfterDecline", value, Duration.ZERO,
-                    Duration.ofDays(365));
+            this.cooldownAfterDecline =
+                    durationBetween("cooldownAfterDecline", value, Duration.ZERO, Duration.ofDays(365));
             return this;
         }
 
         /** 0 to 365 days. */
         public Builder cooldownAfterCancelledCreation(Duration value) {
-            this.cooldownAfterCancelledCreation = durationBetween("cooldownAfterCancelledCreation", value,
-                    Duration.ZERO, Duration.ofDays(365));
+            this.cooldownAfterCancelledCreation =
+                    durationBetween("cooldownAfterCancelledCreation", value, Duration.ZERO, Duration.ofDays(365));
             return this;
         }
 
@@ -413,8 +412,8 @@ public final class AutoHealingPolicy {
 
         /** 1 day to 365 days. */
         public Builder cooldownAfterMaxOffers(Duration value) {
-            this.cooldownAfterMaxOffers = durationBetween("cooldownAfterMaxOffers", value, Duration.ofDays(1),
-                    Duration.ofDays(365));
+            this.cooldownAfterMaxOffers =
+                    durationBetween("cooldownAfterMaxOffers", value, Duration.ofDays(1), Duration.ofDays(365));
             return this;
         }
 
@@ -430,8 +429,8 @@ public final class AutoHealingPolicy {
 
         /** 1 day to 365 days. */
         public Builder retireOnlyIfUnusedElsewhereFor(Duration value) {
-            this.retireOnlyIfUnusedElsewhereFor = durationBetween("retireOnlyIfUnusedElsewhereFor", value,
-                    Duration.ofDays(1), Duration.ofDays(365));
+            this.retireOnlyIfUnusedElsewhereFor =
+                    durationBetween("retireOnlyIfUnusedElsewhereFor", value, Duration.ofDays(1), Duration.ofDays(365));
             return this;
         }
 

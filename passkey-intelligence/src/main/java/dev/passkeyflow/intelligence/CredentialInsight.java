@@ -27,6 +27,7 @@ record CredentialInsight(ProviderKind kind, boolean fromAaguid, String providerN
         // Immutable in fact (a Set.of); the checker recognises only types it knows to be immutable.
         @SuppressWarnings("ImmutableEnumChecker")
         private final Set<ClientPlatform> home;
+
         private final boolean closed;
 
         Ecosystem(Set<ClientPlatform> home, boolean closed) {
@@ -52,7 +53,8 @@ record CredentialInsight(ProviderKind kind, boolean fromAaguid, String providerN
         UNLIKELY
     }
 
-    private static final Set<UUID> APPLE = Set.of(UUID.fromString("fbfc3007-154e-4ecc-8c0b-6e020557d7bd"),
+    private static final Set<UUID> APPLE = Set.of(
+            UUID.fromString("fbfc3007-154e-4ecc-8c0b-6e020557d7bd"),
             UUID.fromString("dd4ec289-e01d-41c9-bb89-70fa845d4bf2"));
     private static final UUID GOOGLE = UUID.fromString("ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4");
     private static final UUID SAMSUNG = UUID.fromString("53414d53-554e-4700-0000-000000000000");
@@ -68,25 +70,32 @@ record CredentialInsight(ProviderKind kind, boolean fromAaguid, String providerN
         ClientPlatform created = ClientPlatform.fromName(credential.createdOn().platform());
         if (credential.backupEligible()) {
             if (created == ClientPlatform.MACOS || created == ClientPlatform.IOS) {
-                return new CredentialInsight(ProviderKind.PLATFORM_SYNCED, false,
+                return new CredentialInsight(
+                        ProviderKind.PLATFORM_SYNCED,
+                        false,
                         "a synced passkey created on " + created.storedName() + " (likely iCloud Keychain)",
                         Ecosystem.APPLE);
             }
             if (created == ClientPlatform.ANDROID || created == ClientPlatform.CHROME_OS) {
-                return new CredentialInsight(ProviderKind.PLATFORM_SYNCED, false,
+                return new CredentialInsight(
+                        ProviderKind.PLATFORM_SYNCED,
+                        false,
                         "a synced passkey created on " + created.storedName() + " (likely Google Password Manager)",
                         Ecosystem.GOOGLE);
             }
-            return new CredentialInsight(ProviderKind.THIRD_PARTY_PASSWORD_MANAGER, false,
-                    "a synced passkey of an undisclosed provider (likely a password manager)", Ecosystem.NONE);
+            return new CredentialInsight(
+                    ProviderKind.THIRD_PARTY_PASSWORD_MANAGER,
+                    false,
+                    "a synced passkey of an undisclosed provider (likely a password manager)",
+                    Ecosystem.NONE);
         }
         Set<String> transports = credential.transports();
         if (transports.contains("usb") || transports.contains("nfc") || transports.contains("ble")) {
             return new CredentialInsight(ProviderKind.HARDWARE_SECURITY_KEY, false, "a security key", Ecosystem.NONE);
         }
         if (transports.contains("internal")) {
-            return new CredentialInsight(ProviderKind.DEVICE_BOUND_PLATFORM, false,
-                    "a device-bound platform passkey", Ecosystem.NONE);
+            return new CredentialInsight(
+                    ProviderKind.DEVICE_BOUND_PLATFORM, false, "a device-bound platform passkey", Ecosystem.NONE);
         }
         return new CredentialInsight(ProviderKind.UNKNOWN, false, "an unknown provider", Ecosystem.NONE);
     }
@@ -131,8 +140,10 @@ record CredentialInsight(ProviderKind kind, boolean fromAaguid, String providerN
             return Availability.LIKELY;
         }
         return switch (kind) {
-            case PLATFORM_SYNCED -> ecosystem.isHome(platform) ? Availability.LIKELY
-                    : ecosystem.closed() ? Availability.UNLIKELY : Availability.UNCERTAIN;
+            case PLATFORM_SYNCED ->
+                ecosystem.isHome(platform)
+                        ? Availability.LIKELY
+                        : ecosystem.closed() ? Availability.UNLIKELY : Availability.UNCERTAIN;
             case DEVICE_BOUND_PLATFORM -> Availability.UNLIKELY;
             case THIRD_PARTY_PASSWORD_MANAGER, HARDWARE_SECURITY_KEY, UNKNOWN -> Availability.UNCERTAIN;
         };

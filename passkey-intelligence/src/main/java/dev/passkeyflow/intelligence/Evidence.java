@@ -1,12 +1,12 @@
 package dev.passkeyflow.intelligence;
 
-import dev.passkeyflow.intelligence.CredentialInsight.Availability;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientPlatform;
 import dev.passkeyflow.core.Confidence;
 import dev.passkeyflow.core.FailureCause;
 import dev.passkeyflow.core.FailureDiagnosis;
 import dev.passkeyflow.core.LastLoginHint;
+import dev.passkeyflow.intelligence.CredentialInsight.Availability;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.ClientInfo;
@@ -50,7 +50,10 @@ final class Evidence {
     final AutoHealingPolicy policy;
     final PasskeyProviders providers;
 
-    public Evidence(CredentialRepository credentials, LoginAttemptRepository attempts, AutoHealingPolicy policy,
+    public Evidence(
+            CredentialRepository credentials,
+            LoginAttemptRepository attempts,
+            AutoHealingPolicy policy,
             PasskeyProviders providers) {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
@@ -74,12 +77,18 @@ final class Evidence {
 
     static boolean desktopChrome(ClientContext client, ClientPlatform platform) {
         String ua = client.userAgent();
-        if (ua == null || !(platform == ClientPlatform.WINDOWS || platform == ClientPlatform.MACOS
-                || platform == ClientPlatform.LINUX)) {
+        if (ua == null
+                || !(platform == ClientPlatform.WINDOWS
+                        || platform == ClientPlatform.MACOS
+                        || platform == ClientPlatform.LINUX)) {
             return false;
         }
-        return ua.contains("Chrome/") && !ua.contains("Edg/") && !ua.contains("OPR/") && !ua.contains("Mobile")
-                && !ua.contains("SamsungBrowser/") && !ua.contains("YaBrowser/");
+        return ua.contains("Chrome/")
+                && !ua.contains("Edg/")
+                && !ua.contains("OPR/")
+                && !ua.contains("Mobile")
+                && !ua.contains("SamsungBrowser/")
+                && !ua.contains("YaBrowser/");
     }
 
     /**
@@ -138,8 +147,10 @@ final class Evidence {
     boolean maySecurityKey(List<StoredCredential> usable) {
         for (StoredCredential c : usable) {
             Set<String> t = c.transports();
-            if (CredentialInsight.of(c, providers).kind() == ProviderKind.HARDWARE_SECURITY_KEY || t.contains("usb")
-                    || t.contains("nfc") || t.contains("ble")) {
+            if (CredentialInsight.of(c, providers).kind() == ProviderKind.HARDWARE_SECURITY_KEY
+                    || t.contains("usb")
+                    || t.contains("nfc")
+                    || t.contains("ble")) {
                 return true;
             }
         }
@@ -147,8 +158,14 @@ final class Evidence {
     }
 
     DeviceHistory history(Bytes user, ClientContext client, List<StoredCredential> usable, Instant now) {
-        DeviceHistory history = DeviceHistory.read(attempts, user, client.deviceId(), usable,
-                now.minus(policy.historyWindow()), policy.historyLimit(), policy.immediateFailureThreshold().toMillis(),
+        DeviceHistory history = DeviceHistory.read(
+                attempts,
+                user,
+                client.deviceId(),
+                usable,
+                now.minus(policy.historyWindow()),
+                policy.historyLimit(),
+                policy.immediateFailureThreshold().toMillis(),
                 policy.failuresBeforeFallback());
         LastLoginHint hint = client.lastLogin();
         if (!history.deviceKnown() || history.positiveHere() || hint == null || hint.credentialId() == null) {
@@ -165,10 +182,11 @@ final class Evidence {
         if (find(usable, id) == null) {
             return history;
         }
-        return credentials.findCredential(id)
+        return credentials
+                .findCredential(id)
                 .filter(c -> c.userHandle().equals(user) && c.status().acceptsLogin())
-                .map(c -> history.withUsedHere(c.credentialId(),
-                        Objects.requireNonNullElse(c.lastUsedAt(), c.createdAt())))
+                .map(c -> history.withUsedHere(
+                        c.credentialId(), Objects.requireNonNullElse(c.lastUsedAt(), c.createdAt())))
                 .orElse(history);
     }
 
@@ -181,7 +199,8 @@ final class Evidence {
      * answer here, or, for a device without any history of its own (a browser that lost its device
      * id with its cookies), a local passkey login or such an answer on a client of the same platform.
      */
-    @Nullable Instant presenceProof(DeviceHistory h, AccountHistory account, ClientContext client, Instant now) {
+    @Nullable
+    Instant presenceProof(DeviceHistory h, AccountHistory account, ClientContext client, Instant now) {
         Instant since = now.minus(policy.negativeHistoryDuration());
         Instant here = h.presenceProof();
         if (here != null && here.isAfter(since)) {
@@ -202,8 +221,14 @@ final class Evidence {
      * @param proven whether the absence is proven (immediate UI mode found no credential)
      * @param timing evidence about the current failure's timing, or {@code null} if there is none
      */
-    Finding absenceHypothesis(DeviceHistory h, List<StoredCredential> usable, ClientContext client, Instant now,
-            int fastFailures, boolean proven, @Nullable String timing) {
+    Finding absenceHypothesis(
+            DeviceHistory h,
+            List<StoredCredential> usable,
+            ClientContext client,
+            Instant now,
+            int fastFailures,
+            boolean proven,
+            @Nullable String timing) {
         List<String> evidence = new ArrayList<>();
         if (timing != null) {
             evidence.add(timing);
@@ -218,10 +243,13 @@ final class Evidence {
         if (!h.positiveHere()) {
             evidence.add("this device never completed a passkey login of this user with its own authenticator");
             Availability best = bestAvailability(usable, client, null);
-            Confidence confidence = proven ? Confidence.HIGH
+            Confidence confidence = proven
+                    ? Confidence.HIGH
                     : best == Availability.UNLIKELY ? Confidence.MEDIUM : raise(Confidence.LOW, fastFailures);
-            return new Finding(new FailureDiagnosis(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY, confidence, evidence),
-                    proven || best == Availability.UNLIKELY, Set.of());
+            return new Finding(
+                    new FailureDiagnosis(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY, confidence, evidence),
+                    proven || best == Availability.UNLIKELY,
+                    Set.of());
         }
         Map.Entry<Bytes, Instant> newest = h.usedHere().entrySet().iterator().next();
         Bytes credentialId = newest.getKey();
@@ -234,8 +262,8 @@ final class Evidence {
         if (otherUse == null) {
             evidence.add("no other device used it since");
             Confidence confidence = proven ? Confidence.HIGH : raise(Confidence.LOW, fastFailures);
-            return new Finding(new FailureDiagnosis(FailureCause.PASSKEY_DELETED_LOCALLY, confidence, evidence),
-                    proven, gone);
+            return new Finding(
+                    new FailureDiagnosis(FailureCause.PASSKEY_DELETED_LOCALLY, confidence, evidence), proven, gone);
         }
         Objects.requireNonNull(insight);
         evidence.add("it still succeeded on another device on " + day(otherUse));
@@ -252,7 +280,8 @@ final class Evidence {
             case HARDWARE_SECURITY_KEY -> FailureCause.UNKNOWN;
             case DEVICE_BOUND_PLATFORM, UNKNOWN -> FailureCause.PASSKEY_DELETED_LOCALLY;
         };
-        if (insight.kind() != ProviderKind.PLATFORM_SYNCED && insight.kind() != ProviderKind.THIRD_PARTY_PASSWORD_MANAGER) {
+        if (insight.kind() != ProviderKind.PLATFORM_SYNCED
+                && insight.kind() != ProviderKind.THIRD_PARTY_PASSWORD_MANAGER) {
             confidence = Confidence.LOW;
         }
         return new Finding(new FailureDiagnosis(cause, confidence, evidence), proven, gone);
@@ -263,18 +292,23 @@ final class Evidence {
     }
 
     /** The latest success of a credential on a device other than {@code deviceId} after {@code after}. */
-    @Nullable Instant otherDeviceSuccess(StoredCredential credential, @Nullable String deviceId, Instant after,
-            Instant now) {
+    @Nullable
+    Instant otherDeviceSuccess(StoredCredential credential, @Nullable String deviceId, Instant after, Instant now) {
         Instant latest = null;
         ClientInfo lastOn = credential.lastUsedOn();
         Instant lastAt = credential.lastUsedAt();
-        if (lastOn != null && lastAt != null && lastOn.deviceId() != null && !lastOn.deviceId().equals(deviceId)
+        if (lastOn != null
+                && lastAt != null
+                && lastOn.deviceId() != null
+                && !lastOn.deviceId().equals(deviceId)
                 && lastAt.isAfter(after)) {
             latest = lastAt;
         }
         Instant since = later(after, now.minus(policy.historyWindow()));
         for (LoginAttempt a : attempts.recentByCredential(credential.credentialId(), since, policy.historyLimit())) {
-            if (a.outcome() == AttemptOutcome.SUCCEEDED && a.deviceId() != null && !a.deviceId().equals(deviceId)
+            if (a.outcome() == AttemptOutcome.SUCCEEDED
+                    && a.deviceId() != null
+                    && !a.deviceId().equals(deviceId)
                     && a.at().isAfter(after)) {
                 if (latest == null || a.at().isAfter(latest)) {
                     latest = a.at();

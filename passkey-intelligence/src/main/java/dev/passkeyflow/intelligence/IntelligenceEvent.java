@@ -20,19 +20,24 @@ public sealed interface IntelligenceEvent {
     Instant at();
 
     /** The account, or {@code null} for an unknown identifier. */
-    @Nullable Bytes userHandle();
+    @Nullable
+    Bytes userHandle();
 
     /** The client's device id, if it sent one. */
-    @Nullable String deviceId();
+    @Nullable
+    String deviceId();
 
     /** At the start of a login: auto-start, button or fallback, with the reasons as tags. */
-    record StartAdvised(Instant at, @Nullable Bytes userHandle, @Nullable String deviceId, StartDecision decision)
-            implements IntelligenceEvent {
-    }
+    record StartAdvised(
+            Instant at,
+            @Nullable Bytes userHandle,
+            @Nullable String deviceId,
+            StartDecision decision) implements IntelligenceEvent {}
 
     /** After a failed passkey attempt: the diagnosis and retry or fallback. */
-    record FailureDiagnosed(Instant at, Bytes userHandle, @Nullable String deviceId, PasskeyFailure failure,
-            FailureDecision decision) implements IntelligenceEvent {
+    record FailureDiagnosed(
+            Instant at, Bytes userHandle, @Nullable String deviceId, PasskeyFailure failure, FailureDecision decision)
+            implements IntelligenceEvent {
 
         public FailureDiagnosis diagnosis() {
             return decision.diagnosis();
@@ -40,7 +45,8 @@ public sealed interface IntelligenceEvent {
     }
 
     /** After an authentication without a passkey: the offer (or none), its diagnosis and tags. */
-    record HealingAdvised(Instant at, Bytes userHandle, @Nullable String deviceId, HealingDecision decision)
+    record HealingAdvised(
+            Instant at, Bytes userHandle, @Nullable String deviceId, HealingDecision decision)
             implements IntelligenceEvent {
 
         public FailureDiagnosis diagnosis() {

@@ -1,9 +1,5 @@
 package dev.passkeyflow.intelligence;
 
-import dev.passkeyflow.intelligence.AccountHistory.OfferCounter;
-import dev.passkeyflow.intelligence.AccountHistory.OfferRun;
-import dev.passkeyflow.intelligence.CredentialInsight.Availability;
-import dev.passkeyflow.intelligence.Evidence.Finding;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientPlatform;
 import dev.passkeyflow.core.Confidence;
@@ -16,6 +12,10 @@ import dev.passkeyflow.core.advisor.HealingContext;
 import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
 import dev.passkeyflow.core.advisor.PasskeySuccessContext;
+import dev.passkeyflow.intelligence.AccountHistory.OfferCounter;
+import dev.passkeyflow.intelligence.AccountHistory.OfferRun;
+import dev.passkeyflow.intelligence.CredentialInsight.Availability;
+import dev.passkeyflow.intelligence.Evidence.Finding;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialStatus;
@@ -61,29 +61,32 @@ final class OfferRules {
         if (usable.isEmpty()) {
             FailureDiagnosis none = FailureDiagnosis.unknown();
             if (!canCreate) {
-                return HealingDecision.noOffer(none, platform, DecisionTag.USER_HAS_NO_PASSKEYS, DecisionTag.DEVICE_CANNOT_CREATE_PASSKEY);
+                return HealingDecision.noOffer(
+                        none, platform, DecisionTag.USER_HAS_NO_PASSKEYS, DecisionTag.DEVICE_CANNOT_CREATE_PASSKEY);
             }
             DecisionTag cooldown = cooldown(history, account, OfferCounter.PLAIN, now);
             if (cooldown != null) {
                 return HealingDecision.noOffer(none, platform, DecisionTag.USER_HAS_NO_PASSKEYS, cooldown);
             }
-            return HealingDecision.Offer.of(HealingKind.FIRST_PASSKEY, none, platform, DecisionTag.USER_HAS_NO_PASSKEYS);
+            return HealingDecision.Offer.of(
+                    HealingKind.FIRST_PASSKEY, none, platform, DecisionTag.USER_HAS_NO_PASSKEYS);
         }
 
         Finding finding = finding(context, history, account, usable);
         FailureDiagnosis diagnosis = finding.diagnosis();
-        boolean offerable = finding.passkeyAbsent()
-                || diagnosis.cause() == FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER;
+        boolean offerable = finding.passkeyAbsent() || diagnosis.cause() == FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER;
         if (!offerable) {
             DecisionTag why = diagnosis.evidence().stream().anyMatch(e -> e.startsWith("presence proven"))
-                    ? DecisionTag.PASSKEY_PRESENT_ON_ENVIRONMENT : DecisionTag.PASSKEY_MAY_STILL_WORK_HERE;
+                    ? DecisionTag.PASSKEY_PRESENT_ON_ENVIRONMENT
+                    : DecisionTag.PASSKEY_MAY_STILL_WORK_HERE;
             return HealingDecision.noOffer(diagnosis, platform, why);
         }
         if (!canCreate) {
             return HealingDecision.noOffer(diagnosis, platform, DecisionTag.DEVICE_CANNOT_CREATE_PASSKEY);
         }
         boolean newDevice = diagnosis.cause() == FailureCause.NEW_DEVICE_WITHOUT_PASSKEY;
-        HealingKind kind = newDevice && context.failuresInFlow().isEmpty() ? HealingKind.ADDITIONAL_PASSKEY
+        HealingKind kind = newDevice && context.failuresInFlow().isEmpty()
+                ? HealingKind.ADDITIONAL_PASSKEY
                 : HealingKind.AFTER_ERROR;
         DecisionTag cooldown = cooldown(history, account, OfferCounter.of(kind), now);
         if (cooldown != null) {
@@ -91,41 +94,62 @@ final class OfferRules {
         }
         Set<Bytes> replaced = newDevice ? Set.of() : finding.goneFromDevice();
         CredentialStatus status = replacedStatus(diagnosis, replaced, usable, client.deviceId(), now);
-        DecisionTag tag = newDevice ? DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT : DecisionTag.PASSKEY_GONE_FROM_ENVIRONMENT;
+        DecisionTag tag =
+                newDevice ? DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT : DecisionTag.PASSKEY_GONE_FROM_ENVIRONMENT;
         return new HealingDecision.Offer(kind, diagnosis, platform, replaced, status, List.of(tag));
     }
 
-    private Finding finding(HealingContext context, DeviceHistory history, AccountHistory account,
-            List<StoredCredential> usable) {
+    private Finding finding(
+            HealingContext context, DeviceHistory history, AccountHistory account, List<StoredCredential> usable) {
         ClientContext client = context.client();
         Instant now = context.now();
         List<PasskeyFailure> failures = context.failuresInFlow();
         PasskeyFailure last = failures.isEmpty() ? null : failures.get(failures.size() - 1);
-        if (last != null && last.outcome() != AttemptOutcome.CANCELLED
+        if (last != null
+                && last.outcome() != AttemptOutcome.CANCELLED
                 && last.outcome() != AttemptOutcome.IMMEDIATE_REJECTED) {
             // Server-side, security and timeout outcomes are diagnosed from the outcome itself.
             return new FailureRules(ev).diagnose(context.user().userHandle(), usable, client, last, now, true, 0);
         }
         Instant proof = ev.presenceProof(history, account, client, now);
         if (proof != null) {
-            return new Finding(FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.MEDIUM,
-                    "presence proven on " + proof + ": the browser refused a new passkey because one of the user's "
-                            + "is on this authenticator"), false, Set.of());
+            return new Finding(
+                    FailureDiagnosis.of(
+                            FailureCause.USER_CANCELLED,
+                            Confidence.MEDIUM,
+                            "presence proven on " + proof
+                                    + ": the browser refused a new passkey because one of the user's "
+                                    + "is on this authenticator"),
+                    false,
+                    Set.of());
         }
         for (PasskeyFailure f : failures) {
-            if (f.outcome() == AttemptOutcome.IMMEDIATE_REJECTED && f.elapsedMillis() >= ev.policy()
-                    .immediateFailureThreshold().toMillis()) {
+            if (f.outcome() == AttemptOutcome.IMMEDIATE_REJECTED
+                    && f.elapsedMillis()
+                            >= ev.policy().immediateFailureThreshold().toMillis()) {
                 // Immediate UI mode shows its UI only when an allowed credential is on the device: a
                 // rejection that took a person's time means it was shown and dismissed in this flow.
-                return new Finding(FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.HIGH,
-                        "presence proven in this flow: immediate UI mode showed its UI for " + f.elapsedMillis()
-                                + " ms: one of the user's passkeys is on this device"), false, Set.of());
+                return new Finding(
+                        FailureDiagnosis.of(
+                                FailureCause.USER_CANCELLED,
+                                Confidence.HIGH,
+                                "presence proven in this flow: immediate UI mode showed its UI for " + f.elapsedMillis()
+                                        + " ms: one of the user's passkeys is on this device"),
+                        false,
+                        Set.of());
             }
         }
-        boolean proven = failures.stream().anyMatch(f -> f.outcome() == AttemptOutcome.IMMEDIATE_REJECTED
-                && f.elapsedMillis() >= 0 && f.elapsedMillis() < ev.policy().immediateFailureThreshold().toMillis());
-        int fast = (int) failures.stream().filter(f -> f.isCancelLike() && f.elapsedMillis() >= 0
-                && f.elapsedMillis() < ev.policy().immediateFailureThreshold().toMillis()).count();
+        boolean proven = failures.stream()
+                .anyMatch(f -> f.outcome() == AttemptOutcome.IMMEDIATE_REJECTED
+                        && f.elapsedMillis() >= 0
+                        && f.elapsedMillis()
+                                < ev.policy().immediateFailureThreshold().toMillis());
+        int fast = (int) failures.stream()
+                .filter(f -> f.isCancelLike()
+                        && f.elapsedMillis() >= 0
+                        && f.elapsedMillis()
+                                < ev.policy().immediateFailureThreshold().toMillis())
+                .count();
         if (context.fallbackReason() == FallbackReason.PASSKEY_FAILED && !failures.isEmpty()) {
             // Every prompt of this flow failed, then the password was right: the passkey may be gone or
             // may have been dismissed. The offer resolves it.
@@ -133,8 +157,8 @@ final class OfferRules {
             boolean offer = switch (ev.policy().unprovenFailureOffer()) {
                 case AT_FIRST_FALLBACK -> true;
                 // Failed prompts recorded on this device since its last success beyond this flow's own.
-                case AFTER_REPEATED_FAILURE -> proven || hypothesis.passkeyAbsent()
-                        || history.failuresSinceSuccess() > failures.size();
+                case AFTER_REPEATED_FAILURE ->
+                    proven || hypothesis.passkeyAbsent() || history.failuresSinceSuccess() > failures.size();
                 case NEVER -> proven || hypothesis.passkeyAbsent();
             };
             return new Finding(hypothesis.diagnosis(), offer, hypothesis.goneFromDevice());
@@ -143,16 +167,27 @@ final class OfferRules {
     }
 
     /** No failed prompt explains the fallback: what this device's history says about the user's passkeys here. */
-    private Finding onThisDevice(HealingContext context, DeviceHistory history, List<StoredCredential> usable,
-            ClientContext client, Instant now, boolean proven) {
+    private Finding onThisDevice(
+            HealingContext context,
+            DeviceHistory history,
+            List<StoredCredential> usable,
+            ClientContext client,
+            Instant now,
+            boolean proven) {
         if (!history.deviceKnown()) {
             return new Finding(context.lastDiagnosis(), false, Set.of());
         }
         if (history.positiveHere()) {
             if (context.failuresInFlow().isEmpty() && history.failedFlowsSinceSuccess() >= 1) {
                 // The start skipped the passkey here because earlier flows failed: heal now.
-                Finding hypothesis = ev.absenceHypothesis(history, usable, client, now,
-                        history.fastFailuresSinceSuccess(), history.absenceProofsSinceSuccess() > 0, null);
+                Finding hypothesis = ev.absenceHypothesis(
+                        history,
+                        usable,
+                        client,
+                        now,
+                        history.fastFailuresSinceSuccess(),
+                        history.absenceProofsSinceSuccess() > 0,
+                        null);
                 if (ev.bestAvailability(usable, client, history.lastFailureSinceSuccess()) == Availability.UNLIKELY) {
                     return new Finding(hypothesis.diagnosis(), true, hypothesis.goneFromDevice());
                 }
@@ -161,20 +196,31 @@ final class OfferRules {
         }
         Availability best = ev.bestAvailability(usable, client, null);
         if (best == Availability.UNLIKELY) {
-            return new Finding(new FailureDiagnosis(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY,
-                    proven ? Confidence.HIGH : Confidence.MEDIUM,
-                    List.of("this device never completed a passkey login of this user with its own authenticator",
-                            "none of the user's " + usable.size() + " passkeys is likely on a "
-                                    + PlatformHints.platformOf(client).storedName() + " device")), true, Set.of());
+            return new Finding(
+                    new FailureDiagnosis(
+                            FailureCause.NEW_DEVICE_WITHOUT_PASSKEY,
+                            proven ? Confidence.HIGH : Confidence.MEDIUM,
+                            List.of(
+                                    "this device never completed a passkey login of this user with its own authenticator",
+                                    "none of the user's " + usable.size() + " passkeys is likely on a "
+                                            + PlatformHints.platformOf(client).storedName() + " device")),
+                    true,
+                    Set.of());
         }
-        if (best == Availability.UNCERTAIN && (proven || context.fallbackReason() == FallbackReason.USER_CHOSE_FALLBACK)) {
-            return new Finding(new FailureDiagnosis(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY,
-                    proven ? Confidence.HIGH : Confidence.LOW,
-                    List.of("this device never completed a passkey login of this user with its own authenticator",
-                            proven ? "immediate UI mode found no passkey here"
-                                    : "the user chose the traditional login without trying a passkey here",
-                            "the user's passkeys are of providers that may or may not be on this device")),
-                    true, Set.of());
+        if (best == Availability.UNCERTAIN
+                && (proven || context.fallbackReason() == FallbackReason.USER_CHOSE_FALLBACK)) {
+            return new Finding(
+                    new FailureDiagnosis(
+                            FailureCause.NEW_DEVICE_WITHOUT_PASSKEY,
+                            proven ? Confidence.HIGH : Confidence.LOW,
+                            List.of(
+                                    "this device never completed a passkey login of this user with its own authenticator",
+                                    proven
+                                            ? "immediate UI mode found no passkey here"
+                                            : "the user chose the traditional login without trying a passkey here",
+                                    "the user's passkeys are of providers that may or may not be on this device")),
+                    true,
+                    Set.of());
         }
         return new Finding(FailureDiagnosis.unknown(), false, Set.of());
     }
@@ -184,7 +230,9 @@ final class OfferRules {
         ClientContext client = context.client();
         ClientPlatform platform = PlatformHints.platformOf(client);
         StoredCredential used = context.credential();
-        FailureDiagnosis diagnosis = FailureDiagnosis.of(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY, Confidence.MEDIUM,
+        FailureDiagnosis diagnosis = FailureDiagnosis.of(
+                FailureCause.NEW_DEVICE_WITHOUT_PASSKEY,
+                Confidence.MEDIUM,
                 "signed in with a passkey from another device (authenticatorAttachment cross-platform)");
         if (used != null && CredentialInsight.of(used, ev.providers).kind() == ProviderKind.HARDWARE_SECURITY_KEY) {
             return HealingDecision.noOffer(FailureDiagnosis.unknown(), platform, DecisionTag.SECURITY_KEY_USED);
@@ -192,7 +240,9 @@ final class OfferRules {
         if (!client.canCreatePasskeyLocally() && ev.policy().requireLocalCreateCapability()) {
             return HealingDecision.noOffer(diagnosis, platform, DecisionTag.DEVICE_CANNOT_CREATE_PASSKEY);
         }
-        List<StoredCredential> usable = context.credentials().stream().filter(c -> c.status().acceptsLogin()).toList();
+        List<StoredCredential> usable = context.credentials().stream()
+                .filter(c -> c.status().acceptsLogin())
+                .toList();
         Bytes user = context.user().userHandle();
         DeviceHistory history = ev.history(user, client, usable, context.now());
         AccountHistory account = ev.account(user, context.now());
@@ -203,15 +253,24 @@ final class OfferRules {
         if (cooldown != null) {
             return HealingDecision.noOffer(diagnosis, platform, cooldown);
         }
-        return HealingDecision.Offer.of(HealingKind.AFTER_HYBRID, diagnosis, platform, DecisionTag.AFTER_HYBRID,
+        return HealingDecision.Offer.of(
+                HealingKind.AFTER_HYBRID,
+                diagnosis,
+                platform,
+                DecisionTag.AFTER_HYBRID,
                 DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT);
     }
 
-    private CredentialStatus replacedStatus(FailureDiagnosis diagnosis, Set<Bytes> replaced,
-            List<StoredCredential> usable, @Nullable String deviceId, Instant now) {
+    private CredentialStatus replacedStatus(
+            FailureDiagnosis diagnosis,
+            Set<Bytes> replaced,
+            List<StoredCredential> usable,
+            @Nullable String deviceId,
+            Instant now) {
         if (ev.policy().replacedCredentialHandling() != AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN
                 || diagnosis.cause() != FailureCause.PASSKEY_DELETED_LOCALLY
-                || diagnosis.confidence() != Confidence.HIGH || replaced.isEmpty()) {
+                || diagnosis.confidence() != Confidence.HIGH
+                || replaced.isEmpty()) {
             return CredentialStatus.SUSPECTED_BROKEN;
         }
         Instant since = now.minus(ev.policy().retireOnlyIfUnusedElsewhereFor());
@@ -233,8 +292,8 @@ final class OfferRules {
      * on this device, a decline of the same counter anywhere on the account, or the long pause after
      * too many unanswered offers of the counter in a row.
      */
-    private @Nullable DecisionTag cooldown(DeviceHistory history, AccountHistory account, OfferCounter counter,
-            Instant now) {
+    private @Nullable DecisionTag cooldown(
+            DeviceHistory history, AccountHistory account, OfferCounter counter, Instant now) {
         AutoHealingPolicy p = ev.policy();
         Instant decline = history.lastDecline();
         if (decline != null && now.isBefore(decline.plus(p.cooldownAfterDecline()))) {
@@ -257,7 +316,8 @@ final class OfferRules {
             return DecisionTag.OFFER_LIMIT_REACHED_FOR_ACCOUNT;
         }
         Instant deviceNewest = history.newestUnansweredOffer();
-        if (history.unansweredOffersInRow() >= p.maxConsecutiveOffers() && deviceNewest != null
+        if (history.unansweredOffersInRow() >= p.maxConsecutiveOffers()
+                && deviceNewest != null
                 && now.isBefore(deviceNewest.plus(p.cooldownAfterMaxOffers()))) {
             return DecisionTag.OFFER_LIMIT_REACHED_ON_ENVIRONMENT;
         }
@@ -266,7 +326,8 @@ final class OfferRules {
 
     private boolean paused(OfferRun run, Instant now) {
         Instant newest = run.newestUnanswered();
-        return run.unanswered() >= ev.policy().maxConsecutiveOffers() && newest != null
+        return run.unanswered() >= ev.policy().maxConsecutiveOffers()
+                && newest != null
                 && now.isBefore(newest.plus(ev.policy().cooldownAfterMaxOffers()));
     }
 }

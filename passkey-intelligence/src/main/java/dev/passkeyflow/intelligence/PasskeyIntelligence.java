@@ -5,9 +5,9 @@ import dev.passkeyflow.core.advisor.FailureDecision;
 import dev.passkeyflow.core.advisor.HealingContext;
 import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
+import dev.passkeyflow.core.advisor.PasskeySuccessContext;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
-import dev.passkeyflow.core.advisor.PasskeySuccessContext;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.LoginAttemptRepository;
@@ -74,8 +74,11 @@ public final class PasskeyIntelligence implements LoginAdvisor {
 
     private PasskeyIntelligence(Builder builder) {
         this.policy = builder.policy;
-        Evidence evidence = new Evidence(Objects.requireNonNull(builder.credentials),
-                Objects.requireNonNull(builder.attempts), builder.policy, builder.providers);
+        Evidence evidence = new Evidence(
+                Objects.requireNonNull(builder.credentials),
+                Objects.requireNonNull(builder.attempts),
+                builder.policy,
+                builder.providers);
         this.start = new StartRules(evidence);
         this.failure = new FailureRules(evidence);
         this.offers = new OfferRules(evidence);
@@ -96,8 +99,11 @@ public final class PasskeyIntelligence implements LoginAdvisor {
         StartDecision decision = start.decide(context);
         if (!listeners.isEmpty()) {
             UserAccount user = context.user();
-            publish(new IntelligenceEvent.StartAdvised(context.now(), user == null ? null : user.userHandle(),
-                    context.client().deviceId(), decision));
+            publish(new IntelligenceEvent.StartAdvised(
+                    context.now(),
+                    user == null ? null : user.userHandle(),
+                    context.client().deviceId(),
+                    decision));
         }
         return decision;
     }
@@ -106,8 +112,12 @@ public final class PasskeyIntelligence implements LoginAdvisor {
     public FailureDecision onPasskeyFailure(FailureContext context) {
         FailureDecision decision = failure.decide(context);
         if (!listeners.isEmpty()) {
-            publish(new IntelligenceEvent.FailureDiagnosed(context.now(), context.user().userHandle(),
-                    context.client().deviceId(), context.failure(), decision));
+            publish(new IntelligenceEvent.FailureDiagnosed(
+                    context.now(),
+                    context.user().userHandle(),
+                    context.client().deviceId(),
+                    context.failure(),
+                    decision));
         }
         return decision;
     }
@@ -117,7 +127,8 @@ public final class PasskeyIntelligence implements LoginAdvisor {
         HealingDecision decision = offers.afterFallback(context);
         if (!listeners.isEmpty()) {
             Bytes user = context.user().userHandle();
-            publish(new IntelligenceEvent.HealingAdvised(context.now(), user, context.client().deviceId(), decision));
+            publish(new IntelligenceEvent.HealingAdvised(
+                    context.now(), user, context.client().deviceId(), decision));
         }
         return decision;
     }
@@ -127,7 +138,8 @@ public final class PasskeyIntelligence implements LoginAdvisor {
         HealingDecision decision = offers.afterCrossDeviceSuccess(context);
         if (!listeners.isEmpty()) {
             Bytes user = context.user().userHandle();
-            publish(new IntelligenceEvent.HealingAdvised(context.now(), user, context.client().deviceId(), decision));
+            publish(new IntelligenceEvent.HealingAdvised(
+                    context.now(), user, context.client().deviceId(), decision));
         }
         return decision;
     }
@@ -137,8 +149,11 @@ public final class PasskeyIntelligence implements LoginAdvisor {
             try {
                 listener.onEvent(event);
             } catch (RuntimeException e) {
-                LOG.warn("intelligence listener {} failed on {}; ignored", listener.getClass().getName(),
-                        event.getClass().getSimpleName(), e);
+                LOG.warn(
+                        "intelligence listener {} failed on {}; ignored",
+                        listener.getClass().getName(),
+                        event.getClass().getSimpleName(),
+                        e);
             }
         }
     }
@@ -156,8 +171,7 @@ public final class PasskeyIntelligence implements LoginAdvisor {
         private boolean providersSet;
         private final List<IntelligenceListener> listeners = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The flow's credential repository. */
         public Builder credentialRepository(CredentialRepository value) {

@@ -12,8 +12,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PlatformHints {
 
-    private PlatformHints() {
-    }
+    private PlatformHints() {}
 
     /** The platform of a client: its {@code Sec-CH-UA-Platform} hint if usable, else its User-Agent. */
     public static ClientPlatform platformOf(ClientContext client) {

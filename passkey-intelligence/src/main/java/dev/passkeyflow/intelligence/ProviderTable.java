@@ -19,8 +19,7 @@ final class ProviderTable {
     static final String NAMES = "/dev/passkeyflow/intelligence/aaguids.json";
     static final String KINDS = "/dev/passkeyflow/intelligence/provider-kinds.json";
 
-    private ProviderTable() {
-    }
+    private ProviderTable() {}
 
     /** Every named AAGUID with its kind. */
     public static Map<UUID, PasskeyProvider> load() {
@@ -28,13 +27,18 @@ final class ProviderTable {
         JsonNode names = read(mapper, NAMES);
         JsonNode kindsFile = read(mapper, KINDS);
         Map<UUID, ProviderKind> kinds = new HashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> k = kindsFile.path("kinds").properties().iterator();
+        Iterator<Map.Entry<String, JsonNode>> k =
+                kindsFile.path("kinds").properties().iterator();
         while (k.hasNext()) {
             Map.Entry<String, JsonNode> e = k.next();
-            kinds.put(UUID.fromString(e.getKey()), ProviderKind.valueOf(e.getValue().asText()));
+            kinds.put(
+                    UUID.fromString(e.getKey()),
+                    ProviderKind.valueOf(e.getValue().asText()));
         }
         List<String> keyPatterns = new ArrayList<>();
-        kindsFile.path("hardwareKeyNamePatterns").forEach(p -> keyPatterns.add(p.asText().toLowerCase(Locale.ROOT)));
+        kindsFile
+                .path("hardwareKeyNamePatterns")
+                .forEach(p -> keyPatterns.add(p.asText().toLowerCase(Locale.ROOT)));
 
         Map<UUID, PasskeyProvider> result = new HashMap<>();
         Iterator<Map.Entry<String, JsonNode>> n = names.properties().iterator();

@@ -1,11 +1,11 @@
 package dev.passkeyflow.intelligence;
 
-import dev.passkeyflow.intelligence.CredentialInsight.Availability;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.core.advisor.StartDecision.Action;
+import dev.passkeyflow.intelligence.CredentialInsight.Availability;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.LoginAttempt;
@@ -41,7 +41,10 @@ final class StartRules {
             // getClientCapabilities() speaks of platform authenticators and hybrid only; a USB or NFC
             // security key still works on such a computer.
             return ev.maySecurityKey(usable)
-                    ? StartDecision.of(Action.OFFER_BUTTON, DecisionTag.NO_PASSKEY_SUPPORT_IN_ENVIRONMENT, DecisionTag.SECURITY_KEY_POSSIBLE)
+                    ? StartDecision.of(
+                            Action.OFFER_BUTTON,
+                            DecisionTag.NO_PASSKEY_SUPPORT_IN_ENVIRONMENT,
+                            DecisionTag.SECURITY_KEY_POSSIBLE)
                     : StartDecision.of(Action.FALLBACK, DecisionTag.NO_PASSKEY_SUPPORT_IN_ENVIRONMENT);
         }
         Bytes user = Objects.requireNonNull(context.user()).userHandle();
@@ -69,19 +72,19 @@ final class StartRules {
      * when the history has no recent failed flow. A device whose passkey may still come from the
      * user's phone keeps that way open: a failure of its own authenticator says nothing about the phone.
      */
-    private @Nullable StartDecision afterFailures(DeviceHistory history, List<StoredCredential> usable,
-            ClientContext client, Instant now) {
+    private @Nullable StartDecision afterFailures(
+            DeviceHistory history, List<StoredCredential> usable, ClientContext client, Instant now) {
         if (!history.deviceKnown() || !ev.policy().skipAutoStartOnNegativeHistory()) {
             return null;
         }
         boolean negative = negative(history, usable, client, now);
-        boolean uncertain = !negative && history.failedFlowsSinceSuccess() >= 1
-                && recent(history.lastFailureSinceSuccess(), now);
+        boolean uncertain =
+                !negative && history.failedFlowsSinceSuccess() >= 1 && recent(history.lastFailureSinceSuccess(), now);
         if (!negative && !uncertain) {
             return null;
         }
-        DecisionTag tag = negative ? DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT
-                : DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT;
+        DecisionTag tag =
+                negative ? DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT : DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT;
         if (ev.reachableByPhone(history, usable, client)) {
             Action phone = phoneOnly(history);
             if (negative || phone == Action.ATTEMPT_AUTOMATICALLY) {
@@ -94,8 +97,8 @@ final class StartRules {
     }
 
     /** The start on a device without history of the user's passkeys: from where the passkeys can be. */
-    private StartDecision fromAvailability(DeviceHistory history, List<StoredCredential> usable,
-            ClientContext client, Instant now) {
+    private StartDecision fromAvailability(
+            DeviceHistory history, List<StoredCredential> usable, ClientContext client, Instant now) {
         Availability best = ev.bestAvailability(usable, client, null);
         if (best == Availability.LIKELY) {
             return attempt(client, history, DecisionTag.HIGH_CONFIDENCE_PLATFORM_PASSKEY);
@@ -104,11 +107,16 @@ final class StartRules {
             return immediateOr(client, history, now, Action.OFFER_BUTTON, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN);
         }
         if (!Boolean.FALSE.equals(client.capability(ClientContext.CAPABILITY_HYBRID_TRANSPORT))) {
-            return StartDecision.of(phoneOnly(history), DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT,
+            return StartDecision.of(
+                    phoneOnly(history),
+                    DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT,
                     DecisionTag.HYBRID_TRANSPORT_POSSIBLE);
         }
         return ev.maySecurityKey(usable)
-                ? StartDecision.of(Action.OFFER_BUTTON, DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT, DecisionTag.SECURITY_KEY_POSSIBLE)
+                ? StartDecision.of(
+                        Action.OFFER_BUTTON,
+                        DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT,
+                        DecisionTag.SECURITY_KEY_POSSIBLE)
                 : StartDecision.of(Action.FALLBACK, DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT);
     }
 
@@ -122,10 +130,11 @@ final class StartRules {
         return switch (ev.policy().phoneOnlyStart()) {
             case BUTTON -> Action.OFFER_BUTTON;
             case ATTEMPT_AUTOMATICALLY -> Action.ATTEMPT_AUTOMATICALLY;
-            case ATTEMPT_AFTER_REPEATED_CROSS_DEVICE -> history.crossDeviceSuccesses()
-                    >= AutoHealingPolicy.REPEATED_CROSS_DEVICE_SUCCESSES
-                    && history.crossDeviceSuccesses() > history.failedFlowsSinceSuccess()
-                    ? Action.ATTEMPT_AUTOMATICALLY : Action.OFFER_BUTTON;
+            case ATTEMPT_AFTER_REPEATED_CROSS_DEVICE ->
+                history.crossDeviceSuccesses() >= AutoHealingPolicy.REPEATED_CROSS_DEVICE_SUCCESSES
+                                && history.crossDeviceSuccesses() > history.failedFlowsSinceSuccess()
+                        ? Action.ATTEMPT_AUTOMATICALLY
+                        : Action.OFFER_BUTTON;
         };
     }
 
@@ -147,8 +156,8 @@ final class StartRules {
      * prompt that is bound to fail: the browser shows its UI only when a credential is locally
      * available and otherwise rejects at once. Without it, {@code otherwise}.
      */
-    private StartDecision immediateOr(ClientContext client, DeviceHistory history, Instant now, Action otherwise,
-            DecisionTag tag) {
+    private StartDecision immediateOr(
+            ClientContext client, DeviceHistory history, Instant now, Action otherwise, DecisionTag tag) {
         if (immediatePossible(client, history, now)) {
             return StartDecision.of(Action.ATTEMPT_IMMEDIATE, tag, DecisionTag.IMMEDIATE_UI_MODE);
         }
@@ -175,8 +184,11 @@ final class StartRules {
         if (lastFailure == null || !recent(lastFailure, now)) {
             return false;
         }
-        boolean evident = h.absenceProofsSinceSuccess() > 0 || h.failedFlowsSinceSuccess() >= 2
-                || (h.failedFlowsSinceSuccess() >= 1 && h.fastFailuresSinceSuccess() >= 2 && !recent(h.presenceProof(), now));
+        boolean evident = h.absenceProofsSinceSuccess() > 0
+                || h.failedFlowsSinceSuccess() >= 2
+                || (h.failedFlowsSinceSuccess() >= 1
+                        && h.fastFailuresSinceSuccess() >= 2
+                        && !recent(h.presenceProof(), now));
         return evident && ev.bestAvailability(usable, client, lastFailure) == Availability.UNLIKELY;
     }
 
@@ -185,8 +197,8 @@ final class StartRules {
      * success with a usable credential (or a presence proof), with no failure after it: then the full
      * history read would decide to attempt automatically as well.
      */
-    private boolean lastWordHereIsLocalSuccess(Bytes user, @Nullable String deviceId, List<StoredCredential> usable,
-            Instant now) {
+    private boolean lastWordHereIsLocalSuccess(
+            Bytes user, @Nullable String deviceId, List<StoredCredential> usable, Instant now) {
         if (deviceId == null) {
             return false;
         }
@@ -205,10 +217,10 @@ final class StartRules {
             }
             if (o == AttemptOutcome.SUCCEEDED || o == AttemptOutcome.REGISTERED) {
                 Bytes id = a.credentialId();
-                return id != null && usable.stream().anyMatch(c -> c.credentialId().equals(id));
+                return id != null
+                        && usable.stream().anyMatch(c -> c.credentialId().equals(id));
             }
         }
         return false;
     }
-
 }

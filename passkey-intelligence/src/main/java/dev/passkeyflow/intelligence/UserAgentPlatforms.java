@@ -57,8 +57,8 @@ final class UserAgentPlatforms {
         if (userAgent == null || userAgent.isBlank()) {
             return ClientPlatform.OTHER;
         }
-        String key = userAgent.length() > MAX_USER_AGENT_LENGTH ? userAgent.substring(0, MAX_USER_AGENT_LENGTH)
-                : userAgent;
+        String key =
+                userAgent.length() > MAX_USER_AGENT_LENGTH ? userAgent.substring(0, MAX_USER_AGENT_LENGTH) : userAgent;
         synchronized (cache) {
             ClientPlatform cached = cache.get(key);
             if (cached != null) {
@@ -114,8 +114,14 @@ final class UserAgentPlatforms {
         if (f.equals("chrome os") || f.equals("chromeos")) {
             return ClientPlatform.CHROME_OS;
         }
-        if (f.equals("linux") || f.equals("ubuntu") || f.equals("fedora") || f.equals("debian")
-                || f.equals("red hat") || f.equals("suse") || f.equals("mint") || f.equals("arch linux")) {
+        if (f.equals("linux")
+                || f.equals("ubuntu")
+                || f.equals("fedora")
+                || f.equals("debian")
+                || f.equals("red hat")
+                || f.equals("suse")
+                || f.equals("mint")
+                || f.equals("arch linux")) {
             return ClientPlatform.LINUX;
         }
         return ClientPlatform.OTHER;

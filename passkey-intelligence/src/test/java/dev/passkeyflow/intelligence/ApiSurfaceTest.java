@@ -32,17 +32,23 @@ class ApiSurfaceTest {
     @Test
     @DisplayName("the module's only package holds no public type beyond the documented API")
     void onlyTheApiIsPublic() throws Exception {
-        Path root = Path.of(PasskeyIntelligence.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = Path.of(PasskeyIntelligence.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Path pkg = root.resolve("dev/passkeyflow/intelligence");
         Set<String> packages = new TreeSet<>();
         try (Stream<Path> dirs = Files.walk(root)) {
-            dirs.filter(Files::isDirectory).filter(d -> {
-                try (Stream<Path> files = Files.list(d)) {
-                    return files.anyMatch(f -> f.toString().endsWith(".class"));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).forEach(d -> packages.add(root.relativize(d).toString()));
+            dirs.filter(Files::isDirectory)
+                    .filter(d -> {
+                        try (Stream<Path> files = Files.list(d)) {
+                            return files.anyMatch(f -> f.toString().endsWith(".class"));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .forEach(d -> packages.add(root.relativize(d).toString()));
         }
         assertThat(packages).containsExactly("dev/passkeyflow/intelligence");
 
@@ -54,16 +60,22 @@ class ApiSurfaceTest {
                 if (file.equals("package-info.class")) {
                     continue;
                 }
-                Class<?> type = Class.forName("dev.passkeyflow.intelligence." + file.replace(".class", ""), false,
+                Class<?> type = Class.forName(
+                        "dev.passkeyflow.intelligence." + file.replace(".class", ""),
+                        false,
                         getClass().getClassLoader());
                 all.add(type.getName());
-                if (!type.isAnonymousClass() && !type.isLocalClass() && reachable(type)
+                if (!type.isAnonymousClass()
+                        && !type.isLocalClass()
+                        && reachable(type)
                         && !type.getSimpleName().isEmpty()) {
                     reachable.add(type.getName());
                 }
             }
         }
-        assertThat(all).as("the scan sees the package-private rules").contains("dev.passkeyflow.intelligence.OfferRules");
+        assertThat(all)
+                .as("the scan sees the package-private rules")
+                .contains("dev.passkeyflow.intelligence.OfferRules");
         // Nested public types are reachable only through a public owner, which this list covers.
         assertThat(reachable).filteredOn(n -> !n.contains("$")).containsExactlyInAnyOrderElementsOf(API);
     }

@@ -17,22 +17,30 @@ class AutoHealingPolicyTest {
         AutoHealingPolicy p = AutoHealingPolicy.ofDefaults();
         assertThat(p.failuresBeforeFallback()).isEqualTo(2);
         assertThat(p.firstCancelCounts()).isTrue();
-        assertThat(p.fallBackAtOnceWhenPasskeyAbsent()).isTrue()
+        assertThat(p.fallBackAtOnceWhenPasskeyAbsent())
+                .isTrue()
                 .isEqualTo(AutoHealingPolicy.DEFAULT_FALL_BACK_AT_ONCE_WHEN_PASSKEY_ABSENT);
         assertThat(p.maxConsecutiveOffers()).isEqualTo(3);
         assertThat(p.cooldownAfterMaxOffers()).isEqualTo(Duration.ofDays(30));
         assertThat(p.requireLocalCreateCapability()).isTrue();
         assertThat(p.replacedCredentialHandling()).isEqualTo(AutoHealingPolicy.ReplacedCredentialHandling.FLAG);
         assertThat(p.historyLimit()).isEqualTo(AutoHealingPolicy.DEFAULT_HISTORY_LIMIT);
-        assertThat(AutoHealingPolicy.custom().build()).usingRecursiveComparison().isEqualTo(p);
+        assertThat(AutoHealingPolicy.custom().build())
+                .usingRecursiveComparison()
+                .isEqualTo(p);
     }
 
     @Test
     @DisplayName("from(base) copies every value and changes only what is set")
     void fromBase() {
-        AutoHealingPolicy base = AutoHealingPolicy.custom().failuresBeforeFallback(3).historyLimit(50)
-                .cooldownAfterDecline(Duration.ofDays(14)).fallBackAtOnceWhenPasskeyAbsent(false).build();
-        AutoHealingPolicy copy = AutoHealingPolicy.from(base).maxConsecutiveOffers(5).build();
+        AutoHealingPolicy base = AutoHealingPolicy.custom()
+                .failuresBeforeFallback(3)
+                .historyLimit(50)
+                .cooldownAfterDecline(Duration.ofDays(14))
+                .fallBackAtOnceWhenPasskeyAbsent(false)
+                .build();
+        AutoHealingPolicy copy =
+                AutoHealingPolicy.from(base).maxConsecutiveOffers(5).build();
         assertThat(copy.fallBackAtOnceWhenPasskeyAbsent()).isFalse();
         assertThat(copy.toString()).contains("fallBackAtOnceWhenPasskeyAbsent=false");
         assertThat(copy.failuresBeforeFallback()).isEqualTo(3);
@@ -51,34 +59,45 @@ class AutoHealingPolicyTest {
         @DisplayName("counts out of range")
         void counts() {
             assertThatThrownBy(() -> AutoHealingPolicy.custom().failuresBeforeFallback(0))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failuresBeforeFallback")
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("failuresBeforeFallback")
                     .hasMessageContaining("was 0");
             assertThatThrownBy(() -> AutoHealingPolicy.custom().historyLimit(5001))
-                    .hasMessageContaining("historyLimit").hasMessageContaining("was 5001");
+                    .hasMessageContaining("historyLimit")
+                    .hasMessageContaining("was 5001");
             assertThatThrownBy(() -> AutoHealingPolicy.custom().maxConsecutiveOffers(0))
-                    .hasMessageContaining("maxConsecutiveOffers").hasMessageContaining("was 0");
+                    .hasMessageContaining("maxConsecutiveOffers")
+                    .hasMessageContaining("was 0");
         }
 
         @Test
         @DisplayName("durations out of range or missing")
         void durations() {
             assertThatThrownBy(() -> AutoHealingPolicy.custom().historyWindow(Duration.ofHours(2)))
-                    .hasMessageContaining("historyWindow").hasMessageContaining("PT2H");
+                    .hasMessageContaining("historyWindow")
+                    .hasMessageContaining("PT2H");
             assertThatThrownBy(() -> AutoHealingPolicy.custom().cooldownAfterDecline(Duration.ofDays(-1)))
                     .hasMessageContaining("cooldownAfterDecline");
             assertThatThrownBy(() -> AutoHealingPolicy.custom().negativeHistoryDuration(null))
-                    .isInstanceOf(NullPointerException.class).hasMessageContaining("negativeHistoryDuration");
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("negativeHistoryDuration");
         }
 
         @Test
         @DisplayName("contradicting settings are rejected at build time")
         void conflicts() {
-            assertThatThrownBy(() -> AutoHealingPolicy.custom().immediateFailureThreshold(Duration.ofSeconds(10))
-                    .timeoutLikeThreshold(Duration.ofSeconds(5)).build())
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("immediateFailureThreshold");
-            assertThatThrownBy(() -> AutoHealingPolicy.custom().historyWindow(Duration.ofDays(10))
-                    .replacedCredentialHandling(AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN)
-                    .build()).hasMessageContaining("retireOnlyIfUnusedElsewhereFor");
+            assertThatThrownBy(() -> AutoHealingPolicy.custom()
+                            .immediateFailureThreshold(Duration.ofSeconds(10))
+                            .timeoutLikeThreshold(Duration.ofSeconds(5))
+                            .build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("immediateFailureThreshold");
+            assertThatThrownBy(() -> AutoHealingPolicy.custom()
+                            .historyWindow(Duration.ofDays(10))
+                            .replacedCredentialHandling(
+                                    AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN)
+                            .build())
+                    .hasMessageContaining("retireOnlyIfUnusedElsewhereFor");
         }
     }
 }

@@ -1,10 +1,10 @@
 package dev.passkeyflow.intelligence;
 
+import dev.passkeyflow.core.AuthenticationMethod;
 import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.ClientHints;
 import dev.passkeyflow.core.FailureDiagnosis;
 import dev.passkeyflow.core.FallbackReason;
-import dev.passkeyflow.core.AuthenticationMethod;
 import dev.passkeyflow.core.advisor.FailureContext;
 import dev.passkeyflow.core.advisor.HealingContext;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
@@ -42,8 +42,8 @@ final class Fixture {
     final MutableClock clock = new MutableClock();
     final InMemoryCredentialRepository credentials = new InMemoryCredentialRepository();
     final InMemoryLoginAttemptRepository attempts = new InMemoryLoginAttemptRepository(clock);
-    final UserAccount user = new UserAccount(Bytes.of("user-1".getBytes(StandardCharsets.UTF_8)), "ann@example.com",
-            "Ann");
+    final UserAccount user =
+            new UserAccount(Bytes.of("user-1".getBytes(StandardCharsets.UTF_8)), "ann@example.com", "Ann");
     private int nextId;
 
     Fixture() {
@@ -55,17 +55,31 @@ final class Fixture {
     }
 
     PasskeyIntelligence intelligence(AutoHealingPolicy policy) {
-        return PasskeyIntelligence.builder().credentialRepository(credentials).loginAttemptRepository(attempts)
-                .policy(policy).build();
+        return PasskeyIntelligence.builder()
+                .credentialRepository(credentials)
+                .loginAttemptRepository(attempts)
+                .policy(policy)
+                .build();
     }
 
     /** A credential created on {@code deviceId} one day before now. */
     StoredCredential credential(@Nullable UUID aaguid, boolean synced, String deviceId, String platform) {
         Bytes id = Bytes.of(("cred-" + nextId++).getBytes(StandardCharsets.UTF_8));
-        StoredCredential c = new StoredCredential(id, user.userHandle(), Bytes.of(new byte[] {1, 2, 3}), 0,
-                synced ? Set.of("hybrid", "internal") : Set.of("internal"), synced, synced,
-                aaguid == null ? null : PasskeyProviders.toBytes(aaguid), clock.instant().minus(Duration.ofDays(1)),
-                null, new ClientInfo(deviceId, platform, null), null, CredentialStatus.ACTIVE, null);
+        StoredCredential c = new StoredCredential(
+                id,
+                user.userHandle(),
+                Bytes.of(new byte[] {1, 2, 3}),
+                0,
+                synced ? Set.of("hybrid", "internal") : Set.of("internal"),
+                synced,
+                synced,
+                aaguid == null ? null : PasskeyProviders.toBytes(aaguid),
+                clock.instant().minus(Duration.ofDays(1)),
+                null,
+                new ClientInfo(deviceId, platform, null),
+                null,
+                CredentialStatus.ACTIVE,
+                null);
         credentials.saveCredential(c);
         return c;
     }
@@ -80,7 +94,8 @@ final class Fixture {
 
     /** A recorded successful login with {@code c} on a device, now; also updates the credential's last use. */
     void success(StoredCredential c, String deviceId) {
-        credentials.recordUse(c.credentialId(), 0, c.backupState(), clock.instant(), new ClientInfo(deviceId, null, null));
+        credentials.recordUse(
+                c.credentialId(), 0, c.backupState(), clock.instant(), new ClientInfo(deviceId, null, null));
         append(deviceId, c.credentialId(), AttemptOutcome.SUCCEEDED, null, -1);
     }
 
@@ -88,10 +103,14 @@ final class Fixture {
         append(deviceId, null, AttemptOutcome.CANCELLED, "NotAllowedError", elapsedMillis);
     }
 
-    void append(@Nullable String deviceId, @Nullable Bytes credentialId, AttemptOutcome outcome,
-            @Nullable String errorName, long elapsed) {
-        attempts.append(new LoginAttempt(user.userHandle(), deviceId, credentialId, outcome, errorName, elapsed,
-                clock.instant(), null));
+    void append(
+            @Nullable String deviceId,
+            @Nullable Bytes credentialId,
+            AttemptOutcome outcome,
+            @Nullable String errorName,
+            long elapsed) {
+        attempts.append(new LoginAttempt(
+                user.userHandle(), deviceId, credentialId, outcome, errorName, elapsed, clock.instant(), null));
         clock.advance(Duration.ofSeconds(1));
     }
 
@@ -104,30 +123,53 @@ final class Fixture {
     }
 
     static ClientContext mac() {
-        return client(MAC, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
-                + "(KHTML, like Gecko) Version/17.4 Safari/605.1.15", null, true, null);
+        return client(
+                MAC,
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+                        + "(KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+                null,
+                true,
+                null);
     }
 
     static ClientContext iphone(String deviceId) {
-        return client(deviceId, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
-                + "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", null, true, null);
+        return client(
+                deviceId,
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+                        + "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+                null,
+                true,
+                null);
     }
 
     static ClientContext windows(String deviceId, @Nullable Boolean hybrid) {
-        return client(deviceId, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                + "Chrome/124.0.0.0 Safari/537.36", "Windows", true, hybrid);
+        return client(
+                deviceId,
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "Chrome/124.0.0.0 Safari/537.36",
+                "Windows",
+                true,
+                hybrid);
     }
 
-    static ClientContext client(@Nullable String deviceId, String userAgent, @Nullable String hint, boolean canCreate,
+    static ClientContext client(
+            @Nullable String deviceId,
+            String userAgent,
+            @Nullable String hint,
+            boolean canCreate,
             @Nullable Boolean hybrid) {
         java.util.Map<String, Boolean> caps = new java.util.HashMap<>();
         caps.put(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, canCreate);
         if (hybrid != null) {
             caps.put(ClientContext.CAPABILITY_HYBRID_TRANSPORT, hybrid);
         }
-        return ClientContext.builder().deviceId(deviceId).userAgent(userAgent)
+        return ClientContext.builder()
+                .deviceId(deviceId)
+                .userAgent(userAgent)
                 .hints(hint == null ? ClientHints.none() : new ClientHints(hint, null, null))
-                .capabilities(Map.copyOf(caps)).userVerifyingPlatformAuthenticator(canCreate).build();
+                .capabilities(Map.copyOf(caps))
+                .userVerifyingPlatformAuthenticator(canCreate)
+                .build();
     }
 
     StartContext start(ClientContext client) {
@@ -142,8 +184,14 @@ final class Fixture {
     FailureContext failed(ClientContext client, PasskeyFailure current, PasskeyFailure... earlierInFlow) {
         List<PasskeyFailure> all = new ArrayList<>(List.of(earlierInFlow));
         all.add(current);
-        return new FailureContext(user, credentials.listCredentials(user.userHandle()), client, current, all,
-                all.size(), clock.instant());
+        return new FailureContext(
+                user,
+                credentials.listCredentials(user.userHandle()),
+                client,
+                current,
+                all,
+                all.size(),
+                clock.instant());
     }
 
     /**
@@ -151,16 +199,32 @@ final class Fixture {
      * failed ({@link FallbackReason#PASSKEY_FAILED}).
      */
     HealingContext healing(ClientContext client, FailureDiagnosis last, PasskeyFailure... failuresInFlow) {
-        return new HealingContext(user, credentials.listCredentials(user.userHandle()), client,
-                AuthenticationMethod.FALLBACK, List.of(failuresInFlow), last, clock.instant(),
+        return new HealingContext(
+                user,
+                credentials.listCredentials(user.userHandle()),
+                client,
+                AuthenticationMethod.FALLBACK,
+                List.of(failuresInFlow),
+                last,
+                clock.instant(),
                 failuresInFlow.length == 0 ? null : FallbackReason.PASSKEY_FAILED);
     }
 
     /** The healing context after a fallback the flow asked for with {@code reason}. */
-    HealingContext healing(ClientContext client, @Nullable FallbackReason reason, FailureDiagnosis last,
+    HealingContext healing(
+            ClientContext client,
+            @Nullable FallbackReason reason,
+            FailureDiagnosis last,
             PasskeyFailure... failuresInFlow) {
-        return new HealingContext(user, credentials.listCredentials(user.userHandle()), client,
-                AuthenticationMethod.FALLBACK, List.of(failuresInFlow), last, clock.instant(), reason);
+        return new HealingContext(
+                user,
+                credentials.listCredentials(user.userHandle()),
+                client,
+                AuthenticationMethod.FALLBACK,
+                List.of(failuresInFlow),
+                last,
+                clock.instant(),
+                reason);
     }
 
     Instant now() {

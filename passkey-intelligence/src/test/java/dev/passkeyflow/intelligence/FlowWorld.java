@@ -47,8 +47,8 @@ final class FlowWorld {
             + "(KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36";
     static final String UA_WINDOWS_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
             + "(KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
-    static final String UA_WINDOWS_FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 "
-            + "Firefox/140.0";
+    static final String UA_WINDOWS_FIREFOX =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 " + "Firefox/140.0";
     static final String UA_MAC_SAFARI = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
             + "(KHTML, like Gecko) Version/18.1 Safari/605.1.15";
     static final String UA_LINUX_FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
@@ -64,30 +64,44 @@ final class FlowWorld {
     }
 
     FlowWorld(AutoHealingPolicy policy) {
-        PasskeyIntelligence intelligence = PasskeyIntelligence.builder().credentialRepository(credentials)
-                .loginAttemptRepository(attempts).policy(policy).build();
-        this.flow = LoginFlow.builder().rpId("example.com").rpName("Example").origin(ORIGIN)
-                .credentialRepository(credentials).loginAttemptRepository(attempts)
-                .flowStateRepository(new InMemoryFlowStateRepository(clock)).advisor(intelligence).clock(clock)
-                .listener(events::add).build();
+        PasskeyIntelligence intelligence = PasskeyIntelligence.builder()
+                .credentialRepository(credentials)
+                .loginAttemptRepository(attempts)
+                .policy(policy)
+                .build();
+        this.flow = LoginFlow.builder()
+                .rpId("example.com")
+                .rpName("Example")
+                .origin(ORIGIN)
+                .credentialRepository(credentials)
+                .loginAttemptRepository(attempts)
+                .flowStateRepository(new InMemoryFlowStateRepository(clock))
+                .advisor(intelligence)
+                .clock(clock)
+                .listener(events::add)
+                .build();
     }
 
     UserAccount user(String identifier) {
-        UserAccount account = new UserAccount(Bytes.of(("uh-" + identifier).getBytes(StandardCharsets.UTF_8)),
-                identifier, identifier);
+        UserAccount account = new UserAccount(
+                Bytes.of(("uh-" + identifier).getBytes(StandardCharsets.UTF_8)), identifier, identifier);
         credentials.saveUser(account);
         return account;
     }
 
-    static ClientContext client(String deviceId, String userAgent, @Nullable String platformHint, boolean platform,
-            boolean hybrid) {
+    static ClientContext client(
+            String deviceId, String userAgent, @Nullable String platformHint, boolean platform, boolean hybrid) {
         Map<String, Boolean> capabilities = new LinkedHashMap<>();
         capabilities.put(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, platform);
         capabilities.put(ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR, platform);
         capabilities.put(ClientContext.CAPABILITY_HYBRID_TRANSPORT, hybrid);
-        return ClientContext.builder().deviceId(deviceId).userAgent(userAgent)
+        return ClientContext.builder()
+                .deviceId(deviceId)
+                .userAgent(userAgent)
                 .hints(platformHint == null ? ClientHints.none() : new ClientHints(platformHint, null, null))
-                .capabilities(capabilities).userVerifyingPlatformAuthenticator(platform).build();
+                .capabilities(capabilities)
+                .userVerifyingPlatformAuthenticator(platform)
+                .build();
     }
 
     static ClientContext iphone(String deviceId) {
@@ -95,7 +109,8 @@ final class FlowWorld {
     }
 
     static SoftwareAuthenticator authenticator(UUID aaguid, boolean synced, String... transports) {
-        SoftwareAuthenticator.Builder b = SoftwareAuthenticator.builder().origin(ORIGIN).aaguid(aaguid);
+        SoftwareAuthenticator.Builder b =
+                SoftwareAuthenticator.builder().origin(ORIGIN).aaguid(aaguid);
         if (synced) {
             b.syncedPasskey();
         }
@@ -109,8 +124,9 @@ final class FlowWorld {
     Bytes enrol(UserAccount user, SoftwareAuthenticator authenticator, ClientContext client) {
         LoginStep.HealingOffer offer = (LoginStep.HealingOffer) flow.enrol(user.identifier(), client);
         LoginStep done = flow.finishHealing(offer.flowId(), authenticator.register(offer.credentialsCreateJson()));
-        assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
-                c -> assertThat(c.healing()).isEqualTo(HealingResult.ENROLLED));
+        assertThat(done)
+                .isInstanceOfSatisfying(
+                        LoginStep.Completed.class, c -> assertThat(c.healing()).isEqualTo(HealingResult.ENROLLED));
         return ((LoginStep.Completed) done).newCredentialId();
     }
 
@@ -126,8 +142,8 @@ final class FlowWorld {
         clock.advance(Duration.ofSeconds(3));
         String json = authenticator.authenticate(challenge.credentialsGetJson());
         if (!"platform".equals(attachment)) {
-            json = json.replace("\"authenticatorAttachment\":\"platform\"",
-                    "\"authenticatorAttachment\":\"" + attachment + "\"");
+            json = json.replace(
+                    "\"authenticatorAttachment\":\"platform\"", "\"authenticatorAttachment\":\"" + attachment + "\"");
         }
         return flow.finishPasskey(challenge.flowId(), json);
     }
@@ -142,8 +158,11 @@ final class FlowWorld {
     LoginStep dismiss(LoginStep step, long elapsedMillis) {
         assertThat(step).isInstanceOf(LoginStep.PasskeyChallenge.class);
         clock.advance(Duration.ofMillis(elapsedMillis));
-        return flow.reportClientError(step.flowId(), "NotAllowedError", "The operation either timed out or was not "
-                + "allowed.", elapsedMillis);
+        return flow.reportClientError(
+                step.flowId(),
+                "NotAllowedError",
+                "The operation either timed out or was not " + "allowed.",
+                elapsedMillis);
     }
 
     /** The host verified the password. */
@@ -173,8 +192,8 @@ final class FlowWorld {
     LoginStep create(LoginStep offer, SoftwareAuthenticator authenticator) {
         assertThat(offer).isInstanceOf(LoginStep.HealingOffer.class);
         clock.advance(Duration.ofSeconds(4));
-        return flow.finishHealing(offer.flowId(),
-                authenticator.register(((LoginStep.HealingOffer) offer).credentialsCreateJson()));
+        return flow.finishHealing(
+                offer.flowId(), authenticator.register(((LoginStep.HealingOffer) offer).credentialsCreateJson()));
     }
 
     StoredCredential stored(Bytes id) {

@@ -61,12 +61,13 @@ class PasskeyIntelligenceTest {
         @DisplayName("falls back when the client has neither a platform authenticator nor hybrid transport")
         void noAuthenticator() {
             f.icloudOnMac();
-            ClientContext none = Fixture.client("d", "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101",
-                    null, false, false);
-            assertThat(f.intelligence().onStart(f.start(none)).tagTexts()).containsExactly("no-passkey-support-in-environment");
+            ClientContext none =
+                    Fixture.client("d", "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101", null, false, false);
+            assertThat(f.intelligence().onStart(f.start(none)).tagTexts())
+                    .containsExactly("no-passkey-support-in-environment");
 
-            ClientContext hybrid = Fixture.client("d", "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101",
-                    null, false, true);
+            ClientContext hybrid =
+                    Fixture.client("d", "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101", null, false, true);
             assertThat(f.intelligence().onStart(f.start(hybrid)).tagTexts())
                     .doesNotContain("no-passkey-support-in-environment");
         }
@@ -88,7 +89,9 @@ class PasskeyIntelligenceTest {
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 80, 90);
             StartDecision decision = f.intelligence().onStart(f.start(Fixture.mac()));
-            assertThat(decision).isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
+            assertThat(decision)
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
         }
 
         @Test
@@ -130,7 +133,9 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 80, 90);
-            AutoHealingPolicy policy = AutoHealingPolicy.custom().skipAutoStartOnNegativeHistory(false).build();
+            AutoHealingPolicy policy = AutoHealingPolicy.custom()
+                    .skipAutoStartOnNegativeHistory(false)
+                    .build();
             assertThat(f.intelligence(policy).onStart(f.start(Fixture.mac())).action())
                     .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
         }
@@ -142,15 +147,18 @@ class PasskeyIntelligenceTest {
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 4_000, 5_000);
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.OFFER_BUTTON, DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT));
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.OFFER_BUTTON, DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT));
 
             f.failedFlow(Fixture.MAC, 4_000, 5_000);
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
         }
 
         @Test
-        @DisplayName("near miss: one fast failure followed by the password is no failed flow: the passkey is still started")
+        @DisplayName(
+                "near miss: one fast failure followed by the password is no failed flow: the passkey is still started")
         void oneFastFailureIsNotNegative() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
@@ -164,7 +172,9 @@ class PasskeyIntelligenceTest {
         void likelySynced() {
             f.icloudOnMac();
             StartDecision decision = f.intelligence().onStart(f.start(Fixture.iphone("new-phone")));
-            assertThat(decision).isEqualTo(StartDecision.of(StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.HIGH_CONFIDENCE_PLATFORM_PASSKEY));
+            assertThat(decision)
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.HIGH_CONFIDENCE_PLATFORM_PASSKEY));
         }
 
         @Test
@@ -172,17 +182,21 @@ class PasskeyIntelligenceTest {
         void uncertainPasswordManager() {
             f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
             assertThat(f.intelligence().onStart(f.start(Fixture.windows("win-9", true))))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.OFFER_BUTTON, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN));
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.OFFER_BUTTON, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN));
         }
 
         @Test
         @DisplayName("offers a button for hybrid on a device that cannot hold the passkey, else falls back")
         void unlikelyHere() {
             f.icloudOnMac();
-            assertThat(f.intelligence().onStart(f.start(Fixture.windows("win-9", true))).action())
+            assertThat(f.intelligence()
+                            .onStart(f.start(Fixture.windows("win-9", true)))
+                            .action())
                     .isEqualTo(StartDecision.Action.OFFER_BUTTON);
             assertThat(f.intelligence().onStart(f.start(Fixture.windows("win-9", false))))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT));
+                    .isEqualTo(
+                            StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT));
         }
     }
 
@@ -201,7 +215,8 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("one fast failure on a device whose passkey worked is a calm retry, not evidence of absence; the second failure falls back with the deletion hypothesis")
+        @DisplayName(
+                "one fast failure on a device whose passkey worked is a calm retry, not evidence of absence; the second failure falls back with the deletion hypothesis")
         void fastFailureIsNoEvidence() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
@@ -212,51 +227,64 @@ class PasskeyIntelligenceTest {
             assertThat(first.action()).isEqualTo(FailureDecision.Action.RETRY);
 
             f.failure(Fixture.MAC, 120);
-            FailureDecision second = f.intelligence().onPasskeyFailure(
-                    f.failed(Fixture.mac(), Fixture.cancel(80), Fixture.cancel(120)));
+            FailureDecision second =
+                    f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(80), Fixture.cancel(120)));
             assertThat(second.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
-            assertThat(second.diagnosis().confidence()).as("timing raises the confidence by one level at most")
+            assertThat(second.diagnosis().confidence())
+                    .as("timing raises the confidence by one level at most")
                     .isEqualTo(Confidence.MEDIUM);
             assertThat(second.action()).isEqualTo(FailureDecision.Action.FALLBACK);
         }
 
         @Test
-        @DisplayName("with fallBackAtOnceWhenPasskeyAbsent off, a new device without the passkey also gets one calm retry")
+        @DisplayName(
+                "with fallBackAtOnceWhenPasskeyAbsent off, a new device without the passkey also gets one calm retry")
         void newDeviceCalmRetry() {
             f.icloudOnMac();
-            AutoHealingPolicy retryFirst = AutoHealingPolicy.custom().fallBackAtOnceWhenPasskeyAbsent(false).build();
-            FailureDecision first = f.intelligence(retryFirst).onPasskeyFailure(
-                    f.failed(Fixture.windows("win-9", true), Fixture.cancel(30)));
+            AutoHealingPolicy retryFirst = AutoHealingPolicy.custom()
+                    .fallBackAtOnceWhenPasskeyAbsent(false)
+                    .build();
+            FailureDecision first = f.intelligence(retryFirst)
+                    .onPasskeyFailure(f.failed(Fixture.windows("win-9", true), Fixture.cancel(30)));
             assertThat(first.diagnosis().cause()).isEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
             assertThat(first.action()).isEqualTo(FailureDecision.Action.RETRY);
         }
 
         @Test
-        @DisplayName("near miss: with fallBackAtOnceWhenPasskeyAbsent off, server-side rejections and SecurityError still fall back at once")
+        @DisplayName(
+                "near miss: with fallBackAtOnceWhenPasskeyAbsent off, server-side rejections and SecurityError still fall back at once")
         void passkeyAbsentKnobKeepsHardFailures() {
             f.icloudOnMac();
-            AutoHealingPolicy retryFirst = AutoHealingPolicy.custom().fallBackAtOnceWhenPasskeyAbsent(false).build();
-            PasskeyFailure unknown = new PasskeyFailure(AttemptOutcome.UNKNOWN_CREDENTIAL, null, -1,
-                    Bytes.of(new byte[] {9}));
+            AutoHealingPolicy retryFirst = AutoHealingPolicy.custom()
+                    .fallBackAtOnceWhenPasskeyAbsent(false)
+                    .build();
+            PasskeyFailure unknown =
+                    new PasskeyFailure(AttemptOutcome.UNKNOWN_CREDENTIAL, null, -1, Bytes.of(new byte[] {9}));
             PasskeyFailure security = new PasskeyFailure(AttemptOutcome.SECURITY_ERROR, "SecurityError", 5, null);
-            assertThat(f.intelligence(retryFirst).onPasskeyFailure(f.failed(Fixture.mac(), unknown)).action())
+            assertThat(f.intelligence(retryFirst)
+                            .onPasskeyFailure(f.failed(Fixture.mac(), unknown))
+                            .action())
                     .isEqualTo(FailureDecision.Action.FALLBACK);
-            assertThat(f.intelligence(retryFirst).onPasskeyFailure(f.failed(Fixture.mac(), security)).action())
+            assertThat(f.intelligence(retryFirst)
+                            .onPasskeyFailure(f.failed(Fixture.mac(), security))
+                            .action())
                     .isEqualTo(FailureDecision.Action.FALLBACK);
         }
 
         @Test
-        @DisplayName("is highly confident of a deletion only when immediate UI mode found no credential, never from timing alone")
+        @DisplayName(
+                "is highly confident of a deletion only when immediate UI mode found no credential, never from timing alone")
         void deletedHigh() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failure(Fixture.MAC, 90);
-            FailureDecision timing = f.intelligence().onPasskeyFailure(
-                    f.failed(Fixture.mac(), Fixture.cancel(60), Fixture.cancel(90)));
+            FailureDecision timing =
+                    f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(60), Fixture.cancel(90)));
             assertThat(timing.diagnosis().confidence()).isEqualTo(Confidence.MEDIUM);
 
             f.advance(Duration.ofMinutes(1));
-            PasskeyFailure immediate = new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 40, null);
+            PasskeyFailure immediate =
+                    new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 40, null);
             FailureDecision probe = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), immediate));
             assertThat(probe.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
             assertThat(probe.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
@@ -268,8 +296,8 @@ class PasskeyIntelligenceTest {
         void immediateDismissed() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            PasskeyFailure dismissed = new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 4_000,
-                    null);
+            PasskeyFailure dismissed =
+                    new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 4_000, null);
             FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), dismissed));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.USER_CANCELLED);
             assertThat(decision.action()).isEqualTo(FailureDecision.Action.RETRY);
@@ -280,19 +308,21 @@ class PasskeyIntelligenceTest {
         void cancelNotDeleted() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(4_500)));
+            FailureDecision decision =
+                    f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(4_500)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.USER_CANCELLED);
             assertThat(decision.action()).isEqualTo(FailureDecision.Action.RETRY);
         }
 
         @Test
-        @DisplayName("falls back after the second consecutive cancel, stating the absence hypothesis the offer will test")
+        @DisplayName(
+                "falls back after the second consecutive cancel, stating the absence hypothesis the offer will test")
         void secondCancel() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failure(Fixture.MAC, 4_000);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(
-                    f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(4_000)));
+            FailureDecision decision = f.intelligence()
+                    .onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(4_000)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.LOW);
             assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
@@ -304,22 +334,26 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failure(Fixture.MAC, 4_000);
-            AutoHealingPolicy policy = AutoHealingPolicy.custom().firstCancelCounts(false).build();
-            FailureDecision decision = f.intelligence(policy).onPasskeyFailure(
-                    f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(4_000)));
+            AutoHealingPolicy policy =
+                    AutoHealingPolicy.custom().firstCancelCounts(false).build();
+            FailureDecision decision = f.intelligence(policy)
+                    .onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(4_000)));
             assertThat(decision.action()).isEqualTo(FailureDecision.Action.RETRY);
         }
 
         @Test
-        @DisplayName("diagnoses a different cloud account: an iCloud passkey gone here still succeeds on another device")
+        @DisplayName(
+                "diagnoses a different cloud account: an iCloud passkey gone here still succeeds on another device")
         void differentCloudAccount() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.advance(Duration.ofDays(1));
             f.success(c, Fixture.PHONE);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(150)));
+            FailureDecision decision = f.intelligence()
+                    .onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(150)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.DIFFERENT_CLOUD_ACCOUNT);
-            assertThat(decision.diagnosis().evidence()).anyMatch(e -> e.contains("still succeeded on another device"))
+            assertThat(decision.diagnosis().evidence())
+                    .anyMatch(e -> e.contains("still succeeded on another device"))
                     .anyMatch(e -> e.contains("iCloud") || e.contains("Apple"));
             assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
         }
@@ -331,19 +365,22 @@ class PasskeyIntelligenceTest {
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 100);
             f.success(c, Fixture.PHONE);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(150)));
+            FailureDecision decision = f.intelligence()
+                    .onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(150)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.DIFFERENT_CLOUD_ACCOUNT);
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.MEDIUM);
         }
 
         @Test
-        @DisplayName("near miss: another device's use before this device's last success is no evidence of another account")
+        @DisplayName(
+                "near miss: another device's use before this device's last success is no evidence of another account")
         void otherUseTooEarly() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.PHONE);
             f.advance(Duration.ofDays(1));
             f.success(c, Fixture.MAC);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(150)));
+            FailureDecision decision = f.intelligence()
+                    .onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(150)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
         }
 
@@ -353,7 +390,8 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
             f.success(c, Fixture.MAC);
             f.success(c, Fixture.OTHER);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(40)));
+            FailureDecision decision = f.intelligence()
+                    .onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(40)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSWORD_MANAGER_UNAVAILABLE);
             assertThat(decision.diagnosis().evidence()).anyMatch(e -> e.contains("1Password"));
         }
@@ -364,9 +402,10 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.credential(Fixture.WINDOWS_HELLO, false, "win-1", "Windows");
             f.success(c, "win-1");
             f.success(c, Fixture.OTHER);
-            FailureDecision decision = f.intelligence().onPasskeyFailure(
-                    f.failed(Fixture.windows("win-1", true), Fixture.cancel(40)));
-            assertThat(decision.diagnosis().cause()).isNotEqualTo(FailureCause.PASSWORD_MANAGER_UNAVAILABLE)
+            FailureDecision decision =
+                    f.intelligence().onPasskeyFailure(f.failed(Fixture.windows("win-1", true), Fixture.cancel(40)));
+            assertThat(decision.diagnosis().cause())
+                    .isNotEqualTo(FailureCause.PASSWORD_MANAGER_UNAVAILABLE)
                     .isNotEqualTo(FailureCause.DIFFERENT_CLOUD_ACCOUNT);
         }
 
@@ -374,8 +413,8 @@ class PasskeyIntelligenceTest {
         @DisplayName("diagnoses a new device without the passkey: it never succeeded here and failed immediately")
         void newDevice() {
             f.icloudOnMac();
-            FailureDecision decision = f.intelligence().onPasskeyFailure(
-                    f.failed(Fixture.windows("win-9", true), Fixture.cancel(30)));
+            FailureDecision decision =
+                    f.intelligence().onPasskeyFailure(f.failed(Fixture.windows("win-9", true), Fixture.cancel(30)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.MEDIUM);
             assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
@@ -386,7 +425,10 @@ class PasskeyIntelligenceTest {
         void notNewDevice() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            assertThat(f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(30))).diagnosis().cause())
+            assertThat(f.intelligence()
+                            .onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(30)))
+                            .diagnosis()
+                            .cause())
                     .isNotEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
         }
 
@@ -395,8 +437,8 @@ class PasskeyIntelligenceTest {
         void noDeviceId() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            ClientContext anonymous = Fixture.client(null, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)", null,
-                    true, null);
+            ClientContext anonymous =
+                    Fixture.client(null, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)", null, true, null);
             FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(anonymous, Fixture.cancel(30)));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.USER_CANCELLED);
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.LOW);
@@ -408,21 +450,29 @@ class PasskeyIntelligenceTest {
         void timedOut() {
             f.icloudOnMac();
             PasskeyFailure timeout = new PasskeyFailure(AttemptOutcome.TIMED_OUT, "TimeoutError", 120_000, null);
-            assertThat(f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), timeout)).diagnosis())
+            assertThat(f.intelligence()
+                            .onPasskeyFailure(f.failed(Fixture.mac(), timeout))
+                            .diagnosis())
                     .extracting(FailureDiagnosis::cause, FailureDiagnosis::confidence)
                     .containsExactly(FailureCause.TIMED_OUT, Confidence.HIGH);
-            assertThat(f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(45_000))).diagnosis()
-                    .cause()).isEqualTo(FailureCause.TIMED_OUT);
-            assertThat(f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(10_000))).diagnosis()
-                    .cause()).isNotEqualTo(FailureCause.TIMED_OUT);
+            assertThat(f.intelligence()
+                            .onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(45_000)))
+                            .diagnosis()
+                            .cause())
+                    .isEqualTo(FailureCause.TIMED_OUT);
+            assertThat(f.intelligence()
+                            .onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(10_000)))
+                            .diagnosis()
+                            .cause())
+                    .isNotEqualTo(FailureCause.TIMED_OUT);
         }
 
         @Test
         @DisplayName("falls back at once when the credential is unknown to the server")
         void unknownCredential() {
             f.icloudOnMac();
-            PasskeyFailure unknown = new PasskeyFailure(AttemptOutcome.UNKNOWN_CREDENTIAL, null, -1,
-                    Bytes.of(new byte[] {9}));
+            PasskeyFailure unknown =
+                    new PasskeyFailure(AttemptOutcome.UNKNOWN_CREDENTIAL, null, -1, Bytes.of(new byte[] {9}));
             FailureDecision decision = f.intelligence().onPasskeyFailure(f.failed(Fixture.mac(), unknown));
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER);
             assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
@@ -476,8 +526,8 @@ class PasskeyIntelligenceTest {
         void afterError() {
             StoredCredential c = f.icloudOnMac();
             FailureDiagnosis last = lost(c);
-            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
-                    f.healing(Fixture.mac(), last, Fixture.cancel(120)));
+            HealingDecision decision =
+                    f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)));
             assertThat(kindOf(decision)).isEqualTo(HealingKind.AFTER_ERROR);
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
             assertThat(asOffer(decision).replacedCredentials()).containsExactly(c.credentialId());
@@ -486,16 +536,20 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("near miss: after the browser proved the passkey present (InvalidStateError), mere cancels get no offer")
+        @DisplayName(
+                "near miss: after the browser proved the passkey present (InvalidStateError), mere cancels get no offer")
         void notAfterCancels() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 3_000, 6_000);
             f.append(Fixture.MAC, null, AttemptOutcome.ALREADY_REGISTERED, "InvalidStateError", 1_500);
             f.advance(Duration.ofDays(2));
-            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(),
-                    FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.MEDIUM), Fixture.cancel(3_000),
-                    Fixture.cancel(6_000)));
+            HealingDecision decision = f.intelligence()
+                    .onAuthenticatedWithoutPasskey(f.healing(
+                            Fixture.mac(),
+                            FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.MEDIUM),
+                            Fixture.cancel(3_000),
+                            Fixture.cancel(6_000)));
             assertThat(kindOf(decision)).isNull();
             assertThat(decision.tagTexts()).containsExactly("passkey-present-on-environment");
         }
@@ -506,9 +560,12 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 3_000, 6_000);
-            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(),
-                    FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.LOW), Fixture.cancel(3_000),
-                    Fixture.cancel(6_000)));
+            HealingDecision decision = f.intelligence()
+                    .onAuthenticatedWithoutPasskey(f.healing(
+                            Fixture.mac(),
+                            FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.LOW),
+                            Fixture.cancel(3_000),
+                            Fixture.cancel(6_000)));
             assertThat(kindOf(decision)).isEqualTo(HealingKind.AFTER_ERROR);
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.LOW);
         }
@@ -518,22 +575,26 @@ class PasskeyIntelligenceTest {
         void retireWhenCertain() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            PasskeyFailure immediate = new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 50, null);
+            PasskeyFailure immediate =
+                    new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 50, null);
             f.append(Fixture.MAC, null, AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 50);
             AutoHealingPolicy retire = AutoHealingPolicy.custom()
-                    .replacedCredentialHandling(AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN).build();
-            HealingDecision decision = f.intelligence(retire).onAuthenticatedWithoutPasskey(
-                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), immediate));
+                    .replacedCredentialHandling(AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN)
+                    .build();
+            HealingDecision decision = f.intelligence(retire)
+                    .onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), FailureDiagnosis.unknown(), immediate));
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.HIGH);
             assertThat(asOffer(decision).replacedCredentialStatus()).isEqualTo(CredentialStatus.RETIRED);
 
-            HealingDecision timingOnly = f.intelligence(retire).onAuthenticatedWithoutPasskey(
-                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(50), Fixture.cancel(70)));
-            assertThat(asOffer(timingOnly).replacedCredentialStatus()).as("fast cancels never make a deletion certain")
+            HealingDecision timingOnly = f.intelligence(retire)
+                    .onAuthenticatedWithoutPasskey(f.healing(
+                            Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(50), Fixture.cancel(70)));
+            assertThat(asOffer(timingOnly).replacedCredentialStatus())
+                    .as("fast cancels never make a deletion certain")
                     .isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
 
-            HealingDecision byDefault = f.intelligence().onAuthenticatedWithoutPasskey(
-                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), immediate));
+            HealingDecision byDefault = f.intelligence()
+                    .onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), FailureDiagnosis.unknown(), immediate));
             assertThat(asOffer(byDefault).replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
         }
 
@@ -547,9 +608,11 @@ class PasskeyIntelligenceTest {
             f.failure(Fixture.MAC, 50);
             f.failure(Fixture.MAC, 70);
             AutoHealingPolicy retire = AutoHealingPolicy.custom()
-                    .replacedCredentialHandling(AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN).build();
-            HealingDecision decision = f.intelligence(retire).onAuthenticatedWithoutPasskey(
-                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(50), Fixture.cancel(70)));
+                    .replacedCredentialHandling(AutoHealingPolicy.ReplacedCredentialHandling.RETIRE_WHEN_CERTAIN)
+                    .build();
+            HealingDecision decision = f.intelligence(retire)
+                    .onAuthenticatedWithoutPasskey(f.healing(
+                            Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(50), Fixture.cancel(70)));
             assertThat(kindOf(decision)).isEqualTo(HealingKind.AFTER_ERROR);
             assertThat(asOffer(decision).replacedCredentialStatus()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
         }
@@ -559,31 +622,39 @@ class PasskeyIntelligenceTest {
         void cannotCreate() {
             StoredCredential c = f.icloudOnMac();
             FailureDiagnosis last = lost(c);
-            ClientContext noPlatform = Fixture.client(Fixture.MAC, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)",
-                    null, false, true);
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(noPlatform, last, Fixture.cancel(120)))
-                    .tagTexts()).containsExactly("device-cannot-create-passkey");
-            AutoHealingPolicy lenient = AutoHealingPolicy.custom().requireLocalCreateCapability(false).build();
-            assertThat(kindOf(f.intelligence(lenient).onAuthenticatedWithoutPasskey(
-                    f.healing(noPlatform, last, Fixture.cancel(120))))).isEqualTo(HealingKind.AFTER_ERROR);
+            ClientContext noPlatform =
+                    Fixture.client(Fixture.MAC, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)", null, false, true);
+            assertThat(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(noPlatform, last, Fixture.cancel(120)))
+                            .tagTexts())
+                    .containsExactly("device-cannot-create-passkey");
+            AutoHealingPolicy lenient = AutoHealingPolicy.custom()
+                    .requireLocalCreateCapability(false)
+                    .build();
+            assertThat(kindOf(f.intelligence(lenient)
+                            .onAuthenticatedWithoutPasskey(f.healing(noPlatform, last, Fixture.cancel(120)))))
+                    .isEqualTo(HealingKind.AFTER_ERROR);
         }
 
         @Test
         @DisplayName("offers a first passkey to a user who has none, on a device that can create one")
         void firstPasskey() {
-            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), FailureDiagnosis.unknown()))
-                    )).isEqualTo(HealingKind.FIRST_PASSKEY);
+            assertThat(kindOf(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), FailureDiagnosis.unknown()))))
+                    .isEqualTo(HealingKind.FIRST_PASSKEY);
             ClientContext noPlatform = Fixture.client(Fixture.MAC, "Mozilla/5.0 (Macintosh)", null, false, true);
-            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(noPlatform, FailureDiagnosis.unknown()))
-                    )).isNull();
+            assertThat(kindOf(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(noPlatform, FailureDiagnosis.unknown()))))
+                    .isNull();
         }
 
         @Test
         @DisplayName("offers an additional passkey on a new device that cannot hold the user's passkeys")
         void newDevice() {
             f.icloudOnMac();
-            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
-                    f.healing(Fixture.windows("win-9", true), FailureDiagnosis.unknown()));
+            HealingDecision decision = f.intelligence()
+                    .onAuthenticatedWithoutPasskey(
+                            f.healing(Fixture.windows("win-9", true), FailureDiagnosis.unknown()));
             assertThat(kindOf(decision)).isEqualTo(HealingKind.ADDITIONAL_PASSKEY);
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
             assertThat(asOffer(decision).replacedCredentials()).isEmpty();
@@ -593,12 +664,15 @@ class PasskeyIntelligenceTest {
         @DisplayName("near miss: no offer on a new device where the synced passkey is likely present")
         void newDeviceLikelySynced() {
             f.icloudOnMac();
-            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(
-                    f.healing(Fixture.iphone("new-phone"), FailureDiagnosis.unknown())))).isNull();
+            assertThat(kindOf(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(
+                                    f.healing(Fixture.iphone("new-phone"), FailureDiagnosis.unknown()))))
+                    .isNull();
         }
 
         @Test
-        @DisplayName("offers an additional passkey on a new device where the user skipped the passkey button of a password-manager passkey")
+        @DisplayName(
+                "offers an additional passkey on a new device where the user skipped the passkey button of a password-manager passkey")
         void skippedButtonOnNewDevice() {
             StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
             f.success(c, Fixture.MAC);
@@ -606,8 +680,9 @@ class PasskeyIntelligenceTest {
             assertThat(f.intelligence().onStart(f.start(newLaptop)).action())
                     .isEqualTo(StartDecision.Action.OFFER_BUTTON);
 
-            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
-                    f.healing(newLaptop, FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown()));
+            HealingDecision decision = f.intelligence()
+                    .onAuthenticatedWithoutPasskey(
+                            f.healing(newLaptop, FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown()));
             assertThat(kindOf(decision)).isEqualTo(HealingKind.ADDITIONAL_PASSKEY);
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY);
             assertThat(decision.diagnosis().confidence()).isEqualTo(Confidence.LOW);
@@ -616,15 +691,16 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("near miss: the same device without the reason, or when the flow skipped the passkey itself, gets no offer")
+        @DisplayName(
+                "near miss: the same device without the reason, or when the flow skipped the passkey itself, gets no offer")
         void skippedButtonNeedsTheReason() {
             StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
             f.success(c, Fixture.MAC);
             ClientContext newLaptop = Fixture.windows("win-9", true);
-            for (FallbackReason reason : new FallbackReason[] {null, FallbackReason.PASSKEY_NOT_AVAILABLE,
-                    FallbackReason.FALLBACK_FAILED}) {
-                HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
-                        f.healing(newLaptop, reason, FailureDiagnosis.unknown()));
+            for (FallbackReason reason :
+                    new FallbackReason[] {null, FallbackReason.PASSKEY_NOT_AVAILABLE, FallbackReason.FALLBACK_FAILED}) {
+                HealingDecision decision = f.intelligence()
+                        .onAuthenticatedWithoutPasskey(f.healing(newLaptop, reason, FailureDiagnosis.unknown()));
                 assertThat(kindOf(decision)).as("reason %s", reason).isNull();
             }
         }
@@ -634,19 +710,26 @@ class PasskeyIntelligenceTest {
         void skippedButtonWherePasskeyWorks() {
             StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
             f.success(c, "win-1");
-            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
-                    f.healing(Fixture.windows("win-1", true), FallbackReason.USER_CHOSE_FALLBACK,
+            HealingDecision decision = f.intelligence()
+                    .onAuthenticatedWithoutPasskey(f.healing(
+                            Fixture.windows("win-1", true),
+                            FallbackReason.USER_CHOSE_FALLBACK,
                             FailureDiagnosis.unknown()));
             assertThat(kindOf(decision)).isNull();
             assertThat(decision.tagTexts()).containsExactly("passkey-may-still-work-here");
         }
 
         @Test
-        @DisplayName("near miss: choosing the password on a new device where the synced passkey is likely present gets no offer")
+        @DisplayName(
+                "near miss: choosing the password on a new device where the synced passkey is likely present gets no offer")
         void skippedWhereSyncedPasskeyLikely() {
             f.icloudOnMac();
-            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.iphone("new-phone"),
-                    FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown())))).isNull();
+            assertThat(kindOf(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(
+                                    Fixture.iphone("new-phone"),
+                                    FallbackReason.USER_CHOSE_FALLBACK,
+                                    FailureDiagnosis.unknown()))))
+                    .isNull();
         }
 
         @Test
@@ -656,9 +739,12 @@ class PasskeyIntelligenceTest {
             f.success(c, Fixture.MAC);
             f.failure(Fixture.MAC, 4_000);
             f.append(Fixture.MAC, null, AttemptOutcome.FALLBACK_SUCCEEDED, null, -1);
-            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(),
-                    FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.of(FailureCause.USER_CANCELLED,
-                            Confidence.MEDIUM), Fixture.cancel(4_000)));
+            HealingDecision decision = f.intelligence()
+                    .onAuthenticatedWithoutPasskey(f.healing(
+                            Fixture.mac(),
+                            FallbackReason.USER_CHOSE_FALLBACK,
+                            FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.MEDIUM),
+                            Fixture.cancel(4_000)));
             assertThat(kindOf(decision)).isNull();
             assertThat(decision.tagTexts()).containsExactly("passkey-may-still-work-here");
         }
@@ -669,13 +755,19 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
             f.success(c, Fixture.MAC);
             f.append("win-9", null, AttemptOutcome.REGISTRATION_DECLINED, null, -1);
-            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(f.healing(
-                    Fixture.windows("win-9", true), FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown()));
+            HealingDecision decision = f.intelligence()
+                    .onAuthenticatedWithoutPasskey(f.healing(
+                            Fixture.windows("win-9", true),
+                            FallbackReason.USER_CHOSE_FALLBACK,
+                            FailureDiagnosis.unknown()));
             assertThat(kindOf(decision)).isNull();
             assertThat(decision.tagTexts()).containsExactly("declined-recently");
             f.advance(AutoHealingPolicy.DEFAULT_COOLDOWN_AFTER_DECLINE.plusHours(1));
-            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.windows("win-9", true),
-                    FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown()))))
+            assertThat(kindOf(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(
+                                    Fixture.windows("win-9", true),
+                                    FallbackReason.USER_CHOSE_FALLBACK,
+                                    FailureDiagnosis.unknown()))))
                     .isEqualTo(HealingKind.ADDITIONAL_PASSKEY);
         }
 
@@ -683,10 +775,10 @@ class PasskeyIntelligenceTest {
         @DisplayName("offers a new passkey when the server does not know the credential presented")
         void unknownToServer() {
             f.icloudOnMac();
-            PasskeyFailure unknown = new PasskeyFailure(AttemptOutcome.UNKNOWN_CREDENTIAL, null, -1,
-                    Bytes.of(new byte[] {9}));
-            HealingDecision decision = f.intelligence().onAuthenticatedWithoutPasskey(
-                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), unknown));
+            PasskeyFailure unknown =
+                    new PasskeyFailure(AttemptOutcome.UNKNOWN_CREDENTIAL, null, -1, Bytes.of(new byte[] {9}));
+            HealingDecision decision = f.intelligence()
+                    .onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), FailureDiagnosis.unknown(), unknown));
             assertThat(kindOf(decision)).isEqualTo(HealingKind.AFTER_ERROR);
             assertThat(decision.diagnosis().cause()).isEqualTo(FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER);
         }
@@ -697,12 +789,15 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.icloudOnMac();
             FailureDiagnosis last = lost(c);
             f.append(Fixture.MAC, null, AttemptOutcome.REGISTRATION_DECLINED, null, -1);
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
-                    .tagTexts()).containsExactly("declined-recently");
+            assertThat(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
+                            .tagTexts())
+                    .containsExactly("declined-recently");
             f.advance(AutoHealingPolicy.DEFAULT_COOLDOWN_AFTER_DECLINE.plusHours(1));
             f.failure(Fixture.MAC, 100);
-            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(100)))
-                    )).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(100)))))
+                    .isEqualTo(HealingKind.AFTER_ERROR);
         }
 
         @Test
@@ -711,11 +806,14 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.icloudOnMac();
             FailureDiagnosis last = lost(c);
             f.append(Fixture.MAC, null, AttemptOutcome.REGISTRATION_CANCELLED, "NotAllowedError", 3_000);
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
-                    .tagTexts()).containsExactly("creation-cancelled-recently");
+            assertThat(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
+                            .tagTexts())
+                    .containsExactly("creation-cancelled-recently");
             f.advance(Duration.ofDays(1).plusMinutes(1));
-            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
-                    )).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))))
+                    .isEqualTo(HealingKind.AFTER_ERROR);
         }
 
         @Test
@@ -727,12 +825,15 @@ class PasskeyIntelligenceTest {
                 f.append("elsewhere-" + i, null, AttemptOutcome.REGISTRATION_CANCELLED, "NotAllowedError", 3_000);
                 f.advance(Duration.ofDays(2));
             }
-            assertThat(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
-                    .tagTexts()).containsExactly("offer-limit-reached");
+            assertThat(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
+                            .tagTexts())
+                    .containsExactly("offer-limit-reached");
             f.advance(Duration.ofDays(31));
             f.failure(Fixture.MAC, 100);
-            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(100)))
-                    )).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(100)))))
+                    .isEqualTo(HealingKind.AFTER_ERROR);
         }
 
         @Test
@@ -745,8 +846,9 @@ class PasskeyIntelligenceTest {
             f.append("elsewhere-2", null, AttemptOutcome.REGISTERED, null, -1);
             f.append("elsewhere-3", null, AttemptOutcome.REGISTRATION_CANCELLED, "NotAllowedError", 3_000);
             f.advance(Duration.ofDays(2));
-            assertThat(kindOf(f.intelligence().onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))
-                    )).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(kindOf(f.intelligence()
+                            .onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), last, Fixture.cancel(120)))))
+                    .isEqualTo(HealingKind.AFTER_ERROR);
         }
     }
 
@@ -760,19 +862,23 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             List<IntelligenceEvent> seen = new ArrayList<>();
-            PasskeyIntelligence intelligence = PasskeyIntelligence.builder().credentialRepository(f.credentials)
+            PasskeyIntelligence intelligence = PasskeyIntelligence.builder()
+                    .credentialRepository(f.credentials)
                     .loginAttemptRepository(f.attempts)
                     .listener(e -> {
                         throw new IllegalStateException("boom");
                     })
-                    .listener(seen::add).build();
+                    .listener(seen::add)
+                    .build();
             intelligence.onStart(f.start(Fixture.mac()));
-            FailureDecision decision = intelligence.onPasskeyFailure(
-                    f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(90)));
+            FailureDecision decision =
+                    intelligence.onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(3_000), Fixture.cancel(90)));
             assertThat(decision.action()).isEqualTo(FailureDecision.Action.FALLBACK);
             assertThat(seen).hasSize(2);
             assertThat(seen.get(0)).isInstanceOf(IntelligenceEvent.StartAdvised.class);
-            assertThat(((IntelligenceEvent.FailureDiagnosed) seen.get(1)).diagnosis().cause())
+            assertThat(((IntelligenceEvent.FailureDiagnosed) seen.get(1))
+                            .diagnosis()
+                            .cause())
                     .isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
             assertThat(seen.get(1).at()).isEqualTo(f.now());
         }
@@ -786,12 +892,15 @@ class PasskeyIntelligenceTest {
             }
             CountingAttempts counting = new CountingAttempts(f.attempts);
             AutoHealingPolicy policy = AutoHealingPolicy.ofDefaults();
-            PasskeyIntelligence intelligence = PasskeyIntelligence.builder().credentialRepository(f.credentials)
-                    .loginAttemptRepository(counting).policy(policy).build();
+            PasskeyIntelligence intelligence = PasskeyIntelligence.builder()
+                    .credentialRepository(f.credentials)
+                    .loginAttemptRepository(counting)
+                    .policy(policy)
+                    .build();
             intelligence.onStart(f.start(Fixture.mac()));
             intelligence.onPasskeyFailure(f.failed(Fixture.mac(), Fixture.cancel(90)));
-            intelligence.onAuthenticatedWithoutPasskey(f.healing(Fixture.mac(), FailureDiagnosis.unknown(),
-                    Fixture.cancel(90)));
+            intelligence.onAuthenticatedWithoutPasskey(
+                    f.healing(Fixture.mac(), FailureDiagnosis.unknown(), Fixture.cancel(90)));
             assertThat(counting.queries).isBetween(1, 12);
             assertThat(counting.maxLimit).isLessThanOrEqualTo(policy.historyLimit());
             assertThat(counting.rowsRead).isLessThanOrEqualTo(12 * policy.historyLimit());
@@ -801,10 +910,15 @@ class PasskeyIntelligenceTest {
     @Test
     @DisplayName("the builder requires both repositories and rejects one set twice")
     void builder() {
-        assertThatThrownBy(() -> PasskeyIntelligence.builder().credentialRepository(f.credentials).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("loginAttemptRepository");
-        assertThatThrownBy(() -> PasskeyIntelligence.builder().credentialRepository(f.credentials)
-                .credentialRepository(f.credentials)).hasMessageContaining("already set");
+        assertThatThrownBy(() -> PasskeyIntelligence.builder()
+                        .credentialRepository(f.credentials)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("loginAttemptRepository");
+        assertThatThrownBy(() -> PasskeyIntelligence.builder()
+                        .credentialRepository(f.credentials)
+                        .credentialRepository(f.credentials))
+                .hasMessageContaining("already set");
     }
 
     /** Counts the queries a decision makes and the rows it reads. */

@@ -13,16 +13,21 @@ class PasskeyProvidersTest {
     private final PasskeyProviders providers = PasskeyProviders.standard();
 
     private ProviderKind kind(String aaguid) {
-        return providers.lookup(UUID.fromString(aaguid)).map(PasskeyProvider::kind).orElseThrow();
+        return providers
+                .lookup(UUID.fromString(aaguid))
+                .map(PasskeyProvider::kind)
+                .orElseThrow();
     }
 
     @Test
     @DisplayName("ships the community list with names")
     void names() {
         assertThat(providers.size()).isGreaterThan(200);
-        assertThat(providers.nameOf(PasskeyProviders.toBytes(Fixture.ONE_PASSWORD))).contains("1Password");
+        assertThat(providers.nameOf(PasskeyProviders.toBytes(Fixture.ONE_PASSWORD)))
+                .contains("1Password");
         assertThat(providers.lookup(UUID.fromString("ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4")))
-                .map(PasskeyProvider::name).contains("Google Password Manager");
+                .map(PasskeyProvider::name)
+                .contains("Google Password Manager");
     }
 
     @Test

@@ -46,8 +46,10 @@ class PolicySettingsTest {
         /** Two prompts dismissed after 4 s, then the password: the offer, or the completed login. */
         LoginStep twoDismissalsAndPassword() {
             LoginStep fallback = w.dismiss(w.dismiss(w.start(ann, phone), 4_000), 4_000);
-            assertThat(fallback).isInstanceOfSatisfying(LoginStep.FallbackRequired.class,
-                    f -> assertThat(f.reason()).isEqualTo(FallbackReason.PASSKEY_FAILED));
+            assertThat(fallback)
+                    .isInstanceOfSatisfying(
+                            LoginStep.FallbackRequired.class,
+                            f -> assertThat(f.reason()).isEqualTo(FallbackReason.PASSKEY_FAILED));
             return w.password(fallback);
         }
     }
@@ -62,8 +64,13 @@ class PolicySettingsTest {
         capabilities.put(ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR, true);
         capabilities.put(ClientContext.CAPABILITY_HYBRID_TRANSPORT, true);
         capabilities.put(ClientContext.CAPABILITY_IMMEDIATE_GET, true);
-        return ClientContext.builder().deviceId(deviceId).userAgent(FlowWorld.UA_IPHONE).hints(ClientHints.none())
-                .capabilities(capabilities).userVerifyingPlatformAuthenticator(true).build();
+        return ClientContext.builder()
+                .deviceId(deviceId)
+                .userAgent(FlowWorld.UA_IPHONE)
+                .hints(ClientHints.none())
+                .capabilities(capabilities)
+                .userVerifyingPlatformAuthenticator(true)
+                .build();
     }
 
     @Nested
@@ -76,34 +83,46 @@ class PolicySettingsTest {
             assertThat(AutoHealingPolicy.ofDefaults().unprovenFailureOffer())
                     .isEqualTo(UnprovenFailureOffer.AT_FIRST_FALLBACK);
             Phone p = new Phone(AutoHealingPolicy.ofDefaults(), FlowWorld.iphone("iphone-1"));
-            assertThat(p.twoDismissalsAndPassword()).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                    o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
+            assertThat(p.twoDismissalsAndPassword())
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
         }
 
         @Test
-        @DisplayName("AFTER_REPEATED_FAILURE offers only when an earlier flow on the device also failed since its last success")
+        @DisplayName(
+                "AFTER_REPEATED_FAILURE offers only when an earlier flow on the device also failed since its last success")
         void afterRepeatedFailure() {
             Phone p = new Phone(unproven(UnprovenFailureOffer.AFTER_REPEATED_FAILURE), FlowWorld.iphone("iphone-1"));
-            assertThat(p.twoDismissalsAndPassword()).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            assertThat(p.twoDismissalsAndPassword())
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
             p.w.advanceDays(1);
-            assertThat(p.twoDismissalsAndPassword()).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                    o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
+            assertThat(p.twoDismissalsAndPassword())
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
         }
 
         @Test
-        @DisplayName("NEVER offers neither at the first nor at a repeated failure, only with proof: immediate UI mode found no passkey")
+        @DisplayName(
+                "NEVER offers neither at the first nor at a repeated failure, only with proof: immediate UI mode found no passkey")
         void never() {
             Phone p = new Phone(unproven(UnprovenFailureOffer.NEVER), FlowWorld.iphone("iphone-1"));
             assertThat(p.twoDismissalsAndPassword()).isInstanceOf(LoginStep.Completed.class);
             p.w.advanceDays(1);
-            assertThat(p.twoDismissalsAndPassword()).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            assertThat(p.twoDismissalsAndPassword())
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
 
             Phone proof = new Phone(unproven(UnprovenFailureOffer.NEVER), immediateIphone("iphone-2"));
             LoginStep probe = proof.w.start(proof.ann, proof.phone);
-            assertThat(probe).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.immediate()).isTrue());
+            assertThat(probe)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.immediate()).isTrue());
             LoginStep fallback = proof.w.flow.reportImmediateRejection(probe.flowId(), 40);
             assertThat(fallback).isInstanceOf(LoginStep.FallbackRequired.class);
             assertThat(proof.w.password(fallback)).isInstanceOf(LoginStep.HealingOffer.class);
@@ -115,40 +134,51 @@ class PolicySettingsTest {
     class Evidence {
 
         @Test
-        @DisplayName("two quick cancels in one flow, after the browser proved the passkey present there, leave uncertain history: a passkey button, not the password form")
+        @DisplayName(
+                "two quick cancels in one flow, after the browser proved the passkey present there, leave uncertain history: a passkey button, not the password form")
         void timingDoesNotOutweighPresenceProof() {
             Phone p = new Phone(AutoHealingPolicy.ofDefaults(), FlowWorld.iphone("iphone-5"));
             assertThat(p.w.alreadyExists(p.twoDismissalsAndPassword())).isInstanceOf(LoginStep.Completed.class);
             p.w.advanceDays(2);
             LoginStep fallback = p.w.dismiss(p.w.dismiss(p.w.start(p.ann, p.phone), 600), 700);
-            assertThat(p.w.password(fallback)).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            assertThat(p.w.password(fallback))
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
             p.w.advanceDays(1);
 
             LoginStep next = p.w.start(p.ann, p.phone);
 
-            assertThat(next).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isFalse());
+            assertThat(next)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isFalse());
             assertThat(p.w.lastStartTags()).contains(DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT.text());
             assertThat(p.w.sign(next, p.keychain, "platform")).isInstanceOf(LoginStep.Completed.class);
         }
 
         @Test
-        @DisplayName("immediate UI mode that showed its UI proves the passkey is here: a dismissal there and at the retry gets no offer")
+        @DisplayName(
+                "immediate UI mode that showed its UI proves the passkey is here: a dismissal there and at the retry gets no offer")
         void immediateUiShownIsPresence() {
             Phone p = new Phone(AutoHealingPolicy.ofDefaults(), immediateIphone("iphone-3"));
             LoginStep probe = p.w.start(p.ann, p.phone);
-            assertThat(probe).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.immediate()).isTrue());
+            assertThat(probe)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.immediate()).isTrue());
             p.w.clock.advance(Duration.ofMillis(3_500));
             LoginStep retry = p.w.flow.reportImmediateRejection(probe.flowId(), 3_500);
             LoginStep fallback = p.w.dismiss(retry, 4_000);
-            assertThat(p.w.password(fallback)).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            assertThat(p.w.password(fallback))
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
         }
 
         @Test
-        @DisplayName("a quick immediate-UI rejection shows the person nothing, so it does not use up one of the two attempts on a PC reached by phone")
+        @DisplayName(
+                "a quick immediate-UI rejection shows the person nothing, so it does not use up one of the two attempts on a PC reached by phone")
         void quickImmediateRejectionIsNotAnAttempt() {
             FlowWorld w = new FlowWorld();
             UserAccount dan = w.user("dan@example.com");
@@ -159,22 +189,34 @@ class PolicySettingsTest {
             capabilities.put(ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR, true);
             capabilities.put(ClientContext.CAPABILITY_HYBRID_TRANSPORT, true);
             capabilities.put(ClientContext.CAPABILITY_IMMEDIATE_GET, true);
-            ClientContext pc = ClientContext.builder().deviceId("pc-1").userAgent(FlowWorld.UA_WINDOWS_CHROME)
-                    .hints(new ClientHints("Windows", null, null)).capabilities(capabilities)
-                    .userVerifyingPlatformAuthenticator(true).build();
+            ClientContext pc = ClientContext.builder()
+                    .deviceId("pc-1")
+                    .userAgent(FlowWorld.UA_WINDOWS_CHROME)
+                    .hints(new ClientHints("Windows", null, null))
+                    .capabilities(capabilities)
+                    .userVerifyingPlatformAuthenticator(true)
+                    .build();
             // One earlier flow on the PC failed (two sheets dismissed), so its start now probes with immediate UI mode.
             w.advanceDays(1);
             w.password(w.dismiss(w.dismiss(w.start(dan, pc), 4_000), 4_000));
             w.advanceDays(1);
             LoginStep probe = w.start(dan, pc);
-            assertThat(probe).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.immediate()).isTrue());
+            assertThat(probe)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.immediate()).isTrue());
             LoginStep sheet = w.flow.reportImmediateRejection(probe.flowId(), 30);
-            assertThat(sheet).as("the sheet with the QR code, not the password").isInstanceOf(LoginStep.PasskeyChallenge.class);
+            assertThat(sheet)
+                    .as("the sheet with the QR code, not the password")
+                    .isInstanceOf(LoginStep.PasskeyChallenge.class);
             LoginStep second = w.dismiss(sheet, 300);
-            assertThat(second).as("a second prompt: the phone may still be reached").isInstanceOf(LoginStep.PasskeyChallenge.class);
-            assertThat(w.sign(second, phoneKeychain, "cross-platform")).isInstanceOfSatisfying(
-                    LoginStep.HealingOffer.class, o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_HYBRID));
+            assertThat(second)
+                    .as("a second prompt: the phone may still be reached")
+                    .isInstanceOf(LoginStep.PasskeyChallenge.class);
+            assertThat(w.sign(second, phoneKeychain, "cross-platform"))
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_HYBRID));
         }
     }
 
@@ -222,7 +264,9 @@ class PolicySettingsTest {
         @Test
         @DisplayName("BUTTON shows a passkey button, even after sign-ins by phone there")
         void button() {
-            Pc p = new Pc(AutoHealingPolicy.custom().phoneOnlyStart(PhoneOnlyStart.BUTTON).build());
+            Pc p = new Pc(AutoHealingPolicy.custom()
+                    .phoneOnlyStart(PhoneOnlyStart.BUTTON)
+                    .build());
             assertThat(automatic(p.start())).isFalse();
             p.w.advanceDays(1);
             p.signInByPhone();
@@ -233,24 +277,29 @@ class PolicySettingsTest {
         @Test
         @DisplayName("ATTEMPT_AUTOMATICALLY opens the browser's sheet (and its QR code) at once")
         void automatic() {
-            AutoHealingPolicy policy = AutoHealingPolicy.custom().phoneOnlyStart(PhoneOnlyStart.ATTEMPT_AUTOMATICALLY)
+            AutoHealingPolicy policy = AutoHealingPolicy.custom()
+                    .phoneOnlyStart(PhoneOnlyStart.ATTEMPT_AUTOMATICALLY)
                     .build();
             assertThat(policy.toString()).contains("phoneOnlyStart=ATTEMPT_AUTOMATICALLY");
-            assertThat(AutoHealingPolicy.from(policy).build().phoneOnlyStart()).isEqualTo(PhoneOnlyStart.ATTEMPT_AUTOMATICALLY);
+            assertThat(AutoHealingPolicy.from(policy).build().phoneOnlyStart())
+                    .isEqualTo(PhoneOnlyStart.ATTEMPT_AUTOMATICALLY);
             assertThat(automatic(new Pc(policy).start())).isTrue();
         }
 
         @Test
         @DisplayName("ATTEMPT_AUTOMATICALLY keeps the automatic sheet after one failed flow there, as after two")
         void automaticAfterOneFailedFlow() {
-            Pc p = new Pc(AutoHealingPolicy.custom().phoneOnlyStart(PhoneOnlyStart.ATTEMPT_AUTOMATICALLY).build());
+            Pc p = new Pc(AutoHealingPolicy.custom()
+                    .phoneOnlyStart(PhoneOnlyStart.ATTEMPT_AUTOMATICALLY)
+                    .build());
             p.failedFlow();
             assertThat(automatic(p.start())).isTrue();
             assertThat(p.w.lastStartTags()).contains(DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT.text());
         }
 
         @Test
-        @DisplayName("ATTEMPT_AFTER_REPEATED_CROSS_DEVICE (the default): a button at first and after one sign-in by phone, the sheet at once after the second")
+        @DisplayName(
+                "ATTEMPT_AFTER_REPEATED_CROSS_DEVICE (the default): a button at first and after one sign-in by phone, the sheet at once after the second")
         void afterRepeatedCrossDevice() {
             assertThat(AutoHealingPolicy.ofDefaults().phoneOnlyStart())
                     .isEqualTo(PhoneOnlyStart.ATTEMPT_AFTER_REPEATED_CROSS_DEVICE);
@@ -258,14 +307,17 @@ class PolicySettingsTest {
             assertThat(automatic(p.start())).isFalse();
             p.w.advanceDays(1);
             p.signInByPhone();
-            assertThat(automatic(p.start())).as("one sign-in by phone may have been a borrowed phone").isFalse();
+            assertThat(automatic(p.start()))
+                    .as("one sign-in by phone may have been a borrowed phone")
+                    .isFalse();
             p.w.advanceDays(1);
             p.signInByPhone();
             assertThat(automatic(p.start())).isTrue();
         }
 
         @Test
-        @DisplayName("ATTEMPT_AFTER_REPEATED_CROSS_DEVICE: one failed flow keeps the automatic sheet, failed flows as many as the sign-ins by phone bring the button back")
+        @DisplayName(
+                "ATTEMPT_AFTER_REPEATED_CROSS_DEVICE: one failed flow keeps the automatic sheet, failed flows as many as the sign-ins by phone bring the button back")
         void failuresOutnumberingTheHabit() {
             Pc p = new Pc(AutoHealingPolicy.ofDefaults());
             p.signInByPhone();

@@ -48,14 +48,20 @@ class RealBrowserCasesTest {
             keychain.lose(old.toBase64Url());
 
             LoginStep first = w.start(ann, phone);
-            assertThat(first).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isTrue());
+            assertThat(first)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isTrue());
             LoginStep retry = w.dismiss(first, 4_000);
-            assertThat(retry).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.calmRetry()).isTrue());
+            assertThat(retry)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.calmRetry()).isTrue());
             LoginStep fallback = w.dismiss(retry, 4_000);
-            assertThat(fallback).isInstanceOfSatisfying(LoginStep.FallbackRequired.class,
-                    f -> assertThat(f.reason()).isEqualTo(FallbackReason.PASSKEY_FAILED));
+            assertThat(fallback)
+                    .isInstanceOfSatisfying(
+                            LoginStep.FallbackRequired.class,
+                            f -> assertThat(f.reason()).isEqualTo(FallbackReason.PASSKEY_FAILED));
 
             LoginStep offer = w.password(fallback);
 
@@ -64,14 +70,17 @@ class RealBrowserCasesTest {
                 assertThat(o.diagnosis().cause()).isEqualTo(FailureCause.PASSKEY_DELETED_LOCALLY);
             });
             LoginStep healed = w.create(offer, keychain);
-            assertThat(healed).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    d -> assertThat(d.healing()).isEqualTo(HealingResult.HEALED));
+            assertThat(healed)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.HEALED));
             assertThat(w.stored(old).status()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
             w.passkeyLogin(ann, phone, keychain);
         }
 
         @Test
-        @DisplayName("near miss: when the passkey was there after all, the browser's InvalidStateError is learnt and the next double cancel gets no offer")
+        @DisplayName(
+                "near miss: when the passkey was there after all, the browser's InvalidStateError is learnt and the next double cancel gets no offer")
         void invalidStateErrorIsLearnt() {
             UserAccount ann = w.user("ann@example.com");
             ClientContext phone = FlowWorld.iphone("iphone-1");
@@ -81,15 +90,20 @@ class RealBrowserCasesTest {
 
             LoginStep offer = w.password(w.dismiss(w.dismiss(w.start(ann, phone), 5_000), 6_000));
             assertThat(offer).isInstanceOf(LoginStep.HealingOffer.class);
-            assertThat(w.alreadyExists(offer)).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    d -> assertThat(d.healing()).isEqualTo(HealingResult.ALREADY_EXISTED));
+            assertThat(w.alreadyExists(offer))
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.ALREADY_EXISTED));
             w.advanceDays(2);
 
             LoginStep next = w.start(ann, phone);
-            assertThat(next).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isTrue());
+            assertThat(next)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isTrue());
             assertThat(w.password(w.dismiss(w.dismiss(next, 5_000), 6_000)))
-                    .isInstanceOfSatisfying(LoginStep.Completed.class,
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
                             d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
         }
     }
@@ -130,16 +144,21 @@ class RealBrowserCasesTest {
         }
 
         @Test
-        @DisplayName("one fast failure leaves no negative history: after the password, no offer, and the next login starts the passkey again")
+        @DisplayName(
+                "one fast failure leaves no negative history: after the password, no offer, and the next login starts the passkey again")
         void noNegativeHistory() {
             workedThreeTimes();
             LoginStep retry = w.dismiss(w.start(ann, phone), 700);
 
-            assertThat(w.passwordInstead(retry)).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            assertThat(w.passwordInstead(retry))
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
             w.advanceDays(1);
-            assertThat(w.start(ann, phone)).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isTrue());
+            assertThat(w.start(ann, phone))
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isTrue());
         }
     }
 
@@ -148,7 +167,8 @@ class RealBrowserCasesTest {
     class CookieClearing {
 
         @Test
-        @DisplayName("an offer answered with InvalidStateError is learnt: later logins on that platform start the passkey and get no offer")
+        @DisplayName(
+                "an offer answered with InvalidStateError is learnt: later logins on that platform start the passkey and get no offer")
         void learnsFromInvalidStateError() {
             UserAccount bob = w.user("bob@example.com");
             SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
@@ -163,14 +183,19 @@ class RealBrowserCasesTest {
 
             ClientContext third = FlowWorld.client("ff-3", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true);
             LoginStep next = w.start(bob, third);
-            assertThat(next).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isTrue());
-            assertThat(w.passwordInstead(next)).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            assertThat(next)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isTrue());
+            assertThat(w.passwordInstead(next))
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
         }
 
         @Test
-        @DisplayName("offers are counted per account: a new device id each time does not escape the three-in-a-row pause")
+        @DisplayName(
+                "offers are counted per account: a new device id each time does not escape the three-in-a-row pause")
         void offersCountedPerAccount() {
             UserAccount bob = w.user("bob@example.com");
             List<Boolean> offered = new ArrayList<>();
@@ -203,14 +228,19 @@ class RealBrowserCasesTest {
 
             LoginStep step = w.start(cat, desktop);
 
-            assertThat(step).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isTrue());
-            assertThat(w.sign(step, gpmDesktop, "platform")).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            assertThat(step)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isTrue());
+            assertThat(w.sign(step, gpmDesktop, "platform"))
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
         }
 
         @Test
-        @DisplayName("near miss: Firefox on the same PC has no Google Password Manager, so the passkey stays uncertain there")
+        @DisplayName(
+                "near miss: Firefox on the same PC has no Google Password Manager, so the passkey stays uncertain there")
         void uncertainInFirefox() {
             UserAccount cat = w.user("cat@example.com");
             SoftwareAuthenticator gpmPhone = FlowWorld.authenticator(FlowWorld.GOOGLE, true);
@@ -218,8 +248,10 @@ class RealBrowserCasesTest {
 
             LoginStep step = w.start(cat, FlowWorld.client("win-ff", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true));
 
-            assertThat(step).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isFalse());
+            assertThat(step)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isFalse());
         }
     }
 
@@ -228,7 +260,8 @@ class RealBrowserCasesTest {
     class Hybrid {
 
         @Test
-        @DisplayName("a hybrid success on a PC without Windows Hello is not local history: no automatic start, and a dismissed QR dialog is not a different cloud account")
+        @DisplayName(
+                "a hybrid success on a PC without Windows Hello is not local history: no automatic start, and a dismissed QR dialog is not a different cloud account")
         void hybridIsNotLocal() {
             UserAccount dan = w.user("dan@example.com");
             SoftwareAuthenticator phoneKeychain = FlowWorld.authenticator(FlowWorld.ICLOUD, true);
@@ -236,19 +269,28 @@ class RealBrowserCasesTest {
             ClientContext pc = FlowWorld.client("pc-1", FlowWorld.UA_WINDOWS_CHROME, "Windows", false, true);
 
             LoginStep button = w.start(dan, pc);
-            assertThat(button).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isFalse());
+            assertThat(button)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isFalse());
             assertThat(w.sign(button, phoneKeychain, "cross-platform")).isInstanceOf(LoginStep.Completed.class);
-            assertThat(w.history(dan)).filteredOn(a -> a.outcome() == AttemptOutcome.SUCCEEDED).first()
+            assertThat(w.history(dan))
+                    .filteredOn(a -> a.outcome() == AttemptOutcome.SUCCEEDED)
+                    .first()
                     .satisfies(a -> assertThat(a.authenticatorAttachment()).isEqualTo("cross-platform"));
             w.advanceDays(3);
 
             LoginStep later = w.start(dan, pc);
-            assertThat(later).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isFalse());
+            assertThat(later)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isFalse());
             w.dismiss(later, 9_000);
-            assertThat(w.events).filteredOn(LoginFlowEvent.PasskeyAttemptFailed.class::isInstance)
-                    .map(e -> ((LoginFlowEvent.PasskeyAttemptFailed) e).diagnosis().cause())
+            assertThat(w.events)
+                    .filteredOn(LoginFlowEvent.PasskeyAttemptFailed.class::isInstance)
+                    .map(e -> ((LoginFlowEvent.PasskeyAttemptFailed) e)
+                            .diagnosis()
+                            .cause())
                     .doesNotContain(FailureCause.DIFFERENT_CLOUD_ACCOUNT);
         }
 
@@ -263,16 +305,20 @@ class RealBrowserCasesTest {
 
             LoginStep offer = w.sign(w.start(dan, pc), phoneKeychain, "cross-platform");
 
-            assertThat(offer).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                    o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_HYBRID));
+            assertThat(offer)
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_HYBRID));
             assertThat(w.create(offer, hello)).isInstanceOfSatisfying(LoginStep.Completed.class, d -> {
                 assertThat(d.method()).isEqualTo(AuthenticationMethod.PASSKEY);
                 assertThat(d.healing()).isEqualTo(HealingResult.HEALED);
             });
             w.advanceDays(1);
             LoginStep next = w.start(dan, pc);
-            assertThat(next).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isTrue());
+            assertThat(next)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isTrue());
             assertThat(w.sign(next, hello, "platform")).isInstanceOf(LoginStep.Completed.class);
         }
     }
@@ -282,7 +328,8 @@ class RealBrowserCasesTest {
     class Nagging {
 
         @Test
-        @DisplayName("someone who logs in every one to four weeks and always says not now gets three offers, then a 30-day pause")
+        @DisplayName(
+                "someone who logs in every one to four weeks and always says not now gets three offers, then a 30-day pause")
         void pauseAfterThreeUnanswered() {
             UserAccount eve = w.user("eve@example.com");
             ClientContext mac = FlowWorld.client("mac-1", FlowWorld.UA_MAC_SAFARI, null, true, true);
@@ -306,7 +353,8 @@ class RealBrowserCasesTest {
         }
 
         @Test
-        @DisplayName("a declined additional-passkey offer on a PC does not hold back the after-error offer for a broken passkey on the phone")
+        @DisplayName(
+                "a declined additional-passkey offer on a PC does not hold back the after-error offer for a broken passkey on the phone")
         void separateCounters() {
             UserAccount eve = w.user("eve@example.com");
             ClientContext phone = FlowWorld.iphone("iphone-1");
@@ -316,19 +364,24 @@ class RealBrowserCasesTest {
             ClientContext pc = FlowWorld.client("pc-1", FlowWorld.UA_WINDOWS_FIREFOX, null, true, false);
             w.advanceDays(8);
             LoginStep additional = w.password(w.start(eve, pc));
-            assertThat(additional).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                    o -> assertThat(o.kind()).isEqualTo(HealingKind.ADDITIONAL_PASSKEY));
+            assertThat(additional)
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.ADDITIONAL_PASSKEY));
             w.decline(additional);
 
             keychain.lose(id.toBase64Url());
             w.advanceDays(1);
             LoginStep offer = w.password(w.dismiss(w.dismiss(w.start(eve, phone), 3_000), 3_000));
-            assertThat(offer).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                    o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
+            assertThat(offer)
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
         }
 
         @Test
-        @DisplayName("unanswered offers of every kind count together for the account: after three in a row, none for 30 days, after-error ones included")
+        @DisplayName(
+                "unanswered offers of every kind count together for the account: after three in a row, none for 30 days, after-error ones included")
         void accountWidePause() {
             UserAccount eve = w.user("eve@example.com");
             ClientContext phone = FlowWorld.iphone("iphone-1");
@@ -339,31 +392,40 @@ class RealBrowserCasesTest {
             for (int i = 0; i < 2; i++) {
                 w.advanceDays(8);
                 LoginStep additional = w.password(w.start(eve, pc));
-                assertThat(additional).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                        o -> assertThat(o.kind()).isEqualTo(HealingKind.ADDITIONAL_PASSKEY));
+                assertThat(additional)
+                        .isInstanceOfSatisfying(
+                                LoginStep.HealingOffer.class,
+                                o -> assertThat(o.kind()).isEqualTo(HealingKind.ADDITIONAL_PASSKEY));
                 w.decline(additional);
             }
             keychain.lose(id.toBase64Url());
             w.advanceDays(1);
             LoginStep afterError = w.password(w.dismiss(w.dismiss(w.start(eve, phone), 3_000), 3_000));
-            assertThat(afterError).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                    o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
+            assertThat(afterError)
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
             w.decline(afterError);
 
             w.advanceDays(8);
-            assertThat(w.password(w.start(eve, pc))).as("a plain offer, the third unanswered offer 8 days ago")
-                    .isInstanceOfSatisfying(LoginStep.Completed.class,
+            assertThat(w.password(w.start(eve, pc)))
+                    .as("a plain offer, the third unanswered offer 8 days ago")
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
                             d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
             w.advanceDays(14);
             assertThat(w.password(w.dismiss(w.dismiss(w.start(eve, phone), 3_000), 3_000)))
-                    .as("an after-error offer 22 days after the third").isInstanceOf(LoginStep.Completed.class);
+                    .as("an after-error offer 22 days after the third")
+                    .isInstanceOf(LoginStep.Completed.class);
             w.advanceDays(9);
-            assertThat(w.password(w.start(eve, pc))).as("31 days after the third unanswered offer")
+            assertThat(w.password(w.start(eve, pc)))
+                    .as("31 days after the third unanswered offer")
                     .isInstanceOf(LoginStep.HealingOffer.class);
         }
 
         @Test
-        @DisplayName("a shared computer counts unanswered offers of all its accounts: after three in a row, none there for 30 days")
+        @DisplayName(
+                "a shared computer counts unanswered offers of all its accounts: after three in a row, none there for 30 days")
         void deviceWidePause() {
             UserAccount ann = w.user("ann@example.com");
             UserAccount ben = w.user("ben@example.com");
@@ -372,15 +434,20 @@ class RealBrowserCasesTest {
             for (UserAccount who : turns) {
                 w.advanceDays(8);
                 LoginStep offer = w.password(w.start(who, mac));
-                assertThat(offer).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                        o -> assertThat(o.kind()).isEqualTo(HealingKind.FIRST_PASSKEY));
+                assertThat(offer)
+                        .isInstanceOfSatisfying(
+                                LoginStep.HealingOffer.class,
+                                o -> assertThat(o.kind()).isEqualTo(HealingKind.FIRST_PASSKEY));
                 w.decline(offer);
             }
             w.advanceDays(8);
-            assertThat(w.password(w.start(ben, mac))).as("ben declined once, but this computer three times in a row")
-                    .isInstanceOfSatisfying(LoginStep.Completed.class,
+            assertThat(w.password(w.start(ben, mac)))
+                    .as("ben declined once, but this computer three times in a row")
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
                             d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
-            assertThat(w.password(w.start(ben, FlowWorld.iphone("ben-iphone")))).as("on ben's own phone")
+            assertThat(w.password(w.start(ben, FlowWorld.iphone("ben-iphone"))))
+                    .as("on ben's own phone")
                     .isInstanceOf(LoginStep.HealingOffer.class);
         }
     }
@@ -390,7 +457,8 @@ class RealBrowserCasesTest {
     class SecurityKey {
 
         @Test
-        @DisplayName("a computer without platform authenticator and hybrid gets a button, and the password step has a way back to the key")
+        @DisplayName(
+                "a computer without platform authenticator and hybrid gets a button, and the password step has a way back to the key")
         void buttonAndWayBack() {
             UserAccount fay = w.user("fay@example.com");
             SoftwareAuthenticator yubikey = FlowWorld.authenticator(FlowWorld.YUBIKEY, false, "usb", "nfc");
@@ -399,18 +467,26 @@ class RealBrowserCasesTest {
             w.advanceDays(2);
 
             LoginStep button = w.start(fay, desktop);
-            assertThat(button).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isFalse());
+            assertThat(button)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isFalse());
             assertThat(w.lastStartTags()).contains("security-key-possible");
 
             LoginStep passwordStep = w.flow.chooseFallback(button.flowId());
-            assertThat(passwordStep).isInstanceOfSatisfying(LoginStep.FallbackRequired.class,
-                    f -> assertThat(f.passkeyAlternative()).isTrue());
+            assertThat(passwordStep)
+                    .isInstanceOfSatisfying(
+                            LoginStep.FallbackRequired.class,
+                            f -> assertThat(f.passkeyAlternative()).isTrue());
             LoginStep again = w.flow.retryPasskey(passwordStep.flowId());
-            assertThat(again).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.autoStart()).isTrue());
-            assertThat(w.sign(again, yubikey, "cross-platform")).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    d -> assertThat(d.method()).isEqualTo(AuthenticationMethod.PASSKEY));
+            assertThat(again)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isTrue());
+            assertThat(w.sign(again, yubikey, "cross-platform"))
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.method()).isEqualTo(AuthenticationMethod.PASSKEY));
         }
     }
 }

@@ -50,7 +50,9 @@ class StartDecisionCostTest {
                 return fx.attempts.purgeOlderThan(cutoff);
             }
         };
-        return PasskeyIntelligence.builder().credentialRepository(fx.credentials).loginAttemptRepository(counting)
+        return PasskeyIntelligence.builder()
+                .credentialRepository(fx.credentials)
+                .loginAttemptRepository(counting)
                 .build();
     }
 

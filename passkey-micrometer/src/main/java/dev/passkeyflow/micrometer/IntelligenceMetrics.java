@@ -36,17 +36,23 @@ public final class IntelligenceMetrics implements IntelligenceListener {
     public void onEvent(IntelligenceEvent event) {
         if (event instanceof IntelligenceEvent.FailureDiagnosed failure) {
             Counter.builder(PasskeyFlowMetrics.PREFIX + "advisor.diagnoses")
-                    .tags("cause", TagValues.of(failure.diagnosis().cause()),
-                            "confidence", TagValues.of(failure.diagnosis().confidence()),
-                            "action", TagValues.of(failure.decision().action()))
-                    .register(registry).increment();
+                    .tags(
+                            "cause",
+                            TagValues.of(failure.diagnosis().cause()),
+                            "confidence",
+                            TagValues.of(failure.diagnosis().confidence()),
+                            "action",
+                            TagValues.of(failure.decision().action()))
+                    .register(registry)
+                    .increment();
         } else if (event instanceof IntelligenceEvent.HealingAdvised healing) {
-            String decision = healing.decision() instanceof HealingDecision.Offer offer
-                    ? TagValues.of(offer.kind()) : "no_offer";
+            String decision =
+                    healing.decision() instanceof HealingDecision.Offer offer ? TagValues.of(offer.kind()) : "no_offer";
             for (String tag : healing.decision().tagTexts()) {
                 Counter.builder(PasskeyFlowMetrics.PREFIX + "advisor.tags")
                         .tags("stage", "healing", "decision", decision, "tag", tags.bounded(tag))
-                        .register(registry).increment();
+                        .register(registry)
+                        .increment();
             }
         }
     }

@@ -103,25 +103,56 @@ public record LoginKpis(
 
     /** The counts, for {@link #unobserved()}. */
     public enum Count {
-        LOGIN_FLOWS_STARTED, PASSKEY_LOGINS, FALLBACK_LOGINS, FALLBACK_NO_PASSKEY, FALLBACK_PASSKEY_UNAVAILABLE,
-        FALLBACK_AFTER_PASSKEY_FAILURE, MANUAL_FALLBACK, HEAL_OFFERED, HEAL_ACCEPTED, HEAL_COMPLETED,
-        APPEND_OFFERED, APPEND_COMPLETED, SILENT_UPGRADES_ATTEMPTED, SILENT_UPGRADES_CREATED
+        LOGIN_FLOWS_STARTED,
+        PASSKEY_LOGINS,
+        FALLBACK_LOGINS,
+        FALLBACK_NO_PASSKEY,
+        FALLBACK_PASSKEY_UNAVAILABLE,
+        FALLBACK_AFTER_PASSKEY_FAILURE,
+        MANUAL_FALLBACK,
+        HEAL_OFFERED,
+        HEAL_ACCEPTED,
+        HEAL_COMPLETED,
+        APPEND_OFFERED,
+        APPEND_COMPLETED,
+        SILENT_UPGRADES_ATTEMPTED,
+        SILENT_UPGRADES_CREATED
     }
 
-    private static final Set<Count> NOT_IN_ATTEMPTS = Set.copyOf(EnumSet.of(Count.LOGIN_FLOWS_STARTED,
-            Count.FALLBACK_NO_PASSKEY, Count.FALLBACK_PASSKEY_UNAVAILABLE, Count.FALLBACK_AFTER_PASSKEY_FAILURE,
-            Count.MANUAL_FALLBACK, Count.HEAL_OFFERED, Count.APPEND_OFFERED, Count.APPEND_COMPLETED,
-            Count.SILENT_UPGRADES_ATTEMPTED, Count.SILENT_UPGRADES_CREATED));
+    private static final Set<Count> NOT_IN_ATTEMPTS = Set.copyOf(EnumSet.of(
+            Count.LOGIN_FLOWS_STARTED,
+            Count.FALLBACK_NO_PASSKEY,
+            Count.FALLBACK_PASSKEY_UNAVAILABLE,
+            Count.FALLBACK_AFTER_PASSKEY_FAILURE,
+            Count.MANUAL_FALLBACK,
+            Count.HEAL_OFFERED,
+            Count.APPEND_OFFERED,
+            Count.APPEND_COMPLETED,
+            Count.SILENT_UPGRADES_ATTEMPTED,
+            Count.SILENT_UPGRADES_CREATED));
 
-    private static final Set<HealingResult> ACCEPTED =
-            EnumSet.of(HealingResult.HEALED, HealingResult.ALREADY_EXISTED, HealingResult.CANCELLED, HealingResult.FAILED);
+    private static final Set<HealingResult> ACCEPTED = EnumSet.of(
+            HealingResult.HEALED, HealingResult.ALREADY_EXISTED, HealingResult.CANCELLED, HealingResult.FAILED);
 
     public LoginKpis {
         Objects.requireNonNull(source, "source");
         unobserved = unobserved.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(unobserved));
-        long[] counts = {loginFlowsStarted, passkeyLogins, fallbackLogins, fallbackNoPasskey,
-            fallbackPasskeyUnavailable, fallbackAfterPasskeyFailure, manualFallback, healOffered, healAccepted,
-            healCompleted, appendOffered, appendCompleted, silentUpgradesAttempted, silentUpgradesCreated};
+        long[] counts = {
+            loginFlowsStarted,
+            passkeyLogins,
+            fallbackLogins,
+            fallbackNoPasskey,
+            fallbackPasskeyUnavailable,
+            fallbackAfterPasskeyFailure,
+            manualFallback,
+            healOffered,
+            healAccepted,
+            healCompleted,
+            appendOffered,
+            appendCompleted,
+            silentUpgradesAttempted,
+            silentUpgradesCreated
+        };
         for (long count : counts) {
             if (count < 0) {
                 throw new IllegalArgumentException("counts must not be negative, was " + count);
@@ -133,13 +164,38 @@ public record LoginKpis(
      * The KPIs without the silent-upgrade counts (they are 0 and unobserved), as before those counts
      * existed.
      */
-    public LoginKpis(Source source, Set<Count> unobserved, long loginFlowsStarted, long passkeyLogins,
-            long fallbackLogins, long fallbackNoPasskey, long fallbackPasskeyUnavailable,
-            long fallbackAfterPasskeyFailure, long manualFallback, long healOffered, long healAccepted,
-            long healCompleted, long appendOffered, long appendCompleted) {
-        this(source, withSilentUnobserved(unobserved), loginFlowsStarted, passkeyLogins, fallbackLogins,
-                fallbackNoPasskey, fallbackPasskeyUnavailable, fallbackAfterPasskeyFailure, manualFallback,
-                healOffered, healAccepted, healCompleted, appendOffered, appendCompleted, 0, 0);
+    public LoginKpis(
+            Source source,
+            Set<Count> unobserved,
+            long loginFlowsStarted,
+            long passkeyLogins,
+            long fallbackLogins,
+            long fallbackNoPasskey,
+            long fallbackPasskeyUnavailable,
+            long fallbackAfterPasskeyFailure,
+            long manualFallback,
+            long healOffered,
+            long healAccepted,
+            long healCompleted,
+            long appendOffered,
+            long appendCompleted) {
+        this(
+                source,
+                withSilentUnobserved(unobserved),
+                loginFlowsStarted,
+                passkeyLogins,
+                fallbackLogins,
+                fallbackNoPasskey,
+                fallbackPasskeyUnavailable,
+                fallbackAfterPasskeyFailure,
+                manualFallback,
+                healOffered,
+                healAccepted,
+                healCompleted,
+                appendOffered,
+                appendCompleted,
+                0,
+                0);
     }
 
     private static Set<Count> withSilentUnobserved(Set<Count> unobserved) {
@@ -248,8 +304,23 @@ public record LoginKpis(
                 healCompleted += outcome == AttemptOutcome.REGISTERED ? 1 : 0;
             }
         }
-        return new LoginKpis(Source.ATTEMPTS, NOT_IN_ATTEMPTS, 0, passkey, fallback, 0, 0, 0, 0, 0, healAccepted,
-                healCompleted, 0, 0, 0, 0);
+        return new LoginKpis(
+                Source.ATTEMPTS,
+                NOT_IN_ATTEMPTS,
+                0,
+                passkey,
+                fallback,
+                0,
+                0,
+                0,
+                0,
+                0,
+                healAccepted,
+                healCompleted,
+                0,
+                0,
+                0,
+                0);
     }
 
     /**
@@ -259,8 +330,8 @@ public record LoginKpis(
      *
      * @throws IllegalArgumentException if {@code limitPerUser} is not positive
      */
-    public static LoginKpis fromHistory(LoginAttemptRepository repository, Collection<Bytes> userHandles,
-            Instant since, int limitPerUser) {
+    public static LoginKpis fromHistory(
+            LoginAttemptRepository repository, Collection<Bytes> userHandles, Instant since, int limitPerUser) {
         Objects.requireNonNull(repository, "repository");
         Objects.requireNonNull(since, "since");
         if (limitPerUser < 1) {
@@ -277,11 +348,20 @@ public record LoginKpis(
     private static final class FlowFacts {
         LoginFlowEvent.@Nullable FlowStarted started;
         final Set<FallbackReason> reasons = EnumSet.noneOf(FallbackReason.class);
-        @Nullable AuthenticationMethod method;
-        @Nullable HealingKind offer;
+
+        @Nullable
+        AuthenticationMethod method;
+
+        @Nullable
+        HealingKind offer;
+
         boolean silentOffer;
-        @Nullable HealingResult healing;
-        @Nullable HealingPath healedPath;
+
+        @Nullable
+        HealingResult healing;
+
+        @Nullable
+        HealingPath healedPath;
 
         void add(LoginFlowEvent event) {
             if (event instanceof LoginFlowEvent.FlowStarted s) {
@@ -345,9 +425,23 @@ public record LoginKpis(
         }
 
         LoginKpis kpis(Set<Count> unobserved) {
-            return new LoginKpis(Source.EVENTS, unobserved, started, passkey, fallback, noPasskey, unavailable,
-                    afterFailure, manual, healOffered, healAccepted, healCompleted, appendOffered, appendCompleted,
-                    silentAttempted, silentCreated);
+            return new LoginKpis(
+                    Source.EVENTS,
+                    unobserved,
+                    started,
+                    passkey,
+                    fallback,
+                    noPasskey,
+                    unavailable,
+                    afterFailure,
+                    manual,
+                    healOffered,
+                    healAccepted,
+                    healCompleted,
+                    appendOffered,
+                    appendCompleted,
+                    silentAttempted,
+                    silentCreated);
         }
     }
 }

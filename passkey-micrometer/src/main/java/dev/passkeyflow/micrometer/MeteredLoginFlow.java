@@ -29,7 +29,9 @@ final class MeteredLoginFlow implements InvocationHandler {
     }
 
     static LoginFlow of(LoginFlow delegate, PasskeyFlowMetrics metrics) {
-        return (LoginFlow) Proxy.newProxyInstance(LoginFlow.class.getClassLoader(), new Class<?>[] {LoginFlow.class},
+        return (LoginFlow) Proxy.newProxyInstance(
+                LoginFlow.class.getClassLoader(),
+                new Class<?>[] {LoginFlow.class},
                 new MeteredLoginFlow(delegate, metrics));
     }
 

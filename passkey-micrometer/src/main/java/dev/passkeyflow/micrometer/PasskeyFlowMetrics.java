@@ -121,8 +121,15 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
             }
             remember(started.flowId(), new Track(started.at(), null));
         } else if (event instanceof LoginFlowEvent.PasskeyAttemptFailed failed) {
-            count("passkey.failures", Tags.of("outcome", TagValues.of(failed.failure().outcome()),
-                    "cause", TagValues.of(failed.diagnosis().cause()), "action", TagValues.of(failed.action())));
+            count(
+                    "passkey.failures",
+                    Tags.of(
+                            "outcome",
+                            TagValues.of(failed.failure().outcome()),
+                            "cause",
+                            TagValues.of(failed.diagnosis().cause()),
+                            "action",
+                            TagValues.of(failed.action())));
         } else if (event instanceof LoginFlowEvent.FallbackRequired fallback) {
             count("fallbacks", Tags.of("reason", TagValues.of(fallback.reason())));
         } else if (event instanceof LoginFlowEvent.PasskeyRetryChosen) {
@@ -132,8 +139,13 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
         } else if (event instanceof LoginFlowEvent.FallbackSucceeded) {
             count("fallback.results", Tags.of("result", "succeeded"));
         } else if (event instanceof LoginFlowEvent.HealingOffered offered) {
-            count("healing.offers", Tags.of("kind", TagValues.of(offered.kind()),
-                    "cause", TagValues.of(offered.diagnosis().cause())));
+            count(
+                    "healing.offers",
+                    Tags.of(
+                            "kind",
+                            TagValues.of(offered.kind()),
+                            "cause",
+                            TagValues.of(offered.diagnosis().cause())));
             if (offered.silent()) {
                 count(SILENT_UPGRADES, Tags.of("kind", TagValues.of(offered.kind()), "result", "attempted"));
             }
@@ -174,7 +186,8 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
     // ------------------------------------------------------------------ calls (MeteredLoginFlow)
 
     /** Runs one call of the flow, timing it by operation and outcome and counting throttling. */
-    @Nullable Object timed(String operation, Supplier<@Nullable Object> call) {
+    @Nullable
+    Object timed(String operation, Supplier<@Nullable Object> call) {
         long begin = registry.config().clock().monotonicTime();
         String outcome = "error";
         try {
@@ -238,6 +251,6 @@ public final class PasskeyFlowMetrics implements LoginFlowListener {
     }
 
     /** What a flow's later events need from its earlier ones. */
-    private record Track(@Nullable Instant startedAt, @Nullable HealingKind kind) {
-    }
+    private record Track(
+            @Nullable Instant startedAt, @Nullable HealingKind kind) {}
 }

@@ -24,6 +24,7 @@ final class TagValues {
      * hyphens longer than 12 characters is refused by the digit rule below.
      */
     private static final Pattern WORDS = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+
     private static final int MAX_LENGTH = 48;
     /** A word with more than this many digits looks like an id or a number, not a reason. */
     private static final int MAX_DIGITS = 4;

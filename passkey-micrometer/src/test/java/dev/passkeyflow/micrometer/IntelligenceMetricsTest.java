@@ -24,12 +24,14 @@ class IntelligenceMetricsTest {
     @DisplayName("Passkey Intelligence's diagnoses and healing decision tags are counted, without user data in tags")
     void countsDecisions() {
         IntelligenceMetrics metrics = new IntelligenceMetrics(registry);
-        ScriptedLogins logins = new ScriptedLogins((self, b) -> b.advisor(PasskeyIntelligence.builder()
-                .credentialRepository(self.credentials)
-                .loginAttemptRepository(self.attempts)
-                .providers(PasskeyProviders.standard())
-                .listener(metrics)
-                .build()), UnaryOperator.identity());
+        ScriptedLogins logins = new ScriptedLogins(
+                (self, b) -> b.advisor(PasskeyIntelligence.builder()
+                        .credentialRepository(self.credentials)
+                        .loginAttemptRepository(self.attempts)
+                        .providers(PasskeyProviders.standard())
+                        .listener(metrics)
+                        .build()),
+                UnaryOperator.identity());
 
         // A passkey deleted on the device: failures are diagnosed; after the password, an offer.
         ClientContext mac = ScriptedLogins.laptop("device-mac");
@@ -47,15 +49,24 @@ class IntelligenceMetricsTest {
         step = logins.flow.fallbackSucceeded(step.flowId());
 
         double diagnoses = registry.find("passkeyflow.advisor.diagnoses").counters().stream()
-                .mapToDouble(Counter::count).sum();
+                .mapToDouble(Counter::count)
+                .sum();
         assertThat(failures).isPositive();
         assertThat(diagnoses).as("one per failed attempt").isEqualTo(failures);
-        assertThat(registry.find("passkeyflow.advisor.diagnoses").tag("action", "fallback").counter()).isNotNull();
+        assertThat(registry.find("passkeyflow.advisor.diagnoses")
+                        .tag("action", "fallback")
+                        .counter())
+                .isNotNull();
         double healingTags = registry.find("passkeyflow.advisor.tags").tag("stage", "healing").counters().stream()
-                .mapToDouble(Counter::count).sum();
+                .mapToDouble(Counter::count)
+                .sum();
         assertThat(healingTags).as("the healing decision's tags").isGreaterThanOrEqualTo(1);
-        String decision = step instanceof LoginStep.HealingOffer offer ? offer.kind().name().toLowerCase(java.util.Locale.ROOT) : "no_offer";
-        assertThat(registry.find("passkeyflow.advisor.tags").tags("stage", "healing", "decision", decision).counters())
+        String decision = step instanceof LoginStep.HealingOffer offer
+                ? offer.kind().name().toLowerCase(java.util.Locale.ROOT)
+                : "no_offer";
+        assertThat(registry.find("passkeyflow.advisor.tags")
+                        .tags("stage", "healing", "decision", decision)
+                        .counters())
                 .isNotEmpty();
         for (Meter meter : registry.getMeters()) {
             for (Tag tag : meter.getId().getTags()) {

@@ -10,13 +10,7 @@ import dev.passkeyflow.core.LoginFlowException;
 import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.core.LoginThrottle;
 import dev.passkeyflow.core.advisor.DecisionTag;
-import dev.passkeyflow.core.advisor.FailureContext;
-import dev.passkeyflow.core.advisor.FailureDecision;
-import dev.passkeyflow.core.advisor.HealingContext;
-import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
-import dev.passkeyflow.core.advisor.StartContext;
-import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
 import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
@@ -25,7 +19,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,7 +38,9 @@ class PasskeyFlowMetricsTest {
     }
 
     private double count(String name, String... tags) {
-        return registry.find("passkeyflow." + name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
+        return registry.find("passkeyflow." + name).tags(tags).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     @Test
@@ -53,30 +48,66 @@ class PasskeyFlowMetricsTest {
     void countsTheScenario() {
         metered(UnaryOperator.identity()).runScenario();
 
-        assertThat(count("flows.started", "decision", "attempt_automatically")).as("flows 1, 2, 6, 7").isEqualTo(4);
-        assertThat(count("flows.started", "decision", "fallback")).as("flows 3, 4, 5").isEqualTo(3);
-        assertThat(count("advisor.tags", "tag", "user-has-no-passkeys")).as("flows 3, 4").isEqualTo(2);
-        assertThat(count("advisor.tags", "tag", "no-passkey-support-in-environment")).as("flow 5").isEqualTo(1);
-        assertThat(count("passkey.failures", "outcome", "cancelled", "action", "retry")).as("flows 2, 7").isEqualTo(2);
-        assertThat(count("passkey.failures", "outcome", "cancelled", "action", "fallback")).as("flows 2, 7")
+        assertThat(count("flows.started", "decision", "attempt_automatically"))
+                .as("flows 1, 2, 6, 7")
+                .isEqualTo(4);
+        assertThat(count("flows.started", "decision", "fallback"))
+                .as("flows 3, 4, 5")
+                .isEqualTo(3);
+        assertThat(count("advisor.tags", "tag", "user-has-no-passkeys"))
+                .as("flows 3, 4")
                 .isEqualTo(2);
-        assertThat(count("fallbacks", "reason", "passkey_failed")).as("flows 2, 7").isEqualTo(2);
-        assertThat(count("fallbacks", "reason", "passkey_not_available")).as("flows 3, 4, 5").isEqualTo(3);
-        assertThat(count("fallbacks", "reason", "user_chose_fallback")).as("flow 6").isEqualTo(1);
-        assertThat(count("fallback.results", "result", "succeeded")).as("flows 2, 3, 5, 6, 7").isEqualTo(5);
+        assertThat(count("advisor.tags", "tag", "no-passkey-support-in-environment"))
+                .as("flow 5")
+                .isEqualTo(1);
+        assertThat(count("passkey.failures", "outcome", "cancelled", "action", "retry"))
+                .as("flows 2, 7")
+                .isEqualTo(2);
+        assertThat(count("passkey.failures", "outcome", "cancelled", "action", "fallback"))
+                .as("flows 2, 7")
+                .isEqualTo(2);
+        assertThat(count("fallbacks", "reason", "passkey_failed"))
+                .as("flows 2, 7")
+                .isEqualTo(2);
+        assertThat(count("fallbacks", "reason", "passkey_not_available"))
+                .as("flows 3, 4, 5")
+                .isEqualTo(3);
+        assertThat(count("fallbacks", "reason", "user_chose_fallback"))
+                .as("flow 6")
+                .isEqualTo(1);
+        assertThat(count("fallback.results", "result", "succeeded"))
+                .as("flows 2, 3, 5, 6, 7")
+                .isEqualTo(5);
         assertThat(count("fallback.results", "result", "failed")).as("flow 4").isEqualTo(1);
-        assertThat(count("healing.offers", "kind", "after_error")).as("flows 2, 7").isEqualTo(2);
-        assertThat(count("healing.offers", "kind", "first_passkey")).as("flow 3").isEqualTo(1);
+        assertThat(count("healing.offers", "kind", "after_error"))
+                .as("flows 2, 7")
+                .isEqualTo(2);
+        assertThat(count("healing.offers", "kind", "first_passkey"))
+                .as("flow 3")
+                .isEqualTo(1);
         // Host-initiated enrolment is its own kind, not healing (issue #15).
-        assertThat(count("healing.offers", "kind", "enrolment")).as("four enrolments").isEqualTo(4);
-        assertThat(count("healing.results", "kind", "after_error", "result", "healed")).as("flow 2").isEqualTo(1);
-        assertThat(count("healing.results", "kind", "after_error", "result", "cancelled")).as("flow 7").isEqualTo(1);
-        assertThat(count("healing.results", "kind", "first_passkey", "result", "declined")).as("flow 3").isEqualTo(1);
-        assertThat(count("healing.results", "kind", "enrolment", "result", "enrolled")).as("enrolments")
+        assertThat(count("healing.offers", "kind", "enrolment"))
+                .as("four enrolments")
+                .isEqualTo(4);
+        assertThat(count("healing.results", "kind", "after_error", "result", "healed"))
+                .as("flow 2")
+                .isEqualTo(1);
+        assertThat(count("healing.results", "kind", "after_error", "result", "cancelled"))
+                .as("flow 7")
+                .isEqualTo(1);
+        assertThat(count("healing.results", "kind", "first_passkey", "result", "declined"))
+                .as("flow 3")
+                .isEqualTo(1);
+        assertThat(count("healing.results", "kind", "enrolment", "result", "enrolled"))
+                .as("enrolments")
                 .isEqualTo(4);
         assertThat(count("flows.completed", "method", "passkey")).as("flow 1").isEqualTo(1);
-        assertThat(count("flows.completed", "method", "fallback")).as("flows 2, 3, 5, 6, 7").isEqualTo(5);
-        assertThat(count("flows.completed", "method", "host_session")).as("enrolments").isEqualTo(4);
+        assertThat(count("flows.completed", "method", "fallback"))
+                .as("flows 2, 3, 5, 6, 7")
+                .isEqualTo(5);
+        assertThat(count("flows.completed", "method", "host_session"))
+                .as("enrolments")
+                .isEqualTo(4);
     }
 
     @Test
@@ -86,20 +117,33 @@ class PasskeyFlowMetricsTest {
         logins.runSilentUpgrades();
         // A fourth silent offer, shown again (a reload of the page): the reload is not a second attempt.
         String ivy = logins.user("ivy@example.com").identifier();
-        LoginStep.HealingOffer pending = logins.passwordThenOffer(
-                logins.flow.start(ivy, ScriptedLogins.upgradingLaptop("device-ivy")).flowId());
+        LoginStep.HealingOffer pending = logins.passwordThenOffer(logins.flow
+                .start(ivy, ScriptedLogins.upgradingLaptop("device-ivy"))
+                .flowId());
         assertThat(pending.silent()).isTrue();
-        assertThat(logins.flow.resume(pending.flowId())).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                again -> assertThat(again.silent()).isTrue());
+        assertThat(logins.flow.resume(pending.flowId()))
+                .isInstanceOfSatisfying(
+                        LoginStep.HealingOffer.class,
+                        again -> assertThat(again.silent()).isTrue());
 
         assertThat(count("silent.upgrades", "result", "attempted", "kind", "first_passkey"))
-                .as("flow 1 and ivy's flow, once").isEqualTo(2);
-        assertThat(count("silent.upgrades", "result", "attempted", "kind", "after_error")).as("flow 2").isEqualTo(1);
+                .as("flow 1 and ivy's flow, once")
+                .isEqualTo(2);
+        assertThat(count("silent.upgrades", "result", "attempted", "kind", "after_error"))
+                .as("flow 2")
+                .isEqualTo(1);
         assertThat(count("silent.upgrades", "result", "declined")).as("flow 2").isEqualTo(1);
-        assertThat(count("silent.upgrades", "result", "declined", "kind", "after_error")).isEqualTo(1);
-        assertThat(count("silent.upgrades", "result", "created", "kind", "first_passkey")).as("flow 1").isEqualTo(1);
-        assertThat(count("silent.upgrades", "result", "created")).as("flow 2 healed explicitly").isEqualTo(1);
-        assertThat(count("healing.results", "result", "healed")).as("flows 1 and 2").isEqualTo(2);
+        assertThat(count("silent.upgrades", "result", "declined", "kind", "after_error"))
+                .isEqualTo(1);
+        assertThat(count("silent.upgrades", "result", "created", "kind", "first_passkey"))
+                .as("flow 1")
+                .isEqualTo(1);
+        assertThat(count("silent.upgrades", "result", "created"))
+                .as("flow 2 healed explicitly")
+                .isEqualTo(1);
+        assertThat(count("healing.results", "result", "healed"))
+                .as("flows 1 and 2")
+                .isEqualTo(2);
     }
 
     @Test
@@ -107,12 +151,19 @@ class PasskeyFlowMetricsTest {
     void flowDuration() {
         metered(UnaryOperator.identity()).runScenario();
 
-        Timer passkey = registry.find("passkeyflow.flow.duration").tags("method", "passkey").timer();
+        Timer passkey = registry.find("passkeyflow.flow.duration")
+                .tags("method", "passkey")
+                .timer();
         assertThat(passkey).isNotNull();
         assertThat(passkey.count()).isEqualTo(1);
-        assertThat(passkey.totalTime(TimeUnit.SECONDS)).as("flow 1 advanced the clock by 3 s").isEqualTo(3.0);
-        assertThat(registry.find("passkeyflow.flow.duration").timers().stream().mapToLong(Timer::count).sum())
-                .as("the six completed login flows; enrolments have no start to measure from").isEqualTo(6);
+        assertThat(passkey.totalTime(TimeUnit.SECONDS))
+                .as("flow 1 advanced the clock by 3 s")
+                .isEqualTo(3.0);
+        assertThat(registry.find("passkeyflow.flow.duration").timers().stream()
+                        .mapToLong(Timer::count)
+                        .sum())
+                .as("the six completed login flows; enrolments have no start to measure from")
+                .isEqualTo(6);
     }
 
     @Test
@@ -120,38 +171,54 @@ class PasskeyFlowMetricsTest {
     void callsAreTimed() {
         ScriptedLogins logins = metered(UnaryOperator.identity());
         logins.runScenario();
-        assertThat(registry.find("passkeyflow.calls").tags("operation", "start", "outcome", "passkey_challenge")
-                .timer().count()).isEqualTo(4);
-        assertThat(registry.find("passkeyflow.calls").tags("operation", "start", "outcome", "fallback_required")
-                .timer().count()).isEqualTo(3);
+        assertThat(registry.find("passkeyflow.calls")
+                        .tags("operation", "start", "outcome", "passkey_challenge")
+                        .timer()
+                        .count())
+                .isEqualTo(4);
+        assertThat(registry.find("passkeyflow.calls")
+                        .tags("operation", "start", "outcome", "fallback_required")
+                        .timer()
+                        .count())
+                .isEqualTo(3);
 
         assertThatThrownBy(() -> logins.flow.resume("no-such-flow-id-0000000000000"))
                 .isInstanceOf(LoginFlowException.class);
-        assertThat(registry.find("passkeyflow.calls").tags("operation", "resume").timer().getId().getTag("outcome"))
+        assertThat(registry.find("passkeyflow.calls")
+                        .tags("operation", "resume")
+                        .timer()
+                        .getId()
+                        .getTag("outcome"))
                 .isIn("unknown_flow", "invalid_input");
     }
 
     @Test
-    @DisplayName("throttled password guesses and starts are counted, and the flow's refusal reaches the caller unchanged")
+    @DisplayName(
+            "throttled password guesses and starts are counted, and the flow's refusal reaches the caller unchanged")
     void throttling() {
-        ScriptedLogins logins = metered(b -> b.throttle(LoginThrottle.custom().maxFailuresPerIdentifier(1)
-                .maxStartsPerIdentifier(2).build()));
+        ScriptedLogins logins = metered(b -> b.throttle(LoginThrottle.custom()
+                .maxFailuresPerIdentifier(1)
+                .maxStartsPerIdentifier(2)
+                .build()));
         ClientContext client = ScriptedLogins.laptop("device-1");
         LoginStep step = logins.flow.start("mallory@example.com", client);
         logins.flow.fallbackFailed(step.flowId());
-        LoginFlowException guess = org.assertj.core.api.Assertions.catchThrowableOfType(LoginFlowException.class,
-                () -> logins.flow.fallbackFailed(step.flowId()));
+        LoginFlowException guess = org.assertj.core.api.Assertions.catchThrowableOfType(
+                LoginFlowException.class, () -> logins.flow.fallbackFailed(step.flowId()));
         assertThat(guess.reason()).isEqualTo(LoginFlowException.Reason.THROTTLED);
         assertThat(guess.retryAfter()).isPresent();
         logins.flow.start("mallory@example.com", client);
-        LoginFlowException start = org.assertj.core.api.Assertions.catchThrowableOfType(LoginFlowException.class,
-                () -> logins.flow.start("mallory@example.com", client));
+        LoginFlowException start = org.assertj.core.api.Assertions.catchThrowableOfType(
+                LoginFlowException.class, () -> logins.flow.start("mallory@example.com", client));
         assertThat(start.reason()).isEqualTo(LoginFlowException.Reason.THROTTLED);
 
         assertThat(count("throttled", "limit", "failed_logins")).isEqualTo(1);
         assertThat(count("throttled", "limit", "flow_starts")).isEqualTo(1);
-        assertThat(registry.find("passkeyflow.calls").tags("operation", "fallback_failed", "outcome", "throttled")
-                .timer().count()).isEqualTo(1);
+        assertThat(registry.find("passkeyflow.calls")
+                        .tags("operation", "fallback_failed", "outcome", "throttled")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -193,30 +260,57 @@ class PasskeyFlowMetricsTest {
             for (Tag tag : meter.getId().getTags()) {
                 keys.add(tag.getKey());
                 for (String secret : secrets) {
-                    assertThat(tag.getValue()).as(meter.getId().getName() + " " + tag.getKey())
+                    assertThat(tag.getValue())
+                            .as(meter.getId().getName() + " " + tag.getKey())
                             .doesNotContain(secret);
                 }
-                assertThat(tag.getValue()).doesNotContain("@").doesNotContain("device-").hasSizeLessThanOrEqualTo(48);
+                assertThat(tag.getValue())
+                        .doesNotContain("@")
+                        .doesNotContain("device-")
+                        .hasSizeLessThanOrEqualTo(48);
                 if (tag.getKey().equals("tag")) {
                     advisorTags.add(tag.getValue());
                 }
             }
         }
-        assertThat(keys).isSubsetOf("decision", "stage", "tag", "outcome", "cause", "action", "reason", "result",
-                "kind", "method", "healing", "operation", "limit");
-        assertThat(advisorTags).as("only the texts of DecisionTag constants")
-                .isSubsetOf(java.util.Arrays.stream(DecisionTag.values()).map(DecisionTag::text).toList())
+        assertThat(keys)
+                .isSubsetOf(
+                        "decision",
+                        "stage",
+                        "tag",
+                        "outcome",
+                        "cause",
+                        "action",
+                        "reason",
+                        "result",
+                        "kind",
+                        "method",
+                        "healing",
+                        "operation",
+                        "limit");
+        assertThat(advisorTags)
+                .as("only the texts of DecisionTag constants")
+                .isSubsetOf(java.util.Arrays.stream(DecisionTag.values())
+                        .map(DecisionTag::text)
+                        .toList())
                 .contains("user-has-passkeys", "user-has-no-passkeys");
     }
 
     @Test
     @DisplayName("every method of LoginFlow is timed under its own operation name and returns the delegate's step")
     void everyMethodTimed() throws Exception {
-        LoginStep.Completed done = new LoginStep.Completed("flow-1", dev.passkeyflow.core.AuthenticationMethod.PASSKEY,
-                null, "someone", dev.passkeyflow.core.HealingResult.NOT_OFFERED, null, "/", List.of());
+        LoginStep.Completed done = new LoginStep.Completed(
+                "flow-1",
+                dev.passkeyflow.core.AuthenticationMethod.PASSKEY,
+                null,
+                "someone",
+                dev.passkeyflow.core.HealingResult.NOT_OFFERED,
+                null,
+                "/",
+                List.of());
         List<String> called = new ArrayList<>();
-        LoginFlow stub = (LoginFlow) java.lang.reflect.Proxy.newProxyInstance(LoginFlow.class.getClassLoader(),
-                new Class<?>[] {LoginFlow.class}, (proxy, method, args) -> {
+        LoginFlow stub = (LoginFlow) java.lang.reflect.Proxy.newProxyInstance(
+                LoginFlow.class.getClassLoader(), new Class<?>[] {LoginFlow.class}, (proxy, method, args) -> {
                     called.add(method.getName());
                     return done;
                 });
@@ -229,8 +323,11 @@ class PasskeyFlowMetricsTest {
             Object[] args = new Object[method.getParameterCount()];
             Class<?>[] types = method.getParameterTypes();
             for (int i = 0; i < args.length; i++) {
-                args[i] = types[i] == String.class ? "x" : types[i] == long.class ? 0L
-                        : types[i] == ClientContext.class ? ClientContext.unknown() : null;
+                args[i] = types[i] == String.class
+                        ? "x"
+                        : types[i] == long.class
+                                ? 0L
+                                : types[i] == ClientContext.class ? ClientContext.unknown() : null;
             }
             assertThat(method.invoke(timed, args)).isSameAs(done);
             methods.add(method.getName());
@@ -238,8 +335,12 @@ class PasskeyFlowMetricsTest {
         assertThat(called).containsExactlyInAnyOrderElementsOf(methods);
         for (String name : methods) {
             String operation = MeteredLoginFlow.snakeCase(name);
-            assertThat(registry.find("passkeyflow.calls").tags("operation", operation, "outcome", "completed").timer())
-                    .as(operation).isNotNull().satisfies(t -> assertThat(t.count()).isEqualTo(1));
+            assertThat(registry.find("passkeyflow.calls")
+                            .tags("operation", operation, "outcome", "completed")
+                            .timer())
+                    .as(operation)
+                    .isNotNull()
+                    .satisfies(t -> assertThat(t.count()).isEqualTo(1));
         }
         assertThat(methods).contains("start", "finishPasskey", "declineHealing");
     }
@@ -258,7 +359,8 @@ class PasskeyFlowMetricsTest {
     @Test
     @DisplayName("bounds outside their ranges are refused with the value named")
     void badBounds() {
-        assertThatThrownBy(() -> new PasskeyFlowMetrics(registry, 0, 10)).hasMessageContaining("maxAdvisorTags")
+        assertThatThrownBy(() -> new PasskeyFlowMetrics(registry, 0, 10))
+                .hasMessageContaining("maxAdvisorTags")
                 .hasMessageContaining("0");
         assertThatThrownBy(() -> new PasskeyFlowMetrics(registry, 10, 0)).hasMessageContaining("maxTrackedFlows");
     }
@@ -270,11 +372,14 @@ class PasskeyFlowMetricsTest {
         assertThat(values.bounded("positive-history-on-environment")).isEqualTo("positive-history-on-environment");
         assertThat(values.bounded("alice@example.com")).isEqualTo(TagValues.OTHER);
         assertThat(values.bounded("Upper-Case")).isEqualTo(TagValues.OTHER);
-        assertThat(values.bounded("user-12345")).as("five digits look like an id").isEqualTo(TagValues.OTHER);
+        assertThat(values.bounded("user-12345"))
+                .as("five digits look like an id")
+                .isEqualTo(TagValues.OTHER);
         assertThat(values.bounded("a".repeat(49))).isEqualTo(TagValues.OTHER);
         assertThat(values.bounded("immediate-ui-mode")).isEqualTo("immediate-ui-mode");
         assertThat(values.bounded("third-word")).as("over the bound of 2").isEqualTo(TagValues.OTHER);
-        assertThat(values.bounded("positive-history-on-environment")).as("already admitted")
+        assertThat(values.bounded("positive-history-on-environment"))
+                .as("already admitted")
                 .isEqualTo("positive-history-on-environment");
     }
 }

@@ -12,8 +12,8 @@ import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.FlowStateRepository;
-import dev.passkeyflow.storage.LoginAttemptRepository;
 import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.LoginAttemptRepository;
 import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import dev.passkeyflow.storage.memory.InMemoryCredentialRepository;
@@ -51,6 +51,7 @@ final class ScriptedLogins {
     final List<UserAccount> users = new ArrayList<>();
     /** Flows whose {@code fallbackSucceeded} returned a silent offer, as a host would note them. */
     final Set<String> silentOffers = new HashSet<>();
+
     final LoginFlow flow;
 
     ScriptedLogins(UnaryOperator<LoginFlow.Builder> customize, UnaryOperator<LoginFlow> wrap) {
@@ -58,14 +59,17 @@ final class ScriptedLogins {
     }
 
     /** For a customisation that needs this fixture's repositories (e.g. an advisor reading them). */
-    ScriptedLogins(BiFunction<ScriptedLogins, LoginFlow.Builder, LoginFlow.Builder> customize,
-            UnaryOperator<LoginFlow> wrap) {
+    ScriptedLogins(
+            BiFunction<ScriptedLogins, LoginFlow.Builder, LoginFlow.Builder> customize, UnaryOperator<LoginFlow> wrap) {
         this(new MutableClock(), null, customize, wrap);
     }
 
     /** On the given storage (made with {@code clock}), or in memory when {@code storage} is null. */
-    ScriptedLogins(MutableClock clock, @Nullable JdbcStorage storage,
-            BiFunction<ScriptedLogins, LoginFlow.Builder, LoginFlow.Builder> customize, UnaryOperator<LoginFlow> wrap) {
+    ScriptedLogins(
+            MutableClock clock,
+            @Nullable JdbcStorage storage,
+            BiFunction<ScriptedLogins, LoginFlow.Builder, LoginFlow.Builder> customize,
+            UnaryOperator<LoginFlow> wrap) {
         this.clock = clock;
         this.credentials = storage != null ? storage.credentials() : new InMemoryCredentialRepository();
         this.attempts = storage != null ? storage.attempts() : new InMemoryLoginAttemptRepository(clock);
@@ -98,7 +102,8 @@ final class ScriptedLogins {
     static ClientContext kiosk(String deviceId) {
         return ClientContext.builder()
                 .deviceId(deviceId)
-                .userAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36")
+                .userAgent(
+                        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36")
                 .userVerifyingPlatformAuthenticator(false)
                 .capabilities(Map.of(ClientContext.CAPABILITY_HYBRID_TRANSPORT, false))
                 .build();
@@ -117,8 +122,10 @@ final class ScriptedLogins {
     }
 
     UserAccount user(String identifier) {
-        UserAccount account = new UserAccount(Bytes.of(("uh-" + identifier).getBytes(StandardCharsets.UTF_8)),
-                identifier, identifier.toUpperCase(java.util.Locale.ROOT));
+        UserAccount account = new UserAccount(
+                Bytes.of(("uh-" + identifier).getBytes(StandardCharsets.UTF_8)),
+                identifier,
+                identifier.toUpperCase(java.util.Locale.ROOT));
         credentials.saveUser(account);
         users.add(account);
         return account;
@@ -264,7 +271,8 @@ final class ScriptedLogins {
         LoginStep step = flow.start(erin.identifier(), upgradingLaptop("device-erin"));
         LoginStep.HealingOffer offer = passwordThenOffer(step.flowId());
         assertThat(offer.silent()).isTrue();
-        assertThat(flow.finishHealing(offer.flowId(), erinKey.registerWithoutUserPresence(offer.credentialsCreateJson())))
+        assertThat(flow.finishHealing(
+                        offer.flowId(), erinKey.registerWithoutUserPresence(offer.credentialsCreateJson())))
                 .isInstanceOf(LoginStep.Completed.class);
 
         // 2: gina's passkey is gone; her browser declines the silent creation, she accepts the explicit offer.

@@ -9,7 +9,10 @@ import org.jspecify.annotations.Nullable;
  * @param platform the operating system family, e.g. {@code "macOS"}, {@code "Windows"}, if known
  * @param browser the browser family, e.g. {@code "Chrome"}, if known
  */
-public record ClientInfo(@Nullable String deviceId, @Nullable String platform, @Nullable String browser) {
+public record ClientInfo(
+        @Nullable String deviceId,
+        @Nullable String platform,
+        @Nullable String browser) {
 
     private static final ClientInfo UNKNOWN = new ClientInfo(null, null, null);
 

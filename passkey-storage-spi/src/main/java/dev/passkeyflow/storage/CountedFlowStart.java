@@ -30,6 +30,5 @@ public interface CountedFlowStart {
      * @throws StorageException {@link StorageException.Reason#DUPLICATE} when the counts are within
      *     their limits but a live flow has this id (the counters stay counted)
      */
-    List<Long> startFlow(FlowRecord flow, List<String> keys, List<Long> limits, Instant windowStart,
-            Instant expiresAt);
+    List<Long> startFlow(FlowRecord flow, List<String> keys, List<Long> limits, Instant windowStart, Instant expiresAt);
 }

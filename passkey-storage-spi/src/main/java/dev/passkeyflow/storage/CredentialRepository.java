@@ -56,7 +56,8 @@ public interface CredentialRepository {
      */
     default Optional<AccountCredentials> findUserWithCredentials(String identifier) {
         Optional<UserAccount> user = findUserByIdentifier(identifier);
-        List<StoredCredential> list = listCredentials(user.map(UserAccount::userHandle).orElse(NO_ACCOUNT));
+        List<StoredCredential> list =
+                listCredentials(user.map(UserAccount::userHandle).orElse(NO_ACCOUNT));
         return user.map(u -> new AccountCredentials(u, list));
     }
 
@@ -91,8 +92,7 @@ public interface CredentialRepository {
      * @throws IllegalArgumentException if {@code signatureCount} is not an unsigned 32-bit value
      *     (nothing is written)
      */
-    boolean recordUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt,
-            ClientInfo usedOn);
+    boolean recordUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt, ClientInfo usedOn);
 
     /**
      * Changes the status of a credential.

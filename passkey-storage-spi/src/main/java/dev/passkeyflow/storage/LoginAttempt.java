@@ -69,31 +69,75 @@ public record LoginAttempt(
             offerKind = offerKind.substring(0, MAX_TAG_LENGTH);
         }
         if (attemptId != null && (attemptId.isEmpty() || attemptId.length() > MAX_ATTEMPT_ID_LENGTH)) {
-            throw new IllegalArgumentException("attemptId must be 1 to " + MAX_ATTEMPT_ID_LENGTH
-                    + " characters, was " + attemptId.length());
+            throw new IllegalArgumentException(
+                    "attemptId must be 1 to " + MAX_ATTEMPT_ID_LENGTH + " characters, was " + attemptId.length());
         }
     }
 
     /** An attempt without attachment, offer kind or attempt id: every {@code append} of it stores it again. */
-    public LoginAttempt(Bytes userHandle, @Nullable String deviceId, @Nullable Bytes credentialId,
-            AttemptOutcome outcome, @Nullable String clientErrorName, long elapsedMillis, Instant at,
+    public LoginAttempt(
+            Bytes userHandle,
+            @Nullable String deviceId,
+            @Nullable Bytes credentialId,
+            AttemptOutcome outcome,
+            @Nullable String clientErrorName,
+            long elapsedMillis,
+            Instant at,
             @Nullable String platform) {
-        this(userHandle, deviceId, credentialId, outcome, clientErrorName, elapsedMillis, at, platform, null, null,
+        this(
+                userHandle,
+                deviceId,
+                credentialId,
+                outcome,
+                clientErrorName,
+                elapsedMillis,
+                at,
+                platform,
+                null,
+                null,
                 null);
     }
 
     /** An attempt without an attempt id: every {@code append} of it stores it again. */
-    public LoginAttempt(Bytes userHandle, @Nullable String deviceId, @Nullable Bytes credentialId,
-            AttemptOutcome outcome, @Nullable String clientErrorName, long elapsedMillis, Instant at,
-            @Nullable String platform, @Nullable String authenticatorAttachment, @Nullable String offerKind) {
-        this(userHandle, deviceId, credentialId, outcome, clientErrorName, elapsedMillis, at, platform,
-                authenticatorAttachment, offerKind, null);
+    public LoginAttempt(
+            Bytes userHandle,
+            @Nullable String deviceId,
+            @Nullable Bytes credentialId,
+            AttemptOutcome outcome,
+            @Nullable String clientErrorName,
+            long elapsedMillis,
+            Instant at,
+            @Nullable String platform,
+            @Nullable String authenticatorAttachment,
+            @Nullable String offerKind) {
+        this(
+                userHandle,
+                deviceId,
+                credentialId,
+                outcome,
+                clientErrorName,
+                elapsedMillis,
+                at,
+                platform,
+                authenticatorAttachment,
+                offerKind,
+                null);
     }
 
     /** The same attempt with an attempt id. */
     public LoginAttempt withAttemptId(String id) {
-        return new LoginAttempt(userHandle, deviceId, credentialId, outcome, clientErrorName, elapsedMillis, at,
-                platform, authenticatorAttachment, offerKind, Objects.requireNonNull(id, "id"));
+        return new LoginAttempt(
+                userHandle,
+                deviceId,
+                credentialId,
+                outcome,
+                clientErrorName,
+                elapsedMillis,
+                at,
+                platform,
+                authenticatorAttachment,
+                offerKind,
+                Objects.requireNonNull(id, "id"));
     }
 
     /** Whether this is a passkey login success through an authenticator of another device (hybrid or security key). */

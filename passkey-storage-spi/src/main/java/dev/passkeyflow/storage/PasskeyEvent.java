@@ -20,8 +20,14 @@ import org.jspecify.annotations.Nullable;
  * @param at when it happened
  * @param expiresAt when it stops counting; after {@code at}
  */
-public record PasskeyEvent(String eventId, Bytes userHandle, @Nullable String deviceId, String kind, Type type,
-        Instant at, Instant expiresAt) {
+public record PasskeyEvent(
+        String eventId,
+        Bytes userHandle,
+        @Nullable String deviceId,
+        String kind,
+        Type type,
+        Instant at,
+        Instant expiresAt) {
 
     /** The longest event id accepted. */
     public static final int MAX_EVENT_ID_LENGTH = 160;
@@ -52,20 +58,20 @@ public record PasskeyEvent(String eventId, Bytes userHandle, @Nullable String de
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(expiresAt, "expiresAt");
         if (eventId.isEmpty() || eventId.length() > MAX_EVENT_ID_LENGTH) {
-            throw new IllegalArgumentException("eventId must be 1 to " + MAX_EVENT_ID_LENGTH + " characters, was "
-                    + eventId.length());
+            throw new IllegalArgumentException(
+                    "eventId must be 1 to " + MAX_EVENT_ID_LENGTH + " characters, was " + eventId.length());
         }
         if (userHandle.isEmpty() || userHandle.length() > UserAccount.MAX_USER_HANDLE_LENGTH) {
             throw new IllegalArgumentException("userHandle must be 1 to " + UserAccount.MAX_USER_HANDLE_LENGTH
                     + " bytes, was " + userHandle.length());
         }
         if (deviceId != null && (deviceId.isEmpty() || deviceId.length() > MAX_DEVICE_ID_LENGTH)) {
-            throw new IllegalArgumentException("deviceId must be 1 to " + MAX_DEVICE_ID_LENGTH
-                    + " characters or null, was " + deviceId.length());
+            throw new IllegalArgumentException(
+                    "deviceId must be 1 to " + MAX_DEVICE_ID_LENGTH + " characters or null, was " + deviceId.length());
         }
         if (kind.isEmpty() || kind.length() > MAX_KIND_LENGTH) {
-            throw new IllegalArgumentException("kind must be 1 to " + MAX_KIND_LENGTH + " characters, was '"
-                    + kind + "'");
+            throw new IllegalArgumentException(
+                    "kind must be 1 to " + MAX_KIND_LENGTH + " characters, was '" + kind + "'");
         }
         if (!expiresAt.isAfter(at)) {
             throw new IllegalArgumentException("expiresAt (" + expiresAt + ") must be after at (" + at + ")");

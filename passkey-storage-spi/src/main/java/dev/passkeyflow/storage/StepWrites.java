@@ -46,15 +46,15 @@ public record StepWrites(
      *
      * @param signatureCount the new signature count, an unsigned 32-bit value
      */
-    public record CredentialUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt,
-            ClientInfo usedOn) {
+    public record CredentialUse(
+            Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt, ClientInfo usedOn) {
         public CredentialUse {
             Objects.requireNonNull(credentialId, "credentialId");
             Objects.requireNonNull(usedAt, "usedAt");
             Objects.requireNonNull(usedOn, "usedOn");
             if (signatureCount < 0 || signatureCount > 0xFFFF_FFFFL) {
-                throw new IllegalArgumentException("signatureCount must be an unsigned 32-bit value, was "
-                        + signatureCount);
+                throw new IllegalArgumentException(
+                        "signatureCount must be an unsigned 32-bit value, was " + signatureCount);
             }
         }
     }

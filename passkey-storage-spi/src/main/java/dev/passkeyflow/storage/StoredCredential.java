@@ -1,10 +1,10 @@
 package dev.passkeyflow.storage;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Collections;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,8 +55,8 @@ public record StoredCredential(
         }
         // The same bounds as UserAccount: a credential can only belong to a handle an account can have.
         if (userHandle.isEmpty() || userHandle.length() > UserAccount.MAX_USER_HANDLE_LENGTH) {
-            throw new IllegalArgumentException(
-                    "userHandle must be 1 to " + UserAccount.MAX_USER_HANDLE_LENGTH + " bytes, was " + userHandle.length());
+            throw new IllegalArgumentException("userHandle must be 1 to " + UserAccount.MAX_USER_HANDLE_LENGTH
+                    + " bytes, was " + userHandle.length());
         }
         if (publicKeyCose.isEmpty()) {
             throw new IllegalArgumentException("publicKeyCose must not be empty");
@@ -73,23 +73,58 @@ public record StoredCredential(
 
     /** A copy with another status. */
     public StoredCredential withStatus(CredentialStatus newStatus) {
-        return new StoredCredential(credentialId, userHandle, publicKeyCose, signatureCount, transports,
-                backupEligible, backupState, aaguid, createdAt, lastUsedAt, createdOn, lastUsedOn,
-                newStatus, nickname);
+        return new StoredCredential(
+                credentialId,
+                userHandle,
+                publicKeyCose,
+                signatureCount,
+                transports,
+                backupEligible,
+                backupState,
+                aaguid,
+                createdAt,
+                lastUsedAt,
+                createdOn,
+                lastUsedOn,
+                newStatus,
+                nickname);
     }
 
     /** A copy with another nickname ({@code null}: none). */
     public StoredCredential withNickname(@Nullable String newNickname) {
-        return new StoredCredential(credentialId, userHandle, publicKeyCose, signatureCount, transports,
-                backupEligible, backupState, aaguid, createdAt, lastUsedAt, createdOn, lastUsedOn, status,
+        return new StoredCredential(
+                credentialId,
+                userHandle,
+                publicKeyCose,
+                signatureCount,
+                transports,
+                backupEligible,
+                backupState,
+                aaguid,
+                createdAt,
+                lastUsedAt,
+                createdOn,
+                lastUsedOn,
+                status,
                 newNickname);
     }
 
     /** A copy that records a successful use. */
-    public StoredCredential withUse(long newSignatureCount, boolean newBackupState, Instant usedAt,
-            ClientInfo usedOn) {
-        return new StoredCredential(credentialId, userHandle, publicKeyCose, newSignatureCount, transports,
-                backupEligible, newBackupState, aaguid, createdAt, usedAt, createdOn, usedOn, status,
+    public StoredCredential withUse(long newSignatureCount, boolean newBackupState, Instant usedAt, ClientInfo usedOn) {
+        return new StoredCredential(
+                credentialId,
+                userHandle,
+                publicKeyCose,
+                newSignatureCount,
+                transports,
+                backupEligible,
+                newBackupState,
+                aaguid,
+                createdAt,
+                usedAt,
+                createdOn,
+                usedOn,
+                status,
                 nickname);
     }
 }

@@ -21,8 +21,7 @@ public record UserAccount(Bytes userHandle, String identifier, String displayNam
         Objects.requireNonNull(identifier, "identifier");
         Objects.requireNonNull(displayName, "displayName");
         if (userHandle.isEmpty() || userHandle.length() > MAX_USER_HANDLE_LENGTH) {
-            throw new IllegalArgumentException(
-                    "userHandle must be 1 to 64 bytes, was " + userHandle.length());
+            throw new IllegalArgumentException("userHandle must be 1 to 64 bytes, was " + userHandle.length());
         }
         if (identifier.isBlank()) {
             throw new IllegalArgumentException("identifier must not be blank");

@@ -14,9 +14,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StoredCredentialTest {
 
     private static StoredCredential withUserHandle(Bytes userHandle) {
-        return new StoredCredential(Bytes.of(new byte[] {7}), userHandle, Bytes.of(new byte[] {1}), 0, Set.of(),
-                false, false, null, Instant.parse("2025-01-01T00:00:00Z"), null, ClientInfo.unknown(), null,
-                CredentialStatus.ACTIVE, null);
+        return new StoredCredential(
+                Bytes.of(new byte[] {7}),
+                userHandle,
+                Bytes.of(new byte[] {1}),
+                0,
+                Set.of(),
+                false,
+                false,
+                null,
+                Instant.parse("2025-01-01T00:00:00Z"),
+                null,
+                ClientInfo.unknown(),
+                null,
+                CredentialStatus.ACTIVE,
+                null);
     }
 
     @ParameterizedTest(name = "{0} bytes")
@@ -32,7 +44,8 @@ class StoredCredentialTest {
     @Test
     @DisplayName("rejects an empty user handle and one longer than 64 bytes, as UserAccount does")
     void rejectsHandlesNoAccountCanHave() {
-        assertThatIllegalArgumentException().isThrownBy(() -> withUserHandle(Bytes.of(new byte[0])))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> withUserHandle(Bytes.of(new byte[0])))
                 .withMessage("userHandle must be 1 to 64 bytes, was 0");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> withUserHandle(Bytes.of(new byte[UserAccount.MAX_USER_HANDLE_LENGTH + 1])))

@@ -19,8 +19,14 @@ import java.util.Objects;
  * @param consecutiveFailures how many attempts in a row have failed, including this one
  * @param now the flow's clock reading
  */
-public record FailureContext(UserAccount user, List<StoredCredential> credentials, ClientContext client,
-        PasskeyFailure failure, List<PasskeyFailure> failuresInFlow, int consecutiveFailures, Instant now) {
+public record FailureContext(
+        UserAccount user,
+        List<StoredCredential> credentials,
+        ClientContext client,
+        PasskeyFailure failure,
+        List<PasskeyFailure> failuresInFlow,
+        int consecutiveFailures,
+        Instant now) {
 
     public FailureContext {
         Objects.requireNonNull(user, "user");

@@ -26,13 +26,24 @@ import org.jspecify.annotations.Nullable;
  *     attempted ({@link FallbackReason#PASSKEY_NOT_AVAILABLE}), the user chose it, or passkeys failed;
  *     {@code null} when the user did not go through the fallback
  */
-public record HealingContext(UserAccount user, List<StoredCredential> credentials, ClientContext client,
-        AuthenticationMethod method, List<PasskeyFailure> failuresInFlow, FailureDiagnosis lastDiagnosis,
-        Instant now, @Nullable FallbackReason fallbackReason) {
+public record HealingContext(
+        UserAccount user,
+        List<StoredCredential> credentials,
+        ClientContext client,
+        AuthenticationMethod method,
+        List<PasskeyFailure> failuresInFlow,
+        FailureDiagnosis lastDiagnosis,
+        Instant now,
+        @Nullable FallbackReason fallbackReason) {
 
     /** A context without a fallback reason. */
-    public HealingContext(UserAccount user, List<StoredCredential> credentials, ClientContext client,
-            AuthenticationMethod method, List<PasskeyFailure> failuresInFlow, FailureDiagnosis lastDiagnosis,
+    public HealingContext(
+            UserAccount user,
+            List<StoredCredential> credentials,
+            ClientContext client,
+            AuthenticationMethod method,
+            List<PasskeyFailure> failuresInFlow,
+            FailureDiagnosis lastDiagnosis,
             Instant now) {
         this(user, credentials, client, method, failuresInFlow, lastDiagnosis, now, null);
     }

@@ -41,8 +41,14 @@ public sealed interface HealingDecision permits HealingDecision.Offer, HealingDe
      *     (keep and flag, the default) or {@link CredentialStatus#RETIRED}, never {@code ACTIVE}
      * @param tags why
      */
-    record Offer(HealingKind kind, FailureDiagnosis diagnosis, ClientPlatform platform, Set<Bytes> replacedCredentials,
-            CredentialStatus replacedCredentialStatus, List<DecisionTag> tags) implements HealingDecision {
+    record Offer(
+            HealingKind kind,
+            FailureDiagnosis diagnosis,
+            ClientPlatform platform,
+            Set<Bytes> replacedCredentials,
+            CredentialStatus replacedCredentialStatus,
+            List<DecisionTag> tags)
+            implements HealingDecision {
 
         public Offer {
             Objects.requireNonNull(kind, "kind");
@@ -57,8 +63,8 @@ public sealed interface HealingDecision permits HealingDecision.Offer, HealingDe
         }
 
         /** An offer that replaces nothing. */
-        public static Offer of(HealingKind kind, FailureDiagnosis diagnosis, ClientPlatform platform,
-                DecisionTag... tags) {
+        public static Offer of(
+                HealingKind kind, FailureDiagnosis diagnosis, ClientPlatform platform, DecisionTag... tags) {
             return new Offer(kind, diagnosis, platform, Set.of(), CredentialStatus.SUSPECTED_BROKEN, List.of(tags));
         }
     }

@@ -23,7 +23,9 @@ public interface LoginAdvisor {
      * ({@link dev.passkeyflow.core.HealingKind#AFTER_HYBRID}). The default makes no offer.
      */
     default HealingDecision onCrossDeviceSuccess(PasskeySuccessContext context) {
-        return HealingDecision.noOffer(dev.passkeyflow.core.FailureDiagnosis.unknown(),
-                dev.passkeyflow.core.ClientPlatform.of(context.client()), DecisionTag.NO_AFTER_HYBRID_OFFERS);
+        return HealingDecision.noOffer(
+                dev.passkeyflow.core.FailureDiagnosis.unknown(),
+                dev.passkeyflow.core.ClientPlatform.of(context.client()),
+                DecisionTag.NO_AFTER_HYBRID_OFFERS);
     }
 }

@@ -13,7 +13,10 @@ import org.jspecify.annotations.Nullable;
  * @param elapsedMillis how long the browser ceremony took, or -1 if unknown
  * @param credentialId the credential presented, when the server saw one
  */
-public record PasskeyFailure(AttemptOutcome outcome, @Nullable String clientErrorName, long elapsedMillis,
+public record PasskeyFailure(
+        AttemptOutcome outcome,
+        @Nullable String clientErrorName,
+        long elapsedMillis,
         @Nullable Bytes credentialId) {
 
     public PasskeyFailure {

@@ -22,8 +22,13 @@ import org.jspecify.annotations.Nullable;
  * @param failuresInFlow the failed passkey attempts of this flow before the success, oldest first
  * @param now the flow's clock reading
  */
-public record PasskeySuccessContext(UserAccount user, List<StoredCredential> credentials, ClientContext client,
-        Bytes credentialId, @Nullable String authenticatorAttachment, List<PasskeyFailure> failuresInFlow,
+public record PasskeySuccessContext(
+        UserAccount user,
+        List<StoredCredential> credentials,
+        ClientContext client,
+        Bytes credentialId,
+        @Nullable String authenticatorAttachment,
+        List<PasskeyFailure> failuresInFlow,
         Instant now) {
 
     public PasskeySuccessContext {

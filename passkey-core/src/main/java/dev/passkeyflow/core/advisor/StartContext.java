@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param client the client
  * @param now the flow's clock reading
  */
-public record StartContext(@Nullable UserAccount user, List<StoredCredential> credentials, ClientContext client,
-        Instant now) {
+public record StartContext(
+        @Nullable UserAccount user, List<StoredCredential> credentials, ClientContext client, Instant now) {
 
     public StartContext {
         credentials = List.copyOf(credentials);

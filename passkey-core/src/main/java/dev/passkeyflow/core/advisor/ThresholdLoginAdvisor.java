@@ -81,8 +81,8 @@ public final class ThresholdLoginAdvisor implements LoginAdvisor {
         boolean fallBackNow = failure.outcome().isServerSide()
                 || diagnosis.cause() == FailureCause.RP_MISCONFIGURATION
                 || context.consecutiveFailures() >= failuresBeforeFallback;
-        return new FailureDecision(fallBackNow ? FailureDecision.Action.FALLBACK : FailureDecision.Action.RETRY,
-                diagnosis);
+        return new FailureDecision(
+                fallBackNow ? FailureDecision.Action.FALLBACK : FailureDecision.Action.RETRY, diagnosis);
     }
 
     @Override
@@ -92,13 +92,17 @@ public final class ThresholdLoginAdvisor implements LoginAdvisor {
             return HealingDecision.noOffer(context.lastDiagnosis(), platform, DecisionTag.DEVICE_CANNOT_CREATE_PASSKEY);
         }
         if (!context.failuresInFlow().isEmpty()) {
-            return new HealingDecision.Offer(HealingKind.AFTER_ERROR, context.lastDiagnosis(), platform,
-                    credentialsSeenOnThisDevice(context), CredentialStatus.SUSPECTED_BROKEN,
+            return new HealingDecision.Offer(
+                    HealingKind.AFTER_ERROR,
+                    context.lastDiagnosis(),
+                    platform,
+                    credentialsSeenOnThisDevice(context),
+                    CredentialStatus.SUSPECTED_BROKEN,
                     List.of(DecisionTag.PASSKEY_FAILED_IN_FLOW));
         }
         if (context.usableCredentials().isEmpty()) {
-            return HealingDecision.Offer.of(HealingKind.FIRST_PASSKEY, FailureDiagnosis.unknown(), platform,
-                    DecisionTag.USER_HAS_NO_PASSKEYS);
+            return HealingDecision.Offer.of(
+                    HealingKind.FIRST_PASSKEY, FailureDiagnosis.unknown(), platform, DecisionTag.USER_HAS_NO_PASSKEYS);
         }
         return HealingDecision.noOffer(context.lastDiagnosis(), platform, DecisionTag.PASSKEYS_NOT_TRIED);
     }
@@ -109,28 +113,40 @@ public final class ThresholdLoginAdvisor implements LoginAdvisor {
         return switch (failure.outcome()) {
             case CANCELLED -> {
                 if (elapsed >= 0 && elapsed < IMMEDIATE_FAILURE_MILLIS) {
-                    yield FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.LOW,
+                    yield FailureDiagnosis.of(
+                            FailureCause.PASSKEY_DELETED_LOCALLY,
+                            Confidence.LOW,
                             "browser failed within " + elapsed + " ms, as it does when no credential is present");
                 }
                 if (elapsed >= TIMEOUT_LIKE_MILLIS) {
-                    yield FailureDiagnosis.of(FailureCause.TIMED_OUT, Confidence.MEDIUM,
-                            "browser failed after " + elapsed + " ms");
+                    yield FailureDiagnosis.of(
+                            FailureCause.TIMED_OUT, Confidence.MEDIUM, "browser failed after " + elapsed + " ms");
                 }
-                yield FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.LOW,
-                        "browser reported " + failure.clientErrorName());
+                yield FailureDiagnosis.of(
+                        FailureCause.USER_CANCELLED, Confidence.LOW, "browser reported " + failure.clientErrorName());
             }
-            case TIMED_OUT -> FailureDiagnosis.of(FailureCause.TIMED_OUT, Confidence.HIGH,
-                    "ceremony timed out");
-            case SECURITY_ERROR -> FailureDiagnosis.of(FailureCause.RP_MISCONFIGURATION, Confidence.HIGH,
-                    "browser reported SecurityError");
-            case UNKNOWN_CREDENTIAL -> FailureDiagnosis.of(FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER,
-                    Confidence.HIGH, "the presented credential id is not registered");
-            case IMMEDIATE_REJECTED -> FailureDiagnosis.of(FailureCause.NEW_DEVICE_WITHOUT_PASSKEY, Confidence.LOW,
-                    "immediate UI mode found no passkey on this device");
-            case CLIENT_ERROR -> FailureDiagnosis.of(FailureCause.UNKNOWN, Confidence.LOW,
-                    "browser reported " + failure.clientErrorName());
-            default -> FailureDiagnosis.of(FailureCause.VERIFICATION_FAILED, Confidence.HIGH,
-                    "server rejected the response: " + failure.outcome());
+            case TIMED_OUT -> FailureDiagnosis.of(FailureCause.TIMED_OUT, Confidence.HIGH, "ceremony timed out");
+            case SECURITY_ERROR ->
+                FailureDiagnosis.of(
+                        FailureCause.RP_MISCONFIGURATION, Confidence.HIGH, "browser reported SecurityError");
+            case UNKNOWN_CREDENTIAL ->
+                FailureDiagnosis.of(
+                        FailureCause.CREDENTIAL_UNKNOWN_TO_SERVER,
+                        Confidence.HIGH,
+                        "the presented credential id is not registered");
+            case IMMEDIATE_REJECTED ->
+                FailureDiagnosis.of(
+                        FailureCause.NEW_DEVICE_WITHOUT_PASSKEY,
+                        Confidence.LOW,
+                        "immediate UI mode found no passkey on this device");
+            case CLIENT_ERROR ->
+                FailureDiagnosis.of(
+                        FailureCause.UNKNOWN, Confidence.LOW, "browser reported " + failure.clientErrorName());
+            default ->
+                FailureDiagnosis.of(
+                        FailureCause.VERIFICATION_FAILED,
+                        Confidence.HIGH,
+                        "server rejected the response: " + failure.outcome());
         };
     }
 
@@ -143,7 +159,8 @@ public final class ThresholdLoginAdvisor implements LoginAdvisor {
         for (StoredCredential credential : context.usableCredentials()) {
             boolean createdHere = deviceId.equals(credential.createdOn().deviceId());
             boolean usedHere = credential.lastUsedOn() != null
-                    && deviceId.equals(Objects.requireNonNull(credential.lastUsedOn()).deviceId());
+                    && deviceId.equals(
+                            Objects.requireNonNull(credential.lastUsedOn()).deviceId());
             if (createdHere || usedHere) {
                 seen.add(credential.credentialId());
             }

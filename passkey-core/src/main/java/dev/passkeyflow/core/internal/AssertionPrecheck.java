@@ -34,14 +34,18 @@ final class AssertionPrecheck {
     }
 
     /** Returns the rejection, or {@code null} when Yubico should verify. */
-    @Nullable AttemptOutcome rejection(FlowSnapshot s, AssertionRequest request,
+    @Nullable
+    AttemptOutcome rejection(
+            FlowSnapshot s,
+            AssertionRequest request,
             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response,
             Optional<StoredCredential> stored) {
         AttemptOutcome credential = credentialRejection(s, response, stored);
         return credential != null ? credential : clientDataRejection(s, request, response);
     }
 
-    private static @Nullable AttemptOutcome credentialRejection(FlowSnapshot s,
+    private static @Nullable AttemptOutcome credentialRejection(
+            FlowSnapshot s,
             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response,
             Optional<StoredCredential> stored) {
         if (stored.isEmpty()) {
@@ -60,18 +64,26 @@ final class AssertionPrecheck {
         return null;
     }
 
-    private @Nullable AttemptOutcome clientDataRejection(FlowSnapshot s, AssertionRequest request,
+    private @Nullable AttemptOutcome clientDataRejection(
+            FlowSnapshot s,
+            AssertionRequest request,
             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response) {
         CollectedClientData clientData = response.getResponse().getClientData();
         if (!"webauthn.get".equals(clientData.getType())) {
             return AttemptOutcome.VERIFICATION_FAILED;
         }
-        if (!clientData.getChallenge().equals(request.getPublicKeyCredentialRequestOptions().getChallenge())) {
+        if (!clientData
+                .getChallenge()
+                .equals(request.getPublicKeyCredentialRequestOptions().getChallenge())) {
             return AttemptOutcome.CHALLENGE_MISMATCH;
         }
         FlowSnapshot.Pending pending = s.pending();
-        if (pending == null || settings.clock().instant().isAfter(
-                pending.issuedAt().plus(settings.ceremonyTimeout()).plus(CHALLENGE_GRACE))) {
+        if (pending == null
+                || settings.clock()
+                        .instant()
+                        .isAfter(pending.issuedAt()
+                                .plus(settings.ceremonyTimeout())
+                                .plus(CHALLENGE_GRACE))) {
             return AttemptOutcome.CHALLENGE_MISMATCH;
         }
         if (!settings.origins().contains(clientData.getOrigin())) {
@@ -81,7 +93,11 @@ final class AssertionPrecheck {
                 .allowedBy(settings.allowedTopOrigins())) {
             return AttemptOutcome.ORIGIN_MISMATCH;
         }
-        if (!MessageDigest.isEqual(response.getResponse().getParsedAuthenticatorData().getRpIdHash().getBytes(),
+        if (!MessageDigest.isEqual(
+                response.getResponse()
+                        .getParsedAuthenticatorData()
+                        .getRpIdHash()
+                        .getBytes(),
                 rpIdHash)) {
             return AttemptOutcome.ORIGIN_MISMATCH;
         }
@@ -99,5 +115,4 @@ final class AssertionPrecheck {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
-
 }

@@ -33,12 +33,13 @@ final class AssertionVerification {
      * registration must not exclude it: an authenticator asked to exclude a credential it holds
      * answers {@code InvalidStateError}, and the user could never replace the refused passkey.
      */
-    private static final Set<AttemptOutcome> REFUSED_CREDENTIAL = EnumSet.of(AttemptOutcome.BAD_SIGNATURE,
-            AttemptOutcome.COUNTER_REGRESSION, AttemptOutcome.USER_VERIFICATION_MISSING,
+    private static final Set<AttemptOutcome> REFUSED_CREDENTIAL = EnumSet.of(
+            AttemptOutcome.BAD_SIGNATURE,
+            AttemptOutcome.COUNTER_REGRESSION,
+            AttemptOutcome.USER_VERIFICATION_MISSING,
             AttemptOutcome.VERIFICATION_FAILED);
 
-    private AssertionVerification() {
-    }
+    private AssertionVerification() {}
 
     /**
      * The credential id of a parsed response (§7.2 step 6 looks the credential up by it).
@@ -72,7 +73,11 @@ final class AssertionVerification {
             return response;
         }
         try {
-            return response.toBuilder().response(response.getResponse().toBuilder().userHandle(Optional.empty()).build()).build();
+            return response.toBuilder()
+                    .response(response.getResponse().toBuilder()
+                            .userHandle(Optional.empty())
+                            .build())
+                    .build();
         } catch (IOException | Base64UrlException e) {
             throw new LoginFlowException(Reason.INVALID_INPUT, "not a WebAuthn assertion response");
         }

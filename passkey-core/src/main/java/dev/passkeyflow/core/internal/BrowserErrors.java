@@ -18,8 +18,7 @@ import java.util.Objects;
  */
 final class BrowserErrors {
 
-    private BrowserErrors() {
-    }
+    private BrowserErrors() {}
 
     /**
      * The outcome of a rejected {@code credentials.get}. NotAllowedError and AbortError count as a
@@ -27,8 +26,8 @@ final class BrowserErrors {
      */
     static AttemptOutcome ofGet(String name, long elapsedMillis, Duration ceremonyTimeout) {
         return switch (name) {
-            case "NotAllowedError", "AbortError" -> elapsedMillis >= ceremonyTimeout.toMillis()
-                    ? AttemptOutcome.TIMED_OUT : AttemptOutcome.CANCELLED;
+            case "NotAllowedError", "AbortError" ->
+                elapsedMillis >= ceremonyTimeout.toMillis() ? AttemptOutcome.TIMED_OUT : AttemptOutcome.CANCELLED;
             case "TimeoutError" -> AttemptOutcome.TIMED_OUT;
             case "SecurityError" -> AttemptOutcome.SECURITY_ERROR;
             default -> AttemptOutcome.CLIENT_ERROR;

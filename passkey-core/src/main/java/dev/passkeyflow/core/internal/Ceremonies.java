@@ -60,7 +60,10 @@ class Ceremonies {
     static Ceremonies of(FlowSettings settings) {
         YubicoCredentialAdapter adapter = new YubicoCredentialAdapter(settings.credentials());
         RelyingParty relyingParty = RelyingParty.builder()
-                .identity(RelyingPartyIdentity.builder().id(settings.rpId()).name(settings.rpName()).build())
+                .identity(RelyingPartyIdentity.builder()
+                        .id(settings.rpId())
+                        .name(settings.rpName())
+                        .build())
                 .credentialRepository(adapter)
                 .origins(settings.origins())
                 // Counters are checked after Yubico verified the signature: synced passkeys may count
@@ -105,7 +108,8 @@ class Ceremonies {
                         .id(YubicoCredentialAdapter.toByteArray(user.userHandle()))
                         .build())
                 .authenticatorSelection(AuthenticatorSelectionCriteria.builder()
-                        .residentKey(ResidentKeyRequirement.valueOf(settings.residentKey().name()))
+                        .residentKey(ResidentKeyRequirement.valueOf(
+                                settings.residentKey().name()))
                         .userVerification(userVerification())
                         .build())
                 .timeout(settings.ceremonyTimeout().toMillis())
@@ -118,9 +122,9 @@ class Ceremonies {
 
     /** What an assertion proved: the verified result, or why it was refused. */
     sealed interface AssertionVerdict {
-        record Verified(AssertionResult result, StoredCredential stored) implements AssertionVerdict { }
+        record Verified(AssertionResult result, StoredCredential stored) implements AssertionVerdict {}
 
-        record Refused(AttemptOutcome outcome) implements AssertionVerdict { }
+        record Refused(AttemptOutcome outcome) implements AssertionVerdict {}
     }
 
     /**
@@ -129,7 +133,9 @@ class Ceremonies {
      *
      * @param stored the presented credential as stored, if the server knows it
      */
-    AssertionVerdict verifyAssertion(FlowSnapshot s, AssertionRequest request,
+    AssertionVerdict verifyAssertion(
+            FlowSnapshot s,
+            AssertionRequest request,
             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response,
             Optional<StoredCredential> stored) {
         AttemptOutcome rejected = precheck.rejection(s, request, response, stored);
@@ -140,35 +146,45 @@ class Ceremonies {
         AssertionResult result;
         try {
             // What this step already read: the credential, and the account the flow is for.
-            result = credentials.with(new YubicoCredentialAdapter.KnownReads(s.identifier(), userHandle, null,
-                    stored.orElse(null)), () -> finishAssertion(request, response));
+            result = credentials.with(
+                    new YubicoCredentialAdapter.KnownReads(s.identifier(), userHandle, null, stored.orElse(null)),
+                    () -> finishAssertion(request, response));
         } catch (FailedAssertion e) {
-            return new AssertionVerdict.Refused(e.failure() instanceof InvalidSignatureCountException
-                    ? AttemptOutcome.COUNTER_REGRESSION : BrowserErrors.classifyAssertionFailure(e.failure()));
+            return new AssertionVerdict.Refused(
+                    e.failure() instanceof InvalidSignatureCountException
+                            ? AttemptOutcome.COUNTER_REGRESSION
+                            : BrowserErrors.classifyAssertionFailure(e.failure()));
         } catch (RuntimeException e) {
             // Yubico reports malformed parts (CBOR, keys, base64) with unchecked exceptions. A
             // storage failure inside its credential lookups is not a verdict on the passkey.
             BrowserErrors.rethrowStorageFailure(e);
-            LOG.debug("flow {}: assertion unverifiable: {}", SnapshotCodec.abbreviate(s.flowId()),
+            LOG.debug(
+                    "flow {}: assertion unverifiable: {}",
+                    SnapshotCodec.abbreviate(s.flowId()),
                     e.getClass().getSimpleName());
             return new AssertionVerdict.Refused(AttemptOutcome.VERIFICATION_FAILED);
         }
         if (!result.isSuccess()) {
             return new AssertionVerdict.Refused(AttemptOutcome.VERIFICATION_FAILED);
         }
-        if (!YubicoCredentialAdapter.toBytes(result.getCredential().getUserHandle()).equals(userHandle)) {
+        if (!YubicoCredentialAdapter.toBytes(result.getCredential().getUserHandle())
+                .equals(userHandle)) {
             // Identity comes from the verified credential, never from the flow's username.
             return new AssertionVerdict.Refused(AttemptOutcome.WRONG_USER);
         }
         AttemptOutcome counter = AssertionVerification.counterRefusal(stored.orElseThrow(), result);
-        return counter != null ? new AssertionVerdict.Refused(counter)
+        return counter != null
+                ? new AssertionVerdict.Refused(counter)
                 : new AssertionVerdict.Verified(result, stored.orElseThrow());
     }
 
-    private AssertionResult finishAssertion(AssertionRequest request,
+    private AssertionResult finishAssertion(
+            AssertionRequest request,
             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response) {
         try {
-            return relyingParty.finishAssertion(FinishAssertionOptions.builder().request(request).response(response)
+            return relyingParty.finishAssertion(FinishAssertionOptions.builder()
+                    .request(request)
+                    .response(response)
                     .build());
         } catch (AssertionFailedException e) {
             throw new FailedAssertion(e);
@@ -197,19 +213,26 @@ class Ceremonies {
      * @return the result, or empty when verification refused it (logged by kind only: Yubico's
      *     messages may quote client data)
      */
-    Optional<RegistrationResult> finishRegistration(String flowId, PublicKeyCredentialCreationOptions options,
+    Optional<RegistrationResult> finishRegistration(
+            String flowId,
+            PublicKeyCredentialCreationOptions options,
             PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response,
             boolean conditionalCreate) {
         try {
             // Yubico marks isConditionalCreate experimental (@Deprecated); it is WebAuthn Level 3's
             // conditional create, which may register without user presence.
             @SuppressWarnings("deprecation")
-            FinishRegistrationOptions finish = FinishRegistrationOptions.builder().request(options)
-                    .response(response).isConditionalCreate(conditionalCreate).build();
+            FinishRegistrationOptions finish = FinishRegistrationOptions.builder()
+                    .request(options)
+                    .response(response)
+                    .isConditionalCreate(conditionalCreate)
+                    .build();
             return Optional.of(relyingParty.finishRegistration(finish));
         } catch (RegistrationFailedException | RuntimeException e) {
             BrowserErrors.rethrowStorageFailure(e);
-            LOG.debug("flow {}: registration rejected by verification ({})", SnapshotCodec.abbreviate(flowId),
+            LOG.debug(
+                    "flow {}: registration rejected by verification ({})",
+                    SnapshotCodec.abbreviate(flowId),
                     e.getClass().getSimpleName());
             return Optional.empty();
         }

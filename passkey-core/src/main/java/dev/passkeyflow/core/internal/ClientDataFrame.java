@@ -51,8 +51,10 @@ record ClientDataFrame(boolean crossOrigin, @Nullable String topOrigin, boolean 
         JsonNode cross = root.get("crossOrigin");
         JsonNode top = root.get("topOrigin");
         boolean malformed = (cross != null && !cross.isBoolean()) || (top != null && !top.isTextual());
-        return new ClientDataFrame(cross != null && cross.asBoolean(false),
-                top != null && top.isTextual() ? top.asText() : null, malformed);
+        return new ClientDataFrame(
+                cross != null && cross.asBoolean(false),
+                top != null && top.isTextual() ? top.asText() : null,
+                malformed);
     }
 
     /**

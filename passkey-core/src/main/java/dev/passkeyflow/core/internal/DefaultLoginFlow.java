@@ -94,18 +94,24 @@ final class DefaultLoginFlow implements LoginFlow {
         long elapsed = Inputs.elapsed(elapsedMillis);
         // Every report counts on its own: two failures with the same name and time are two failures.
         StepReceipt receipt = StepReceipt.unique(FlowCall.REPORT_CLIENT_ERROR);
-        return step(flowId, receipt, current -> UsernamelessSteps.isUsernameless(current)
-                ? usernameless.clientError(current, name, elapsed, receipt)
-                : failures.clientError(current, name, elapsed, receipt));
+        return step(
+                flowId,
+                receipt,
+                current -> UsernamelessSteps.isUsernameless(current)
+                        ? usernameless.clientError(current, name, elapsed, receipt)
+                        : failures.clientError(current, name, elapsed, receipt));
     }
 
     @Override
     public LoginStep reportImmediateRejection(String flowId, long elapsedMillis) {
         long elapsed = Inputs.elapsed(elapsedMillis);
         StepReceipt receipt = StepReceipt.unique(FlowCall.REPORT_IMMEDIATE_REJECTION);
-        return step(flowId, receipt, current -> UsernamelessSteps.isUsernameless(current)
-                ? usernameless.clientError(current, "NotAllowedError", elapsed, receipt)
-                : failures.immediateRejection(current, elapsed, receipt));
+        return step(
+                flowId,
+                receipt,
+                current -> UsernamelessSteps.isUsernameless(current)
+                        ? usernameless.clientError(current, "NotAllowedError", elapsed, receipt)
+                        : failures.immediateRejection(current, elapsed, receipt));
     }
 
     @Override
@@ -114,10 +120,14 @@ final class DefaultLoginFlow implements LoginFlow {
         // The proof is the response itself: only a repeat of this very response is told its result.
         StepReceipt receipt = StepReceipt.of(FlowCall.FINISH_PASSKEY, json);
         ParsedAssertion parsed = ParsedAssertion.of(json);
-        return runner.runAssertion(flowId, parsed.credentialId(), receipt,
+        return runner.runAssertion(
+                flowId,
+                parsed.credentialId(),
+                receipt,
                 (current, owned) -> UsernamelessSteps.isUsernameless(current)
                         ? usernameless.finish(current, json, receipt)
-                        : passkey.finishPasskey(current, parsed, receipt, owned), steps::repeatStep);
+                        : passkey.finishPasskey(current, parsed, receipt, owned),
+                steps::repeatStep);
     }
 
     @Override

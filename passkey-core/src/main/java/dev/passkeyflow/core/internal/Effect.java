@@ -36,8 +36,8 @@ sealed interface Effect {
         List<LoginAttempt> attempts = new ArrayList<>();
         for (Effect effect : effects) {
             if (effect instanceof RecordUse use) {
-                uses.add(new StepWrites.CredentialUse(use.credentialId(), use.signatureCount(), use.backupState(),
-                        use.usedAt(), use.usedOn()));
+                uses.add(new StepWrites.CredentialUse(
+                        use.credentialId(), use.signatureCount(), use.backupState(), use.usedAt(), use.usedOn()));
             } else if (effect instanceof AppendAttempt append) {
                 attempts.add(append.attempt());
             } else if (effect instanceof SaveCredential save) {
@@ -84,7 +84,8 @@ sealed interface Effect {
 
         private boolean alreadyStored(CredentialRepository credentials) {
             Optional<StoredCredential> existing = credentials.findCredential(credential.credentialId());
-            return existing.isPresent() && existing.get().userHandle().equals(credential.userHandle())
+            return existing.isPresent()
+                    && existing.get().userHandle().equals(credential.userHandle())
                     && existing.get().publicKeyCose().equals(credential.publicKeyCose());
         }
     }

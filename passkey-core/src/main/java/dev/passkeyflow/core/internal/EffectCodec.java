@@ -32,8 +32,7 @@ final class EffectCodec {
     private static final String CREDENTIAL = "credential";
     private static final String REPLACED = "replaced";
 
-    private EffectCodec() {
-    }
+    private EffectCodec() {}
 
     static ObjectNode write(Effect effect) {
         ObjectNode node = MAPPER.createObjectNode();
@@ -99,19 +98,31 @@ final class EffectCodec {
     private static Effect read(JsonNode node) {
         String type = requiredText(node, StoredKey.EFFECT_TYPE);
         return switch (type) {
-            case USE -> new Effect.RecordUse(requiredBytes(node, StoredKey.USE_CREDENTIAL),
-                    number(node, StoredKey.USE_COUNT, 0), flag(node, StoredKey.USE_BACKUP_STATE),
-                    isoInstant(node, StoredKey.USE_AT), readClientInfo(path(node, StoredKey.USE_ON)));
-            case ATTEMPT -> new Effect.AppendAttempt(new LoginAttempt(requiredBytes(node, StoredKey.ATTEMPT_USER),
-                    text(node, StoredKey.ATTEMPT_DEVICE), bytes(node, StoredKey.ATTEMPT_CREDENTIAL),
-                    AttemptOutcome.valueOf(requiredText(node, StoredKey.ATTEMPT_OUTCOME)),
-                    text(node, StoredKey.ATTEMPT_ERROR_NAME), number(node, StoredKey.ATTEMPT_ELAPSED, -1),
-                    isoInstant(node, StoredKey.ATTEMPT_AT), text(node, StoredKey.ATTEMPT_PLATFORM),
-                    text(node, StoredKey.ATTEMPT_ATTACHMENT), text(node, StoredKey.ATTEMPT_OFFER_KIND),
-                    text(node, StoredKey.ATTEMPT_ID)));
+            case USE ->
+                new Effect.RecordUse(
+                        requiredBytes(node, StoredKey.USE_CREDENTIAL),
+                        number(node, StoredKey.USE_COUNT, 0),
+                        flag(node, StoredKey.USE_BACKUP_STATE),
+                        isoInstant(node, StoredKey.USE_AT),
+                        readClientInfo(path(node, StoredKey.USE_ON)));
+            case ATTEMPT ->
+                new Effect.AppendAttempt(new LoginAttempt(
+                        requiredBytes(node, StoredKey.ATTEMPT_USER),
+                        text(node, StoredKey.ATTEMPT_DEVICE),
+                        bytes(node, StoredKey.ATTEMPT_CREDENTIAL),
+                        AttemptOutcome.valueOf(requiredText(node, StoredKey.ATTEMPT_OUTCOME)),
+                        text(node, StoredKey.ATTEMPT_ERROR_NAME),
+                        number(node, StoredKey.ATTEMPT_ELAPSED, -1),
+                        isoInstant(node, StoredKey.ATTEMPT_AT),
+                        text(node, StoredKey.ATTEMPT_PLATFORM),
+                        text(node, StoredKey.ATTEMPT_ATTACHMENT),
+                        text(node, StoredKey.ATTEMPT_OFFER_KIND),
+                        text(node, StoredKey.ATTEMPT_ID)));
             case CREDENTIAL -> new Effect.SaveCredential(readCredential(node));
-            case REPLACED -> new Effect.MarkReplaced(requiredBytes(node, StoredKey.REPLACED_CREDENTIAL),
-                    CredentialStatus.valueOf(requiredText(node, StoredKey.REPLACED_STATUS_TO)));
+            case REPLACED ->
+                new Effect.MarkReplaced(
+                        requiredBytes(node, StoredKey.REPLACED_CREDENTIAL),
+                        CredentialStatus.valueOf(requiredText(node, StoredKey.REPLACED_STATUS_TO)));
             default -> throw new IllegalStateException("unknown effect type in stored flow: " + type);
         };
     }
@@ -119,12 +130,19 @@ final class EffectCodec {
     private static StoredCredential readCredential(JsonNode node) {
         Set<String> transports = new LinkedHashSet<>();
         path(node, StoredKey.CREDENTIAL_TRANSPORTS).forEach(t -> transports.add(t.asText()));
-        return new StoredCredential(requiredBytes(node, StoredKey.CREDENTIAL_ID),
-                requiredBytes(node, StoredKey.CREDENTIAL_USER), requiredBytes(node, StoredKey.CREDENTIAL_PUBLIC_KEY),
-                number(node, StoredKey.CREDENTIAL_COUNT, 0), transports,
-                flag(node, StoredKey.CREDENTIAL_BACKUP_ELIGIBLE), flag(node, StoredKey.CREDENTIAL_BACKUP_STATE),
-                bytes(node, StoredKey.CREDENTIAL_AAGUID), isoInstant(node, StoredKey.CREDENTIAL_CREATED_AT), null,
-                readClientInfo(path(node, StoredKey.CREDENTIAL_CREATED_ON)), null,
+        return new StoredCredential(
+                requiredBytes(node, StoredKey.CREDENTIAL_ID),
+                requiredBytes(node, StoredKey.CREDENTIAL_USER),
+                requiredBytes(node, StoredKey.CREDENTIAL_PUBLIC_KEY),
+                number(node, StoredKey.CREDENTIAL_COUNT, 0),
+                transports,
+                flag(node, StoredKey.CREDENTIAL_BACKUP_ELIGIBLE),
+                flag(node, StoredKey.CREDENTIAL_BACKUP_STATE),
+                bytes(node, StoredKey.CREDENTIAL_AAGUID),
+                isoInstant(node, StoredKey.CREDENTIAL_CREATED_AT),
+                null,
+                readClientInfo(path(node, StoredKey.CREDENTIAL_CREATED_ON)),
+                null,
                 CredentialStatus.valueOf(requiredText(node, StoredKey.CREDENTIAL_STATUS)),
                 text(node, StoredKey.CREDENTIAL_NICKNAME));
     }
@@ -138,8 +156,9 @@ final class EffectCodec {
     }
 
     private static ClientInfo readClientInfo(JsonNode node) {
-        return new ClientInfo(text(node, StoredKey.CLIENT_INFO_DEVICE), text(node, StoredKey.CLIENT_INFO_PLATFORM),
+        return new ClientInfo(
+                text(node, StoredKey.CLIENT_INFO_DEVICE),
+                text(node, StoredKey.CLIENT_INFO_PLATFORM),
                 text(node, StoredKey.CLIENT_INFO_BROWSER));
     }
-
 }

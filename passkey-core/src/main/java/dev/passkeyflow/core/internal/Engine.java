@@ -69,34 +69,60 @@ final class Engine {
             try {
                 listener.onEvent(event);
             } catch (RuntimeException e) {
-                LOG.warn("login flow listener {} failed on {}; ignored", listener.getClass().getName(),
-                        event.getClass().getSimpleName(), e);
+                LOG.warn(
+                        "login flow listener {} failed on {}; ignored",
+                        listener.getClass().getName(),
+                        event.getClass().getSimpleName(),
+                        e);
             }
         }
     }
 
     /** Adds an attempt to a step's effects; a registration outcome records which offer it answered. */
-    static void addAttempt(List<Effect> effects, FlowSnapshot s, @Nullable Bytes credentialId,
-            AttemptOutcome outcome, @Nullable String errorName, long elapsed, Instant now) {
+    static void addAttempt(
+            List<Effect> effects,
+            FlowSnapshot s,
+            @Nullable Bytes credentialId,
+            AttemptOutcome outcome,
+            @Nullable String errorName,
+            long elapsed,
+            Instant now) {
         // So that offers can be counted per kind.
-        HealingKind kind = outcome.ceremony() == AttemptOutcome.Ceremony.REGISTRATION ? s.healing().kind() : null;
-        addAttempt(effects, s, credentialId, outcome, errorName, elapsed, now, null,
-                kind == null ? null : kind.name());
+        HealingKind kind = outcome.ceremony() == AttemptOutcome.Ceremony.REGISTRATION
+                ? s.healing().kind()
+                : null;
+        addAttempt(effects, s, credentialId, outcome, errorName, elapsed, now, null, kind == null ? null : kind.name());
     }
 
-    static void addAttempt(List<Effect> effects, FlowSnapshot s, @Nullable Bytes credentialId,
-            AttemptOutcome outcome, @Nullable String errorName, long elapsed, Instant now,
-            @Nullable String attachment, @Nullable String offerKind) {
+    static void addAttempt(
+            List<Effect> effects,
+            FlowSnapshot s,
+            @Nullable Bytes credentialId,
+            AttemptOutcome outcome,
+            @Nullable String errorName,
+            long elapsed,
+            Instant now,
+            @Nullable String attachment,
+            @Nullable String offerKind) {
         Bytes userHandle = s.userHandle();
         if (userHandle != null) {
-            effects.add(new Effect.AppendAttempt(new LoginAttempt(userHandle, s.client().deviceId(), credentialId,
-                    outcome, errorName, elapsed, now, s.healing().platform().storedName(), attachment, offerKind)));
+            effects.add(new Effect.AppendAttempt(new LoginAttempt(
+                    userHandle,
+                    s.client().deviceId(),
+                    credentialId,
+                    outcome,
+                    errorName,
+                    elapsed,
+                    now,
+                    s.healing().platform().storedName(),
+                    attachment,
+                    offerKind)));
         }
     }
 
     static ClientInfo clientInfo(FlowSnapshot s) {
         ClientPlatform platform = s.healing().platform();
-        return new ClientInfo(s.client().deviceId(), platform == ClientPlatform.OTHER ? null : platform.storedName(),
-                null);
+        return new ClientInfo(
+                s.client().deviceId(), platform == ClientPlatform.OTHER ? null : platform.storedName(), null);
     }
 }

@@ -1,11 +1,10 @@
 package dev.passkeyflow.core.internal;
 
-import dev.passkeyflow.core.ClientContext;
-import dev.passkeyflow.core.ClientSignal;
-import dev.passkeyflow.core.HealingKind;
 import com.yubico.webauthn.AssertionRequest;
 import com.yubico.webauthn.data.PublicKeyCredentialCreationOptions;
 import dev.passkeyflow.core.AuthenticationMethod;
+import dev.passkeyflow.core.ClientContext;
+import dev.passkeyflow.core.ClientSignal;
 import dev.passkeyflow.core.FlowTransition;
 import dev.passkeyflow.core.HealingResult;
 import dev.passkeyflow.core.LoginFlowEvent;
@@ -45,17 +44,21 @@ final class FallbackSteps {
         Instant now = engine.now();
         AssertionRequest request = engine.ceremonies.startAssertion(current.identifier());
         int attempt = current.passkey().attempts() + 1;
-        FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.FALLBACK_TO_PASSKEY)
-                .withPending(engine.pending(YubicoJson.toJson(request)))
-                .withPasskey(new FlowSnapshot.Passkey(true, false, attempt, 0, current.passkey().failures())),
-                receipt, List.of());
+        FlowSnapshot next = engine.runner.commit(
+                Engine.move(current, FlowTransition.FALLBACK_TO_PASSKEY)
+                        .withPending(engine.pending(YubicoJson.toJson(request)))
+                        .withPasskey(new FlowSnapshot.Passkey(
+                                true, false, attempt, 0, current.passkey().failures())),
+                receipt,
+                List.of());
         engine.publish(new LoginFlowEvent.PasskeyRetryChosen(next.flowId(), now, next.userHandle(), attempt));
         return engine.steps.stepFor(next, List.of(), YubicoJson.credentialsGetJson(request));
     }
 
     /** {@link FlowTransition#FALLBACK_SUCCEEDED} or {@link FlowTransition#FALLBACK_SUCCEEDED_OFFER}. */
     LoginStep fallbackSucceeded(FlowSnapshot current, StepReceipt receipt) {
-        engine.throttles.requireFallbackAllowed(current.identifier(), current.client().deviceId());
+        engine.throttles.requireFallbackAllowed(
+                current.identifier(), current.client().deviceId());
         Instant now = engine.now();
         Optional<UserAccount> user = current.userHandle() != null
                 ? engine.credentials.findUserByHandle(Objects.requireNonNull(current.userHandle()))
@@ -68,24 +71,41 @@ final class FallbackSteps {
         List<Effect> effects = new ArrayList<>();
         Engine.addAttempt(effects, withUser, null, AttemptOutcome.FALLBACK_SUCCEEDED, null, -1, now);
         List<StoredCredential> list = engine.credentials.listCredentials(account.userHandle());
-        HealingDecision decision = engine.settings.advisor().onAuthenticatedWithoutPasskey(new HealingContext(account,
-                list, current.client(), AuthenticationMethod.FALLBACK, current.passkey().failures(),
-                current.healing().diagnosis(), now, current.fallback().reason()));
+        HealingDecision decision = engine.settings
+                .advisor()
+                .onAuthenticatedWithoutPasskey(new HealingContext(
+                        account,
+                        list,
+                        current.client(),
+                        AuthenticationMethod.FALLBACK,
+                        current.passkey().failures(),
+                        current.healing().diagnosis(),
+                        now,
+                        current.fallback().reason()));
         // The offer, unless its kind is cooling down for this account (OfferCooldowns).
         HealingDecision.Offer offer = decision instanceof HealingDecision.Offer advised
-                && engine.ledger.allows(advised.kind(), account.userHandle(), current.client().deviceId(), now)
-                ? advised : null;
+                        && engine.ledger.allows(
+                                advised.kind(),
+                                account.userHandle(),
+                                current.client().deviceId(),
+                                now)
+                ? advised
+                : null;
         // Read before the commit point: the full accepted list for the completion's signal.
         ClientSignal accepted = engine.steps.allAccepted(account.userHandle(), null, list);
         if (offer != null) {
             return offerHealing(withUser, account, offer, receipt, effects, now);
         }
-        FlowSnapshot next = engine.runner.commit(Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED)
-                .withHealing(withUser.healing().diagnosed(decision.diagnosis(), decision.platform())
-                        .ended(HealingResult.NOT_OFFERED, null)), receipt, effects);
+        FlowSnapshot next = engine.runner.commit(
+                Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED)
+                        .withHealing(withUser.healing()
+                                .diagnosed(decision.diagnosis(), decision.platform())
+                                .ended(HealingResult.NOT_OFFERED, null)),
+                receipt,
+                effects);
         engine.publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
-        engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, account.userHandle(),
-                AuthenticationMethod.FALLBACK, HealingResult.NOT_OFFERED));
+        engine.publish(new LoginFlowEvent.Completed(
+                next.flowId(), now, account.userHandle(), AuthenticationMethod.FALLBACK, HealingResult.NOT_OFFERED));
         // A password login of a known account also tells the provider which passkeys still count.
         return engine.steps.stepFor(next, StepRendering.unlessEmpty(accepted), null);
     }
@@ -95,12 +115,15 @@ final class FallbackSteps {
      * check passed, so the flow completes, with nothing to record or offer.
      */
     private LoginStep unknownAccountSucceeded(FlowSnapshot current, StepReceipt receipt, Instant now) {
-        FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.FALLBACK_SUCCEEDED)
-                .withMethod(AuthenticationMethod.FALLBACK)
-                .withHealing(current.healing().ended(HealingResult.NOT_OFFERED, null)), receipt, List.of());
+        FlowSnapshot next = engine.runner.commit(
+                Engine.move(current, FlowTransition.FALLBACK_SUCCEEDED)
+                        .withMethod(AuthenticationMethod.FALLBACK)
+                        .withHealing(current.healing().ended(HealingResult.NOT_OFFERED, null)),
+                receipt,
+                List.of());
         engine.publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, null));
-        engine.publish(new LoginFlowEvent.Completed(next.flowId(), now, null, AuthenticationMethod.FALLBACK,
-                HealingResult.NOT_OFFERED));
+        engine.publish(new LoginFlowEvent.Completed(
+                next.flowId(), now, null, AuthenticationMethod.FALLBACK, HealingResult.NOT_OFFERED));
         return engine.steps.stepFor(next, List.of(), null);
     }
 
@@ -111,9 +134,18 @@ final class FallbackSteps {
      * @param withUser the flow with the account's user handle and the fallback method set
      * @param effects the writes of the step so far (the fallback's attempt)
      */
-    private LoginStep offerHealing(FlowSnapshot withUser, UserAccount account, HealingDecision.Offer offer,
-            StepReceipt receipt, List<Effect> effects, Instant now) {
-        engine.ledger.offered(withUser.flowId(), offer.kind(), account.userHandle(), withUser.client().deviceId(),
+    private LoginStep offerHealing(
+            FlowSnapshot withUser,
+            UserAccount account,
+            HealingDecision.Offer offer,
+            StepReceipt receipt,
+            List<Effect> effects,
+            Instant now) {
+        engine.ledger.offered(
+                withUser.flowId(),
+                offer.kind(),
+                account.userHandle(),
+                withUser.client().deviceId(),
                 now);
         PublicKeyCredentialCreationOptions options = RegistrationVerification.withoutExcluded(
                 engine.ceremonies.startRegistration(account),
@@ -121,14 +153,17 @@ final class FallbackSteps {
         String optionsJson = YubicoJson.credentialsCreateJson(options);
         // Conditional create when the browser says it can: right after a password login the
         // browser may create the passkey without a dialog (automatic passkey upgrade).
-        boolean silent = Boolean.TRUE.equals(withUser.client().capability(
-                ClientContext.CAPABILITY_CONDITIONAL_CREATE));
-        FlowSnapshot next = engine.runner.commit(Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED_OFFER)
-                .withPending(engine.pending(YubicoJson.toJson(options)))
-                .withHealing(HealingSteps.offered(withUser.healing(), offer).silently(silent)), receipt, effects);
+        boolean silent = Boolean.TRUE.equals(withUser.client().capability(ClientContext.CAPABILITY_CONDITIONAL_CREATE));
+        FlowSnapshot next = engine.runner.commit(
+                Engine.move(withUser, FlowTransition.FALLBACK_SUCCEEDED_OFFER)
+                        .withPending(engine.pending(YubicoJson.toJson(options)))
+                        .withHealing(
+                                HealingSteps.offered(withUser.healing(), offer).silently(silent)),
+                receipt,
+                effects);
         engine.publish(new LoginFlowEvent.FallbackSucceeded(next.flowId(), now, account.userHandle()));
-        engine.publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, account.userHandle(), offer.kind(),
-                offer.diagnosis(), silent));
+        engine.publish(new LoginFlowEvent.HealingOffered(
+                next.flowId(), now, account.userHandle(), offer.kind(), offer.diagnosis(), silent));
         return engine.steps.stepFor(next, List.of(), optionsJson);
     }
 
@@ -141,7 +176,8 @@ final class FallbackSteps {
         if (!counted[0]) {
             // The same work for known and unknown identifiers: a read and an increment of two
             // counters, no history entry (the account's history is not where guesses are counted).
-            engine.throttles.requireFallbackAllowed(current.identifier(), current.client().deviceId());
+            engine.throttles.requireFallbackAllowed(
+                    current.identifier(), current.client().deviceId());
             counted[0] = true;
             engine.throttles.countFailure(current.identifier(), current.client().deviceId());
         }

@@ -49,5 +49,4 @@ public record FlowSettings(
         ThrottleRepository throttles,
         @Nullable AtomicStepRepository atomicSteps,
         PasskeyEventRepository passkeyEvents,
-        OfferCooldowns offerCooldowns) {
-}
+        OfferCooldowns offerCooldowns) {}

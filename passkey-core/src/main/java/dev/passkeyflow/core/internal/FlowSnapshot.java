@@ -60,8 +60,8 @@ record FlowSnapshot(
      * Whom the flow is for and from where; fixed at the start except the user handle, which a
      * successful traditional login may fill in.
      */
-    record Subject(String identifier, @Nullable Bytes userHandle, ClientContext client, Instant createdAt,
-            Instant expiresAt) {
+    record Subject(
+            String identifier, @Nullable Bytes userHandle, ClientContext client, Instant createdAt, Instant expiresAt) {
         Subject {
             Objects.requireNonNull(identifier, "identifier");
             Objects.requireNonNull(client, "client");
@@ -90,7 +90,11 @@ record FlowSnapshot(
      * @param consecutiveFailures failures since the last success or retry chosen by the user
      * @param failures the latest failures, at most the flow's maximum of passkey attempts
      */
-    record Passkey(boolean autoStart, boolean calmRetry, int attempts, int consecutiveFailures,
+    record Passkey(
+            boolean autoStart,
+            boolean calmRetry,
+            int attempts,
+            int consecutiveFailures,
             List<PasskeyFailure> failures) {
         static final Passkey NONE = new Passkey(false, false, 0, 0, List.of());
 
@@ -120,9 +124,15 @@ record FlowSnapshot(
      * @param silent whether the pending offer is silent (conditional create: the browser may create
      *     the passkey without a dialog and without user presence)
      */
-    record Healing(@Nullable HealingKind kind, FailureDiagnosis diagnosis, ClientPlatform platform,
-            Set<Bytes> replacedCredentials, CredentialStatus replacedStatus, @Nullable HealingResult result,
-            @Nullable Bytes newCredentialId, boolean silent) {
+    record Healing(
+            @Nullable HealingKind kind,
+            FailureDiagnosis diagnosis,
+            ClientPlatform platform,
+            Set<Bytes> replacedCredentials,
+            CredentialStatus replacedStatus,
+            @Nullable HealingResult result,
+            @Nullable Bytes newCredentialId,
+            boolean silent) {
         Healing {
             Objects.requireNonNull(diagnosis, "diagnosis");
             Objects.requireNonNull(platform, "platform");
@@ -131,18 +141,30 @@ record FlowSnapshot(
         }
 
         static Healing none(ClientPlatform platform) {
-            return new Healing(null, FailureDiagnosis.unknown(), platform, Set.of(), CredentialStatus.SUSPECTED_BROKEN,
-                    null, null, false);
+            return new Healing(
+                    null,
+                    FailureDiagnosis.unknown(),
+                    platform,
+                    Set.of(),
+                    CredentialStatus.SUSPECTED_BROKEN,
+                    null,
+                    null,
+                    false);
         }
 
         /** An offer: its kind, the advisor's diagnosis and platform, and what it replaces. */
-        Healing offer(HealingKind offered, FailureDiagnosis why, ClientPlatform on, Set<Bytes> replaced,
+        Healing offer(
+                HealingKind offered,
+                FailureDiagnosis why,
+                ClientPlatform on,
+                Set<Bytes> replaced,
                 CredentialStatus status) {
             return new Healing(offered, why, on, replaced, status, result, newCredentialId, false);
         }
 
         Healing diagnosed(FailureDiagnosis why) {
-            return new Healing(kind, why, platform, replacedCredentials, replacedStatus, result, newCredentialId, silent);
+            return new Healing(
+                    kind, why, platform, replacedCredentials, replacedStatus, result, newCredentialId, silent);
         }
 
         Healing diagnosed(FailureDiagnosis why, ClientPlatform on) {
@@ -155,23 +177,39 @@ record FlowSnapshot(
 
         /** The same offer, silent (conditional create) or explicit. */
         Healing silently(boolean value) {
-            return new Healing(kind, diagnosis, platform, replacedCredentials, replacedStatus, result, newCredentialId,
-                    value);
+            return new Healing(
+                    kind, diagnosis, platform, replacedCredentials, replacedStatus, result, newCredentialId, value);
         }
     }
 
     /** A fresh flow in state {@link FlowState#NEW}. */
-    static FlowSnapshot fresh(String flowId, String identifier, @Nullable Bytes userHandle, ClientContext client,
-            Instant now, Instant expiresAt) {
-        return new FlowSnapshot(flowId, 0, FlowState.NEW, new Subject(identifier, userHandle, client, now, expiresAt),
-                null, Passkey.NONE, Fallback.NONE, null, Healing.none(ClientPlatform.of(client)), null, List.of());
+    static FlowSnapshot fresh(
+            String flowId,
+            String identifier,
+            @Nullable Bytes userHandle,
+            ClientContext client,
+            Instant now,
+            Instant expiresAt) {
+        return new FlowSnapshot(
+                flowId,
+                0,
+                FlowState.NEW,
+                new Subject(identifier, userHandle, client, now, expiresAt),
+                null,
+                Passkey.NONE,
+                Fallback.NONE,
+                null,
+                Healing.none(ClientPlatform.of(client)),
+                null,
+                List.of());
     }
 
     String identifier() {
         return subject.identifier();
     }
 
-    @Nullable Bytes userHandle() {
+    @Nullable
+    Bytes userHandle() {
         return subject.userHandle();
     }
 
@@ -184,25 +222,37 @@ record FlowSnapshot(
     }
 
     /** The pending request's JSON, or {@code null} when nothing is pending. */
-    @Nullable String pendingRequestJson() {
+    @Nullable
+    String pendingRequestJson() {
         return pending == null ? null : pending.requestJson();
     }
 
     /** The same snapshot at another storage version. */
     FlowSnapshot atVersion(long newVersion) {
-        return new FlowSnapshot(flowId, newVersion, state, subject, pending, passkey, fallback, method, healing,
-                receipt, pendingEffects);
+        return new FlowSnapshot(
+                flowId,
+                newVersion,
+                state,
+                subject,
+                pending,
+                passkey,
+                fallback,
+                method,
+                healing,
+                receipt,
+                pendingEffects);
     }
 
     FlowSnapshot withState(FlowState value) {
-        return new FlowSnapshot(flowId, version, value, subject, pending, passkey, fallback, method, healing, receipt,
-                pendingEffects);
+        return new FlowSnapshot(
+                flowId, version, value, subject, pending, passkey, fallback, method, healing, receipt, pendingEffects);
     }
 
     FlowSnapshot withUserHandle(Bytes value) {
-        Subject s = new Subject(subject.identifier(), value, subject.client(), subject.createdAt(), subject.expiresAt());
-        return new FlowSnapshot(flowId, version, state, s, pending, passkey, fallback, method, healing, receipt,
-                pendingEffects);
+        Subject s =
+                new Subject(subject.identifier(), value, subject.client(), subject.createdAt(), subject.expiresAt());
+        return new FlowSnapshot(
+                flowId, version, state, s, pending, passkey, fallback, method, healing, receipt, pendingEffects);
     }
 
     /**
@@ -211,39 +261,39 @@ record FlowSnapshot(
      */
     FlowSnapshot withOwner(Bytes handle, String ownerIdentifier) {
         Subject s = new Subject(ownerIdentifier, handle, subject.client(), subject.createdAt(), subject.expiresAt());
-        return new FlowSnapshot(flowId, version, state, s, pending, passkey, fallback, method, healing, receipt,
-                pendingEffects);
+        return new FlowSnapshot(
+                flowId, version, state, s, pending, passkey, fallback, method, healing, receipt, pendingEffects);
     }
 
     FlowSnapshot withPending(@Nullable Pending value) {
-        return new FlowSnapshot(flowId, version, state, subject, value, passkey, fallback, method, healing, receipt,
-                pendingEffects);
+        return new FlowSnapshot(
+                flowId, version, state, subject, value, passkey, fallback, method, healing, receipt, pendingEffects);
     }
 
     FlowSnapshot withPasskey(Passkey value) {
-        return new FlowSnapshot(flowId, version, state, subject, pending, value, fallback, method, healing, receipt,
-                pendingEffects);
+        return new FlowSnapshot(
+                flowId, version, state, subject, pending, value, fallback, method, healing, receipt, pendingEffects);
     }
 
     FlowSnapshot withFallback(Fallback value) {
-        return new FlowSnapshot(flowId, version, state, subject, pending, passkey, value, method, healing, receipt,
-                pendingEffects);
+        return new FlowSnapshot(
+                flowId, version, state, subject, pending, passkey, value, method, healing, receipt, pendingEffects);
     }
 
     FlowSnapshot withMethod(AuthenticationMethod value) {
-        return new FlowSnapshot(flowId, version, state, subject, pending, passkey, fallback, value, healing, receipt,
-                pendingEffects);
+        return new FlowSnapshot(
+                flowId, version, state, subject, pending, passkey, fallback, value, healing, receipt, pendingEffects);
     }
 
     FlowSnapshot withHealing(Healing value) {
-        return new FlowSnapshot(flowId, version, state, subject, pending, passkey, fallback, method, value, receipt,
-                pendingEffects);
+        return new FlowSnapshot(
+                flowId, version, state, subject, pending, passkey, fallback, method, value, receipt, pendingEffects);
     }
 
     /** The call that makes this state and its proof, with the effects still to be applied. */
     FlowSnapshot committed(StepReceipt value, List<Effect> effects) {
-        return new FlowSnapshot(flowId, version, state, subject, pending, passkey, fallback, method, healing, value,
-                effects);
+        return new FlowSnapshot(
+                flowId, version, state, subject, pending, passkey, fallback, method, healing, value, effects);
     }
 
     /** The effects have been applied; the receipt stays, so a retry of that call is recognised. */

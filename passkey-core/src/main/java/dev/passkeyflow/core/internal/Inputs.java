@@ -50,8 +50,8 @@ final class Inputs {
             throw new LoginFlowException(Reason.INVALID_INPUT, "identifier must not be blank");
         }
         if (normalized.length() > MAX_IDENTIFIER_LENGTH) {
-            throw new LoginFlowException(Reason.INVALID_INPUT,
-                    "identifier must be at most " + MAX_IDENTIFIER_LENGTH + " characters");
+            throw new LoginFlowException(
+                    Reason.INVALID_INPUT, "identifier must be at most " + MAX_IDENTIFIER_LENGTH + " characters");
         }
         return normalized;
     }
@@ -79,8 +79,8 @@ final class Inputs {
         if (responseJson.length() > settings.maxResponseBytes()
                 || (responseJson.length() * 3L > settings.maxResponseBytes()
                         && responseJson.getBytes(StandardCharsets.UTF_8).length > settings.maxResponseBytes())) {
-            throw new LoginFlowException(Reason.INVALID_INPUT,
-                    "response is larger than " + settings.maxResponseBytes() + " bytes");
+            throw new LoginFlowException(
+                    Reason.INVALID_INPUT, "response is larger than " + settings.maxResponseBytes() + " bytes");
         }
         return responseJson;
     }

@@ -12,8 +12,7 @@ public final class LoginFlowFactory {
 
     private static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
-    private LoginFlowFactory() {
-    }
+    private LoginFlowFactory() {}
 
     /**
      * Creates the flow the builder configured.

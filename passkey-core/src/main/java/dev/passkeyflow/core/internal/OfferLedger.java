@@ -41,7 +41,8 @@ final class OfferLedger {
         }
         List<PasskeyEvent> answers = events.activeByUser(userHandle, now, READ_LIMIT);
         if (rule.scope() == OfferCooldowns.Scope.ACCOUNT_ON_DEVICE && deviceId != null) {
-            answers = answers.stream().filter(e -> deviceId.equals(e.deviceId())).toList();
+            answers =
+                    answers.stream().filter(e -> deviceId.equals(e.deviceId())).toList();
         }
         return !coolingDown(kind, rule, answers);
     }
@@ -74,7 +75,13 @@ final class OfferLedger {
     void offered(String flowId, HealingKind kind, Bytes userHandle, @Nullable String deviceId, Instant now) {
         OfferCooldowns.Rule rule = cooldowns.rule(kind);
         if (rule != null) {
-            record(flowId + ":offered:" + kind, kind, userHandle, deviceId, PasskeyEvent.Type.OFFERED, now,
+            record(
+                    flowId + ":offered:" + kind,
+                    kind,
+                    userHandle,
+                    deviceId,
+                    PasskeyEvent.Type.OFFERED,
+                    now,
                     rule.unansweredWindow());
         }
     }
@@ -83,8 +90,13 @@ final class OfferLedger {
      * Records the answer to an offer. A decline or cancel lives as long as its cooldown; an
      * acceptance as long as offers count, so that it resets the counter of every offer before it.
      */
-    void answered(String flowId, HealingKind kind, Bytes userHandle, @Nullable String deviceId,
-            PasskeyEvent.Type type, Instant now) {
+    void answered(
+            String flowId,
+            HealingKind kind,
+            Bytes userHandle,
+            @Nullable String deviceId,
+            PasskeyEvent.Type type,
+            Instant now) {
         OfferCooldowns.Rule rule = cooldowns.rule(kind);
         if (rule == null) {
             return;
@@ -94,12 +106,24 @@ final class OfferLedger {
             case CANCELLED -> rule.afterCancel();
             case ACCEPTED, OFFERED -> rule.unansweredWindow();
         };
-        record(flowId + ":" + type.name().toLowerCase(java.util.Locale.ROOT) + ":" + kind, kind, userHandle, deviceId,
-                type, now, lifetime);
+        record(
+                flowId + ":" + type.name().toLowerCase(java.util.Locale.ROOT) + ":" + kind,
+                kind,
+                userHandle,
+                deviceId,
+                type,
+                now,
+                lifetime);
     }
 
-    private void record(String eventId, HealingKind kind, Bytes userHandle, @Nullable String deviceId,
-            PasskeyEvent.Type type, Instant now, Duration lifetime) {
+    private void record(
+            String eventId,
+            HealingKind kind,
+            Bytes userHandle,
+            @Nullable String deviceId,
+            PasskeyEvent.Type type,
+            Instant now,
+            Duration lifetime) {
         if (lifetime.isZero()) {
             return; // a zero cooldown: nothing to remember
         }

@@ -35,8 +35,11 @@ final class ParsedAssertion {
     }
 
     /** The credential id the response names, or null if it does not parse or names none. */
-    @Nullable Bytes credentialId() {
-        return response == null || response.getId().isEmpty() ? null : YubicoCredentialAdapter.toBytes(response.getId());
+    @Nullable
+    Bytes credentialId() {
+        return response == null || response.getId().isEmpty()
+                ? null
+                : YubicoCredentialAdapter.toBytes(response.getId());
     }
 
     /** @throws LoginFlowException {@code INVALID_INPUT} if the response did not parse */

@@ -35,16 +35,19 @@ final class PasskeyFailures {
 
     LoginStep clientError(FlowSnapshot current, String name, long elapsed, StepReceipt receipt) {
         AttemptOutcome outcome = BrowserErrors.ofGet(name, elapsed, engine.settings.ceremonyTimeout());
-        Engine.LOG.debug("flow {}: browser reported {} after {} ms", SnapshotCodec.abbreviate(current.flowId()), name,
-                elapsed);
+        Engine.LOG.debug(
+                "flow {}: browser reported {} after {} ms", SnapshotCodec.abbreviate(current.flowId()), name, elapsed);
         return failed(current, new PasskeyFailure(outcome, name, elapsed, null), List.of(), receipt);
     }
 
     LoginStep immediateRejection(FlowSnapshot current, long elapsed, StepReceipt receipt) {
-        Engine.LOG.debug("flow {}: immediate UI mode rejected after {} ms", SnapshotCodec.abbreviate(current.flowId()),
-                elapsed);
-        return failed(current, new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", elapsed,
-                null), List.of(), receipt);
+        Engine.LOG.debug(
+                "flow {}: immediate UI mode rejected after {} ms", SnapshotCodec.abbreviate(current.flowId()), elapsed);
+        return failed(
+                current,
+                new PasskeyFailure(AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", elapsed, null),
+                List.of(),
+                receipt);
     }
 
     /** {@link FlowTransition#PASSKEY_RETRY} or {@link FlowTransition#PASSKEY_FAILED}. */
@@ -57,41 +60,50 @@ final class PasskeyFailures {
         int consecutive = p.consecutiveFailures() + 1;
         List<PasskeyFailure> recent = recentWith(p.failures(), failure);
         FailureDecision decision = user.isPresent()
-                ? engine.settings.advisor().onPasskeyFailure(new FailureContext(user.get(), list, current.client(),
-                        failure, recent, consecutive, now))
+                ? engine.settings
+                        .advisor()
+                        .onPasskeyFailure(new FailureContext(
+                                user.get(), list, current.client(), failure, recent, consecutive, now))
                 : new FailureDecision(FailureDecision.Action.FALLBACK, FailureDiagnosis.unknown());
         List<Effect> effects = new ArrayList<>();
-        Engine.addAttempt(effects, current, failure.credentialId(), failure.outcome(), failure.clientErrorName(),
-                failure.elapsedMillis(), now);
+        Engine.addAttempt(
+                effects,
+                current,
+                failure.credentialId(),
+                failure.outcome(),
+                failure.clientErrorName(),
+                failure.elapsedMillis(),
+                now);
 
         boolean anyUsable = StepRendering.anyUsable(list);
-        boolean retry = decision.action() == FailureDecision.Action.RETRY && engine.steps.attemptsLeft(current)
-                && anyUsable;
+        boolean retry =
+                decision.action() == FailureDecision.Action.RETRY && engine.steps.attemptsLeft(current) && anyUsable;
         FlowSnapshot diagnosed = current.withHealing(current.healing().diagnosed(decision.diagnosis()));
         FlowSnapshot next;
         String challengeJson = null;
         if (retry) {
-            AssertionRequest request = engine.ceremonies.startAssertion(new YubicoCredentialAdapter.KnownReads(
-                    current.identifier(), userHandle, list, null));
+            AssertionRequest request = engine.ceremonies.startAssertion(
+                    new YubicoCredentialAdapter.KnownReads(current.identifier(), userHandle, list, null));
             challengeJson = YubicoJson.credentialsGetJson(request);
             next = Engine.move(diagnosed, FlowTransition.PASSKEY_RETRY)
                     .withPending(engine.pending(YubicoJson.toJson(request)))
-                    .withPasskey(new FlowSnapshot.Passkey(true, failure.isCancelLike(), p.attempts() + 1,
-                            consecutive, recent));
+                    .withPasskey(new FlowSnapshot.Passkey(
+                            true, failure.isCancelLike(), p.attempts() + 1, consecutive, recent));
         } else {
-            next = Engine.move(diagnosed, FlowTransition.PASSKEY_FAILED).withPending(null)
-                    .withPasskey(new FlowSnapshot.Passkey(p.autoStart(), p.calmRetry(), p.attempts(), consecutive,
-                            recent))
-                    .withFallback(new FlowSnapshot.Fallback(FallbackReason.PASSKEY_FAILED,
-                            current.fallback().failures()));
+            next = Engine.move(diagnosed, FlowTransition.PASSKEY_FAILED)
+                    .withPending(null)
+                    .withPasskey(
+                            new FlowSnapshot.Passkey(p.autoStart(), p.calmRetry(), p.attempts(), consecutive, recent))
+                    .withFallback(new FlowSnapshot.Fallback(
+                            FallbackReason.PASSKEY_FAILED, current.fallback().failures()));
         }
         next = engine.runner.commit(next, receipt, effects);
         FailureDecision.Action action = retry ? FailureDecision.Action.RETRY : FailureDecision.Action.FALLBACK;
-        engine.publish(new LoginFlowEvent.PasskeyAttemptFailed(next.flowId(), now, userHandle, failure,
-                decision.diagnosis(), action));
+        engine.publish(new LoginFlowEvent.PasskeyAttemptFailed(
+                next.flowId(), now, userHandle, failure, decision.diagnosis(), action));
         if (!retry) {
-            engine.publish(new LoginFlowEvent.FallbackRequired(next.flowId(), now, userHandle,
-                    FallbackReason.PASSKEY_FAILED));
+            engine.publish(
+                    new LoginFlowEvent.FallbackRequired(next.flowId(), now, userHandle, FallbackReason.PASSKEY_FAILED));
             // From the list read before the commit point: no storage call after it.
             return engine.steps.fallbackStep(next, signals, anyUsable && engine.steps.attemptsLeft(next));
         }

@@ -40,8 +40,7 @@ final class RegistrationVerification {
         FRAME_NOT_ALLOWED
     }
 
-    private RegistrationVerification() {
-    }
+    private RegistrationVerification() {}
 
     /**
      * Checks that a parsed response is a credential creation result at all.
@@ -74,14 +73,16 @@ final class RegistrationVerification {
      */
     static Optional<Refusal> refusal(
             PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response,
-            AttestedCredentialData attested, Set<String> allowedTopOrigins) {
+            AttestedCredentialData attested,
+            Set<String> allowedTopOrigins) {
         if (!attested.getCredentialId().equals(response.getId())) {
             return Optional.of(Refusal.CREDENTIAL_ID_NOT_ATTESTED);
         }
         if (attested.getCredentialId().size() > MAX_CREDENTIAL_ID_BYTES) {
             return Optional.of(Refusal.CREDENTIAL_ID_TOO_LONG);
         }
-        if (!ClientDataFrame.of(response.getResponse().getClientDataJSON().getBytes()).allowedBy(allowedTopOrigins)) {
+        if (!ClientDataFrame.of(response.getResponse().getClientDataJSON().getBytes())
+                .allowedBy(allowedTopOrigins)) {
             return Optional.of(Refusal.FRAME_NOT_ALLOWED);
         }
         return Optional.empty();
@@ -111,13 +112,14 @@ final class RegistrationVerification {
      * the server refused in this flow, which the user must be able to replace (an excluded
      * credential the authenticator holds makes it answer {@code InvalidStateError}).
      */
-    static PublicKeyCredentialCreationOptions withoutExcluded(PublicKeyCredentialCreationOptions options,
-            Set<Bytes> keep) {
+    static PublicKeyCredentialCreationOptions withoutExcluded(
+            PublicKeyCredentialCreationOptions options, Set<Bytes> keep) {
         if (keep.isEmpty() || options.getExcludeCredentials().isEmpty()) {
             return options;
         }
         Set<PublicKeyCredentialDescriptor> excluded = new LinkedHashSet<>();
-        for (PublicKeyCredentialDescriptor descriptor : options.getExcludeCredentials().get()) {
+        for (PublicKeyCredentialDescriptor descriptor :
+                options.getExcludeCredentials().get()) {
             if (!keep.contains(YubicoCredentialAdapter.toBytes(descriptor.getId()))) {
                 excluded.add(descriptor);
             }

@@ -56,8 +56,7 @@ final class SnapshotCodec {
     /** Bumped whenever the document or the embedded Yubico request format changes. */
     static final int FORMAT_VERSION = 1;
 
-    private SnapshotCodec() {
-    }
+    private SnapshotCodec() {}
 
     static String write(FlowSnapshot s) {
         ObjectNode root = MAPPER.createObjectNode();
@@ -146,34 +145,56 @@ final class SnapshotCodec {
     }
 
     private static FlowSnapshot readDocument(FlowRecord record, JsonNode root) {
-        FlowSnapshot.Subject subject = new FlowSnapshot.Subject(requiredText(root, StoredKey.IDENTIFIER),
-                bytes(root, StoredKey.USER_HANDLE), readClient(path(root, StoredKey.CLIENT)),
-                Instant.ofEpochMilli(number(root, StoredKey.CREATED_AT, 0)), record.expiresAt());
+        FlowSnapshot.Subject subject = new FlowSnapshot.Subject(
+                requiredText(root, StoredKey.IDENTIFIER),
+                bytes(root, StoredKey.USER_HANDLE),
+                readClient(path(root, StoredKey.CLIENT)),
+                Instant.ofEpochMilli(number(root, StoredKey.CREATED_AT, 0)),
+                record.expiresAt());
         String request = text(root, StoredKey.PENDING_REQUEST);
         // An issue time is always written with the request; without one the challenge counts as expired.
-        FlowSnapshot.Pending pending = request == null ? null : new FlowSnapshot.Pending(request,
-                Instant.ofEpochMilli(number(root, StoredKey.CHALLENGE_ISSUED_AT, 0)));
+        FlowSnapshot.Pending pending = request == null
+                ? null
+                : new FlowSnapshot.Pending(
+                        request, Instant.ofEpochMilli(number(root, StoredKey.CHALLENGE_ISSUED_AT, 0)));
         FlowSnapshot.Fallback fallback = new FlowSnapshot.Fallback(
                 enumValue(root, StoredKey.FALLBACK_REASON, FallbackReason::valueOf),
                 integer(root, StoredKey.FALLBACK_FAILURES));
-        StepReceipt receipt = has(root, StoredKey.RECEIPT_CALL) ? new StepReceipt(
-                StepReceipt.callOf(requiredText(root, StoredKey.RECEIPT_CALL)),
-                requiredText(root, StoredKey.RECEIPT_PROOF), flag(root, StoredKey.RECEIPT_DELIVERED)) : null;
-        return new FlowSnapshot(record.flowId(), record.version(), FlowState.valueOf(requiredText(root, StoredKey.STATE)),
-                subject, pending, readPasskey(root), fallback, enumValue(root, StoredKey.METHOD,
-                        AuthenticationMethod::valueOf), readHealing(root), receipt,
+        StepReceipt receipt = has(root, StoredKey.RECEIPT_CALL)
+                ? new StepReceipt(
+                        StepReceipt.callOf(requiredText(root, StoredKey.RECEIPT_CALL)),
+                        requiredText(root, StoredKey.RECEIPT_PROOF),
+                        flag(root, StoredKey.RECEIPT_DELIVERED))
+                : null;
+        return new FlowSnapshot(
+                record.flowId(),
+                record.version(),
+                FlowState.valueOf(requiredText(root, StoredKey.STATE)),
+                subject,
+                pending,
+                readPasskey(root),
+                fallback,
+                enumValue(root, StoredKey.METHOD, AuthenticationMethod::valueOf),
+                readHealing(root),
+                receipt,
                 EffectCodec.readAll(path(root, StoredKey.PENDING_EFFECTS)));
     }
 
     private static FlowSnapshot.Passkey readPasskey(JsonNode root) {
         List<PasskeyFailure> failures = new ArrayList<>();
         for (JsonNode node : path(root, StoredKey.FAILURES)) {
-            failures.add(new PasskeyFailure(AttemptOutcome.valueOf(requiredText(node, StoredKey.FAILURE_OUTCOME)),
-                    text(node, StoredKey.FAILURE_ERROR_NAME), number(node, StoredKey.FAILURE_ELAPSED, -1),
+            failures.add(new PasskeyFailure(
+                    AttemptOutcome.valueOf(requiredText(node, StoredKey.FAILURE_OUTCOME)),
+                    text(node, StoredKey.FAILURE_ERROR_NAME),
+                    number(node, StoredKey.FAILURE_ELAPSED, -1),
                     bytes(node, StoredKey.FAILURE_CREDENTIAL)));
         }
-        return new FlowSnapshot.Passkey(flag(root, StoredKey.AUTO_START), flag(root, StoredKey.CALM_RETRY),
-                integer(root, StoredKey.PASSKEY_ATTEMPTS), integer(root, StoredKey.CONSECUTIVE_FAILURES), failures);
+        return new FlowSnapshot.Passkey(
+                flag(root, StoredKey.AUTO_START),
+                flag(root, StoredKey.CALM_RETRY),
+                integer(root, StoredKey.PASSKEY_ATTEMPTS),
+                integer(root, StoredKey.CONSECUTIVE_FAILURES),
+                failures);
     }
 
     private static FlowSnapshot.Healing readHealing(JsonNode root) {
@@ -182,14 +203,19 @@ final class SnapshotCodec {
         path(dg, StoredKey.DIAGNOSIS_EVIDENCE).forEach(e -> evidence.add(e.asText()));
         FailureDiagnosis diagnosis = new FailureDiagnosis(
                 FailureCause.valueOf(path(dg, StoredKey.DIAGNOSIS_CAUSE).asText("UNKNOWN")),
-                Confidence.valueOf(path(dg, StoredKey.DIAGNOSIS_CONFIDENCE).asText("LOW")), evidence);
+                Confidence.valueOf(path(dg, StoredKey.DIAGNOSIS_CONFIDENCE).asText("LOW")),
+                evidence);
         Set<Bytes> replaced = new LinkedHashSet<>();
         path(root, StoredKey.REPLACED_CREDENTIALS).forEach(c -> replaced.add(Bytes.fromBase64Url(c.asText())));
-        return new FlowSnapshot.Healing(enumValue(root, StoredKey.HEALING_KIND, HealingKind::valueOf), diagnosis,
-                ClientPlatform.valueOf(path(root, StoredKey.PLATFORM).asText("OTHER")), replaced,
+        return new FlowSnapshot.Healing(
+                enumValue(root, StoredKey.HEALING_KIND, HealingKind::valueOf),
+                diagnosis,
+                ClientPlatform.valueOf(path(root, StoredKey.PLATFORM).asText("OTHER")),
+                replaced,
                 CredentialStatus.valueOf(path(root, StoredKey.REPLACED_STATUS).asText("SUSPECTED_BROKEN")),
                 enumValue(root, StoredKey.HEALING_RESULT, HealingResult::valueOf),
-                bytes(root, StoredKey.NEW_CREDENTIAL), flag(root, StoredKey.SILENT_OFFER));
+                bytes(root, StoredKey.NEW_CREDENTIAL),
+                flag(root, StoredKey.SILENT_OFFER));
     }
 
     private static ObjectNode writeClient(ClientContext client) {
@@ -216,15 +242,25 @@ final class SnapshotCodec {
 
     private static ClientContext readClient(JsonNode node) {
         Map<String, Boolean> caps = new TreeMap<>();
-        path(node, StoredKey.CLIENT_CAPABILITIES).properties()
+        path(node, StoredKey.CLIENT_CAPABILITIES)
+                .properties()
                 .forEach(e -> caps.put(e.getKey(), e.getValue().asBoolean()));
         JsonNode ll = path(node, StoredKey.CLIENT_LAST_LOGIN);
-        LastLoginHint last = ll.isObject() ? new LastLoginHint(requiredText(ll, StoredKey.LAST_LOGIN_IDENTIFIER),
-                text(ll, StoredKey.LAST_LOGIN_CREDENTIAL)) : null;
-        return new ClientContext(text(node, StoredKey.CLIENT_DEVICE), text(node, StoredKey.CLIENT_USER_AGENT),
-                new ClientHints(text(node, StoredKey.CLIENT_HINT_PLATFORM), text(node, StoredKey.CLIENT_HINT_VERSION),
-                        bool(node, StoredKey.CLIENT_HINT_MOBILE)), caps,
-                bool(node, StoredKey.CLIENT_UV_PLATFORM), bool(node, StoredKey.CLIENT_CONDITIONAL), last);
+        LastLoginHint last = ll.isObject()
+                ? new LastLoginHint(
+                        requiredText(ll, StoredKey.LAST_LOGIN_IDENTIFIER), text(ll, StoredKey.LAST_LOGIN_CREDENTIAL))
+                : null;
+        return new ClientContext(
+                text(node, StoredKey.CLIENT_DEVICE),
+                text(node, StoredKey.CLIENT_USER_AGENT),
+                new ClientHints(
+                        text(node, StoredKey.CLIENT_HINT_PLATFORM),
+                        text(node, StoredKey.CLIENT_HINT_VERSION),
+                        bool(node, StoredKey.CLIENT_HINT_MOBILE)),
+                caps,
+                bool(node, StoredKey.CLIENT_UV_PLATFORM),
+                bool(node, StoredKey.CLIENT_CONDITIONAL),
+                last);
     }
 
     static String abbreviate(String flowId) {

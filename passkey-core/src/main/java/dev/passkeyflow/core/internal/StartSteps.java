@@ -37,8 +37,8 @@ final class StartSteps {
         // A store that counts the start together with the new flow (one round trip on a database)
         // does it at the end; otherwise the start is counted before any lookup. Either way a known
         // identifier is throttled and timed like an unknown one.
-        CountedFlowStart countedStart = engine.settings.atomicSteps() instanceof CountedFlowStart counted
-                ? counted : null;
+        CountedFlowStart countedStart =
+                engine.settings.atomicSteps() instanceof CountedFlowStart counted ? counted : null;
         if (countedStart == null) {
             engine.throttles.countStart(identifier, client.deviceId());
         }
@@ -48,15 +48,19 @@ final class StartSteps {
         Optional<AccountCredentials> found = engine.credentials.findUserWithCredentials(identifier);
         Optional<UserAccount> user = found.map(AccountCredentials::account);
         List<StoredCredential> list = found.map(AccountCredentials::credentials).orElse(List.of());
-        StartDecision decision = engine.settings.advisor().onStart(new StartContext(user.orElse(null), list, client,
-                now));
+        StartDecision decision =
+                engine.settings.advisor().onStart(new StartContext(user.orElse(null), list, client, now));
         boolean usable = StepRendering.anyUsable(list);
         boolean passkey = user.isPresent() && usable && decision.action() != StartDecision.Action.FALLBACK;
-        boolean immediate = passkey && decision.action() == StartDecision.Action.ATTEMPT_IMMEDIATE
-                && client.supportsImmediateGet();
+        boolean immediate =
+                passkey && decision.action() == StartDecision.Action.ATTEMPT_IMMEDIATE && client.supportsImmediateGet();
 
-        FlowSnapshot fresh = FlowSnapshot.fresh(Inputs.newFlowId(), identifier,
-                user.map(UserAccount::userHandle).orElse(null), client, now,
+        FlowSnapshot fresh = FlowSnapshot.fresh(
+                Inputs.newFlowId(),
+                identifier,
+                user.map(UserAccount::userHandle).orElse(null),
+                client,
+                now,
                 now.plus(engine.settings.flowTimeToLive()));
         FlowSnapshot next;
         String challengeJson = null;
@@ -73,30 +77,36 @@ final class StartSteps {
                     .withFallback(new FlowSnapshot.Fallback(FallbackReason.PASSKEY_NOT_AVAILABLE, 0));
         }
         create(countedStart, next, identifier, client);
-        Engine.LOG.debug("flow {} started: {} {}", SnapshotCodec.abbreviate(next.flowId()), next.state(),
-                decision.tagTexts());
+        Engine.LOG.debug(
+                "flow {} started: {} {}", SnapshotCodec.abbreviate(next.flowId()), next.state(), decision.tagTexts());
         engine.publish(new LoginFlowEvent.FlowStarted(next.flowId(), now, next.userHandle(), decision));
         if (!passkey) {
-            engine.publish(new LoginFlowEvent.FallbackRequired(next.flowId(), now, next.userHandle(),
-                    FallbackReason.PASSKEY_NOT_AVAILABLE));
+            engine.publish(new LoginFlowEvent.FallbackRequired(
+                    next.flowId(), now, next.userHandle(), FallbackReason.PASSKEY_NOT_AVAILABLE));
             // The alternative from the lists already read: the same work for an unknown identifier.
             boolean alternative = user.isPresent() && usable && engine.steps.attemptsLeft(next);
             return engine.steps.fallbackStep(next, List.of(), alternative);
         }
         FlowSnapshot.Passkey p = next.passkey();
-        return new LoginStep.PasskeyChallenge(next.flowId(), Objects.requireNonNull(challengeJson), p.autoStart(), p.attempts(),
-                p.calmRetry(), List.of(), immediate);
+        return new LoginStep.PasskeyChallenge(
+                next.flowId(),
+                Objects.requireNonNull(challengeJson),
+                p.autoStart(),
+                p.attempts(),
+                p.calmRetry(),
+                List.of(),
+                immediate);
     }
 
     /**
      * Stores the new flow: with the start's count in one call when the store can (then a start over
      * the limit creates nothing), else alone, the start having been counted before any lookup.
      */
-    private void create(@Nullable CountedFlowStart countedStart, FlowSnapshot next, String identifier,
-            ClientContext client) {
+    private void create(
+            @Nullable CountedFlowStart countedStart, FlowSnapshot next, String identifier, ClientContext client) {
         if (countedStart != null) {
-            engine.throttles.countStartAndCreate(countedStart, StepRunner.newRecord(next), identifier,
-                    client.deviceId());
+            engine.throttles.countStartAndCreate(
+                    countedStart, StepRunner.newRecord(next), identifier, client.deviceId());
         } else {
             engine.runner.create(next);
         }
@@ -105,23 +115,28 @@ final class StartSteps {
     /** {@link FlowTransition#START_ENROLMENT}. */
     LoginStep enrol(String identifier, ClientContext client) {
         Instant now = engine.now();
-        UserAccount user = engine.credentials.findUserByIdentifier(identifier)
+        UserAccount user = engine.credentials
+                .findUserByIdentifier(identifier)
                 .orElseThrow(() -> new LoginFlowException(Reason.UNKNOWN_USER, "no account has this identifier"));
         // Host-initiated: enrolment, never reported as healing and never cooled down.
         HealingKind kind = HealingKind.ENROLMENT;
         PublicKeyCredentialCreationOptions options = engine.ceremonies.startRegistration(user);
-        FlowSnapshot fresh = FlowSnapshot.fresh(Inputs.newFlowId(), identifier, user.userHandle(), client, now,
+        FlowSnapshot fresh = FlowSnapshot.fresh(
+                Inputs.newFlowId(),
+                identifier,
+                user.userHandle(),
+                client,
+                now,
                 now.plus(engine.settings.flowTimeToLive()));
         FlowSnapshot.Healing none = fresh.healing();
         FlowSnapshot next = Engine.move(fresh, FlowTransition.START_ENROLMENT)
                 .withPending(engine.pending(YubicoJson.toJson(options)))
                 .withMethod(AuthenticationMethod.HOST_SESSION)
-                .withHealing(none.offer(kind, none.diagnosis(), none.platform(), none.replacedCredentials(),
-                        none.replacedStatus()));
+                .withHealing(none.offer(
+                        kind, none.diagnosis(), none.platform(), none.replacedCredentials(), none.replacedStatus()));
         engine.runner.create(next);
-        engine.publish(new LoginFlowEvent.HealingOffered(next.flowId(), now, user.userHandle(), kind,
-                next.healing().diagnosis()));
+        engine.publish(new LoginFlowEvent.HealingOffered(
+                next.flowId(), now, user.userHandle(), kind, next.healing().diagnosis()));
         return engine.steps.stepFor(next, List.of(), YubicoJson.credentialsCreateJson(options));
     }
-
 }

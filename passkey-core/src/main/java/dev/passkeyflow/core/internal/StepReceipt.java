@@ -42,8 +42,8 @@ record StepReceipt(FlowCall call, String proof, boolean delivered) {
             digest.update(part.getBytes(StandardCharsets.UTF_8));
         }
         byte[] hash = digest.digest();
-        return new StepReceipt(call, Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Arrays.copyOf(hash, PROOF_BYTES)), false);
+        return new StepReceipt(
+                call, Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, PROOF_BYTES)), false);
     }
 
     /** A receipt no other request will ever match: each such request counts on its own. */
@@ -60,8 +60,9 @@ record StepReceipt(FlowCall call, String proof, boolean delivered) {
 
     /** Whether this receipt is a repeat of {@code other} (same call, same proof). */
     boolean repeats(StepReceipt other) {
-        return call == other.call && MessageDigest.isEqual(proof.getBytes(StandardCharsets.US_ASCII),
-                other.proof.getBytes(StandardCharsets.US_ASCII));
+        return call == other.call
+                && MessageDigest.isEqual(
+                        proof.getBytes(StandardCharsets.US_ASCII), other.proof.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The call's name in the stored flow document. */

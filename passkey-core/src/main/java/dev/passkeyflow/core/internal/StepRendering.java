@@ -1,6 +1,5 @@
 package dev.passkeyflow.core.internal;
 
-import dev.passkeyflow.core.AuthenticationMethod;
 import dev.passkeyflow.core.ClientSignal;
 import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.FlowState;
@@ -38,18 +37,40 @@ final class StepRendering {
      */
     LoginStep stepFor(FlowSnapshot s, List<ClientSignal> signals, @Nullable String ceremonyJson) {
         return switch (s.state()) {
-            case PASSKEY_PENDING -> new LoginStep.PasskeyChallenge(s.flowId(), ceremonyJson != null ? ceremonyJson
-                    : YubicoJson.credentialsGetJson(YubicoJson.assertionRequest(s.pendingRequestJson())),
-                    s.passkey().autoStart(), s.passkey().attempts(), s.passkey().calmRetry(), signals, false,
-                    UsernamelessSteps.isUsernameless(s));
+            case PASSKEY_PENDING ->
+                new LoginStep.PasskeyChallenge(
+                        s.flowId(),
+                        ceremonyJson != null
+                                ? ceremonyJson
+                                : YubicoJson.credentialsGetJson(YubicoJson.assertionRequest(s.pendingRequestJson())),
+                        s.passkey().autoStart(),
+                        s.passkey().attempts(),
+                        s.passkey().calmRetry(),
+                        signals,
+                        false,
+                        UsernamelessSteps.isUsernameless(s));
             case FALLBACK_PENDING -> fallbackStep(s, signals, passkeyAlternative(s));
-            case HEALING_PENDING -> new LoginStep.HealingOffer(s.flowId(), ceremonyJson != null ? ceremonyJson
-                    : YubicoJson.credentialsCreateJson(YubicoJson.creationOptions(s.pendingRequestJson())),
-                    Objects.requireNonNull(s.healing().kind()), s.healing().diagnosis(), s.healing().platform(),
-                    signals, s.healing().silent());
-            case COMPLETED -> new LoginStep.Completed(s.flowId(), Objects.requireNonNull(s.method()), s.userHandle(),
-                    s.identifier(), Objects.requireNonNullElse(s.healing().result(), HealingResult.NOT_OFFERED),
-                    s.healing().newCredentialId(), settings.completionRedirect(), signals);
+            case HEALING_PENDING ->
+                new LoginStep.HealingOffer(
+                        s.flowId(),
+                        ceremonyJson != null
+                                ? ceremonyJson
+                                : YubicoJson.credentialsCreateJson(YubicoJson.creationOptions(s.pendingRequestJson())),
+                        Objects.requireNonNull(s.healing().kind()),
+                        s.healing().diagnosis(),
+                        s.healing().platform(),
+                        signals,
+                        s.healing().silent());
+            case COMPLETED ->
+                new LoginStep.Completed(
+                        s.flowId(),
+                        Objects.requireNonNull(s.method()),
+                        s.userHandle(),
+                        s.identifier(),
+                        Objects.requireNonNullElse(s.healing().result(), HealingResult.NOT_OFFERED),
+                        s.healing().newCredentialId(),
+                        settings.completionRedirect(),
+                        signals);
             case LOCKED -> throw new LoginFlowException(Reason.LOCKED, "too many failed logins; start again later");
             case NEW -> throw new IllegalStateException("a stored flow is never NEW");
         };
@@ -62,10 +83,15 @@ final class StepRendering {
 
     LoginStep fallbackStep(FlowSnapshot s, List<ClientSignal> signals, boolean passkeyAlternative) {
         int failures = s.fallback().failures();
-        return new LoginStep.FallbackRequired(s.flowId(),
-                failures > 0 ? FallbackReason.FALLBACK_FAILED
+        return new LoginStep.FallbackRequired(
+                s.flowId(),
+                failures > 0
+                        ? FallbackReason.FALLBACK_FAILED
                         : Objects.requireNonNullElse(s.fallback().reason(), FallbackReason.PASSKEY_NOT_AVAILABLE),
-                s.identifier(), settings.maxFallbackFailures() - failures, signals, passkeyAlternative);
+                s.identifier(),
+                settings.maxFallbackFailures() - failures,
+                signals,
+                passkeyAlternative);
     }
 
     /**
@@ -75,8 +101,8 @@ final class StepRendering {
      */
     boolean passkeyAlternative(FlowSnapshot s) {
         Bytes userHandle = s.userHandle();
-        boolean usable = anyUsable(credentials.listCredentials(
-                userHandle == null ? CredentialRepository.NO_ACCOUNT : userHandle));
+        boolean usable = anyUsable(
+                credentials.listCredentials(userHandle == null ? CredentialRepository.NO_ACCOUNT : userHandle));
         return userHandle != null && usable && attemptsLeft(s);
     }
 
@@ -109,8 +135,10 @@ final class StepRendering {
      * flow), not a fact worth acting on.
      */
     static List<ClientSignal> unlessEmpty(ClientSignal accepted) {
-        return accepted instanceof ClientSignal.AllAcceptedCredentials all && all.allAcceptedCredentialIds().isEmpty()
-                ? List.of() : List.of(accepted);
+        return accepted instanceof ClientSignal.AllAcceptedCredentials all
+                        && all.allAcceptedCredentialIds().isEmpty()
+                ? List.of()
+                : List.of(accepted);
     }
 
     /**

@@ -61,7 +61,10 @@ final class StepRunner {
      * checks with {@link FlowTransition#requireCallable} that the call may move the
      * flow from its state, then runs {@code body}.
      */
-    LoginStep run(String flowId, StepReceipt receipt, Function<FlowSnapshot, LoginStep> body,
+    LoginStep run(
+            String flowId,
+            StepReceipt receipt,
+            Function<FlowSnapshot, LoginStep> body,
             Function<FlowSnapshot, LoginStep> repeat) {
         return guard(() -> run(new Loaded(load(flowId), null), receipt, (s, owned) -> body.apply(s), repeat));
     }
@@ -72,22 +75,32 @@ final class StepRunner {
      * storage read them together with the flow ({@link FlowLoadWithCredentials}), else null. The
      * list only saves a read: whose credential it is, the body still checks.
      */
-    LoginStep runAssertion(String flowId, @Nullable Bytes credentialId, StepReceipt receipt,
+    LoginStep runAssertion(
+            String flowId,
+            @Nullable Bytes credentialId,
+            StepReceipt receipt,
             BiFunction<FlowSnapshot, @Nullable List<StoredCredential>, LoginStep> body,
             Function<FlowSnapshot, LoginStep> repeat) {
-        return guard(() -> run(credentialId == null || joined == null ? new Loaded(load(flowId), null)
-                : loadWithOwnerCredentials(joined, flowId, credentialId), receipt, body, repeat));
+        return guard(() -> run(
+                credentialId == null || joined == null
+                        ? new Loaded(load(flowId), null)
+                        : loadWithOwnerCredentials(joined, flowId, credentialId),
+                receipt,
+                body,
+                repeat));
     }
 
-    private LoginStep run(Loaded loaded, StepReceipt receipt,
+    private LoginStep run(
+            Loaded loaded,
+            StepReceipt receipt,
             BiFunction<FlowSnapshot, @Nullable List<StoredCredential>, LoginStep> body,
             Function<FlowSnapshot, LoginStep> repeat) {
         FlowSnapshot current = loaded.flow();
         StepReceipt last = current.receipt();
         if (last != null && receipt.repeats(last)) {
             if (last.delivered()) {
-                throw new LoginFlowException(Reason.ILLEGAL_TRANSITION,
-                        "this request was already answered; start a new login");
+                throw new LoginFlowException(
+                        Reason.ILLEGAL_TRANSITION, "this request was already answered; start a new login");
             }
             return repeat.apply(deliver(current, last));
         }
@@ -102,8 +115,7 @@ final class StepRunner {
     }
 
     /** A flow as loaded, and the credentials read with it, if any. */
-    private record Loaded(FlowSnapshot flow, @Nullable List<StoredCredential> ownerCredentials) {
-    }
+    private record Loaded(FlowSnapshot flow, @Nullable List<StoredCredential> ownerCredentials) {}
 
     /** Reads a flow without changing it. */
     LoginStep read(String flowId, Function<FlowSnapshot, LoginStep> body) {
@@ -162,8 +174,8 @@ final class StepRunner {
         for (int round = 0; round < MAX_SETTLE_ROUNDS; round++) {
             StepReceipt receipt = current.receipt();
             if (receipt == null || !receipt.repeats(owner) || receipt.delivered()) {
-                throw new LoginFlowException(Reason.CONFLICT,
-                        "another request on the same flow was answered with this step's result");
+                throw new LoginFlowException(
+                        Reason.CONFLICT, "another request on the same flow was answered with this step's result");
             }
             applyEffects(current);
             FlowSnapshot done = current.committed(receipt.asDelivered(), List.of());
@@ -231,8 +243,8 @@ final class StepRunner {
 
     private Loaded loadWithOwnerCredentials(FlowLoadWithCredentials loader, String flowId, Bytes credentialId) {
         requireWellFormed(flowId);
-        FlowWithCredentials read = loader.loadWithOwnerCredentials(flowId, credentialId)
-                .orElseThrow(StepRunner::unknownFlow);
+        FlowWithCredentials read =
+                loader.loadWithOwnerCredentials(flowId, credentialId).orElseThrow(StepRunner::unknownFlow);
         return new Loaded(snapshot(read.flow()), read.ownerCredentials());
     }
 
@@ -271,8 +283,8 @@ final class StepRunner {
     }
 
     private static LoginFlowException conflict() {
-        return new LoginFlowException(Reason.CONFLICT,
-                "the flow was changed by another request, or expired, in the meantime");
+        return new LoginFlowException(
+                Reason.CONFLICT, "the flow was changed by another request, or expired, in the meantime");
     }
 
     @Override

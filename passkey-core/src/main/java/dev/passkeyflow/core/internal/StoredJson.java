@@ -13,8 +13,7 @@ final class StoredJson {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private StoredJson() {
-    }
+    private StoredJson() {}
 
     static void put(ObjectNode node, StoredKey key, @Nullable String value) {
         if (value != null) {

@@ -98,7 +98,19 @@ enum StoredKey {
     CLIENT_INFO_BROWSER(Scope.CLIENT_INFO, "b");
 
     /** The JSON object a key appears in (an effect's type key, then the keys of its kind). */
-    enum Scope { FLOW, FAILURE, DIAGNOSIS, CLIENT, LAST_LOGIN, EFFECT, USE, ATTEMPT, CREDENTIAL, REPLACED, CLIENT_INFO }
+    enum Scope {
+        FLOW,
+        FAILURE,
+        DIAGNOSIS,
+        CLIENT,
+        LAST_LOGIN,
+        EFFECT,
+        USE,
+        ATTEMPT,
+        CREDENTIAL,
+        REPLACED,
+        CLIENT_INFO
+    }
 
     final Scope scope;
     /** The key as stored. */

@@ -41,8 +41,8 @@ final class Throttles {
         Window window = window(policy.startWindow());
         List<Long> counts = counters.increment(keys(STARTS, window, identifier, deviceId), window.start, window.end);
         if (over(counts, policy.maxStartsPerIdentifier(), policy.maxStartsPerDevice(), false)) {
-            throw LoginFlowException.throttled("too many logins started for this account or device; try again later",
-                    window.retryAfter);
+            throw LoginFlowException.throttled(
+                    "too many logins started for this account or device; try again later", window.retryAfter);
         }
     }
 
@@ -56,11 +56,11 @@ final class Throttles {
             return;
         }
         Window window = window(policy.startWindow());
-        List<Long> counts = counters.increment(List.of(STARTS + window.seconds + ".u." + digest(deviceId)),
-                window.start, window.end);
+        List<Long> counts = counters.increment(
+                List.of(STARTS + window.seconds + ".u." + digest(deviceId)), window.start, window.end);
         if (counts.get(0) > policy.maxStartsPerDevice()) {
-            throw LoginFlowException.throttled("too many logins started on this device; try again later",
-                    window.retryAfter);
+            throw LoginFlowException.throttled(
+                    "too many logins started on this device; try again later", window.retryAfter);
         }
     }
 
@@ -71,12 +71,13 @@ final class Throttles {
     void countStartAndCreate(CountedFlowStart store, FlowRecord flow, String identifier, @Nullable String deviceId) {
         Window window = window(policy.startWindow());
         List<String> keys = keys(STARTS, window, identifier, deviceId);
-        List<Long> limits = keys.size() == 1 ? List.of((long) policy.maxStartsPerIdentifier())
+        List<Long> limits = keys.size() == 1
+                ? List.of((long) policy.maxStartsPerIdentifier())
                 : List.of((long) policy.maxStartsPerIdentifier(), (long) policy.maxStartsPerDevice());
         List<Long> counts = store.startFlow(flow, keys, limits, window.start, window.end);
         if (over(counts, policy.maxStartsPerIdentifier(), policy.maxStartsPerDevice(), false)) {
-            throw LoginFlowException.throttled("too many logins started for this account or device; try again later",
-                    window.retryAfter);
+            throw LoginFlowException.throttled(
+                    "too many logins started for this account or device; try again later", window.retryAfter);
         }
     }
 
@@ -96,16 +97,15 @@ final class Throttles {
     /** Counts a failed traditional login; refuses it when a racing report already used the last one. */
     void countFailure(String identifier, @Nullable String deviceId) {
         Window window = window(policy.failureWindow());
-        List<Long> counts = counters.increment(keys(FAILURES, window, identifier, deviceId), window.start,
-                window.end);
+        List<Long> counts = counters.increment(keys(FAILURES, window, identifier, deviceId), window.start, window.end);
         if (over(counts, policy.maxFailuresPerIdentifier(), policy.maxFailuresPerDevice(), false)) {
             throw throttledFallback(window);
         }
     }
 
     private static LoginFlowException throttledFallback(Window window) {
-        return LoginFlowException.throttled("too many failed logins for this account or device; try again later",
-                window.retryAfter);
+        return LoginFlowException.throttled(
+                "too many failed logins for this account or device; try again later", window.retryAfter);
     }
 
     /** Whether a count is over its limit: above it, or (for a check before counting) at it. */
@@ -137,8 +137,7 @@ final class Throttles {
         return new Window(seconds, Instant.ofEpochSecond(start), end, Duration.ofSeconds(retrySeconds));
     }
 
-    private record Window(long seconds, Instant start, Instant end, Duration retryAfter) {
-    }
+    private record Window(long seconds, Instant start, Instant end, Duration retryAfter) {}
 
     private static String digest(String value) {
         try {

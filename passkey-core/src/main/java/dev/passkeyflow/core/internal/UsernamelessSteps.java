@@ -12,9 +12,9 @@ import dev.passkeyflow.core.FlowTransition;
 import dev.passkeyflow.core.LoginFlowEvent;
 import dev.passkeyflow.core.LoginFlowException;
 import dev.passkeyflow.core.LoginStep;
+import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.core.advisor.FailureDecision;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
-import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
@@ -56,13 +56,16 @@ final class UsernamelessSteps {
         engine.throttles.countUsernamelessStart(client.deviceId());
         Instant now = engine.now();
         AssertionRequest request = engine.ceremonies.startUsernamelessAssertion();
-        FlowSnapshot fresh = FlowSnapshot.fresh(Inputs.newFlowId(), NO_IDENTIFIER, null, client, now,
-                now.plus(engine.settings.flowTimeToLive()));
+        FlowSnapshot fresh = FlowSnapshot.fresh(
+                Inputs.newFlowId(), NO_IDENTIFIER, null, client, now, now.plus(engine.settings.flowTimeToLive()));
         FlowSnapshot next = Engine.move(fresh, FlowTransition.START_USERNAMELESS)
                 .withPending(engine.pending(YubicoJson.toJson(request)))
                 .withPasskey(new FlowSnapshot.Passkey(false, false, 1, 0, List.of()));
         engine.runner.create(next);
-        engine.publish(new LoginFlowEvent.FlowStarted(next.flowId(), now, null,
+        engine.publish(new LoginFlowEvent.FlowStarted(
+                next.flowId(),
+                now,
+                null,
                 StartDecision.of(StartDecision.Action.OFFER_BUTTON, DecisionTag.USERNAMELESS)));
         return engine.steps.stepFor(next, List.of(), YubicoJson.credentialsGetJson(request));
     }
@@ -78,34 +81,39 @@ final class UsernamelessSteps {
         Optional<StoredCredential> stored = engine.credentials.findCredential(credentialId);
         if (stored.isEmpty()) {
             // The lookup is global, so no account at all owns this id: the provider may drop it.
-            return retry(current, AttemptOutcome.UNKNOWN_CREDENTIAL,
-                    List.of(engine.steps.unknownCredential(credentialId)), receipt);
+            return retry(
+                    current,
+                    AttemptOutcome.UNKNOWN_CREDENTIAL,
+                    List.of(engine.steps.unknownCredential(credentialId)),
+                    receipt);
         }
         if (!stored.get().status().acceptsLogin()) {
             // Known to the server (retired): never signalled as unknown, never accepted.
             return retry(current, AttemptOutcome.CREDENTIAL_RETIRED, List.of(), receipt);
         }
-        Optional<UserAccount> owner = engine.credentials.findUserByHandle(stored.get().userHandle());
+        Optional<UserAccount> owner =
+                engine.credentials.findUserByHandle(stored.get().userHandle());
         if (owner.isEmpty()) {
             return retry(current, AttemptOutcome.VERIFICATION_FAILED, List.of(), receipt);
         }
-        FlowSnapshot asOwner = current.withOwner(owner.get().userHandle(), owner.get().identifier());
+        FlowSnapshot asOwner =
+                current.withOwner(owner.get().userHandle(), owner.get().identifier());
         AssertionRequest request = YubicoJson.assertionRequest(current.pendingRequestJson());
-        Ceremonies.AssertionVerdict verdict = engine.ceremonies.verifyAssertion(asOwner, request,
-                AssertionVerification.withoutEmptyUserHandle(response), stored);
+        Ceremonies.AssertionVerdict verdict = engine.ceremonies.verifyAssertion(
+                asOwner, request, AssertionVerification.withoutEmptyUserHandle(response), stored);
         if (verdict instanceof Ceremonies.AssertionVerdict.Verified verified) {
             return passkey.verified(asOwner, credentialId, verified, response, receipt);
         }
         AttemptOutcome outcome = ((Ceremonies.AssertionVerdict.Refused) verdict).outcome();
-        Engine.LOG.debug("flow {}: usernameless assertion rejected: {}", SnapshotCodec.abbreviate(current.flowId()),
-                outcome);
+        Engine.LOG.debug(
+                "flow {}: usernameless assertion rejected: {}", SnapshotCodec.abbreviate(current.flowId()), outcome);
         return retry(current, outcome, List.of(), receipt);
     }
 
     /** A browser error on a usernameless challenge (not an abort the page made: that is not reported). */
     LoginStep clientError(FlowSnapshot current, String name, long elapsed, StepReceipt receipt) {
-        return retry(current, BrowserErrors.ofGet(name, elapsed, engine.settings.ceremonyTimeout()), List.of(),
-                receipt);
+        return retry(
+                current, BrowserErrors.ofGet(name, elapsed, engine.settings.ceremonyTimeout()), List.of(), receipt);
     }
 
     /**
@@ -113,22 +121,30 @@ final class UsernamelessSteps {
      * passkey attempts left; then {@code ILLEGAL_TRANSITION} and nothing changes (the page starts a
      * new flow). No history is written: the flow has no account.
      */
-    private LoginStep retry(FlowSnapshot current, AttemptOutcome outcome, List<ClientSignal> signals,
-            StepReceipt receipt) {
+    private LoginStep retry(
+            FlowSnapshot current, AttemptOutcome outcome, List<ClientSignal> signals, StepReceipt receipt) {
         if (!engine.steps.attemptsLeft(current)) {
-            throw new LoginFlowException(LoginFlowException.Reason.ILLEGAL_TRANSITION,
+            throw new LoginFlowException(
+                    LoginFlowException.Reason.ILLEGAL_TRANSITION,
                     "no passkey attempts left in this flow; start a new one");
         }
         Instant now = engine.now();
         AssertionRequest request = engine.ceremonies.startUsernamelessAssertion();
         PasskeyFailure failure = new PasskeyFailure(outcome, null, -1, null);
         FlowSnapshot.Passkey p = current.passkey();
-        FlowSnapshot next = engine.runner.commit(Engine.move(current, FlowTransition.PASSKEY_RETRY)
-                .withPending(engine.pending(YubicoJson.toJson(request)))
-                .withPasskey(new FlowSnapshot.Passkey(false, failure.isCancelLike(), p.attempts() + 1,
-                        p.consecutiveFailures() + 1, List.of())), receipt, List.of());
-        engine.publish(new LoginFlowEvent.PasskeyAttemptFailed(next.flowId(), now, null, failure,
-                FailureDiagnosis.unknown(), FailureDecision.Action.RETRY));
+        FlowSnapshot next = engine.runner.commit(
+                Engine.move(current, FlowTransition.PASSKEY_RETRY)
+                        .withPending(engine.pending(YubicoJson.toJson(request)))
+                        .withPasskey(new FlowSnapshot.Passkey(
+                                false,
+                                failure.isCancelLike(),
+                                p.attempts() + 1,
+                                p.consecutiveFailures() + 1,
+                                List.of())),
+                receipt,
+                List.of());
+        engine.publish(new LoginFlowEvent.PasskeyAttemptFailed(
+                next.flowId(), now, null, failure, FailureDiagnosis.unknown(), FailureDecision.Action.RETRY));
         return engine.steps.stepFor(next, signals, YubicoJson.credentialsGetJson(request));
     }
 }

@@ -44,9 +44,11 @@ final class YubicoCredentialAdapter implements CredentialRepository {
      * @param credentials that account's credentials, or null when the step has not listed them
      * @param credential the credential the response names, or null when not read
      */
-    record KnownReads(String identifier, Bytes userHandle, @Nullable List<StoredCredential> credentials,
-            @Nullable StoredCredential credential) {
-    }
+    record KnownReads(
+            String identifier,
+            Bytes userHandle,
+            @Nullable List<StoredCredential> credentials,
+            @Nullable StoredCredential credential) {}
 
     /** Runs one Yubico call on this thread with {@code reads} served from memory. */
     <T> T with(KnownReads reads, Supplier<T> call) {
@@ -140,7 +142,9 @@ final class YubicoCredentialAdapter implements CredentialRepository {
 
     private Optional<StoredCredential> findCredential(Bytes credentialId) {
         KnownReads reads = known.get();
-        if (reads != null && reads.credential() != null && reads.credential().credentialId().equals(credentialId)) {
+        if (reads != null
+                && reads.credential() != null
+                && reads.credential().credentialId().equals(credentialId)) {
             return Optional.of(reads.credential());
         }
         return credentials.findCredential(credentialId);

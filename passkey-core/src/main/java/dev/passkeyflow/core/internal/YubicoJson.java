@@ -39,13 +39,14 @@ final class YubicoJson {
      */
     static final ObjectMapper YUBICO_JSON = JacksonCodecs.json();
 
-    private static final TypeReference<PublicKeyCredential<AuthenticatorAssertionResponse,
-            ClientAssertionExtensionOutputs>> ASSERTION_RESPONSE = new TypeReference<>() { };
-    private static final TypeReference<PublicKeyCredential<AuthenticatorAttestationResponse,
-            ClientRegistrationExtensionOutputs>> REGISTRATION_RESPONSE = new TypeReference<>() { };
+    private static final TypeReference<
+                    PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs>>
+            ASSERTION_RESPONSE = new TypeReference<>() {};
+    private static final TypeReference<
+                    PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs>>
+            REGISTRATION_RESPONSE = new TypeReference<>() {};
 
-    private YubicoJson() {
-    }
+    private YubicoJson() {}
 
     /** @throws LoginFlowException {@code INVALID_INPUT} without the parser's message (it quotes the input) */
     static PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> assertionResponse(
@@ -115,8 +116,8 @@ final class YubicoJson {
 
     /** What {@code toCredentialsGetJson()} gives: the options under {@code publicKey}. */
     static String credentialsGetJson(AssertionRequest request) {
-        return json(() -> YUBICO_JSON.writeValueAsString(
-                Map.of("publicKey", request.getPublicKeyCredentialRequestOptions())));
+        return json(() ->
+                YUBICO_JSON.writeValueAsString(Map.of("publicKey", request.getPublicKeyCredentialRequestOptions())));
     }
 
     /** What {@code toCredentialsCreateJson()} gives: the options under {@code publicKey}. */

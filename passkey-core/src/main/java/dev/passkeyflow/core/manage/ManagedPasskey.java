@@ -22,9 +22,17 @@ import org.jspecify.annotations.Nullable;
  * @param onThisDevice whether the evidence says it is on the device asking (see {@link #evidence()})
  * @param evidence what the status and {@code onThisDevice} rest on, newest first
  */
-public record ManagedPasskey(Bytes credentialId, String name, @Nullable String nickname,
-        @Nullable String providerName, Instant createdAt, @Nullable Instant lastUsedAt, CredentialStatus status,
-        boolean synced, boolean onThisDevice, List<Evidence> evidence) {
+public record ManagedPasskey(
+        Bytes credentialId,
+        String name,
+        @Nullable String nickname,
+        @Nullable String providerName,
+        Instant createdAt,
+        @Nullable Instant lastUsedAt,
+        CredentialStatus status,
+        boolean synced,
+        boolean onThisDevice,
+        List<Evidence> evidence) {
 
     public ManagedPasskey {
         Objects.requireNonNull(credentialId, "credentialId");

@@ -16,21 +16,19 @@ public sealed interface PasskeyManagementEvent {
     /** The account whose passkey changed. */
     Bytes userHandle();
 
-    record PasskeyRenamed(Instant at, Bytes userHandle, Bytes credentialId, @Nullable String nickname)
-            implements PasskeyManagementEvent {
-    }
+    record PasskeyRenamed(
+            Instant at,
+            Bytes userHandle,
+            Bytes credentialId,
+            @Nullable String nickname) implements PasskeyManagementEvent {}
 
-    record PasskeyDeleted(Instant at, Bytes userHandle, Bytes credentialId) implements PasskeyManagementEvent {
-    }
+    record PasskeyDeleted(Instant at, Bytes userHandle, Bytes credentialId) implements PasskeyManagementEvent {}
 
-    record PasskeyRetired(Instant at, Bytes userHandle, Bytes credentialId) implements PasskeyManagementEvent {
-    }
+    record PasskeyRetired(Instant at, Bytes userHandle, Bytes credentialId) implements PasskeyManagementEvent {}
 
     /** The host reported a new name or display name for the account. */
-    record ProfileChanged(Instant at, Bytes userHandle) implements PasskeyManagementEvent {
-    }
+    record ProfileChanged(Instant at, Bytes userHandle) implements PasskeyManagementEvent {}
 
     /** The user started adding a passkey; its completion is a {@code LoginFlowEvent.Enrolled}. */
-    record PasskeyAddStarted(Instant at, Bytes userHandle, String flowId) implements PasskeyManagementEvent {
-    }
+    record PasskeyAddStarted(Instant at, Bytes userHandle, String flowId) implements PasskeyManagementEvent {}
 }

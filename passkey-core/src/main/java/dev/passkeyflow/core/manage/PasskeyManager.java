@@ -51,6 +51,7 @@ public final class PasskeyManager {
     public static final int MAX_NICKNAME_LENGTH = 64;
     /** How far back evidence is read: {@value} days. */
     public static final int EVIDENCE_DAYS = 400;
+
     private static final int EVIDENCE_LIMIT = 50;
     private static final String DEFAULT_NAME = "Passkey";
 
@@ -85,9 +86,11 @@ public final class PasskeyManager {
     public List<ManagedPasskey> list(Bytes userHandle, @Nullable String deviceId) {
         Objects.requireNonNull(userHandle, "userHandle");
         Instant now = clock.instant();
-        List<LoginAttempt> onDevice = deviceId == null || attempts == null ? List.of()
+        List<LoginAttempt> onDevice = deviceId == null || attempts == null
+                ? List.of()
                 : attempts.recentByDevice(deviceId, now.minus(Duration.ofDays(EVIDENCE_DAYS)), EVIDENCE_LIMIT).stream()
-                        .filter(a -> a.userHandle().equals(userHandle)).toList();
+                        .filter(a -> a.userHandle().equals(userHandle))
+                        .toList();
         List<ManagedPasskey> list = new ArrayList<>();
         for (StoredCredential c : credentials.listCredentials(userHandle)) {
             list.add(describe(c, deviceId, onDevice, now));
@@ -95,14 +98,18 @@ public final class PasskeyManager {
         return List.copyOf(list);
     }
 
-    private ManagedPasskey describe(StoredCredential c, @Nullable String deviceId, List<LoginAttempt> onDevice,
-            Instant now) {
-        List<LoginAttempt> own = attempts == null ? List.of()
-                : attempts.recentByCredential(c.credentialId(), now.minus(Duration.ofDays(EVIDENCE_DAYS)),
-                        EVIDENCE_LIMIT);
-        LoginAttempt successHere = deviceId == null ? null : own.stream()
-                .filter(a -> a.outcome() == AttemptOutcome.SUCCEEDED && deviceId.equals(a.deviceId()))
-                .findFirst().orElse(null);
+    private ManagedPasskey describe(
+            StoredCredential c, @Nullable String deviceId, List<LoginAttempt> onDevice, Instant now) {
+        List<LoginAttempt> own = attempts == null
+                ? List.of()
+                : attempts.recentByCredential(
+                        c.credentialId(), now.minus(Duration.ofDays(EVIDENCE_DAYS)), EVIDENCE_LIMIT);
+        LoginAttempt successHere = deviceId == null
+                ? null
+                : own.stream()
+                        .filter(a -> a.outcome() == AttemptOutcome.SUCCEEDED && deviceId.equals(a.deviceId()))
+                        .findFirst()
+                        .orElse(null);
         Instant successAt = successHere == null ? null : successHere.at();
         // A failure here after the last success here: a named failure of this credential, or a
         // browser error (which names no credential) on a device where this one was the local passkey.
@@ -110,24 +117,39 @@ public final class PasskeyManager {
                 .filter(a -> a.outcome().isAuthenticationFailure())
                 .filter(a -> a.credentialId() == null || a.credentialId().equals(c.credentialId()))
                 .filter(a -> successAt == null || a.at().isAfter(successAt))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
         boolean createdHere = deviceId != null && deviceId.equals(c.createdOn().deviceId());
         boolean usedHereLocally = successHere != null && !successHere.crossPlatformSuccess();
         List<ManagedPasskey.Evidence> evidence = evidence(c, deviceId, successHere, failureHere, createdHere);
-        boolean onThisDevice = c.status().acceptsLogin() && failureHere == null && (usedHereLocally
-                || (createdHere && successHere == null));
+        boolean onThisDevice = c.status().acceptsLogin()
+                && failureHere == null
+                && (usedHereLocally || (createdHere && successHere == null));
         String provider = providerNames.apply(c.aaguid()).orElse(null);
         String name = c.nickname() != null ? c.nickname() : provider != null ? provider : DEFAULT_NAME;
-        return new ManagedPasskey(c.credentialId(), name, c.nickname(), provider, c.createdAt(), c.lastUsedAt(),
-                c.status(), c.backupState(), onThisDevice, evidence);
+        return new ManagedPasskey(
+                c.credentialId(),
+                name,
+                c.nickname(),
+                provider,
+                c.createdAt(),
+                c.lastUsedAt(),
+                c.status(),
+                c.backupState(),
+                onThisDevice,
+                evidence);
     }
 
     /**
      * What the list says about one passkey, newest first: its status, and what the asking device
      * saw of it (the last success and a later failure here, or a use elsewhere, and its creation).
      */
-    private static List<ManagedPasskey.Evidence> evidence(StoredCredential c, @Nullable String deviceId,
-            @Nullable LoginAttempt successHere, @Nullable LoginAttempt failureHere, boolean createdHere) {
+    private static List<ManagedPasskey.Evidence> evidence(
+            StoredCredential c,
+            @Nullable String deviceId,
+            @Nullable LoginAttempt successHere,
+            @Nullable LoginAttempt failureHere,
+            boolean createdHere) {
         List<ManagedPasskey.Evidence> evidence = new ArrayList<>();
         boolean usedHereLocally = successHere != null && !successHere.crossPlatformSuccess();
         if (c.status() == CredentialStatus.RETIRED) {
@@ -139,9 +161,14 @@ public final class PasskeyManager {
             evidence.add(new ManagedPasskey.Evidence(ManagedPasskey.Kind.FAILED_ON_THIS_DEVICE, failureHere.at()));
         }
         if (successHere != null) {
-            evidence.add(new ManagedPasskey.Evidence(usedHereLocally ? ManagedPasskey.Kind.USED_ON_THIS_DEVICE
-                    : ManagedPasskey.Kind.USED_FROM_ANOTHER_DEVICE_HERE, successHere.at()));
-        } else if (c.lastUsedOn() != null && c.lastUsedAt() != null && deviceId != null
+            evidence.add(new ManagedPasskey.Evidence(
+                    usedHereLocally
+                            ? ManagedPasskey.Kind.USED_ON_THIS_DEVICE
+                            : ManagedPasskey.Kind.USED_FROM_ANOTHER_DEVICE_HERE,
+                    successHere.at()));
+        } else if (c.lastUsedOn() != null
+                && c.lastUsedAt() != null
+                && deviceId != null
                 && !deviceId.equals(c.lastUsedOn().deviceId())) {
             evidence.add(new ManagedPasskey.Evidence(ManagedPasskey.Kind.LAST_USED_ELSEWHERE, c.lastUsedAt()));
         }
@@ -169,8 +196,8 @@ public final class PasskeyManager {
                 return new ManagementResult.InvalidName("the name must not be blank");
             }
             if (name.length() > MAX_NICKNAME_LENGTH) {
-                return new ManagementResult.InvalidName("the name must be at most " + MAX_NICKNAME_LENGTH
-                        + " characters");
+                return new ManagementResult.InvalidName(
+                        "the name must be at most " + MAX_NICKNAME_LENGTH + " characters");
             }
             if (name.chars().anyMatch(ch -> Character.isISOControl(ch))) {
                 return new ManagementResult.InvalidName("the name must not contain control characters");
@@ -257,19 +284,23 @@ public final class PasskeyManager {
         Objects.requireNonNull(account, "account");
         credentials.saveUser(account);
         publish(new PasskeyManagementEvent.ProfileChanged(clock.instant(), account.userHandle()));
-        return new ClientSignal.CurrentUserDetails(rpId, account.userHandle().toBase64Url(), account.identifier(),
-                account.displayName());
+        return new ClientSignal.CurrentUserDetails(
+                rpId, account.userHandle().toBase64Url(), account.identifier(), account.displayName());
     }
 
     /** {@code signalAllAcceptedCredentials} with every passkey the account can still log in with. */
     public ClientSignal allAcceptedCredentials(Bytes userHandle) {
         List<String> ids = credentials.listCredentials(userHandle).stream()
-                .filter(c -> c.status().acceptsLogin()).map(c -> c.credentialId().toBase64Url()).toList();
+                .filter(c -> c.status().acceptsLogin())
+                .map(c -> c.credentialId().toBase64Url())
+                .toList();
         return new ClientSignal.AllAcceptedCredentials(rpId, userHandle.toBase64Url(), ids);
     }
 
     private Optional<StoredCredential> owned(Bytes userHandle, Bytes credentialId) {
-        return credentials.findCredential(credentialId).filter(c -> c.userHandle().equals(userHandle));
+        return credentials
+                .findCredential(credentialId)
+                .filter(c -> c.userHandle().equals(userHandle));
     }
 
     private void publish(PasskeyManagementEvent event) {
@@ -277,8 +308,11 @@ public final class PasskeyManager {
             try {
                 listener.accept(event);
             } catch (RuntimeException e) {
-                LOG.warn("passkey management listener {} failed on {}; ignored", listener.getClass().getName(),
-                        event.getClass().getSimpleName(), e);
+                LOG.warn(
+                        "passkey management listener {} failed on {}; ignored",
+                        listener.getClass().getName(),
+                        event.getClass().getSimpleName(),
+                        e);
             }
         }
     }
@@ -293,8 +327,7 @@ public final class PasskeyManager {
         private final List<Consumer<PasskeyManagementEvent>> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The RP id the signals name; the same as the login flow's. */
         public Builder rpId(String value) {

@@ -44,8 +44,7 @@ public final class ClientContextReader {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_-]{22,64}");
 
-    private ClientContextReader() {
-    }
+    private ClientContextReader() {}
 
     /**
      * The client context of a request.
@@ -54,8 +53,8 @@ public final class ClientContextReader {
      * @param pagePayload the page's JSON as posted (e.g. a hidden form field), or {@code null}
      * @param hostDeviceId the device id from the host's own cookie, or {@code null} to use the page's
      */
-    public static ClientContext read(Function<String, @Nullable String> header, @Nullable String pagePayload,
-            @Nullable String hostDeviceId) {
+    public static ClientContext read(
+            Function<String, @Nullable String> header, @Nullable String pagePayload, @Nullable String hostDeviceId) {
         Objects.requireNonNull(header, "header");
         JsonNode page = parse(pagePayload);
         ClientContext.Builder builder = ClientContext.builder()

@@ -34,8 +34,7 @@ public final class StepJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private StepJson() {
-    }
+    private StepJson() {}
 
     /** The step as JSON text. */
     public static String write(LoginStep step) {

@@ -40,8 +40,11 @@ class ThresholdLoginAdvisorTest {
     private final ThresholdLoginAdvisor advisor = ThresholdLoginAdvisor.ofDefaults();
     private final UserAccount user = TestData.user("alice@example.com", 1);
 
-    private final ClientContext capableClient = ClientContext.builder().deviceId(THIS_DEVICE)
-            .userVerifyingPlatformAuthenticator(true).hints(new ClientHints("\"macOS\"", null, false)).build();
+    private final ClientContext capableClient = ClientContext.builder()
+            .deviceId(THIS_DEVICE)
+            .userVerifyingPlatformAuthenticator(true)
+            .hints(new ClientHints("\"macOS\"", null, false))
+            .build();
 
     private StoredCredential credential(int seed, CredentialStatus status) {
         return TestData.credential(user.userHandle(), seed, status, ClientInfo.unknown(), null);
@@ -57,16 +60,22 @@ class ThresholdLoginAdvisorTest {
             all.add(cancel(5_000));
         }
         all.add(failure);
-        return new FailureContext(user, List.of(credential(1, CredentialStatus.ACTIVE)), capableClient, failure, all,
-                consecutive, TestData.T0);
+        return new FailureContext(
+                user,
+                List.of(credential(1, CredentialStatus.ACTIVE)),
+                capableClient,
+                failure,
+                all,
+                consecutive,
+                TestData.T0);
     }
 
     @Nested
     @DisplayName("at the start")
     class Start {
 
-        private StartDecision start(@Nullable UserAccount account, List<StoredCredential> credentials,
-                ClientContext client) {
+        private StartDecision start(
+                @Nullable UserAccount account, List<StoredCredential> credentials, ClientContext client) {
             return advisor.onStart(new StartContext(account, credentials, client, TestData.T0));
         }
 
@@ -86,7 +95,8 @@ class ThresholdLoginAdvisorTest {
         @Test
         @DisplayName("falls back when every passkey is retired")
         void onlyRetired() {
-            assertThat(start(user, List.of(credential(1, CredentialStatus.RETIRED)), capableClient).action())
+            assertThat(start(user, List.of(credential(1, CredentialStatus.RETIRED)), capableClient)
+                            .action())
                     .isEqualTo(StartDecision.Action.FALLBACK);
         }
 
@@ -94,33 +104,41 @@ class ThresholdLoginAdvisorTest {
         @DisplayName("attempts automatically with a passkey that is only suspected broken (it may work here)")
         void suspectedBrokenStillTried() {
             assertThat(start(user, List.of(credential(1, CredentialStatus.SUSPECTED_BROKEN)), capableClient))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.USER_HAS_PASSKEYS));
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.USER_HAS_PASSKEYS));
         }
 
         @Test
         @DisplayName("attempts automatically when the account has a passkey and the client reported nothing")
         void attemptsAutomatically() {
-            assertThat(start(user, List.of(credential(1, CredentialStatus.ACTIVE)), ClientContext.unknown()).action())
+            assertThat(start(user, List.of(credential(1, CredentialStatus.ACTIVE)), ClientContext.unknown())
+                            .action())
                     .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
         }
 
         @Test
         @DisplayName("falls back when the client reports neither a platform authenticator nor hybrid transport")
         void noAuthenticatorAtAll() {
-            ClientContext bare = ClientContext.builder().userVerifyingPlatformAuthenticator(false)
-                    .capabilities(Map.of(ClientContext.CAPABILITY_HYBRID_TRANSPORT, false)).build();
+            ClientContext bare = ClientContext.builder()
+                    .userVerifyingPlatformAuthenticator(false)
+                    .capabilities(Map.of(ClientContext.CAPABILITY_HYBRID_TRANSPORT, false))
+                    .build();
 
             assertThat(start(user, List.of(credential(1, CredentialStatus.ACTIVE)), bare))
-                    .isEqualTo(StartDecision.of(StartDecision.Action.FALLBACK, DecisionTag.NO_PASSKEY_SUPPORT_IN_ENVIRONMENT));
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.FALLBACK, DecisionTag.NO_PASSKEY_SUPPORT_IN_ENVIRONMENT));
         }
 
         @Test
         @DisplayName("attempts when only hybrid transport is available (a phone can sign in)")
         void hybridOnly() {
-            ClientContext hybrid = ClientContext.builder().userVerifyingPlatformAuthenticator(false)
-                    .capabilities(Map.of(ClientContext.CAPABILITY_HYBRID_TRANSPORT, true)).build();
+            ClientContext hybrid = ClientContext.builder()
+                    .userVerifyingPlatformAuthenticator(false)
+                    .capabilities(Map.of(ClientContext.CAPABILITY_HYBRID_TRANSPORT, true))
+                    .build();
 
-            assertThat(start(user, List.of(credential(1, CredentialStatus.ACTIVE)), hybrid).action())
+            assertThat(start(user, List.of(credential(1, CredentialStatus.ACTIVE)), hybrid)
+                            .action())
                     .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
         }
     }
@@ -141,12 +159,15 @@ class ThresholdLoginAdvisorTest {
         @Test
         @DisplayName("falls back after the second consecutive failure")
         void secondConsecutiveFallsBack() {
-            assertThat(advisor.onPasskeyFailure(failureContext(cancel(5_000), 2)).action())
+            assertThat(advisor.onPasskeyFailure(failureContext(cancel(5_000), 2))
+                            .action())
                     .isEqualTo(FailureDecision.Action.FALLBACK);
         }
 
         @ParameterizedTest(name = "{0}")
-        @EnumSource(value = AttemptOutcome.class, names = {"TIMED_OUT", "CLIENT_ERROR", "CANCELLED"})
+        @EnumSource(
+                value = AttemptOutcome.class,
+                names = {"TIMED_OUT", "CLIENT_ERROR", "CANCELLED"})
         @DisplayName("retries the first browser-side failure other than SecurityError")
         void firstBrowserFailureRetries(AttemptOutcome outcome) {
             PasskeyFailure failure = new PasskeyFailure(outcome, "SomeError", 3_000, null);
@@ -156,9 +177,19 @@ class ThresholdLoginAdvisorTest {
         }
 
         @ParameterizedTest(name = "{0}")
-        @EnumSource(value = AttemptOutcome.class, names = {"UNKNOWN_CREDENTIAL", "WRONG_USER", "CREDENTIAL_RETIRED",
-                "BAD_SIGNATURE", "COUNTER_REGRESSION", "ORIGIN_MISMATCH", "USER_VERIFICATION_MISSING",
-                "CHALLENGE_MISMATCH", "VERIFICATION_FAILED"})
+        @EnumSource(
+                value = AttemptOutcome.class,
+                names = {
+                    "UNKNOWN_CREDENTIAL",
+                    "WRONG_USER",
+                    "CREDENTIAL_RETIRED",
+                    "BAD_SIGNATURE",
+                    "COUNTER_REGRESSION",
+                    "ORIGIN_MISMATCH",
+                    "USER_VERIFICATION_MISSING",
+                    "CHALLENGE_MISMATCH",
+                    "VERIFICATION_FAILED"
+                })
         @DisplayName("falls back at once after a server-side verification failure")
         void serverSideFallsBackAtOnce(AttemptOutcome outcome) {
             assertThat(outcome.isServerSide()).isTrue();
@@ -184,11 +215,14 @@ class ThresholdLoginAdvisorTest {
         void customThreshold() {
             ThresholdLoginAdvisor patient = ThresholdLoginAdvisor.withFailuresBeforeFallback(3);
 
-            assertThat(patient.onPasskeyFailure(failureContext(cancel(5_000), 1)).action())
+            assertThat(patient.onPasskeyFailure(failureContext(cancel(5_000), 1))
+                            .action())
                     .isEqualTo(FailureDecision.Action.RETRY);
-            assertThat(patient.onPasskeyFailure(failureContext(cancel(5_000), 2)).action())
+            assertThat(patient.onPasskeyFailure(failureContext(cancel(5_000), 2))
+                            .action())
                     .isEqualTo(FailureDecision.Action.RETRY);
-            assertThat(patient.onPasskeyFailure(failureContext(cancel(5_000), 3)).action())
+            assertThat(patient.onPasskeyFailure(failureContext(cancel(5_000), 3))
+                            .action())
                     .isEqualTo(FailureDecision.Action.FALLBACK);
         }
 
@@ -196,7 +230,8 @@ class ThresholdLoginAdvisorTest {
         @DisplayName("with a threshold of 1 falls back on the first cancel")
         void thresholdOne() {
             assertThat(ThresholdLoginAdvisor.withFailuresBeforeFallback(1)
-                    .onPasskeyFailure(failureContext(cancel(5_000), 1)).action())
+                            .onPasskeyFailure(failureContext(cancel(5_000), 1))
+                            .action())
                     .isEqualTo(FailureDecision.Action.FALLBACK);
         }
 
@@ -206,14 +241,17 @@ class ThresholdLoginAdvisorTest {
         void badThreshold(int threshold) {
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> ThresholdLoginAdvisor.withFailuresBeforeFallback(threshold))
-                    .withMessageContaining("failuresBeforeFallback").withMessageEndingWith("was " + threshold);
+                    .withMessageContaining("failuresBeforeFallback")
+                    .withMessageEndingWith("was " + threshold);
         }
 
         @Test
         @DisplayName("accepts the thresholds 1 and 10, and defaults to 2")
         void thresholdBounds() {
-            assertThatCode(() -> ThresholdLoginAdvisor.withFailuresBeforeFallback(1)).doesNotThrowAnyException();
-            assertThatCode(() -> ThresholdLoginAdvisor.withFailuresBeforeFallback(10)).doesNotThrowAnyException();
+            assertThatCode(() -> ThresholdLoginAdvisor.withFailuresBeforeFallback(1))
+                    .doesNotThrowAnyException();
+            assertThatCode(() -> ThresholdLoginAdvisor.withFailuresBeforeFallback(10))
+                    .doesNotThrowAnyException();
             assertThat(ThresholdLoginAdvisor.DEFAULT_FAILURES_BEFORE_FALLBACK).isEqualTo(2);
         }
     }
@@ -224,15 +262,15 @@ class ThresholdLoginAdvisorTest {
 
         @ParameterizedTest(name = "a cancel after {0} ms is {1} ({2})")
         @CsvSource({
-                "0,      PASSKEY_DELETED_LOCALLY, LOW",
-                "350,    PASSKEY_DELETED_LOCALLY, LOW",
-                "999,    PASSKEY_DELETED_LOCALLY, LOW",
-                "1000,   USER_CANCELLED,          LOW",
-                "12000,  USER_CANCELLED,          LOW",
-                "29999,  USER_CANCELLED,          LOW",
-                "30000,  TIMED_OUT,               MEDIUM",
-                "120000, TIMED_OUT,               MEDIUM",
-                "-1,     USER_CANCELLED,          LOW"
+            "0,      PASSKEY_DELETED_LOCALLY, LOW",
+            "350,    PASSKEY_DELETED_LOCALLY, LOW",
+            "999,    PASSKEY_DELETED_LOCALLY, LOW",
+            "1000,   USER_CANCELLED,          LOW",
+            "12000,  USER_CANCELLED,          LOW",
+            "29999,  USER_CANCELLED,          LOW",
+            "30000,  TIMED_OUT,               MEDIUM",
+            "120000, TIMED_OUT,               MEDIUM",
+            "-1,     USER_CANCELLED,          LOW"
         })
         @DisplayName("reads a cancel by how long the browser took: <1 s deleted, 1-30 s cancelled, >=30 s timed out")
         void cancelByElapsedTime(long elapsed, FailureCause cause, Confidence confidence) {
@@ -252,18 +290,18 @@ class ThresholdLoginAdvisorTest {
 
         @ParameterizedTest(name = "{0} is {1} ({2})")
         @CsvSource({
-                "TIMED_OUT,                 TIMED_OUT,                    HIGH",
-                "SECURITY_ERROR,            RP_MISCONFIGURATION,          HIGH",
-                "CLIENT_ERROR,              UNKNOWN,                      LOW",
-                "UNKNOWN_CREDENTIAL,        CREDENTIAL_UNKNOWN_TO_SERVER, HIGH",
-                "WRONG_USER,                VERIFICATION_FAILED,          HIGH",
-                "CREDENTIAL_RETIRED,        VERIFICATION_FAILED,          HIGH",
-                "BAD_SIGNATURE,             VERIFICATION_FAILED,          HIGH",
-                "COUNTER_REGRESSION,        VERIFICATION_FAILED,          HIGH",
-                "ORIGIN_MISMATCH,           VERIFICATION_FAILED,          HIGH",
-                "USER_VERIFICATION_MISSING, VERIFICATION_FAILED,          HIGH",
-                "CHALLENGE_MISMATCH,        VERIFICATION_FAILED,          HIGH",
-                "VERIFICATION_FAILED,       VERIFICATION_FAILED,          HIGH"
+            "TIMED_OUT,                 TIMED_OUT,                    HIGH",
+            "SECURITY_ERROR,            RP_MISCONFIGURATION,          HIGH",
+            "CLIENT_ERROR,              UNKNOWN,                      LOW",
+            "UNKNOWN_CREDENTIAL,        CREDENTIAL_UNKNOWN_TO_SERVER, HIGH",
+            "WRONG_USER,                VERIFICATION_FAILED,          HIGH",
+            "CREDENTIAL_RETIRED,        VERIFICATION_FAILED,          HIGH",
+            "BAD_SIGNATURE,             VERIFICATION_FAILED,          HIGH",
+            "COUNTER_REGRESSION,        VERIFICATION_FAILED,          HIGH",
+            "ORIGIN_MISMATCH,           VERIFICATION_FAILED,          HIGH",
+            "USER_VERIFICATION_MISSING, VERIFICATION_FAILED,          HIGH",
+            "CHALLENGE_MISMATCH,        VERIFICATION_FAILED,          HIGH",
+            "VERIFICATION_FAILED,       VERIFICATION_FAILED,          HIGH"
         })
         @DisplayName("maps every other outcome to its cause, whatever the elapsed time")
         void byOutcome(AttemptOutcome outcome, FailureCause cause, Confidence confidence) {
@@ -301,23 +339,31 @@ class ThresholdLoginAdvisorTest {
         private final FailureDiagnosis lastDiagnosis =
                 FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.LOW, "fast failure");
 
-        private HealingContext context(List<StoredCredential> credentials, ClientContext client,
-                List<PasskeyFailure> failures) {
-            return new HealingContext(user, credentials, client, AuthenticationMethod.FALLBACK, failures,
-                    failures.isEmpty() ? FailureDiagnosis.unknown() : lastDiagnosis, TestData.T0);
+        private HealingContext context(
+                List<StoredCredential> credentials, ClientContext client, List<PasskeyFailure> failures) {
+            return new HealingContext(
+                    user,
+                    credentials,
+                    client,
+                    AuthenticationMethod.FALLBACK,
+                    failures,
+                    failures.isEmpty() ? FailureDiagnosis.unknown() : lastDiagnosis,
+                    TestData.T0);
         }
 
         @Test
         @DisplayName("offers nothing when the client cannot create a passkey locally, even after failures")
         void noOfferWithoutLocalCreate() {
-            ClientContext cannot = ClientContext.builder().deviceId(THIS_DEVICE).userVerifyingPlatformAuthenticator(false)
+            ClientContext cannot = ClientContext.builder()
+                    .deviceId(THIS_DEVICE)
+                    .userVerifyingPlatformAuthenticator(false)
                     .build();
 
             HealingDecision afterFailure = advisor.onAuthenticatedWithoutPasskey(
                     context(List.of(credential(1, CredentialStatus.ACTIVE)), cannot, List.of(cancel(100))));
             HealingDecision noPasskeys = advisor.onAuthenticatedWithoutPasskey(context(List.of(), cannot, List.of()));
-            HealingDecision nothingReported = advisor.onAuthenticatedWithoutPasskey(
-                    context(List.of(), ClientContext.unknown(), List.of()));
+            HealingDecision nothingReported =
+                    advisor.onAuthenticatedWithoutPasskey(context(List.of(), ClientContext.unknown(), List.of()));
 
             assertThat(List.of(afterFailure, noPasskeys, nothingReported)).allSatisfy(d -> {
                 assertThat(d).isInstanceOf(HealingDecision.NoOffer.class);
@@ -329,19 +375,36 @@ class ThresholdLoginAdvisorTest {
         @Test
         @DisplayName("after failures offers AFTER_ERROR and flags the passkeys created or last used on this device")
         void afterErrorFlagsThisDevice() {
-            StoredCredential createdHere = TestData.credential(user.userHandle(), 1, CredentialStatus.ACTIVE,
-                    new ClientInfo(THIS_DEVICE, "macOS", "Safari"), null);
-            StoredCredential usedHere = TestData.credential(user.userHandle(), 2, CredentialStatus.ACTIVE,
-                    new ClientInfo(OTHER_DEVICE, "iOS", "Safari"), new ClientInfo(THIS_DEVICE, "macOS", "Safari"));
-            StoredCredential elsewhere = TestData.credential(user.userHandle(), 3, CredentialStatus.ACTIVE,
-                    new ClientInfo(OTHER_DEVICE, "iOS", "Safari"), new ClientInfo(OTHER_DEVICE, "iOS", "Safari"));
-            StoredCredential neverUsed = TestData.credential(user.userHandle(), 4, CredentialStatus.ACTIVE,
-                    new ClientInfo(null, "Windows", "Edge"), null);
-            StoredCredential retiredHere = TestData.credential(user.userHandle(), 5, CredentialStatus.RETIRED,
-                    new ClientInfo(THIS_DEVICE, "macOS", "Safari"), null);
+            StoredCredential createdHere = TestData.credential(
+                    user.userHandle(),
+                    1,
+                    CredentialStatus.ACTIVE,
+                    new ClientInfo(THIS_DEVICE, "macOS", "Safari"),
+                    null);
+            StoredCredential usedHere = TestData.credential(
+                    user.userHandle(),
+                    2,
+                    CredentialStatus.ACTIVE,
+                    new ClientInfo(OTHER_DEVICE, "iOS", "Safari"),
+                    new ClientInfo(THIS_DEVICE, "macOS", "Safari"));
+            StoredCredential elsewhere = TestData.credential(
+                    user.userHandle(),
+                    3,
+                    CredentialStatus.ACTIVE,
+                    new ClientInfo(OTHER_DEVICE, "iOS", "Safari"),
+                    new ClientInfo(OTHER_DEVICE, "iOS", "Safari"));
+            StoredCredential neverUsed = TestData.credential(
+                    user.userHandle(), 4, CredentialStatus.ACTIVE, new ClientInfo(null, "Windows", "Edge"), null);
+            StoredCredential retiredHere = TestData.credential(
+                    user.userHandle(),
+                    5,
+                    CredentialStatus.RETIRED,
+                    new ClientInfo(THIS_DEVICE, "macOS", "Safari"),
+                    null);
 
             HealingDecision decision = advisor.onAuthenticatedWithoutPasskey(context(
-                    List.of(createdHere, usedHere, elsewhere, neverUsed, retiredHere), capableClient,
+                    List.of(createdHere, usedHere, elsewhere, neverUsed, retiredHere),
+                    capableClient,
                     List.of(cancel(100), cancel(150))));
 
             assertThat(offer(decision).kind()).isEqualTo(HealingKind.AFTER_ERROR);
@@ -355,9 +418,15 @@ class ThresholdLoginAdvisorTest {
         @Test
         @DisplayName("after failures on a client without a device id flags nothing but still offers")
         void afterErrorWithoutDeviceId() {
-            ClientContext anonymous = ClientContext.builder().userVerifyingPlatformAuthenticator(true).build();
-            StoredCredential withoutDevice = TestData.credential(user.userHandle(), 1, CredentialStatus.ACTIVE,
-                    new ClientInfo(null, null, null), new ClientInfo(null, null, null));
+            ClientContext anonymous = ClientContext.builder()
+                    .userVerifyingPlatformAuthenticator(true)
+                    .build();
+            StoredCredential withoutDevice = TestData.credential(
+                    user.userHandle(),
+                    1,
+                    CredentialStatus.ACTIVE,
+                    new ClientInfo(null, null, null),
+                    new ClientInfo(null, null, null));
 
             HealingDecision decision = advisor.onAuthenticatedWithoutPasskey(
                     context(List.of(withoutDevice), anonymous, List.of(cancel(100))));
@@ -369,8 +438,8 @@ class ThresholdLoginAdvisorTest {
         @Test
         @DisplayName("offers a FIRST_PASSKEY when the account has no usable passkey")
         void firstPasskey() {
-            for (List<StoredCredential> credentials : List.of(List.<StoredCredential>of(),
-                    List.of(credential(1, CredentialStatus.RETIRED)))) {
+            for (List<StoredCredential> credentials :
+                    List.of(List.<StoredCredential>of(), List.of(credential(1, CredentialStatus.RETIRED)))) {
                 HealingDecision decision =
                         advisor.onAuthenticatedWithoutPasskey(context(credentials, capableClient, List.of()));
 

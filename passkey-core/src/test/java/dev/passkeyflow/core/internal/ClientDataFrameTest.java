@@ -13,8 +13,9 @@ class ClientDataFrameTest {
     private static final Set<String> ALLOWED = Set.of("https://portal.example");
 
     private static ClientDataFrame frame(String members) {
-        return ClientDataFrame.of(("{\"type\":\"webauthn.get\",\"challenge\":\"AA\",\"origin\":\"https://example.com\""
-                + members + "}").getBytes(StandardCharsets.UTF_8));
+        return ClientDataFrame.of(
+                ("{\"type\":\"webauthn.get\",\"challenge\":\"AA\",\"origin\":\"https://example.com\"" + members + "}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -27,11 +28,14 @@ class ClientDataFrameTest {
     @Test
     @DisplayName("a cross-origin iframe is allowed only with a listed topOrigin")
     void crossOrigin() {
-        assertThat(frame(",\"crossOrigin\":true,\"topOrigin\":\"https://portal.example\"").allowedBy(ALLOWED))
+        assertThat(frame(",\"crossOrigin\":true,\"topOrigin\":\"https://portal.example\"")
+                        .allowedBy(ALLOWED))
                 .isTrue();
-        assertThat(frame(",\"crossOrigin\":true,\"topOrigin\":\"https://portal.example\"").allowedBy(Set.of()))
+        assertThat(frame(",\"crossOrigin\":true,\"topOrigin\":\"https://portal.example\"")
+                        .allowedBy(Set.of()))
                 .isFalse();
-        assertThat(frame(",\"crossOrigin\":true,\"topOrigin\":\"https://evil.example\"").allowedBy(ALLOWED))
+        assertThat(frame(",\"crossOrigin\":true,\"topOrigin\":\"https://evil.example\"")
+                        .allowedBy(ALLOWED))
                 .isFalse();
     }
 
@@ -39,15 +43,20 @@ class ClientDataFrameTest {
     @DisplayName("crossOrigin true without topOrigin, and topOrigin without crossOrigin, are judged by the list")
     void partialFrames() {
         assertThat(frame(",\"crossOrigin\":true").allowedBy(ALLOWED)).isFalse();
-        assertThat(frame(",\"topOrigin\":\"https://portal.example\"").allowedBy(ALLOWED)).isTrue();
-        assertThat(frame(",\"topOrigin\":\"https://evil.example\"").allowedBy(ALLOWED)).isFalse();
+        assertThat(frame(",\"topOrigin\":\"https://portal.example\"").allowedBy(ALLOWED))
+                .isTrue();
+        assertThat(frame(",\"topOrigin\":\"https://evil.example\"").allowedBy(ALLOWED))
+                .isFalse();
     }
 
     @Test
     @DisplayName("members of the wrong JSON type are refused (strict)")
     void malformed() {
         assertThat(frame(",\"crossOrigin\":\"false\"").allowedBy(ALLOWED)).isFalse();
-        assertThat(frame(",\"crossOrigin\":true,\"topOrigin\":42").allowedBy(ALLOWED)).isFalse();
-        assertThat(ClientDataFrame.of("not json".getBytes(StandardCharsets.UTF_8)).allowedBy(ALLOWED)).isFalse();
+        assertThat(frame(",\"crossOrigin\":true,\"topOrigin\":42").allowedBy(ALLOWED))
+                .isFalse();
+        assertThat(ClientDataFrame.of("not json".getBytes(StandardCharsets.UTF_8))
+                        .allowedBy(ALLOWED))
+                .isFalse();
     }
 }

@@ -1,7 +1,6 @@
 package dev.passkeyflow.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.passkeyflow.core.AuthenticationMethod;
@@ -24,7 +23,6 @@ import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.core.testsupport.CountingCredentialRepository;
 import dev.passkeyflow.core.testsupport.FlakyFlowStateRepository;
 import dev.passkeyflow.core.testsupport.ScriptedAdvisor;
-import dev.passkeyflow.testkit.MutableClock;
 import dev.passkeyflow.core.testsupport.TestData;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.ClientInfo;
@@ -37,6 +35,7 @@ import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.storage.memory.InMemoryCredentialRepository;
 import dev.passkeyflow.storage.memory.InMemoryFlowStateRepository;
 import dev.passkeyflow.storage.memory.InMemoryLoginAttemptRepository;
+import dev.passkeyflow.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,9 +82,12 @@ class DefaultLoginFlowTest {
     private final ScriptedAdvisor advisor = new ScriptedAdvisor();
     private final List<LoginFlowEvent> events = new CopyOnWriteArrayList<>();
 
-    private final ClientContext client = ClientContext.builder().deviceId("device-1")
+    private final ClientContext client = ClientContext.builder()
+            .deviceId("device-1")
             .userAgent("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)")
-            .hints(new ClientHints("\"macOS\"", "\"14.5.0\"", false)).userVerifyingPlatformAuthenticator(true).build();
+            .hints(new ClientHints("\"macOS\"", "\"14.5.0\"", false))
+            .userVerifyingPlatformAuthenticator(true)
+            .build();
 
     private final UserAccount alice = TestData.user(ALICE, 1);
     private final UserAccount bob = TestData.user(BOB, 2);
@@ -98,15 +100,22 @@ class DefaultLoginFlowTest {
         credentials.saveCredential(alicePasskey);
         credentials.saveUser(bob);
         credentials.saveUser(carol);
-        credentials.saveCredential(TestData.credential(carol.userHandle(), 3, CredentialStatus.RETIRED,
-                ClientInfo.unknown(), null));
+        credentials.saveCredential(
+                TestData.credential(carol.userHandle(), 3, CredentialStatus.RETIRED, ClientInfo.unknown(), null));
         credentials.reset();
     }
 
     private LoginFlow.Builder builder() {
-        return LoginFlow.builder().rpId("example.com").rpName("Example").origin("https://example.com")
-                .credentialRepository(credentials).loginAttemptRepository(attempts).flowStateRepository(flows)
-                .advisor(advisor).clock(clock).listener(events::add);
+        return LoginFlow.builder()
+                .rpId("example.com")
+                .rpName("Example")
+                .origin("https://example.com")
+                .credentialRepository(credentials)
+                .loginAttemptRepository(attempts)
+                .flowStateRepository(flows)
+                .advisor(advisor)
+                .clock(clock)
+                .listener(events::add);
     }
 
     private LoginFlow flow() {
@@ -168,7 +177,8 @@ class DefaultLoginFlowTest {
             LoginStep.FallbackRequired u = as(LoginStep.FallbackRequired.class, unknown);
             LoginStep.FallbackRequired k = as(LoginStep.FallbackRequired.class, known);
             assertThat(u.reason()).isEqualTo(k.reason()).isEqualTo(FallbackReason.PASSKEY_NOT_AVAILABLE);
-            assertThat(u.remainingAttempts()).isEqualTo(k.remainingAttempts())
+            assertThat(u.remainingAttempts())
+                    .isEqualTo(k.remainingAttempts())
                     .isEqualTo(LoginFlow.Builder.DEFAULT_MAX_FALLBACK_FAILURES);
             assertThat(u.signals()).isEqualTo(k.signals()).isEmpty();
             assertThat(u.flowId()).hasSameSizeAs(k.flowId());
@@ -184,14 +194,16 @@ class DefaultLoginFlowTest {
             flow.start(NOBODY, client);
             Map<String, Integer> unknownCalls = credentials.calls();
             List<StartContext> unknownAdvice = List.copyOf(advisor.startContexts);
-            List<Class<?>> unknownEvents = events.stream().<Class<?>>map(Object::getClass).toList();
+            List<Class<?>> unknownEvents =
+                    events.stream().<Class<?>>map(Object::getClass).toList();
             credentials.reset();
             advisor.reset();
             events.clear();
 
             flow.start(BOB, client);
             Map<String, Integer> knownCalls = credentials.calls();
-            List<Class<?>> knownEvents = events.stream().<Class<?>>map(Object::getClass).toList();
+            List<Class<?>> knownEvents =
+                    events.stream().<Class<?>>map(Object::getClass).toList();
 
             assertThat(unknownCalls).containsEntry("findUserByIdentifier", 1).containsEntry("listCredentials", 1);
             assertThat(knownCalls).isEqualTo(unknownCalls);
@@ -199,9 +211,11 @@ class DefaultLoginFlowTest {
                 assertThat(c.user()).isNull();
                 assertThat(c.credentials()).isEmpty();
             });
-            assertThat(advisor.startContexts).singleElement()
+            assertThat(advisor.startContexts)
+                    .singleElement()
                     .satisfies(c -> assertThat(c.user()).isEqualTo(bob));
-            assertThat(knownEvents).isEqualTo(unknownEvents)
+            assertThat(knownEvents)
+                    .isEqualTo(unknownEvents)
                     .containsExactly(LoginFlowEvent.FlowStarted.class, LoginFlowEvent.FallbackRequired.class);
         }
 
@@ -232,7 +246,8 @@ class DefaultLoginFlowTest {
         void oversizedIdentifier() {
             LoginFlow flow = flow();
 
-            assertThat(failure(() -> flow.start("a".repeat(257), client)).reason()).isEqualTo(Reason.INVALID_INPUT);
+            assertThat(failure(() -> flow.start("a".repeat(257), client)).reason())
+                    .isEqualTo(Reason.INVALID_INPUT);
             assertThat(failure(() -> flow.start("a".repeat(100_000), client)).reason())
                     .isEqualTo(Reason.INVALID_INPUT);
             assertThat(credentials.calls()).isEmpty();
@@ -251,8 +266,10 @@ class DefaultLoginFlowTest {
         @Test
         @DisplayName("gives flow ids of at least 128 random bits in base64url, all distinct over 1,000 starts")
         void flowIds() {
-            LoginFlow flow = flow(b -> b.throttle(LoginThrottle.custom().maxStartsPerIdentifier(10_000)
-                    .maxStartsPerDevice(10_000).build()));
+            LoginFlow flow = flow(b -> b.throttle(LoginThrottle.custom()
+                    .maxStartsPerIdentifier(10_000)
+                    .maxStartsPerDevice(10_000)
+                    .build()));
             Set<String> ids = new HashSet<>();
 
             for (int i = 0; i < 1_000; i++) {
@@ -274,7 +291,8 @@ class DefaultLoginFlowTest {
             assertThat(challenge.autoStart()).isTrue();
             assertThat(challenge.attempt()).isEqualTo(1);
             assertThat(challenge.calmRetry()).isFalse();
-            assertThat(challenge.credentialsGetJson()).startsWith("{\"publicKey\":")
+            assertThat(challenge.credentialsGetJson())
+                    .startsWith("{\"publicKey\":")
                     .contains("\"rpId\":\"example.com\"")
                     .contains(alicePasskey.credentialId().toBase64Url());
             assertThat(snapshot(step.flowId()).state()).isEqualTo(FlowState.PASSKEY_PENDING);
@@ -338,8 +356,16 @@ class DefaultLoginFlowTest {
             clock.advance(LoginFlow.Builder.DEFAULT_FLOW_TIME_TO_LIVE);
             String live = flow.start(BOB, client).flowId();
 
-            List<String> ids = new ArrayList<>(List.of(UNKNOWN_BUT_WELL_FORMED, expired, "", "short", "../../etc/passwd",
-                    live + "=", live.substring(1) + "/", "x".repeat(129), "ä".repeat(32)));
+            List<String> ids = new ArrayList<>(List.of(
+                    UNKNOWN_BUT_WELL_FORMED,
+                    expired,
+                    "",
+                    "short",
+                    "../../etc/passwd",
+                    live + "=",
+                    live.substring(1) + "/",
+                    "x".repeat(129),
+                    "ä".repeat(32)));
             ids.add(null);
             Set<String> messages = new HashSet<>();
             for (String id : ids) {
@@ -361,7 +387,9 @@ class DefaultLoginFlowTest {
             LoginFlowException e = failure(() -> call.on(flow, UNKNOWN_BUT_WELL_FORMED));
 
             assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_FLOW);
-            assertThat(e).hasMessage(failure(() -> flow.resume(UNKNOWN_BUT_WELL_FORMED)).getMessage());
+            assertThat(e)
+                    .hasMessage(
+                            failure(() -> flow.resume(UNKNOWN_BUT_WELL_FORMED)).getMessage());
         }
 
         @Test
@@ -382,7 +410,8 @@ class DefaultLoginFlowTest {
         void otherFormatVersion() {
             storedFlows.create(new FlowRecord(UNKNOWN_BUT_WELL_FORMED, 0, TestData.T0.plusSeconds(60), "{\"v\":99}"));
 
-            assertThat(failure(() -> flow().resume(UNKNOWN_BUT_WELL_FORMED)).reason()).isEqualTo(Reason.UNKNOWN_FLOW);
+            assertThat(failure(() -> flow().resume(UNKNOWN_BUT_WELL_FORMED)).reason())
+                    .isEqualTo(Reason.UNKNOWN_FLOW);
         }
 
         @Test
@@ -439,22 +468,24 @@ class DefaultLoginFlowTest {
 
             flow.reportClientError(id, "  " + name + "  ", null, 10);
 
-            assertThat(attemptsOf(alice)).singleElement()
+            assertThat(attemptsOf(alice))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.clientErrorName()).isEqualTo(name.substring(0, 64)));
-            assertThat(snapshot(id).passkey().failures()).singleElement()
+            assertThat(snapshot(id).passkey().failures())
+                    .singleElement()
                     .satisfies(f -> assertThat(f.clientErrorName()).isEqualTo(name.substring(0, 64)));
         }
 
         @ParameterizedTest(name = "{0} after {1} ms is {2}")
         @CsvSource({
-                "NotAllowedError,   5000,   CANCELLED",
-                "AbortError,        5000,   CANCELLED",
-                "NotAllowedError,   119999, CANCELLED",
-                "NotAllowedError,   120000, TIMED_OUT",
-                "TimeoutError,      10,     TIMED_OUT",
-                "SecurityError,     10,     SECURITY_ERROR",
-                "InvalidStateError, 10,     CLIENT_ERROR",
-                "UnknownError,      10,     CLIENT_ERROR"
+            "NotAllowedError,   5000,   CANCELLED",
+            "AbortError,        5000,   CANCELLED",
+            "NotAllowedError,   119999, CANCELLED",
+            "NotAllowedError,   120000, TIMED_OUT",
+            "TimeoutError,      10,     TIMED_OUT",
+            "SecurityError,     10,     SECURITY_ERROR",
+            "InvalidStateError, 10,     CLIENT_ERROR",
+            "UnknownError,      10,     CLIENT_ERROR"
         })
         @DisplayName("classifies the browser error, a NotAllowedError after the ceremony timeout being a timeout")
         void classifies(String name, long elapsed, AttemptOutcome expected) {
@@ -467,7 +498,8 @@ class DefaultLoginFlowTest {
                 assertThat(a.outcome()).isEqualTo(expected);
                 assertThat(a.clientErrorName()).isEqualTo(name);
             });
-            assertThat(advisor.failureContexts).singleElement()
+            assertThat(advisor.failureContexts)
+                    .singleElement()
                     .satisfies(c -> assertThat(c.failure().outcome()).isEqualTo(expected));
         }
 
@@ -479,7 +511,9 @@ class DefaultLoginFlowTest {
 
             flow.reportClientError(id, "NotAllowedError", null, -500);
 
-            assertThat(attemptsOf(alice)).singleElement().satisfies(a -> assertThat(a.elapsedMillis()).isEqualTo(-1));
+            assertThat(attemptsOf(alice))
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.elapsedMillis()).isEqualTo(-1));
         }
 
         @Test
@@ -517,15 +551,23 @@ class DefaultLoginFlowTest {
             LoginFlow flow = flow();
             String id = flow.start(ALICE, client).flowId();
 
-            assertRejectedUnchanged(id, Reason.INVALID_INPUT,
-                    () -> flow.finishPasskey(id, "{\"id\":\"" + "A".repeat(70_000) + "\"}"));
+            assertRejectedUnchanged(
+                    id, Reason.INVALID_INPUT, () -> flow.finishPasskey(id, "{\"id\":\"" + "A".repeat(70_000) + "\"}"));
         }
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {"{not json", "[]", "{}", "null", "\"a string\"", "{\"id\":5}",
-                "{\"id\":\"AAAA\",\"type\":\"public-key\",\"response\":{}}",
-                "{\"id\":\"AAAA\",\"rawId\":\"AAAA\",\"type\":\"public-key\",\"clientExtensionResults\":{},"
-                        + "\"response\":{\"clientDataJSON\":\"!!\",\"authenticatorData\":\"!!\",\"signature\":\"!!\"}}"})
+        @ValueSource(
+                strings = {
+                    "{not json",
+                    "[]",
+                    "{}",
+                    "null",
+                    "\"a string\"",
+                    "{\"id\":5}",
+                    "{\"id\":\"AAAA\",\"type\":\"public-key\",\"response\":{}}",
+                    "{\"id\":\"AAAA\",\"rawId\":\"AAAA\",\"type\":\"public-key\",\"clientExtensionResults\":{},"
+                            + "\"response\":{\"clientDataJSON\":\"!!\",\"authenticatorData\":\"!!\",\"signature\":\"!!\"}}"
+                })
         @DisplayName("malformed finishPasskey JSON is INVALID_INPUT, changes nothing, and the challenge stays valid")
         void malformedJson(String body) {
             LoginFlow flow = flow();
@@ -665,10 +707,17 @@ class DefaultLoginFlowTest {
             assertThat(stored(id).version()).isEqualTo(1);
             FlowSnapshot snapshot = snapshot(id);
             assertThat(snapshot.state()).isEqualTo(FlowState.FALLBACK_PENDING);
-            assertThat(snapshot.pendingRequestJson()).as("the challenge is withdrawn").isNull();
-            assertThat(events).singleElement().isInstanceOfSatisfying(LoginFlowEvent.FallbackRequired.class,
-                    e -> assertThat(e.reason()).isEqualTo(FallbackReason.USER_CHOSE_FALLBACK));
-            assertThat(attemptsOf(alice)).as("choosing the password is not a failed passkey attempt").isEmpty();
+            assertThat(snapshot.pendingRequestJson())
+                    .as("the challenge is withdrawn")
+                    .isNull();
+            assertThat(events)
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            LoginFlowEvent.FallbackRequired.class,
+                            e -> assertThat(e.reason()).isEqualTo(FallbackReason.USER_CHOSE_FALLBACK));
+            assertThat(attemptsOf(alice))
+                    .as("choosing the password is not a failed passkey attempt")
+                    .isEmpty();
         }
 
         @Test
@@ -697,12 +746,14 @@ class DefaultLoginFlowTest {
             String skipped = flow.start(ALICE, client).flowId();
             flow.fallbackSucceeded(skipped);
 
-            assertThat(advisor.healingContexts).extracting(c -> c.fallbackReason())
+            assertThat(advisor.healingContexts)
+                    .extracting(c -> c.fallbackReason())
                     .containsExactly(FallbackReason.USER_CHOSE_FALLBACK, FallbackReason.PASSKEY_NOT_AVAILABLE);
         }
 
         @Test
-        @DisplayName("a mistyped password shows FALLBACK_FAILED but the advisor still learns that the user chose the password")
+        @DisplayName(
+                "a mistyped password shows FALLBACK_FAILED but the advisor still learns that the user chose the password")
         void fallbackReasonSurvivesWrongPassword() {
             LoginFlow flow = flow();
             String id = flow.start(ALICE, client).flowId();
@@ -714,9 +765,13 @@ class DefaultLoginFlowTest {
 
             assertThat(retry.reason()).isEqualTo(FallbackReason.FALLBACK_FAILED);
             assertThat(resumed.reason()).isEqualTo(FallbackReason.FALLBACK_FAILED);
-            assertThat(events).filteredOn(LoginFlowEvent.FallbackRequired.class::isInstance).hasSize(1);
-            assertThat(advisor.healingContexts).singleElement()
-                    .extracting(c -> c.fallbackReason()).isEqualTo(FallbackReason.USER_CHOSE_FALLBACK);
+            assertThat(events)
+                    .filteredOn(LoginFlowEvent.FallbackRequired.class::isInstance)
+                    .hasSize(1);
+            assertThat(advisor.healingContexts)
+                    .singleElement()
+                    .extracting(c -> c.fallbackReason())
+                    .isEqualTo(FallbackReason.USER_CHOSE_FALLBACK);
         }
     }
 
@@ -729,8 +784,13 @@ class DefaultLoginFlowTest {
         void throwingListenerIgnored() {
             AtomicInteger thrown = new AtomicInteger();
             List<LoginFlowEvent> received = new ArrayList<>();
-            LoginFlow flow = LoginFlow.builder().rpId("example.com").rpName("Example").origin("https://example.com")
-                    .credentialRepository(credentials).loginAttemptRepository(attempts).flowStateRepository(flows)
+            LoginFlow flow = LoginFlow.builder()
+                    .rpId("example.com")
+                    .rpName("Example")
+                    .origin("https://example.com")
+                    .credentialRepository(credentials)
+                    .loginAttemptRepository(attempts)
+                    .flowStateRepository(flows)
                     .clock(clock)
                     .listener(e -> {
                         thrown.incrementAndGet();
@@ -743,7 +803,8 @@ class DefaultLoginFlowTest {
 
             assertThat(step).isInstanceOf(LoginStep.FallbackRequired.class);
             assertThat(thrown).hasValue(2);
-            assertThat(received.stream().<Class<?>>map(Object::getClass).toList()).containsExactly(LoginFlowEvent.FlowStarted.class, LoginFlowEvent.FallbackRequired.class);
+            assertThat(received.stream().<Class<?>>map(Object::getClass).toList())
+                    .containsExactly(LoginFlowEvent.FlowStarted.class, LoginFlowEvent.FallbackRequired.class);
         }
 
         @Test
@@ -756,8 +817,9 @@ class DefaultLoginFlowTest {
             clock.advance(Duration.ofSeconds(8));
             flow.chooseFallback(id);
 
-            assertThat(events).extracting(LoginFlowEvent::at).containsExactly(TestData.T0,
-                    TestData.T0.plusSeconds(42), TestData.T0.plusSeconds(50));
+            assertThat(events)
+                    .extracting(LoginFlowEvent::at)
+                    .containsExactly(TestData.T0, TestData.T0.plusSeconds(42), TestData.T0.plusSeconds(50));
             assertThat(events).extracting(LoginFlowEvent::flowId).containsOnly(id);
             assertThat(events).extracting(LoginFlowEvent::userHandle).containsOnly(alice.userHandle());
         }
@@ -803,7 +865,8 @@ class DefaultLoginFlowTest {
         }
 
         @Test
-        @DisplayName("a failure after the commit is STORAGE_FAILURE; the repeat completes the step, returns its result and records it once")
+        @DisplayName(
+                "a failure after the commit is STORAGE_FAILURE; the repeat completes the step, returns its result and records it once")
         void failureAfterCommitCompletedByRetry() {
             LoginFlow flow = flow();
             String id = flow.start(BOB, client).flowId();
@@ -817,7 +880,8 @@ class DefaultLoginFlowTest {
 
             assertThat(retried.flowId()).isEqualTo(id);
             assertThat(snapshot(id).pendingEffects()).isEmpty();
-            assertThat(attemptsOf(bob)).singleElement()
+            assertThat(attemptsOf(bob))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.FALLBACK_SUCCEEDED));
         }
 
@@ -863,15 +927,20 @@ class DefaultLoginFlowTest {
                     as(LoginStep.PasskeyChallenge.class, flow.reportClientError(id, "NotAllowedError", null, 5_000));
             LoginStep last = flow.reportClientError(id, "NotAllowedError", null, 5_000);
 
-            assertThat(List.of(first.attempt(), second.attempt(), third.attempt())).containsExactly(1, 2, 3);
+            assertThat(List.of(first.attempt(), second.attempt(), third.attempt()))
+                    .containsExactly(1, 2, 3);
             assertThat(second.calmRetry()).isTrue();
             assertThat(Set.of(first.credentialsGetJson(), second.credentialsGetJson(), third.credentialsGetJson()))
-                    .as("every retry gets a fresh challenge").hasSize(3);
+                    .as("every retry gets a fresh challenge")
+                    .hasSize(3);
             assertThat(as(LoginStep.FallbackRequired.class, last).reason()).isEqualTo(FallbackReason.PASSKEY_FAILED);
-            assertThat(advisor.failureContexts).hasSize(3).last()
+            assertThat(advisor.failureContexts)
+                    .hasSize(3)
+                    .last()
                     .satisfies(c -> assertThat(c.consecutiveFailures()).isEqualTo(3))
                     .satisfies(c -> assertThat(c.failuresInFlow()).hasSize(3));
-            assertThat(attemptsOf(alice)).hasSize(3)
+            assertThat(attemptsOf(alice))
+                    .hasSize(3)
                     .allSatisfy(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.CANCELLED));
         }
 
@@ -913,10 +982,13 @@ class DefaultLoginFlowTest {
             LoginFlowException locked = failure(() -> flow.fallbackFailed(id));
 
             assertThat(first.reason()).isEqualTo(FallbackReason.FALLBACK_FAILED);
-            assertThat(List.of(first.remainingAttempts(), second.remainingAttempts())).containsExactly(2, 1);
+            assertThat(List.of(first.remainingAttempts(), second.remainingAttempts()))
+                    .containsExactly(2, 1);
             assertThat(locked.reason()).isEqualTo(Reason.LOCKED);
             assertThat(snapshot(id).state()).isEqualTo(FlowState.LOCKED);
-            assertThat(events).filteredOn(LoginFlowEvent.FallbackFailed.class::isInstance).last()
+            assertThat(events)
+                    .filteredOn(LoginFlowEvent.FallbackFailed.class::isInstance)
+                    .last()
                     .isEqualTo(new LoginFlowEvent.FallbackFailed(id, TestData.T0, bob.userHandle(), 3, true));
             // Failed guesses are counted by the throttle, known and unknown identifiers alike, not in history.
             assertThat(attemptsOf(bob)).isEmpty();
@@ -964,7 +1036,8 @@ class DefaultLoginFlowTest {
             LoginFlow flow = flow();
             String id = flow.start(ALICE, client).flowId();
 
-            assertThat(as(LoginStep.PasskeyChallenge.class, flow.resume(id)).autoStart()).isFalse();
+            assertThat(as(LoginStep.PasskeyChallenge.class, flow.resume(id)).autoStart())
+                    .isFalse();
         }
 
         @Test

@@ -10,8 +10,8 @@ import dev.passkeyflow.core.ClientPlatform;
 import dev.passkeyflow.core.Confidence;
 import dev.passkeyflow.core.FailureCause;
 import dev.passkeyflow.core.FailureDiagnosis;
-import dev.passkeyflow.core.FlowCall;
 import dev.passkeyflow.core.FallbackReason;
+import dev.passkeyflow.core.FlowCall;
 import dev.passkeyflow.core.FlowState;
 import dev.passkeyflow.core.HealingKind;
 import dev.passkeyflow.core.HealingResult;
@@ -19,19 +19,19 @@ import dev.passkeyflow.core.LastLoginHint;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
-import dev.passkeyflow.testkit.MutableClock;
 import dev.passkeyflow.core.testsupport.TestData;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.ClientInfo;
-import dev.passkeyflow.storage.LoginAttempt;
-import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.CredentialStatus;
 import dev.passkeyflow.storage.FlowRecord;
+import dev.passkeyflow.storage.LoginAttempt;
+import dev.passkeyflow.storage.StoredCredential;
 import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.storage.memory.InMemoryCredentialRepository;
 import dev.passkeyflow.storage.memory.InMemoryFlowStateRepository;
 import dev.passkeyflow.storage.memory.InMemoryLoginAttemptRepository;
+import dev.passkeyflow.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -51,13 +51,20 @@ class SnapshotCodecTest {
 
     /** Every field set to a non-default value (instants at millisecond precision, as stored). */
     private static FlowSnapshot fullyPopulated(long version) {
-        ClientContext client = new ClientContext("device-123",
+        ClientContext client = new ClientContext(
+                "device-123",
                 "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)",
                 new ClientHints("macOS", "15.0.0", false),
-                Map.of(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, true,
-                        ClientContext.CAPABILITY_HYBRID_TRANSPORT, false,
-                        ClientContext.CAPABILITY_SIGNAL_UNKNOWN_CREDENTIAL, true),
-                true, false, new LastLoginHint("alice@example.com", "cred-abc"));
+                Map.of(
+                        ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR,
+                        true,
+                        ClientContext.CAPABILITY_HYBRID_TRANSPORT,
+                        false,
+                        ClientContext.CAPABILITY_SIGNAL_UNKNOWN_CREDENTIAL,
+                        true),
+                true,
+                false,
+                new LastLoginHint("alice@example.com", "cred-abc"));
         List<PasskeyFailure> failures = List.of(
                 new PasskeyFailure(AttemptOutcome.CANCELLED, "NotAllowedError", 412, null),
                 new PasskeyFailure(AttemptOutcome.UNKNOWN_CREDENTIAL, null, -1, TestData.bytes(32, 7)),
@@ -65,27 +72,58 @@ class SnapshotCodecTest {
         Bytes userHandle = TestData.bytes(16, 1);
         ClientInfo info = new ClientInfo("device-123", "macOS", "Safari");
         List<Effect> effects = List.of(
-                new Effect.RecordUse(TestData.bytes(32, 1), 4_294_967_295L, true, TestData.T0.plusNanos(123_456),
-                        info),
-                new Effect.AppendAttempt(new LoginAttempt(userHandle, "device-123", TestData.bytes(32, 7),
-                        AttemptOutcome.UNKNOWN_CREDENTIAL, "WeirdVendorError", 412, TestData.T0, "macOS", "platform", null,
+                new Effect.RecordUse(TestData.bytes(32, 1), 4_294_967_295L, true, TestData.T0.plusNanos(123_456), info),
+                new Effect.AppendAttempt(new LoginAttempt(
+                        userHandle,
+                        "device-123",
+                        TestData.bytes(32, 7),
+                        AttemptOutcome.UNKNOWN_CREDENTIAL,
+                        "WeirdVendorError",
+                        412,
+                        TestData.T0,
+                        "macOS",
+                        "platform",
+                        null,
                         "flow.7.0")),
-                new Effect.AppendAttempt(new LoginAttempt(userHandle, null, null, AttemptOutcome.REGISTERED, null, -1,
-                        TestData.T0, null)),
-                new Effect.SaveCredential(new StoredCredential(TestData.bytes(20, 3), userHandle,
-                        TestData.DUMMY_COSE_KEY, 7, Set.of("hybrid", "internal"), true, false, TestData.bytes(16, 5),
-                        TestData.T0, null, info, null, CredentialStatus.ACTIVE, "My Mac")),
+                new Effect.AppendAttempt(new LoginAttempt(
+                        userHandle, null, null, AttemptOutcome.REGISTERED, null, -1, TestData.T0, null)),
+                new Effect.SaveCredential(new StoredCredential(
+                        TestData.bytes(20, 3),
+                        userHandle,
+                        TestData.DUMMY_COSE_KEY,
+                        7,
+                        Set.of("hybrid", "internal"),
+                        true,
+                        false,
+                        TestData.bytes(16, 5),
+                        TestData.T0,
+                        null,
+                        info,
+                        null,
+                        CredentialStatus.ACTIVE,
+                        "My Mac")),
                 new Effect.MarkReplaced(TestData.bytes(32, 1), CredentialStatus.RETIRED));
-        return new FlowSnapshot(FLOW_ID, version, FlowState.HEALING_PENDING,
+        return new FlowSnapshot(
+                FLOW_ID,
+                version,
+                FlowState.HEALING_PENDING,
                 new FlowSnapshot.Subject("alice@example.com", userHandle, client, TestData.T0, EXPIRES),
                 new FlowSnapshot.Pending("{\"publicKey\":{\"challenge\":\"abc\"}}", TestData.T0.plusMillis(1_234)),
                 new FlowSnapshot.Passkey(true, true, 3, 2, failures),
-                new FlowSnapshot.Fallback(FallbackReason.PASSKEY_FAILED, 1), AuthenticationMethod.FALLBACK,
-                new FlowSnapshot.Healing(HealingKind.AFTER_ERROR,
-                        FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.LOW, "fast failure", "twice"),
-                        ClientPlatform.MACOS, Set.of(TestData.bytes(32, 1), TestData.bytes(32, 2)),
-                        CredentialStatus.RETIRED, HealingResult.HEALED, TestData.bytes(20, 3), false),
-                StepReceipt.of(FlowCall.FINISH_HEALING, "{}"), effects);
+                new FlowSnapshot.Fallback(FallbackReason.PASSKEY_FAILED, 1),
+                AuthenticationMethod.FALLBACK,
+                new FlowSnapshot.Healing(
+                        HealingKind.AFTER_ERROR,
+                        FailureDiagnosis.of(
+                                FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.LOW, "fast failure", "twice"),
+                        ClientPlatform.MACOS,
+                        Set.of(TestData.bytes(32, 1), TestData.bytes(32, 2)),
+                        CredentialStatus.RETIRED,
+                        HealingResult.HEALED,
+                        TestData.bytes(20, 3),
+                        false),
+                StepReceipt.of(FlowCall.FINISH_HEALING, "{}"),
+                effects);
     }
 
     /**
@@ -93,32 +131,32 @@ class SnapshotCodecTest {
      * into records (format 1, key for key the same document).
      */
     private static final String FORMAT_1_DOCUMENT =
-            "{\"v\":1,\"st\":\"HEALING_PENDING\",\"id\":\"alice@example.com\",\"uh\":\"ICcuNTxDSlFYX2Zt" +
-            "dHuCiQ\",\"cl\":{\"d\":\"device-123\",\"ua\":\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_1" +
-            "5_7) AppleWebKit/605.1.15 (KHTML, like Gecko)\",\"hp\":\"macOS\",\"hv\":\"15.0.0\",\"hm\":" +
-            "false,\"cp\":{\"hybridTransport\":false,\"passkeyPlatformAuthenticator\":true,\"signalUnkn" +
-            "ownCredential\":true},\"uv\":true,\"cm\":false,\"ll\":{\"i\":\"alice@example.com\",\"c\":" +
-            "\"cred-abc\"}},\"ca\":1935656130000,\"pr\":\"{\\\"publicKey\\\":{\\\"challenge\\\":\\\"abc" +
-            "\\\"}}\",\"ci\":1935656131234,\"as\":true,\"cr\":true,\"pa\":3,\"cf\":2,\"fl\":[{\"o\":\"C" +
-            "ANCELLED\",\"n\":\"NotAllowedError\",\"e\":412},{\"o\":\"UNKNOWN_CREDENTIAL\",\"e\":-1,\"c" +
-            "\":\"2uHo7_b9BAsSGSAnLjU8Q0pRWF9mbXR7gomQl56lrLM\"},{\"o\":\"CLIENT_ERROR\",\"n\":\"WeirdV" +
-            "endorError\",\"e\":0}],\"fr\":\"PASSKEY_FAILED\",\"ff\":1,\"m\":\"FALLBACK\",\"hk\":\"AFTE" +
-            "R_ERROR\",\"dg\":{\"c\":\"PASSKEY_DELETED_LOCALLY\",\"k\":\"LOW\",\"e\":[\"fast failure\"," +
-            "\"twice\"]},\"pl\":\"MACOS\",\"rc\":[\"ICcuNTxDSlFYX2ZtdHuCiZCXnqWss7rByM_W3eTr8vk\",\"P0Z" +
-            "NVFtiaXB3foWMk5qhqK-2vcTL0tng5-71_AMKERg\"],\"rs\":\"RETIRED\",\"hr\":\"HEALED\",\"nc\":\"" +
-            "XmVsc3qBiI-WnaSrsrnAx87V3OM\",\"pc\":\"FINISH_HEALING\",\"pp\":\"KHqkEnjpeX1mKiQM3c8TJDjt" +
-            "\",\"pd\":false,\"pe\":[{\"t\":\"use\",\"c\":\"ICcuNTxDSlFYX2ZtdHuCiZCXnqWss7rByM_W3eTr8vk" +
-            "\",\"n\":4294967295,\"b\":true,\"a\":\"2031-05-04T10:15:30.000123456Z\",\"o\":{\"d\":\"dev" +
-            "ice-123\",\"p\":\"macOS\",\"b\":\"Safari\"}},{\"t\":\"attempt\",\"u\":\"ICcuNTxDSlFYX2ZtdH" +
-            "uCiQ\",\"d\":\"device-123\",\"c\":\"2uHo7_b9BAsSGSAnLjU8Q0pRWF9mbXR7gomQl56lrLM\",\"o\":\"" +
-            "UNKNOWN_CREDENTIAL\",\"n\":\"WeirdVendorError\",\"e\":412,\"a\":\"2031-05-04T10:15:30Z\"," +
-            "\"p\":\"macOS\",\"aa\":\"platform\",\"i\":\"flow.7.0\"},{\"t\":\"attempt\",\"u\":\"ICcuNTx" +
-            "DSlFYX2ZtdHuCiQ\",\"o\":\"REGISTERED\",\"e\":-1,\"a\":\"2031-05-04T10:15:30Z\"},{\"t\":\"c" +
-            "redential\",\"c\":\"XmVsc3qBiI-WnaSrsrnAx87V3OM\",\"u\":\"ICcuNTxDSlFYX2ZtdHuCiQ\",\"k\":" +
-            "\"pQECAyY\",\"n\":7,\"tr\":[\"hybrid\",\"internal\"],\"be\":true,\"bs\":false,\"ag\":\"nKO" +
-            "qsbi_xs3U2-Lp8Pf-BQ\",\"a\":\"2031-05-04T10:15:30Z\",\"co\":{\"d\":\"device-123\",\"p\":\"" +
-            "macOS\",\"b\":\"Safari\"},\"s\":\"ACTIVE\",\"nn\":\"My Mac\"},{\"t\":\"replaced\",\"c\":\"" +
-            "ICcuNTxDSlFYX2ZtdHuCiZCXnqWss7rByM_W3eTr8vk\",\"s\":\"RETIRED\"}]}";
+            "{\"v\":1,\"st\":\"HEALING_PENDING\",\"id\":\"alice@example.com\",\"uh\":\"ICcuNTxDSlFYX2Zt"
+                    + "dHuCiQ\",\"cl\":{\"d\":\"device-123\",\"ua\":\"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_1"
+                    + "5_7) AppleWebKit/605.1.15 (KHTML, like Gecko)\",\"hp\":\"macOS\",\"hv\":\"15.0.0\",\"hm\":"
+                    + "false,\"cp\":{\"hybridTransport\":false,\"passkeyPlatformAuthenticator\":true,\"signalUnkn"
+                    + "ownCredential\":true},\"uv\":true,\"cm\":false,\"ll\":{\"i\":\"alice@example.com\",\"c\":"
+                    + "\"cred-abc\"}},\"ca\":1935656130000,\"pr\":\"{\\\"publicKey\\\":{\\\"challenge\\\":\\\"abc"
+                    + "\\\"}}\",\"ci\":1935656131234,\"as\":true,\"cr\":true,\"pa\":3,\"cf\":2,\"fl\":[{\"o\":\"C"
+                    + "ANCELLED\",\"n\":\"NotAllowedError\",\"e\":412},{\"o\":\"UNKNOWN_CREDENTIAL\",\"e\":-1,\"c"
+                    + "\":\"2uHo7_b9BAsSGSAnLjU8Q0pRWF9mbXR7gomQl56lrLM\"},{\"o\":\"CLIENT_ERROR\",\"n\":\"WeirdV"
+                    + "endorError\",\"e\":0}],\"fr\":\"PASSKEY_FAILED\",\"ff\":1,\"m\":\"FALLBACK\",\"hk\":\"AFTE"
+                    + "R_ERROR\",\"dg\":{\"c\":\"PASSKEY_DELETED_LOCALLY\",\"k\":\"LOW\",\"e\":[\"fast failure\","
+                    + "\"twice\"]},\"pl\":\"MACOS\",\"rc\":[\"ICcuNTxDSlFYX2ZtdHuCiZCXnqWss7rByM_W3eTr8vk\",\"P0Z"
+                    + "NVFtiaXB3foWMk5qhqK-2vcTL0tng5-71_AMKERg\"],\"rs\":\"RETIRED\",\"hr\":\"HEALED\",\"nc\":\""
+                    + "XmVsc3qBiI-WnaSrsrnAx87V3OM\",\"pc\":\"FINISH_HEALING\",\"pp\":\"KHqkEnjpeX1mKiQM3c8TJDjt"
+                    + "\",\"pd\":false,\"pe\":[{\"t\":\"use\",\"c\":\"ICcuNTxDSlFYX2ZtdHuCiZCXnqWss7rByM_W3eTr8vk"
+                    + "\",\"n\":4294967295,\"b\":true,\"a\":\"2031-05-04T10:15:30.000123456Z\",\"o\":{\"d\":\"dev"
+                    + "ice-123\",\"p\":\"macOS\",\"b\":\"Safari\"}},{\"t\":\"attempt\",\"u\":\"ICcuNTxDSlFYX2ZtdH"
+                    + "uCiQ\",\"d\":\"device-123\",\"c\":\"2uHo7_b9BAsSGSAnLjU8Q0pRWF9mbXR7gomQl56lrLM\",\"o\":\""
+                    + "UNKNOWN_CREDENTIAL\",\"n\":\"WeirdVendorError\",\"e\":412,\"a\":\"2031-05-04T10:15:30Z\","
+                    + "\"p\":\"macOS\",\"aa\":\"platform\",\"i\":\"flow.7.0\"},{\"t\":\"attempt\",\"u\":\"ICcuNTx"
+                    + "DSlFYX2ZtdHuCiQ\",\"o\":\"REGISTERED\",\"e\":-1,\"a\":\"2031-05-04T10:15:30Z\"},{\"t\":\"c"
+                    + "redential\",\"c\":\"XmVsc3qBiI-WnaSrsrnAx87V3OM\",\"u\":\"ICcuNTxDSlFYX2ZtdHuCiQ\",\"k\":"
+                    + "\"pQECAyY\",\"n\":7,\"tr\":[\"hybrid\",\"internal\"],\"be\":true,\"bs\":false,\"ag\":\"nKO"
+                    + "qsbi_xs3U2-Lp8Pf-BQ\",\"a\":\"2031-05-04T10:15:30Z\",\"co\":{\"d\":\"device-123\",\"p\":\""
+                    + "macOS\",\"b\":\"Safari\"},\"s\":\"ACTIVE\",\"nn\":\"My Mac\"},{\"t\":\"replaced\",\"c\":\""
+                    + "ICcuNTxDSlFYX2ZtdHuCiZCXnqWss7rByM_W3eTr8vk\",\"s\":\"RETIRED\"}]}";
 
     private static FlowRecord record(FlowSnapshot snapshot, long version, Instant expiresAt) {
         return new FlowRecord(snapshot.flowId(), version, expiresAt, SnapshotCodec.write(snapshot));
@@ -141,10 +179,11 @@ class SnapshotCodecTest {
         }
 
         @Test
-        @DisplayName("reads back a minimal snapshot (unknown client, no user, nothing pending) equal to the one written")
+        @DisplayName(
+                "reads back a minimal snapshot (unknown client, no user, nothing pending) equal to the one written")
         void minimalRoundTrip() {
-            FlowSnapshot original = FlowSnapshot.fresh(FLOW_ID, "nobody@example.com", null, ClientContext.unknown(),
-                    TestData.T0, EXPIRES);
+            FlowSnapshot original = FlowSnapshot.fresh(
+                    FLOW_ID, "nobody@example.com", null, ClientContext.unknown(), TestData.T0, EXPIRES);
 
             FlowSnapshot read = SnapshotCodec.read(record(original, 0, EXPIRES));
 
@@ -210,13 +249,15 @@ class SnapshotCodecTest {
         void otherFormatVersion(int version) {
             String json = SnapshotCodec.write(fullyPopulated(1)).replaceFirst("\"v\":1,", "\"v\":" + version + ",");
 
-            assertThat(SnapshotCodec.read(new FlowRecord(FLOW_ID, 1, EXPIRES, json))).isNull();
+            assertThat(SnapshotCodec.read(new FlowRecord(FLOW_ID, 1, EXPIRES, json)))
+                    .isNull();
         }
 
         @Test
         @DisplayName("a document without a format version reads as null")
         void missingVersion() {
-            assertThat(SnapshotCodec.read(new FlowRecord(FLOW_ID, 1, EXPIRES, "{\"st\":\"COMPLETED\"}"))).isNull();
+            assertThat(SnapshotCodec.read(new FlowRecord(FLOW_ID, 1, EXPIRES, "{\"st\":\"COMPLETED\"}")))
+                    .isNull();
         }
 
         @ParameterizedTest(name = "{0}")
@@ -225,15 +266,20 @@ class SnapshotCodecTest {
         void corruptJson(String payload) {
             assertThatIllegalStateException()
                     .isThrownBy(() -> SnapshotCodec.read(new FlowRecord(FLOW_ID, 1, EXPIRES, payload)))
-                    .withMessageContaining(FLOW_ID.substring(0, 6)).withMessageNotContaining(FLOW_ID);
+                    .withMessageContaining(FLOW_ID.substring(0, 6))
+                    .withMessageNotContaining(FLOW_ID);
         }
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {"{\"v\":1}", "{\"v\":1,\"st\":\"SLEEPING\",\"id\":\"a\"}",
-                "{\"v\":1,\"st\":\"NEW\",\"id\":\"a\",\"uh\":\"not base64!\"}",
-                "{\"v\":1,\"st\":\"NEW\",\"id\":\"a\",\"fl\":[{\"o\":\"SUCCEEDED\"}]}",
-                "{\"v\":1,\"st\":\"NEW\",\"id\":\"a\",\"pe\":[{\"t\":\"teleport\"}]}",
-                "{\"v\":1,\"st\":\"NEW\",\"id\":\"a\",\"pe\":[{\"t\":\"use\",\"a\":\"yesterday\"}]}"})
+        @ValueSource(
+                strings = {
+                    "{\"v\":1}",
+                    "{\"v\":1,\"st\":\"SLEEPING\",\"id\":\"a\"}",
+                    "{\"v\":1,\"st\":\"NEW\",\"id\":\"a\",\"uh\":\"not base64!\"}",
+                    "{\"v\":1,\"st\":\"NEW\",\"id\":\"a\",\"fl\":[{\"o\":\"SUCCEEDED\"}]}",
+                    "{\"v\":1,\"st\":\"NEW\",\"id\":\"a\",\"pe\":[{\"t\":\"teleport\"}]}",
+                    "{\"v\":1,\"st\":\"NEW\",\"id\":\"a\",\"pe\":[{\"t\":\"use\",\"a\":\"yesterday\"}]}"
+                })
         @DisplayName("a current-version document with impossible values is an IllegalStateException too")
         void corruptValues(String payload) {
             assertThatIllegalStateException()
@@ -264,21 +310,35 @@ class SnapshotCodecTest {
             for (int seed = 1; seed <= 3; seed++) {
                 credentials.saveCredential(TestData.credential(alice.userHandle(), seed));
             }
-            LoginFlow flow = LoginFlow.builder().rpId("example.com").rpName("Example").origin("https://example.com")
-                    .credentialRepository(credentials).loginAttemptRepository(new InMemoryLoginAttemptRepository(clock))
-                    .flowStateRepository(flows).clock(clock).build();
+            LoginFlow flow = LoginFlow.builder()
+                    .rpId("example.com")
+                    .rpName("Example")
+                    .origin("https://example.com")
+                    .credentialRepository(credentials)
+                    .loginAttemptRepository(new InMemoryLoginAttemptRepository(clock))
+                    .flowStateRepository(flows)
+                    .clock(clock)
+                    .build();
             ClientContext typical = ClientContext.builder()
                     .deviceId("3f0b6c1e-9a4d-4c55-8f0e-2b7d9c1a6e42")
                     .userAgent("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
                             + "(KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36")
                     .hints(new ClientHints("\"macOS\"", "\"14.5.0\"", false))
-                    .capabilities(Map.of(ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, true,
-                            ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR, true,
-                            ClientContext.CAPABILITY_HYBRID_TRANSPORT, true,
-                            ClientContext.CAPABILITY_CONDITIONAL_GET, true,
-                            ClientContext.CAPABILITY_SIGNAL_ALL_ACCEPTED_CREDENTIALS, true))
-                    .userVerifyingPlatformAuthenticator(true).conditionalMediation(true)
-                    .lastLogin(new LastLoginHint("alice.anderson@example.com",
+                    .capabilities(Map.of(
+                            ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR,
+                            true,
+                            ClientContext.CAPABILITY_USER_VERIFYING_PLATFORM_AUTHENTICATOR,
+                            true,
+                            ClientContext.CAPABILITY_HYBRID_TRANSPORT,
+                            true,
+                            ClientContext.CAPABILITY_CONDITIONAL_GET,
+                            true,
+                            ClientContext.CAPABILITY_SIGNAL_ALL_ACCEPTED_CREDENTIALS,
+                            true))
+                    .userVerifyingPlatformAuthenticator(true)
+                    .conditionalMediation(true)
+                    .lastLogin(new LastLoginHint(
+                            "alice.anderson@example.com",
                             TestData.bytes(32, 1001).toBase64Url()))
                     .build();
 
@@ -291,7 +351,9 @@ class SnapshotCodecTest {
             // the pending request lists all three credentials
             for (int seed = 1; seed <= 3; seed++) {
                 assertThat(snapshot.pendingRequestJson())
-                        .contains(TestData.credential(alice.userHandle(), seed).credentialId().toBase64Url());
+                        .contains(TestData.credential(alice.userHandle(), seed)
+                                .credentialId()
+                                .toBase64Url());
             }
             assertThat(stored.payload().getBytes(StandardCharsets.UTF_8).length).isLessThan(2048);
         }
@@ -300,7 +362,9 @@ class SnapshotCodecTest {
     @Test
     @DisplayName("FlowSnapshot.fresh starts in NEW with nothing pending and the client's platform")
     void freshSnapshot() {
-        ClientContext windows = ClientContext.builder().hints(new ClientHints("Windows", null, null)).build();
+        ClientContext windows = ClientContext.builder()
+                .hints(new ClientHints("Windows", null, null))
+                .build();
         Bytes handle = TestData.bytes(16, 1);
 
         FlowSnapshot fresh = FlowSnapshot.fresh(FLOW_ID, "a@example.com", handle, windows, TestData.T0, EXPIRES);
@@ -317,8 +381,10 @@ class SnapshotCodecTest {
     @DisplayName("every stored key is unique within the JSON object it appears in")
     void keysUniquePerScope() {
         for (StoredKey.Scope scope : StoredKey.Scope.values()) {
-            List<String> keys = java.util.Arrays.stream(StoredKey.values()).filter(k -> k.scope == scope)
-                    .map(k -> k.key).toList();
+            List<String> keys = java.util.Arrays.stream(StoredKey.values())
+                    .filter(k -> k.scope == scope)
+                    .map(k -> k.key)
+                    .toList();
             assertThat(keys).as(scope.name()).doesNotHaveDuplicates();
         }
     }

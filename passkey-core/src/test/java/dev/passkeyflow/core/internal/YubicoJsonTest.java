@@ -41,8 +41,11 @@ class YubicoJsonTest {
 
     private final PublicKeyCredentialCreationOptions options = PublicKeyCredentialCreationOptions.builder()
             .rp(RelyingPartyIdentity.builder().id("example.com").name("Example").build())
-            .user(UserIdentity.builder().name("alice@example.com").displayName("Alice")
-                    .id(new ByteArray(new byte[] {7, 7})).build())
+            .user(UserIdentity.builder()
+                    .name("alice@example.com")
+                    .displayName("Alice")
+                    .id(new ByteArray(new byte[] {7, 7}))
+                    .build())
             .challenge(new ByteArray(new byte[] {4, 3, 2, 1}))
             .pubKeyCredParams(List.of(PublicKeyCredentialParameters.ES256, PublicKeyCredentialParameters.RS256))
             .timeout(120_000L)
@@ -64,7 +67,8 @@ class YubicoJsonTest {
     void roundTrip() throws Exception {
         assertThat(YubicoJson.YUBICO_JSON.readValue(YubicoJson.toJson(request), AssertionRequest.class))
                 .isEqualTo(request);
-        assertThat(YubicoJson.YUBICO_JSON.readValue(YubicoJson.toJson(options),
-                PublicKeyCredentialCreationOptions.class)).isEqualTo(options);
+        assertThat(YubicoJson.YUBICO_JSON.readValue(
+                        YubicoJson.toJson(options), PublicKeyCredentialCreationOptions.class))
+                .isEqualTo(options);
     }
 }

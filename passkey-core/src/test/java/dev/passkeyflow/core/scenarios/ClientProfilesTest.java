@@ -32,8 +32,8 @@ class ClientProfilesTest {
     private final ClientContext laptop = device("laptop-1");
 
     private static FlowFixture fixture() {
-        return new FlowFixture(b -> b.androidAppOrigin(ClientProfile.ANDROID_APP_ORIGIN)
-                .allowedTopOrigin(ClientProfile.EMBEDDING_ORIGIN));
+        return new FlowFixture(b ->
+                b.androidAppOrigin(ClientProfile.ANDROID_APP_ORIGIN).allowedTopOrigin(ClientProfile.EMBEDDING_ORIGIN));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -45,28 +45,32 @@ class ClientProfilesTest {
         SoftwareAuthenticator authenticator = profile.authenticator(ORIGIN);
 
         Bytes first = fx.enrolPasskey(alice, authenticator, laptop);
-        assertThat(first.toBase64Url()).isEqualTo(authenticator.credentials().get(0).credentialId());
+        assertThat(first.toBase64Url())
+                .isEqualTo(authenticator.credentials().get(0).credentialId());
         assertThat(fx.stored(first).transports()).noneMatch(String::isBlank);
 
         LoginStep login = fx.answer(fx.startExpectingChallenge("alice@example.com", laptop), authenticator, 900);
         assertThat(login).isInstanceOfSatisfying(LoginStep.Completed.class, done -> {
             assertThat(done.method()).isEqualTo(AuthenticationMethod.PASSKEY);
             assertThat(done.userHandle()).isEqualTo(alice.userHandle());
-            assertThat(done.signals()).containsExactly(new ClientSignal.AllAcceptedCredentials(FlowFixture.RP_ID,
-                    alice.userHandle().toBase64Url(), java.util.List.of(first.toBase64Url())));
+            assertThat(done.signals())
+                    .containsExactly(new ClientSignal.AllAcceptedCredentials(
+                            FlowFixture.RP_ID,
+                            alice.userHandle().toBase64Url(),
+                            java.util.List.of(first.toBase64Url())));
         });
 
         authenticator.loseAll();
         LoginStep.PasskeyChallenge challenge = fx.startExpectingChallenge("alice@example.com", laptop);
         LoginStep retry = fx.answer(challenge, authenticator, 4_000);
-        LoginStep fallback = retry instanceof LoginStep.PasskeyChallenge again
-                ? fx.answer(again, authenticator, 4_000) : retry;
+        LoginStep fallback =
+                retry instanceof LoginStep.PasskeyChallenge again ? fx.answer(again, authenticator, 4_000) : retry;
         assertThat(fallback).isInstanceOf(LoginStep.FallbackRequired.class);
 
         LoginStep offer = fx.flow.fallbackSucceeded(fallback.flowId());
         assertThat(offer).isInstanceOf(LoginStep.HealingOffer.class);
-        LoginStep healed = fx.flow.finishHealing(offer.flowId(),
-                authenticator.register(((LoginStep.HealingOffer) offer).credentialsCreateJson()));
+        LoginStep healed = fx.flow.finishHealing(
+                offer.flowId(), authenticator.register(((LoginStep.HealingOffer) offer).credentialsCreateJson()));
         assertThat(healed).isInstanceOfSatisfying(LoginStep.Completed.class, done -> {
             assertThat(done.healing()).isEqualTo(HealingResult.HEALED);
             assertThat(done.newCredentialId()).isNotNull().isNotEqualTo(first);
@@ -75,7 +79,8 @@ class ClientProfilesTest {
         assertThat(fx.stored(first).status()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
 
         assertThat(fx.answer(fx.startExpectingChallenge("alice@example.com", laptop), authenticator, 900))
-                .isInstanceOfSatisfying(LoginStep.Completed.class,
+                .isInstanceOfSatisfying(
+                        LoginStep.Completed.class,
                         done -> assertThat(done.userHandle()).isEqualTo(alice.userHandle()));
         assertThat(fx.stored(second).lastUsedAt()).isNotNull();
     }
@@ -101,7 +106,9 @@ class ClientProfilesTest {
     @DisplayName("every profile cites at least one public field report")
     void profilesCiteSources() {
         for (ClientProfile profile : ClientProfile.values()) {
-            assertThat(profile.sources()).as(profile.name()).isNotEmpty()
+            assertThat(profile.sources())
+                    .as(profile.name())
+                    .isNotEmpty()
                     .allMatch(url -> url.startsWith("https://github.com/"));
         }
     }

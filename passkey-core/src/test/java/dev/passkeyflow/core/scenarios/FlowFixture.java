@@ -53,7 +53,8 @@ final class FlowFixture {
      * A fixture whose flow sees wrappers (made from this fixture's in-memory repositories) instead of
      * the plain repositories; {@code null} for no wrapper.
      */
-    FlowFixture(UnaryOperator<LoginFlow.Builder> customize,
+    FlowFixture(
+            UnaryOperator<LoginFlow.Builder> customize,
             Function<FlowFixture, CredentialRepository> credentialWrapper,
             Function<FlowFixture, FlowStateRepository> flowWrapper) {
         CredentialRepository credentialView = credentialWrapper == null ? null : credentialWrapper.apply(this);
@@ -121,8 +122,8 @@ final class FlowFixture {
 
     /** Asserts that the authenticator fails the challenge as a browser would, and returns the error name. */
     static String failingCeremony(LoginStep.PasskeyChallenge challenge, SoftwareAuthenticator authenticator) {
-        AuthenticatorException error = catchThrowableOfType(AuthenticatorException.class,
-                () -> authenticator.authenticate(challenge.credentialsGetJson()));
+        AuthenticatorException error = catchThrowableOfType(
+                AuthenticatorException.class, () -> authenticator.authenticate(challenge.credentialsGetJson()));
         assertThat(error).as("the authenticator should have failed").isNotNull();
         return error.domExceptionName();
     }

@@ -57,16 +57,20 @@ class LoginFlowScenariosTest {
                 assertThat(done.userHandle()).isEqualTo(alice.userHandle());
                 assertThat(done.healing()).isEqualTo(HealingResult.NOT_OFFERED);
                 assertThat(done.redirectTo()).isEqualTo("/dashboard");
-                assertThat(done.signals()).singleElement()
+                assertThat(done.signals())
+                        .singleElement()
                         .isInstanceOfSatisfying(ClientSignal.AllAcceptedCredentials.class, signal -> {
                             assertThat(signal.rpId()).isEqualTo(FlowFixture.RP_ID);
-                            assertThat(signal.userId()).isEqualTo(alice.userHandle().toBase64Url());
+                            assertThat(signal.userId())
+                                    .isEqualTo(alice.userHandle().toBase64Url());
                             assertThat(signal.allAcceptedCredentialIds()).containsExactly(credentialId.toBase64Url());
                         });
             });
             assertThat(fx.stored(credentialId).lastUsedAt()).isEqualTo(fx.clock.instant());
             assertThat(fx.stored(credentialId).lastUsedOn().deviceId()).isEqualTo("laptop-1");
-            assertThat(fx.attemptsOf(alice)).extracting(LoginAttempt::outcome).first()
+            assertThat(fx.attemptsOf(alice))
+                    .extracting(LoginAttempt::outcome)
+                    .first()
                     .isEqualTo(AttemptOutcome.SUCCEEDED);
         }
     }
@@ -96,30 +100,42 @@ class LoginFlowScenariosTest {
                 assertThat(c.credentialsGetJson()).isNotEqualTo(first.credentialsGetJson());
             });
             LoginStep fallback = fx.answer((LoginStep.PasskeyChallenge) retry, authenticator, 35);
-            assertThat(fallback).isInstanceOfSatisfying(LoginStep.FallbackRequired.class,
-                    f -> assertThat(f.reason()).isEqualTo(FallbackReason.PASSKEY_FAILED));
+            assertThat(fallback)
+                    .isInstanceOfSatisfying(
+                            LoginStep.FallbackRequired.class,
+                            f -> assertThat(f.reason()).isEqualTo(FallbackReason.PASSKEY_FAILED));
 
             LoginStep offer = fx.flow.fallbackSucceeded(fallback.flowId());
-            assertThat(offer).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                    o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
-            LoginStep healed = fx.flow.finishHealing(offer.flowId(),
-                    authenticator.register(((LoginStep.HealingOffer) offer).credentialsCreateJson()));
+            assertThat(offer)
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
+            LoginStep healed = fx.flow.finishHealing(
+                    offer.flowId(), authenticator.register(((LoginStep.HealingOffer) offer).credentialsCreateJson()));
 
             assertThat(healed).isInstanceOfSatisfying(LoginStep.Completed.class, done -> {
                 assertThat(done.method()).isEqualTo(AuthenticationMethod.FALLBACK);
                 assertThat(done.healing()).isEqualTo(HealingResult.HEALED);
                 assertThat(done.newCredentialId()).isNotNull().isNotEqualTo(oldId);
                 assertThat(fx.stored(done.newCredentialId()).status()).isEqualTo(CredentialStatus.ACTIVE);
-                assertThat(done.signals()).singleElement().isInstanceOfSatisfying(
-                        ClientSignal.AllAcceptedCredentials.class, s -> assertThat(s.allAcceptedCredentialIds())
-                                .containsExactlyInAnyOrder(oldId.toBase64Url(), done.newCredentialId().toBase64Url()));
+                assertThat(done.signals())
+                        .singleElement()
+                        .isInstanceOfSatisfying(
+                                ClientSignal.AllAcceptedCredentials.class,
+                                s -> assertThat(s.allAcceptedCredentialIds())
+                                        .containsExactlyInAnyOrder(
+                                                oldId.toBase64Url(),
+                                                done.newCredentialId().toBase64Url()));
             });
             assertThat(fx.stored(oldId).status()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
 
-            int failuresBefore = fx.events(LoginFlowEvent.PasskeyAttemptFailed.class).size();
+            int failuresBefore =
+                    fx.events(LoginFlowEvent.PasskeyAttemptFailed.class).size();
             LoginStep next = fx.answer(fx.startExpectingChallenge("alice@example.com", laptop), authenticator, 800);
-            assertThat(next).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    done -> assertThat(done.method()).isEqualTo(AuthenticationMethod.PASSKEY));
+            assertThat(next)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            done -> assertThat(done.method()).isEqualTo(AuthenticationMethod.PASSKEY));
             assertThat(fx.events(LoginFlowEvent.PasskeyAttemptFailed.class)).hasSize(failuresBefore);
         }
     }
@@ -132,25 +148,31 @@ class LoginFlowScenariosTest {
         @DisplayName("heals on this device while the synced passkey keeps working on the other device")
         void healHereOldPasskeyWorksThere() {
             UserAccount alice = fx.user("alice@example.com");
-            SoftwareAuthenticator laptopKeychain = SoftwareAuthenticator.builder().origin(FlowFixture.ORIGIN)
-                    .syncedPasskey().build();
+            SoftwareAuthenticator laptopKeychain = SoftwareAuthenticator.builder()
+                    .origin(FlowFixture.ORIGIN)
+                    .syncedPasskey()
+                    .build();
             Bytes syncedId = fx.enrolPasskey(alice, laptopKeychain, laptop);
-            SoftwareAuthenticator phoneKeychain = SoftwareAuthenticator.builder().origin(FlowFixture.ORIGIN)
-                    .syncedPasskey().build();
+            SoftwareAuthenticator phoneKeychain = SoftwareAuthenticator.builder()
+                    .origin(FlowFixture.ORIGIN)
+                    .syncedPasskey()
+                    .build();
             laptopKeychain.copyTo(phoneKeychain, syncedId.toBase64Url());
             assertThat(fx.answer(fx.startExpectingChallenge("alice@example.com", laptop), laptopKeychain, 700))
                     .isInstanceOf(LoginStep.Completed.class);
 
             // The laptop is now signed into another account: its keychain is a different, empty one.
-            SoftwareAuthenticator otherAccountKeychain = SoftwareAuthenticator.builder().origin(FlowFixture.ORIGIN)
-                    .syncedPasskey().build();
+            SoftwareAuthenticator otherAccountKeychain = SoftwareAuthenticator.builder()
+                    .origin(FlowFixture.ORIGIN)
+                    .syncedPasskey()
+                    .build();
             LoginStep step = fx.startExpectingChallenge("alice@example.com", laptop);
             step = fx.answer((LoginStep.PasskeyChallenge) step, otherAccountKeychain, 30);
             step = fx.answer((LoginStep.PasskeyChallenge) step, otherAccountKeychain, 30);
             assertThat(step).isInstanceOf(LoginStep.FallbackRequired.class);
             LoginStep.HealingOffer offer = (LoginStep.HealingOffer) fx.flow.fallbackSucceeded(step.flowId());
-            LoginStep.Completed healed = (LoginStep.Completed) fx.flow.finishHealing(offer.flowId(),
-                    otherAccountKeychain.register(offer.credentialsCreateJson()));
+            LoginStep.Completed healed = (LoginStep.Completed)
+                    fx.flow.finishHealing(offer.flowId(), otherAccountKeychain.register(offer.credentialsCreateJson()));
             assertThat(healed.healing()).isEqualTo(HealingResult.HEALED);
             assertThat(fx.stored(syncedId).status()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
             assertThat(fx.stored(healed.newCredentialId()).backupEligible()).isTrue();
@@ -173,8 +195,11 @@ class LoginFlowScenariosTest {
         void thirdPartyProviderHeals() {
             UUID passwordManagerAaguid = UUID.fromString("bada5566-a7aa-401f-bd96-45619a55120d");
             UserAccount bob = fx.user("bob@example.com");
-            SoftwareAuthenticator manager = SoftwareAuthenticator.builder().origin(FlowFixture.ORIGIN)
-                    .aaguid(passwordManagerAaguid).syncedPasskey().build();
+            SoftwareAuthenticator manager = SoftwareAuthenticator.builder()
+                    .origin(FlowFixture.ORIGIN)
+                    .aaguid(passwordManagerAaguid)
+                    .syncedPasskey()
+                    .build();
             Bytes managed = fx.enrolPasskey(bob, manager, laptop);
             assertThat(fx.stored(managed).aaguid().toByteArray()).hasSize(16);
             manager.loseAll();
@@ -185,8 +210,8 @@ class LoginFlowScenariosTest {
             assertThat(step).isInstanceOf(LoginStep.FallbackRequired.class);
             LoginStep.HealingOffer offer = (LoginStep.HealingOffer) fx.flow.fallbackSucceeded(step.flowId());
             SoftwareAuthenticator platform = authenticator();
-            LoginStep.Completed healed = (LoginStep.Completed) fx.flow.finishHealing(offer.flowId(),
-                    platform.register(offer.credentialsCreateJson()));
+            LoginStep.Completed healed = (LoginStep.Completed)
+                    fx.flow.finishHealing(offer.flowId(), platform.register(offer.credentialsCreateJson()));
 
             assertThat(healed.healing()).isEqualTo(HealingResult.HEALED);
             assertThat(fx.stored(managed).status()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
@@ -207,16 +232,21 @@ class LoginFlowScenariosTest {
             fx.enrolPasskey(alice, authenticator, laptop);
 
             LoginStep.PasskeyChallenge first = fx.startExpectingChallenge("alice@example.com", laptop);
-            LoginStep retry = fx.flow.reportClientError(first.flowId(), "NotAllowedError", "The operation was cancelled",
-                    4_000);
-            assertThat(retry).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.calmRetry()).isTrue());
+            LoginStep retry =
+                    fx.flow.reportClientError(first.flowId(), "NotAllowedError", "The operation was cancelled", 4_000);
+            assertThat(retry)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.calmRetry()).isTrue());
             LoginStep done = fx.answer((LoginStep.PasskeyChallenge) retry, authenticator, 1_500);
 
-            assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.method()).isEqualTo(AuthenticationMethod.PASSKEY));
+            assertThat(done)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.method()).isEqualTo(AuthenticationMethod.PASSKEY));
             assertThat(fx.events(LoginFlowEvent.FallbackRequired.class)).isEmpty();
-            assertThat(fx.attemptsOf(alice)).extracting(LoginAttempt::outcome)
+            assertThat(fx.attemptsOf(alice))
+                    .extracting(LoginAttempt::outcome)
                     .containsSubsequence(AttemptOutcome.SUCCEEDED, AttemptOutcome.CANCELLED);
         }
     }
@@ -278,10 +308,13 @@ class LoginFlowScenariosTest {
             LoginStep.HealingOffer offer = brokenPasskeyOffer(alice, authenticator);
             authenticator.injectOnNextCall(Fault.WRONG_ORIGIN);
 
-            LoginStep done = fx.flow.finishHealing(offer.flowId(), authenticator.register(offer.credentialsCreateJson()));
+            LoginStep done =
+                    fx.flow.finishHealing(offer.flowId(), authenticator.register(offer.credentialsCreateJson()));
 
-            assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.healing()).isEqualTo(HealingResult.FAILED));
+            assertThat(done)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.healing()).isEqualTo(HealingResult.FAILED));
             assertThat(fx.credentials.listCredentials(alice.userHandle())).hasSize(1);
         }
 
@@ -295,8 +328,10 @@ class LoginFlowScenariosTest {
 
             LoginStep done = fx.flow.reportHealingError(offer.flowId(), "InvalidStateError", "excluded", 500);
 
-            assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.healing()).isEqualTo(HealingResult.ALREADY_EXISTED));
+            assertThat(done)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.healing()).isEqualTo(HealingResult.ALREADY_EXISTED));
             assertThat(fx.credentials.listCredentials(alice.userHandle())).hasSize(1);
         }
     }
@@ -310,15 +345,19 @@ class LoginFlowScenariosTest {
         void firstPasskey() {
             UserAccount carol = fx.user("carol@example.com");
             LoginStep step = fx.flow.start("carol@example.com", laptop);
-            assertThat(step).isInstanceOfSatisfying(LoginStep.FallbackRequired.class,
-                    f -> assertThat(f.reason()).isEqualTo(FallbackReason.PASSKEY_NOT_AVAILABLE));
+            assertThat(step)
+                    .isInstanceOfSatisfying(
+                            LoginStep.FallbackRequired.class,
+                            f -> assertThat(f.reason()).isEqualTo(FallbackReason.PASSKEY_NOT_AVAILABLE));
 
             LoginStep offer = fx.flow.fallbackSucceeded(step.flowId());
-            assertThat(offer).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                    o -> assertThat(o.kind()).isEqualTo(HealingKind.FIRST_PASSKEY));
+            assertThat(offer)
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.FIRST_PASSKEY));
             SoftwareAuthenticator authenticator = authenticator();
-            LoginStep.Completed done = (LoginStep.Completed) fx.flow.finishHealing(offer.flowId(),
-                    authenticator.register(((LoginStep.HealingOffer) offer).credentialsCreateJson()));
+            LoginStep.Completed done = (LoginStep.Completed) fx.flow.finishHealing(
+                    offer.flowId(), authenticator.register(((LoginStep.HealingOffer) offer).credentialsCreateJson()));
 
             assertThat(done.healing()).isEqualTo(HealingResult.HEALED);
             assertThat(fx.stored(done.newCredentialId()).userHandle()).isEqualTo(carol.userHandle());
@@ -330,14 +369,18 @@ class LoginFlowScenariosTest {
         @DisplayName("is not offered a passkey on a device that cannot create one")
         void noOfferWithoutPlatformAuthenticator() {
             fx.user("carol@example.com");
-            ClientContext kiosk = ClientContext.builder().deviceId("kiosk").userVerifyingPlatformAuthenticator(false)
+            ClientContext kiosk = ClientContext.builder()
+                    .deviceId("kiosk")
+                    .userVerifyingPlatformAuthenticator(false)
                     .build();
             LoginStep step = fx.flow.start("carol@example.com", kiosk);
 
             LoginStep done = fx.flow.fallbackSucceeded(step.flowId());
 
-            assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.healing()).isEqualTo(HealingResult.NOT_OFFERED));
+            assertThat(done)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.healing()).isEqualTo(HealingResult.NOT_OFFERED));
         }
     }
 
@@ -371,11 +414,13 @@ class LoginFlowScenariosTest {
                 assertThat(f.reason()).isEqualTo(FallbackReason.FALLBACK_FAILED);
                 assertThat(f.remainingAttempts()).isEqualTo(1);
             });
-            LoginFlowException locked = catchThrowableOfType(LoginFlowException.class,
-                    () -> strict.flow.fallbackFailed(step.flowId()));
+            LoginFlowException locked =
+                    catchThrowableOfType(LoginFlowException.class, () -> strict.flow.fallbackFailed(step.flowId()));
             assertThat(locked.reason()).isEqualTo(LoginFlowException.Reason.LOCKED);
-            assertThat(catchThrowableOfType(LoginFlowException.class, () -> strict.flow.fallbackSucceeded(step.flowId()))
-                    .reason()).isEqualTo(LoginFlowException.Reason.LOCKED);
+            assertThat(catchThrowableOfType(
+                                    LoginFlowException.class, () -> strict.flow.fallbackSucceeded(step.flowId()))
+                            .reason())
+                    .isEqualTo(LoginFlowException.Reason.LOCKED);
         }
     }
 
@@ -394,9 +439,10 @@ class LoginFlowScenariosTest {
 
             fx.clock.advance(Duration.ofMinutes(5));
 
-            LoginFlowException expired = catchThrowableOfType(LoginFlowException.class,
-                    () -> fx.flow.finishPasskey(challenge.flowId(), response));
-            LoginFlowException unknown = catchThrowableOfType(LoginFlowException.class,
+            LoginFlowException expired = catchThrowableOfType(
+                    LoginFlowException.class, () -> fx.flow.finishPasskey(challenge.flowId(), response));
+            LoginFlowException unknown = catchThrowableOfType(
+                    LoginFlowException.class,
                     () -> fx.flow.finishPasskey("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", response));
             assertThat(expired.reason()).isEqualTo(LoginFlowException.Reason.UNKNOWN_FLOW);
             assertThat(unknown.reason()).isEqualTo(expired.reason());
@@ -406,8 +452,8 @@ class LoginFlowScenariosTest {
         @Test
         @DisplayName("a challenge answered after the ceremony timeout is rejected even inside the flow's lifetime")
         void lateAnswerRejected() {
-            FlowFixture slow = new FlowFixture(b -> b.ceremonyTimeout(Duration.ofSeconds(60))
-                    .flowTimeToLive(Duration.ofMinutes(10)));
+            FlowFixture slow = new FlowFixture(
+                    b -> b.ceremonyTimeout(Duration.ofSeconds(60)).flowTimeToLive(Duration.ofMinutes(10)));
             UserAccount alice = slow.user("alice@example.com");
             SoftwareAuthenticator authenticator = authenticator();
             slow.enrolPasskey(alice, authenticator, laptop);

@@ -32,9 +32,15 @@ class PasskeyManagerTest {
 
     private final FlowFixture fx = new FlowFixture();
     private final List<PasskeyManagementEvent> events = new ArrayList<>();
-    private final PasskeyManager manager = PasskeyManager.builder().rpId("example.com")
-            .credentialRepository(fx.credentials).loginAttemptRepository(fx.attempts).loginFlow(fx.flow)
-            .providerNames(aaguid -> Optional.of("Test Keychain")).listener(events::add).clock(fx.clock).build();
+    private final PasskeyManager manager = PasskeyManager.builder()
+            .rpId("example.com")
+            .credentialRepository(fx.credentials)
+            .loginAttemptRepository(fx.attempts)
+            .loginFlow(fx.flow)
+            .providerNames(aaguid -> Optional.of("Test Keychain"))
+            .listener(events::add)
+            .clock(fx.clock)
+            .build();
     private final UserAccount alice = fx.user("alice@example.com");
     private final UserAccount bob = fx.user("bob@example.com");
     private final SoftwareAuthenticator laptop = FlowFixture.authenticator();
@@ -77,25 +83,31 @@ class PasskeyManagerTest {
         }
 
         @Test
-        @DisplayName("'on this device' follows the evidence: created or used here locally, not a hybrid use, not after a failure here")
+        @DisplayName(
+                "'on this device' follows the evidence: created or used here locally, not a hybrid use, not after a failure here")
         void onThisDevice() {
             List<ManagedPasskey> fresh = manager.list(alice.userHandle(), "laptop-1");
             assertThat(fresh.get(0).onThisDevice()).isTrue();
-            assertThat(fresh.get(0).evidence()).extracting(ManagedPasskey.Evidence::kind)
+            assertThat(fresh.get(0).evidence())
+                    .extracting(ManagedPasskey.Evidence::kind)
                     .contains(ManagedPasskey.Kind.CREATED_ON_THIS_DEVICE);
             assertThat(fresh.get(1).onThisDevice()).isFalse();
 
             logIn(phone, phoneKey, LAPTOP, true);
-            ManagedPasskey phoneOnLaptop = manager.list(alice.userHandle(), "laptop-1").get(1);
+            ManagedPasskey phoneOnLaptop =
+                    manager.list(alice.userHandle(), "laptop-1").get(1);
             assertThat(phoneOnLaptop.onThisDevice()).isFalse();
-            assertThat(phoneOnLaptop.evidence()).extracting(ManagedPasskey.Evidence::kind)
+            assertThat(phoneOnLaptop.evidence())
+                    .extracting(ManagedPasskey.Evidence::kind)
                     .contains(ManagedPasskey.Kind.USED_FROM_ANOTHER_DEVICE_HERE);
 
             LoginStep.PasskeyChallenge challenge = fx.startExpectingChallenge("alice@example.com", LAPTOP);
             fx.flow.reportClientError(challenge.flowId(), "NotAllowedError", null, 300);
-            ManagedPasskey laptopAfterFailure = manager.list(alice.userHandle(), "laptop-1").get(0);
+            ManagedPasskey laptopAfterFailure =
+                    manager.list(alice.userHandle(), "laptop-1").get(0);
             assertThat(laptopAfterFailure.onThisDevice()).isFalse();
-            assertThat(laptopAfterFailure.evidence()).extracting(ManagedPasskey.Evidence::kind)
+            assertThat(laptopAfterFailure.evidence())
+                    .extracting(ManagedPasskey.Evidence::kind)
                     .contains(ManagedPasskey.Kind.FAILED_ON_THIS_DEVICE);
 
             assertThat(manager.list(alice.userHandle(), null)).noneMatch(ManagedPasskey::onThisDevice);
@@ -106,10 +118,12 @@ class PasskeyManagerTest {
         void retiredListed() {
             manager.retire(alice.userHandle(), laptopKey);
 
-            ManagedPasskey retired = manager.list(alice.userHandle(), "laptop-1").get(0);
+            ManagedPasskey retired =
+                    manager.list(alice.userHandle(), "laptop-1").get(0);
             assertThat(retired.status()).isEqualTo(CredentialStatus.RETIRED);
             assertThat(retired.onThisDevice()).isFalse();
-            assertThat(retired.evidence()).extracting(ManagedPasskey.Evidence::kind)
+            assertThat(retired.evidence())
+                    .extracting(ManagedPasskey.Evidence::kind)
                     .contains(ManagedPasskey.Kind.RETIRED);
         }
     }
@@ -123,11 +137,16 @@ class PasskeyManagerTest {
         void renames() {
             ManagementResult result = manager.rename(alice.userHandle(), laptopKey, "  Work laptop  ");
 
-            assertThat(result).isInstanceOfSatisfying(ManagementResult.Renamed.class,
-                    r -> assertThat(r.passkey().name()).isEqualTo("Work laptop"));
+            assertThat(result)
+                    .isInstanceOfSatisfying(
+                            ManagementResult.Renamed.class,
+                            r -> assertThat(r.passkey().name()).isEqualTo("Work laptop"));
             assertThat(fx.stored(laptopKey).nickname()).isEqualTo("Work laptop");
-            assertThat(events).singleElement().isInstanceOfSatisfying(PasskeyManagementEvent.PasskeyRenamed.class,
-                    e -> assertThat(e.nickname()).isEqualTo("Work laptop"));
+            assertThat(events)
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            PasskeyManagementEvent.PasskeyRenamed.class,
+                            e -> assertThat(e.nickname()).isEqualTo("Work laptop"));
             manager.rename(alice.userHandle(), laptopKey, null);
             assertThat(manager.list(alice.userHandle(), null).get(0).name()).isEqualTo("Test Keychain");
         }
@@ -163,35 +182,41 @@ class PasskeyManagerTest {
     class Removing {
 
         @Test
-        @DisplayName("a deletion signals the full remaining list and the deleted id as unknown; the passkey never logs in again")
+        @DisplayName(
+                "a deletion signals the full remaining list and the deleted id as unknown; the passkey never logs in again")
         void delete() {
             ManagementResult result = manager.delete(alice.userHandle(), laptopKey);
 
             assertThat(result).isInstanceOfSatisfying(ManagementResult.Removed.class, r -> {
                 assertThat(r.retired()).isFalse();
-                assertThat(r.signals()).containsExactly(
-                        new ClientSignal.AllAcceptedCredentials("example.com", alice.userHandle().toBase64Url(),
-                                List.of(phoneKey.toBase64Url())),
-                        new ClientSignal.UnknownCredential("example.com", laptopKey.toBase64Url()));
+                assertThat(r.signals())
+                        .containsExactly(
+                                new ClientSignal.AllAcceptedCredentials(
+                                        "example.com",
+                                        alice.userHandle().toBase64Url(),
+                                        List.of(phoneKey.toBase64Url())),
+                                new ClientSignal.UnknownCredential("example.com", laptopKey.toBase64Url()));
             });
             assertThat(fx.credentials.findCredential(laptopKey)).isEmpty();
             assertThat(events).singleElement().isInstanceOf(PasskeyManagementEvent.PasskeyDeleted.class);
 
             LoginStep.PasskeyChallenge autofill = (LoginStep.PasskeyChallenge) fx.flow.startUsernameless(LAPTOP);
-            LoginStep step = fx.flow.finishPasskey(autofill.flowId(),
-                    laptop.authenticate(autofill.credentialsGetJson(), laptopKey.toBase64Url()));
+            LoginStep step = fx.flow.finishPasskey(
+                    autofill.flowId(), laptop.authenticate(autofill.credentialsGetJson(), laptopKey.toBase64Url()));
             assertThat(step).isInstanceOf(LoginStep.PasskeyChallenge.class);
         }
 
         @Test
-        @DisplayName("a retirement signals the remaining list but never 'unknown' (the server still knows it); retiring twice is reported")
+        @DisplayName(
+                "a retirement signals the remaining list but never 'unknown' (the server still knows it); retiring twice is reported")
         void retire() {
             ManagementResult result = manager.retire(alice.userHandle(), laptopKey);
 
             assertThat(result).isInstanceOfSatisfying(ManagementResult.Removed.class, r -> {
                 assertThat(r.retired()).isTrue();
-                assertThat(r.signals()).containsExactly(new ClientSignal.AllAcceptedCredentials("example.com",
-                        alice.userHandle().toBase64Url(), List.of(phoneKey.toBase64Url())));
+                assertThat(r.signals())
+                        .containsExactly(new ClientSignal.AllAcceptedCredentials(
+                                "example.com", alice.userHandle().toBase64Url(), List.of(phoneKey.toBase64Url())));
             });
             assertThat(fx.stored(laptopKey).status()).isEqualTo(CredentialStatus.RETIRED);
             assertThat(manager.retire(alice.userHandle(), laptopKey))
@@ -210,8 +235,8 @@ class PasskeyManagerTest {
 
             LoginStep.HealingOffer offer = (LoginStep.HealingOffer) step;
             assertThat(offer.kind()).isEqualTo(HealingKind.ENROLMENT);
-            LoginStep done = fx.flow.finishHealing(offer.flowId(),
-                    FlowFixture.authenticator().register(offer.credentialsCreateJson()));
+            LoginStep done = fx.flow.finishHealing(
+                    offer.flowId(), FlowFixture.authenticator().register(offer.credentialsCreateJson()));
             assertThat(((LoginStep.Completed) done).healing()).isEqualTo(HealingResult.ENROLLED);
             assertThat(manager.list(alice.userHandle(), null)).hasSize(3);
             assertThat(events).singleElement().isInstanceOf(PasskeyManagementEvent.PasskeyAddStarted.class);
@@ -224,17 +249,22 @@ class PasskeyManagerTest {
 
             ClientSignal signal = manager.profileChanged(renamed);
 
-            assertThat(signal).isEqualTo(new ClientSignal.CurrentUserDetails("example.com",
-                    alice.userHandle().toBase64Url(), "alice.new@example.com", "Alice New"));
+            assertThat(signal)
+                    .isEqualTo(new ClientSignal.CurrentUserDetails(
+                            "example.com", alice.userHandle().toBase64Url(), "alice.new@example.com", "Alice New"));
             assertThat(fx.credentials.findUserByHandle(alice.userHandle())).contains(renamed);
         }
 
         @Test
         @DisplayName("the builder names a missing setting, and add without a login flow is refused")
         void builder() {
-            assertThatIllegalStateException().isThrownBy(() -> PasskeyManager.builder().rpId("example.com").build())
+            assertThatIllegalStateException()
+                    .isThrownBy(
+                            () -> PasskeyManager.builder().rpId("example.com").build())
                     .withMessageContaining("credentialRepository");
-            PasskeyManager bare = PasskeyManager.builder().rpId("example.com").credentialRepository(fx.credentials)
+            PasskeyManager bare = PasskeyManager.builder()
+                    .rpId("example.com")
+                    .credentialRepository(fx.credentials)
                     .build();
             assertThatIllegalStateException().isThrownBy(() -> bare.add(alice, LAPTOP));
             assertThat(bare.list(alice.userHandle(), "laptop-1").get(0).name()).isEqualTo("Passkey");

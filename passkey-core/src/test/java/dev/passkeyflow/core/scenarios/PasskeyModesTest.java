@@ -37,7 +37,6 @@ import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -53,18 +52,24 @@ class PasskeyModesTest {
     private static final ClientContext LAPTOP = FlowFixture.device("laptop-1");
 
     private static ClientContext withConditionalCreate(String deviceId) {
-        return ClientContext.builder().deviceId(deviceId)
+        return ClientContext.builder()
+                .deviceId(deviceId)
                 .userAgent("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
                         + "Chrome/140.0.0.0 Safari/537.36")
                 .hints(new ClientHints("macOS", "15.0.0", false))
                 .userVerifyingPlatformAuthenticator(true)
-                .capabilities(Map.of(ClientContext.CAPABILITY_CONDITIONAL_CREATE, true,
-                        ClientContext.CAPABILITY_CONDITIONAL_GET, true))
+                .capabilities(Map.of(
+                        ClientContext.CAPABILITY_CONDITIONAL_CREATE,
+                        true,
+                        ClientContext.CAPABILITY_CONDITIONAL_GET,
+                        true))
                 .build();
     }
 
     private static String allowCredentials(LoginStep.PasskeyChallenge challenge) {
-        return ResponseEdits.read(challenge.credentialsGetJson()).path("publicKey").path("allowCredentials")
+        return ResponseEdits.read(challenge.credentialsGetJson())
+                .path("publicKey")
+                .path("allowCredentials")
                 .toString();
     }
 
@@ -93,7 +98,8 @@ class PasskeyModesTest {
         private final Bytes bobKey = fx.enrolPasskey(bob, device, LAPTOP);
 
         @Test
-        @DisplayName("the challenge is conditional with empty allowCredentials and the flow completes as the owner of the verified credential")
+        @DisplayName(
+                "the challenge is conditional with empty allowCredentials and the flow completes as the owner of the verified credential")
         void completesAsOwner() {
             LoginStep step = fx.flow.startUsernameless(LAPTOP);
             LoginStep.PasskeyChallenge challenge = (LoginStep.PasskeyChallenge) step;
@@ -101,15 +107,16 @@ class PasskeyModesTest {
             assertThat(challenge.immediate()).isFalse();
             assertThat(allowCredentials(challenge)).isIn("[]", "");
 
-            LoginStep done = fx.flow.finishPasskey(challenge.flowId(),
-                    device.authenticate(challenge.credentialsGetJson(), bobKey.toBase64Url()));
+            LoginStep done = fx.flow.finishPasskey(
+                    challenge.flowId(), device.authenticate(challenge.credentialsGetJson(), bobKey.toBase64Url()));
 
             assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class, c -> {
                 assertThat(c.userHandle()).isEqualTo(bob.userHandle());
                 assertThat(c.identifier()).isEqualTo("bob@example.com");
                 assertThat(c.method()).isEqualTo(AuthenticationMethod.PASSKEY);
-                assertThat(c.signals()).containsExactly(new ClientSignal.AllAcceptedCredentials("example.com",
-                        bob.userHandle().toBase64Url(), List.of(bobKey.toBase64Url())));
+                assertThat(c.signals())
+                        .containsExactly(new ClientSignal.AllAcceptedCredentials(
+                                "example.com", bob.userHandle().toBase64Url(), List.of(bobKey.toBase64Url())));
             });
             assertThat(fx.attemptsOf(bob)).extracting(a -> a.outcome()).contains(AttemptOutcome.SUCCEEDED);
             assertThat(fx.stored(bobKey).lastUsedAt()).isNotNull();
@@ -128,7 +135,8 @@ class PasskeyModesTest {
                 assertThat(retry.conditional()).isTrue();
                 assertThat(retry.signals()).isEmpty();
             });
-            assertThat(fx.events(LoginFlowEvent.Completed.class)).noneMatch(e -> e.flowId().equals(challenge.flowId()));
+            assertThat(fx.events(LoginFlowEvent.Completed.class))
+                    .noneMatch(e -> e.flowId().equals(challenge.flowId()));
             // Nobody's history is written while the flow has no verified owner.
             assertThat(fx.attemptsOf(alice)).noneMatch(a -> a.outcome().isAuthenticationFailure());
             assertThat(fx.attemptsOf(bob)).noneMatch(a -> a.outcome().isAuthenticationFailure());
@@ -140,14 +148,14 @@ class PasskeyModesTest {
             fx.credentials.deleteCredential(aliceKey);
             LoginStep.PasskeyChallenge challenge = (LoginStep.PasskeyChallenge) fx.flow.startUsernameless(LAPTOP);
 
-            LoginStep step = fx.flow.finishPasskey(challenge.flowId(),
-                    device.authenticate(challenge.credentialsGetJson(), aliceKey.toBase64Url()));
+            LoginStep step = fx.flow.finishPasskey(
+                    challenge.flowId(), device.authenticate(challenge.credentialsGetJson(), aliceKey.toBase64Url()));
 
             assertThat(step).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class, retry -> {
                 assertThat(retry.conditional()).isTrue();
                 assertThat(retry.attempt()).isEqualTo(2);
-                assertThat(retry.signals()).containsExactly(
-                        new ClientSignal.UnknownCredential("example.com", aliceKey.toBase64Url()));
+                assertThat(retry.signals())
+                        .containsExactly(new ClientSignal.UnknownCredential("example.com", aliceKey.toBase64Url()));
             });
         }
 
@@ -157,11 +165,13 @@ class PasskeyModesTest {
             fx.credentials.setStatus(aliceKey, CredentialStatus.RETIRED);
             LoginStep.PasskeyChallenge challenge = (LoginStep.PasskeyChallenge) fx.flow.startUsernameless(LAPTOP);
 
-            LoginStep step = fx.flow.finishPasskey(challenge.flowId(),
-                    device.authenticate(challenge.credentialsGetJson(), aliceKey.toBase64Url()));
+            LoginStep step = fx.flow.finishPasskey(
+                    challenge.flowId(), device.authenticate(challenge.credentialsGetJson(), aliceKey.toBase64Url()));
 
-            assertThat(step).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    retry -> assertThat(retry.signals()).isEmpty());
+            assertThat(step)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            retry -> assertThat(retry.signals()).isEmpty());
             assertThat(fx.stored(aliceKey).lastUsedAt()).isNull();
         }
 
@@ -171,12 +181,15 @@ class PasskeyModesTest {
             LoginStep.PasskeyChallenge challenge = (LoginStep.PasskeyChallenge) fx.flow.startUsernameless(LAPTOP);
 
             assertThatThrownBy(() -> fx.flow.chooseFallback(challenge.flowId()))
-                    .isInstanceOfSatisfying(LoginFlowException.class,
+                    .isInstanceOfSatisfying(
+                            LoginFlowException.class,
                             e -> assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.ILLEGAL_TRANSITION));
             assertThatThrownBy(() -> fx.flow.fallbackSucceeded(challenge.flowId()))
                     .isInstanceOf(LoginFlowException.class);
-            assertThat(fx.flow.resume(challenge.flowId())).isInstanceOfSatisfying(LoginStep.PasskeyChallenge.class,
-                    c -> assertThat(c.credentialsGetJson()).isEqualTo(challenge.credentialsGetJson()));
+            assertThat(fx.flow.resume(challenge.flowId()))
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.credentialsGetJson()).isEqualTo(challenge.credentialsGetJson()));
         }
 
         @Test
@@ -187,14 +200,16 @@ class PasskeyModesTest {
             assertThat(fx.flow.finishPasskey(challenge.flowId(), response)).isInstanceOf(LoginStep.Completed.class);
 
             assertThatThrownBy(() -> fx.flow.finishPasskey(challenge.flowId(), response))
-                    .isInstanceOfSatisfying(LoginFlowException.class,
+                    .isInstanceOfSatisfying(
+                            LoginFlowException.class,
                             e -> assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.ILLEGAL_TRANSITION));
             LoginStep.PasskeyChallenge other = (LoginStep.PasskeyChallenge) fx.flow.startUsernameless(LAPTOP);
             assertThat(fx.flow.finishPasskey(other.flowId(), response)).isInstanceOf(LoginStep.PasskeyChallenge.class);
         }
 
         @Test
-        @DisplayName("a browser error gets a calm fresh challenge; after the maximum of attempts the page must start a new flow")
+        @DisplayName(
+                "a browser error gets a calm fresh challenge; after the maximum of attempts the page must start a new flow")
         void boundedAttempts() {
             LoginStep step = fx.flow.startUsernameless(LAPTOP);
             for (int attempt = 2; attempt <= LoginFlow.Builder.DEFAULT_MAX_PASSKEY_ATTEMPTS; attempt++) {
@@ -204,12 +219,14 @@ class PasskeyModesTest {
             }
             String flowId = step.flowId();
             assertThatThrownBy(() -> fx.flow.reportClientError(flowId, "NotAllowedError", null, 400))
-                    .isInstanceOfSatisfying(LoginFlowException.class,
+                    .isInstanceOfSatisfying(
+                            LoginFlowException.class,
                             e -> assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.ILLEGAL_TRANSITION));
         }
 
         @Test
-        @DisplayName("an identifier-first flow started on the same page (the conditional request aborted) works on its own")
+        @DisplayName(
+                "an identifier-first flow started on the same page (the conditional request aborted) works on its own")
         void coexistsWithIdentifierFirst() {
             LoginStep conditional = fx.flow.startUsernameless(LAPTOP);
             // The page aborts the conditional request and does not report the abort.
@@ -217,11 +234,14 @@ class PasskeyModesTest {
             assertThat(identifierFirst.conditional()).isFalse();
             assertThat(allowCredentials(identifierFirst)).contains(aliceKey.toBase64Url());
 
-            LoginStep done = fx.flow.finishPasskey(identifierFirst.flowId(),
+            LoginStep done = fx.flow.finishPasskey(
+                    identifierFirst.flowId(),
                     device.authenticate(identifierFirst.credentialsGetJson(), aliceKey.toBase64Url()));
 
-            assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.userHandle()).isEqualTo(alice.userHandle()));
+            assertThat(done)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.userHandle()).isEqualTo(alice.userHandle()));
             assertThat(fx.flow.resume(conditional.flowId())).isInstanceOf(LoginStep.PasskeyChallenge.class);
         }
     }
@@ -242,13 +262,15 @@ class PasskeyModesTest {
         }
 
         @Test
-        @DisplayName("a client reporting conditionalCreate gets a silent offer; a registration without user presence heals it, path SILENT")
+        @DisplayName(
+                "a client reporting conditionalCreate gets a silent offer; a registration without user presence heals it, path SILENT")
         void silentHeal() {
             LoginStep.HealingOffer offer = offerAfterPassword("alice@example.com", withConditionalCreate("mac-1"));
             assertThat(offer.silent()).isTrue();
             assertThat(offer.kind()).isEqualTo(HealingKind.FIRST_PASSKEY);
 
-            LoginStep done = fx.flow.finishHealing(offer.flowId(),
+            LoginStep done = fx.flow.finishHealing(
+                    offer.flowId(),
                     FlowFixture.authenticator().registerWithoutUserPresence(offer.credentialsCreateJson()));
 
             assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class, c -> {
@@ -268,20 +290,24 @@ class PasskeyModesTest {
             LoginStep.HealingOffer offer = offerAfterPassword("alice@example.com", LAPTOP);
             assertThat(offer.silent()).isFalse();
 
-            LoginStep done = fx.flow.finishHealing(offer.flowId(),
+            LoginStep done = fx.flow.finishHealing(
+                    offer.flowId(),
                     FlowFixture.authenticator().registerWithoutUserPresence(offer.credentialsCreateJson()));
 
-            assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.healing()).isEqualTo(HealingResult.FAILED));
+            assertThat(done)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.healing()).isEqualTo(HealingResult.FAILED));
             assertThat(fx.credentials.listCredentials(alice.userHandle())).isEmpty();
         }
 
         @Test
-        @DisplayName("when the browser declines silently the explicit offer follows (never both); it needs user presence and heals, path EXPLICIT")
+        @DisplayName(
+                "when the browser declines silently the explicit offer follows (never both); it needs user presence and heals, path EXPLICIT")
         void declinedThenExplicit() {
             LoginStep.HealingOffer silent = offerAfterPassword("alice@example.com", withConditionalCreate("mac-1"));
-            String silentRegistration = FlowFixture.authenticator()
-                    .registerWithoutUserPresence(silent.credentialsCreateJson());
+            String silentRegistration =
+                    FlowFixture.authenticator().registerWithoutUserPresence(silent.credentialsCreateJson());
 
             LoginStep step = fx.flow.silentCreateDeclined(silent.flowId());
 
@@ -290,7 +316,8 @@ class PasskeyModesTest {
             assertThat(explicit.credentialsCreateJson()).isNotEqualTo(silent.credentialsCreateJson());
             // The silent ceremony's answer arriving late is refused: its challenge is gone.
             assertThat(fx.flow.finishHealing(explicit.flowId(), silentRegistration))
-                    .isInstanceOfSatisfying(LoginStep.Completed.class,
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
                             c -> assertThat(c.healing()).isEqualTo(HealingResult.FAILED));
             assertThat(fx.credentials.listCredentials(alice.userHandle())).isEmpty();
         }
@@ -301,12 +328,15 @@ class PasskeyModesTest {
             LoginStep.HealingOffer silent = offerAfterPassword("alice@example.com", withConditionalCreate("mac-1"));
             LoginStep.HealingOffer explicit = (LoginStep.HealingOffer) fx.flow.silentCreateDeclined(silent.flowId());
 
-            LoginStep done = fx.flow.finishHealing(explicit.flowId(),
-                    FlowFixture.authenticator().register(explicit.credentialsCreateJson()));
+            LoginStep done = fx.flow.finishHealing(
+                    explicit.flowId(), FlowFixture.authenticator().register(explicit.credentialsCreateJson()));
 
-            assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.healing()).isEqualTo(HealingResult.HEALED));
-            assertThat(fx.events(LoginFlowEvent.Healed.class)).singleElement()
+            assertThat(done)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.healing()).isEqualTo(HealingResult.HEALED));
+            assertThat(fx.events(LoginFlowEvent.Healed.class))
+                    .singleElement()
                     .satisfies(h -> assertThat(h.path()).isEqualTo(HealingPath.EXPLICIT));
             assertThatThrownBy(() -> fx.flow.silentCreateDeclined(silent.flowId()))
                     .isInstanceOf(LoginFlowException.class);
@@ -318,10 +348,13 @@ class PasskeyModesTest {
             LoginStep.HealingOffer offer = offerAfterPassword("alice@example.com", LAPTOP);
 
             assertThatThrownBy(() -> fx.flow.silentCreateDeclined(offer.flowId()))
-                    .isInstanceOfSatisfying(LoginFlowException.class,
+                    .isInstanceOfSatisfying(
+                            LoginFlowException.class,
                             e -> assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.ILLEGAL_TRANSITION));
-            assertThat(fx.flow.resume(offer.flowId())).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                    o -> assertThat(o.credentialsCreateJson()).isEqualTo(offer.credentialsCreateJson()));
+            assertThat(fx.flow.resume(offer.flowId()))
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.credentialsCreateJson()).isEqualTo(offer.credentialsCreateJson()));
         }
 
         @Test
@@ -330,12 +363,15 @@ class PasskeyModesTest {
             UserAccount bob = fx.user("bob@example.com");
             LoginStep.HealingOffer aliceOffer = offerAfterPassword("alice@example.com", withConditionalCreate("mac-1"));
             LoginStep.HealingOffer bobOffer = offerAfterPassword("bob@example.com", withConditionalCreate("mac-2"));
-            String forAlice = FlowFixture.authenticator().registerWithoutUserPresence(aliceOffer.credentialsCreateJson());
+            String forAlice =
+                    FlowFixture.authenticator().registerWithoutUserPresence(aliceOffer.credentialsCreateJson());
 
             LoginStep done = fx.flow.finishHealing(bobOffer.flowId(), forAlice);
 
-            assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.healing()).isEqualTo(HealingResult.FAILED));
+            assertThat(done)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.healing()).isEqualTo(HealingResult.FAILED));
             assertThat(fx.credentials.listCredentials(bob.userHandle())).isEmpty();
             assertThat(fx.credentials.listCredentials(alice.userHandle())).isEmpty();
         }
@@ -345,11 +381,12 @@ class PasskeyModesTest {
         void onlyAfterAuthentication() {
             LoginStep start = fx.flow.start("alice@example.com", withConditionalCreate("mac-1"));
             LoginStep.HealingOffer elsewhere = offerAfterPassword("alice@example.com", withConditionalCreate("mac-1"));
-            String registration = FlowFixture.authenticator()
-                    .registerWithoutUserPresence(elsewhere.credentialsCreateJson());
+            String registration =
+                    FlowFixture.authenticator().registerWithoutUserPresence(elsewhere.credentialsCreateJson());
 
             assertThatThrownBy(() -> fx.flow.finishHealing(start.flowId(), registration))
-                    .isInstanceOfSatisfying(LoginFlowException.class,
+                    .isInstanceOfSatisfying(
+                            LoginFlowException.class,
                             e -> assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.ILLEGAL_TRANSITION));
             assertThat(fx.credentials.listCredentials(alice.userHandle())).isEmpty();
         }
@@ -367,13 +404,14 @@ class PasskeyModesTest {
 
             LoginStep.HealingOffer offer = (LoginStep.HealingOffer) fx.flow.enrol(alice.identifier(), LAPTOP);
             assertThat(offer.kind()).isEqualTo(HealingKind.ENROLMENT);
-            LoginStep done = fx.flow.finishHealing(offer.flowId(),
-                    FlowFixture.authenticator().register(offer.credentialsCreateJson()));
+            LoginStep done = fx.flow.finishHealing(
+                    offer.flowId(), FlowFixture.authenticator().register(offer.credentialsCreateJson()));
 
             assertThat(((LoginStep.Completed) done).healing()).isEqualTo(HealingResult.ENROLLED);
             assertThat(fx.events(LoginFlowEvent.Enrolled.class)).hasSize(1);
             assertThat(fx.events(LoginFlowEvent.Healed.class)).isEmpty();
-            assertThat(fx.attemptsOf(alice)).singleElement()
+            assertThat(fx.attemptsOf(alice))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.offerKind()).isEqualTo("ENROLMENT"));
         }
 
@@ -382,17 +420,22 @@ class PasskeyModesTest {
         void declineCooldown() {
             FlowFixture fx = new FlowFixture();
             fx.user("alice@example.com");
-            LoginStep offer = fx.flow.fallbackSucceeded(fx.flow.start("alice@example.com", LAPTOP).flowId());
+            LoginStep offer = fx.flow.fallbackSucceeded(
+                    fx.flow.start("alice@example.com", LAPTOP).flowId());
             fx.flow.declineHealing(offer.flowId());
 
-            LoginStep again = fx.flow.fallbackSucceeded(fx.flow.start("alice@example.com",
-                    FlowFixture.device("phone-2")).flowId());
+            LoginStep again = fx.flow.fallbackSucceeded(fx.flow
+                    .start("alice@example.com", FlowFixture.device("phone-2"))
+                    .flowId());
             assertThat(again).isInstanceOf(LoginStep.Completed.class);
 
             fx.clock.advance(Duration.ofDays(7));
-            LoginStep later = fx.flow.fallbackSucceeded(fx.flow.start("alice@example.com", LAPTOP).flowId());
-            assertThat(later).isInstanceOfSatisfying(LoginStep.HealingOffer.class,
-                    o -> assertThat(o.kind()).isEqualTo(HealingKind.FIRST_PASSKEY));
+            LoginStep later = fx.flow.fallbackSucceeded(
+                    fx.flow.start("alice@example.com", LAPTOP).flowId());
+            assertThat(later)
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.FIRST_PASSKEY));
         }
 
         @Test
@@ -401,13 +444,16 @@ class PasskeyModesTest {
             FlowFixture fx = new FlowFixture();
             fx.user("alice@example.com");
             for (int i = 0; i < 3; i++) {
-                assertThat(fx.flow.fallbackSucceeded(fx.flow.start("alice@example.com", LAPTOP).flowId()))
+                assertThat(fx.flow.fallbackSucceeded(
+                                fx.flow.start("alice@example.com", LAPTOP).flowId()))
                         .isInstanceOf(LoginStep.HealingOffer.class);
             }
-            assertThat(fx.flow.fallbackSucceeded(fx.flow.start("alice@example.com", LAPTOP).flowId()))
+            assertThat(fx.flow.fallbackSucceeded(
+                            fx.flow.start("alice@example.com", LAPTOP).flowId()))
                     .isInstanceOf(LoginStep.Completed.class);
             fx.clock.advance(Duration.ofDays(30));
-            assertThat(fx.flow.fallbackSucceeded(fx.flow.start("alice@example.com", LAPTOP).flowId()))
+            assertThat(fx.flow.fallbackSucceeded(
+                            fx.flow.start("alice@example.com", LAPTOP).flowId()))
                     .isInstanceOf(LoginStep.HealingOffer.class);
         }
 
@@ -417,15 +463,23 @@ class PasskeyModesTest {
             InMemoryPasskeyEventRepository shared = new InMemoryPasskeyEventRepository();
             FlowFixture nodeA = new FlowFixture(b -> b.passkeyEventRepository(shared));
             nodeA.user("alice@example.com");
-            LoginFlow nodeB = LoginFlow.builder().rpId(FlowFixture.RP_ID).rpName("Example").origin(FlowFixture.ORIGIN)
-                    .credentialRepository(nodeA.credentials).loginAttemptRepository(nodeA.attempts)
-                    .flowStateRepository(new InMemoryFlowStateRepository(nodeA.clock)).clock(nodeA.clock)
-                    .passkeyEventRepository(shared).build();
+            LoginFlow nodeB = LoginFlow.builder()
+                    .rpId(FlowFixture.RP_ID)
+                    .rpName("Example")
+                    .origin(FlowFixture.ORIGIN)
+                    .credentialRepository(nodeA.credentials)
+                    .loginAttemptRepository(nodeA.attempts)
+                    .flowStateRepository(new InMemoryFlowStateRepository(nodeA.clock))
+                    .clock(nodeA.clock)
+                    .passkeyEventRepository(shared)
+                    .build();
 
-            LoginStep offer = nodeA.flow.fallbackSucceeded(nodeA.flow.start("alice@example.com", LAPTOP).flowId());
+            LoginStep offer = nodeA.flow.fallbackSucceeded(
+                    nodeA.flow.start("alice@example.com", LAPTOP).flowId());
             nodeA.flow.declineHealing(offer.flowId());
 
-            assertThat(nodeB.fallbackSucceeded(nodeB.start("alice@example.com", LAPTOP).flowId()))
+            assertThat(nodeB.fallbackSucceeded(
+                            nodeB.start("alice@example.com", LAPTOP).flowId()))
                     .isInstanceOf(LoginStep.Completed.class);
         }
     }
@@ -451,8 +505,11 @@ class PasskeyModesTest {
 
         @Override
         public HealingDecision onCrossDeviceSuccess(PasskeySuccessContext context) {
-            return HealingDecision.Offer.of(HealingKind.AFTER_HYBRID, FailureDiagnosis.unknown(),
-                    ClientPlatform.of(context.client()), DecisionTag.AFTER_HYBRID);
+            return HealingDecision.Offer.of(
+                    HealingKind.AFTER_HYBRID,
+                    FailureDiagnosis.unknown(),
+                    ClientPlatform.of(context.client()),
+                    DecisionTag.AFTER_HYBRID);
         }
     }
 
@@ -467,20 +524,22 @@ class PasskeyModesTest {
 
         private LoginStep hybridLogin(ClientContext on) {
             LoginStep.PasskeyChallenge challenge = fx.startExpectingChallenge("alice@example.com", on);
-            return fx.flow.finishPasskey(challenge.flowId(), crossPlatform(phone.authenticate(
-                    challenge.credentialsGetJson(), phoneKey.toBase64Url())));
+            return fx.flow.finishPasskey(
+                    challenge.flowId(),
+                    crossPlatform(phone.authenticate(challenge.credentialsGetJson(), phoneKey.toBase64Url())));
         }
 
         @Test
-        @DisplayName("a passkey login from a phone (hybrid) on a laptop that can create one offers a local passkey, which is stored")
+        @DisplayName(
+                "a passkey login from a phone (hybrid) on a laptop that can create one offers a local passkey, which is stored")
         void offersLocalPasskey() {
             LoginStep step = hybridLogin(LAPTOP);
 
             LoginStep.HealingOffer offer = (LoginStep.HealingOffer) step;
             assertThat(offer.kind()).isEqualTo(HealingKind.AFTER_HYBRID);
             assertThat(offer.credentialsCreateJson()).contains(phoneKey.toBase64Url()); // excluded: already known
-            LoginStep done = fx.flow.finishHealing(offer.flowId(),
-                    FlowFixture.authenticator().register(offer.credentialsCreateJson()));
+            LoginStep done = fx.flow.finishHealing(
+                    offer.flowId(), FlowFixture.authenticator().register(offer.credentialsCreateJson()));
             assertThat(((LoginStep.Completed) done).healing()).isEqualTo(HealingResult.HEALED);
             assertThat(fx.credentials.listCredentials(alice.userHandle())).hasSize(2);
         }
@@ -502,7 +561,8 @@ class PasskeyModesTest {
     class Signals {
 
         @Test
-        @DisplayName("a password login of an account with passkeys carries signalAllAcceptedCredentials with the full list, retired ones left out")
+        @DisplayName(
+                "a password login of an account with passkeys carries signalAllAcceptedCredentials with the full list, retired ones left out")
         void passwordCompletionSignals() {
             FlowFixture fx = new FlowFixture();
             UserAccount alice = fx.user("alice@example.com");
@@ -518,17 +578,22 @@ class PasskeyModesTest {
 
             assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class, c -> {
                 assertThat(c.method()).isEqualTo(AuthenticationMethod.FALLBACK);
-                assertThat(c.signals()).containsExactly(new ClientSignal.AllAcceptedCredentials("example.com",
-                        alice.userHandle().toBase64Url(), List.of(kept.toBase64Url(), other.toBase64Url())));
+                assertThat(c.signals())
+                        .containsExactly(new ClientSignal.AllAcceptedCredentials(
+                                "example.com",
+                                alice.userHandle().toBase64Url(),
+                                List.of(kept.toBase64Url(), other.toBase64Url())));
             });
         }
 
         @Test
-        @DisplayName("an account without any accepted passkey gets no accepted-credentials signal (an empty list would hide everything)")
+        @DisplayName(
+                "an account without any accepted passkey gets no accepted-credentials signal (an empty list would hide everything)")
         void noEmptyList() {
             FlowFixture fx = new FlowFixture();
             fx.user("alice@example.com");
-            LoginStep offer = fx.flow.fallbackSucceeded(fx.flow.start("alice@example.com", LAPTOP).flowId());
+            LoginStep offer = fx.flow.fallbackSucceeded(
+                    fx.flow.start("alice@example.com", LAPTOP).flowId());
 
             LoginStep done = fx.flow.declineHealing(offer.flowId());
 

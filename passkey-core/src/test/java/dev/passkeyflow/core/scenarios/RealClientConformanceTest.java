@@ -24,7 +24,6 @@ import dev.passkeyflow.storage.FlowRecord;
 import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.testkit.authenticator.ClientProfile;
 import dev.passkeyflow.testkit.authenticator.ClientQuirks;
-import dev.passkeyflow.testkit.authenticator.SignatureCounter;
 import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -64,7 +63,8 @@ class RealClientConformanceTest {
             LoginStep.HealingOffer offer = offer(fx, alice, laptop);
             byte[] random = new byte[16];
             new SecureRandom().nextBytes(random);
-            String forged = ResponseEdits.withIds(FlowFixture.authenticator().register(offer.credentialsCreateJson()),
+            String forged = ResponseEdits.withIds(
+                    FlowFixture.authenticator().register(offer.credentialsCreateJson()),
                     Bytes.of(random).toBase64Url());
 
             LoginStep step = fx.flow.finishHealing(offer.flowId(), forged);
@@ -85,7 +85,8 @@ class RealClientConformanceTest {
             String genuine = FlowFixture.authenticator().register(offer.credentialsCreateJson());
             FlowRecord before = fx.flows.load(offer.flowId()).orElseThrow();
 
-            LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
+            LoginFlowException error = catchThrowableOfType(
+                    LoginFlowException.class,
                     () -> fx.flow.finishHealing(offer.flowId(), ResponseEdits.withIds(genuine, "")));
 
             assertThat(error.reason()).isEqualTo(Reason.INVALID_INPUT);
@@ -95,15 +96,18 @@ class RealClientConformanceTest {
         }
 
         @Test
-        @DisplayName("a registration without attested credential data (AT flag clear) is invalid input, not a raw exception")
+        @DisplayName(
+                "a registration without attested credential data (AT flag clear) is invalid input, not a raw exception")
         void registrationWithoutAttestedCredential() {
             UserAccount alice = fx.user("alice@example.com");
             LoginStep.HealingOffer offer = offer(fx, alice, laptop);
             String genuine = FlowFixture.authenticator().register(offer.credentialsCreateJson());
 
-            assertThatThrownBy(() -> fx.flow.finishHealing(offer.flowId(),
-                    ResponseEdits.editAuthData(genuine, ResponseEdits.withoutAttestedCredential())))
-                    .isInstanceOfSatisfying(LoginFlowException.class,
+            assertThatThrownBy(() -> fx.flow.finishHealing(
+                            offer.flowId(),
+                            ResponseEdits.editAuthData(genuine, ResponseEdits.withoutAttestedCredential())))
+                    .isInstanceOfSatisfying(
+                            LoginFlowException.class,
                             e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_INPUT));
             assertThat(fx.flow.finishHealing(offer.flowId(), genuine)).isInstanceOf(LoginStep.Completed.class);
         }
@@ -115,9 +119,11 @@ class RealClientConformanceTest {
             LoginStep.HealingOffer offer = offer(fx, alice, laptop);
             byte[] longId = new byte[1024];
             new SecureRandom().nextBytes(longId);
-            String edited = ResponseEdits.withIds(ResponseEdits.editAuthData(
-                    FlowFixture.authenticator().register(offer.credentialsCreateJson()),
-                    ResponseEdits.credentialId(longId)), Bytes.of(longId).toBase64Url());
+            String edited = ResponseEdits.withIds(
+                    ResponseEdits.editAuthData(
+                            FlowFixture.authenticator().register(offer.credentialsCreateJson()),
+                            ResponseEdits.credentialId(longId)),
+                    Bytes.of(longId).toBase64Url());
 
             LoginStep step = fx.flow.finishHealing(offer.flowId(), edited);
 
@@ -135,14 +141,17 @@ class RealClientConformanceTest {
             String genuine = authenticator.authenticate(challenge.credentialsGetJson());
             int attemptsBefore = fx.attemptsOf(alice).size();
 
-            LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
+            LoginFlowException error = catchThrowableOfType(
+                    LoginFlowException.class,
                     () -> fx.flow.finishPasskey(challenge.flowId(), ResponseEdits.withIds(genuine, "")));
 
             assertThat(error.reason()).isEqualTo(Reason.INVALID_INPUT);
             assertThat(fx.attemptsOf(alice)).hasSize(attemptsBefore);
-            assertThat(fx.flow.finishPasskey(challenge.flowId(), genuine)).isInstanceOfSatisfying(
-                    LoginStep.Completed.class, done -> assertThat(done.signals())
-                            .noneMatch(s -> s instanceof ClientSignal.UnknownCredential));
+            assertThat(fx.flow.finishPasskey(challenge.flowId(), genuine))
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            done -> assertThat(done.signals())
+                                    .noneMatch(s -> s instanceof ClientSignal.UnknownCredential));
         }
     }
 
@@ -156,8 +165,8 @@ class RealClientConformanceTest {
         @DisplayName("an empty user handle (Safari) names no account: the owner logs in")
         void emptyUserHandleLogsInTheOwner() {
             UserAccount alice = fx.user("alice@example.com");
-            SoftwareAuthenticator safari = withQuirks(ClientQuirks.NONE.withUserHandle(
-                    ClientQuirks.UserHandleShape.EMPTY_STRING));
+            SoftwareAuthenticator safari =
+                    withQuirks(ClientQuirks.NONE.withUserHandle(ClientQuirks.UserHandleShape.EMPTY_STRING));
             fx.enrolPasskey(alice, safari, laptop);
 
             LoginStep step = fx.answer(fx.startExpectingChallenge("alice@example.com", laptop), safari, 500);
@@ -171,8 +180,8 @@ class RealClientConformanceTest {
         @Test
         @DisplayName("a null or missing user handle (Firefox, security keys) logs in the owner")
         void nullUserHandleLogsInTheOwner() {
-            for (ClientQuirks.UserHandleShape shape : List.of(ClientQuirks.UserHandleShape.JSON_NULL,
-                    ClientQuirks.UserHandleShape.OMITTED)) {
+            for (ClientQuirks.UserHandleShape shape :
+                    List.of(ClientQuirks.UserHandleShape.JSON_NULL, ClientQuirks.UserHandleShape.OMITTED)) {
                 FlowFixture local = new FlowFixture();
                 UserAccount alice = local.user("alice@example.com");
                 SoftwareAuthenticator firefox = withQuirks(ClientQuirks.NONE.withUserHandle(shape));
@@ -180,8 +189,11 @@ class RealClientConformanceTest {
 
                 LoginStep step = local.answer(local.startExpectingChallenge("alice@example.com", laptop), firefox, 500);
 
-                assertThat(step).as(shape.name()).isInstanceOfSatisfying(LoginStep.Completed.class,
-                        done -> assertThat(done.userHandle()).isEqualTo(alice.userHandle()));
+                assertThat(step)
+                        .as(shape.name())
+                        .isInstanceOfSatisfying(
+                                LoginStep.Completed.class,
+                                done -> assertThat(done.userHandle()).isEqualTo(alice.userHandle()));
             }
         }
     }
@@ -200,18 +212,23 @@ class RealClientConformanceTest {
         @DisplayName("a synced passkey answering 0 after 50 logs in and is reported as a counter anomaly")
         void syncedZeroAfterFifty() {
             UserAccount alice = fx.user("alice@example.com");
-            SoftwareAuthenticator phone = SoftwareAuthenticator.builder().origin(ORIGIN).syncedPasskey().build();
+            SoftwareAuthenticator phone = SoftwareAuthenticator.builder()
+                    .origin(ORIGIN)
+                    .syncedPasskey()
+                    .build();
             Bytes id = fx.enrolPasskey(alice, phone, laptop);
             storeCounter(id, 50);
 
             LoginStep step = fx.answer(fx.startExpectingChallenge("alice@example.com", laptop), phone, 500);
 
             assertThat(step).isInstanceOf(LoginStep.Completed.class);
-            assertThat(fx.events(LoginFlowEvent.SignatureCounterAnomaly.class)).singleElement().satisfies(e -> {
-                assertThat(e.credentialId()).isEqualTo(id);
-                assertThat(e.storedCount()).isEqualTo(50);
-                assertThat(e.presentedCount()).isZero();
-            });
+            assertThat(fx.events(LoginFlowEvent.SignatureCounterAnomaly.class))
+                    .singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.credentialId()).isEqualTo(id);
+                        assertThat(e.storedCount()).isEqualTo(50);
+                        assertThat(e.presentedCount()).isZero();
+                    });
             assertThat(fx.stored(id).lastUsedAt()).isNotNull();
         }
 
@@ -227,12 +244,14 @@ class RealClientConformanceTest {
             LoginStep step = fx.answer(fx.startExpectingChallenge("alice@example.com", laptop), vault, 500);
 
             assertThat(step).isInstanceOf(LoginStep.Completed.class);
-            assertThat(fx.events(LoginFlowEvent.SignatureCounterAnomaly.class)).singleElement()
+            assertThat(fx.events(LoginFlowEvent.SignatureCounterAnomaly.class))
+                    .singleElement()
                     .satisfies(e -> assertThat(e.presentedCount()).isEqualTo(11));
         }
 
         @Test
-        @DisplayName("a device-bound key that counts backwards is refused, and healing can replace it (no exclusion loop)")
+        @DisplayName(
+                "a device-bound key that counts backwards is refused, and healing can replace it (no exclusion loop)")
         void deviceBoundRegressionCanBeHealed() throws Exception {
             UserAccount alice = fx.user("alice@example.com");
             SoftwareAuthenticator key = FlowFixture.authenticator();
@@ -244,8 +263,10 @@ class RealClientConformanceTest {
             assertThat(fx.attemptsOf(alice).get(0).outcome()).isEqualTo(AttemptOutcome.COUNTER_REGRESSION);
 
             LoginStep.HealingOffer offer = (LoginStep.HealingOffer) fx.flow.fallbackSucceeded(failed.flowId());
-            JsonNode excluded = ResponseEdits.JSON.readTree(offer.credentialsCreateJson())
-                    .path("publicKey").path("excludeCredentials");
+            JsonNode excluded = ResponseEdits.JSON
+                    .readTree(offer.credentialsCreateJson())
+                    .path("publicKey")
+                    .path("excludeCredentials");
             List<String> excludedIds = new ArrayList<>();
             excluded.forEach(d -> excludedIds.add(d.path("id").asText()));
             assertThat(excludedIds).doesNotContain(id.toBase64Url());
@@ -283,14 +304,15 @@ class RealClientConformanceTest {
         @DisplayName("an assertion with BS set but BE clear is invalid input (§7.2 step 18, Yubico at parse time)")
         void assertionBackupStateWithoutEligibility() {
             UserAccount alice = fx.user("alice@example.com");
-            SoftwareAuthenticator odd = withQuirks(ClientQuirks.NONE.withAssertionBackupFlags(
-                    new ClientQuirks.BackupFlags(false, true)));
+            SoftwareAuthenticator odd =
+                    withQuirks(ClientQuirks.NONE.withAssertionBackupFlags(new ClientQuirks.BackupFlags(false, true)));
             fx.enrolPasskey(alice, odd, laptop);
             LoginStep.PasskeyChallenge challenge = fx.startExpectingChallenge("alice@example.com", laptop);
 
-            assertThatThrownBy(() -> fx.flow.finishPasskey(challenge.flowId(),
-                    odd.authenticate(challenge.credentialsGetJson())))
-                    .isInstanceOfSatisfying(LoginFlowException.class,
+            assertThatThrownBy(() ->
+                            fx.flow.finishPasskey(challenge.flowId(), odd.authenticate(challenge.credentialsGetJson())))
+                    .isInstanceOfSatisfying(
+                            LoginFlowException.class,
                             e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_INPUT));
         }
 
@@ -299,11 +321,13 @@ class RealClientConformanceTest {
         void registrationBackupStateWithoutEligibility() {
             UserAccount alice = fx.user("alice@example.com");
             LoginStep.HealingOffer offer = offer(fx, alice, laptop);
-            String edited = ResponseEdits.editAuthData(FlowFixture.authenticator().register(offer.credentialsCreateJson()),
+            String edited = ResponseEdits.editAuthData(
+                    FlowFixture.authenticator().register(offer.credentialsCreateJson()),
                     ResponseEdits.flags(0x10, 0x08));
 
             assertThatThrownBy(() -> fx.flow.finishHealing(offer.flowId(), edited))
-                    .isInstanceOfSatisfying(LoginFlowException.class,
+                    .isInstanceOfSatisfying(
+                            LoginFlowException.class,
                             e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_INPUT));
             assertThat(fx.credentials.listCredentials(alice.userHandle())).isEmpty();
         }
@@ -311,15 +335,16 @@ class RealClientConformanceTest {
         @Test
         @DisplayName("BE changing after registration in either direction still logs in (lenient, §7.2 step 19)")
         void backupEligibilityChanges() {
-            for (ClientProfile profile : List.of(ClientProfile.SAFARI_BACKUP_ELIGIBLE_AFTER_SYNC,
-                    ClientProfile.APPLE_BACKUP_ELIGIBILITY_DROPPED)) {
+            for (ClientProfile profile : List.of(
+                    ClientProfile.SAFARI_BACKUP_ELIGIBLE_AFTER_SYNC, ClientProfile.APPLE_BACKUP_ELIGIBILITY_DROPPED)) {
                 FlowFixture local = new FlowFixture();
                 UserAccount alice = local.user("alice@example.com");
                 SoftwareAuthenticator authenticator = profile.authenticator(ORIGIN);
                 local.enrolPasskey(alice, authenticator, laptop);
 
                 assertThat(local.answer(local.startExpectingChallenge("alice@example.com", laptop), authenticator, 500))
-                        .as(profile.name()).isInstanceOf(LoginStep.Completed.class);
+                        .as(profile.name())
+                        .isInstanceOf(LoginStep.Completed.class);
             }
         }
     }
@@ -352,8 +377,8 @@ class RealClientConformanceTest {
             FlowFixture fx = new FlowFixture();
             UserAccount alice = fx.user("alice@example.com");
             LoginStep.HealingOffer offer = offer(fx, alice, laptop);
-            String framed = withQuirks(ClientQuirks.NONE.withTopOrigin(FRAMING_SITE))
-                    .register(offer.credentialsCreateJson());
+            String framed =
+                    withQuirks(ClientQuirks.NONE.withTopOrigin(FRAMING_SITE)).register(offer.credentialsCreateJson());
 
             LoginStep step = fx.flow.finishHealing(offer.flowId(), framed);
 
@@ -381,7 +406,8 @@ class RealClientConformanceTest {
         @DisplayName("the builder refuses a top origin that is not an https origin")
         void topOriginValidated() {
             assertThatThrownBy(() -> LoginFlow.builder().allowedTopOrigin("framing-site.example"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowedTopOrigin");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("allowedTopOrigin");
         }
     }
 
@@ -396,8 +422,10 @@ class RealClientConformanceTest {
             UserAccount bob = web.user("bob@example.com");
             SoftwareAuthenticator app = ClientProfile.ANDROID_APP_CREDENTIAL_MANAGER.authenticator(ORIGIN);
             LoginStep.HealingOffer refused = offer(web, bob, laptop);
-            assertThat(((LoginStep.Completed) web.flow.finishHealing(refused.flowId(),
-                    app.register(refused.credentialsCreateJson()))).healing()).isEqualTo(HealingResult.FAILED);
+            assertThat(((LoginStep.Completed) web.flow.finishHealing(
+                                    refused.flowId(), app.register(refused.credentialsCreateJson())))
+                            .healing())
+                    .isEqualTo(HealingResult.FAILED);
 
             FlowFixture fx = new FlowFixture(b -> b.androidAppOrigin(ClientProfile.ANDROID_APP_ORIGIN));
             UserAccount alice = fx.user("alice@example.com");
@@ -411,10 +439,13 @@ class RealClientConformanceTest {
         @DisplayName("the builder takes Android app origins only through androidAppOrigin, and only well formed")
         void androidAppOriginValidated() {
             assertThatThrownBy(() -> LoginFlow.builder().origin(ClientProfile.ANDROID_APP_ORIGIN))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("androidAppOrigin");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("androidAppOrigin");
             assertThatThrownBy(() -> LoginFlow.builder().androidAppOrigin("android:apk-key-hash:short"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("43");
-            assertThat(LoginFlow.builder().androidAppOrigin(ClientProfile.ANDROID_APP_ORIGIN)).isNotNull();
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("43");
+            assertThat(LoginFlow.builder().androidAppOrigin(ClientProfile.ANDROID_APP_ORIGIN))
+                    .isNotNull();
         }
     }
 
@@ -431,14 +462,16 @@ class RealClientConformanceTest {
             fx.enrolPasskey(alice, authenticator, laptop);
             LoginStep.PasskeyChallenge challenge = fx.startExpectingChallenge("alice@example.com", laptop);
             String marker = "Zm9yZ2VkLXNpZ25hdHVyZQ";
-            List<String> bad = List.of(marker, "{\"id\":\"" + marker + "\",\"response\":[]}",
+            List<String> bad = List.of(
+                    marker,
+                    "{\"id\":\"" + marker + "\",\"response\":[]}",
                     "{\"id\":\"" + marker + "\",\"rawId\":\"AAAA\",\"type\":\"public-key\",\"response\":{"
                             + "\"clientDataJSON\":\"" + marker + "\",\"authenticatorData\":\"" + marker
                             + "\",\"signature\":\"" + marker + "\"},\"clientExtensionResults\":{}}");
 
             for (String response : bad) {
-                LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
-                        () -> fx.flow.finishPasskey(challenge.flowId(), response));
+                LoginFlowException error = catchThrowableOfType(
+                        LoginFlowException.class, () -> fx.flow.finishPasskey(challenge.flowId(), response));
                 assertThat(error.reason()).isEqualTo(Reason.INVALID_INPUT);
                 assertThat(error.getMessage()).doesNotContain(marker);
                 assertThat(error.getCause()).isNull();

@@ -25,10 +25,10 @@ final class ResponseEdits {
 
     /** Offsets in authenticator data (WebAuthn §6.1). */
     private static final int FLAGS = 32;
+
     private static final int CREDENTIAL_ID_LENGTH = 53;
 
-    private ResponseEdits() {
-    }
+    private ResponseEdits() {}
 
     static ObjectNode read(String json) {
         try {
@@ -55,10 +55,13 @@ final class ResponseEdits {
     static String editClientData(String responseJson, UnaryOperator<ObjectNode> edit) {
         ObjectNode node = read(responseJson);
         ObjectNode response = (ObjectNode) node.get("response");
-        ObjectNode clientData = read(new String(Bytes.fromBase64Url(response.get("clientDataJSON").asText())
-                .toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
-        response.put("clientDataJSON", Bytes.of(edit.apply(clientData).toString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toBase64Url());
+        ObjectNode clientData = read(new String(
+                Bytes.fromBase64Url(response.get("clientDataJSON").asText()).toByteArray(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        response.put(
+                "clientDataJSON",
+                Bytes.of(edit.apply(clientData).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .toBase64Url());
         return node.toString();
     }
 
@@ -66,8 +69,12 @@ final class ResponseEdits {
     static String editAssertionAuthData(String assertionJson, UnaryOperator<byte[]> edit) {
         ObjectNode node = read(assertionJson);
         ObjectNode response = (ObjectNode) node.get("response");
-        response.put("authenticatorData", Bytes.of(edit.apply(Bytes.fromBase64Url(
-                response.get("authenticatorData").asText()).toByteArray())).toBase64Url());
+        response.put(
+                "authenticatorData",
+                Bytes.of(edit.apply(Bytes.fromBase64Url(
+                                        response.get("authenticatorData").asText())
+                                .toByteArray()))
+                        .toBase64Url());
         return node.toString();
     }
 
@@ -91,14 +98,17 @@ final class ResponseEdits {
         ObjectNode node = read(registrationJson);
         ObjectNode response = (ObjectNode) node.get("response");
         try {
-            JsonNode attestation = CBOR.readTree(Bytes.fromBase64Url(response.get("attestationObject").asText())
-                    .toByteArray());
+            JsonNode attestation = CBOR.readTree(
+                    Bytes.fromBase64Url(response.get("attestationObject").asText())
+                            .toByteArray());
             byte[] authData = edit.apply(attestation.get("authData").binaryValue());
             Map<String, Object> rebuilt = new LinkedHashMap<>();
             rebuilt.put("fmt", attestation.get("fmt").asText());
             rebuilt.put("attStmt", Map.of());
             rebuilt.put("authData", authData);
-            response.put("attestationObject", Bytes.of(CBOR.writeValueAsBytes(rebuilt)).toBase64Url());
+            response.put(
+                    "attestationObject",
+                    Bytes.of(CBOR.writeValueAsBytes(rebuilt)).toBase64Url());
             response.remove("authenticatorData");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -127,7 +137,8 @@ final class ResponseEdits {
     /** Authenticator data whose attested credential id is replaced by {@code newId}. */
     static UnaryOperator<byte[]> credentialId(byte[] newId) {
         return authData -> {
-            int oldLength = ((authData[CREDENTIAL_ID_LENGTH] & 0xFF) << 8) | (authData[CREDENTIAL_ID_LENGTH + 1] & 0xFF);
+            int oldLength =
+                    ((authData[CREDENTIAL_ID_LENGTH] & 0xFF) << 8) | (authData[CREDENTIAL_ID_LENGTH + 1] & 0xFF);
             int keyStart = CREDENTIAL_ID_LENGTH + 2 + oldLength;
             return ByteBuffer.allocate(CREDENTIAL_ID_LENGTH + 2 + newId.length + authData.length - keyStart)
                     .put(authData, 0, CREDENTIAL_ID_LENGTH)

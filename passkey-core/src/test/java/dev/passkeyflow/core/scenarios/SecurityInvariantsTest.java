@@ -66,10 +66,10 @@ class SecurityInvariantsTest {
             int before = fx.credentials.listCredentials(alice.userHandle()).size();
 
             for (String flowId : List.of(pending.flowId(), fallback.flowId())) {
-                LoginFlowException declined = catchThrowableOfType(LoginFlowException.class,
-                        () -> fx.flow.declineHealing(flowId));
-                LoginFlowException finished = catchThrowableOfType(LoginFlowException.class,
-                        () -> fx.flow.finishHealing(flowId, "{}"));
+                LoginFlowException declined =
+                        catchThrowableOfType(LoginFlowException.class, () -> fx.flow.declineHealing(flowId));
+                LoginFlowException finished =
+                        catchThrowableOfType(LoginFlowException.class, () -> fx.flow.finishHealing(flowId, "{}"));
                 assertThat(declined.reason()).isEqualTo(Reason.ILLEGAL_TRANSITION);
                 assertThat(finished.reason()).isEqualTo(Reason.ILLEGAL_TRANSITION);
             }
@@ -86,15 +86,16 @@ class SecurityInvariantsTest {
 
             LoginStep.Completed done = (LoginStep.Completed) fx.flow.finishHealing(offer.flowId(), response);
             assertThat(fx.stored(done.newCredentialId()).userHandle()).isEqualTo(carol.userHandle());
-            LoginFlowException twice = catchThrowableOfType(LoginFlowException.class,
-                    () -> fx.flow.finishHealing(offer.flowId(), response));
+            LoginFlowException twice = catchThrowableOfType(
+                    LoginFlowException.class, () -> fx.flow.finishHealing(offer.flowId(), response));
             assertThat(twice.reason()).isEqualTo(Reason.ILLEGAL_TRANSITION);
 
-            LoginStep.HealingOffer lateOffer = (LoginStep.HealingOffer) fx.flow.enrol("carol@example.com", device("other"));
+            LoginStep.HealingOffer lateOffer =
+                    (LoginStep.HealingOffer) fx.flow.enrol("carol@example.com", device("other"));
             String lateResponse = authenticator().register(lateOffer.credentialsCreateJson());
             fx.clock.advance(Duration.ofMinutes(5));
-            LoginFlowException expired = catchThrowableOfType(LoginFlowException.class,
-                    () -> fx.flow.finishHealing(lateOffer.flowId(), lateResponse));
+            LoginFlowException expired = catchThrowableOfType(
+                    LoginFlowException.class, () -> fx.flow.finishHealing(lateOffer.flowId(), lateResponse));
             assertThat(expired.reason()).isEqualTo(Reason.UNKNOWN_FLOW);
             assertThat(fx.credentials.listCredentials(carol.userHandle())).hasSize(1);
         }
@@ -114,8 +115,10 @@ class SecurityInvariantsTest {
             String mallorysCredential = authenticator().register(malloryOffer.credentialsCreateJson());
             LoginStep result = fx.flow.finishHealing(carolOffer.flowId(), mallorysCredential);
 
-            assertThat(result).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.healing()).isEqualTo(HealingResult.FAILED));
+            assertThat(result)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.healing()).isEqualTo(HealingResult.FAILED));
             assertThat(fx.credentials.listCredentials(carol.userHandle())).isEmpty();
             assertThat(fx.credentials.listCredentials(mallory.userHandle())).isEmpty();
         }
@@ -137,8 +140,8 @@ class SecurityInvariantsTest {
             String response = authenticator.authenticate(challenge.credentialsGetJson());
 
             assertThat(fx.flow.finishPasskey(challenge.flowId(), response)).isInstanceOf(LoginStep.Completed.class);
-            LoginFlowException replay = catchThrowableOfType(LoginFlowException.class,
-                    () -> fx.flow.finishPasskey(challenge.flowId(), response));
+            LoginFlowException replay = catchThrowableOfType(
+                    LoginFlowException.class, () -> fx.flow.finishPasskey(challenge.flowId(), response));
             assertThat(replay.reason()).isEqualTo(Reason.ILLEGAL_TRANSITION);
         }
 
@@ -198,7 +201,9 @@ class SecurityInvariantsTest {
             }
             pool.shutdown();
 
-            assertThat(outcomes).filteredOn(LoginStep.Completed.class::isInstance).hasSize(1);
+            assertThat(outcomes)
+                    .filteredOn(LoginStep.Completed.class::isInstance)
+                    .hasSize(1);
             assertThat(outcomes).filteredOn(o -> o == Reason.CONFLICT).hasSize(1);
         }
     }
@@ -213,20 +218,24 @@ class SecurityInvariantsTest {
             java.util.concurrent.CountDownLatch winnerWriting = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch duplicateDone = new java.util.concurrent.CountDownLatch(1);
             AtomicBoolean holdFirstUse = new AtomicBoolean(false);
-            FlowFixture fx = new FlowFixture(b -> b, self -> new DelegatingCredentials(self.credentials) {
-                @Override
-                public boolean recordUse(Bytes credentialId, long count, boolean backupState, Instant at, ClientInfo on) {
-                    if (holdFirstUse.getAndSet(false)) {
-                        winnerWriting.countDown();
-                        try {
-                            duplicateDone.await(10, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
+            FlowFixture fx = new FlowFixture(
+                    b -> b,
+                    self -> new DelegatingCredentials(self.credentials) {
+                        @Override
+                        public boolean recordUse(
+                                Bytes credentialId, long count, boolean backupState, Instant at, ClientInfo on) {
+                            if (holdFirstUse.getAndSet(false)) {
+                                winnerWriting.countDown();
+                                try {
+                                    duplicateDone.await(10, TimeUnit.SECONDS);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                            return super.recordUse(credentialId, count, backupState, at, on);
                         }
-                    }
-                    return super.recordUse(credentialId, count, backupState, at, on);
-                }
-            }, null);
+                    },
+                    null);
             UserAccount alice = fx.user("alice@example.com");
             SoftwareAuthenticator authenticator = authenticator();
             fx.enrolPasskey(alice, authenticator, laptop);
@@ -235,15 +244,20 @@ class SecurityInvariantsTest {
             holdFirstUse.set(true);
 
             ExecutorService pool = Executors.newSingleThreadExecutor();
-            Future<Object> winner = pool.submit(() -> outcome(() -> fx.flow.finishPasskey(challenge.flowId(), response)));
+            Future<Object> winner =
+                    pool.submit(() -> outcome(() -> fx.flow.finishPasskey(challenge.flowId(), response)));
             assertThat(winnerWriting.await(10, TimeUnit.SECONDS)).isTrue();
             Object duplicate = outcome(() -> fx.flow.finishPasskey(challenge.flowId(), response));
             duplicateDone.countDown();
             Object first = winner.get(10, TimeUnit.SECONDS);
             pool.shutdown();
 
-            assertThat(List.of(first, duplicate)).filteredOn(LoginStep.Completed.class::isInstance).hasSize(1);
-            assertThat(List.of(first, duplicate)).filteredOn(o -> o == Reason.CONFLICT).hasSize(1);
+            assertThat(List.of(first, duplicate))
+                    .filteredOn(LoginStep.Completed.class::isInstance)
+                    .hasSize(1);
+            assertThat(List.of(first, duplicate))
+                    .filteredOn(o -> o == Reason.CONFLICT)
+                    .hasSize(1);
         }
 
         @Test
@@ -256,8 +270,8 @@ class SecurityInvariantsTest {
             LoginStep.PasskeyChallenge challenge = fx.startExpectingChallenge("alice@example.com", laptop);
             assertThat(fx.answer(challenge, authenticator, 500)).isInstanceOf(LoginStep.Completed.class);
 
-            LoginFlowException again = catchThrowableOfType(LoginFlowException.class,
-                    () -> fx.flow.resume(challenge.flowId()));
+            LoginFlowException again =
+                    catchThrowableOfType(LoginFlowException.class, () -> fx.flow.resume(challenge.flowId()));
 
             assertThat(again.reason()).isEqualTo(Reason.ILLEGAL_TRANSITION);
         }
@@ -311,8 +325,8 @@ class SecurityInvariantsTest {
 
             LoginStep step = fx.flow.finishPasskey(challenge.flowId(), response);
 
-            assertThat(step.signals()).containsExactly(
-                    new ClientSignal.UnknownCredential(FlowFixture.RP_ID, id.toBase64Url()));
+            assertThat(step.signals())
+                    .containsExactly(new ClientSignal.UnknownCredential(FlowFixture.RP_ID, id.toBase64Url()));
         }
 
         @Test
@@ -327,29 +341,34 @@ class SecurityInvariantsTest {
                         .isInstanceOf(LoginStep.Completed.class);
                 authenticator.injectOnNextCall(fault);
 
-                LoginStep step = local.answer(local.startExpectingChallenge("alice@example.com", laptop), authenticator,
-                        500);
+                LoginStep step =
+                        local.answer(local.startExpectingChallenge("alice@example.com", laptop), authenticator, 500);
 
                 assertThat(step).as(fault.name()).isInstanceOf(LoginStep.FallbackRequired.class);
-                assertThat(local.attemptsOf(alice).get(0).outcome()).as(fault.name()).isEqualTo(switch (fault) {
-                    case CORRUPT_SIGNATURE -> AttemptOutcome.BAD_SIGNATURE;
-                    case WRONG_ORIGIN -> AttemptOutcome.ORIGIN_MISMATCH;
-                    case COUNTER_BACKWARDS -> AttemptOutcome.COUNTER_REGRESSION;
-                    case NO_USER_VERIFICATION -> AttemptOutcome.USER_VERIFICATION_MISSING;
-                });
+                assertThat(local.attemptsOf(alice).get(0).outcome())
+                        .as(fault.name())
+                        .isEqualTo(
+                                switch (fault) {
+                                    case CORRUPT_SIGNATURE -> AttemptOutcome.BAD_SIGNATURE;
+                                    case WRONG_ORIGIN -> AttemptOutcome.ORIGIN_MISMATCH;
+                                    case COUNTER_BACKWARDS -> AttemptOutcome.COUNTER_REGRESSION;
+                                    case NO_USER_VERIFICATION -> AttemptOutcome.USER_VERIFICATION_MISSING;
+                                });
             }
         }
 
         @Test
         @DisplayName("missing user verification is rejected when the flow requires it")
         void userVerificationRequired() {
-            FlowFixture strict = new FlowFixture(b -> b.userVerification(dev.passkeyflow.core.LoginFlow.UserVerification.REQUIRED));
+            FlowFixture strict =
+                    new FlowFixture(b -> b.userVerification(dev.passkeyflow.core.LoginFlow.UserVerification.REQUIRED));
             UserAccount alice = strict.user("alice@example.com");
             SoftwareAuthenticator authenticator = authenticator();
             strict.enrolPasskey(alice, authenticator, laptop);
             authenticator.injectOnNextCall(Fault.NO_USER_VERIFICATION);
 
-            LoginStep step = strict.answer(strict.startExpectingChallenge("alice@example.com", laptop), authenticator, 500);
+            LoginStep step =
+                    strict.answer(strict.startExpectingChallenge("alice@example.com", laptop), authenticator, 500);
 
             assertThat(step).isInstanceOf(LoginStep.FallbackRequired.class);
             assertThat(strict.attemptsOf(alice).get(0).outcome()).isEqualTo(AttemptOutcome.USER_VERIFICATION_MISSING);
@@ -363,7 +382,8 @@ class SecurityInvariantsTest {
             Bytes id = fx.enrolPasskey(alice, authenticator, laptop);
             fx.credentials.setStatus(id, CredentialStatus.SUSPECTED_BROKEN);
             assertThat(fx.answer(fx.startExpectingChallenge("alice@example.com", laptop), authenticator, 500))
-                    .isInstanceOfSatisfying(LoginStep.Completed.class,
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
                             c -> assertThat(c.method()).isEqualTo(AuthenticationMethod.PASSKEY));
             fx.credentials.setStatus(id, CredentialStatus.RETIRED);
 
@@ -386,9 +406,10 @@ class SecurityInvariantsTest {
             FlowRecord before = fx.flows.load(challenge.flowId()).orElseThrow();
 
             for (String bad : List.of("not json", "{\"id\": 42, \"response\": []}", "[]", "x".repeat(5000))) {
-                LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
-                        () -> fx.flow.finishPasskey(challenge.flowId(), bad));
-                assertThat(error.reason()).as(bad.substring(0, Math.min(10, bad.length())))
+                LoginFlowException error = catchThrowableOfType(
+                        LoginFlowException.class, () -> fx.flow.finishPasskey(challenge.flowId(), bad));
+                assertThat(error.reason())
+                        .as(bad.substring(0, Math.min(10, bad.length())))
                         .isEqualTo(Reason.INVALID_INPUT);
             }
 
@@ -397,18 +418,23 @@ class SecurityInvariantsTest {
         }
 
         @Test
-        @DisplayName("a storage failure in the middle of a step is typed, leaves no half-done state, and can be retried")
+        @DisplayName(
+                "a storage failure in the middle of a step is typed, leaves no half-done state, and can be retried")
         void storageFailureRetried() {
             AtomicBoolean failNextUse = new AtomicBoolean(false);
-            FlowFixture failing = new FlowFixture(b -> b, self -> new DelegatingCredentials(self.credentials) {
-                @Override
-                public boolean recordUse(Bytes credentialId, long count, boolean backupState, Instant at, ClientInfo on) {
-                    if (failNextUse.getAndSet(false)) {
-                        throw new StorageException(StorageException.Reason.UNAVAILABLE, "connection reset");
-                    }
-                    return super.recordUse(credentialId, count, backupState, at, on);
-                }
-            }, null);
+            FlowFixture failing = new FlowFixture(
+                    b -> b,
+                    self -> new DelegatingCredentials(self.credentials) {
+                        @Override
+                        public boolean recordUse(
+                                Bytes credentialId, long count, boolean backupState, Instant at, ClientInfo on) {
+                            if (failNextUse.getAndSet(false)) {
+                                throw new StorageException(StorageException.Reason.UNAVAILABLE, "connection reset");
+                            }
+                            return super.recordUse(credentialId, count, backupState, at, on);
+                        }
+                    },
+                    null);
             UserAccount alice = failing.user("alice@example.com");
             SoftwareAuthenticator authenticator = authenticator();
             Bytes id = failing.enrolPasskey(alice, authenticator, laptop);
@@ -416,14 +442,14 @@ class SecurityInvariantsTest {
             String response = authenticator.authenticate(challenge.credentialsGetJson());
             failNextUse.set(true);
 
-            LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
-                    () -> failing.flow.finishPasskey(challenge.flowId(), response));
+            LoginFlowException error = catchThrowableOfType(
+                    LoginFlowException.class, () -> failing.flow.finishPasskey(challenge.flowId(), response));
 
             assertThat(error.reason()).isEqualTo(Reason.STORAGE_FAILURE);
             assertThat(error.getCause()).isInstanceOf(StorageException.class);
-            assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt()).isNull();
-            assertThat(failing.attemptsOf(alice)).extracting(a -> a.outcome())
-                    .doesNotContain(AttemptOutcome.SUCCEEDED);
+            assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt())
+                    .isNull();
+            assertThat(failing.attemptsOf(alice)).extracting(a -> a.outcome()).doesNotContain(AttemptOutcome.SUCCEEDED);
 
             LoginStep retried = failing.flow.finishPasskey(challenge.flowId(), response);
 
@@ -431,11 +457,15 @@ class SecurityInvariantsTest {
                 assertThat(c.method()).isEqualTo(AuthenticationMethod.PASSKEY);
                 assertThat(c.signals()).hasSize(1);
             });
-            assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt()).isNotNull();
-            assertThat(failing.attemptsOf(alice)).extracting(a -> a.outcome())
+            assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt())
+                    .isNotNull();
+            assertThat(failing.attemptsOf(alice))
+                    .extracting(a -> a.outcome())
                     .containsOnlyOnce(AttemptOutcome.SUCCEEDED);
-            assertThat(catchThrowableOfType(LoginFlowException.class,
-                    () -> failing.flow.finishPasskey(challenge.flowId(), response)).reason())
+            assertThat(catchThrowableOfType(
+                                    LoginFlowException.class,
+                                    () -> failing.flow.finishPasskey(challenge.flowId(), response))
+                            .reason())
                     .isEqualTo(Reason.ILLEGAL_TRANSITION);
         }
 
@@ -460,44 +490,52 @@ class SecurityInvariantsTest {
             FlowRecord before = failing.flows.load(challenge.flowId()).orElseThrow();
             failNextUpdate.set(true);
 
-            LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
-                    () -> failing.flow.finishPasskey(challenge.flowId(), response));
+            LoginFlowException error = catchThrowableOfType(
+                    LoginFlowException.class, () -> failing.flow.finishPasskey(challenge.flowId(), response));
 
             assertThat(error.reason()).isEqualTo(Reason.STORAGE_FAILURE);
             assertThat(failing.flows.load(challenge.flowId())).contains(before);
-            assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt()).isNull();
-            assertThat(failing.flow.finishPasskey(challenge.flowId(), response)).isInstanceOf(LoginStep.Completed.class);
-            assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt()).isNotNull();
+            assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt())
+                    .isNull();
+            assertThat(failing.flow.finishPasskey(challenge.flowId(), response))
+                    .isInstanceOf(LoginStep.Completed.class);
+            assertThat(failing.credentials.findCredential(id).orElseThrow().lastUsedAt())
+                    .isNotNull();
         }
 
         @Test
         @DisplayName("a heal whose credential write failed is completed by retrying it, storing the passkey once")
         void healingStorageFailureRetried() {
             AtomicBoolean failNextSave = new AtomicBoolean(false);
-            FlowFixture failing = new FlowFixture(b -> b, self -> new DelegatingCredentials(self.credentials) {
-                @Override
-                public void saveCredential(StoredCredential credential) {
-                    if (failNextSave.getAndSet(false)) {
-                        throw new StorageException(StorageException.Reason.UNAVAILABLE, "connection reset");
-                    }
-                    super.saveCredential(credential);
-                }
-            }, null);
+            FlowFixture failing = new FlowFixture(
+                    b -> b,
+                    self -> new DelegatingCredentials(self.credentials) {
+                        @Override
+                        public void saveCredential(StoredCredential credential) {
+                            if (failNextSave.getAndSet(false)) {
+                                throw new StorageException(StorageException.Reason.UNAVAILABLE, "connection reset");
+                            }
+                            super.saveCredential(credential);
+                        }
+                    },
+                    null);
             UserAccount carol = failing.user("carol@example.com");
             LoginStep step = failing.flow.start("carol@example.com", laptop);
             LoginStep.HealingOffer offer = (LoginStep.HealingOffer) failing.flow.fallbackSucceeded(step.flowId());
             String created = authenticator().register(offer.credentialsCreateJson());
             failNextSave.set(true);
 
-            LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
-                    () -> failing.flow.finishHealing(offer.flowId(), created));
+            LoginFlowException error = catchThrowableOfType(
+                    LoginFlowException.class, () -> failing.flow.finishHealing(offer.flowId(), created));
             assertThat(error.reason()).isEqualTo(Reason.STORAGE_FAILURE);
             assertThat(failing.credentials.listCredentials(carol.userHandle())).isEmpty();
 
             LoginStep done = failing.flow.finishHealing(offer.flowId(), created);
 
-            assertThat(done).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.healing()).isEqualTo(HealingResult.HEALED));
+            assertThat(done)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.healing()).isEqualTo(HealingResult.HEALED));
             assertThat(failing.credentials.listCredentials(carol.userHandle())).hasSize(1);
         }
     }
@@ -510,7 +548,8 @@ class SecurityInvariantsTest {
         @DisplayName("carry at least 128 random bits and never repeat")
         void random() {
             FlowFixture fx = new FlowFixture(b -> b.throttle(dev.passkeyflow.core.LoginThrottle.custom()
-                    .maxStartsPerDevice(1_000).build()));
+                    .maxStartsPerDevice(1_000)
+                    .build()));
             java.util.Set<String> ids = new java.util.HashSet<>();
             for (int i = 0; i < 500; i++) {
                 String id = fx.flow.start("user" + i + "@example.com", laptop).flowId();
@@ -602,8 +641,8 @@ class SecurityInvariantsTest {
         }
 
         @Override
-        public boolean recordUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt,
-                ClientInfo usedOn) {
+        public boolean recordUse(
+                Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt, ClientInfo usedOn) {
             return target.recordUse(credentialId, signatureCount, backupState, usedAt, usedOn);
         }
 

@@ -44,8 +44,7 @@ class StepProtocolTest {
     private static final int ROUNDS = 200;
 
     /** One flow brought into the state a race or a fault starts from. */
-    record Round(StorageWorld world, UserAccount user, String flowId, String proof) {
-    }
+    record Round(StorageWorld world, UserAccount user, String flowId, String proof) {}
 
     /** A call on a round's flow; {@code proving} if it may legitimately complete the flow. */
     record Call(String name, boolean proving, Function<Round, LoginStep> run) {
@@ -59,34 +58,36 @@ class StepProtocolTest {
         return new Call(name, proving, run);
     }
 
-    static final Call FINISH_PASSKEY = call("finishPasskey(valid)", true, r -> r.world.flow.finishPasskey(r.flowId,
-            r.proof));
-    static final Call FINISH_PASSKEY_GARBAGE = call("finishPasskey({})", false,
-            r -> r.world.flow.finishPasskey(r.flowId, GARBAGE));
+    static final Call FINISH_PASSKEY =
+            call("finishPasskey(valid)", true, r -> r.world.flow.finishPasskey(r.flowId, r.proof));
+    static final Call FINISH_PASSKEY_GARBAGE =
+            call("finishPasskey({})", false, r -> r.world.flow.finishPasskey(r.flowId, GARBAGE));
     static final Call RESUME = call("resume", false, r -> r.world.flow.resume(r.flowId));
-    static final Call CLIENT_ERROR = call("reportClientError", false,
-            r -> r.world.flow.reportClientError(r.flowId, "NotAllowedError", null, 4_000));
+    static final Call CLIENT_ERROR = call(
+            "reportClientError", false, r -> r.world.flow.reportClientError(r.flowId, "NotAllowedError", null, 4_000));
     static final Call CHOOSE_FALLBACK = call("chooseFallback", false, r -> r.world.flow.chooseFallback(r.flowId));
-    static final Call FALLBACK_SUCCEEDED = call("fallbackSucceeded", true,
-            r -> r.world.flow.fallbackSucceeded(r.flowId));
+    static final Call FALLBACK_SUCCEEDED =
+            call("fallbackSucceeded", true, r -> r.world.flow.fallbackSucceeded(r.flowId));
     static final Call FALLBACK_FAILED = call("fallbackFailed", false, r -> r.world.flow.fallbackFailed(r.flowId));
-    static final Call FINISH_HEALING = call("finishHealing(valid)", true,
-            r -> r.world.flow.finishHealing(r.flowId, r.proof));
-    static final Call FINISH_HEALING_GARBAGE = call("finishHealing({})", false,
-            r -> r.world.flow.finishHealing(r.flowId, GARBAGE));
+    static final Call FINISH_HEALING =
+            call("finishHealing(valid)", true, r -> r.world.flow.finishHealing(r.flowId, r.proof));
+    static final Call FINISH_HEALING_GARBAGE =
+            call("finishHealing({})", false, r -> r.world.flow.finishHealing(r.flowId, GARBAGE));
     static final Call DECLINE_HEALING = call("declineHealing", true, r -> r.world.flow.declineHealing(r.flowId));
-    static final Call HEALING_ERROR = call("reportHealingError", true,
-            r -> r.world.flow.reportHealingError(r.flowId, "NotAllowedError", null, 3_000));
+    static final Call HEALING_ERROR = call(
+            "reportHealingError", true, r -> r.world.flow.reportHealingError(r.flowId, "NotAllowedError", null, 3_000));
 
     /** A flow with a pending passkey challenge and the authenticator's valid answer to it. */
     static Round passkeyPending(StorageWorld world) {
-        UserAccount alice = world.credentials.findUserByIdentifier("alice@example.com").orElseGet(() -> {
-            UserAccount user = world.user("alice@example.com");
-            SoftwareAuthenticator authenticator = StorageWorld.authenticator();
-            world.enrol(user, authenticator);
-            AUTHENTICATORS.put(world, authenticator);
-            return user;
-        });
+        UserAccount alice = world.credentials
+                .findUserByIdentifier("alice@example.com")
+                .orElseGet(() -> {
+                    UserAccount user = world.user("alice@example.com");
+                    SoftwareAuthenticator authenticator = StorageWorld.authenticator();
+                    world.enrol(user, authenticator);
+                    AUTHENTICATORS.put(world, authenticator);
+                    return user;
+                });
         LoginStep.PasskeyChallenge challenge = world.challenge("alice@example.com");
         String response = AUTHENTICATORS.get(world).authenticate(challenge.credentialsGetJson());
         return new Round(world, alice, challenge.flowId(), response);
@@ -107,8 +108,8 @@ class StepProtocolTest {
         Round fallback = fallbackPending(world);
         LoginStep offer = world.flow.fallbackSucceeded(fallback.flowId);
         assertThat(offer).isInstanceOf(LoginStep.HealingOffer.class);
-        String registration = StorageWorld.authenticator()
-                .register(((LoginStep.HealingOffer) offer).credentialsCreateJson());
+        String registration =
+                StorageWorld.authenticator().register(((LoginStep.HealingOffer) offer).credentialsCreateJson());
         return new Round(world, fallback.user, fallback.flowId, registration);
     }
 
@@ -145,15 +146,33 @@ class StepProtocolTest {
         int doubleResults;
 
         void check(String name) {
-            System.out.printf("step protocol %-55s rounds=%d completions=%d unproven=%d double=%d "
-                    + "double_results=%d lost=%d history_twice=%d unexpected_errors=%d%n", name, rounds, completions,
-                    unproven, doubleCompletions, doubleResults, lost, historyTwice, unexpectedErrors);
-            assertThat(unproven).as("completions handed to a request that proved nothing").isZero();
-            assertThat(doubleCompletions).as("rounds with more than one completion").isZero();
-            assertThat(doubleResults).as("rounds where one request's result was handed out twice").isZero();
-            assertThat(lost).as("rounds whose flow completed without any response saying so").isZero();
+            System.out.printf(
+                    "step protocol %-55s rounds=%d completions=%d unproven=%d double=%d "
+                            + "double_results=%d lost=%d history_twice=%d unexpected_errors=%d%n",
+                    name,
+                    rounds,
+                    completions,
+                    unproven,
+                    doubleCompletions,
+                    doubleResults,
+                    lost,
+                    historyTwice,
+                    unexpectedErrors);
+            assertThat(unproven)
+                    .as("completions handed to a request that proved nothing")
+                    .isZero();
+            assertThat(doubleCompletions)
+                    .as("rounds with more than one completion")
+                    .isZero();
+            assertThat(doubleResults)
+                    .as("rounds where one request's result was handed out twice")
+                    .isZero();
+            assertThat(lost)
+                    .as("rounds whose flow completed without any response saying so")
+                    .isZero();
             assertThat(historyTwice).as("rounds that recorded an attempt twice").isZero();
-            assertThat(unexpectedErrors).as("failures other than CONFLICT, ILLEGAL_TRANSITION, INVALID_INPUT")
+            assertThat(unexpectedErrors)
+                    .as("failures other than CONFLICT, ILLEGAL_TRANSITION, INVALID_INPUT")
                     .isZero();
         }
     }
@@ -162,7 +181,11 @@ class StepProtocolTest {
     private static void judge(Tally tally, Round round, List<Outcome> outcomes, Reason... alsoExpected) {
         tally.rounds++;
         for (Call call : outcomes.stream().map(Outcome::call).distinct().toList()) {
-            if (call.proving && outcomes.stream().filter(o -> o.call.equals(call) && o.step != null).count() > 1) {
+            if (call.proving
+                    && outcomes.stream()
+                                    .filter(o -> o.call.equals(call) && o.step != null)
+                                    .count()
+                            > 1) {
                 tally.doubleResults++;
             }
         }
@@ -178,16 +201,21 @@ class StepProtocolTest {
         if (stored == FlowState.COMPLETED && completions == 0) {
             tally.lost++;
         }
-        for (AttemptOutcome outcome : List.of(AttemptOutcome.SUCCEEDED, AttemptOutcome.FALLBACK_SUCCEEDED,
-                AttemptOutcome.REGISTERED, AttemptOutcome.REGISTRATION_DECLINED,
+        for (AttemptOutcome outcome : List.of(
+                AttemptOutcome.SUCCEEDED,
+                AttemptOutcome.FALLBACK_SUCCEEDED,
+                AttemptOutcome.REGISTERED,
+                AttemptOutcome.REGISTRATION_DECLINED,
                 AttemptOutcome.REGISTRATION_CANCELLED)) {
             if (round.world.attemptsOfFlow(round.user, round.flowId, outcome) > 1) {
                 tally.historyTwice++;
             }
         }
         for (Outcome o : outcomes) {
-            if (o.error != null && !List.of(Reason.CONFLICT, Reason.ILLEGAL_TRANSITION, Reason.INVALID_INPUT)
-                    .contains(o.error.reason()) && !List.of(alsoExpected).contains(o.error.reason())) {
+            if (o.error != null
+                    && !List.of(Reason.CONFLICT, Reason.ILLEGAL_TRANSITION, Reason.INVALID_INPUT)
+                            .contains(o.error.reason())
+                    && !List.of(alsoExpected).contains(o.error.reason())) {
                 tally.unexpectedErrors++;
             }
         }
@@ -204,31 +232,57 @@ class StepProtocolTest {
 
     static Stream<Race> races() {
         return Stream.of(
-                new Race("finishPasskey(valid) vs finishPasskey({})", StepProtocolTest::passkeyPending,
+                new Race(
+                        "finishPasskey(valid) vs finishPasskey({})",
+                        StepProtocolTest::passkeyPending,
                         List.of(FINISH_PASSKEY, FINISH_PASSKEY_GARBAGE, FINISH_PASSKEY_GARBAGE)),
-                new Race("finishPasskey(valid) x4", StepProtocolTest::passkeyPending,
+                new Race(
+                        "finishPasskey(valid) x4",
+                        StepProtocolTest::passkeyPending,
                         List.of(FINISH_PASSKEY, FINISH_PASSKEY, FINISH_PASSKEY, FINISH_PASSKEY)),
-                new Race("finishPasskey(valid) vs resume", StepProtocolTest::passkeyPending,
+                new Race(
+                        "finishPasskey(valid) vs resume",
+                        StepProtocolTest::passkeyPending,
                         List.of(FINISH_PASSKEY, RESUME, RESUME)),
-                new Race("finishPasskey(valid) vs reportClientError", StepProtocolTest::passkeyPending,
+                new Race(
+                        "finishPasskey(valid) vs reportClientError",
+                        StepProtocolTest::passkeyPending,
                         List.of(FINISH_PASSKEY, CLIENT_ERROR)),
-                new Race("finishPasskey(valid) vs chooseFallback", StepProtocolTest::passkeyPending,
+                new Race(
+                        "finishPasskey(valid) vs chooseFallback",
+                        StepProtocolTest::passkeyPending,
                         List.of(FINISH_PASSKEY, CHOOSE_FALLBACK)),
-                new Race("fallbackSucceeded x4", StepProtocolTest::fallbackPending,
+                new Race(
+                        "fallbackSucceeded x4",
+                        StepProtocolTest::fallbackPending,
                         List.of(FALLBACK_SUCCEEDED, FALLBACK_SUCCEEDED, FALLBACK_SUCCEEDED, FALLBACK_SUCCEEDED)),
-                new Race("fallbackSucceeded vs fallbackFailed", StepProtocolTest::fallbackPending,
+                new Race(
+                        "fallbackSucceeded vs fallbackFailed",
+                        StepProtocolTest::fallbackPending,
                         List.of(FALLBACK_SUCCEEDED, FALLBACK_FAILED)),
-                new Race("fallbackSucceeded vs resume", StepProtocolTest::fallbackPending,
+                new Race(
+                        "fallbackSucceeded vs resume",
+                        StepProtocolTest::fallbackPending,
                         List.of(FALLBACK_SUCCEEDED, RESUME)),
-                new Race("finishHealing(valid) vs declineHealing", StepProtocolTest::healingPending,
+                new Race(
+                        "finishHealing(valid) vs declineHealing",
+                        StepProtocolTest::healingPending,
                         List.of(FINISH_HEALING, DECLINE_HEALING)),
-                new Race("finishHealing(valid) vs finishHealing({})", StepProtocolTest::healingPending,
+                new Race(
+                        "finishHealing(valid) vs finishHealing({})",
+                        StepProtocolTest::healingPending,
                         List.of(FINISH_HEALING, FINISH_HEALING_GARBAGE, FINISH_HEALING_GARBAGE)),
-                new Race("finishHealing(valid) x3", StepProtocolTest::healingPending,
+                new Race(
+                        "finishHealing(valid) x3",
+                        StepProtocolTest::healingPending,
                         List.of(FINISH_HEALING, FINISH_HEALING, FINISH_HEALING)),
-                new Race("finishHealing(valid) vs reportHealingError", StepProtocolTest::healingPending,
+                new Race(
+                        "finishHealing(valid) vs reportHealingError",
+                        StepProtocolTest::healingPending,
                         List.of(FINISH_HEALING, HEALING_ERROR)),
-                new Race("declineHealing vs resume", StepProtocolTest::healingPending,
+                new Race(
+                        "declineHealing vs resume",
+                        StepProtocolTest::healingPending,
                         List.of(DECLINE_HEALING, RESUME)));
     }
 
@@ -251,7 +305,8 @@ class StepProtocolTest {
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("dev.passkeyflow.core.scenarios.StepProtocolTest#races")
-        @DisplayName("never complete for a request that proved nothing, complete at most once, lose no login and record history once")
+        @DisplayName(
+                "never complete for a request that proved nothing, complete at most once, lose no login and record history once")
         void race(Race race) throws Exception {
             StorageWorld world = new StorageWorld();
             Tally tally = new Tally();
@@ -293,8 +348,8 @@ class StepProtocolTest {
                 new Step("fallbackSucceeded", StepProtocolTest::fallbackPending, FALLBACK_SUCCEEDED, RESUME),
                 new Step("finishHealing", StepProtocolTest::healingPending, FINISH_HEALING, FINISH_HEALING_GARBAGE),
                 new Step("declineHealing", StepProtocolTest::healingPending, DECLINE_HEALING, FINISH_HEALING_GARBAGE),
-                new Step("reportHealingError", StepProtocolTest::healingPending, HEALING_ERROR,
-                        FINISH_HEALING_GARBAGE));
+                new Step(
+                        "reportHealingError", StepProtocolTest::healingPending, HEALING_ERROR, FINISH_HEALING_GARBAGE));
     }
 
     @Nested
@@ -303,7 +358,8 @@ class StepProtocolTest {
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("dev.passkeyflow.core.scenarios.StepProtocolTest#steps")
-        @DisplayName("a fault at any storage call, then a repeat (or a reload, garbage and a repeat), gives the step's result exactly once")
+        @DisplayName(
+                "a fault at any storage call, then a repeat (or a reload, garbage and a repeat), gives the step's result exactly once")
         void everyCallPoint(Step step) {
             Tally tally = new Tally();
             for (boolean reloadFirst : new boolean[] {false, true}) {
@@ -327,8 +383,9 @@ class StepProtocolTest {
                     }
                     Outcome repeat = attempt(step.call, round);
                     outcomes.add(repeat);
-                    assertThat(repeat.error).as("the repeat after a fault at call %d (reload first: %s)", k,
-                            reloadFirst).isNull();
+                    assertThat(repeat.error)
+                            .as("the repeat after a fault at call %d (reload first: %s)", k, reloadFirst)
+                            .isNull();
                     outcomes.add(attempt(step.call, round)); // a replay of the answered request
                     judge(tally, round, outcomes, Reason.STORAGE_FAILURE);
                 }
@@ -351,57 +408,65 @@ class StepProtocolTest {
             Round round = passkeyPending(world);
             world.hook = method -> {
                 if (method.equals("credentials.recordUse")) {
-                    world.hook = m -> { };
+                    world.hook = m -> {};
                     throw new dev.passkeyflow.storage.StorageException(
                             dev.passkeyflow.storage.StorageException.Reason.UNAVAILABLE, "lost connection");
                 }
             };
 
-            LoginFlowException first = catchThrowableOfType(LoginFlowException.class,
-                    () -> world.flow.finishPasskey(round.flowId, round.proof));
-            LoginFlowException garbage = catchThrowableOfType(LoginFlowException.class,
-                    () -> world.flow.finishPasskey(round.flowId, GARBAGE));
+            LoginFlowException first = catchThrowableOfType(
+                    LoginFlowException.class, () -> world.flow.finishPasskey(round.flowId, round.proof));
+            LoginFlowException garbage = catchThrowableOfType(
+                    LoginFlowException.class, () -> world.flow.finishPasskey(round.flowId, GARBAGE));
             LoginStep repeat = world.flow.finishPasskey(round.flowId, round.proof);
-            LoginFlowException replay = catchThrowableOfType(LoginFlowException.class,
-                    () -> world.flow.finishPasskey(round.flowId, round.proof));
+            LoginFlowException replay = catchThrowableOfType(
+                    LoginFlowException.class, () -> world.flow.finishPasskey(round.flowId, round.proof));
 
             assertThat(first.reason()).isEqualTo(Reason.STORAGE_FAILURE);
             assertThat(garbage).as("garbage is refused").isNotNull();
             assertThat(garbage.reason()).isEqualTo(Reason.ILLEGAL_TRANSITION);
-            assertThat(repeat).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.userHandle()).isEqualTo(round.user.userHandle()));
+            assertThat(repeat)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.userHandle()).isEqualTo(round.user.userHandle()));
             assertThat(replay.reason()).isEqualTo(Reason.ILLEGAL_TRANSITION);
-            assertThat(world.attemptsOfFlow(round.user, round.flowId, AttemptOutcome.SUCCEEDED)).isOne();
+            assertThat(world.attemptsOfFlow(round.user, round.flowId, AttemptOutcome.SUCCEEDED))
+                    .isOne();
         }
 
         @Test
-        @DisplayName("after a fault past the commit point of a heal, garbage is not told HEALED and the owner's repeat is")
+        @DisplayName(
+                "after a fault past the commit point of a heal, garbage is not told HEALED and the owner's repeat is")
         void garbageHealingAfterFault() {
             StorageWorld world = new StorageWorld();
             Round round = healingPending(world);
             world.hook = method -> {
                 if (method.equals("attempts.append")) {
-                    world.hook = m -> { };
+                    world.hook = m -> {};
                     throw new dev.passkeyflow.storage.StorageException(
                             dev.passkeyflow.storage.StorageException.Reason.UNAVAILABLE, "lost connection");
                 }
             };
 
-            LoginFlowException first = catchThrowableOfType(LoginFlowException.class,
-                    () -> world.flow.finishHealing(round.flowId, round.proof));
-            LoginFlowException garbage = catchThrowableOfType(LoginFlowException.class,
-                    () -> world.flow.finishHealing(round.flowId, GARBAGE));
+            LoginFlowException first = catchThrowableOfType(
+                    LoginFlowException.class, () -> world.flow.finishHealing(round.flowId, round.proof));
+            LoginFlowException garbage = catchThrowableOfType(
+                    LoginFlowException.class, () -> world.flow.finishHealing(round.flowId, GARBAGE));
             LoginStep repeat = world.flow.finishHealing(round.flowId, round.proof);
 
             assertThat(first.reason()).isEqualTo(Reason.STORAGE_FAILURE);
             assertThat(garbage).as("garbage is refused").isNotNull();
-            assertThat(repeat).isInstanceOfSatisfying(LoginStep.Completed.class,
-                    c -> assertThat(c.healing()).isEqualTo(HealingResult.HEALED));
-            assertThat(world.credentials.listCredentials(round.user.userHandle())).hasSize(1);
+            assertThat(repeat)
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            c -> assertThat(c.healing()).isEqualTo(HealingResult.HEALED));
+            assertThat(world.credentials.listCredentials(round.user.userHandle()))
+                    .hasSize(1);
         }
 
         @Test
-        @DisplayName("garbage arriving while the owner is between its commit and its effects is refused; the owner completes")
+        @DisplayName(
+                "garbage arriving while the owner is between its commit and its effects is refused; the owner completes")
         void garbageDuringEffects() throws Exception {
             StorageWorld world = new StorageWorld();
             Round round = passkeyPending(world);
@@ -429,8 +494,11 @@ class StepProtocolTest {
 
                 assertThat(garbage.completed()).as("garbage told Completed").isFalse();
                 assertThat(garbage.error).isNotNull();
-                assertThat(ownerOutcome.completed()).as("the owner is told Completed").isTrue();
-                assertThat(world.attemptsOfFlow(round.user, round.flowId, AttemptOutcome.SUCCEEDED)).isOne();
+                assertThat(ownerOutcome.completed())
+                        .as("the owner is told Completed")
+                        .isTrue();
+                assertThat(world.attemptsOfFlow(round.user, round.flowId, AttemptOutcome.SUCCEEDED))
+                        .isOne();
             } finally {
                 release.countDown();
                 pool.shutdownNow();
@@ -438,7 +506,8 @@ class StepProtocolTest {
         }
 
         @Test
-        @DisplayName("a poller sending {} in a loop during 300 real logins never completes one, and every login completes")
+        @DisplayName(
+                "a poller sending {} in a loop during 300 real logins never completes one, and every login completes")
         void poller() throws Exception {
             StorageWorld world = new StorageWorld();
             passkeyPending(world); // enrols alice
@@ -471,8 +540,10 @@ class StepProtocolTest {
             } finally {
                 pool.shutdownNow();
             }
-            System.out.printf("step protocol poller: logins=300 owner_completed=%d garbage_requests=%d "
-                    + "garbage_completed=%d%n", ownerWins, polled, pollerWins);
+            System.out.printf(
+                    "step protocol poller: logins=300 owner_completed=%d garbage_requests=%d "
+                            + "garbage_completed=%d%n",
+                    ownerWins, polled, pollerWins);
             assertThat(pollerWins).isZero();
             assertThat(ownerWins).isEqualTo(300);
         }
@@ -483,15 +554,16 @@ class StepProtocolTest {
     class Messages {
 
         @Test
-        @DisplayName("an assertion with one bad base64url character is INVALID_INPUT whose message and causes quote nothing of it")
+        @DisplayName(
+                "an assertion with one bad base64url character is INVALID_INPUT whose message and causes quote nothing of it")
         void badBase64() {
             StorageWorld world = new StorageWorld();
             Round round = passkeyPending(world);
             String signature = round.proof.replaceAll("(?s).*\"signature\"\\s*:\\s*\"([^\"]+)\".*", "$1");
             String broken = round.proof.replace(signature, signature.substring(0, 10) + "*" + signature.substring(11));
 
-            LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
-                    () -> world.flow.finishPasskey(round.flowId, broken));
+            LoginFlowException error = catchThrowableOfType(
+                    LoginFlowException.class, () -> world.flow.finishPasskey(round.flowId, broken));
 
             assertThat(error).isNotNull();
             assertThat(error.reason()).isEqualTo(Reason.INVALID_INPUT);
@@ -499,19 +571,21 @@ class StepProtocolTest {
                 assertThat(String.valueOf(t.getMessage())).doesNotContain(signature.substring(12, 30));
             }
             assertThat(world.flow.finishPasskey(round.flowId, round.proof))
-                    .as("the challenge is still usable").isInstanceOf(LoginStep.Completed.class);
+                    .as("the challenge is still usable")
+                    .isInstanceOf(LoginStep.Completed.class);
         }
 
         @Test
-        @DisplayName("client data that is not base64url is INVALID_INPUT whose message quotes none of it (the challenge is in it)")
+        @DisplayName(
+                "client data that is not base64url is INVALID_INPUT whose message quotes none of it (the challenge is in it)")
         void badClientData() {
             StorageWorld world = new StorageWorld();
             Round round = passkeyPending(world);
             String clientData = round.proof.replaceAll("(?s).*\"clientDataJSON\"\\s*:\\s*\"([^\"]+)\".*", "$1");
             String broken = round.proof.replace(clientData, "!" + clientData);
 
-            LoginFlowException error = catchThrowableOfType(LoginFlowException.class,
-                    () -> world.flow.finishPasskey(round.flowId, broken));
+            LoginFlowException error = catchThrowableOfType(
+                    LoginFlowException.class, () -> world.flow.finishPasskey(round.flowId, broken));
 
             assertThat(error.reason()).isEqualTo(Reason.INVALID_INPUT);
             for (Throwable t = error; t != null; t = t.getCause()) {

@@ -50,8 +50,12 @@ final class StorageWorld {
             .build();
 
     /** Limits high enough that suites running hundreds of rounds on one account are not throttled. */
-    static final LoginThrottle GENEROUS = LoginThrottle.custom().maxStartsPerIdentifier(10_000)
-            .maxStartsPerDevice(10_000).maxFailuresPerIdentifier(10_000).maxFailuresPerDevice(10_000).build();
+    static final LoginThrottle GENEROUS = LoginThrottle.custom()
+            .maxStartsPerIdentifier(10_000)
+            .maxStartsPerDevice(10_000)
+            .maxFailuresPerIdentifier(10_000)
+            .maxFailuresPerDevice(10_000)
+            .build();
 
     /** Something a storage proxy can run before a call, e.g. to hold it at a latch. */
     interface Hook {
@@ -67,7 +71,7 @@ final class StorageWorld {
     final AtomicInteger callCount = new AtomicInteger();
     volatile int failAtCall = -1;
     volatile boolean logging;
-    volatile Hook hook = method -> { };
+    volatile Hook hook = method -> {};
     final LoginFlow flow;
 
     StorageWorld() {
@@ -133,8 +137,8 @@ final class StorageWorld {
     }
 
     UserAccount user(String identifier) {
-        UserAccount account = new UserAccount(Bytes.of(("uh-" + identifier).getBytes(StandardCharsets.UTF_8)),
-                identifier, identifier);
+        UserAccount account = new UserAccount(
+                Bytes.of(("uh-" + identifier).getBytes(StandardCharsets.UTF_8)), identifier, identifier);
         credentials.saveUser(account);
         return account;
     }
@@ -156,20 +160,25 @@ final class StorageWorld {
     /** The attempts of this flow's user with this outcome, recorded at or after {@code since}. */
     long attempts(UserAccount user, AttemptOutcome outcome, Instant since) {
         return attempts.recentByUser(user.userHandle(), since, 10_000).stream()
-                .map(LoginAttempt::outcome).filter(outcome::equals).count();
+                .map(LoginAttempt::outcome)
+                .filter(outcome::equals)
+                .count();
     }
 
     /** The attempts recorded by one flow's steps with this outcome (attempt ids start with the flow id). */
     long attemptsOfFlow(UserAccount user, String flowId, AttemptOutcome outcome) {
         return attempts.recentByUser(user.userHandle(), Instant.EPOCH, 100_000).stream()
                 .filter(a -> a.attemptId() != null && a.attemptId().startsWith(flowId + "."))
-                .map(LoginAttempt::outcome).filter(outcome::equals).count();
+                .map(LoginAttempt::outcome)
+                .filter(outcome::equals)
+                .count();
     }
 
     /** The state of a stored flow, read from its payload as any node would. */
     FlowState storedState(String flowId) {
         String payload = flows.load(flowId).orElseThrow().payload();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"st\":\"([A-Z_]+)\"").matcher(payload);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\"st\":\"([A-Z_]+)\"").matcher(payload);
         assertThat(m.find()).as("a state in the stored flow").isTrue();
         return FlowState.valueOf(m.group(1));
     }

@@ -80,20 +80,23 @@ class ThrottlingTest {
                         break;
                     }
                     assertThat(e.reason()).isEqualTo(Reason.THROTTLED);
-                    assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d)
-                            .isPositive().isLessThanOrEqualTo(LoginThrottle.DEFAULT_FAILURE_WINDOW));
+                    assertThat(e.retryAfter())
+                            .hasValueSatisfying(d -> assertThat(d)
+                                    .isPositive()
+                                    .isLessThanOrEqualTo(LoginThrottle.DEFAULT_FAILURE_WINDOW));
                     throttled++;
                 }
             }
         }
-        System.out.printf("throttling: guesses=%d flows=%d accepted=%d throttled=%d%n", guesses, flows, accepted,
-                throttled);
+        System.out.printf(
+                "throttling: guesses=%d flows=%d accepted=%d throttled=%d%n", guesses, flows, accepted, throttled);
         assertThat(accepted).isEqualTo(LoginThrottle.DEFAULT_MAX_FAILURES_PER_IDENTIFIER);
         assertThat(throttled).isEqualTo(guesses - accepted);
     }
 
     @Test
-    @DisplayName("while throttled, a right password is refused exactly like a wrong one, and both are allowed again in the next window")
+    @DisplayName(
+            "while throttled, a right password is refused exactly like a wrong one, and both are allowed again in the next window")
     void rightPasswordWhileThrottled() {
         StorageWorld world = defaults();
         world.user("victim@example.com");
@@ -102,10 +105,10 @@ class ThrottlingTest {
         }
         String flowId = fallbackFlow(world, "victim@example.com", device(99));
 
-        LoginFlowException right = catchThrowableOfType(LoginFlowException.class,
-                () -> world.flow.fallbackSucceeded(flowId));
-        LoginFlowException wrong = catchThrowableOfType(LoginFlowException.class,
-                () -> world.flow.fallbackFailed(flowId));
+        LoginFlowException right =
+                catchThrowableOfType(LoginFlowException.class, () -> world.flow.fallbackSucceeded(flowId));
+        LoginFlowException wrong =
+                catchThrowableOfType(LoginFlowException.class, () -> world.flow.fallbackFailed(flowId));
 
         assertThat(right.reason()).isEqualTo(Reason.THROTTLED);
         assertThat(wrong.reason()).isEqualTo(Reason.THROTTLED);
@@ -158,7 +161,8 @@ class ThrottlingTest {
     }
 
     @Test
-    @DisplayName("five concurrent failed passwords on one fresh flow each count: the flow locks and the account counter says 5")
+    @DisplayName(
+            "five concurrent failed passwords on one fresh flow each count: the flow locks and the account counter says 5")
     void concurrentFailuresEachCount() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(5);
         try {
@@ -220,15 +224,17 @@ class ThrottlingTest {
     @Test
     @DisplayName("starts are bounded per device too, and the bound lifts in the next window")
     void startsPerDevice() {
-        StorageWorld world = new StorageWorld(b -> b.throttle(LoginThrottle.custom().maxStartsPerDevice(3)
-                .startWindow(Duration.ofMinutes(1)).build()));
+        StorageWorld world = new StorageWorld(b -> b.throttle(LoginThrottle.custom()
+                .maxStartsPerDevice(3)
+                .startWindow(Duration.ofMinutes(1))
+                .build()));
         ClientContext client = device(7);
         for (int i = 0; i < 3; i++) {
             world.flow.start("user" + i + "@example.com", client);
         }
 
-        LoginFlowException refused = catchThrowableOfType(LoginFlowException.class,
-                () -> world.flow.start("user9@example.com", client));
+        LoginFlowException refused =
+                catchThrowableOfType(LoginFlowException.class, () -> world.flow.start("user9@example.com", client));
         world.clock.advance(refused.retryAfter().orElseThrow());
 
         assertThat(refused.reason()).isEqualTo(Reason.THROTTLED);

@@ -33,40 +33,48 @@ class VerificationStepsTest {
     class Registration {
 
         /** Finishes an enrolment with the authenticator's response, edited; returns the healing result. */
-        private HealingResult register(FlowFixture fx, SoftwareAuthenticator authenticator, UnaryOperator<String> edit) {
+        private HealingResult register(
+                FlowFixture fx, SoftwareAuthenticator authenticator, UnaryOperator<String> edit) {
             UserAccount alice = fx.user("alice@example.com");
             LoginStep.HealingOffer offer = (LoginStep.HealingOffer) fx.flow.enrol(alice.identifier(), laptop);
-            LoginStep done = fx.flow.finishHealing(offer.flowId(),
-                    edit.apply(authenticator.register(offer.credentialsCreateJson())));
+            LoginStep done = fx.flow.finishHealing(
+                    offer.flowId(), edit.apply(authenticator.register(offer.credentialsCreateJson())));
             return ((LoginStep.Completed) done).healing();
         }
 
         @Test
         @DisplayName("the unedited response is stored (the control for the cases below; enrolment, so ENROLLED)")
         void control() {
-            assertThat(register(new FlowFixture(), FlowFixture.authenticator(), r -> r)).isEqualTo(HealingResult.ENROLLED);
+            assertThat(register(new FlowFixture(), FlowFixture.authenticator(), r -> r))
+                    .isEqualTo(HealingResult.ENROLLED);
         }
 
         @Test
         @DisplayName("step 7: client data of type webauthn.get is refused")
         void wrongType() {
-            assertThat(register(new FlowFixture(), FlowFixture.authenticator(),
-                    r -> ResponseEdits.editClientData(r, c -> c.put("type", "webauthn.get"))))
+            assertThat(register(
+                            new FlowFixture(),
+                            FlowFixture.authenticator(),
+                            r -> ResponseEdits.editClientData(r, c -> c.put("type", "webauthn.get"))))
                     .isEqualTo(HealingResult.FAILED);
         }
 
         @Test
         @DisplayName("step 8: another challenge is refused")
         void wrongChallenge() {
-            assertThat(register(new FlowFixture(), FlowFixture.authenticator(),
-                    r -> ResponseEdits.editClientData(r, c -> c.put("challenge", "AAAAAAAAAAAAAAAAAAAAAA"))))
+            assertThat(register(
+                            new FlowFixture(),
+                            FlowFixture.authenticator(),
+                            r -> ResponseEdits.editClientData(r, c -> c.put("challenge", "AAAAAAAAAAAAAAAAAAAAAA"))))
                     .isEqualTo(HealingResult.FAILED);
         }
 
         @Test
         @DisplayName("step 9: another origin is refused")
         void wrongOrigin() {
-            SoftwareAuthenticator phished = SoftwareAuthenticator.builder().origin(ORIGIN).faults(Fault.WRONG_ORIGIN)
+            SoftwareAuthenticator phished = SoftwareAuthenticator.builder()
+                    .origin(ORIGIN)
+                    .faults(Fault.WRONG_ORIGIN)
                     .build();
             assertThat(register(new FlowFixture(), phished, r -> r)).isEqualTo(HealingResult.FAILED);
         }
@@ -74,16 +82,20 @@ class VerificationStepsTest {
         @Test
         @DisplayName("step 14: the RP ID hash of another RP ID is refused")
         void wrongRpIdHash() {
-            assertThat(register(new FlowFixture(), FlowFixture.authenticator(),
-                    r -> ResponseEdits.editAuthData(r, ResponseEdits.rpIdHashOf("evil.example"))))
+            assertThat(register(
+                            new FlowFixture(),
+                            FlowFixture.authenticator(),
+                            r -> ResponseEdits.editAuthData(r, ResponseEdits.rpIdHashOf("evil.example"))))
                     .isEqualTo(HealingResult.FAILED);
         }
 
         @Test
         @DisplayName("step 15: a registration without user presence is refused")
         void noUserPresence() {
-            assertThat(register(new FlowFixture(), FlowFixture.authenticator(),
-                    r -> ResponseEdits.editAuthData(r, ResponseEdits.flags(0, 0x01))))
+            assertThat(register(
+                            new FlowFixture(),
+                            FlowFixture.authenticator(),
+                            r -> ResponseEdits.editAuthData(r, ResponseEdits.flags(0, 0x01))))
                     .isEqualTo(HealingResult.FAILED);
         }
 
@@ -91,16 +103,21 @@ class VerificationStepsTest {
         @DisplayName("step 16: a registration without user verification is refused when required")
         void noUserVerification() {
             FlowFixture strict = new FlowFixture(b -> b.userVerification(LoginFlow.UserVerification.REQUIRED));
-            SoftwareAuthenticator lax = SoftwareAuthenticator.builder().origin(ORIGIN)
-                    .faults(Fault.NO_USER_VERIFICATION).build();
+            SoftwareAuthenticator lax = SoftwareAuthenticator.builder()
+                    .origin(ORIGIN)
+                    .faults(Fault.NO_USER_VERIFICATION)
+                    .build();
             assertThat(register(strict, lax, r -> r)).isEqualTo(HealingResult.FAILED);
         }
 
         @Test
         @DisplayName("step 22: a packed attestation with a bad signature is refused")
         void badAttestationSignature() {
-            SoftwareAuthenticator packed = SoftwareAuthenticator.builder().origin(ORIGIN)
-                    .attestation(AttestationFormat.PACKED).faults(Fault.CORRUPT_SIGNATURE).build();
+            SoftwareAuthenticator packed = SoftwareAuthenticator.builder()
+                    .origin(ORIGIN)
+                    .attestation(AttestationFormat.PACKED)
+                    .faults(Fault.CORRUPT_SIGNATURE)
+                    .build();
             assertThat(register(new FlowFixture(), packed, r -> r)).isEqualTo(HealingResult.FAILED);
         }
 
@@ -111,8 +128,10 @@ class VerificationStepsTest {
             UserAccount bob = fx.user("bob@example.com");
             SoftwareAuthenticator bobs = FlowFixture.authenticator();
             Bytes taken = fx.enrolPasskey(bob, bobs, device("bob-laptop"));
-            SoftwareAuthenticator copycat = SoftwareAuthenticator.builder().origin(ORIGIN)
-                    .credentialIdGenerator(taken::toByteArray).build();
+            SoftwareAuthenticator copycat = SoftwareAuthenticator.builder()
+                    .origin(ORIGIN)
+                    .credentialIdGenerator(taken::toByteArray)
+                    .build();
 
             assertThat(register(fx, copycat, r -> r)).isEqualTo(HealingResult.FAILED);
             assertThat(fx.stored(taken).userHandle()).isEqualTo(bob.userHandle());
@@ -130,9 +149,11 @@ class VerificationStepsTest {
             SoftwareAuthenticator authenticator = FlowFixture.authenticator();
             fx.enrolPasskey(alice, authenticator, laptop);
             LoginStep.PasskeyChallenge challenge = fx.startExpectingChallenge("alice@example.com", laptop);
-            LoginStep step = fx.flow.finishPasskey(challenge.flowId(),
-                    edit.apply(authenticator.authenticate(challenge.credentialsGetJson())));
-            return step instanceof LoginStep.Completed ? AttemptOutcome.SUCCEEDED : fx.attemptsOf(alice).get(0).outcome();
+            LoginStep step = fx.flow.finishPasskey(
+                    challenge.flowId(), edit.apply(authenticator.authenticate(challenge.credentialsGetJson())));
+            return step instanceof LoginStep.Completed
+                    ? AttemptOutcome.SUCCEEDED
+                    : fx.attemptsOf(alice).get(0).outcome();
         }
 
         @Test

@@ -77,8 +77,8 @@ public final class CountingCredentialRepository implements CredentialRepository 
     }
 
     @Override
-    public boolean recordUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt,
-            ClientInfo usedOn) {
+    public boolean recordUse(
+            Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt, ClientInfo usedOn) {
         count("recordUse");
         return delegate.recordUse(credentialId, signatureCount, backupState, usedAt, usedOn);
     }

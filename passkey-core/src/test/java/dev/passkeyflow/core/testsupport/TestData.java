@@ -21,8 +21,7 @@ public final class TestData {
      */
     public static final Bytes DUMMY_COSE_KEY = Bytes.of(new byte[] {(byte) 0xA5, 0x01, 0x02, 0x03, 0x26});
 
-    private TestData() {
-    }
+    private TestData() {}
 
     /** {@code length} deterministic bytes derived from {@code seed}. */
     public static Bytes bytes(int length, int seed) {
@@ -41,10 +40,26 @@ public final class TestData {
         return credential(userHandle, seed, CredentialStatus.ACTIVE, ClientInfo.unknown(), null);
     }
 
-    public static StoredCredential credential(Bytes userHandle, int seed, CredentialStatus status,
-            ClientInfo createdOn, @Nullable ClientInfo lastUsedOn) {
-        return new StoredCredential(bytes(32, 1000 + seed), userHandle, DUMMY_COSE_KEY, 0,
-                Set.of("internal", "hybrid"), true, true, null, T0.minusSeconds(86_400L * seed),
-                lastUsedOn == null ? null : T0.minusSeconds(3_600), createdOn, lastUsedOn, status, null);
+    public static StoredCredential credential(
+            Bytes userHandle,
+            int seed,
+            CredentialStatus status,
+            ClientInfo createdOn,
+            @Nullable ClientInfo lastUsedOn) {
+        return new StoredCredential(
+                bytes(32, 1000 + seed),
+                userHandle,
+                DUMMY_COSE_KEY,
+                0,
+                Set.of("internal", "hybrid"),
+                true,
+                true,
+                null,
+                T0.minusSeconds(86_400L * seed),
+                lastUsedOn == null ? null : T0.minusSeconds(3_600),
+                createdOn,
+                lastUsedOn,
+                status,
+                null);
     }
 }

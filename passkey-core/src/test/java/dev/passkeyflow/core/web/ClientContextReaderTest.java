@@ -20,9 +20,18 @@ class ClientContextReaderTest {
     @Test
     @DisplayName("reads the User-Agent and the Sec-CH-UA-* headers, unquoted, when the page sent nothing")
     void headersOnly() {
-        ClientContext client = ClientContextReader.read(headers(Map.of("User-Agent", "Mozilla/5.0 (Windows NT 10.0)",
-                "Sec-CH-UA-Platform", "\"Windows\"", "Sec-CH-UA-Platform-Version", "\"15.0.0\"",
-                "Sec-CH-UA-Mobile", "?0")), null, DEVICE);
+        ClientContext client = ClientContextReader.read(
+                headers(Map.of(
+                        "User-Agent",
+                        "Mozilla/5.0 (Windows NT 10.0)",
+                        "Sec-CH-UA-Platform",
+                        "\"Windows\"",
+                        "Sec-CH-UA-Platform-Version",
+                        "\"15.0.0\"",
+                        "Sec-CH-UA-Mobile",
+                        "?0")),
+                null,
+                DEVICE);
 
         assertThat(client.userAgent()).isEqualTo("Mozilla/5.0 (Windows NT 10.0)");
         assertThat(client.hints().platform()).isEqualTo("Windows");
@@ -33,7 +42,8 @@ class ClientContextReaderTest {
     }
 
     @Test
-    @DisplayName("takes capabilities, platform authenticator, conditional mediation, hints and last login from the page")
+    @DisplayName(
+            "takes capabilities, platform authenticator, conditional mediation, hints and last login from the page")
     void pagePayload() {
         String page = """
                 {"version":"0.1.0","deviceId":"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
@@ -44,8 +54,9 @@ class ClientContextReaderTest {
 
         ClientContext client = ClientContextReader.read(headers(Map.of("Sec-CH-UA-Platform", "\"Linux\"")), page, null);
 
-        assertThat(client.capabilities()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("passkeyPlatformAuthenticator", true, "hybridTransport", false));
+        assertThat(client.capabilities())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("passkeyPlatformAuthenticator", true, "hybridTransport", false));
         assertThat(client.userVerifyingPlatformAuthenticator()).isTrue();
         assertThat(client.conditionalMediation()).isFalse();
         assertThat(client.hints().platform()).isEqualTo("macOS");
@@ -53,7 +64,8 @@ class ClientContextReaderTest {
         assertThat(client.lastLogin()).isNotNull();
         assertThat(client.lastLogin().identifier()).isEqualTo("ann@example.com");
         assertThat(client.lastLogin().credentialId()).isEqualTo("abc");
-        assertThat(client.deviceId()).as("the page's device id when the host has none")
+        assertThat(client.deviceId())
+                .as("the page's device id when the host has none")
                 .isEqualTo("BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB");
     }
 
@@ -61,8 +73,11 @@ class ClientContextReaderTest {
     @DisplayName("prefers the host's device cookie over the page's id and ignores a malformed page id")
     void deviceIdPrecedence() {
         String page = "{\"deviceId\":\"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\"}";
-        assertThat(ClientContextReader.read(headers(Map.of()), page, DEVICE).deviceId()).isEqualTo(DEVICE);
-        assertThat(ClientContextReader.read(headers(Map.of()), "{\"deviceId\":\"x y\"}", null).deviceId()).isNull();
+        assertThat(ClientContextReader.read(headers(Map.of()), page, DEVICE).deviceId())
+                .isEqualTo(DEVICE);
+        assertThat(ClientContextReader.read(headers(Map.of()), "{\"deviceId\":\"x y\"}", null)
+                        .deviceId())
+                .isNull();
     }
 
     @Test
@@ -85,12 +100,15 @@ class ClientContextReaderTest {
     void chromeOrder() {
         StringBuilder capabilities = new StringBuilder("{");
         for (int i = 0; i < 100; i++) {
-            capabilities.append("\"extension:e").append(String.format("%03d", i)).append("\":true,");
+            capabilities
+                    .append("\"extension:e")
+                    .append(String.format("%03d", i))
+                    .append("\":true,");
         }
         capabilities.append("\"passkeyPlatformAuthenticator\":true,\"userVerifyingPlatformAuthenticator\":true}");
 
-        ClientContext client = ClientContextReader.read(headers(Map.of()),
-                "{\"capabilities\":" + capabilities + "}", null);
+        ClientContext client =
+                ClientContextReader.read(headers(Map.of()), "{\"capabilities\":" + capabilities + "}", null);
 
         assertThat(client.canCreatePasskeyLocally()).isTrue();
         assertThat(client.capability("userVerifyingPlatformAuthenticator")).isTrue();

@@ -31,17 +31,25 @@ class StepJsonTest {
     @Test
     @DisplayName("a passkey challenge carries the unwrapped request options, never the flow id")
     void passkey() throws Exception {
-        JsonNode node = json(new LoginStep.PasskeyChallenge("flow-secret", GET, true, 1, false,
-                List.of(new ClientSignal.UnknownCredential("example.com", "cred")), true));
+        JsonNode node = json(new LoginStep.PasskeyChallenge(
+                "flow-secret",
+                GET,
+                true,
+                1,
+                false,
+                List.of(new ClientSignal.UnknownCredential("example.com", "cred")),
+                true));
 
         assertThat(node.get("type").asText()).isEqualTo("passkey");
         assertThat(node.get("publicKey").get("challenge").asText()).isEqualTo("AAEC");
-        assertThat(node.has("publicKey") && !node.get("publicKey").has("publicKey")).isTrue();
+        assertThat(node.has("publicKey") && !node.get("publicKey").has("publicKey"))
+                .isTrue();
         assertThat(node.get("autoStart").asBoolean()).isTrue();
         assertThat(node.get("immediate").asBoolean()).isTrue();
         assertThat(node.get("attempt").asInt()).isEqualTo(1);
         assertThat(node.get("signals").get(0).get("method").asText()).isEqualTo("signalUnknownCredential");
-        assertThat(node.get("signals").get(0).get("options").get("credentialId").asText()).isEqualTo("cred");
+        assertThat(node.get("signals").get(0).get("options").get("credentialId").asText())
+                .isEqualTo("cred");
         assertThat(StepJson.write(new LoginStep.PasskeyChallenge("flow-secret", GET, true, 1, false, List.of())))
                 .doesNotContain("flow-secret");
     }
@@ -59,26 +67,30 @@ class StepJsonTest {
     @Test
     @DisplayName("fallback, healing offer and completion carry what a page needs for its wording")
     void otherSteps() throws Exception {
-        JsonNode fallback = json(new LoginStep.FallbackRequired("f", FallbackReason.PASSKEY_FAILED, "ann", 4,
-                List.of(), true));
+        JsonNode fallback =
+                json(new LoginStep.FallbackRequired("f", FallbackReason.PASSKEY_FAILED, "ann", 4, List.of(), true));
         assertThat(fallback.get("type").asText()).isEqualTo("fallback");
         assertThat(fallback.get("reason").asText()).isEqualTo("PASSKEY_FAILED");
         assertThat(fallback.get("remainingAttempts").asInt()).isEqualTo(4);
         assertThat(fallback.get("passkeyAlternative").asBoolean()).isTrue();
 
-        JsonNode offer = json(new LoginStep.HealingOffer("f", "{\"publicKey\":{\"challenge\":\"AQ\",\"user\":{\"id\":\"AA\"}}}",
-                HealingKind.AFTER_ERROR, FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.HIGH,
-                        "worked here before"), ClientPlatform.MACOS,
+        JsonNode offer = json(new LoginStep.HealingOffer(
+                "f",
+                "{\"publicKey\":{\"challenge\":\"AQ\",\"user\":{\"id\":\"AA\"}}}",
+                HealingKind.AFTER_ERROR,
+                FailureDiagnosis.of(FailureCause.PASSKEY_DELETED_LOCALLY, Confidence.HIGH, "worked here before"),
+                ClientPlatform.MACOS,
                 List.of(new ClientSignal.AllAcceptedCredentials("example.com", "u", List.of("a", "b")))));
         assertThat(offer.get("type").asText()).isEqualTo("healing");
         assertThat(offer.get("publicKey").get("user").get("id").asText()).isEqualTo("AA");
         assertThat(offer.get("diagnosis").get("cause").asText()).isEqualTo("PASSKEY_DELETED_LOCALLY");
         assertThat(offer.get("diagnosis").get("evidence").get(0).asText()).isEqualTo("worked here before");
         assertThat(offer.get("unlockMethod").asText()).isEqualTo("Touch ID");
-        assertThat(offer.get("signals").get(0).get("options").get("allAcceptedCredentialIds")).hasSize(2);
+        assertThat(offer.get("signals").get(0).get("options").get("allAcceptedCredentialIds"))
+                .hasSize(2);
 
-        JsonNode done = json(new LoginStep.Completed("f", AuthenticationMethod.PASSKEY, null, "ann",
-                HealingResult.NOT_OFFERED, null, "/home", List.of()));
+        JsonNode done = json(new LoginStep.Completed(
+                "f", AuthenticationMethod.PASSKEY, null, "ann", HealingResult.NOT_OFFERED, null, "/home", List.of()));
         assertThat(done.get("type").asText()).isEqualTo("completed");
         assertThat(done.get("redirect").asText()).isEqualTo("/home");
         assertThat(done.get("method").asText()).isEqualTo("PASSKEY");

@@ -13,8 +13,7 @@ import java.nio.file.Path;
  */
 final class BrowserSupport {
 
-    private BrowserSupport() {
-    }
+    private BrowserSupport() {}
 
     static Path chromium() {
         return Path.of(env("PASSKEYFLOW_CHROMIUM", "/usr/bin/chromium"));

@@ -39,12 +39,15 @@ class CalmRetryE2eTest extends DemoE2eSupport {
         browser.screenshot("dashboard");
         assertThat(browser.text("signed-in-with")).isEqualTo("your password");
         // An unanswered prompt ends at the ceremony timeout, which the flow records as a timeout.
-        assertThat(attemptsSince(frank, before)).filteredOn(a -> a.outcome() == AttemptOutcome.TIMED_OUT)
-                .hasSize(2).allSatisfy(a -> {
+        assertThat(attemptsSince(frank, before))
+                .filteredOn(a -> a.outcome() == AttemptOutcome.TIMED_OUT)
+                .hasSize(2)
+                .allSatisfy(a -> {
                     assertThat(a.clientErrorName()).isEqualTo("NotAllowedError");
                     assertThat(a.elapsedMillis()).isGreaterThanOrEqualTo(1_000);
                 });
-        assertThat(attemptsSince(frank, before)).extracting(LoginAttempt::outcome)
+        assertThat(attemptsSince(frank, before))
+                .extracting(LoginAttempt::outcome)
                 .doesNotContain(AttemptOutcome.REGISTRATION_DECLINED);
     }
 }

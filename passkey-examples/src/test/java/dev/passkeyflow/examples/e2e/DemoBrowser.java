@@ -60,9 +60,18 @@ final class DemoBrowser implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BrowserSupport.chromium().toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1000,860", "--user-data-dir=" + userDataDir);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1000,860",
+                "--user-data-dir=" + userDataDir);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(BrowserSupport.chromedriver().toFile())
                 .usingAnyFreePort()
@@ -177,7 +186,8 @@ final class DemoBrowser implements AutoCloseable {
      * without it a prompt stays open until the ceremony times out, as when nobody responds.
      */
     void automaticPresence(boolean enabled) {
-        driver.executeCdpCommand("WebAuthn.setAutomaticPresenceSimulation",
+        driver.executeCdpCommand(
+                "WebAuthn.setAutomaticPresenceSimulation",
                 Map.of("authenticatorId", authenticator.getId(), "enabled", enabled));
     }
 
@@ -192,11 +202,13 @@ final class DemoBrowser implements AutoCloseable {
             driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", hookScriptId));
             hookScriptId = null;
         }
-        String source = after.isZero() ? "delete window.passkeyflowTestHooks;"
+        String source = after.isZero()
+                ? "delete window.passkeyflowTestHooks;"
                 : "window.passkeyflowTestHooks = { notAllowedErrorAfterMillis: " + after.toMillis() + " };";
         if (!after.isZero()) {
-            hookScriptId = (String) driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
-                    Map.of("source", source)).get("identifier");
+            hookScriptId =
+                    (String) driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source))
+                            .get("identifier");
         }
         ((JavascriptExecutor) driver).executeScript(source);
     }
@@ -211,7 +223,8 @@ final class DemoBrowser implements AutoCloseable {
      */
     void immediateUiMode(boolean reported) {
         if (capabilityScriptId != null) {
-            driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", capabilityScriptId));
+            driver.executeCdpCommand(
+                    "Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", capabilityScriptId));
         }
         String source = """
                 (() => {
@@ -233,13 +246,15 @@ final class DemoBrowser implements AutoCloseable {
                   };
                 })();
                 """.formatted(reported);
-        capabilityScriptId = (String) driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
-                Map.of("source", source)).get("identifier");
+        capabilityScriptId =
+                (String) driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source))
+                        .get("identifier");
     }
 
     /** The {@code uiMode} (or mediation) of every {@code get()} since this browser forgot everything. */
     String uiModesUsed() {
-        Object used = ((JavascriptExecutor) driver).executeScript("return localStorage.getItem('pkf-test-uimodes') || '[]'");
+        Object used =
+                ((JavascriptExecutor) driver).executeScript("return localStorage.getItem('pkf-test-uimodes') || '[]'");
         return String.valueOf(used);
     }
 
@@ -259,17 +274,27 @@ final class DemoBrowser implements AutoCloseable {
 
     /** Makes the browser look like another platform: UA string and UA client hints. */
     void pretendPlatform(String userAgent, String platform, String platformVersion, boolean mobile) {
-        driver.executeCdpCommand("Emulation.setUserAgentOverride", Map.of(
-                "userAgent", userAgent,
-                "platform", platform,
-                "userAgentMetadata", Map.of(
-                        "brands", List.of(Map.of("brand", "Chromium", "version", "156"),
-                                Map.of("brand", "Google Chrome", "version", "156")),
+        driver.executeCdpCommand(
+                "Emulation.setUserAgentOverride",
+                Map.of(
+                        "userAgent", userAgent,
                         "platform", platform,
-                        "platformVersion", platformVersion,
-                        "architecture", mobile ? "arm" : "x86",
-                        "model", mobile ? "Phone" : "",
-                        "mobile", mobile)));
+                        "userAgentMetadata",
+                                Map.of(
+                                        "brands",
+                                        List.of(
+                                                Map.of("brand", "Chromium", "version", "156"),
+                                                Map.of("brand", "Google Chrome", "version", "156")),
+                                        "platform",
+                                        platform,
+                                        "platformVersion",
+                                        platformVersion,
+                                        "architecture",
+                                        mobile ? "arm" : "x86",
+                                        "model",
+                                        mobile ? "Phone" : "",
+                                        "mobile",
+                                        mobile)));
     }
 
     // ------------------------------------------------------------------ pages

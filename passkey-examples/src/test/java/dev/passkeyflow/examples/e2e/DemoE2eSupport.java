@@ -46,10 +46,11 @@ abstract class DemoE2eSupport {
         BrowserSupport.requireBrowser();
         int port = freePort();
         String database = "jdbc:h2:mem:e2e-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        app = DemoApp.start(new DemoConfig("127.0.0.1", port, database, null, null,
-                BrowserSupport.buildDirectory(), 4, ceremonyTimeout(info)));
+        app = DemoApp.start(new DemoConfig(
+                "127.0.0.1", port, database, null, null, BrowserSupport.buildDirectory(), 4, ceremonyTimeout(info)));
         baseUrl = "http://localhost:" + port;
-        screenshots = BrowserSupport.buildDirectory().resolve("e2e-screenshots")
+        screenshots = BrowserSupport.buildDirectory()
+                .resolve("e2e-screenshots")
                 .resolve(info.getTestClass().orElseThrow().getSimpleName());
         browser = DemoBrowser.open(baseUrl, screenshots);
     }

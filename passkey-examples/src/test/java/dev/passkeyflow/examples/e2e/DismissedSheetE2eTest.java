@@ -69,7 +69,8 @@ class DismissedSheetE2eTest extends DemoE2eSupport {
     }
 
     @Test
-    @DisplayName("a deleted passkey failing twice after 3 s each, then the password: a healing offer, the new passkey is stored, the old one flagged and kept, and the next login by passkey works")
+    @DisplayName(
+            "a deleted passkey failing twice after 3 s each, then the password: a healing offer, the new passkey is stored, the old one flagged and kept, and the next login by passkey works")
     void deletedPasskeyDismissedSlowlyIsHealed() {
         String erin = newIdentifier("erin");
         signUpWithPasskey(browser, erin);
@@ -126,10 +127,10 @@ class DismissedSheetE2eTest extends DemoE2eSupport {
         assertThat(statusOf(browser, newId)).isEqualTo("Active");
         assertThat(statusOf(browser, oldId)).isEqualTo("Not working on this device");
         // Stored: the new passkey active, the old one flagged, not deleted (it may work elsewhere).
-        assertThat(storedPasskeys(erin)).extracting(c -> c.credentialId().toBase64Url(), StoredCredential::status)
+        assertThat(storedPasskeys(erin))
+                .extracting(c -> c.credentialId().toBase64Url(), StoredCredential::status)
                 .containsExactlyInAnyOrder(
-                        tuple(newId, CredentialStatus.ACTIVE),
-                        tuple(oldId, CredentialStatus.SUSPECTED_BROKEN));
+                        tuple(newId, CredentialStatus.ACTIVE), tuple(oldId, CredentialStatus.SUSPECTED_BROKEN));
 
         // The next login starts the new passkey by itself and succeeds at once.
         logOut(browser);
@@ -146,7 +147,8 @@ class DismissedSheetE2eTest extends DemoE2eSupport {
 
     @ParameterizedTest(name = "dismissed after {0} ms")
     @ValueSource(ints = {600, 2500})
-    @DisplayName("a working passkey whose prompt the person dismisses once, then confirms: a calm retry, the passkey signs in, no offer, nothing replaced, and the next login still starts it")
+    @DisplayName(
+            "a working passkey whose prompt the person dismisses once, then confirms: a calm retry, the passkey signs in, no offer, nothing replaced, and the next login still starts it")
     void workingPasskeyDismissedOnceIsKept(int dismissedAfterMillis) {
         String fred = newIdentifier("fred");
         signUpWithPasskey(browser, fred);
@@ -169,8 +171,8 @@ class DismissedSheetE2eTest extends DemoE2eSupport {
         assertThat(attemptsSince(fred, before)).singleElement().satisfies(a -> {
             assertThat(a.outcome()).isEqualTo(AttemptOutcome.CANCELLED);
             assertThat(a.clientErrorName()).isEqualTo("NotAllowedError");
-            assertThat(a.elapsedMillis()).isBetween(dismissedAfterMillis - TIMER_SLACK_MILLIS,
-                    dismissedAfterMillis + 900L);
+            assertThat(a.elapsedMillis())
+                    .isBetween(dismissedAfterMillis - TIMER_SLACK_MILLIS, dismissedAfterMillis + 900L);
         });
 
         // The person tries again and confirms: signed in with the same passkey, no offer.
@@ -199,7 +201,9 @@ class DismissedSheetE2eTest extends DemoE2eSupport {
 
     /** The outcomes of the account's login attempts since then, oldest first. */
     private static List<AttemptOutcome> outcomesInOrder(String identifier, Instant since) {
-        return attemptsSince(identifier, since).stream().sorted(Comparator.comparing(LoginAttempt::at))
-                .map(LoginAttempt::outcome).toList();
+        return attemptsSince(identifier, since).stream()
+                .sorted(Comparator.comparing(LoginAttempt::at))
+                .map(LoginAttempt::outcome)
+                .toList();
     }
 }

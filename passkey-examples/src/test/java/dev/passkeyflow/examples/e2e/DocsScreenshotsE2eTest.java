@@ -30,7 +30,8 @@ class DocsScreenshotsE2eTest extends DemoE2eSupport {
             + "(KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
     @Test
-    @DisplayName("sign-in, the password fallback with its diagnosis, the healing offer, the dashboard, the passkey settings and the insights")
+    @DisplayName(
+            "sign-in, the password fallback with its diagnosis, the healing offer, the dashboard, the passkey settings and the insights")
     void takeTheScreenshots() {
         browser.pretendPlatform(MAC_UA, "macOS", "15.0.0", false);
         String alice = "alice@example.com";
@@ -48,7 +49,9 @@ class DocsScreenshotsE2eTest extends DemoE2eSupport {
         save("login");
         browser.clickAndWait("continue");
         tryAgainThenPassword(browser);
-        assertThat(browser.has("diagnosis")).as("the diagnosis box on the password page").isTrue();
+        assertThat(browser.has("diagnosis"))
+                .as("the diagnosis box on the password page")
+                .isTrue();
         assertThat(browser.text("fallback-message")).contains("passkey didn't work");
         save("fallback");
 
@@ -69,7 +72,8 @@ class DocsScreenshotsE2eTest extends DemoE2eSupport {
         browser.clickAndWait("passkey-settings-link");
         browser.await("managed-passkeys");
         assertThat(browser.page()).isEqualTo("passkey-settings");
-        assertThat(browser.driver.findElements(By.cssSelector("tr.managed-passkey"))).hasSize(2);
+        assertThat(browser.driver.findElements(By.cssSelector("tr.managed-passkey")))
+                .hasSize(2);
         save("passkey-settings");
 
         browser.driver.get(baseUrl + "/insights");

@@ -31,12 +31,14 @@ class ImmediateModeE2eTest extends DemoE2eSupport {
 
         assertOnDashboardWithPasskey(browser);
         assertThat(browser.uiModesUsed()).isEqualTo("[\"immediate\"]");
-        assertThat(attemptsSince(alice, before)).extracting(LoginAttempt::outcome)
+        assertThat(attemptsSince(alice, before))
+                .extracting(LoginAttempt::outcome)
                 .containsExactly(AttemptOutcome.SUCCEEDED);
     }
 
     @Test
-    @DisplayName("the passkey deleted on this device: immediate UI mode rejects at once without a prompt, the password follows with the diagnosis, then the healing offer")
+    @DisplayName(
+            "the passkey deleted on this device: immediate UI mode rejects at once without a prompt, the password follows with the diagnosis, then the healing offer")
     void passkeyGoneFromThisDevice() {
         browser.immediateUiMode(true);
         String bob = newIdentifier("bob");
@@ -53,10 +55,13 @@ class ImmediateModeE2eTest extends DemoE2eSupport {
         browser.screenshot("password-after-immediate");
         assertThat(browser.uiModesUsed()).isEqualTo("[\"immediate\"]");
         assertThat(browser.has("calm-retry")).isFalse();
-        assertThat(browser.driver.findElement(org.openqa.selenium.By.id("error-log")).getAttribute("textContent"))
+        assertThat(browser.driver
+                        .findElement(org.openqa.selenium.By.id("error-log"))
+                        .getAttribute("textContent"))
                 .contains("immediate UI mode");
         assertThat(browser.text("diagnosis-evidence")).contains("immediate UI mode");
-        assertThat(attemptsSince(bob, before)).extracting(LoginAttempt::outcome)
+        assertThat(attemptsSince(bob, before))
+                .extracting(LoginAttempt::outcome)
                 .containsExactly(AttemptOutcome.IMMEDIATE_REJECTED);
 
         enterPassword(browser);

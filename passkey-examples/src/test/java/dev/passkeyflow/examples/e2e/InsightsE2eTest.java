@@ -19,7 +19,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class InsightsE2eTest extends DemoE2eSupport {
 
     @Test
-    @DisplayName("after a passkey login, a healed login and an unknown identifier, the charts show the counts of those three flows")
+    @DisplayName(
+            "after a passkey login, a healed login and an unknown identifier, the charts show the counts of those three flows")
     void chartsCountTheScriptedLogins() {
         String alice = newIdentifier("alice");
         // Sign-up adds the first passkey through an enrolment flow: not a login flow, not counted.
@@ -73,19 +74,28 @@ class InsightsE2eTest extends DemoE2eSupport {
         assertThat(browser.text("rate-login-success")).isEqualTo("67 %");
         assertThat(browser.text("rate-passkey-login")).isEqualTo("50 %");
         assertThat(browser.text("rate-heal-completion")).isEqualTo("100 %");
-        assertThat(bar("silentUpgradesAttempted")).as("flow 2, if the browser reports conditionalCreate")
+        assertThat(bar("silentUpgradesAttempted"))
+                .as("flow 2, if the browser reports conditionalCreate")
                 .isEqualTo(conditionalCreate ? 1 : 0);
-        assertThat(bar("silentUpgradesCreated")).as("the virtual authenticator never creates silently").isZero();
+        assertThat(bar("silentUpgradesCreated"))
+                .as("the virtual authenticator never creates silently")
+                .isZero();
         assertThat(browser.text("rate-silent-upgrade")).isEqualTo(conditionalCreate ? "0 %" : "n/a");
 
         // Flow 2's two failed attempts, from the Micrometer counters, whatever cause they were given.
         long failures = browser.driver.findElements(By.cssSelector("#chart-failures g.bar")).stream()
-                .mapToLong(g -> Long.parseLong(g.getAttribute("data-value"))).sum();
+                .mapToLong(g -> Long.parseLong(g.getAttribute("data-value")))
+                .sum();
         assertThat(failures).isEqualTo(2);
 
         // What is drawn matches the data: the value label of a bar and a zero bar without width.
-        assertThat(barElement("passkeyLogins").findElement(By.cssSelector("text.value")).getText()).isEqualTo("1");
-        assertThat(barElement("manualFallback").findElement(By.cssSelector("rect")).getAttribute("width"))
+        assertThat(barElement("passkeyLogins")
+                        .findElement(By.cssSelector("text.value"))
+                        .getText())
+                .isEqualTo("1");
+        assertThat(barElement("manualFallback")
+                        .findElement(By.cssSelector("rect"))
+                        .getAttribute("width"))
                 .isEqualTo("0");
         assertThat(browser.driver.getPageSource()).doesNotContain(alice);
         // Nothing from a CDN: every script, style sheet, image and link stays on the demo's origin.

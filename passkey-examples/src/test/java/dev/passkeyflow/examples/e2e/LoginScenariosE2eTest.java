@@ -39,7 +39,8 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
     }
 
     @Test
-    @DisplayName("2. a passkey deleted on this device: it starts by itself and fails, the calm retry fails, the password, healing, and the next login just works")
+    @DisplayName(
+            "2. a passkey deleted on this device: it starts by itself and fails, the calm retry fails, the password, healing, and the next login just works")
     void locallyDeletedPasskeyHeals() {
         String alice = newIdentifier("alice");
         signUpWithPasskey(browser, alice);
@@ -67,9 +68,10 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
         browser.await("fallback-message");
         browser.screenshot("fallback");
         assertThat(browser.page()).isEqualTo("password");
-        assertThat(browser.text("fallback-message")).isEqualTo(
-                "Your passkey didn't work this time. Sign in with your password instead.");
-        assertThat(attemptsSince(alice, before)).extracting(LoginAttempt::outcome)
+        assertThat(browser.text("fallback-message"))
+                .isEqualTo("Your passkey didn't work this time. Sign in with your password instead.");
+        assertThat(attemptsSince(alice, before))
+                .extracting(LoginAttempt::outcome)
                 .containsExactly(AttemptOutcome.CANCELLED, AttemptOutcome.CANCELLED);
 
         // The password works; the healing offer appears.
@@ -96,7 +98,8 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
         enterIdentifier(browser, alice);
         assertOnDashboardWithPasskey(browser);
         browser.screenshot("dashboard-next-login");
-        assertThat(attemptsSince(alice, next)).extracting(LoginAttempt::outcome)
+        assertThat(attemptsSince(alice, next))
+                .extracting(LoginAttempt::outcome)
                 .containsExactly(AttemptOutcome.SUCCEEDED);
         assertThat(browser.has("flash")).isFalse();
     }
@@ -143,7 +146,8 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
             assertThat(statusOf(phone, oldId)).isEqualTo("Works on this device; not working on another device");
             assertThat(phone.credentialIds()).containsExactly(oldId);
         }
-        assertThat(storedPasskeys(bob)).extracting(c -> c.status())
+        assertThat(storedPasskeys(bob))
+                .extracting(c -> c.status())
                 .containsExactlyInAnyOrder(CredentialStatus.SUSPECTED_BROKEN, CredentialStatus.ACTIVE);
     }
 
@@ -175,12 +179,15 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
         browser.await("passkeys");
         browser.screenshot("dashboard-no-offer");
         assertThat(browser.text("signed-in-with")).isEqualTo("your password");
-        assertThat(attemptOutcomes(carol)).filteredOn(o -> o == AttemptOutcome.REGISTRATION_DECLINED).hasSize(1);
+        assertThat(attemptOutcomes(carol))
+                .filteredOn(o -> o == AttemptOutcome.REGISTRATION_DECLINED)
+                .hasSize(1);
         assertThat(passkeyRows(browser)).hasSize(1);
     }
 
     @Test
-    @DisplayName("6. a passkey the server deleted: the page signals signalUnknownCredential and the authenticator drops it")
+    @DisplayName(
+            "6. a passkey the server deleted: the page signals signalUnknownCredential and the authenticator drops it")
     void serverDeletedPasskeyIsSignalled() throws InterruptedException {
         String dave = newIdentifier("dave");
         signUpWithPasskey(browser, dave);
@@ -211,7 +218,8 @@ class LoginScenariosE2eTest extends DemoE2eSupport {
             assertThat(phone.signalsMade()).isEqualTo("signalUnknownCredential");
             assertThat(phone.driver.findElement(By.id("signal-log")).getAttribute("textContent"))
                     .isEqualTo("signalUnknownCredential");
-            new WebDriverWait(phone.driver, DemoBrowser.WAIT).until(d -> phone.credentials().isEmpty());
+            new WebDriverWait(phone.driver, DemoBrowser.WAIT)
+                    .until(d -> phone.credentials().isEmpty());
             assertThat(phone.credentials()).isEmpty();
             assertThat(attemptOutcomes(dave)).contains(AttemptOutcome.UNKNOWN_CREDENTIAL);
         }

@@ -6,7 +6,6 @@ import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.StoredCredential;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -64,12 +63,14 @@ class ModesE2eTest extends DemoE2eSupport {
         browser.screenshot("autofill-signed-in");
         assertThat(browser.text("signed-in-with")).isEqualTo("a passkey");
         assertThat(browser.text("who")).isEqualTo(alice);
-        assertThat(attemptsSince(alice, before)).extracting(LoginAttempt::outcome)
+        assertThat(attemptsSince(alice, before))
+                .extracting(LoginAttempt::outcome)
                 .containsExactly(AttemptOutcome.SUCCEEDED);
     }
 
     @Test
-    @DisplayName("autofill beside identifier-first: submitting the identifier aborts the pending conditional request; the identifier flow takes over")
+    @DisplayName(
+            "autofill beside identifier-first: submitting the identifier aborts the pending conditional request; the identifier flow takes over")
     void autofillThenIdentifierFirst() {
         String alice = newIdentifier("alice");
         signUpWithPasskey(browser, alice);
@@ -93,7 +94,8 @@ class ModesE2eTest extends DemoE2eSupport {
     }
 
     @Test
-    @DisplayName("autofill with a passkey deleted on the server: signalUnknownCredential reaches the authenticator, which drops it")
+    @DisplayName(
+            "autofill with a passkey deleted on the server: signalUnknownCredential reaches the authenticator, which drops it")
     void autofillUnknownCredential() {
         String alice = newIdentifier("alice");
         signUpWithPasskey(browser, alice);
@@ -103,7 +105,8 @@ class ModesE2eTest extends DemoE2eSupport {
 
         browser.driver.get(baseUrl + "/modes/autofill");
 
-        new WebDriverWait(browser.driver, DemoBrowser.WAIT).until(d -> browser.credentialIds().isEmpty());
+        new WebDriverWait(browser.driver, DemoBrowser.WAIT)
+                .until(d -> browser.credentialIds().isEmpty());
         browser.await("autofill-title");
         browser.screenshot("autofill-unknown");
         assertThat(browser.has("passkeys")).isFalse();
@@ -111,7 +114,8 @@ class ModesE2eTest extends DemoE2eSupport {
     }
 
     @Test
-    @DisplayName("silent healing after a password login: conditional create where the browser does it, else the explicit offer, never both")
+    @DisplayName(
+            "silent healing after a password login: conditional create where the browser does it, else the explicit offer, never both")
     void silentUpgrade() {
         String bob = newIdentifier("bob");
         signUpWithPasskey(browser, bob);
@@ -140,14 +144,16 @@ class ModesE2eTest extends DemoE2eSupport {
         browser.await("passkeys");
         List<StoredCredential> stored = storedPasskeys(bob);
         assertThat(stored).hasSize(2);
-        assertThat(browser.credentialIds()).containsExactly(stored.get(1).credentialId().toBase64Url());
+        assertThat(browser.credentialIds())
+                .containsExactly(stored.get(1).credentialId().toBase64Url());
         // Which path this Chromium took, for the record (the virtual authenticator's support varies).
-        System.out.println("silent healing: conditionalCreate=" + conditionalCreate + ", explicit offer shown="
-                + explicit);
+        System.out.println(
+                "silent healing: conditionalCreate=" + conditionalCreate + ", explicit offer shown=" + explicit);
     }
 
     @Test
-    @DisplayName("after-hybrid offer: a login by a cross-platform authenticator on a device with a platform one offers a local passkey")
+    @DisplayName(
+            "after-hybrid offer: a login by a cross-platform authenticator on a device with a platform one offers a local passkey")
     void afterHybridOffer() {
         String carol = newIdentifier("carol");
         // The "phone": a virtual authenticator on the hybrid transport (CDP "cable"); the browser reports
@@ -160,8 +166,12 @@ class ModesE2eTest extends DemoE2eSupport {
         // Another computer (a Mac): a new device id and environment, no history, its own platform authenticator.
         String ownUserAgent = (String) script("return navigator.userAgent");
         browser.forgetEverything();
-        browser.pretendPlatform("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
-                + "Chrome/156.0.0.0 Safari/537.36", "macOS", "15.0.0", false);
+        browser.pretendPlatform(
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "Chrome/156.0.0.0 Safari/537.36",
+                "macOS",
+                "15.0.0",
+                false);
         try {
             afterHybridOnTheMac(carol, phone, browser.addPlatformAuthenticator());
         } finally {
@@ -181,7 +191,8 @@ class ModesE2eTest extends DemoE2eSupport {
         }
         browser.waitReady();
         browser.screenshot("after-hybrid");
-        assertThat(attemptsSince(carol, before)).anySatisfy(a -> assertThat(a.crossPlatformSuccess()).isTrue());
+        assertThat(attemptsSince(carol, before))
+                .anySatisfy(a -> assertThat(a.crossPlatformSuccess()).isTrue());
         browser.await("offer-title");
         assertThat(browser.has("offer-title")).as("the after-hybrid offer").isTrue();
         browser.removeRoaming(phone);
@@ -199,7 +210,8 @@ class ModesE2eTest extends DemoE2eSupport {
         String id = browser.credentialIds().get(0);
 
         browser.go("/settings/passkeys");
-        WebElement row = browser.driver.findElement(By.cssSelector("tr.managed-passkey[data-credential-id='" + id + "']"));
+        WebElement row =
+                browser.driver.findElement(By.cssSelector("tr.managed-passkey[data-credential-id='" + id + "']"));
         assertThat(row.findElement(By.cssSelector(".status")).getText()).isEqualTo("active");
         assertThat(row.findElement(By.cssSelector(".here")).getText()).isEqualTo("on this device");
         row.findElement(By.cssSelector("input.nickname")).sendKeys("Work laptop");
@@ -223,7 +235,8 @@ class ModesE2eTest extends DemoE2eSupport {
         assertThat(browser.text("flash")).isEqualTo("Passkey deleted.");
         assertThat(browser.signalsMade()).contains("signalAllAcceptedCredentials", "signalUnknownCredential");
         assertThat(storedPasskeys(dave)).isEmpty();
-        new WebDriverWait(browser.driver, DemoBrowser.WAIT).until(d -> browser.credentialIds().isEmpty());
+        new WebDriverWait(browser.driver, DemoBrowser.WAIT)
+                .until(d -> browser.credentialIds().isEmpty());
         assertThat(Map.of("left", browser.credentialIds())).containsEntry("left", List.of());
     }
 

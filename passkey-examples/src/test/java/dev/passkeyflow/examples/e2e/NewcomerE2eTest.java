@@ -38,7 +38,8 @@ class NewcomerE2eTest extends DemoE2eSupport {
     }
 
     @Test
-    @DisplayName("the failed attempt shows in the footer after the reload, the diagnosis and its evidence on the password page, which has a username field for password managers")
+    @DisplayName(
+            "the failed attempt shows in the footer after the reload, the diagnosis and its evidence on the password page, which has a username field for password managers")
     void errorDiagnosisAndUsernameVisible() {
         String ann = newIdentifier("ann");
         signUpWithPasskey(browser, ann);
@@ -55,7 +56,8 @@ class NewcomerE2eTest extends DemoE2eSupport {
         assertThat(footerError()).matches("NotAllowedError after \\d+ ms \\(sign-in\\)");
         assertThat(browser.has("diagnosis")).isTrue();
         assertThat(browser.text("diagnosis-cause")).isNotBlank().isNotEqualTo("UNKNOWN");
-        assertThat(browser.driver.findElements(By.cssSelector("#diagnosis-evidence li"))).isNotEmpty();
+        assertThat(browser.driver.findElements(By.cssSelector("#diagnosis-evidence li")))
+                .isNotEmpty();
         WebElement username = browser.driver.findElement(By.id("username"));
         assertThat(username.isDisplayed()).isTrue();
         assertThat(username.getAttribute("type")).isEqualTo("text");
@@ -70,8 +72,10 @@ class NewcomerE2eTest extends DemoE2eSupport {
         String bea = newIdentifier("bea");
         signUp(browser, bea);
         assertThat(activeId()).isEqualTo("add-passkey");
-        assertThat(browser.driver.findElement(By.id("status")).getAttribute("role")).isEqualTo("status");
-        assertThat(browser.driver.findElement(By.id("passkey-error")).getAttribute("role")).isEqualTo("alert");
+        assertThat(browser.driver.findElement(By.id("status")).getAttribute("role"))
+                .isEqualTo("status");
+        assertThat(browser.driver.findElement(By.id("passkey-error")).getAttribute("role"))
+                .isEqualTo("alert");
         browser.clickAndWait("add-passkey");
         browser.await("passkeys");
         logOut(browser);
@@ -82,11 +86,13 @@ class NewcomerE2eTest extends DemoE2eSupport {
         new WebDriverWait(browser.driver, DemoBrowser.WAIT).until(d -> "try-again".equals(activeId()));
         WebElement status = browser.driver.findElement(By.id("status"));
         assertThat(status.getAttribute("aria-live")).isEqualTo("polite");
-        assertThat(status.getAttribute("textContent")).isEqualTo("No problem. When you are ready, try your passkey again.");
+        assertThat(status.getAttribute("textContent"))
+                .isEqualTo("No problem. When you are ready, try your passkey again.");
     }
 
     @Test
-    @DisplayName("after healing the broken passkey is not marked 'this device', the new one is marked 'new'; Delete asks first and each Delete button says which passkey")
+    @DisplayName(
+            "after healing the broken passkey is not marked 'this device', the new one is marked 'new'; Delete asks first and each Delete button says which passkey")
     void dashboardMarkersAndDeleteConfirmation() {
         String cai = newIdentifier("cai");
         signUpWithPasskey(browser, cai);
@@ -111,7 +117,8 @@ class NewcomerE2eTest extends DemoE2eSupport {
         assertThat(oldRow.findElements(By.cssSelector(".badge.new"))).isEmpty();
 
         List<String> labels = passkeyRows(browser).stream()
-                .map(r -> r.findElement(By.cssSelector("button.delete")).getAttribute("aria-label")).toList();
+                .map(r -> r.findElement(By.cssSelector("button.delete")).getAttribute("aria-label"))
+                .toList();
         assertThat(labels).hasSize(2).doesNotHaveDuplicates().allMatch(l -> l.startsWith("Delete passkey "));
 
         oldRow.findElement(By.cssSelector("button.delete")).click();
@@ -133,7 +140,8 @@ class NewcomerE2eTest extends DemoE2eSupport {
     }
 
     @Test
-    @DisplayName("a passkey login in one tab still works while a second tab starts another sign-in for the same account")
+    @DisplayName(
+            "a passkey login in one tab still works while a second tab starts another sign-in for the same account")
     void twoTabs() {
         String dan = newIdentifier("dan");
         signUpWithPasskey(browser, dan);
@@ -184,7 +192,8 @@ class NewcomerE2eTest extends DemoE2eSupport {
         browser.screenshot("dashboard-declined");
 
         assertThat(statusOf(browser, oldId)).isEqualTo("Didn't work on this device just now");
-        assertThat(row(browser, oldId).findElements(By.cssSelector(".badge.this-device"))).isEmpty();
+        assertThat(row(browser, oldId).findElements(By.cssSelector(".badge.this-device")))
+                .isEmpty();
     }
 
     @Test

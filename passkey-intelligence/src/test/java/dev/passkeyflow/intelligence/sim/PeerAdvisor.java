@@ -35,8 +35,8 @@ final class PeerAdvisor implements LoginAdvisor {
     public HealingDecision onAuthenticatedWithoutPasskey(HealingContext context) {
         ClientPlatform platform = ClientPlatform.of(context.client());
         if (context.usableCredentials().isEmpty() && context.client().canCreatePasskeyLocally()) {
-            return HealingDecision.Offer.of(HealingKind.FIRST_PASSKEY, FailureDiagnosis.unknown(), platform,
-                    DecisionTag.USER_HAS_NO_PASSKEYS);
+            return HealingDecision.Offer.of(
+                    HealingKind.FIRST_PASSKEY, FailureDiagnosis.unknown(), platform, DecisionTag.USER_HAS_NO_PASSKEYS);
         }
         return HealingDecision.noOffer(context.lastDiagnosis(), platform, DecisionTag.USER_HAS_PASSKEYS);
     }

@@ -57,10 +57,19 @@ record Scenario(long seed, List<UserScript> users) {
     }
 
     /** The browser, whose fast-failure share is a parameter of {@link SimConfig}. */
-    enum Browser { SAFARI, CHROME, FIREFOX }
+    enum Browser {
+        SAFARI,
+        CHROME,
+        FIREFOX
+    }
 
     /** The ground-truth causes of a broken passkey. */
-    enum Break { DELETED, CLOUD_SWITCH, PM_SIGNED_OUT, REVOKED }
+    enum Break {
+        DELETED,
+        CLOUD_SWITCH,
+        PM_SIGNED_OUT,
+        REVOKED
+    }
 
     /**
      * A device.
@@ -75,9 +84,18 @@ record Scenario(long seed, List<UserScript> users) {
      * @param immediateDraw compared with {@link SimConfig#immediateShare()} for Chrome: whether this
      *     browser has immediate UI mode
      */
-    record DeviceSpec(String id, ClientPlatform platform, Browser browser, String userAgent,
-            @Nullable String uaPlatformHint, @Nullable String platformGroup, @Nullable UUID platformAaguid,
-            boolean platformSynced, @Nullable String pmGroup, @Nullable UUID pmAaguid, boolean volatileId,
+    record DeviceSpec(
+            String id,
+            ClientPlatform platform,
+            Browser browser,
+            String userAgent,
+            @Nullable String uaPlatformHint,
+            @Nullable String platformGroup,
+            @Nullable UUID platformAaguid,
+            boolean platformSynced,
+            @Nullable String pmGroup,
+            @Nullable UUID pmAaguid,
+            boolean volatileId,
             double immediateDraw) {
 
         boolean canCreate() {
@@ -85,13 +103,35 @@ record Scenario(long seed, List<UserScript> users) {
         }
 
         DeviceSpec withId(String newId) {
-            return new DeviceSpec(newId, platform, browser, userAgent, uaPlatformHint, platformGroup, platformAaguid,
-                    platformSynced, pmGroup, pmAaguid, volatileId, immediateDraw);
+            return new DeviceSpec(
+                    newId,
+                    platform,
+                    browser,
+                    userAgent,
+                    uaPlatformHint,
+                    platformGroup,
+                    platformAaguid,
+                    platformSynced,
+                    pmGroup,
+                    pmAaguid,
+                    volatileId,
+                    immediateDraw);
         }
 
         DeviceSpec volatileIds() {
-            return new DeviceSpec(id, platform, browser, userAgent, uaPlatformHint, platformGroup, platformAaguid,
-                    platformSynced, pmGroup, pmAaguid, true, immediateDraw);
+            return new DeviceSpec(
+                    id,
+                    platform,
+                    browser,
+                    userAgent,
+                    uaPlatformHint,
+                    platformGroup,
+                    platformAaguid,
+                    platformSynced,
+                    pmGroup,
+                    pmAaguid,
+                    true,
+                    immediateDraw);
         }
     }
 
@@ -106,25 +146,29 @@ record Scenario(long seed, List<UserScript> users) {
      * @param attacker the login is an attacker's with the user's leaked password
      */
     record Login(Instant at, String deviceId, long behaviour, boolean privateWindow, boolean attacker)
-            implements Event { }
+            implements Event {}
 
     /** The user deletes the passkey on a device (a synced deletion reaches the whole sync group). */
-    record Delete(Instant at, String deviceId) implements Event { }
+    record Delete(Instant at, String deviceId) implements Event {}
 
     /** The device's platform account changes (another iCloud / Google account). */
-    record CloudSwitch(Instant at, String deviceId) implements Event { }
+    record CloudSwitch(Instant at, String deviceId) implements Event {}
 
     /** The password manager on the device is signed out. */
-    record PmSignOut(Instant at, String deviceId) implements Event { }
+    record PmSignOut(Instant at, String deviceId) implements Event {}
 
     /** The relying party revokes every passkey of the user on the server. */
-    record Revoke(Instant at) implements Event { }
+    record Revoke(Instant at) implements Event {}
 
     /** A new device; it joins the user's sync groups if its spec says so. */
-    record AddDevice(Instant at, DeviceSpec device) implements Event { }
+    record AddDevice(Instant at, DeviceSpec device) implements Event {}
 
     /** Where the user's first passkey is created at the start: nowhere, the platform or the password manager. */
-    enum Enrol { NONE, PLATFORM, PASSWORD_MANAGER }
+    enum Enrol {
+        NONE,
+        PLATFORM,
+        PASSWORD_MANAGER
+    }
 
     /**
      * One user.
@@ -134,8 +178,16 @@ record Scenario(long seed, List<UserScript> users) {
      * @param attackerDevices computers an attacker with the leaked password signs in from
      * @param willing whether the user accepts an offer to create a passkey
      */
-    record UserScript(int index, String identifier, Kind kind, List<DeviceSpec> devices, @Nullable String phone,
-            List<DeviceSpec> attackerDevices, Enrol enrol, boolean willing, List<Event> events) { }
+    record UserScript(
+            int index,
+            String identifier,
+            Kind kind,
+            List<DeviceSpec> devices,
+            @Nullable String phone,
+            List<DeviceSpec> attackerDevices,
+            Enrol enrol,
+            boolean willing,
+            List<Event> events) {}
 
     static final String UA_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
             + "(KHTML, like Gecko) Version/18.1 Safari/605.1.15";
@@ -149,8 +201,8 @@ record Scenario(long seed, List<UserScript> users) {
             + "(KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
     static final String UA_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
             + "(KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
-    static final String UA_WINDOWS_FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 "
-            + "Firefox/140.0";
+    static final String UA_WINDOWS_FIREFOX =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 " + "Firefox/140.0";
     static final String UA_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
     static final String UA_LINUX_CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
             + "(KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
@@ -177,9 +229,20 @@ record Scenario(long seed, List<UserScript> users) {
     /** The population mix: mostly stable users, every other kind a few percent. */
     private static Kind kind(double p) {
         double[] cumulative = {0.40, 0.48, 0.53, 0.58, 0.61, 0.67, 0.73, 0.77, 0.82, 0.88, 0.94, 1.0};
-        Kind[] kinds = {Kind.STABLE, Kind.DELETED, Kind.CLOUD_SWITCH, Kind.PM_SIGNED_OUT, Kind.REVOKED, Kind.HYBRID,
-            Kind.GPM_DESKTOP, Kind.COOKIE_CLEARING, Kind.PRIVATE_BROWSER, Kind.FAMILY, Kind.RARE_DECLINER,
-            Kind.ATTACKER};
+        Kind[] kinds = {
+            Kind.STABLE,
+            Kind.DELETED,
+            Kind.CLOUD_SWITCH,
+            Kind.PM_SIGNED_OUT,
+            Kind.REVOKED,
+            Kind.HYBRID,
+            Kind.GPM_DESKTOP,
+            Kind.COOKIE_CLEARING,
+            Kind.PRIVATE_BROWSER,
+            Kind.FAMILY,
+            Kind.RARE_DECLINER,
+            Kind.ATTACKER
+        };
         for (int i = 0; i < kinds.length; i++) {
             if (p < cumulative[i]) {
                 return kinds[i];
@@ -235,20 +298,43 @@ record Scenario(long seed, List<UserScript> users) {
             }
             case GPM_DESKTOP -> {
                 devices.add(android(u + "-android", "gpm:" + u, null, null, r));
-                devices.add(new DeviceSpec(u + "-desktop", p < 0.5 ? ClientPlatform.WINDOWS : ClientPlatform.LINUX,
-                        Browser.CHROME, p < 0.5 ? UA_WINDOWS : UA_LINUX_CHROME, p < 0.5 ? "Windows" : "Linux", null,
-                        p < 0.5 ? WINDOWS_HELLO_AAGUID : null, false, "gpm:" + u, GOOGLE_AAGUID, false,
+                devices.add(new DeviceSpec(
+                        u + "-desktop",
+                        p < 0.5 ? ClientPlatform.WINDOWS : ClientPlatform.LINUX,
+                        Browser.CHROME,
+                        p < 0.5 ? UA_WINDOWS : UA_LINUX_CHROME,
+                        p < 0.5 ? "Windows" : "Linux",
+                        null,
+                        p < 0.5 ? WINDOWS_HELLO_AAGUID : null,
+                        false,
+                        "gpm:" + u,
+                        GOOGLE_AAGUID,
+                        false,
                         r.nextDouble()));
             }
-            case COOKIE_CLEARING -> devices.add(new DeviceSpec(u + "-pc", ClientPlatform.WINDOWS, Browser.FIREFOX,
-                    UA_WINDOWS_FIREFOX, null, null, WINDOWS_HELLO_AAGUID, false, null, null, true, r.nextDouble()));
+            case COOKIE_CLEARING ->
+                devices.add(new DeviceSpec(
+                        u + "-pc",
+                        ClientPlatform.WINDOWS,
+                        Browser.FIREFOX,
+                        UA_WINDOWS_FIREFOX,
+                        null,
+                        null,
+                        WINDOWS_HELLO_AAGUID,
+                        false,
+                        null,
+                        null,
+                        true,
+                        r.nextDouble()));
             case PRIVATE_BROWSER -> {
                 devices.add(mac(u + "-mac", "icloud:" + u, appleAaguid, null, null, r));
                 devices.add(iphone(u + "-iphone", "icloud:" + u, appleAaguid, null, null, r));
             }
             case RARE_DECLINER -> {
-                devices.add(p < 0.5 ? iphone(u + "-iphone", "icloud:" + u, appleAaguid, null, null, r)
-                        : windows(u + "-laptop", null, null, r));
+                devices.add(
+                        p < 0.5
+                                ? iphone(u + "-iphone", "icloud:" + u, appleAaguid, null, null, r)
+                                : windows(u + "-laptop", null, null, r));
                 enrol = Enrol.NONE;
                 meanDays = 17;
             }
@@ -266,14 +352,24 @@ record Scenario(long seed, List<UserScript> users) {
             case ATTACKER -> {
                 int attacks = 1 + r.nextInt(3);
                 for (int i = 0; i < attacks; i++) {
-                    DeviceSpec atk = new DeviceSpec(u + "-attacker" + i, ClientPlatform.WINDOWS, Browser.CHROME,
-                            UA_WINDOWS, "Windows", null, WINDOWS_HELLO_AAGUID, false, null, null, false,
+                    DeviceSpec atk = new DeviceSpec(
+                            u + "-attacker" + i,
+                            ClientPlatform.WINDOWS,
+                            Browser.CHROME,
+                            UA_WINDOWS,
+                            "Windows",
+                            null,
+                            WINDOWS_HELLO_AAGUID,
+                            false,
+                            null,
+                            null,
+                            false,
                             r.nextDouble());
                     attackerDevices.add(atk);
                     events.add(new Login(day(r, 10, DAYS - 1), atk.id(), r.nextLong(), false, true));
                 }
             }
-            default -> { }
+            default -> {}
         }
 
         // Sometimes a new device of the user's own ecosystem or a foreign one (stable kinds only).
@@ -283,33 +379,58 @@ record Scenario(long seed, List<UserScript> users) {
             addAt = day(r, 20, 160);
             String id = u + "-new";
             DeviceSpec first = devices.get(0);
-            DeviceSpec added = first.platformGroup() != null && r.nextBoolean()
-                    ? first.withId(id)
-                    : windows(id, null, null, r);
+            DeviceSpec added =
+                    first.platformGroup() != null && r.nextBoolean() ? first.withId(id) : windows(id, null, null, r);
             events.add(new AddDevice(addAt, added));
             later.add(id);
         }
         logins(devices, later, addAt, meanDays, kind == Kind.PRIVATE_BROWSER ? 0.33 : 0, r, events);
         events.sort(Comparator.comparing(Event::at));
-        return new UserScript(index, u + "@example.com", kind, List.copyOf(devices), phone,
-                List.copyOf(attackerDevices), enrol, willing, List.copyOf(events));
+        return new UserScript(
+                index,
+                u + "@example.com",
+                kind,
+                List.copyOf(devices),
+                phone,
+                List.copyOf(attackerDevices),
+                enrol,
+                willing,
+                List.copyOf(events));
     }
 
     /** Two accounts sharing an iPad signed into the first one's iCloud; each also has an iPhone. */
     private static List<UserScript> family(int index, Random r) {
         String parent = "u" + index;
         String child = "u" + (index + 1);
-        DeviceSpec ipad = new DeviceSpec("family-" + index + "-ipad", ClientPlatform.IOS, Browser.SAFARI, UA_IPAD, null,
-                "icloud:" + parent, APPLE_AAGUID, true, null, null, false, r.nextDouble());
+        DeviceSpec ipad = new DeviceSpec(
+                "family-" + index + "-ipad",
+                ClientPlatform.IOS,
+                Browser.SAFARI,
+                UA_IPAD,
+                null,
+                "icloud:" + parent,
+                APPLE_AAGUID,
+                true,
+                null,
+                null,
+                false,
+                r.nextDouble());
         List<UserScript> pair = new ArrayList<>();
         for (String u : List.of(parent, child)) {
-            List<DeviceSpec> devices = List.of(iphone(u + "-iphone", "icloud:" + u, APPLE_AAGUID, null, null, r),
-                    ipad);
+            List<DeviceSpec> devices = List.of(iphone(u + "-iphone", "icloud:" + u, APPLE_AAGUID, null, null, r), ipad);
             List<Event> events = new ArrayList<>();
             logins(devices, List.of(), null, 6, 0, r, events);
             events.sort(Comparator.comparing(Event::at));
-            pair.add(new UserScript(u.equals(parent) ? index : index + 1, u + "@example.com", Kind.FAMILY, devices,
-                    null, List.of(), Enrol.PLATFORM, r.nextDouble() < 0.85, List.copyOf(events)));
+            pair.add(new UserScript(
+                    u.equals(parent) ? index : index + 1,
+                    u + "@example.com",
+                    Kind.FAMILY,
+                    devices,
+                    null,
+                    List.of(),
+                    Enrol.PLATFORM,
+                    r.nextDouble() < 0.85,
+                    List.copyOf(events)));
         }
         return pair;
     }
@@ -317,16 +438,27 @@ record Scenario(long seed, List<UserScript> users) {
     private static void pmUser(String u, List<DeviceSpec> devices, UUID appleAaguid, UUID pmAaguid, Random r) {
         String pm = "pm:" + u;
         double d = r.nextDouble();
-        devices.add(d < 0.5 ? windows(u + "-laptop", pm, pmAaguid, r)
-                : d < 0.7 ? linux(u + "-laptop", pm, pmAaguid, r)
-                : mac(u + "-laptop", "icloud:" + u, appleAaguid, pm, pmAaguid, r));
-        devices.add(r.nextBoolean() ? iphone(u + "-phone", "icloud:" + u, appleAaguid, pm, pmAaguid, r)
-                : android(u + "-phone", "gpm:" + u, pm, pmAaguid, r));
+        devices.add(
+                d < 0.5
+                        ? windows(u + "-laptop", pm, pmAaguid, r)
+                        : d < 0.7
+                                ? linux(u + "-laptop", pm, pmAaguid, r)
+                                : mac(u + "-laptop", "icloud:" + u, appleAaguid, pm, pmAaguid, r));
+        devices.add(
+                r.nextBoolean()
+                        ? iphone(u + "-phone", "icloud:" + u, appleAaguid, pm, pmAaguid, r)
+                        : android(u + "-phone", "gpm:" + u, pm, pmAaguid, r));
     }
 
     /** Logins every few days (exponential gaps around {@code meanDays}) on a device the user has then. */
-    private static void logins(List<DeviceSpec> devices, List<String> later, @Nullable Instant addAt,
-            double meanDays, double privateShare, Random r, List<Event> events) {
+    private static void logins(
+            List<DeviceSpec> devices,
+            List<String> later,
+            @Nullable Instant addAt,
+            double meanDays,
+            double privateShare,
+            Random r,
+            List<Event> events) {
         Instant t = START.plus(Duration.ofHours(1));
         Instant end = START.plus(Duration.ofDays(DAYS));
         while (true) {
@@ -334,12 +466,13 @@ record Scenario(long seed, List<UserScript> users) {
             if (!t.isBefore(end)) {
                 return;
             }
-            List<String> available = new ArrayList<>(devices.stream().map(DeviceSpec::id).toList());
+            List<String> available =
+                    new ArrayList<>(devices.stream().map(DeviceSpec::id).toList());
             if (addAt != null && t.isAfter(addAt)) {
                 available.addAll(later);
             }
-            events.add(new Login(t, available.get(r.nextInt(available.size())), r.nextLong(),
-                    r.nextDouble() < privateShare, false));
+            events.add(new Login(
+                    t, available.get(r.nextInt(available.size())), r.nextLong(), r.nextDouble() < privateShare, false));
         }
     }
 
@@ -347,40 +480,117 @@ record Scenario(long seed, List<UserScript> users) {
         return START.plus(Duration.ofDays(from + r.nextInt(to - from))).plusSeconds(r.nextInt(86_400));
     }
 
-    static DeviceSpec mac(String id, String group, UUID aaguid, @Nullable String pm, @Nullable UUID pmAaguid,
-            Random r) {
-        return new DeviceSpec(id, ClientPlatform.MACOS, Browser.SAFARI, UA_MAC, null, group, aaguid, true, pm,
-                pmAaguid, false, r.nextDouble());
+    static DeviceSpec mac(
+            String id, String group, UUID aaguid, @Nullable String pm, @Nullable UUID pmAaguid, Random r) {
+        return new DeviceSpec(
+                id,
+                ClientPlatform.MACOS,
+                Browser.SAFARI,
+                UA_MAC,
+                null,
+                group,
+                aaguid,
+                true,
+                pm,
+                pmAaguid,
+                false,
+                r.nextDouble());
     }
 
-    static DeviceSpec iphone(String id, String group, UUID aaguid, @Nullable String pm, @Nullable UUID pmAaguid,
-            Random r) {
-        return new DeviceSpec(id, ClientPlatform.IOS, Browser.SAFARI, UA_IPHONE, null, group, aaguid, true, pm,
-                pmAaguid, false, r.nextDouble());
+    static DeviceSpec iphone(
+            String id, String group, UUID aaguid, @Nullable String pm, @Nullable UUID pmAaguid, Random r) {
+        return new DeviceSpec(
+                id,
+                ClientPlatform.IOS,
+                Browser.SAFARI,
+                UA_IPHONE,
+                null,
+                group,
+                aaguid,
+                true,
+                pm,
+                pmAaguid,
+                false,
+                r.nextDouble());
     }
 
     static DeviceSpec android(String id, String group, @Nullable String pm, @Nullable UUID pmAaguid, Random r) {
-        return new DeviceSpec(id, ClientPlatform.ANDROID, Browser.CHROME, UA_ANDROID, "Android", group, GOOGLE_AAGUID,
-                true, pm, pmAaguid, false, r.nextDouble());
+        return new DeviceSpec(
+                id,
+                ClientPlatform.ANDROID,
+                Browser.CHROME,
+                UA_ANDROID,
+                "Android",
+                group,
+                GOOGLE_AAGUID,
+                true,
+                pm,
+                pmAaguid,
+                false,
+                r.nextDouble());
     }
 
     static DeviceSpec chromebook(String id, String group, Random r) {
-        return new DeviceSpec(id, ClientPlatform.CHROME_OS, Browser.CHROME, UA_CHROMEBOOK, "Chrome OS", group,
-                GOOGLE_AAGUID, true, null, null, false, r.nextDouble());
+        return new DeviceSpec(
+                id,
+                ClientPlatform.CHROME_OS,
+                Browser.CHROME,
+                UA_CHROMEBOOK,
+                "Chrome OS",
+                group,
+                GOOGLE_AAGUID,
+                true,
+                null,
+                null,
+                false,
+                r.nextDouble());
     }
 
     static DeviceSpec windows(String id, @Nullable String pm, @Nullable UUID pmAaguid, Random r) {
-        return new DeviceSpec(id, ClientPlatform.WINDOWS, Browser.CHROME, UA_WINDOWS, "Windows", null,
-                WINDOWS_HELLO_AAGUID, false, pm, pmAaguid, false, r.nextDouble());
+        return new DeviceSpec(
+                id,
+                ClientPlatform.WINDOWS,
+                Browser.CHROME,
+                UA_WINDOWS,
+                "Windows",
+                null,
+                WINDOWS_HELLO_AAGUID,
+                false,
+                pm,
+                pmAaguid,
+                false,
+                r.nextDouble());
     }
 
     static DeviceSpec windowsWithoutHello(String id, Random r) {
-        return new DeviceSpec(id, ClientPlatform.WINDOWS, Browser.CHROME, UA_WINDOWS, "Windows", null, null, false,
-                null, null, false, r.nextDouble());
+        return new DeviceSpec(
+                id,
+                ClientPlatform.WINDOWS,
+                Browser.CHROME,
+                UA_WINDOWS,
+                "Windows",
+                null,
+                null,
+                false,
+                null,
+                null,
+                false,
+                r.nextDouble());
     }
 
     static DeviceSpec linux(String id, @Nullable String pm, @Nullable UUID pmAaguid, Random r) {
-        return new DeviceSpec(id, ClientPlatform.LINUX, Browser.FIREFOX, UA_LINUX, null, null, null, false, pm,
-                pmAaguid, false, r.nextDouble());
+        return new DeviceSpec(
+                id,
+                ClientPlatform.LINUX,
+                Browser.FIREFOX,
+                UA_LINUX,
+                null,
+                null,
+                null,
+                false,
+                pm,
+                pmAaguid,
+                false,
+                r.nextDouble());
     }
 }

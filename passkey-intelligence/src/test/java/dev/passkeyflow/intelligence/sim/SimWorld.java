@@ -68,14 +68,17 @@ final class SimWorld {
     static final double CANCEL_RETRY = 0.25;
     /** Share of cancels of a working passkey that take under a second. */
     static final double CANCEL_FAST = 0.25;
+
     static final double TIMEOUT = 0.005;
     static final double CLICK_IF_PRESENT = 0.95;
     static final double CLICK_IF_ABSENT = 0.15;
     /** A user whose phone holds the passkey scans the QR code of the browser's sheet this often. */
     static final double SCAN_QR = 0.85;
+
     static final double PASSWORD_TYPO = 0.08;
     /** Share of unwilling users who cancel the OS dialog instead of declining on the page. */
     static final double UNWILLING_CANCELS_DIALOG = 0.3;
+
     static final int NAG_LIMIT = 3;
     static final Duration NAG_PAUSE = Duration.ofDays(30);
 
@@ -92,6 +95,7 @@ final class SimWorld {
     private final Map<String, FailureDiagnosis> diagnoses = new HashMap<>();
     /** Per flow: the start decision, for the breakdown of working passkeys sent to the password. */
     private final Map<String, StartDecision> starts = new HashMap<>();
+
     private final Map<String, Device> devices = new HashMap<>();
     private final Map<String, List<SoftwareAuthenticator>> groups = new HashMap<>();
     private final Map<SoftwareAuthenticator, String> groupOf = new HashMap<>();
@@ -137,8 +141,10 @@ final class SimWorld {
             return ClientContext.builder()
                     .deviceId(deviceId)
                     .userAgent(spec.userAgent())
-                    .hints(spec.uaPlatformHint() == null ? ClientHints.none()
-                            : new ClientHints(spec.uaPlatformHint(), null, null))
+                    .hints(
+                            spec.uaPlatformHint() == null
+                                    ? ClientHints.none()
+                                    : new ClientHints(spec.uaPlatformHint(), null, null))
                     .capabilities(capabilities)
                     .userVerifyingPlatformAuthenticator(spec.canCreate())
                     .conditionalMediation(true)
@@ -147,16 +153,22 @@ final class SimWorld {
     }
 
     /** A device that lost the user's usable passkey, until the first login there. */
-    private record Episode(Break cause, Instant at) { }
+    private record Episode(Break cause, Instant at) {}
 
     /** Per account: the run of declined or cancelled offers (the nagging measure). */
     private static final class OfferRun {
         int unanswered;
-        @Nullable Instant last;
+
+        @Nullable
+        Instant last;
+
         boolean nagged;
     }
 
-    SimWorld(String name, Scenario scenario, SimConfig config,
+    SimWorld(
+            String name,
+            Scenario scenario,
+            SimConfig config,
             BiFunction<CredentialRepository, LoginAttemptRepository, LoginAdvisor> advisor) {
         this.name = name;
         this.scenario = scenario;
@@ -218,7 +230,7 @@ final class SimWorld {
         switch (user.enrol()) {
             case PLATFORM -> enrol(user, first, Objects.requireNonNull(first.platform));
             case PASSWORD_MANAGER -> enrol(user, first, Objects.requireNonNull(first.pm));
-            case NONE -> { }
+            case NONE -> {}
         }
         OfferRun run = new OfferRun();
         for (Scenario.Event event : user.events()) {
@@ -272,7 +284,8 @@ final class SimWorld {
         }
         SoftwareAuthenticator platform = null;
         if (spec.platformAaguid() != null) {
-            SoftwareAuthenticator.Builder b = SoftwareAuthenticator.builder().origin(ORIGIN)
+            SoftwareAuthenticator.Builder b = SoftwareAuthenticator.builder()
+                    .origin(ORIGIN)
                     .aaguid(Objects.requireNonNull(spec.platformAaguid()))
                     .credentialIdGenerator(this::newCredentialId);
             if (spec.platformSynced()) {
@@ -282,8 +295,12 @@ final class SimWorld {
         }
         SoftwareAuthenticator pm = null;
         if (spec.pmGroup() != null) {
-            pm = SoftwareAuthenticator.builder().origin(ORIGIN).aaguid(Objects.requireNonNull(spec.pmAaguid()))
-                    .syncedPasskey().credentialIdGenerator(this::newCredentialId).build();
+            pm = SoftwareAuthenticator.builder()
+                    .origin(ORIGIN)
+                    .aaguid(Objects.requireNonNull(spec.pmAaguid()))
+                    .syncedPasskey()
+                    .credentialIdGenerator(this::newCredentialId)
+                    .build();
         }
         Device device = new Device(spec, platform, pm);
         devices.put(spec.id(), device);
@@ -393,8 +410,16 @@ final class SimWorld {
     /** The person's draws for one login, taken in a fixed order so every advisor sees the same ones. */
     // Arrays indexed by attempt number; a Draws is never compared or hashed.
     @SuppressWarnings("ArrayRecordComponent")
-    private record Draws(double click, double scan, double typo, double offerAnswer, double[] cancel,
-            double[] cancelFast, double[] timeout, double[] fast, double[] elapsed) {
+    private record Draws(
+            double click,
+            double scan,
+            double typo,
+            double offerAnswer,
+            double[] cancel,
+            double[] cancelFast,
+            double[] timeout,
+            double[] fast,
+            double[] elapsed) {
 
         static Draws of(long seed) {
             Random r = new Random(seed);
@@ -412,13 +437,14 @@ final class SimWorld {
         }
     }
 
-    private void login(UserScript user, Bytes handle, Device device, Scenario.Login login, Tally tally,
-            OfferRun run) {
+    private void login(UserScript user, Bytes handle, Device device, Scenario.Login login, Tally tally, OfferRun run) {
         Draws draws = Draws.of(login.behaviour());
         boolean attacker = login.attacker();
         String deviceId = device.spec.volatileId() || login.privateWindow()
-                ? device.spec.id() + "#" + ++device.sessions : device.spec.id();
-        boolean immediateCapable = device.spec.browser() == Scenario.Browser.CHROME && !login.privateWindow()
+                ? device.spec.id() + "#" + ++device.sessions
+                : device.spec.id();
+        boolean immediateCapable = device.spec.browser() == Scenario.Browser.CHROME
+                && !login.privateWindow()
                 && device.spec.immediateDraw() < config.immediateShare();
         Device phone = user.phone() == null || attacker ? null : devices.get(user.phone());
         boolean scans = phone != null && phone != device && draws.scan() < SCAN_QR;
@@ -466,8 +492,8 @@ final class SimWorld {
                     continue;
                 }
                 if (challenge.attempt() == 1 && !challenge.autoStart() && prompt == 0) {
-                    boolean click = !attacker && ((here || qr) ? draws.click() < CLICK_IF_PRESENT
-                            : draws.click() < CLICK_IF_ABSENT);
+                    boolean click = !attacker
+                            && ((here || qr) ? draws.click() < CLICK_IF_PRESENT : draws.click() < CLICK_IF_ABSENT);
                     if (!click) {
                         buttonIgnored = true;
                         step = flow.chooseFallback(flowId);
@@ -484,25 +510,27 @@ final class SimWorld {
                 if (here) {
                     double cancelRate = i == 0 ? CANCEL_FIRST : CANCEL_RETRY;
                     if (draws.cancel()[i] < cancelRate) {
-                        long elapsed = draws.cancelFast()[i] < CANCEL_FAST ? 250 + (long) (draws.elapsed()[i] * 650)
+                        long elapsed = draws.cancelFast()[i] < CANCEL_FAST
+                                ? 250 + (long) (draws.elapsed()[i] * 650)
                                 : 1_200 + (long) (draws.elapsed()[i] * 10_800);
                         step = flow.reportClientError(flowId, "NotAllowedError", null, elapsed);
                     } else if (draws.timeout()[i] < TIMEOUT) {
-                        step = flow.reportClientError(flowId, "NotAllowedError", null,
-                                120_000 + (long) (draws.elapsed()[i] * 5_000));
+                        step = flow.reportClientError(
+                                flowId, "NotAllowedError", null, 120_000 + (long) (draws.elapsed()[i] * 5_000));
                     } else {
                         step = sign(device.active(), challenge, "platform", handle);
                     }
                 } else if (draws.fast()[i] < config.fastShare(device.spec.browser())) {
-                    step = flow.reportClientError(flowId, "NotAllowedError", null, 5 + (long) (draws.elapsed()[i] * 595));
+                    step = flow.reportClientError(
+                            flowId, "NotAllowedError", null, 5 + (long) (draws.elapsed()[i] * 595));
                 } else if (qr) {
                     step = sign(Objects.requireNonNull(phone).active(), challenge, "cross-platform", handle);
                     if (step instanceof LoginStep.Completed || step instanceof LoginStep.HealingOffer) {
                         tally.hybridLogins++;
                     }
                 } else {
-                    step = flow.reportClientError(flowId, "NotAllowedError", null,
-                            2_000 + (long) (draws.elapsed()[i] * 8_000));
+                    step = flow.reportClientError(
+                            flowId, "NotAllowedError", null, 2_000 + (long) (draws.elapsed()[i] * 8_000));
                 }
             } else if (step instanceof LoginStep.FallbackRequired) {
                 fellBack = true;
@@ -545,22 +573,32 @@ final class SimWorld {
     /** Why a login whose passkey was reachable ended with the password: how it started and what followed. */
     private String why(String flowId, boolean buttonIgnored, int prompts, boolean local) {
         StartDecision start = starts.get(flowId);
-        String how = start == null ? "?" : start.action().name().toLowerCase(java.util.Locale.ROOT) + " "
-                + start.tags().stream().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).toList();
-        String then = buttonIgnored ? "button not clicked"
-                : prompts == 0 ? "no prompt"
-                : (local ? "local passkey: " : "phone only: ") + prompts + " prompt(s) failed";
+        String how = start == null
+                ? "?"
+                : start.action().name().toLowerCase(java.util.Locale.ROOT) + " "
+                        + start.tags().stream()
+                                .map(t -> t.name().toLowerCase(java.util.Locale.ROOT))
+                                .toList();
+        String then = buttonIgnored
+                ? "button not clicked"
+                : prompts == 0
+                        ? "no prompt"
+                        : (local ? "local passkey: " : "phone only: ") + prompts + " prompt(s) failed";
         return how + " -> " + then;
     }
 
-    private LoginStep sign(List<SoftwareAuthenticator> authenticators, LoginStep.PasskeyChallenge challenge,
-            String attachment, Bytes handle) {
+    private LoginStep sign(
+            List<SoftwareAuthenticator> authenticators,
+            LoginStep.PasskeyChallenge challenge,
+            String attachment,
+            Bytes handle) {
         for (SoftwareAuthenticator a : authenticators) {
             if (!heldOf(a, handle).isEmpty()) {
                 try {
                     String json = a.authenticate(challenge.credentialsGetJson());
                     if (!"platform".equals(attachment)) {
-                        json = json.replace("\"authenticatorAttachment\":\"platform\"",
+                        json = json.replace(
+                                "\"authenticatorAttachment\":\"platform\"",
                                 "\"authenticatorAttachment\":\"" + attachment + "\"");
                     }
                     return flow.finishPasskey(challenge.flowId(), json);
@@ -590,8 +628,8 @@ final class SimWorld {
         return step;
     }
 
-    private LoginStep answerOffer(UserScript user, Device device, LoginStep.HealingOffer offer, double answer,
-            Tally tally, OfferRun run) {
+    private LoginStep answerOffer(
+            UserScript user, Device device, LoginStep.HealingOffer offer, double answer, Tally tally, OfferRun run) {
         LoginStep step;
         boolean unanswered;
         if (!user.willing()) {
@@ -630,8 +668,15 @@ final class SimWorld {
     }
 
     @SuppressWarnings("EnumOrdinal") // the ordinal indexes a fixed tally array sized by values().length
-    private void score(Tally tally, Device device, @Nullable Episode episode, boolean reachableAtStart,
-            boolean fellBack, boolean offered, LoginStep.Completed done, String flowId) {
+    private void score(
+            Tally tally,
+            Device device,
+            @Nullable Episode episode,
+            boolean reachableAtStart,
+            boolean fellBack,
+            boolean offered,
+            LoginStep.Completed done,
+            String flowId) {
         tally.completed++;
         if (done.method() == AuthenticationMethod.PASSKEY) {
             tally.passkeyLogins++;

@@ -41,10 +41,10 @@ public final class Simulator {
     /** The advisors compared, in the order of the table. */
     static final List<String> ADVISORS = List.of("append-only-baseline", "threshold", "passkey-intelligence");
 
-    private static final String USAGE = "usage: scripts/simulate [--seed N] [--users N] [--immediate SHARE] [--by-kind]";
+    private static final String USAGE =
+            "usage: scripts/simulate [--seed N] [--users N] [--immediate SHARE] [--by-kind]";
 
-    private Simulator() {
-    }
+    private Simulator() {}
 
     public static void main(String[] args) throws Exception {
         long seed = DEFAULT_SEED;
@@ -69,8 +69,13 @@ public final class Simulator {
         }
         long started = System.nanoTime();
         Sweep sweep = sweep(seed, users, immediate, SHARES);
-        System.out.printf(Locale.ROOT, "passkeyflow simulation: seed=%d users=%d immediate-ui-share=%.2f (%d ms)%n%n",
-                seed, users, immediate, (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                Locale.ROOT,
+                "passkeyflow simulation: seed=%d users=%d immediate-ui-share=%.2f (%d ms)%n%n",
+                seed,
+                users,
+                immediate,
+                (System.nanoTime() - started) / 1_000_000);
         print(System.out, sweep, byKind);
     }
 
@@ -88,7 +93,10 @@ public final class Simulator {
     record Setting(UnprovenFailureOffer unproven, PhoneOnlyStart phoneOnly) {
 
         AutoHealingPolicy policy() {
-            return AutoHealingPolicy.custom().unprovenFailureOffer(unproven).phoneOnlyStart(phoneOnly).build();
+            return AutoHealingPolicy.custom()
+                    .unprovenFailureOffer(unproven)
+                    .phoneOnlyStart(phoneOnly)
+                    .build();
         }
 
         boolean isDefault() {
@@ -97,11 +105,12 @@ public final class Simulator {
         }
 
         String label() {
-            return unproven.name().toLowerCase(Locale.ROOT) + "/" + switch (phoneOnly) {
-                case BUTTON -> "button";
-                case ATTEMPT_AUTOMATICALLY -> "auto";
-                case ATTEMPT_AFTER_REPEATED_CROSS_DEVICE -> "repeated";
-            };
+            return unproven.name().toLowerCase(Locale.ROOT) + "/"
+                    + switch (phoneOnly) {
+                        case BUTTON -> "button";
+                        case ATTEMPT_AUTOMATICALLY -> "auto";
+                        case ATTEMPT_AFTER_REPEATED_CROSS_DEVICE -> "repeated";
+                    };
         }
     }
 
@@ -123,14 +132,14 @@ public final class Simulator {
      * The results of a sweep: per share of {@link #SHARES} the three advisors, and, per share of
      * {@code tradeOffShares}, PasskeyIntelligence under every {@link #SETTINGS setting}.
      */
-    record Sweep(List<List<SimResult>> byShare, List<Double> tradeOffShares, List<List<SimResult>> tradeOff) { }
+    record Sweep(List<List<SimResult>> byShare, List<Double> tradeOffShares, List<List<SimResult>> tradeOff) {}
 
     /** Runs every advisor at every share of {@link #SHARES} on the same scenario, two worlds at a time. */
     static Sweep sweep(long seed, int users, double immediateShare, List<Double> tradeOffShares)
             throws InterruptedException, ExecutionException {
         Scenario scenario = Scenario.generate(seed, users);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(2,
-                Runtime.getRuntime().availableProcessors())));
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
         try {
             List<List<Future<SimResult>>> shares = new ArrayList<>();
             List<List<Future<SimResult>>> policies = new ArrayList<>();
@@ -145,8 +154,13 @@ public final class Simulator {
                 if (tradeOffShares.contains(share)) {
                     List<Future<SimResult>> policyRow = new ArrayList<>();
                     for (Setting setting : SETTINGS) {
-                        policyRow.add(setting.isDefault() ? row.get(2)
-                                : pool.submit(world("passkey-intelligence", scenario, config.withPolicy(setting.policy()))));
+                        policyRow.add(
+                                setting.isDefault()
+                                        ? row.get(2)
+                                        : pool.submit(world(
+                                                "passkey-intelligence",
+                                                scenario,
+                                                config.withPolicy(setting.policy()))));
                     }
                     policies.add(policyRow);
                 }
@@ -174,20 +188,27 @@ public final class Simulator {
         return List.copyOf(out);
     }
 
-    static BiFunction<CredentialRepository, LoginAttemptRepository, LoginAdvisor> advisor(String name,
-            SimConfig config) {
+    static BiFunction<CredentialRepository, LoginAttemptRepository, LoginAdvisor> advisor(
+            String name, SimConfig config) {
         return switch (name) {
             case "append-only-baseline" -> (c, a) -> new PeerAdvisor();
             case "threshold" -> (c, a) -> ThresholdLoginAdvisor.ofDefaults();
-            case "passkey-intelligence" -> (c, a) -> PasskeyIntelligence.builder()
-                    .credentialRepository(c).loginAttemptRepository(a).policy(config.policy()).build();
+            case "passkey-intelligence" ->
+                (c, a) -> PasskeyIntelligence.builder()
+                        .credentialRepository(c)
+                        .loginAttemptRepository(a)
+                        .policy(config.policy())
+                        .build();
             default -> throw new IllegalArgumentException("unknown advisor " + name);
         };
     }
 
-    private static final String HEADER = "| %-35s | %6s | %11s | %11s | %13s | %13s | %15s | %6s | %8s | %8s | %8s | %8s |%n";
+    private static final String HEADER =
+            "| %-35s | %6s | %11s | %11s | %13s | %13s | %15s | %6s | %8s | %8s | %8s | %8s |%n";
+
     @SuppressWarnings("InlineFormatString") // kept beside HEADER, whose columns it must match
-    private static final String ROW = "| %-35s | %6d | %11.3f | %11d | %13s | %13s | %15s | %6d | %8s | %8s | %8s | %8s |%n";
+    private static final String ROW =
+            "| %-35s | %6d | %11.3f | %11d | %13s | %13s | %15s | %6d | %8s | %8s | %8s | %8s |%n";
 
     static void print(PrintStream out, Sweep sweep, boolean byKind) {
         for (int s = 0; s < SHARES.size(); s++) {
@@ -208,7 +229,10 @@ public final class Simulator {
                     out.println();
                 }
                 for (SimResult r : results) {
-                    out.printf(Locale.ROOT, "%s: working passkeys sent to the password, by kind and cause:%n%n", r.advisor());
+                    out.printf(
+                            Locale.ROOT,
+                            "%s: working passkeys sent to the password, by kind and cause:%n%n",
+                            r.advisor());
                     r.total().workingToPasswordWhy.forEach((k, v) -> out.printf(Locale.ROOT, "  %3d  %s%n", v, k));
                     out.println();
                 }
@@ -221,8 +245,14 @@ public final class Simulator {
             for (int s = 0; s < sweep.tradeOffShares().size(); s++) {
                 List<SimResult> results = sweep.tradeOff().get(s);
                 for (int p = 0; p < results.size(); p++) {
-                    row(out, String.format(Locale.ROOT, "%.0f%% %s", 100 * sweep.tradeOffShares().get(s),
-                            SETTINGS.get(p).label()), results.get(p).total());
+                    row(
+                            out,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%.0f%% %s",
+                                    100 * sweep.tradeOffShares().get(s),
+                                    SETTINGS.get(p).label()),
+                            results.get(p).total());
                 }
             }
             out.println();
@@ -230,31 +260,91 @@ public final class Simulator {
         for (int s = 0; s < SHARES.size(); s++) {
             for (SimResult r : sweep.byShare().get(s)) {
                 Tally t = r.total();
-                out.printf(Locale.ROOT, "sim: share=%.1f advisor=%s logins=%d impossible_prompts_per_login=%.3f "
+                out.printf(
+                        Locale.ROOT,
+                        "sim: share=%.1f advisor=%s logins=%d impossible_prompts_per_login=%.3f "
                                 + "working_sent_to_password=%d broken_offered=%d/%d broken_healed=%d/%d false_offers=%d/%d "
                                 + "nagged_accounts=%d attacker_passkeys=%d%n",
-                        SHARES.get(s), r.advisor(), t.logins, t.impossiblePerLogin(), t.workingSentToPassword,
-                        t.brokenOffered, t.brokenEpisodes, t.brokenHealed, t.brokenEpisodes, t.falseOffers, t.offers,
-                        t.naggedAccounts, t.attackerPasskeys);
+                        SHARES.get(s),
+                        r.advisor(),
+                        t.logins,
+                        t.impossiblePerLogin(),
+                        t.workingSentToPassword,
+                        t.brokenOffered,
+                        t.brokenEpisodes,
+                        t.brokenHealed,
+                        t.brokenEpisodes,
+                        t.falseOffers,
+                        t.offers,
+                        t.naggedAccounts,
+                        t.attackerPasskeys);
             }
         }
     }
 
     private static void header(PrintStream out, String first) {
-        out.printf(Locale.ROOT, HEADER, first, "logins", "impossible/", "working to", "broken offered", "broken healed",
-                "false offers /", "nagged", "diag.", "diag.", "diag.", "diag.");
-        out.printf(Locale.ROOT, HEADER, "", "", "login", "password", "1st fallback", "1st fallback", "offers",
-                "accts", "deleted", "cloud", "pm", "revoked");
-        out.printf(Locale.ROOT, "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(37), "-".repeat(8), "-".repeat(13),
-                "-".repeat(13), "-".repeat(15), "-".repeat(15), "-".repeat(17), "-".repeat(8), "-".repeat(10),
-                "-".repeat(10), "-".repeat(10), "-".repeat(10));
+        out.printf(
+                Locale.ROOT,
+                HEADER,
+                first,
+                "logins",
+                "impossible/",
+                "working to",
+                "broken offered",
+                "broken healed",
+                "false offers /",
+                "nagged",
+                "diag.",
+                "diag.",
+                "diag.",
+                "diag.");
+        out.printf(
+                Locale.ROOT,
+                HEADER,
+                "",
+                "",
+                "login",
+                "password",
+                "1st fallback",
+                "1st fallback",
+                "offers",
+                "accts",
+                "deleted",
+                "cloud",
+                "pm",
+                "revoked");
+        out.printf(
+                Locale.ROOT,
+                "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%n",
+                "-".repeat(37),
+                "-".repeat(8),
+                "-".repeat(13),
+                "-".repeat(13),
+                "-".repeat(15),
+                "-".repeat(15),
+                "-".repeat(17),
+                "-".repeat(8),
+                "-".repeat(10),
+                "-".repeat(10),
+                "-".repeat(10),
+                "-".repeat(10));
     }
 
     private static void row(PrintStream out, String label, Tally t) {
-        out.printf(Locale.ROOT, ROW, label, t.logins, t.impossiblePerLogin(), t.workingSentToPassword,
-                t.brokenOffered + "/" + t.brokenEpisodes, t.brokenHealed + "/" + t.brokenEpisodes,
+        out.printf(
+                Locale.ROOT,
+                ROW,
+                label,
+                t.logins,
+                t.impossiblePerLogin(),
+                t.workingSentToPassword,
+                t.brokenOffered + "/" + t.brokenEpisodes,
+                t.brokenHealed + "/" + t.brokenEpisodes,
                 String.format(Locale.ROOT, "%d/%d (%.1f%%)", t.falseOffers, t.offers, 100 * t.falseOfferShare()),
-                t.naggedAccounts, t.diagnosisText(Break.DELETED), t.diagnosisText(Break.CLOUD_SWITCH),
-                t.diagnosisText(Break.PM_SIGNED_OUT), t.diagnosisText(Break.REVOKED));
+                t.naggedAccounts,
+                t.diagnosisText(Break.DELETED),
+                t.diagnosisText(Break.CLOUD_SWITCH),
+                t.diagnosisText(Break.PM_SIGNED_OUT),
+                t.diagnosisText(Break.REVOKED));
     }
 }

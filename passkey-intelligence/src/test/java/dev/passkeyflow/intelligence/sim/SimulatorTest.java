@@ -30,6 +30,7 @@ class SimulatorTest {
     private static final int USERS = 40;
     /** Every policy setting runs at every share of the sweep. */
     private static final List<Double> TRADE_OFF_SHARES = Simulator.SHARES;
+
     private static final String BEGIN = "<!-- SimulatorTest: begin -->";
     private static final String END = "<!-- SimulatorTest: end -->";
 
@@ -59,7 +60,10 @@ class SimulatorTest {
     @DisplayName("replays the same logins for every advisor, and every login completes")
     void sameWorld() {
         for (int s = 0; s < Simulator.SHARES.size(); s++) {
-            assertThat(of(s, 0).logins).isEqualTo(of(s, 1).logins).isEqualTo(of(s, 2).logins).isPositive();
+            assertThat(of(s, 0).logins)
+                    .isEqualTo(of(s, 1).logins)
+                    .isEqualTo(of(s, 2).logins)
+                    .isPositive();
             for (int a = 0; a < 3; a++) {
                 assertThat(of(s, a).completed).isEqualTo(of(s, a).logins);
             }
@@ -72,55 +76,88 @@ class SimulatorTest {
     void deterministic() {
         Scenario scenario = Scenario.generate(SEED, 12);
         SimConfig config = SimConfig.uniform(0.3);
-        Tally x = new SimWorld("passkey-intelligence", scenario, config,
-                Simulator.advisor("passkey-intelligence", config)).run().total();
-        Tally y = new SimWorld("passkey-intelligence", Scenario.generate(SEED, 12), config,
-                Simulator.advisor("passkey-intelligence", config)).run().total();
+        Tally x = new SimWorld(
+                        "passkey-intelligence", scenario, config, Simulator.advisor("passkey-intelligence", config))
+                .run()
+                .total();
+        Tally y = new SimWorld(
+                        "passkey-intelligence",
+                        Scenario.generate(SEED, 12),
+                        config,
+                        Simulator.advisor("passkey-intelligence", config))
+                .run()
+                .total();
         assertThat(x.logins).isPositive();
-        assertThat(List.of(y.logins, y.prompts, y.impossiblePrompts, y.offers, y.falseOffers, y.brokenOffered,
-                y.workingSentToPassword)).isEqualTo(List.of(x.logins, x.prompts, x.impossiblePrompts, x.offers,
-                x.falseOffers, x.brokenOffered, x.workingSentToPassword));
+        assertThat(List.of(
+                        y.logins,
+                        y.prompts,
+                        y.impossiblePrompts,
+                        y.offers,
+                        y.falseOffers,
+                        y.brokenOffered,
+                        y.workingSentToPassword))
+                .isEqualTo(List.of(
+                        x.logins,
+                        x.prompts,
+                        x.impossiblePrompts,
+                        x.offers,
+                        x.falseOffers,
+                        x.brokenOffered,
+                        x.workingSentToPassword));
     }
 
     @Test
     @DisplayName("target met: PasskeyIntelligence shows the fewest prompts that could not succeed at every share")
     void fewestImpossiblePrompts() {
         for (int s = 0; s < Simulator.SHARES.size(); s++) {
-            assertThat(of(s, 2).impossiblePerLogin()).as("share %s", Simulator.SHARES.get(s))
-                    .isLessThan(of(s, 1).impossiblePerLogin()).isLessThan(of(s, 0).impossiblePerLogin());
+            assertThat(of(s, 2).impossiblePerLogin())
+                    .as("share %s", Simulator.SHARES.get(s))
+                    .isLessThan(of(s, 1).impossiblePerLogin())
+                    .isLessThan(of(s, 0).impossiblePerLogin());
         }
     }
 
     @Test
-    @DisplayName("target met: PasskeyIntelligence offers healing to at least 95% of broken passkeys at the first fallback at every share")
+    @DisplayName(
+            "target met: PasskeyIntelligence offers healing to at least 95% of broken passkeys at the first fallback at every share")
     void offersHealing() {
         for (int s = 0; s < Simulator.SHARES.size(); s++) {
-            assertThat(of(s, 2).brokenOfferedRate()).as("share %s", Simulator.SHARES.get(s))
+            assertThat(of(s, 2).brokenOfferedRate())
+                    .as("share %s", Simulator.SHARES.get(s))
                     .isGreaterThanOrEqualTo(0.95);
-            assertThat(of(s, 0).brokenOfferedRate()).as("the append-only baseline, so the measure can fail")
+            assertThat(of(s, 0).brokenOfferedRate())
+                    .as("the append-only baseline, so the measure can fail")
                     .isLessThan(0.95);
         }
     }
 
     @Test
-    @DisplayName("target met: no account gets more than 3 unanswered offers in a row without a 30-day pause, at every share")
+    @DisplayName(
+            "target met: no account gets more than 3 unanswered offers in a row without a 30-day pause, at every share")
     void noNagging() {
         for (int s = 0; s < Simulator.SHARES.size(); s++) {
-            assertThat(of(s, 2).naggedAccounts).as("share %s", Simulator.SHARES.get(s)).isZero();
-            assertThat(of(s, 1).naggedAccounts).as("the threshold advisor nags, so the measure can fail").isPositive();
+            assertThat(of(s, 2).naggedAccounts)
+                    .as("share %s", Simulator.SHARES.get(s))
+                    .isZero();
+            assertThat(of(s, 1).naggedAccounts)
+                    .as("the threshold advisor nags, so the measure can fail")
+                    .isPositive();
         }
     }
 
     @Test
-    @DisplayName("target met: PasskeyIntelligence sends no more working-passkey logins to the password than the threshold advisor, at every share")
+    @DisplayName(
+            "target met: PasskeyIntelligence sends no more working-passkey logins to the password than the threshold advisor, at every share")
     void workingPasskeysNotSentToPassword() {
         for (int s = 0; s < Simulator.SHARES.size(); s++) {
-            assertThat(of(s, 2).workingSentToPassword).as("share %s", Simulator.SHARES.get(s))
+            assertThat(of(s, 2).workingSentToPassword)
+                    .as("share %s", Simulator.SHARES.get(s))
                     .isLessThanOrEqualTo(of(s, 1).workingSentToPassword);
         }
-        int button = Simulator.SETTINGS.indexOf(new Simulator.Setting(AutoHealingPolicy.DEFAULT_UNPROVEN_FAILURE_OFFER,
-                PhoneOnlyStart.BUTTON));
-        assertThat(setting(0, button).workingSentToPassword).as("a button on every PC reached by phone, so the measure can fail")
+        int button = Simulator.SETTINGS.indexOf(
+                new Simulator.Setting(AutoHealingPolicy.DEFAULT_UNPROVEN_FAILURE_OFFER, PhoneOnlyStart.BUTTON));
+        assertThat(setting(0, button).workingSentToPassword)
+                .as("a button on every PC reached by phone, so the measure can fail")
                 .isGreaterThan(of(0, 1).workingSentToPassword);
     }
 
@@ -140,21 +177,28 @@ class SimulatorTest {
      * target. docs/simulation.md explains why and which evidence would remove the conflict.
      */
     @Test
-    @DisplayName("target missed, as documented: no policy setting reaches both 95% broken passkeys offered and at most 2% false offers")
+    @DisplayName(
+            "target missed, as documented: no policy setting reaches both 95% broken passkeys offered and at most 2% false offers")
     void falseOfferTradeOff() {
         for (int s = 0; s < TRADE_OFF_SHARES.size(); s++) {
             int fewestFalse = 0;
             for (int p = 0; p < Simulator.SETTINGS.size(); p++) {
                 Tally t = setting(s, p);
                 assertThat(t.brokenOfferedRate() >= 0.95 && t.falseOfferShare() <= 0.02)
-                        .as("share %s, %s", TRADE_OFF_SHARES.get(s), Simulator.SETTINGS.get(p).label()).isFalse();
+                        .as(
+                                "share %s, %s",
+                                TRADE_OFF_SHARES.get(s),
+                                Simulator.SETTINGS.get(p).label())
+                        .isFalse();
                 if (t.falseOfferShare() < setting(s, fewestFalse).falseOfferShare()) {
                     fewestFalse = p;
                 }
             }
             assertThat(setting(s, fewestFalse).brokenOfferedRate()).isLessThan(0.95);
             assertThat(Simulator.SETTINGS.get(0).isDefault()).isTrue();
-            assertThat(setting(s, 0).brokenOfferedRate()).as("the default heals").isGreaterThanOrEqualTo(0.95);
+            assertThat(setting(s, 0).brokenOfferedRate())
+                    .as("the default heals")
+                    .isGreaterThanOrEqualTo(0.95);
         }
     }
 

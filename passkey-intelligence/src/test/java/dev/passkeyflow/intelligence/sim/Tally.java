@@ -10,6 +10,7 @@ final class Tally {
 
     /** Index into {@link #diagnosis}: the flow named the true cause, no cause, or another cause. */
     static final int CORRECT = 0;
+
     static final int UNKNOWN = 1;
     static final int WRONG = 2;
 
@@ -22,19 +23,23 @@ final class Tally {
     int impossiblePrompts;
     /** Logins where a usable passkey was reachable (here or by QR code) that ended with the password. */
     int workingSentToPassword;
+
     int passkeyLogins;
     int hybridLogins;
     /** Broken passkeys: first fallback on a device (that can create one) after it lost its usable passkey. */
     int brokenEpisodes;
+
     int brokenOffered;
     int brokenHealed;
     int offers;
     /** Offers shown while this device held a usable passkey of the user. */
     int falseOffers;
+
     int created;
     int alreadyExisted;
     /** Accounts with more than 3 declined or cancelled offers in a row, none 30 days or more after the previous one. */
     int naggedAccounts;
+
     int attackerLogins;
     int attackerOffers;
     int attackerPasskeys;

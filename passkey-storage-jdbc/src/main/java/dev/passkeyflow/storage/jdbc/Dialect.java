@@ -94,8 +94,8 @@ public enum Dialect {
         if (name.equals("h2")) {
             return H2;
         }
-        throw new IllegalArgumentException("unsupported database '" + productName
-                + "': passkey-storage-jdbc supports PostgreSQL and H2");
+        throw new IllegalArgumentException(
+                "unsupported database '" + productName + "': passkey-storage-jdbc supports PostgreSQL and H2");
     }
 
     /**
@@ -108,8 +108,8 @@ public enum Dialect {
      */
     public static Dialect detect(DataSource dataSource) {
         Objects.requireNonNull(dataSource, "dataSource");
-        String productName = new JdbcExecutor(dataSource).run("detect the database dialect",
-                connection -> productName(connection));
+        String productName =
+                new JdbcExecutor(dataSource).run("detect the database dialect", connection -> productName(connection));
         return fromProductName(productName);
     }
 

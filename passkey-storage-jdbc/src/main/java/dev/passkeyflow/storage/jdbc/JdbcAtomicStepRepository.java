@@ -57,8 +57,13 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
     private final JdbcLoginAttemptRepository attempts;
     private final String flowWithOwnerCredentials;
 
-    JdbcAtomicStepRepository(JdbcExecutor executor, Dialect dialect, Tables tables, JdbcFlowStateRepository flows,
-            JdbcCredentialRepository credentials, JdbcLoginAttemptRepository attempts,
+    JdbcAtomicStepRepository(
+            JdbcExecutor executor,
+            Dialect dialect,
+            Tables tables,
+            JdbcFlowStateRepository flows,
+            JdbcCredentialRepository credentials,
+            JdbcLoginAttemptRepository attempts,
             JdbcThrottleRepository throttles) {
         this.executor = executor;
         this.throttles = throttles;
@@ -76,8 +81,11 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
         // A left join, so that a live flow comes back also when no account owns the credential id
         // (one row whose credential columns are NULL).
         this.flowWithOwnerCredentials = "SELECT f.version, f.expires_at, f.payload, "
-                + String.join(", ", Arrays.stream(JdbcCredentialRepository.CREDENTIAL_COLUMNS.split(",\\s*"))
-                        .map(column -> "c." + column).toList())
+                + String.join(
+                        ", ",
+                        Arrays.stream(JdbcCredentialRepository.CREDENTIAL_COLUMNS.split(",\\s*"))
+                                .map(column -> "c." + column)
+                                .toList())
                 + " FROM " + tables.flows + " f LEFT JOIN " + tables.credentials + " c ON c.user_handle ="
                 + " (SELECT o.user_handle FROM " + tables.credentials + " o WHERE o.credential_id = ?)"
                 + " WHERE f.flow_id = ? AND f.expires_at > ? ORDER BY c.created_at, c.seq";
@@ -94,10 +102,13 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
             return flows.update(updated);
         }
         Instant now = flows.now();
-        if (singleStatement && writes.newCredentials().isEmpty() && writes.statusChanges().isEmpty()
-                && writes.credentialUses().size() <= 1 && writes.attempts().size() <= 1) {
-            return executor.run("commit a login step", connection -> commitInOneStatement(connection, updated,
-                    writes, now));
+        if (singleStatement
+                && writes.newCredentials().isEmpty()
+                && writes.statusChanges().isEmpty()
+                && writes.credentialUses().size() <= 1
+                && writes.attempts().size() <= 1) {
+            return executor.run(
+                    "commit a login step", connection -> commitInOneStatement(connection, updated, writes, now));
         }
         return executor.inTransaction("commit a login step", connection -> {
             if (!flows.update(connection, updated, now)) {
@@ -147,8 +158,8 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
      * and the counts as its result. On H2 the two repository calls one after the other.
      */
     @Override
-    public List<Long> startFlow(FlowRecord flow, List<String> keys, List<Long> limits, Instant windowStart,
-            Instant expiresAt) {
+    public List<Long> startFlow(
+            FlowRecord flow, List<String> keys, List<Long> limits, Instant windowStart, Instant expiresAt) {
         Objects.requireNonNull(flow, "flow");
         Objects.requireNonNull(windowStart, "windowStart");
         Objects.requireNonNull(expiresAt, "expiresAt");
@@ -181,8 +192,8 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
                 }
                 List<Long> ordered = inKeyOrder(counts, keys);
                 if (withinLimits(ordered, limits) && created != 1) {
-                    throw new StorageException(StorageException.Reason.DUPLICATE,
-                            "start a flow failed: a live flow has this id");
+                    throw new StorageException(
+                            StorageException.Reason.DUPLICATE, "start a flow failed: a live flow has this id");
                 }
                 return List.copyOf(ordered);
             }
@@ -190,8 +201,15 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
     }
 
     /** Binds {@link #startFlowSql}'s parameters in its order: counters, limits, then the flow. */
-    private static void bindStartFlow(PreparedStatement statement, FlowRecord flow, List<String> keys,
-            List<Long> limits, Instant windowStart, Instant expiresAt, Instant now) throws SQLException {
+    private static void bindStartFlow(
+            PreparedStatement statement,
+            FlowRecord flow,
+            List<String> keys,
+            List<Long> limits,
+            Instant windowStart,
+            Instant expiresAt,
+            Instant now)
+            throws SQLException {
         int i = 0;
         for (String key : keys) {
             statement.setString(++i, key);
@@ -228,7 +246,8 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
      * and return the counts with whether the flow was inserted.
      */
     private String startFlowSql(int keyCount) {
-        StringBuilder sql = new StringBuilder("WITH t AS (INSERT INTO ").append(throttleTable)
+        StringBuilder sql = new StringBuilder("WITH t AS (INSERT INTO ")
+                .append(throttleTable)
                 .append(" AS c (throttle_key, window_start, hits, expires_at) VALUES ");
         for (int i = 0; i < keyCount; i++) {
             sql.append(i == 0 ? "(?, ?, 1, ?)" : ", (?, ?, 1, ?)");
@@ -239,7 +258,8 @@ final class JdbcAtomicStepRepository implements AtomicStepRepository, CountedFlo
         for (int i = 0; i < keyCount; i++) {
             sql.append(i == 0 ? "(CAST(? AS VARCHAR), CAST(? AS BIGINT))" : ", (?, ?)");
         }
-        sql.append("), n AS (INSERT INTO ").append(flowTable)
+        sql.append("), n AS (INSERT INTO ")
+                .append(flowTable)
                 .append(" AS f (flow_id, version, expires_at, payload) SELECT ?, ?, ?, ?")
                 .append(" WHERE NOT EXISTS (SELECT 1 FROM t JOIN l ON l.throttle_key = t.throttle_key")
                 .append(" WHERE t.hits > l.max_hits)")

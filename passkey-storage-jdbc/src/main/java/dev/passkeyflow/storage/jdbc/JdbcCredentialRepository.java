@@ -63,22 +63,25 @@ final class JdbcCredentialRepository implements CredentialRepository {
     JdbcCredentialRepository(JdbcExecutor executor, Dialect dialect, Tables tables) {
         this.executor = executor;
         this.dialect = dialect;
-        this.selectUserByIdentifier = "SELECT user_handle, identifier, display_name FROM " + tables.users
-                + " WHERE identifier = ?";
-        this.selectUserByHandle = "SELECT user_handle, identifier, display_name FROM " + tables.users
-                + " WHERE user_handle = ?";
+        this.selectUserByIdentifier =
+                "SELECT user_handle, identifier, display_name FROM " + tables.users + " WHERE identifier = ?";
+        this.selectUserByHandle =
+                "SELECT user_handle, identifier, display_name FROM " + tables.users + " WHERE user_handle = ?";
         this.upsertUser = dialect.upsertUser(tables);
         this.selectCredentialsByUser = "SELECT " + CREDENTIAL_COLUMNS + " FROM " + tables.credentials
                 + " WHERE user_handle = ? ORDER BY created_at, seq";
         // One round trip for a login start: the account and its credentials by a left join (an
         // account without credentials gives one row whose credential columns are NULL).
         this.selectUserWithCredentials = "SELECT u.user_handle AS account_handle, u.identifier, u.display_name, "
-                + String.join(", ", Arrays.stream(CREDENTIAL_COLUMNS.split(",\\s*"))
-                        .map(column -> "c." + column).toList())
+                + String.join(
+                        ", ",
+                        Arrays.stream(CREDENTIAL_COLUMNS.split(",\\s*"))
+                                .map(column -> "c." + column)
+                                .toList())
                 + " FROM " + tables.users + " u LEFT JOIN " + tables.credentials + " c ON c.user_handle = u.user_handle"
                 + " WHERE u.identifier = ? ORDER BY c.created_at, c.seq";
-        this.selectCredentialById = "SELECT " + CREDENTIAL_COLUMNS + " FROM " + tables.credentials
-                + " WHERE credential_id = ?";
+        this.selectCredentialById =
+                "SELECT " + CREDENTIAL_COLUMNS + " FROM " + tables.credentials + " WHERE credential_id = ?";
         this.insertCredential = "INSERT INTO " + tables.credentials + " (" + CREDENTIAL_COLUMNS + ")"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         this.updateUse = "UPDATE " + tables.credentials + " SET signature_count = ?, backup_state = ?,"
@@ -89,8 +92,8 @@ final class JdbcCredentialRepository implements CredentialRepository {
         this.insertCredentialUnlessStored = dialect.onConflictDoNothing()
                 ? insertCredential + " ON CONFLICT (credential_id) DO NOTHING"
                 : insertCredential;
-        this.selectOwnerAndKey = "SELECT user_handle, public_key_cose FROM " + tables.credentials
-                + " WHERE credential_id = ?";
+        this.selectOwnerAndKey =
+                "SELECT user_handle, public_key_cose FROM " + tables.credentials + " WHERE credential_id = ?";
         this.deleteCredential = "DELETE FROM " + tables.credentials + " WHERE credential_id = ?";
         this.updateNickname = "UPDATE " + tables.credentials + " SET nickname = ? WHERE credential_id = ?";
     }
@@ -123,8 +126,10 @@ final class JdbcCredentialRepository implements CredentialRepository {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new UserAccount(Bytes.of(row.getBytes("user_handle")),
-                        row.getString("identifier"), row.getString("display_name")));
+                return Optional.of(new UserAccount(
+                        Bytes.of(row.getBytes("user_handle")),
+                        row.getString("identifier"),
+                        row.getString("display_name")));
             } catch (RuntimeException e) {
                 throw new SQLDataException("a stored user row is not valid", e);
             }
@@ -193,7 +198,9 @@ final class JdbcCredentialRepository implements CredentialRepository {
                     }
                     UserAccount account;
                     try {
-                        account = new UserAccount(Bytes.of(row.getBytes("account_handle")), row.getString("identifier"),
+                        account = new UserAccount(
+                                Bytes.of(row.getBytes("account_handle")),
+                                row.getString("identifier"),
                                 row.getString("display_name"));
                     } catch (RuntimeException e) {
                         throw new SQLDataException("a stored user row is not valid", e);
@@ -258,13 +265,15 @@ final class JdbcCredentialRepository implements CredentialRepository {
         try (PreparedStatement statement = connection.prepareStatement(selectOwnerAndKey)) {
             statement.setBytes(1, credential.credentialId().toByteArray());
             try (ResultSet row = statement.executeQuery()) {
-                if (row.next() && credential.userHandle().equals(Bytes.of(row.getBytes(1)))
+                if (row.next()
+                        && credential.userHandle().equals(Bytes.of(row.getBytes(1)))
                         && credential.publicKeyCose().equals(Bytes.of(row.getBytes(2)))) {
                     return;
                 }
             }
         }
-        throw new StorageException(StorageException.Reason.DUPLICATE,
+        throw new StorageException(
+                StorageException.Reason.DUPLICATE,
                 "store a new credential failed: its id is stored for another account or with another key");
     }
 
@@ -337,8 +346,8 @@ final class JdbcCredentialRepository implements CredentialRepository {
     }
 
     @Override
-    public boolean recordUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt,
-            ClientInfo usedOn) {
+    public boolean recordUse(
+            Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt, ClientInfo usedOn) {
         Objects.requireNonNull(credentialId, "credentialId");
         Objects.requireNonNull(usedAt, "usedAt");
         Objects.requireNonNull(usedOn, "usedOn");
@@ -399,7 +408,9 @@ final class JdbcCredentialRepository implements CredentialRepository {
     static StoredCredential readCredential(ResultSet row) throws SQLException {
         try {
             ClientInfo lastUsedOn = row.getBoolean("last_used_on_known")
-                    ? new ClientInfo(row.getString("last_used_device_id"), row.getString("last_used_platform"),
+                    ? new ClientInfo(
+                            row.getString("last_used_device_id"),
+                            row.getString("last_used_platform"),
                             row.getString("last_used_browser"))
                     : null;
             byte[] aaguid = row.getBytes("aaguid");
@@ -414,7 +425,9 @@ final class JdbcCredentialRepository implements CredentialRepository {
                     aaguid == null ? null : Bytes.of(aaguid),
                     Timestamps.readRequired(row, "created_at"),
                     Timestamps.read(row, "last_used_at"),
-                    new ClientInfo(row.getString("created_device_id"), row.getString("created_platform"),
+                    new ClientInfo(
+                            row.getString("created_device_id"),
+                            row.getString("created_platform"),
                             row.getString("created_browser")),
                     lastUsedOn,
                     CredentialStatus.valueOf(row.getString("status")),

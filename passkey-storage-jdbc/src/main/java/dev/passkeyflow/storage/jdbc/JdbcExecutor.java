@@ -119,7 +119,8 @@ final class JdbcExecutor {
         try {
             Connection connection = dataSource.getConnection();
             if (connection == null) {
-                throw new StorageException(StorageException.Reason.UNAVAILABLE,
+                throw new StorageException(
+                        StorageException.Reason.UNAVAILABLE,
                         operation + " failed: the DataSource returned no connection");
             }
             return connection;

@@ -57,15 +57,14 @@ final class JdbcFlowStateRepository implements FlowStateRepository {
                         + " expires_at = EXCLUDED.expires_at, payload = EXCLUDED.payload"
                         + " WHERE " + table + ".expires_at <= ?"
                 : null;
-        this.selectLive = "SELECT version, expires_at, payload FROM " + table
-                + " WHERE flow_id = ? AND expires_at > ?";
+        this.selectLive = "SELECT version, expires_at, payload FROM " + table + " WHERE flow_id = ? AND expires_at > ?";
         this.update = "UPDATE " + table + " SET version = ?, expires_at = ?, payload = ?"
                 + " WHERE flow_id = ? AND version = ? AND expires_at > ?";
         this.delete = "DELETE FROM " + table + " WHERE flow_id = ?";
         // The outer condition is repeated so that a flow updated since the subquery read it is
         // judged again (PostgreSQL re-checks the outer WHERE of a DELETE on rows it waited for).
-        this.purgeBatch = "DELETE FROM " + table + " WHERE expires_at <= ? AND flow_id IN (SELECT flow_id FROM "
-                + table + " WHERE expires_at <= ? LIMIT ?)";
+        this.purgeBatch = "DELETE FROM " + table + " WHERE expires_at <= ? AND flow_id IN (SELECT flow_id FROM " + table
+                + " WHERE expires_at <= ? LIMIT ?)";
     }
 
     /**
@@ -93,8 +92,8 @@ final class JdbcFlowStateRepository implements FlowStateRepository {
                 }
             });
             if (rows != 1) {
-                throw new StorageException(StorageException.Reason.DUPLICATE,
-                        "create a flow failed: a live flow has this id");
+                throw new StorageException(
+                        StorageException.Reason.DUPLICATE, "create a flow failed: a live flow has this id");
             }
             return;
         }
@@ -192,7 +191,10 @@ final class JdbcFlowStateRepository implements FlowStateRepository {
 
     static FlowRecord readFlow(String flowId, ResultSet row) throws SQLException {
         try {
-            return new FlowRecord(flowId, row.getLong("version"), Timestamps.readRequired(row, "expires_at"),
+            return new FlowRecord(
+                    flowId,
+                    row.getLong("version"),
+                    Timestamps.readRequired(row, "expires_at"),
                     row.getString("payload"));
         } catch (RuntimeException e) {
             throw new SQLDataException("a stored flow row is not valid", e);

@@ -75,7 +75,6 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
         executor.run("append a login attempt", connection -> {
             insert(connection, List.of(attempt));
             return Boolean.TRUE; // SqlWork has to return a value; nothing reads this one
-
         });
     }
 
@@ -150,8 +149,12 @@ final class JdbcLoginAttemptRepository implements LoginAttemptRepository {
     @Override
     public List<LoginAttempt> recentByCredential(Bytes credentialId, Instant since, int limit) {
         Objects.requireNonNull(credentialId, "credentialId");
-        return query("read a credential's recent login attempts", recentByCredential, credentialId.toByteArray(),
-                since, limit);
+        return query(
+                "read a credential's recent login attempts",
+                recentByCredential,
+                credentialId.toByteArray(),
+                since,
+                limit);
     }
 
     private List<LoginAttempt> query(String operation, String sql, Object key, Instant since, int limit) {

@@ -117,18 +117,22 @@ final class JdbcPasskeyEventRepository implements PasskeyEventRepository {
     @Override
     public int purgeExpired(Instant now) {
         Objects.requireNonNull(now, "now");
-        int purged = executor.purgeInBatches("purge expired passkey events", purgeBatch, Timestamps.stored(now),
-                purgeBatchSize);
+        int purged = executor.purgeInBatches(
+                "purge expired passkey events", purgeBatch, Timestamps.stored(now), purgeBatchSize);
         LOG.debug("purged {} expired passkey events", purged);
         return purged;
     }
 
     private static PasskeyEvent read(ResultSet row) throws SQLException {
         try {
-            return new PasskeyEvent(row.getString("event_id"), Bytes.of(row.getBytes("user_handle")),
-                    row.getString("device_id"), row.getString("kind"),
+            return new PasskeyEvent(
+                    row.getString("event_id"),
+                    Bytes.of(row.getBytes("user_handle")),
+                    row.getString("device_id"),
+                    row.getString("kind"),
                     PasskeyEvent.Type.valueOf(row.getString("event_type")),
-                    Timestamps.readRequired(row, "event_at"), Timestamps.readRequired(row, "expires_at"));
+                    Timestamps.readRequired(row, "event_at"),
+                    Timestamps.readRequired(row, "expires_at"));
         } catch (RuntimeException e) {
             throw new SQLDataException("a stored passkey event row is not valid", e);
         }

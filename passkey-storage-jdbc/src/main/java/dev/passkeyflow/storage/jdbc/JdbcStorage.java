@@ -186,8 +186,7 @@ public final class JdbcStorage {
         private boolean initializeSchema;
         private boolean initializeSchemaSet;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The host's data source, ideally a connection pool. Required. */
         public Builder dataSource(DataSource dataSource) {
@@ -273,7 +272,9 @@ public final class JdbcStorage {
                 throw new IllegalStateException("dataSource is required");
             }
             Dialect chosen = dialect != null ? dialect : Dialect.detect(source);
-            JdbcStorage storage = new JdbcStorage(source, chosen,
+            JdbcStorage storage = new JdbcStorage(
+                    source,
+                    chosen,
                     new Tables(tablePrefix != null ? tablePrefix : DEFAULT_TABLE_PREFIX),
                     clock != null ? clock : Clock.systemUTC(),
                     purgeBatchSizeSet ? purgeBatchSize : DEFAULT_PURGE_BATCH_SIZE);

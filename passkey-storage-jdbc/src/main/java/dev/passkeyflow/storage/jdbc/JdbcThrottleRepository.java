@@ -84,10 +84,11 @@ final class JdbcThrottleRepository implements ThrottleRepository {
             added.merge(key, 1, Integer::sum);
         }
         Map<String, Long> totals = dialect.onConflictDoNothing()
-                ? executor.run("count a throttled event", connection -> upsert(connection, added, windowStart,
-                        expiresAt))
-                : executor.inTransaction("count a throttled event", connection -> updateOrInsert(connection, added,
-                        windowStart, expiresAt));
+                ? executor.run(
+                        "count a throttled event", connection -> upsert(connection, added, windowStart, expiresAt))
+                : executor.inTransaction(
+                        "count a throttled event",
+                        connection -> updateOrInsert(connection, added, windowStart, expiresAt));
         // The i-th naming of a key named n times gets total - n + 1 + i.
         Map<String, Integer> seen = new HashMap<>();
         List<Long> counts = new ArrayList<>(keys.size());
@@ -104,9 +105,11 @@ final class JdbcThrottleRepository implements ThrottleRepository {
         return List.copyOf(counts);
     }
 
-    private Map<String, Long> upsert(Connection connection, SortedMap<String, Integer> added, Instant windowStart,
-            Instant expiresAt) throws SQLException {
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table)
+    private Map<String, Long> upsert(
+            Connection connection, SortedMap<String, Integer> added, Instant windowStart, Instant expiresAt)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("INSERT INTO ")
+                .append(table)
                 .append(" AS c (throttle_key, window_start, hits, expires_at) VALUES ");
         for (int i = 0; i < added.size(); i++) {
             sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
@@ -131,8 +134,9 @@ final class JdbcThrottleRepository implements ThrottleRepository {
         }
     }
 
-    private Map<String, Long> updateOrInsert(Connection connection, SortedMap<String, Integer> added,
-            Instant windowStart, Instant expiresAt) throws SQLException {
+    private Map<String, Long> updateOrInsert(
+            Connection connection, SortedMap<String, Integer> added, Instant windowStart, Instant expiresAt)
+            throws SQLException {
         Map<String, Long> totals = new HashMap<>();
         try (PreparedStatement updating = connection.prepareStatement(update);
                 PreparedStatement inserting = connection.prepareStatement(insert);
@@ -185,7 +189,8 @@ final class JdbcThrottleRepository implements ThrottleRepository {
             return List.of();
         }
         List<String> distinct = keys.stream().distinct().toList();
-        StringBuilder sql = new StringBuilder("SELECT throttle_key, hits FROM ").append(table)
+        StringBuilder sql = new StringBuilder("SELECT throttle_key, hits FROM ")
+                .append(table)
                 .append(" WHERE window_start = ? AND throttle_key IN (");
         for (int i = 0; i < distinct.size(); i++) {
             sql.append(i == 0 ? "?" : ", ?");
@@ -230,8 +235,8 @@ final class JdbcThrottleRepository implements ThrottleRepository {
     static void checkKey(String key) {
         Objects.requireNonNull(key, "key");
         if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException("a throttle key must be 1 to " + MAX_KEY_LENGTH
-                    + " non-blank characters, was " + key.length());
+            throw new IllegalArgumentException(
+                    "a throttle key must be 1 to " + MAX_KEY_LENGTH + " non-blank characters, was " + key.length());
         }
     }
 }

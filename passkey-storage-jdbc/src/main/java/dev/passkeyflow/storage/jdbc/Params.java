@@ -9,8 +9,7 @@ import org.jspecify.annotations.Nullable;
 /** Binds nullable statement parameters. */
 final class Params {
 
-    private Params() {
-    }
+    private Params() {}
 
     static void setString(PreparedStatement statement, int index, @Nullable String value) throws SQLException {
         if (value == null) {

@@ -39,8 +39,7 @@ public final class SchemaInitializer {
     /** Serialises H2 initialisations within this JVM. */
     private static final Object H2_LOCK = new Object();
 
-    private SchemaInitializer() {
-    }
+    private SchemaInitializer() {}
 
     /**
      * Creates the tables and indexes that do not exist yet.

@@ -14,8 +14,7 @@ final class SqlStates {
     /** REFERENTIAL_INTEGRITY_VIOLATED_PARENT_MISSING_1 (H2 only). */
     static final String H2_PARENT_MISSING = "23506";
 
-    private SqlStates() {
-    }
+    private SqlStates() {}
 
     static boolean isForeignKeyViolation(@Nullable String state) {
         return FOREIGN_KEY_VIOLATION.equals(state) || H2_PARENT_MISSING.equals(state);

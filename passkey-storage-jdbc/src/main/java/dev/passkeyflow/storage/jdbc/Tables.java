@@ -36,7 +36,8 @@ final class Tables {
      */
     static String validatePrefix(String prefix) {
         Objects.requireNonNull(prefix, "tablePrefix");
-        if (prefix.isEmpty() || prefix.length() > JdbcStorage.MAX_TABLE_PREFIX_LENGTH
+        if (prefix.isEmpty()
+                || prefix.length() > JdbcStorage.MAX_TABLE_PREFIX_LENGTH
                 || !VALID_PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException("tablePrefix must be 1 to " + JdbcStorage.MAX_TABLE_PREFIX_LENGTH
                     + " lower-case letters, digits or underscores starting with a letter, was '" + prefix + "'");

@@ -19,8 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Timestamps {
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     /** The instant as it is stored: truncated to whole microseconds. */
     static Instant stored(Instant instant) {

@@ -22,7 +22,8 @@ class FlywayMigrationTest {
     }
 
     @Test
-    @DisplayName("Flyway applies the PostgreSQL files; the storage works on them; the initializer afterwards is harmless")
+    @DisplayName(
+            "Flyway applies the PostgreSQL files; the storage works on them; the initializer afterwards is harmless")
     void postgresql() {
         check(PostgresTestDatabase::create);
     }
@@ -36,7 +37,8 @@ class FlywayMigrationTest {
 
             assertThat(flyway.migrate().migrationsExecuted).isEqualTo(1);
 
-            JdbcStorage storage = JdbcStorage.builder().dataSource(database.dataSource()).build();
+            JdbcStorage storage =
+                    JdbcStorage.builder().dataSource(database.dataSource()).build();
             assertThat(storage.dialect()).isEqualTo(database.dialect());
             Bytes alice = Bytes.of(new byte[] {1});
             storage.credentials().saveUser(new UserAccount(alice, "alice", "Alice"));

@@ -43,7 +43,8 @@ final class H2TestDatabase implements TestDatabase {
 
     @Override
     public void close() {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("SHUTDOWN");
         } catch (SQLException e) {
             throw new IllegalStateException("could not shut the H2 test database down", e);

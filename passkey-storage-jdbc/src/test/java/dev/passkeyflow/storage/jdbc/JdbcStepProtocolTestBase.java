@@ -38,8 +38,10 @@ import org.junit.jupiter.api.Test;
 abstract class JdbcStepProtocolTestBase {
 
     private static final String ORIGIN = "https://example.com";
-    private static final ClientContext LAPTOP = ClientContext.builder().deviceId("laptop")
-            .userVerifyingPlatformAuthenticator(true).build();
+    private static final ClientContext LAPTOP = ClientContext.builder()
+            .deviceId("laptop")
+            .userVerifyingPlatformAuthenticator(true)
+            .build();
 
     private TestDatabase db;
     private MutableClock clock;
@@ -57,17 +59,26 @@ abstract class JdbcStepProtocolTestBase {
         // A clock that stands still: the throttle's windows are whole 15- and 5-minute spans of the
         // clock, and a run that crossed a window's end on the system clock counted its guesses twice.
         clock = new MutableClock(MutableClock.DEFAULT_START);
-        storage = JdbcStorage.builder().dataSource(db.dataSource()).dialect(db.dialect()).initializeSchema(true)
-                .clock(clock).build();
+        storage = JdbcStorage.builder()
+                .dataSource(db.dataSource())
+                .dialect(db.dialect())
+                .initializeSchema(true)
+                .clock(clock)
+                .build();
         flow = LoginFlow.builder()
                 .clock(clock)
-                .rpId("example.com").rpName("Example").origin(ORIGIN)
+                .rpId("example.com")
+                .rpName("Example")
+                .origin(ORIGIN)
                 .credentialRepository(storage.credentials())
                 .loginAttemptRepository(storage.attempts())
                 .flowStateRepository(storage.flows())
                 .throttleRepository(storage.throttles())
                 .atomicStepRepository(storage.steps())
-                .throttle(LoginThrottle.custom().maxStartsPerIdentifier(100_000).maxStartsPerDevice(100_000).build())
+                .throttle(LoginThrottle.custom()
+                        .maxStartsPerIdentifier(100_000)
+                        .maxStartsPerDevice(100_000)
+                        .build())
                 .build();
         alice = new UserAccount(Bytes.of("uh-alice".getBytes(StandardCharsets.UTF_8)), "alice@example.com", "Alice");
         storage.credentials().saveUser(alice);
@@ -88,8 +99,7 @@ abstract class JdbcStepProtocolTestBase {
         }
     }
 
-    private record Login(String flowId, String response) {
-    }
+    private record Login(String flowId, String response) {}
 
     private Login login() {
         LoginStep.PasskeyChallenge challenge = (LoginStep.PasskeyChallenge) flow.start(alice.identifier(), LAPTOP);
@@ -107,7 +117,9 @@ abstract class JdbcStepProtocolTestBase {
     private long successesOf(String flowId) {
         return storage.attempts().recentByUser(alice.userHandle(), Instant.EPOCH, 100_000).stream()
                 .filter(a -> a.attemptId() != null && a.attemptId().startsWith(flowId + "."))
-                .map(LoginAttempt::outcome).filter(AttemptOutcome.SUCCEEDED::equals).count();
+                .map(LoginAttempt::outcome)
+                .filter(AttemptOutcome.SUCCEEDED::equals)
+                .count();
     }
 
     /** Runs the calls together and returns how many were told Completed, per call. */
@@ -156,14 +168,17 @@ abstract class JdbcStepProtocolTestBase {
             garbageCompleted += counts[1];
             assertThat(successesOf(login.flowId)).isOne();
         }
-        System.out.printf("step protocol %s poller: logins=500 owner_completed=%d garbage_requests=%d "
-                + "garbage_completed=%d%n", getClass().getSimpleName(), ownerCompleted, garbageSent, garbageCompleted);
+        System.out.printf(
+                "step protocol %s poller: logins=500 owner_completed=%d garbage_requests=%d "
+                        + "garbage_completed=%d%n",
+                getClass().getSimpleName(), ownerCompleted, garbageSent, garbageCompleted);
         assertThat(garbageCompleted).isZero();
         assertThat(ownerCompleted).isEqualTo(500);
     }
 
     @Test
-    @DisplayName("10,000 password guesses for one account over many flows, with the default throttle on the database, get 10 checked")
+    @DisplayName(
+            "10,000 password guesses for one account over many flows, with the default throttle on the database, get 10 checked")
     void guessesThrottled() {
         // The flow of setUp: the default failure limits, start limits out of reach.
         LoginFlow guarded = flow;
@@ -171,7 +186,9 @@ abstract class JdbcStepProtocolTestBase {
         int guesses = 0;
         int device = 0;
         while (guesses < 10_000) {
-            LoginStep step = guarded.start("victim@example.com", ClientContext.builder().deviceId("d" + device++).build());
+            LoginStep step = guarded.start(
+                    "victim@example.com",
+                    ClientContext.builder().deviceId("d" + device++).build());
             for (int i = 0; i < 5 && guesses < 10_000; i++) {
                 guesses++;
                 try {
@@ -186,17 +203,21 @@ abstract class JdbcStepProtocolTestBase {
                 }
             }
         }
-        System.out.printf("throttling %s: guesses=%d flows=%d accepted=%d%n", getClass().getSimpleName(), guesses,
-                device, accepted);
+        System.out.printf(
+                "throttling %s: guesses=%d flows=%d accepted=%d%n",
+                getClass().getSimpleName(), guesses, device, accepted);
         assertThat(accepted).isEqualTo(LoginThrottle.DEFAULT_MAX_FAILURES_PER_IDENTIFIER);
     }
 
     @Test
-    @DisplayName("200 starts for one identifier with the default throttle give 30 flows; another user's login still starts")
+    @DisplayName(
+            "200 starts for one identifier with the default throttle give 30 flows; another user's login still starts")
     void startFlood() {
         LoginFlow defaults = LoginFlow.builder()
                 .clock(clock)
-                .rpId("example.com").rpName("Example").origin(ORIGIN)
+                .rpId("example.com")
+                .rpName("Example")
+                .origin(ORIGIN)
                 .credentialRepository(storage.credentials())
                 .loginAttemptRepository(storage.attempts())
                 .flowStateRepository(storage.flows())
@@ -207,7 +228,9 @@ abstract class JdbcStepProtocolTestBase {
         int throttled = 0;
         for (int i = 0; i < 200; i++) {
             try {
-                defaults.start("bot@spam.example", ClientContext.builder().deviceId("bot-" + i).build());
+                defaults.start(
+                        "bot@spam.example",
+                        ClientContext.builder().deviceId("bot-" + i).build());
                 started++;
             } catch (LoginFlowException e) {
                 assertThat(e.reason()).isEqualTo(LoginFlowException.Reason.THROTTLED);
@@ -227,12 +250,13 @@ abstract class JdbcStepProtocolTestBase {
         dev.passkeyflow.storage.CountedFlowStart counted = (dev.passkeyflow.storage.CountedFlowStart) storage.steps();
         java.time.Instant window = java.time.Instant.parse("2030-01-01T00:00:00Z");
         java.time.Instant far = window.plusSeconds(3600);
-        dev.passkeyflow.storage.FlowRecord first = new dev.passkeyflow.storage.FlowRecord("flow-1", 0,
-                java.time.Instant.now().plusSeconds(300), "{}");
-        dev.passkeyflow.storage.FlowRecord second = new dev.passkeyflow.storage.FlowRecord("flow-2", 0,
-                java.time.Instant.now().plusSeconds(300), "{}");
+        dev.passkeyflow.storage.FlowRecord first = new dev.passkeyflow.storage.FlowRecord(
+                "flow-1", 0, java.time.Instant.now().plusSeconds(300), "{}");
+        dev.passkeyflow.storage.FlowRecord second = new dev.passkeyflow.storage.FlowRecord(
+                "flow-2", 0, java.time.Instant.now().plusSeconds(300), "{}");
 
-        assertThat(counted.startFlow(first, List.of("k1", "k2"), List.of(1L, 5L), window, far)).containsExactly(1L, 1L);
+        assertThat(counted.startFlow(first, List.of("k1", "k2"), List.of(1L, 5L), window, far))
+                .containsExactly(1L, 1L);
         assertThat(counted.startFlow(second, List.of("k1", "k2"), List.of(1L, 5L), window, far))
                 .containsExactly(2L, 2L);
         dev.passkeyflow.storage.StorageException duplicate = org.assertj.core.api.Assertions.catchThrowableOfType(
@@ -240,13 +264,16 @@ abstract class JdbcStepProtocolTestBase {
                 () -> counted.startFlow(first, List.of("k3"), List.of(5L), window, far));
 
         assertThat(storage.flows().load("flow-1")).isPresent();
-        assertThat(storage.flows().load("flow-2")).as("over the limit: not stored").isEmpty();
+        assertThat(storage.flows().load("flow-2"))
+                .as("over the limit: not stored")
+                .isEmpty();
         assertThat(duplicate.reason()).isEqualTo(dev.passkeyflow.storage.StorageException.Reason.DUPLICATE);
         assertThat(storage.throttles().read(List.of("k1", "k2", "k3"), window)).containsExactly(2L, 2L, 1L);
     }
 
     @Test
-    @DisplayName("four identical finishes, and a finish racing a reload, complete exactly once in 200 rounds each, history once")
+    @DisplayName(
+            "four identical finishes, and a finish racing a reload, complete exactly once in 200 rounds each, history once")
     void duplicatesAndReloads() throws Exception {
         int doubles = 0;
         int lost = 0;
@@ -254,18 +281,22 @@ abstract class JdbcStepProtocolTestBase {
         for (int i = 0; i < 400; i++) {
             Login login = login();
             List<Supplier<LoginStep>> calls = i < 200
-                    ? List.of(() -> flow.finishPasskey(login.flowId, login.response),
+                    ? List.of(
+                            () -> flow.finishPasskey(login.flowId, login.response),
                             () -> flow.finishPasskey(login.flowId, login.response),
                             () -> flow.finishPasskey(login.flowId, login.response),
                             () -> flow.finishPasskey(login.flowId, login.response))
-                    : List.of(() -> flow.finishPasskey(login.flowId, login.response),
-                            () -> flow.resume(login.flowId), () -> flow.resume(login.flowId));
+                    : List.of(
+                            () -> flow.finishPasskey(login.flowId, login.response),
+                            () -> flow.resume(login.flowId),
+                            () -> flow.resume(login.flowId));
             long completed = race(calls).stream().filter(Boolean::booleanValue).count();
             doubles += completed > 1 ? 1 : 0;
             lost += completed == 0 ? 1 : 0;
             historyTwice += successesOf(login.flowId) > 1 ? 1 : 0;
         }
-        System.out.printf("step protocol %s duplicates and reloads: rounds=400 double=%d lost=%d history_twice=%d%n",
+        System.out.printf(
+                "step protocol %s duplicates and reloads: rounds=400 double=%d lost=%d history_twice=%d%n",
                 getClass().getSimpleName(), doubles, lost, historyTwice);
         assertThat(doubles).isZero();
         assertThat(lost).isZero();

@@ -25,7 +25,8 @@ class JdbcStorageBuilderTest {
     @Test
     @DisplayName("defaults: detected dialect, passkeyflow_ prefix, system UTC clock, batches of 10,000")
     void defaults() {
-        JdbcStorage storage = JdbcStorage.builder().dataSource(database.dataSource()).build();
+        JdbcStorage storage =
+                JdbcStorage.builder().dataSource(database.dataSource()).build();
 
         assertThat(storage.dialect()).isEqualTo(Dialect.H2);
         assertThat(storage.tablePrefix()).isEqualTo("passkeyflow_").isEqualTo(JdbcStorage.DEFAULT_TABLE_PREFIX);
@@ -34,14 +35,16 @@ class JdbcStorageBuilderTest {
         assertThat(storage.credentials()).isNotNull();
         assertThat(storage.attempts()).isNotNull();
         assertThat(storage.flows()).isNotNull();
-        assertThat(storage).hasToString(
-                "JdbcStorage[dialect=H2, tablePrefix=passkeyflow_, clock=SystemClock[Z], purgeBatchSize=10000]");
+        assertThat(storage)
+                .hasToString(
+                        "JdbcStorage[dialect=H2, tablePrefix=passkeyflow_, clock=SystemClock[Z], purgeBatchSize=10000]");
     }
 
     @Test
     @DisplayName("a data source is required")
     void dataSourceRequired() {
-        assertThatIllegalStateException().isThrownBy(() -> JdbcStorage.builder().build())
+        assertThatIllegalStateException()
+                .isThrownBy(() -> JdbcStorage.builder().build())
                 .withMessage("dataSource is required");
         assertThatNullPointerException().isThrownBy(() -> JdbcStorage.builder().dataSource(null));
     }
@@ -49,10 +52,16 @@ class JdbcStorageBuilderTest {
     @Test
     @DisplayName("each option may be set only once")
     void setOnce() {
-        JdbcStorage.Builder builder = JdbcStorage.builder().dataSource(database.dataSource()).dialect(Dialect.H2)
-                .tablePrefix("a_").clock(Clock.systemUTC()).purgeBatchSize(5).initializeSchema(false);
+        JdbcStorage.Builder builder = JdbcStorage.builder()
+                .dataSource(database.dataSource())
+                .dialect(Dialect.H2)
+                .tablePrefix("a_")
+                .clock(Clock.systemUTC())
+                .purgeBatchSize(5)
+                .initializeSchema(false);
 
-        assertThatIllegalStateException().isThrownBy(() -> builder.dataSource(database.dataSource()))
+        assertThatIllegalStateException()
+                .isThrownBy(() -> builder.dataSource(database.dataSource()))
                 .withMessage("dataSource was already set");
         assertThatIllegalStateException().isThrownBy(() -> builder.dialect(Dialect.POSTGRESQL));
         assertThatIllegalStateException().isThrownBy(() -> builder.tablePrefix("b_"));
@@ -64,23 +73,34 @@ class JdbcStorageBuilderTest {
     @Test
     @DisplayName("bad values are rejected by the setter, naming the value")
     void badValues() {
-        assertThatIllegalArgumentException().isThrownBy(() -> JdbcStorage.builder().purgeBatchSize(0))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> JdbcStorage.builder().purgeBatchSize(0))
                 .withMessage("purgeBatchSize must be positive, was 0");
-        assertThatIllegalArgumentException().isThrownBy(() -> JdbcStorage.builder().tablePrefix("Bad-Prefix"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> JdbcStorage.builder().tablePrefix("Bad-Prefix"))
                 .withMessageContaining("'Bad-Prefix'");
     }
 
     @Test
-    @DisplayName("with an explicit dialect, build() does not touch the database; initializeSchema(true) creates the tables")
+    @DisplayName(
+            "with an explicit dialect, build() does not touch the database; initializeSchema(true) creates the tables")
     void lazyAndInitialize() {
         InterceptingDataSource unreachable = new InterceptingDataSource(database.dataSource()).unreachable();
-        assertThat(JdbcStorage.builder().dataSource(unreachable).dialect(Dialect.H2).build().dialect())
+        assertThat(JdbcStorage.builder()
+                        .dataSource(unreachable)
+                        .dialect(Dialect.H2)
+                        .build()
+                        .dialect())
                 .isEqualTo(Dialect.H2);
         assertThatThrownBy(() -> JdbcStorage.builder().dataSource(unreachable).build())
-                .isInstanceOfSatisfying(StorageException.class,
+                .isInstanceOfSatisfying(
+                        StorageException.class,
                         e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.UNAVAILABLE));
 
-        JdbcStorage storage = JdbcStorage.builder().dataSource(database.dataSource()).initializeSchema(true).build();
+        JdbcStorage storage = JdbcStorage.builder()
+                .dataSource(database.dataSource())
+                .initializeSchema(true)
+                .build();
         assertThat(storage.flows().purgeExpired()).isZero();
     }
 
@@ -89,7 +109,8 @@ class JdbcStorageBuilderTest {
     void productNames() {
         assertThat(Dialect.fromProductName("PostgreSQL")).isEqualTo(Dialect.POSTGRESQL);
         assertThat(Dialect.fromProductName("H2")).isEqualTo(Dialect.H2);
-        assertThatIllegalArgumentException().isThrownBy(() -> Dialect.fromProductName("MySQL"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Dialect.fromProductName("MySQL"))
                 .withMessageContaining("MySQL");
     }
 }

@@ -84,15 +84,39 @@ abstract class JdbcStorageTestBase {
     }
 
     static StoredCredential fullCredential(Bytes id, Bytes user, Instant createdAt) {
-        return new StoredCredential(id, user, Bytes.of(new byte[] {(byte) 0xA5, 0x01, 0x02, 0x03, 0x26}),
-                0xFFFF_FFFFL, Set.of("hybrid", "internal"), true, true, Bytes.of(new byte[16]), createdAt,
-                createdAt.plusSeconds(60), new ClientInfo("device-1", "macOS", "Chrome"),
-                new ClientInfo("device-2", "iOS", "Safari"), CredentialStatus.SUSPECTED_BROKEN, "Schlüssel 🔑");
+        return new StoredCredential(
+                id,
+                user,
+                Bytes.of(new byte[] {(byte) 0xA5, 0x01, 0x02, 0x03, 0x26}),
+                0xFFFF_FFFFL,
+                Set.of("hybrid", "internal"),
+                true,
+                true,
+                Bytes.of(new byte[16]),
+                createdAt,
+                createdAt.plusSeconds(60),
+                new ClientInfo("device-1", "macOS", "Chrome"),
+                new ClientInfo("device-2", "iOS", "Safari"),
+                CredentialStatus.SUSPECTED_BROKEN,
+                "Schlüssel 🔑");
     }
 
     static StoredCredential minimalCredential(Bytes id, Bytes user, Instant createdAt) {
-        return new StoredCredential(id, user, Bytes.of(new byte[] {9}), 0, Set.of(), false, false, null,
-                createdAt, null, ClientInfo.unknown(), null, CredentialStatus.ACTIVE, null);
+        return new StoredCredential(
+                id,
+                user,
+                Bytes.of(new byte[] {9}),
+                0,
+                Set.of(),
+                false,
+                false,
+                null,
+                createdAt,
+                null,
+                ClientInfo.unknown(),
+                null,
+                CredentialStatus.ACTIVE,
+                null);
     }
 
     static Bytes id(String text) {
@@ -166,7 +190,8 @@ abstract class JdbcStorageTestBase {
             StoredCredential credential = minimalCredential(id("c1"), ALICE, START);
             storage.credentials().saveCredential(credential);
 
-            StoredCredential loaded = storage.credentials().findCredential(id("c1")).orElseThrow();
+            StoredCredential loaded =
+                    storage.credentials().findCredential(id("c1")).orElseThrow();
             assertThat(loaded).isEqualTo(credential);
             assertThat(loaded.lastUsedOn()).isNull();
             assertThat(loaded.transports()).isEmpty();
@@ -177,10 +202,11 @@ abstract class JdbcStorageTestBase {
         void unknownClientIsKept() {
             storage.credentials().saveCredential(minimalCredential(id("c1"), ALICE, START));
 
-            assertThat(storage.credentials().recordUse(id("c1"), 7, true, START.plusSeconds(5),
-                    ClientInfo.unknown())).isTrue();
+            assertThat(storage.credentials().recordUse(id("c1"), 7, true, START.plusSeconds(5), ClientInfo.unknown()))
+                    .isTrue();
 
-            StoredCredential loaded = storage.credentials().findCredential(id("c1")).orElseThrow();
+            StoredCredential loaded =
+                    storage.credentials().findCredential(id("c1")).orElseThrow();
             assertThat(loaded.lastUsedOn()).isEqualTo(ClientInfo.unknown());
             assertThat(loaded.lastUsedAt()).isEqualTo(START.plusSeconds(5));
             assertThat(loaded.signatureCount()).isEqualTo(7);
@@ -191,12 +217,27 @@ abstract class JdbcStorageTestBase {
         @DisplayName("transports with commas, spaces, percent signs and the empty string survive")
         void awkwardTransports() {
             Set<String> transports = Set.of("", "a,b", "smart card", "100%", "plus+sign", "internal");
-            StoredCredential credential = new StoredCredential(id("c1"), ALICE, Bytes.of(new byte[] {1}), 1,
-                    transports, false, false, null, START, null, ClientInfo.unknown(), null,
-                    CredentialStatus.ACTIVE, null);
+            StoredCredential credential = new StoredCredential(
+                    id("c1"),
+                    ALICE,
+                    Bytes.of(new byte[] {1}),
+                    1,
+                    transports,
+                    false,
+                    false,
+                    null,
+                    START,
+                    null,
+                    ClientInfo.unknown(),
+                    null,
+                    CredentialStatus.ACTIVE,
+                    null);
             storage.credentials().saveCredential(credential);
 
-            assertThat(storage.credentials().findCredential(id("c1")).orElseThrow().transports())
+            assertThat(storage.credentials()
+                            .findCredential(id("c1"))
+                            .orElseThrow()
+                            .transports())
                     .isEqualTo(credential.transports());
             assertThat(JdbcCredentialRepository.encodeTransports(Set.of("hybrid", "internal")))
                     .isEqualTo("hybrid,internal");
@@ -208,7 +249,10 @@ abstract class JdbcStorageTestBase {
             Instant withNanos = START.plusNanos(123_456_789);
             storage.credentials().saveCredential(minimalCredential(id("c1"), ALICE, withNanos));
 
-            assertThat(storage.credentials().findCredential(id("c1")).orElseThrow().createdAt())
+            assertThat(storage.credentials()
+                            .findCredential(id("c1"))
+                            .orElseThrow()
+                            .createdAt())
                     .isEqualTo(START.plusNanos(123_456_000));
         }
 
@@ -230,7 +274,8 @@ abstract class JdbcStorageTestBase {
         void duplicateCredential() {
             storage.credentials().saveCredential(minimalCredential(id("c1"), ALICE, START));
 
-            StorageException failure = catchThrowableOfType(StorageException.class,
+            StorageException failure = catchThrowableOfType(
+                    StorageException.class,
                     () -> storage.credentials().saveCredential(minimalCredential(id("c1"), BOB, START)));
 
             assertThat(failure.reason()).isEqualTo(StorageException.Reason.DUPLICATE);
@@ -241,7 +286,8 @@ abstract class JdbcStorageTestBase {
         @Test
         @DisplayName("a credential of an unknown account fails as NOT_FOUND and keeps the SQL cause")
         void unknownAccount() {
-            StorageException failure = catchThrowableOfType(StorageException.class,
+            StorageException failure = catchThrowableOfType(
+                    StorageException.class,
                     () -> storage.credentials().saveCredential(minimalCredential(id("c1"), id("nobody"), START)));
 
             assertThat(failure.reason()).isEqualTo(StorageException.Reason.NOT_FOUND);
@@ -253,13 +299,16 @@ abstract class JdbcStorageTestBase {
         @DisplayName("an identifier of another account fails as DUPLICATE; renaming an account works")
         void identifiers() {
             assertThatThrownBy(() -> storage.credentials().saveUser(new UserAccount(BOB, "alice@example.com", "B")))
-                    .isInstanceOfSatisfying(StorageException.class,
+                    .isInstanceOfSatisfying(
+                            StorageException.class,
                             e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.DUPLICATE));
 
             storage.credentials().saveUser(new UserAccount(ALICE, "alice@example.org", "Alice Liddell"));
 
-            assertThat(storage.credentials().findUserByIdentifier("alice@example.com")).isEmpty();
-            assertThat(storage.credentials().findUserByIdentifier("ALICE@example.org")).isEmpty();
+            assertThat(storage.credentials().findUserByIdentifier("alice@example.com"))
+                    .isEmpty();
+            assertThat(storage.credentials().findUserByIdentifier("ALICE@example.org"))
+                    .isEmpty();
             assertThat(storage.credentials().findUserByIdentifier("alice@example.org"))
                     .contains(new UserAccount(ALICE, "alice@example.org", "Alice Liddell"));
             assertThat(storage.credentials().findUserByHandle(BOB))
@@ -276,17 +325,21 @@ abstract class JdbcStorageTestBase {
             });
 
             assertThat(results).containsOnly(true);
-            assertThat(storage.credentials().findUserByIdentifier("carol@example.com")).isPresent();
+            assertThat(storage.credentials().findUserByIdentifier("carol@example.com"))
+                    .isPresent();
         }
 
         @Test
         @DisplayName("updates of a missing credential return false and write nothing")
         void missingCredential() {
-            assertThat(storage.credentials().recordUse(id("x"), 1, false, START, ClientInfo.unknown())).isFalse();
-            assertThat(storage.credentials().setStatus(id("x"), CredentialStatus.RETIRED)).isFalse();
+            assertThat(storage.credentials().recordUse(id("x"), 1, false, START, ClientInfo.unknown()))
+                    .isFalse();
+            assertThat(storage.credentials().setStatus(id("x"), CredentialStatus.RETIRED))
+                    .isFalse();
             assertThat(storage.credentials().deleteCredential(id("x"))).isFalse();
-            assertThatIllegalArgumentException().isThrownBy(() ->
-                    storage.credentials().recordUse(id("x"), 1L << 32, false, START, ClientInfo.unknown()));
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() ->
+                            storage.credentials().recordUse(id("x"), 1L << 32, false, START, ClientInfo.unknown()));
         }
 
         @Test
@@ -294,8 +347,12 @@ abstract class JdbcStorageTestBase {
         void statusAndDelete() {
             storage.credentials().saveCredential(minimalCredential(id("c1"), ALICE, START));
 
-            assertThat(storage.credentials().setStatus(id("c1"), CredentialStatus.RETIRED)).isTrue();
-            assertThat(storage.credentials().findCredential(id("c1")).orElseThrow().status())
+            assertThat(storage.credentials().setStatus(id("c1"), CredentialStatus.RETIRED))
+                    .isTrue();
+            assertThat(storage.credentials()
+                            .findCredential(id("c1"))
+                            .orElseThrow()
+                            .status())
                     .isEqualTo(CredentialStatus.RETIRED);
             assertThat(storage.credentials().deleteCredential(id("c1"))).isTrue();
             assertThat(storage.credentials().findCredential(id("c1"))).isEmpty();
@@ -321,10 +378,10 @@ abstract class JdbcStorageTestBase {
 
             assertThat(storage.attempts().recentByUser(ALICE, START, 10))
                     .containsExactly(newest, tieThird, tieSecond, tieFirst, old);
-            assertThat(storage.attempts().recentByUser(ALICE, START, 3))
-                    .containsExactly(newest, tieThird, tieSecond);
+            assertThat(storage.attempts().recentByUser(ALICE, START, 3)).containsExactly(newest, tieThird, tieSecond);
             assertThat(storage.attempts().recentByDevice("d1", START.plusSeconds(2), 10))
-                    .extracting(LoginAttempt::userHandle).containsExactly(BOB, ALICE);
+                    .extracting(LoginAttempt::userHandle)
+                    .containsExactly(BOB, ALICE);
         }
 
         @Test
@@ -334,21 +391,25 @@ abstract class JdbcStorageTestBase {
             storage.attempts().append(attempt(ALICE, "d1", at, AttemptOutcome.CANCELLED));
             storage.attempts().append(attempt(ALICE, "d1", at.plusNanos(700), AttemptOutcome.TIMED_OUT));
 
-            assertThat(storage.attempts().recentByUser(ALICE, at, 10)).hasSize(2)
+            assertThat(storage.attempts().recentByUser(ALICE, at, 10))
+                    .hasSize(2)
                     .allSatisfy(a -> assertThat(a.at()).isEqualTo(at));
-            assertThat(storage.attempts().recentByUser(ALICE, at.plusNanos(1), 10)).isEmpty();
-            assertThat(storage.attempts().recentByUser(ALICE, at.minusNanos(1), 10)).hasSize(2);
+            assertThat(storage.attempts().recentByUser(ALICE, at.plusNanos(1), 10))
+                    .isEmpty();
+            assertThat(storage.attempts().recentByUser(ALICE, at.minusNanos(1), 10))
+                    .hasSize(2);
         }
 
         @Test
         @DisplayName("by credential matches only attempts that name it; every field survives")
         void byCredential() {
-            LoginAttempt withCredential = new LoginAttempt(ALICE, null, id("c1"), AttemptOutcome.BAD_SIGNATURE,
-                    "NotAllowedError", -1, START, null);
+            LoginAttempt withCredential = new LoginAttempt(
+                    ALICE, null, id("c1"), AttemptOutcome.BAD_SIGNATURE, "NotAllowedError", -1, START, null);
             storage.attempts().append(withCredential);
             storage.attempts().append(attempt(ALICE, "d1", START, AttemptOutcome.CANCELLED));
 
-            assertThat(storage.attempts().recentByCredential(id("c1"), START, 10)).containsExactly(withCredential);
+            assertThat(storage.attempts().recentByCredential(id("c1"), START, 10))
+                    .containsExactly(withCredential);
             assertThat(storage.attempts().recentByDevice("d2", START, 10)).isEmpty();
         }
 
@@ -356,13 +417,16 @@ abstract class JdbcStorageTestBase {
         @DisplayName("a limit below 1 is rejected before the database is asked")
         void badLimit() {
             dataSource.clearRecorded();
-            assertThatIllegalArgumentException().isThrownBy(() -> storage.attempts().recentByUser(ALICE, START, 0));
-            assertThatIllegalArgumentException().isThrownBy(() -> storage.attempts().recentByDevice("d", START, -1));
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> storage.attempts().recentByUser(ALICE, START, 0));
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> storage.attempts().recentByDevice("d", START, -1));
             assertThat(dataSource.preparedSql()).isEmpty();
         }
 
         @Test
-        @DisplayName("purging deletes in batches until nothing older than the cutoff is left; the cutoff itself is kept")
+        @DisplayName(
+                "purging deletes in batches until nothing older than the cutoff is left; the cutoff itself is kept")
         void batchedPurge() throws SQLException {
             for (int i = 0; i < 10; i++) {
                 storage.attempts().append(attempt(ALICE, "d1", START.minusSeconds(100 - i), AttemptOutcome.CANCELLED));
@@ -372,7 +436,9 @@ abstract class JdbcStorageTestBase {
 
             assertThat(storage.attempts().purgeOlderThan(START)).isEqualTo(10);
 
-            assertThat(dataSource.preparedSql()).filteredOn(sql -> sql.startsWith("DELETE")).hasSize(4);
+            assertThat(dataSource.preparedSql())
+                    .filteredOn(sql -> sql.startsWith("DELETE"))
+                    .hasSize(4);
             assertThat(count("SELECT COUNT(*) FROM passkeyflow_login_attempts")).isEqualTo(1);
             assertThat(storage.attempts().purgeOlderThan(START)).isZero();
         }
@@ -410,8 +476,11 @@ abstract class JdbcStorageTestBase {
             assertThat(storage.flows().load("f1")).isPresent();
             clock.set(START.plusSeconds(60));
             assertThat(storage.flows().load("f1")).isEmpty();
-            assertThat(storage.flows().update(new FlowRecord("f1", 1, START.plusSeconds(600), "{}"))).isFalse();
-            assertThat(storage.flows().delete("f1")).as("an expired but unpurged flow is deleted").isTrue();
+            assertThat(storage.flows().update(new FlowRecord("f1", 1, START.plusSeconds(600), "{}")))
+                    .isFalse();
+            assertThat(storage.flows().delete("f1"))
+                    .as("an expired but unpurged flow is deleted")
+                    .isTrue();
         }
 
         @Test
@@ -419,7 +488,8 @@ abstract class JdbcStorageTestBase {
         void duplicates() throws SQLException {
             storage.flows().create(flow("f1", Duration.ofSeconds(30)));
 
-            StorageException failure = catchThrowableOfType(StorageException.class,
+            StorageException failure = catchThrowableOfType(
+                    StorageException.class,
                     () -> storage.flows().create(new FlowRecord("f1", 0, START.plusSeconds(99), "other")));
             assertThat(failure.reason()).isEqualTo(StorageException.Reason.DUPLICATE);
             // H2 reports the unique violation; PostgreSQL's single upsert reports that no row was written.
@@ -441,11 +511,15 @@ abstract class JdbcStorageTestBase {
             FlowRecord first = created.next(START.plusSeconds(600), "one");
 
             assertThat(storage.flows().update(first)).isTrue();
-            assertThat(storage.flows().update(created.next(START.plusSeconds(600), "stale"))).isFalse();
-            assertThat(storage.flows().update(new FlowRecord("missing", 1, START.plusSeconds(60), "x"))).isFalse();
+            assertThat(storage.flows().update(created.next(START.plusSeconds(600), "stale")))
+                    .isFalse();
+            assertThat(storage.flows().update(new FlowRecord("missing", 1, START.plusSeconds(60), "x")))
+                    .isFalse();
             assertThat(storage.flows().load("f1")).contains(first);
-            assertThatIllegalArgumentException().isThrownBy(() -> storage.flows().update(created));
-            assertThatIllegalArgumentException().isThrownBy(() -> storage.flows().create(first));
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> storage.flows().update(created));
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> storage.flows().create(first));
         }
 
         @Test
@@ -454,8 +528,8 @@ abstract class JdbcStorageTestBase {
             FlowRecord created = flow("f1", Duration.ofMinutes(5));
             storage.flows().create(created);
 
-            List<Boolean> wins = concurrently(8, i ->
-                    () -> storage.flows().update(created.next(START.plusSeconds(600), "writer " + i)));
+            List<Boolean> wins = concurrently(
+                    8, i -> () -> storage.flows().update(created.next(START.plusSeconds(600), "writer " + i)));
 
             assertThat(wins).containsOnlyOnce(true);
             int winner = wins.indexOf(true);
@@ -474,7 +548,9 @@ abstract class JdbcStorageTestBase {
 
             assertThat(storage.flows().purgeExpired()).isEqualTo(7);
 
-            assertThat(dataSource.preparedSql()).filteredOn(sql -> sql.startsWith("DELETE")).hasSize(3);
+            assertThat(dataSource.preparedSql())
+                    .filteredOn(sql -> sql.startsWith("DELETE"))
+                    .hasSize(3);
             assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows")).isEqualTo(1);
             assertThat(storage.flows().load("live")).isPresent();
         }
@@ -493,7 +569,8 @@ abstract class JdbcStorageTestBase {
                     .containsExactly(1L, 1L, 2L);
 
             if (database.dialect() == Dialect.POSTGRESQL) {
-                assertThat(dataSource.preparedSql()).singleElement()
+                assertThat(dataSource.preparedSql())
+                        .singleElement()
                         .satisfies(sql -> assertThat(sql).startsWith("INSERT INTO passkeyflow_throttle_counters"));
             }
             assertThat(storage.throttles().read(List.of("a", "b"), START)).containsExactly(1L, 2L);
@@ -510,8 +587,11 @@ abstract class JdbcStorageTestBase {
 
             assertThat(storage.throttles().purgeExpired(START.plusSeconds(60))).isEqualTo(7);
 
-            assertThat(dataSource.preparedSql()).filteredOn(sql -> sql.startsWith("DELETE")).hasSize(3);
-            assertThat(count("SELECT COUNT(*) FROM passkeyflow_throttle_counters")).isEqualTo(1);
+            assertThat(dataSource.preparedSql())
+                    .filteredOn(sql -> sql.startsWith("DELETE"))
+                    .hasSize(3);
+            assertThat(count("SELECT COUNT(*) FROM passkeyflow_throttle_counters"))
+                    .isEqualTo(1);
         }
 
         @Test
@@ -526,7 +606,8 @@ abstract class JdbcStorageTestBase {
         }
 
         @Test
-        @DisplayName("a step with a use and an attempt is one statement on PostgreSQL and three in one transaction on H2; one without writes is a single update")
+        @DisplayName(
+                "a step with a use and an attempt is one statement on PostgreSQL and three in one transaction on H2; one without writes is a single update")
         void stepStatements() {
             storage.credentials().saveUser(new UserAccount(ALICE, "alice", "Alice"));
             storage.credentials().saveCredential(minimalCredential(id("c1"), ALICE, START));
@@ -535,27 +616,45 @@ abstract class JdbcStorageTestBase {
             dataSource.clearRecorded();
 
             FlowRecord first = flow.next(START.plusSeconds(60), "{1}");
-            assertThat(storage.steps().commit(first, new StepWrites(
-                    List.of(new StepWrites.CredentialUse(id("c1"), 4, false, START, ClientInfo.unknown())), List.of(),
-                    List.of(), List.of(attempt(ALICE, "d1", START, AttemptOutcome.SUCCEEDED).withAttemptId("f1/1/0")))))
+            assertThat(storage.steps()
+                            .commit(
+                                    first,
+                                    new StepWrites(
+                                            List.of(new StepWrites.CredentialUse(
+                                                            id("c1"), 4, false, START, ClientInfo.unknown())),
+                                                    List.of(),
+                                            List.of(),
+                                                    List.of(attempt(ALICE, "d1", START, AttemptOutcome.SUCCEEDED)
+                                                            .withAttemptId("f1/1/0")))))
                     .isTrue();
 
             if (storage.dialect() == Dialect.POSTGRESQL) {
-                assertThat(dataSource.preparedSql()).singleElement().satisfies(sql -> assertThat(sql)
-                        .startsWith("WITH f AS (UPDATE passkeyflow_flows")
-                        .contains("UPDATE passkeyflow_credentials", "INSERT INTO passkeyflow_login_attempts"));
+                assertThat(dataSource.preparedSql())
+                        .singleElement()
+                        .satisfies(sql -> assertThat(sql)
+                                .startsWith("WITH f AS (UPDATE passkeyflow_flows")
+                                .contains("UPDATE passkeyflow_credentials", "INSERT INTO passkeyflow_login_attempts"));
             } else {
-                assertThat(dataSource.preparedSql()).hasSize(3).satisfiesExactly(
-                        sql -> assertThat(sql).startsWith("UPDATE passkeyflow_flows"),
-                        sql -> assertThat(sql).startsWith("UPDATE passkeyflow_credentials"),
-                        sql -> assertThat(sql).startsWith("INSERT INTO passkeyflow_login_attempts"));
+                assertThat(dataSource.preparedSql())
+                        .hasSize(3)
+                        .satisfiesExactly(
+                                sql -> assertThat(sql).startsWith("UPDATE passkeyflow_flows"),
+                                sql -> assertThat(sql).startsWith("UPDATE passkeyflow_credentials"),
+                                sql -> assertThat(sql).startsWith("INSERT INTO passkeyflow_login_attempts"));
             }
-            assertThat(storage.credentials().findCredential(id("c1")).orElseThrow().signatureCount()).isEqualTo(4);
-            assertThat(storage.attempts().recentByUser(ALICE, START, 10)).singleElement()
+            assertThat(storage.credentials()
+                            .findCredential(id("c1"))
+                            .orElseThrow()
+                            .signatureCount())
+                    .isEqualTo(4);
+            assertThat(storage.attempts().recentByUser(ALICE, START, 10))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.attemptId()).isEqualTo("f1/1/0"));
             dataSource.clearRecorded();
-            assertThat(storage.steps().commit(first.next(START.plusSeconds(60), "{2}"), StepWrites.none())).isTrue();
-            assertThat(dataSource.preparedSql()).singleElement()
+            assertThat(storage.steps().commit(first.next(START.plusSeconds(60), "{2}"), StepWrites.none()))
+                    .isTrue();
+            assertThat(dataSource.preparedSql())
+                    .singleElement()
                     .satisfies(sql -> assertThat(sql).startsWith("UPDATE passkeyflow_flows"));
         }
 
@@ -566,15 +665,25 @@ abstract class JdbcStorageTestBase {
             FlowRecord flow = new FlowRecord("f1", 0, START.plusSeconds(60), "{}");
             manual.flows().create(flow);
 
-            assertThat(manual.steps().commit(flow.next(START.plusSeconds(60), "{1}"), new StepWrites(List.of(),
-                    List.of(), List.of(), List.of(attempt(ALICE, "d1", START, AttemptOutcome.CANCELLED)
-                            .withAttemptId("f1/1/0"))))).isTrue();
-            assertThat(manual.throttles().increment(List.of("k"), START, START.plusSeconds(60))).containsExactly(1L);
+            assertThat(manual.steps()
+                            .commit(
+                                    flow.next(START.plusSeconds(60), "{1}"),
+                                    new StepWrites(
+                                            List.of(),
+                                            List.of(),
+                                            List.of(),
+                                            List.of(attempt(ALICE, "d1", START, AttemptOutcome.CANCELLED)
+                                                    .withAttemptId("f1/1/0")))))
+                    .isTrue();
+            assertThat(manual.throttles().increment(List.of("k"), START, START.plusSeconds(60)))
+                    .containsExactly(1L);
 
-            assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE version = 1")).isEqualTo(1);
+            assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE version = 1"))
+                    .isEqualTo(1);
             assertThat(count("SELECT COUNT(*) FROM passkeyflow_login_attempts WHERE attempt_id = ?", "f1/1/0"))
                     .isEqualTo(1);
-            assertThat(count("SELECT COUNT(*) FROM passkeyflow_throttle_counters")).isEqualTo(1);
+            assertThat(count("SELECT COUNT(*) FROM passkeyflow_throttle_counters"))
+                    .isEqualTo(1);
         }
     }
 
@@ -590,10 +699,12 @@ abstract class JdbcStorageTestBase {
             manual.credentials().saveUser(new UserAccount(ALICE, "alice", "Alice"));
             manual.flows().create(new FlowRecord("f1", 0, START.plusSeconds(60), "{}"));
             manual.attempts().append(attempt(ALICE, "d1", START, AttemptOutcome.CANCELLED));
-            assertThat(manual.flows().update(new FlowRecord("f1", 1, START.plusSeconds(60), "{1}"))).isTrue();
+            assertThat(manual.flows().update(new FlowRecord("f1", 1, START.plusSeconds(60), "{1}")))
+                    .isTrue();
 
             assertThat(count("SELECT COUNT(*) FROM passkeyflow_users")).isEqualTo(1);
-            assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE version = 1")).isEqualTo(1);
+            assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE version = 1"))
+                    .isEqualTo(1);
             assertThat(count("SELECT COUNT(*) FROM passkeyflow_login_attempts")).isEqualTo(1);
             assertThat(storage.flows().load("f1").orElseThrow().version()).isEqualTo(1);
         }
@@ -607,7 +718,8 @@ abstract class JdbcStorageTestBase {
                 throw new SQLException("injected failure", "08006");
             });
 
-            StorageException failure = catchThrowableOfType(StorageException.class,
+            StorageException failure = catchThrowableOfType(
+                    StorageException.class,
                     () -> storage.flows().create(new FlowRecord("f1", 0, START.plusSeconds(60), "new")));
 
             assertThat(failure.reason()).isEqualTo(StorageException.Reason.UNAVAILABLE);
@@ -615,7 +727,8 @@ abstract class JdbcStorageTestBase {
             assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows")).isEqualTo(1);
             clock.set(START);
             assertThat(storage.flows().load("f1").orElseThrow().payload())
-                    .as("the delete of the expired flow was rolled back").isEqualTo("expired soon");
+                    .as("the delete of the expired flow was rolled back")
+                    .isEqualTo("expired soon");
         }
 
         @Test
@@ -623,8 +736,11 @@ abstract class JdbcStorageTestBase {
         void autoCommitRestored() throws SQLException {
             try (Connection shared = database.dataSource().getConnection()) {
                 DataSource single = InterceptingDataSource.sharing(shared);
-                JdbcStorage onShared = JdbcStorage.builder().dataSource(single).dialect(database.dialect())
-                        .clock(clock).build();
+                JdbcStorage onShared = JdbcStorage.builder()
+                        .dataSource(single)
+                        .dialect(database.dialect())
+                        .clock(clock)
+                        .build();
 
                 onShared.flows().create(new FlowRecord("f1", 0, START.plusSeconds(60), "{}"));
                 assertThat(shared.getAutoCommit()).isTrue();
@@ -639,23 +755,29 @@ abstract class JdbcStorageTestBase {
         @DisplayName("an unreachable database is UNAVAILABLE, with the cause kept")
         void unreachable() {
             DataSource broken = new InterceptingDataSource(database.dataSource()).unreachable();
-            JdbcStorage down = JdbcStorage.builder().dataSource(broken).dialect(database.dialect()).build();
+            JdbcStorage down = JdbcStorage.builder()
+                    .dataSource(broken)
+                    .dialect(database.dialect())
+                    .build();
 
-            assertThatThrownBy(() -> down.flows().load("f1"))
-                    .isInstanceOfSatisfying(StorageException.class, e -> {
-                        assertThat(e.reason()).isEqualTo(StorageException.Reason.UNAVAILABLE);
-                        assertThat(e).hasMessageContaining("08001").hasCauseInstanceOf(SQLException.class);
-                    });
+            assertThatThrownBy(() -> down.flows().load("f1")).isInstanceOfSatisfying(StorageException.class, e -> {
+                assertThat(e.reason()).isEqualTo(StorageException.Reason.UNAVAILABLE);
+                assertThat(e).hasMessageContaining("08001").hasCauseInstanceOf(SQLException.class);
+            });
         }
 
         @Test
         @DisplayName("missing tables are UNAVAILABLE")
         void missingTables() {
-            JdbcStorage elsewhere = JdbcStorage.builder().dataSource(database.dataSource())
-                    .dialect(database.dialect()).tablePrefix("absent_").build();
+            JdbcStorage elsewhere = JdbcStorage.builder()
+                    .dataSource(database.dataSource())
+                    .dialect(database.dialect())
+                    .tablePrefix("absent_")
+                    .build();
 
             assertThatThrownBy(() -> elsewhere.attempts().recentByUser(ALICE, START, 5))
-                    .isInstanceOfSatisfying(StorageException.class,
+                    .isInstanceOfSatisfying(
+                            StorageException.class,
                             e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.UNAVAILABLE));
         }
 
@@ -664,7 +786,8 @@ abstract class JdbcStorageTestBase {
         void noSecretsInMessages() {
             storage.flows().create(new FlowRecord("f1", 0, START.plusSeconds(60), "secret-payload"));
 
-            StorageException failure = catchThrowableOfType(StorageException.class,
+            StorageException failure = catchThrowableOfType(
+                    StorageException.class,
                     () -> storage.flows().create(new FlowRecord("f1", 0, START.plusSeconds(60), "secret-payload")));
 
             assertThat(failure.getMessage()).doesNotContain("secret-payload").containsAnyOf("23505", "live flow");
@@ -689,8 +812,12 @@ abstract class JdbcStorageTestBase {
         @Test
         @DisplayName("two table prefixes are two independent stores in one database")
         void prefixes() {
-            JdbcStorage other = JdbcStorage.builder().dataSource(database.dataSource()).clock(clock)
-                    .tablePrefix("tenant2_pkf_").initializeSchema(true).build();
+            JdbcStorage other = JdbcStorage.builder()
+                    .dataSource(database.dataSource())
+                    .clock(clock)
+                    .tablePrefix("tenant2_pkf_")
+                    .initializeSchema(true)
+                    .build();
 
             storage.flows().create(new FlowRecord("f1", 0, START.plusSeconds(60), "{}"));
 
@@ -709,8 +836,12 @@ abstract class JdbcStorageTestBase {
         @Test
         @DisplayName("the initializer applies concurrently without failing")
         void concurrentInitializer() throws Exception {
-            JdbcStorage other = JdbcStorage.builder().dataSource(database.dataSource()).clock(clock)
-                    .dialect(database.dialect()).tablePrefix("race_").build();
+            JdbcStorage other = JdbcStorage.builder()
+                    .dataSource(database.dataSource())
+                    .clock(clock)
+                    .dialect(database.dialect())
+                    .tablePrefix("race_")
+                    .build();
 
             List<Boolean> done = concurrently(4, i -> () -> {
                 other.initializeSchema();

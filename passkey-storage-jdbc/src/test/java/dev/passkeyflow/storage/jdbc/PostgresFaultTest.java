@@ -53,7 +53,11 @@ class PostgresFaultTest {
         database = PostgresTestDatabase.create();
         dataSource = new InterceptingDataSource(database.dataSource());
         clock = new MutableClock(START);
-        storage = JdbcStorage.builder().dataSource(dataSource).clock(clock).initializeSchema(true).build();
+        storage = JdbcStorage.builder()
+                .dataSource(dataSource)
+                .clock(clock)
+                .initializeSchema(true)
+                .build();
     }
 
     @AfterEach
@@ -77,7 +81,9 @@ class PostgresFaultTest {
                 terminate.setInt(1, pid);
                 try (ResultSet row = terminate.executeQuery()) {
                     row.next();
-                    assertThat(row.getBoolean(1)).as("backend %d terminated", pid).isTrue();
+                    assertThat(row.getBoolean(1))
+                            .as("backend %d terminated", pid)
+                            .isTrue();
                 }
             }
         });
@@ -86,10 +92,14 @@ class PostgresFaultTest {
     private static void assertUnavailableWithCause(StorageException failure) {
         assertThat(failure).isNotNull();
         assertThat(failure.reason()).isEqualTo(StorageException.Reason.UNAVAILABLE);
-        assertThat(failure.getCause()).isInstanceOfSatisfying(SQLException.class, cause ->
-                assertThat(cause.getSQLState()).as("SQLState of the driver's exception")
-                        .satisfiesAnyOf(state -> assertThat(state).startsWith("08"),
-                                state -> assertThat(state).isEqualTo("57P01")));
+        assertThat(failure.getCause())
+                .isInstanceOfSatisfying(
+                        SQLException.class,
+                        cause -> assertThat(cause.getSQLState())
+                                .as("SQLState of the driver's exception")
+                                .satisfiesAnyOf(
+                                        state -> assertThat(state).startsWith("08"),
+                                        state -> assertThat(state).isEqualTo("57P01")));
     }
 
     private long count(String sql, String parameter) throws SQLException {
@@ -110,13 +120,16 @@ class PostgresFaultTest {
         clock.advance(Duration.ofSeconds(10));
         terminateBefore("INSERT");
 
-        StorageException failure = catchThrowableOfType(StorageException.class,
+        StorageException failure = catchThrowableOfType(
+                StorageException.class,
                 () -> storage.flows().create(new FlowRecord("f1", 0, START.plusSeconds(60), "new")));
 
         assertUnavailableWithCause(failure);
         assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE flow_id = ? AND payload = 'old'", "f1"))
-                .as("the delete of the expired flow was rolled back with the dead transaction").isEqualTo(1);
-        assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE flow_id = ?", "f1")).isEqualTo(1);
+                .as("the delete of the expired flow was rolled back with the dead transaction")
+                .isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE flow_id = ?", "f1"))
+                .isEqualTo(1);
 
         FlowRecord retried = new FlowRecord("f1", 0, START.plusSeconds(60), "new");
         storage.flows().create(retried);
@@ -127,19 +140,32 @@ class PostgresFaultTest {
     @DisplayName("a credential save that dies before its insert leaves no row; the retry stores it")
     void credentialSave() throws SQLException {
         storage.credentials().saveUser(new UserAccount(ALICE, "alice", "Alice"));
-        StoredCredential credential = new StoredCredential(Bytes.of(new byte[] {7}), ALICE, Bytes.of(new byte[] {1}),
-                0, Set.of("internal"), true, false, null, START, null, ClientInfo.unknown(), null,
-                CredentialStatus.ACTIVE, null);
+        StoredCredential credential = new StoredCredential(
+                Bytes.of(new byte[] {7}),
+                ALICE,
+                Bytes.of(new byte[] {1}),
+                0,
+                Set.of("internal"),
+                true,
+                false,
+                null,
+                START,
+                null,
+                ClientInfo.unknown(),
+                null,
+                CredentialStatus.ACTIVE,
+                null);
         terminateBefore("INSERT");
 
-        StorageException failure = catchThrowableOfType(StorageException.class,
-                () -> storage.credentials().saveCredential(credential));
+        StorageException failure = catchThrowableOfType(
+                StorageException.class, () -> storage.credentials().saveCredential(credential));
 
         assertUnavailableWithCause(failure);
         assertThat(count("SELECT COUNT(*) FROM passkeyflow_credentials WHERE nickname IS NULL OR nickname = ?", "x"))
                 .isZero();
         storage.credentials().saveCredential(credential);
-        assertThat(storage.credentials().findCredential(credential.credentialId())).contains(credential);
+        assertThat(storage.credentials().findCredential(credential.credentialId()))
+                .contains(credential);
     }
 
     @Test
@@ -149,31 +175,61 @@ class PostgresFaultTest {
         storage.flows().create(created);
         terminateBefore("UPDATE");
 
-        StorageException failure = catchThrowableOfType(StorageException.class,
-                () -> storage.flows().update(created.next(START.plusSeconds(120), "v1")));
+        StorageException failure = catchThrowableOfType(
+                StorageException.class, () -> storage.flows().update(created.next(START.plusSeconds(120), "v1")));
 
         assertUnavailableWithCause(failure);
         assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE version = 0 AND flow_id = ?", "f1"))
                 .isEqualTo(1);
-        assertThat(storage.flows().update(created.next(START.plusSeconds(120), "v1"))).isTrue();
+        assertThat(storage.flows().update(created.next(START.plusSeconds(120), "v1")))
+                .isTrue();
         assertThat(storage.flows().load("f1").orElseThrow().payload()).isEqualTo("v1");
     }
 
     @ParameterizedTest(name = "terminated before {0}")
-    @ValueSource(strings = {
-        "INSERT INTO passkeyflow_credentials",
-        "UPDATE passkeyflow_credentials SET signature_count",
-        "UPDATE passkeyflow_credentials SET status",
-        "INSERT INTO passkeyflow_login_attempts"})
-    @DisplayName("an atomic step commit that dies after the flow update leaves nothing half-written; the retry commits it once")
+    @ValueSource(
+            strings = {
+                "INSERT INTO passkeyflow_credentials",
+                "UPDATE passkeyflow_credentials SET signature_count",
+                "UPDATE passkeyflow_credentials SET status",
+                "INSERT INTO passkeyflow_login_attempts"
+            })
+    @DisplayName(
+            "an atomic step commit that dies after the flow update leaves nothing half-written; the retry commits it once")
     void atomicStepCommit(String statementPrefix) throws SQLException {
         storage.credentials().saveUser(new UserAccount(ALICE, "alice", "Alice"));
         Bytes oldKey = Bytes.of(new byte[] {7});
         Bytes newKey = Bytes.of(new byte[] {8});
-        StoredCredential old = new StoredCredential(oldKey, ALICE, Bytes.of(new byte[] {1}), 3, Set.of(), true, false,
-                null, START, null, ClientInfo.unknown(), null, CredentialStatus.ACTIVE, null);
-        StoredCredential created = new StoredCredential(newKey, ALICE, Bytes.of(new byte[] {2}), 0, Set.of(), true,
-                false, null, START, null, ClientInfo.unknown(), null, CredentialStatus.ACTIVE, null);
+        StoredCredential old = new StoredCredential(
+                oldKey,
+                ALICE,
+                Bytes.of(new byte[] {1}),
+                3,
+                Set.of(),
+                true,
+                false,
+                null,
+                START,
+                null,
+                ClientInfo.unknown(),
+                null,
+                CredentialStatus.ACTIVE,
+                null);
+        StoredCredential created = new StoredCredential(
+                newKey,
+                ALICE,
+                Bytes.of(new byte[] {2}),
+                0,
+                Set.of(),
+                true,
+                false,
+                null,
+                START,
+                null,
+                ClientInfo.unknown(),
+                null,
+                CredentialStatus.ACTIVE,
+                null);
         storage.credentials().saveCredential(old);
         FlowRecord flow = new FlowRecord("f1", 0, START.plusSeconds(60), "v0");
         storage.flows().create(flow);
@@ -181,30 +237,52 @@ class PostgresFaultTest {
         StepWrites writes = new StepWrites(
                 List.of(new StepWrites.CredentialUse(oldKey, 9, true, START.plusSeconds(1), ClientInfo.unknown())),
                 List.of(created),
-                List.of(new StepWrites.StatusChange(oldKey, CredentialStatus.ACTIVE, CredentialStatus.SUSPECTED_BROKEN)),
-                List.of(new LoginAttempt(ALICE, "d1", oldKey, AttemptOutcome.SUCCEEDED, null, 10, START, "macOS",
-                        null, null, "f1/1/0")));
+                List.of(new StepWrites.StatusChange(
+                        oldKey, CredentialStatus.ACTIVE, CredentialStatus.SUSPECTED_BROKEN)),
+                List.of(new LoginAttempt(
+                        ALICE,
+                        "d1",
+                        oldKey,
+                        AttemptOutcome.SUCCEEDED,
+                        null,
+                        10,
+                        START,
+                        "macOS",
+                        null,
+                        null,
+                        "f1/1/0")));
         terminateBefore(statementPrefix);
 
-        StorageException failure = catchThrowableOfType(StorageException.class,
-                () -> storage.steps().commit(next, writes));
+        StorageException failure = catchThrowableOfType(
+                StorageException.class, () -> storage.steps().commit(next, writes));
 
         assertUnavailableWithCause(failure);
-        assertThat(dataSource.preparedSql()).as("the flow update ran before the fault")
+        assertThat(dataSource.preparedSql())
+                .as("the flow update ran before the fault")
                 .anySatisfy(sql -> assertThat(sql).startsWith("UPDATE passkeyflow_flows"));
         assertThat(count("SELECT COUNT(*) FROM passkeyflow_flows WHERE version = 0 AND payload = ?", "v0"))
-                .as("the flow update was rolled back").isEqualTo(1);
-        assertThat(storage.credentials().findCredential(oldKey)).as("no use, no status change").contains(old);
-        assertThat(storage.credentials().findCredential(newKey)).as("no new passkey").isEmpty();
-        assertThat(storage.attempts().recentByUser(ALICE, START.minusSeconds(1), 10)).as("no attempt").isEmpty();
+                .as("the flow update was rolled back")
+                .isEqualTo(1);
+        assertThat(storage.credentials().findCredential(oldKey))
+                .as("no use, no status change")
+                .contains(old);
+        assertThat(storage.credentials().findCredential(newKey))
+                .as("no new passkey")
+                .isEmpty();
+        assertThat(storage.attempts().recentByUser(ALICE, START.minusSeconds(1), 10))
+                .as("no attempt")
+                .isEmpty();
 
         assertThat(storage.steps().commit(next, writes)).as("the retry").isTrue();
-        assertThat(storage.steps().commit(next, writes)).as("a repeat of the retry").isFalse();
+        assertThat(storage.steps().commit(next, writes))
+                .as("a repeat of the retry")
+                .isFalse();
         assertThat(storage.flows().load("f1")).contains(next);
         StoredCredential used = storage.credentials().findCredential(oldKey).orElseThrow();
         assertThat(used.signatureCount()).isEqualTo(9);
         assertThat(used.status()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
         assertThat(storage.credentials().findCredential(newKey)).contains(created);
-        assertThat(storage.attempts().recentByUser(ALICE, START.minusSeconds(1), 10)).hasSize(1);
+        assertThat(storage.attempts().recentByUser(ALICE, START.minusSeconds(1), 10))
+                .hasSize(1);
     }
 }

@@ -51,8 +51,7 @@ class PostgresMultiNodeLoginFlowTest {
     private Node nodeA;
     private Node nodeB;
 
-    private record Node(JdbcStorage storage, LoginFlow flow) {
-    }
+    private record Node(JdbcStorage storage, LoginFlow flow) {}
 
     @BeforeEach
     void startNodes() {
@@ -63,7 +62,10 @@ class PostgresMultiNodeLoginFlowTest {
         config.setPoolName("pkf-node-b-" + db.schema());
         config.setMaximumPoolSize(10);
         secondPool = new HikariDataSource(config);
-        nodeA = node(JdbcStorage.builder().dataSource(db.dataSource()).initializeSchema(true).build());
+        nodeA = node(JdbcStorage.builder()
+                .dataSource(db.dataSource())
+                .initializeSchema(true)
+                .build());
         nodeB = node(JdbcStorage.builder().dataSource(secondPool).build());
     }
 
@@ -87,35 +89,47 @@ class PostgresMultiNodeLoginFlowTest {
                 .flowStateRepository(storage.flows())
                 .throttleRepository(storage.throttles())
                 .atomicStepRepository(storage.steps())
-                .throttle(LoginThrottle.custom().maxStartsPerIdentifier(100_000).maxStartsPerDevice(100_000).build())
+                .throttle(LoginThrottle.custom()
+                        .maxStartsPerIdentifier(100_000)
+                        .maxStartsPerDevice(100_000)
+                        .build())
                 .build();
         return new Node(storage, flow);
     }
 
     private static ClientContext device(String id) {
-        return ClientContext.builder().deviceId(id).userVerifyingPlatformAuthenticator(true).build();
+        return ClientContext.builder()
+                .deviceId(id)
+                .userVerifyingPlatformAuthenticator(true)
+                .build();
     }
 
     private UserAccount user(String identifier) {
-        UserAccount account = new UserAccount(Bytes.of(("uh-" + identifier).getBytes(StandardCharsets.UTF_8)),
-                identifier, identifier);
+        UserAccount account = new UserAccount(
+                Bytes.of(("uh-" + identifier).getBytes(StandardCharsets.UTF_8)), identifier, identifier);
         nodeA.storage().credentials().saveUser(account);
         return account;
     }
 
     /** Enrols a passkey: offer made on one node, credential verified on the other. */
-    private Bytes enrol(UserAccount user, SoftwareAuthenticator authenticator, Node offering, Node finishing,
+    private Bytes enrol(
+            UserAccount user,
+            SoftwareAuthenticator authenticator,
+            Node offering,
+            Node finishing,
             ClientContext client) {
         LoginStep.HealingOffer offer = (LoginStep.HealingOffer) offering.flow().enrol(user.identifier(), client);
-        LoginStep.Completed done = (LoginStep.Completed) finishing.flow().finishHealing(offer.flowId(),
-                authenticator.register(offer.credentialsCreateJson()));
+        LoginStep.Completed done = (LoginStep.Completed)
+                finishing.flow().finishHealing(offer.flowId(), authenticator.register(offer.credentialsCreateJson()));
         return done.newCredentialId();
     }
 
     /** Answers a challenge like a browser; the call goes to {@code node}. */
-    private static LoginStep answer(Node node, LoginStep.PasskeyChallenge challenge, SoftwareAuthenticator authenticator) {
+    private static LoginStep answer(
+            Node node, LoginStep.PasskeyChallenge challenge, SoftwareAuthenticator authenticator) {
         try {
-            return node.flow().finishPasskey(challenge.flowId(), authenticator.authenticate(challenge.credentialsGetJson()));
+            return node.flow()
+                    .finishPasskey(challenge.flowId(), authenticator.authenticate(challenge.credentialsGetJson()));
         } catch (AuthenticatorException e) {
             return node.flow().reportClientError(challenge.flowId(), e.domExceptionName(), null, 30);
         }
@@ -135,16 +149,21 @@ class PostgresMultiNodeLoginFlowTest {
         step = answer(nodeA, (LoginStep.PasskeyChallenge) step, authenticator);
         assertThat(step).isInstanceOf(LoginStep.FallbackRequired.class);
         LoginStep.HealingOffer offer = (LoginStep.HealingOffer) nodeB.flow().fallbackSucceeded(step.flowId());
-        LoginStep.Completed healed = (LoginStep.Completed) nodeA.flow().finishHealing(offer.flowId(),
-                authenticator.register(offer.credentialsCreateJson()));
+        LoginStep.Completed healed = (LoginStep.Completed)
+                nodeA.flow().finishHealing(offer.flowId(), authenticator.register(offer.credentialsCreateJson()));
 
         assertThat(healed.healing()).isEqualTo(HealingResult.HEALED);
-        assertThat(nodeB.storage().credentials().findCredential(old).orElseThrow().status())
+        assertThat(nodeB.storage()
+                        .credentials()
+                        .findCredential(old)
+                        .orElseThrow()
+                        .status())
                 .isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
-        LoginStep next = answer(nodeA,
-                (LoginStep.PasskeyChallenge) nodeB.flow().start("alice@example.com", laptop), authenticator);
-        assertThat(next).isInstanceOfSatisfying(LoginStep.Completed.class,
-                c -> assertThat(c.method()).isEqualTo(AuthenticationMethod.PASSKEY));
+        LoginStep next = answer(
+                nodeA, (LoginStep.PasskeyChallenge) nodeB.flow().start("alice@example.com", laptop), authenticator);
+        assertThat(next)
+                .isInstanceOfSatisfying(
+                        LoginStep.Completed.class, c -> assertThat(c.method()).isEqualTo(AuthenticationMethod.PASSKEY));
     }
 
     @Test
@@ -175,10 +194,15 @@ class PostgresMultiNodeLoginFlowTest {
                 for (Future<Object> call : calls) {
                     outcomes.add(call.get(30, TimeUnit.SECONDS));
                 }
-                assertThat(outcomes).as("round %d", round).filteredOn(LoginStep.Completed.class::isInstance).hasSize(1);
-                assertThat(outcomes).as("round %d", round).filteredOn(LoginFlowException.Reason.class::isInstance)
-                        .singleElement().isIn(LoginFlowException.Reason.CONFLICT,
-                                LoginFlowException.Reason.ILLEGAL_TRANSITION);
+                assertThat(outcomes)
+                        .as("round %d", round)
+                        .filteredOn(LoginStep.Completed.class::isInstance)
+                        .hasSize(1);
+                assertThat(outcomes)
+                        .as("round %d", round)
+                        .filteredOn(LoginFlowException.Reason.class::isInstance)
+                        .singleElement()
+                        .isIn(LoginFlowException.Reason.CONFLICT, LoginFlowException.Reason.ILLEGAL_TRANSITION);
             }
         } finally {
             pool.shutdownNow();
@@ -195,7 +219,11 @@ class PostgresMultiNodeLoginFlowTest {
         for (int i = 0; i < users; i++) {
             UserAccount account = user("user" + i + "@example.com");
             SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
-            firstPasskeys.add(enrol(account, authenticator, i % 2 == 0 ? nodeA : nodeB, i % 2 == 0 ? nodeB : nodeA,
+            firstPasskeys.add(enrol(
+                    account,
+                    authenticator,
+                    i % 2 == 0 ? nodeA : nodeB,
+                    i % 2 == 0 ? nodeB : nodeA,
                     device("device-" + i)));
             accounts.add(account);
             authenticators.add(authenticator);
@@ -228,7 +256,8 @@ class PostgresMultiNodeLoginFlowTest {
                     step = there.flow().fallbackSucceeded(step.flowId());
                 }
                 if (step instanceof LoginStep.HealingOffer offer) {
-                    step = here.flow().finishHealing(offer.flowId(), authenticator.register(offer.credentialsCreateJson()));
+                    step = here.flow()
+                            .finishHealing(offer.flowId(), authenticator.register(offer.credentialsCreateJson()));
                 }
                 return step;
             }));
@@ -247,15 +276,25 @@ class PostgresMultiNodeLoginFlowTest {
             assertThat(done.userHandle()).isEqualTo(account.userHandle());
             List<StoredCredential> credentials = nodeB.storage().credentials().listCredentials(account.userHandle());
             credentials.forEach(c -> allCredentialIds.add(c.credentialId()));
-            List<AttemptOutcome> outcomes = nodeA.storage().attempts().recentByUser(account.userHandle(), startedAt, 50)
-                    .stream().map(a -> a.outcome()).toList();
+            List<AttemptOutcome> outcomes =
+                    nodeA.storage().attempts().recentByUser(account.userHandle(), startedAt, 50).stream()
+                            .map(a -> a.outcome())
+                            .toList();
             if (i % 4 == 0) {
                 assertThat(done.healing()).isEqualTo(HealingResult.HEALED);
                 assertThat(credentials).hasSize(2);
-                assertThat(nodeA.storage().credentials().findCredential(firstPasskeys.get(i)).orElseThrow().status())
+                assertThat(nodeA.storage()
+                                .credentials()
+                                .findCredential(firstPasskeys.get(i))
+                                .orElseThrow()
+                                .status())
                         .isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
-                assertThat(outcomes).containsExactly(AttemptOutcome.REGISTERED, AttemptOutcome.FALLBACK_SUCCEEDED,
-                        AttemptOutcome.CANCELLED, AttemptOutcome.CANCELLED);
+                assertThat(outcomes)
+                        .containsExactly(
+                                AttemptOutcome.REGISTERED,
+                                AttemptOutcome.FALLBACK_SUCCEEDED,
+                                AttemptOutcome.CANCELLED,
+                                AttemptOutcome.CANCELLED);
             } else {
                 assertThat(done.method()).isEqualTo(AuthenticationMethod.PASSKEY);
                 assertThat(credentials).singleElement().satisfies(c -> {
@@ -265,11 +304,14 @@ class PostgresMultiNodeLoginFlowTest {
                 assertThat(outcomes).containsExactly(AttemptOutcome.SUCCEEDED);
             }
         }
-        try (Connection connection = db.directConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = db.directConnection();
+                Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(
                         "SELECT count(*), count(DISTINCT credential_id) FROM passkeyflow_credentials")) {
             assertThat(rows.next()).isTrue();
-            assertThat(rows.getLong(1)).isEqualTo(rows.getLong(2)).isEqualTo(allCredentialIds.size())
+            assertThat(rows.getLong(1))
+                    .isEqualTo(rows.getLong(2))
+                    .isEqualTo(allCredentialIds.size())
                     .isEqualTo(users + users / 4);
         }
     }

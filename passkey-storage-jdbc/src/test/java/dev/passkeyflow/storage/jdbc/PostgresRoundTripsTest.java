@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
 class PostgresRoundTripsTest {
 
     private static final String ORIGIN = "https://example.com";
-    private static final ClientContext LAPTOP = ClientContext.builder().deviceId("laptop")
-            .userVerifyingPlatformAuthenticator(true).build();
+    private static final ClientContext LAPTOP = ClientContext.builder()
+            .deviceId("laptop")
+            .userVerifyingPlatformAuthenticator(true)
+            .build();
 
     private PostgresTestDatabase database;
     private InterceptingDataSource dataSource;
@@ -39,10 +41,17 @@ class PostgresRoundTripsTest {
         database = PostgresTestDatabase.create();
         dataSource = new InterceptingDataSource(database.dataSource());
         MutableClock clock = new MutableClock(MutableClock.DEFAULT_START);
-        JdbcStorage storage = JdbcStorage.builder().dataSource(dataSource).dialect(Dialect.POSTGRESQL)
-                .clock(clock).initializeSchema(true).build();
-        flow = LoginFlow.builder().clock(clock)
-                .rpId("example.com").rpName("Example").origin(ORIGIN)
+        JdbcStorage storage = JdbcStorage.builder()
+                .dataSource(dataSource)
+                .dialect(Dialect.POSTGRESQL)
+                .clock(clock)
+                .initializeSchema(true)
+                .build();
+        flow = LoginFlow.builder()
+                .clock(clock)
+                .rpId("example.com")
+                .rpName("Example")
+                .origin(ORIGIN)
                 .credentialRepository(storage.credentials())
                 .loginAttemptRepository(storage.attempts())
                 .flowStateRepository(storage.flows())
@@ -65,20 +74,25 @@ class PostgresRoundTripsTest {
     }
 
     @Test
-    @DisplayName("is four statements: the account with its credentials, the counted start, the flow with its credentials, the commit")
+    @DisplayName(
+            "is four statements: the account with its credentials, the counted start, the flow with its credentials, the commit")
     void fourStatements() {
         dataSource.clearRecorded();
 
         LoginStep.PasskeyChallenge challenge = (LoginStep.PasskeyChallenge) flow.start(alice.identifier(), LAPTOP);
         List<String> start = dataSource.preparedSql();
-        LoginStep done = flow.finishPasskey(challenge.flowId(), authenticator.authenticate(challenge.credentialsGetJson()));
+        LoginStep done =
+                flow.finishPasskey(challenge.flowId(), authenticator.authenticate(challenge.credentialsGetJson()));
         List<String> all = dataSource.preparedSql();
 
         assertThat(done).isInstanceOf(LoginStep.Completed.class);
         assertThat(start).as("start").hasSize(2);
         List<String> finish = all.subList(start.size(), all.size());
         assertThat(finish).as("finish").hasSize(2);
-        assertThat(finish.get(0)).as("the finish's read").contains(" LEFT JOIN ").contains("flow_id = ?");
+        assertThat(finish.get(0))
+                .as("the finish's read")
+                .contains(" LEFT JOIN ")
+                .contains("flow_id = ?");
         assertThat(finish.get(1)).as("the finish's commit").startsWith("WITH f AS (UPDATE");
     }
 }

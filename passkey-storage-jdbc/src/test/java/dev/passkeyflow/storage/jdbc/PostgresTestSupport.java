@@ -15,8 +15,7 @@ final class PostgresTestSupport {
 
     static final String URL_VARIABLE = "PASSKEYFLOW_TEST_PG_URL";
 
-    private PostgresTestSupport() {
-    }
+    private PostgresTestSupport() {}
 
     /** The server's JDBC URL; skips the calling test (fails it on CI) when none is configured. */
     static String requireUrl() {

@@ -26,13 +26,15 @@ class SchemaFilesTest {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(dialect.schemaResource())) {
             assertThat(in).as(dialect.schemaResource()).isNotNull();
             String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(sql).contains("CREATE TABLE IF NOT EXISTS passkeyflow_users",
-                    "CREATE TABLE IF NOT EXISTS passkeyflow_credentials",
-                    "CREATE TABLE IF NOT EXISTS passkeyflow_login_attempts",
-                    "TABLE IF NOT EXISTS passkeyflow_flows",
-                    "TABLE IF NOT EXISTS passkeyflow_throttle_counters",
-                    "attempt_id",
-                    "CREATE UNIQUE INDEX IF NOT EXISTS passkeyflow_login_attempts_attempt_id_uq");
+            assertThat(sql)
+                    .contains(
+                            "CREATE TABLE IF NOT EXISTS passkeyflow_users",
+                            "CREATE TABLE IF NOT EXISTS passkeyflow_credentials",
+                            "CREATE TABLE IF NOT EXISTS passkeyflow_login_attempts",
+                            "TABLE IF NOT EXISTS passkeyflow_flows",
+                            "TABLE IF NOT EXISTS passkeyflow_throttle_counters",
+                            "attempt_id",
+                            "CREATE UNIQUE INDEX IF NOT EXISTS passkeyflow_login_attempts_attempt_id_uq");
         }
     }
 
@@ -41,7 +43,8 @@ class SchemaFilesTest {
     void unloggedTables() {
         List<String> statements = SchemaInitializer.statements(Dialect.POSTGRESQL, "p_");
 
-        assertThat(statements).filteredOn(sql -> sql.contains("UNLOGGED"))
+        assertThat(statements)
+                .filteredOn(sql -> sql.contains("UNLOGGED"))
                 .extracting(sql -> sql.split("\\s+", -1)[6])
                 .containsExactlyInAnyOrder("p_flows", "p_throttle_counters");
     }
@@ -49,7 +52,8 @@ class SchemaFilesTest {
     @Test
     @DisplayName("the resource paths are the ones the documentation names")
     void paths() {
-        assertThat(Dialect.POSTGRESQL.schemaResource()).isEqualTo("db/passkeyflow/postgresql/V1__passkeyflow_schema.sql");
+        assertThat(Dialect.POSTGRESQL.schemaResource())
+                .isEqualTo("db/passkeyflow/postgresql/V1__passkeyflow_schema.sql");
         assertThat(Dialect.H2.schemaResource()).isEqualTo("db/passkeyflow/h2/V1__passkeyflow_schema.sql");
     }
 
@@ -60,15 +64,25 @@ class SchemaFilesTest {
         List<String> statements = SchemaInitializer.statements(dialect, "acme_pk_");
 
         assertThat(statements).hasSize(17).allSatisfy(sql -> {
-            assertThat(sql).containsAnyOf("CREATE TABLE IF NOT EXISTS", "CREATE UNLOGGED TABLE IF NOT EXISTS",
-                    "CREATE INDEX IF NOT EXISTS", "CREATE UNIQUE INDEX IF NOT EXISTS");
+            assertThat(sql)
+                    .containsAnyOf(
+                            "CREATE TABLE IF NOT EXISTS",
+                            "CREATE UNLOGGED TABLE IF NOT EXISTS",
+                            "CREATE INDEX IF NOT EXISTS",
+                            "CREATE UNIQUE INDEX IF NOT EXISTS");
             assertThat(sql).doesNotContain("passkeyflow_", "--", ";");
         });
-        assertThat(String.join("\n", statements)).contains("acme_pk_users", "acme_pk_credentials_user_fk",
-                "acme_pk_login_attempts_user_idx", "acme_pk_flows_expires_idx",
-                "acme_pk_login_attempts_attempt_id_uq", "acme_pk_throttle_counters_pk",
-                "acme_pk_throttle_counters_expires_idx", "acme_pk_passkey_events_id_uq",
-                "acme_pk_passkey_events_device_idx");
+        assertThat(String.join("\n", statements))
+                .contains(
+                        "acme_pk_users",
+                        "acme_pk_credentials_user_fk",
+                        "acme_pk_login_attempts_user_idx",
+                        "acme_pk_flows_expires_idx",
+                        "acme_pk_login_attempts_attempt_id_uq",
+                        "acme_pk_throttle_counters_pk",
+                        "acme_pk_throttle_counters_expires_idx",
+                        "acme_pk_passkey_events_id_uq",
+                        "acme_pk_passkey_events_device_idx");
     }
 
     @Test
@@ -82,7 +96,9 @@ class SchemaFilesTest {
     @DisplayName("table prefixes that are not plain lower-case identifiers are rejected")
     void badPrefixes() {
         for (String bad : List.of("", "Passkey_", "1pk_", "pk-", "pk_; DROP TABLE x", "a".repeat(31))) {
-            assertThatIllegalArgumentException().as(bad).isThrownBy(() -> SchemaInitializer.statements(Dialect.H2, bad));
+            assertThatIllegalArgumentException()
+                    .as(bad)
+                    .isThrownBy(() -> SchemaInitializer.statements(Dialect.H2, bad));
         }
         assertThat(SchemaInitializer.statements(Dialect.H2, "a".repeat(30))).isNotEmpty();
     }

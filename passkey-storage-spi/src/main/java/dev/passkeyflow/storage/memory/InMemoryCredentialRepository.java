@@ -37,8 +37,7 @@ public final class InMemoryCredentialRepository implements CredentialRepository 
             Comparator.comparing((Entry e) -> e.credential().createdAt()).thenComparingLong(Entry::sequence);
 
     /** A stored credential with the sequence number of its registration. */
-    private record Entry(StoredCredential credential, long sequence) {
-    }
+    private record Entry(StoredCredential credential, long sequence) {}
 
     private final Object accountWriteLock = new Object();
     private final ConcurrentHashMap<Bytes, UserAccount> accountsByHandle = new ConcurrentHashMap<>();
@@ -80,8 +79,8 @@ public final class InMemoryCredentialRepository implements CredentialRepository 
         synchronized (accountWriteLock) {
             Bytes owner = handlesByIdentifier.get(account.identifier());
             if (owner != null && !owner.equals(account.userHandle())) {
-                throw new StorageException(StorageException.Reason.DUPLICATE,
-                        "another account already has this identifier");
+                throw new StorageException(
+                        StorageException.Reason.DUPLICATE, "another account already has this identifier");
             }
             // Publish the new identifier first, then the account, then retire the old identifier:
             // readers check that the account they reach really has the identifier they asked for.
@@ -123,26 +122,27 @@ public final class InMemoryCredentialRepository implements CredentialRepository 
         Objects.requireNonNull(credential, "credential");
         // Accounts are never removed, so an account seen here still exists when the write lands.
         if (!accountsByHandle.containsKey(credential.userHandle())) {
-            throw new StorageException(StorageException.Reason.NOT_FOUND,
-                    "no account has the credential's user handle");
+            throw new StorageException(
+                    StorageException.Reason.NOT_FOUND, "no account has the credential's user handle");
         }
         credentialsById.compute(credential.credentialId(), (id, existing) -> {
             if (existing != null) {
                 // Thrown inside compute: the mapping stays as it was.
-                throw new StorageException(StorageException.Reason.DUPLICATE,
-                        "a credential with this id already exists");
+                throw new StorageException(
+                        StorageException.Reason.DUPLICATE, "a credential with this id already exists");
             }
             // The index entry is added before the credential becomes visible, so a reader that
             // found the credential by id also finds it in the account's list.
-            credentialIdsByUser.computeIfAbsent(credential.userHandle(), h -> ConcurrentHashMap.newKeySet())
+            credentialIdsByUser
+                    .computeIfAbsent(credential.userHandle(), h -> ConcurrentHashMap.newKeySet())
                     .add(id);
             return new Entry(credential, sequence.incrementAndGet());
         });
     }
 
     @Override
-    public boolean recordUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt,
-            ClientInfo usedOn) {
+    public boolean recordUse(
+            Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt, ClientInfo usedOn) {
         Objects.requireNonNull(credentialId, "credentialId");
         Objects.requireNonNull(usedAt, "usedAt");
         Objects.requireNonNull(usedOn, "usedOn");
@@ -150,8 +150,11 @@ public final class InMemoryCredentialRepository implements CredentialRepository 
             throw new IllegalArgumentException(
                     "signatureCount must be an unsigned 32-bit value, was " + signatureCount);
         }
-        return credentialsById.computeIfPresent(credentialId, (id, entry) -> new Entry(
-                entry.credential().withUse(signatureCount, backupState, usedAt, usedOn), entry.sequence()))
+        return credentialsById.computeIfPresent(
+                        credentialId,
+                        (id, entry) -> new Entry(
+                                entry.credential().withUse(signatureCount, backupState, usedAt, usedOn),
+                                entry.sequence()))
                 != null;
     }
 
@@ -159,15 +162,19 @@ public final class InMemoryCredentialRepository implements CredentialRepository 
     public boolean setStatus(Bytes credentialId, CredentialStatus status) {
         Objects.requireNonNull(credentialId, "credentialId");
         Objects.requireNonNull(status, "status");
-        return credentialsById.computeIfPresent(credentialId,
-                (id, entry) -> new Entry(entry.credential().withStatus(status), entry.sequence())) != null;
+        return credentialsById.computeIfPresent(
+                        credentialId,
+                        (id, entry) -> new Entry(entry.credential().withStatus(status), entry.sequence()))
+                != null;
     }
 
     @Override
     public boolean setNickname(Bytes credentialId, @Nullable String nickname) {
         Objects.requireNonNull(credentialId, "credentialId");
-        return credentialsById.computeIfPresent(credentialId,
-                (id, entry) -> new Entry(entry.credential().withNickname(nickname), entry.sequence())) != null;
+        return credentialsById.computeIfPresent(
+                        credentialId,
+                        (id, entry) -> new Entry(entry.credential().withNickname(nickname), entry.sequence()))
+                != null;
     }
 
     @Override

@@ -37,6 +37,7 @@ public final class InMemoryFlowStateRepository implements FlowStateRepository {
     private final ConcurrentHashMap<String, FlowRecord> flows = new ConcurrentHashMap<>();
     /** The number of mappings in {@link #flows}; changed only together with them. */
     private final AtomicInteger size = new AtomicInteger();
+
     private final AtomicInteger createsSincePurge = new AtomicInteger();
 
     /** Creates a repository with the system UTC clock and {@link #DEFAULT_MAX_FLOWS}. */
@@ -81,8 +82,8 @@ public final class InMemoryFlowStateRepository implements FlowStateRepository {
         if (!tryCreate(flow)) {
             purgeExpired();
             if (!tryCreate(flow)) {
-                throw new StorageException(StorageException.Reason.UNAVAILABLE,
-                        "the flow store is full (" + maxFlows + " live flows)");
+                throw new StorageException(
+                        StorageException.Reason.UNAVAILABLE, "the flow store is full (" + maxFlows + " live flows)");
             }
         }
     }
@@ -96,8 +97,7 @@ public final class InMemoryFlowStateRepository implements FlowStateRepository {
             }
             if (!isExpired(existing, now)) {
                 // Thrown inside compute: the mapping stays as it was.
-                throw new StorageException(StorageException.Reason.DUPLICATE,
-                        "a flow with this id already exists");
+                throw new StorageException(StorageException.Reason.DUPLICATE, "a flow with this id already exists");
             }
             return flow; // replaces an expired flow in its slot
         });

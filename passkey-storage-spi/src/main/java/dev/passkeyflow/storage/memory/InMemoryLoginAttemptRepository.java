@@ -90,6 +90,7 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
         private Entry[] items = new Entry[INITIAL_CAPACITY];
         /** Index of the oldest entry; the entries are {@code items[head .. head + size)}. */
         private int head;
+
         private int size;
 
         int size() {
@@ -211,15 +212,14 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
      *     {@code null} keeps attempts until they are capped or purged
      * @throws IllegalArgumentException if a cap is not positive or {@code maxAge} is not positive
      */
-    public InMemoryLoginAttemptRepository(Clock clock, int maxAttemptsPerUser, int maxAttemptsPerDevice,
-            @Nullable Duration maxAge) {
+    public InMemoryLoginAttemptRepository(
+            Clock clock, int maxAttemptsPerUser, int maxAttemptsPerDevice, @Nullable Duration maxAge) {
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxAttemptsPerUser <= 0) {
             throw new IllegalArgumentException("maxAttemptsPerUser must be positive, was " + maxAttemptsPerUser);
         }
         if (maxAttemptsPerDevice <= 0) {
-            throw new IllegalArgumentException(
-                    "maxAttemptsPerDevice must be positive, was " + maxAttemptsPerDevice);
+            throw new IllegalArgumentException("maxAttemptsPerDevice must be positive, was " + maxAttemptsPerDevice);
         }
         if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
             throw new IllegalArgumentException("maxAge must be positive, was " + maxAge);
@@ -290,8 +290,13 @@ public final class InMemoryLoginAttemptRepository implements LoginAttemptReposit
         return maxAge == null ? null : clock.instant().minus(maxAge);
     }
 
-    private static <K> void insert(ConcurrentHashMap<K, Bucket> index, K key, Entry entry, int cap,
-            @Nullable Instant horizon, boolean deduplicate) {
+    private static <K> void insert(
+            ConcurrentHashMap<K, Bucket> index,
+            K key,
+            Entry entry,
+            int cap,
+            @Nullable Instant horizon,
+            boolean deduplicate) {
         index.compute(key, (k, bucket) -> {
             Bucket target = bucket == null ? new Bucket() : bucket;
             synchronized (target) {

@@ -23,11 +23,12 @@ public final class InMemoryPasskeyEventRepository implements PasskeyEventReposit
     /** The default bound: {@value} events. */
     public static final int DEFAULT_MAX_EVENTS = 100_000;
 
-    private static final Comparator<Stored> NEWEST_FIRST = Comparator.comparing((Stored s) -> s.event().at())
-            .thenComparingLong(Stored::sequence).reversed();
+    private static final Comparator<Stored> NEWEST_FIRST = Comparator.comparing(
+                    (Stored s) -> s.event().at())
+            .thenComparingLong(Stored::sequence)
+            .reversed();
 
-    private record Stored(PasskeyEvent event, long sequence) {
-    }
+    private record Stored(PasskeyEvent event, long sequence) {}
 
     private final int maxEvents;
     private final Map<String, Stored> byId = new LinkedHashMap<>();
@@ -52,8 +53,9 @@ public final class InMemoryPasskeyEventRepository implements PasskeyEventReposit
             return;
         }
         if (byId.size() >= maxEvents) {
-            byId.values().stream().min(Comparator.comparing((Stored s) -> s.event().expiresAt())
-                    .thenComparingLong(Stored::sequence))
+            byId.values().stream()
+                    .min(Comparator.comparing((Stored s) -> s.event().expiresAt())
+                            .thenComparingLong(Stored::sequence))
                     .ifPresent(oldest -> byId.remove(oldest.event().eventId()));
         }
         byId.put(event.eventId(), new Stored(event, ++sequence));

@@ -27,8 +27,7 @@ public final class InMemoryThrottleRepository implements ThrottleRepository {
     /** The default bound on stored counters: {@value}. */
     public static final int DEFAULT_MAX_COUNTERS = 200_000;
 
-    private record Window(String key, Instant start) {
-    }
+    private record Window(String key, Instant start) {}
 
     private static final class Counter {
         final AtomicLong count = new AtomicLong();
@@ -128,8 +127,8 @@ public final class InMemoryThrottleRepository implements ThrottleRepository {
     private static void checkKey(String key) {
         Objects.requireNonNull(key, "key");
         if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException("a throttle key must be 1 to " + MAX_KEY_LENGTH
-                    + " non-blank characters, was " + key.length());
+            throw new IllegalArgumentException(
+                    "a throttle key must be 1 to " + MAX_KEY_LENGTH + " non-blank characters, was " + key.length());
         }
     }
 }

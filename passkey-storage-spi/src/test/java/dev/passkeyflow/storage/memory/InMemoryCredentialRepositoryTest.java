@@ -19,9 +19,21 @@ class InMemoryCredentialRepositoryTest {
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
     private static StoredCredential credential(String id, Bytes user, Instant createdAt) {
-        return new StoredCredential(Bytes.of(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)), user,
-                Bytes.of(new byte[] {1}), 0, Set.of(), false, false, null, createdAt, null, ClientInfo.unknown(), null,
-                CredentialStatus.ACTIVE, null);
+        return new StoredCredential(
+                Bytes.of(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                user,
+                Bytes.of(new byte[] {1}),
+                0,
+                Set.of(),
+                false,
+                false,
+                null,
+                createdAt,
+                null,
+                ClientInfo.unknown(),
+                null,
+                CredentialStatus.ACTIVE,
+                null);
     }
 
     @Test
@@ -34,17 +46,20 @@ class InMemoryCredentialRepositoryTest {
             repository.saveCredential(credential(id, user, T0));
         }
 
-        assertThat(repository.listCredentials(user)).extracting(c -> new String(c.credentialId().toByteArray(),
-                java.nio.charset.StandardCharsets.UTF_8)).containsExactly("c", "a", "b");
+        assertThat(repository.listCredentials(user))
+                .extracting(c -> new String(c.credentialId().toByteArray(), java.nio.charset.StandardCharsets.UTF_8))
+                .containsExactly("c", "a", "b");
     }
 
     @Test
     @DisplayName("a null argument is named in the exception")
     void nullNamed() {
         var repository = new InMemoryCredentialRepository();
-        assertThatNullPointerException().isThrownBy(() -> repository.findUserByIdentifier(null))
+        assertThatNullPointerException()
+                .isThrownBy(() -> repository.findUserByIdentifier(null))
                 .withMessage("identifier");
-        assertThatNullPointerException().isThrownBy(
-                () -> repository.recordUse(Bytes.of(new byte[] {1}), 0, false, T0, null)).withMessage("usedOn");
+        assertThatNullPointerException()
+                .isThrownBy(() -> repository.recordUse(Bytes.of(new byte[] {1}), 0, false, T0, null))
+                .withMessage("usedOn");
     }
 }

@@ -32,7 +32,8 @@ class InMemoryFlowStateRepositoryTest {
         repository.create(flow("b", 60));
 
         assertThatThrownBy(() -> repository.create(flow("c", 60)))
-                .isInstanceOfSatisfying(StorageException.class,
+                .isInstanceOfSatisfying(
+                        StorageException.class,
                         e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.UNAVAILABLE));
 
         assertThat(repository.load("c")).isEmpty();
@@ -100,9 +101,13 @@ class InMemoryFlowStateRepositoryTest {
     @DisplayName("invalid settings and null arguments are rejected")
     void validation() {
         assertThatIllegalArgumentException().isThrownBy(() -> new InMemoryFlowStateRepository(Clock.systemUTC(), 0));
-        assertThatNullPointerException().isThrownBy(() -> new InMemoryFlowStateRepository(null)).withMessage("clock");
+        assertThatNullPointerException()
+                .isThrownBy(() -> new InMemoryFlowStateRepository(null))
+                .withMessage("clock");
         var repository = new InMemoryFlowStateRepository();
         assertThatNullPointerException().isThrownBy(() -> repository.load(null)).withMessage("flowId");
-        assertThatNullPointerException().isThrownBy(() -> repository.update(null)).withMessage("updated");
+        assertThatNullPointerException()
+                .isThrownBy(() -> repository.update(null))
+                .withMessage("updated");
     }
 }

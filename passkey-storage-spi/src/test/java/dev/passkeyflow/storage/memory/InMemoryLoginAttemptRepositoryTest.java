@@ -32,10 +32,9 @@ class InMemoryLoginAttemptRepositoryTest {
 
     private final TestClock clock = new TestClock(T0);
 
-    private static LoginAttempt attempt(Bytes user, @Nullable String device, @Nullable Bytes credential,
-            long second) {
-        return new LoginAttempt(user, device, credential, AttemptOutcome.SUCCEEDED, null, second,
-                T0.plusSeconds(second), null);
+    private static LoginAttempt attempt(Bytes user, @Nullable String device, @Nullable Bytes credential, long second) {
+        return new LoginAttempt(
+                user, device, credential, AttemptOutcome.SUCCEEDED, null, second, T0.plusSeconds(second), null);
     }
 
     private static List<Long> markers(List<LoginAttempt> attempts) {
@@ -54,8 +53,10 @@ class InMemoryLoginAttemptRepositoryTest {
                 repository.append(attempt(ALICE, "laptop", CRED, i));
             }
 
-            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 10))).containsExactly(5L, 4L, 3L);
-            assertThat(markers(repository.recentByDevice("laptop", Instant.EPOCH, 10))).containsExactly(5L, 4L, 3L);
+            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 10)))
+                    .containsExactly(5L, 4L, 3L);
+            assertThat(markers(repository.recentByDevice("laptop", Instant.EPOCH, 10)))
+                    .containsExactly(5L, 4L, 3L);
             assertThat(markers(repository.recentByCredential(CRED, Instant.EPOCH, 10)))
                     .containsExactly(5L, 4L, 3L);
         }
@@ -69,8 +70,10 @@ class InMemoryLoginAttemptRepositoryTest {
             repository.append(attempt(BOB, "shared", null, 3));
             repository.append(attempt(ALICE, "own", null, 4));
 
-            assertThat(markers(repository.recentByDevice("shared", Instant.EPOCH, 10))).containsExactly(3L, 2L);
-            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 10))).containsExactly(4L);
+            assertThat(markers(repository.recentByDevice("shared", Instant.EPOCH, 10)))
+                    .containsExactly(3L, 2L);
+            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 10)))
+                    .containsExactly(4L);
             assertThat(markers(repository.recentByUser(BOB, Instant.EPOCH, 10))).containsExactly(3L, 2L);
         }
 
@@ -83,9 +86,12 @@ class InMemoryLoginAttemptRepositoryTest {
 
             repository.append(attempt(ALICE, "laptop", CRED, 5));
 
-            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 10))).containsExactly(20L, 10L);
-            assertThat(markers(repository.recentByDevice("laptop", Instant.EPOCH, 10))).containsExactly(20L, 10L);
-            assertThat(markers(repository.recentByCredential(CRED, Instant.EPOCH, 10))).containsExactly(20L, 10L);
+            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 10)))
+                    .containsExactly(20L, 10L);
+            assertThat(markers(repository.recentByDevice("laptop", Instant.EPOCH, 10)))
+                    .containsExactly(20L, 10L);
+            assertThat(markers(repository.recentByCredential(CRED, Instant.EPOCH, 10)))
+                    .containsExactly(20L, 10L);
         }
 
         @Test
@@ -127,9 +133,12 @@ class InMemoryLoginAttemptRepositoryTest {
 
             clock.advance(Duration.ofHours(1).plusSeconds(1));
 
-            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 10))).containsExactly(1800L);
-            assertThat(markers(repository.recentByDevice("laptop", Instant.EPOCH, 10))).containsExactly(1800L);
-            assertThat(markers(repository.recentByCredential(CRED, Instant.EPOCH, 10))).containsExactly(1800L);
+            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 10)))
+                    .containsExactly(1800L);
+            assertThat(markers(repository.recentByDevice("laptop", Instant.EPOCH, 10)))
+                    .containsExactly(1800L);
+            assertThat(markers(repository.recentByCredential(CRED, Instant.EPOCH, 10)))
+                    .containsExactly(1800L);
         }
 
         @Test
@@ -180,19 +189,25 @@ class InMemoryLoginAttemptRepositoryTest {
             for (int i = 0; i < 3_000; i++) {
                 // Mostly increasing times, as in production, with a third of them out of order and ties.
                 long second = random.nextInt(3) == 0 ? random.nextInt(Math.max(1, i / 2) + 1) : i / 2;
-                LoginAttempt attempt = new LoginAttempt(ALICE, "laptop", CRED, AttemptOutcome.SUCCEEDED, null, i,
-                        T0.plusSeconds(second), null);
+                LoginAttempt attempt = new LoginAttempt(
+                        ALICE, "laptop", CRED, AttemptOutcome.SUCCEEDED, null, i, T0.plusSeconds(second), null);
                 appended.add(attempt);
                 repository.append(attempt);
             }
 
             List<Long> expected = markers(newestFirst(appended));
-            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 10_000))).isEqualTo(expected);
-            assertThat(markers(repository.recentByDevice("laptop", Instant.EPOCH, 10_000))).isEqualTo(expected);
-            assertThat(markers(repository.recentByCredential(CRED, Instant.EPOCH, 10_000))).isEqualTo(expected);
+            assertThat(markers(repository.recentByUser(ALICE, Instant.EPOCH, 10_000)))
+                    .isEqualTo(expected);
+            assertThat(markers(repository.recentByDevice("laptop", Instant.EPOCH, 10_000)))
+                    .isEqualTo(expected);
+            assertThat(markers(repository.recentByCredential(CRED, Instant.EPOCH, 10_000)))
+                    .isEqualTo(expected);
             Instant since = T0.plusSeconds(700);
-            assertThat(markers(repository.recentByUser(ALICE, since, 50))).isEqualTo(
-                    markers(newestFirst(appended).stream().filter(a -> !a.at().isBefore(since)).limit(50).toList()));
+            assertThat(markers(repository.recentByUser(ALICE, since, 50)))
+                    .isEqualTo(markers(newestFirst(appended).stream()
+                            .filter(a -> !a.at().isBefore(since))
+                            .limit(50)
+                            .toList()));
         }
 
         @Test
@@ -234,7 +249,8 @@ class InMemoryLoginAttemptRepositoryTest {
                     .isThrownBy(() -> new InMemoryLoginAttemptRepository(utc, 1, 1, Duration.ZERO));
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> new InMemoryLoginAttemptRepository(utc, 1, 1, Duration.ofSeconds(-1)));
-            assertThatNullPointerException().isThrownBy(() -> new InMemoryLoginAttemptRepository(null))
+            assertThatNullPointerException()
+                    .isThrownBy(() -> new InMemoryLoginAttemptRepository(null))
                     .withMessage("clock");
         }
 
@@ -242,9 +258,11 @@ class InMemoryLoginAttemptRepositoryTest {
         @DisplayName("a null argument is named in the exception")
         void nullNamed() {
             var repository = new InMemoryLoginAttemptRepository();
-            assertThatNullPointerException().isThrownBy(() -> repository.recentByUser(null, T0, 1))
+            assertThatNullPointerException()
+                    .isThrownBy(() -> repository.recentByUser(null, T0, 1))
                     .withMessage("userHandle");
-            assertThatNullPointerException().isThrownBy(() -> repository.recentByDevice("d", null, 1))
+            assertThatNullPointerException()
+                    .isThrownBy(() -> repository.recentByDevice("d", null, 1))
                     .withMessage("since");
         }
     }

@@ -20,8 +20,7 @@ final class Cbor {
     private static final int TEXT = 3;
     private static final int MAP = 5;
 
-    private Cbor() {
-    }
+    private Cbor() {}
 
     /**
      * Encodes {@code value}: a {@link Long} or {@link Integer}, a {@code byte[]}, a

@@ -15,8 +15,7 @@ final class CeremonyOptions {
     /** What {@code pubKeyCredParams} means when it is empty: ES256 and RS256. */
     private static final List<Long> DEFAULT_ALGORITHMS = List.of(-7L, -257L);
 
-    private CeremonyOptions() {
-    }
+    private CeremonyOptions() {}
 
     /**
      * Options for {@code navigator.credentials.create()}.
@@ -39,8 +38,7 @@ final class CeremonyOptions {
             List<Long> algorithms,
             List<Bytes> excludeCredentials,
             boolean residentKeyRequested,
-            boolean credPropsRequested) {
-    }
+            boolean credPropsRequested) {}
 
     /**
      * Options for {@code navigator.credentials.get()}.
@@ -50,8 +48,7 @@ final class CeremonyOptions {
      * @param allowCredentials the ids of {@code allowCredentials}; empty means discoverable
      *     credentials
      */
-    record Request(@Nullable String rpId, String challenge, List<Bytes> allowCredentials) {
-    }
+    record Request(@Nullable String rpId, String challenge, List<Bytes> allowCredentials) {}
 
     static Creation parseCreation(ObjectMapper mapper, String json) {
         JsonNode options = unwrap(read(mapper, json), "publicKey");
@@ -68,8 +65,10 @@ final class CeremonyOptions {
         }
         JsonNode selection = options.path("authenticatorSelection");
         String residentKey = selection.path("residentKey").asText("");
-        boolean residentKeyRequested = residentKey.equals("required") || residentKey.equals("preferred")
-                || (residentKey.isEmpty() && selection.path("requireResidentKey").asBoolean(false));
+        boolean residentKeyRequested = residentKey.equals("required")
+                || residentKey.equals("preferred")
+                || (residentKey.isEmpty()
+                        && selection.path("requireResidentKey").asBoolean(false));
         return new Creation(
                 optionalText(options.path("rp"), "id"),
                 base64Url(requireText(user, "id"), "user.id"),
@@ -86,7 +85,9 @@ final class CeremonyOptions {
         JsonNode options = root.has("publicKeyCredentialRequestOptions")
                 ? requireObject(root, "publicKeyCredentialRequestOptions")
                 : unwrap(root, "publicKey");
-        return new Request(optionalText(options, "rpId"), requireText(options, "challenge"),
+        return new Request(
+                optionalText(options, "rpId"),
+                requireText(options, "challenge"),
                 descriptorIds(options, "allowCredentials"));
     }
 

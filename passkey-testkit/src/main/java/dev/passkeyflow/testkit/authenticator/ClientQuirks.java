@@ -51,8 +51,8 @@ public record ClientQuirks(
         @Nullable BackupFlags assertionBackupFlags) {
 
     /** Chrome on a top-level page: the {@link SoftwareAuthenticator}'s default shape. */
-    public static final ClientQuirks NONE = new ClientQuirks(UserHandleShape.AS_IS, "platform", true, null, null,
-            "{}", false, false, null, null);
+    public static final ClientQuirks NONE =
+            new ClientQuirks(UserHandleShape.AS_IS, "platform", true, null, null, "{}", false, false, null, null);
 
     /** Validates the members. */
     public ClientQuirks {
@@ -79,66 +79,145 @@ public record ClientQuirks(
      * @param backupEligible BE
      * @param backupState BS (a real authenticator never sets it without BE; tests of that refusal may)
      */
-    public record BackupFlags(boolean backupEligible, boolean backupState) {
-    }
+    public record BackupFlags(boolean backupEligible, boolean backupState) {}
 
     public ClientQuirks withUserHandle(UserHandleShape value) {
-        return new ClientQuirks(value, authenticatorAttachment, registrationExtras, reportedTransports,
-                registrationExtensionResults, assertionExtensionResults, extraClientDataMember, crossOriginOmitted,
-                topOrigin, assertionBackupFlags);
+        return new ClientQuirks(
+                value,
+                authenticatorAttachment,
+                registrationExtras,
+                reportedTransports,
+                registrationExtensionResults,
+                assertionExtensionResults,
+                extraClientDataMember,
+                crossOriginOmitted,
+                topOrigin,
+                assertionBackupFlags);
     }
 
     public ClientQuirks withAuthenticatorAttachment(@Nullable String value) {
-        return new ClientQuirks(userHandle, value, registrationExtras, reportedTransports,
-                registrationExtensionResults, assertionExtensionResults, extraClientDataMember, crossOriginOmitted,
-                topOrigin, assertionBackupFlags);
+        return new ClientQuirks(
+                userHandle,
+                value,
+                registrationExtras,
+                reportedTransports,
+                registrationExtensionResults,
+                assertionExtensionResults,
+                extraClientDataMember,
+                crossOriginOmitted,
+                topOrigin,
+                assertionBackupFlags);
     }
 
     public ClientQuirks withRegistrationExtras(boolean value) {
-        return new ClientQuirks(userHandle, authenticatorAttachment, value, reportedTransports,
-                registrationExtensionResults, assertionExtensionResults, extraClientDataMember, crossOriginOmitted,
-                topOrigin, assertionBackupFlags);
+        return new ClientQuirks(
+                userHandle,
+                authenticatorAttachment,
+                value,
+                reportedTransports,
+                registrationExtensionResults,
+                assertionExtensionResults,
+                extraClientDataMember,
+                crossOriginOmitted,
+                topOrigin,
+                assertionBackupFlags);
     }
 
     public ClientQuirks withReportedTransports(String... value) {
-        return new ClientQuirks(userHandle, authenticatorAttachment, registrationExtras, List.of(value),
-                registrationExtensionResults, assertionExtensionResults, extraClientDataMember, crossOriginOmitted,
-                topOrigin, assertionBackupFlags);
+        return new ClientQuirks(
+                userHandle,
+                authenticatorAttachment,
+                registrationExtras,
+                List.of(value),
+                registrationExtensionResults,
+                assertionExtensionResults,
+                extraClientDataMember,
+                crossOriginOmitted,
+                topOrigin,
+                assertionBackupFlags);
     }
 
     public ClientQuirks withRegistrationExtensionResults(String json) {
-        return new ClientQuirks(userHandle, authenticatorAttachment, registrationExtras, reportedTransports,
-                json, assertionExtensionResults, extraClientDataMember, crossOriginOmitted, topOrigin,
+        return new ClientQuirks(
+                userHandle,
+                authenticatorAttachment,
+                registrationExtras,
+                reportedTransports,
+                json,
+                assertionExtensionResults,
+                extraClientDataMember,
+                crossOriginOmitted,
+                topOrigin,
                 assertionBackupFlags);
     }
 
     public ClientQuirks withAssertionExtensionResults(String json) {
-        return new ClientQuirks(userHandle, authenticatorAttachment, registrationExtras, reportedTransports,
-                registrationExtensionResults, json, extraClientDataMember, crossOriginOmitted, topOrigin,
+        return new ClientQuirks(
+                userHandle,
+                authenticatorAttachment,
+                registrationExtras,
+                reportedTransports,
+                registrationExtensionResults,
+                json,
+                extraClientDataMember,
+                crossOriginOmitted,
+                topOrigin,
                 assertionBackupFlags);
     }
 
     public ClientQuirks withExtraClientDataMember(boolean value) {
-        return new ClientQuirks(userHandle, authenticatorAttachment, registrationExtras, reportedTransports,
-                registrationExtensionResults, assertionExtensionResults, value, crossOriginOmitted, topOrigin,
+        return new ClientQuirks(
+                userHandle,
+                authenticatorAttachment,
+                registrationExtras,
+                reportedTransports,
+                registrationExtensionResults,
+                assertionExtensionResults,
+                value,
+                crossOriginOmitted,
+                topOrigin,
                 assertionBackupFlags);
     }
 
     public ClientQuirks withCrossOriginOmitted(boolean value) {
-        return new ClientQuirks(userHandle, authenticatorAttachment, registrationExtras, reportedTransports,
-                registrationExtensionResults, assertionExtensionResults, extraClientDataMember, value, topOrigin,
+        return new ClientQuirks(
+                userHandle,
+                authenticatorAttachment,
+                registrationExtras,
+                reportedTransports,
+                registrationExtensionResults,
+                assertionExtensionResults,
+                extraClientDataMember,
+                value,
+                topOrigin,
                 assertionBackupFlags);
     }
 
     public ClientQuirks withTopOrigin(@Nullable String value) {
-        return new ClientQuirks(userHandle, authenticatorAttachment, registrationExtras, reportedTransports,
-                registrationExtensionResults, assertionExtensionResults, extraClientDataMember, crossOriginOmitted,
-                value, assertionBackupFlags);
+        return new ClientQuirks(
+                userHandle,
+                authenticatorAttachment,
+                registrationExtras,
+                reportedTransports,
+                registrationExtensionResults,
+                assertionExtensionResults,
+                extraClientDataMember,
+                crossOriginOmitted,
+                value,
+                assertionBackupFlags);
     }
 
     public ClientQuirks withAssertionBackupFlags(@Nullable BackupFlags value) {
-        return new ClientQuirks(userHandle, authenticatorAttachment, registrationExtras, reportedTransports,
-                registrationExtensionResults, assertionExtensionResults, extraClientDataMember, crossOriginOmitted,
-                topOrigin, value);
+        return new ClientQuirks(
+                userHandle,
+                authenticatorAttachment,
+                registrationExtras,
+                reportedTransports,
+                registrationExtensionResults,
+                assertionExtensionResults,
+                extraClientDataMember,
+                crossOriginOmitted,
+                topOrigin,
+                value);
     }
 }

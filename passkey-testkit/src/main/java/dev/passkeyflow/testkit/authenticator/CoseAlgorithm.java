@@ -146,8 +146,7 @@ public enum CoseAlgorithm {
             return magnitude;
         }
         if (magnitude.length > length) {
-            throw new IllegalArgumentException(
-                    "value needs " + magnitude.length + " bytes, more than " + length);
+            throw new IllegalArgumentException("value needs " + magnitude.length + " bytes, more than " + length);
         }
         byte[] padded = new byte[length];
         System.arraycopy(magnitude, 0, padded, length - magnitude.length, magnitude.length);

@@ -18,18 +18,46 @@ record HeldCredential(
         long signatureCount) {
 
     HeldCredential withBackupFlags(boolean newBackupEligible, boolean newBackupState) {
-        return new HeldCredential(credentialId, userHandle, rpId, userName, algorithm, keyPair,
-                publicKeyCose, discoverable, newBackupEligible, newBackupState, signatureCount);
+        return new HeldCredential(
+                credentialId,
+                userHandle,
+                rpId,
+                userName,
+                algorithm,
+                keyPair,
+                publicKeyCose,
+                discoverable,
+                newBackupEligible,
+                newBackupState,
+                signatureCount);
     }
 
     HeldCredential withSignatureCount(long newSignatureCount) {
-        return new HeldCredential(credentialId, userHandle, rpId, userName, algorithm, keyPair,
-                publicKeyCose, discoverable, backupEligible, backupState, newSignatureCount);
+        return new HeldCredential(
+                credentialId,
+                userHandle,
+                rpId,
+                userName,
+                algorithm,
+                keyPair,
+                publicKeyCose,
+                discoverable,
+                backupEligible,
+                backupState,
+                newSignatureCount);
     }
 
     AuthenticatorCredential snapshot() {
-        return new AuthenticatorCredential(credentialId.toBase64Url(), userHandle.toBase64Url(), rpId,
-                userName, algorithm, publicKeyCose, discoverable, backupEligible, backupState,
+        return new AuthenticatorCredential(
+                credentialId.toBase64Url(),
+                userHandle.toBase64Url(),
+                rpId,
+                userName,
+                algorithm,
+                publicKeyCose,
+                discoverable,
+                backupEligible,
+                backupState,
                 signatureCount);
     }
 }

@@ -36,13 +36,11 @@ public sealed interface SignatureCounter {
         /** Validates {@code start}. */
         public Incrementing {
             if (start < 0 || start > MAX_VALUE) {
-                throw new IllegalArgumentException(
-                        "start must be an unsigned 32-bit value, was " + start);
+                throw new IllegalArgumentException("start must be an unsigned 32-bit value, was " + start);
             }
         }
     }
 
     /** Always 0. */
-    record AlwaysZero() implements SignatureCounter {
-    }
+    record AlwaysZero() implements SignatureCounter {}
 }

@@ -99,6 +99,7 @@ public final class SoftwareAuthenticator {
     private final String origin;
     /** The origin's host, or {@code null} for a native app origin (no host; the RP ID comes from the options). */
     private final @Nullable String originHost;
+
     private final ClientQuirks quirks;
     private final UUID aaguid;
     private final AttestationFormat attestation;
@@ -215,29 +216,50 @@ public final class SoftwareAuthenticator {
             KeyPair keyPair = algorithm.generateKeyPair(random);
             Bytes publicKeyCose = Bytes.of(algorithm.coseKey(keyPair.getPublic()));
             boolean discoverable = alwaysDiscoverable || options.residentKeyRequested();
-            long count = signatureCounter instanceof SignatureCounter.Incrementing incrementing
-                    ? incrementing.start() : 0;
+            long count =
+                    signatureCounter instanceof SignatureCounter.Incrementing incrementing ? incrementing.start() : 0;
             // A silent (conditional) creation has neither user presence nor user verification.
-            int flags = (userPresent ? FLAG_UP | userVerificationFlag(active) : 0) | FLAG_AT
-                    | (backupEligible ? FLAG_BE : 0) | (backupState ? FLAG_BS : 0);
+            int flags = (userPresent ? FLAG_UP | userVerificationFlag(active) : 0)
+                    | FLAG_AT
+                    | (backupEligible ? FLAG_BE : 0)
+                    | (backupState ? FLAG_BS : 0);
 
             byte[] authenticatorData = registrationAuthenticatorData(rpId, flags, count, credentialId, publicKeyCose);
             byte[] clientDataJson = clientDataJson("webauthn.create", options.challenge(), active);
-            Map<String, Object> attestationObject = attestationObject(algorithm, keyPair, authenticatorData,
-                    clientDataJson, active);
+            Map<String, Object> attestationObject =
+                    attestationObject(algorithm, keyPair, authenticatorData, clientDataJson, active);
 
-            HeldCredential created = new HeldCredential(credentialId, options.userHandle(), rpId,
-                    options.userName(), algorithm, keyPair, publicKeyCose, discoverable,
-                    backupEligible, backupState, count);
+            HeldCredential created = new HeldCredential(
+                    credentialId,
+                    options.userHandle(),
+                    rpId,
+                    options.userName(),
+                    algorithm,
+                    keyPair,
+                    publicKeyCose,
+                    discoverable,
+                    backupEligible,
+                    backupState,
+                    count);
             if (discoverable) {
-                credentials.values().removeIf(held -> held.discoverable()
-                        && held.rpId().equals(rpId) && held.userHandle().equals(options.userHandle()));
+                credentials
+                        .values()
+                        .removeIf(held -> held.discoverable()
+                                && held.rpId().equals(rpId)
+                                && held.userHandle().equals(options.userHandle()));
             }
             credentials.put(credentialId, created);
             nextCallFaults.clear();
 
-            return registrationJson(credentialId, clientDataJson, authenticatorData, keyPair, algorithm,
-                    attestationObject, options, discoverable);
+            return registrationJson(
+                    credentialId,
+                    clientDataJson,
+                    authenticatorData,
+                    keyPair,
+                    algorithm,
+                    attestationObject,
+                    options,
+                    discoverable);
         }
     }
 
@@ -249,15 +271,16 @@ public final class SoftwareAuthenticator {
         for (Bytes excluded : excludeCredentials) {
             HeldCredential held = credentials.get(excluded);
             if (held != null && held.rpId().equals(rpId)) {
-                throw new AuthenticatorException(AuthenticatorException.DomError.INVALID_STATE,
+                throw new AuthenticatorException(
+                        AuthenticatorException.DomError.INVALID_STATE,
                         "the authenticator already holds excluded credential " + excluded);
             }
         }
     }
 
     /** Authenticator data with attested credential data (WebAuthn §6.1, §6.5.1). */
-    private byte[] registrationAuthenticatorData(String rpId, int flags, long count, Bytes credentialId,
-            Bytes publicKeyCose) {
+    private byte[] registrationAuthenticatorData(
+            String rpId, int flags, long count, Bytes credentialId, Bytes publicKeyCose) {
         byte[] credentialIdBytes = credentialId.toByteArray();
         byte[] coseBytes = publicKeyCose.toByteArray();
         return ByteBuffer.allocate(37 + 16 + 2 + credentialIdBytes.length + coseBytes.length)
@@ -273,8 +296,12 @@ public final class SoftwareAuthenticator {
     }
 
     /** The attestation object: {@code none}, or {@code packed} self attestation signed with the new key. */
-    private Map<String, Object> attestationObject(CoseAlgorithm algorithm, KeyPair keyPair, byte[] authenticatorData,
-            byte[] clientDataJson, Set<Fault> active) {
+    private Map<String, Object> attestationObject(
+            CoseAlgorithm algorithm,
+            KeyPair keyPair,
+            byte[] authenticatorData,
+            byte[] clientDataJson,
+            Set<Fault> active) {
         Map<String, Object> attestationStatement = new LinkedHashMap<>();
         if (attestation == AttestationFormat.PACKED) {
             byte[] signature = algorithm.sign(keyPair.getPrivate(), concat(authenticatorData, sha256(clientDataJson)));
@@ -292,9 +319,15 @@ public final class SoftwareAuthenticator {
     }
 
     /** The registration as {@code PublicKeyCredential.toJSON()} gives it, shaped by the client quirks. */
-    private String registrationJson(Bytes credentialId, byte[] clientDataJson, byte[] authenticatorData,
-            KeyPair keyPair, CoseAlgorithm algorithm, Map<String, Object> attestationObject,
-            CeremonyOptions.Creation options, boolean discoverable) {
+    private String registrationJson(
+            Bytes credentialId,
+            byte[] clientDataJson,
+            byte[] authenticatorData,
+            KeyPair keyPair,
+            CoseAlgorithm algorithm,
+            Map<String, Object> attestationObject,
+            CeremonyOptions.Creation options,
+            boolean discoverable) {
         ObjectNode credential = JSON.createObjectNode();
         credential.put("id", credentialId.toBase64Url());
         credential.put("rawId", credentialId.toBase64Url());
@@ -377,8 +410,8 @@ public final class SoftwareAuthenticator {
             long count;
             if (backwards) {
                 if (held.signatureCount() == 0) {
-                    throw new IllegalStateException("the signature counter of credential "
-                            + held.credentialId() + " is 0 and cannot go backwards");
+                    throw new IllegalStateException("the signature counter of credential " + held.credentialId()
+                            + " is 0 and cannot go backwards");
                 }
                 count = held.signatureCount() - 1;
             } else {
@@ -387,16 +420,18 @@ public final class SoftwareAuthenticator {
             ClientQuirks.BackupFlags backup = quirks.assertionBackupFlags() != null
                     ? quirks.assertionBackupFlags()
                     : new ClientQuirks.BackupFlags(held.backupEligible(), held.backupState());
-            int flags = FLAG_UP | userVerificationFlag(active)
-                    | (backup.backupEligible() ? FLAG_BE : 0) | (backup.backupState() ? FLAG_BS : 0);
+            int flags = FLAG_UP
+                    | userVerificationFlag(active)
+                    | (backup.backupEligible() ? FLAG_BE : 0)
+                    | (backup.backupState() ? FLAG_BS : 0);
             byte[] authenticatorData = ByteBuffer.allocate(37)
                     .put(sha256(rpId.getBytes(StandardCharsets.UTF_8)))
                     .put((byte) flags)
                     .putInt((int) count)
                     .array();
             byte[] clientDataJson = clientDataJson("webauthn.get", options.challenge(), active);
-            byte[] signature = held.algorithm().sign(held.keyPair().getPrivate(),
-                    concat(authenticatorData, sha256(clientDataJson)));
+            byte[] signature = held.algorithm()
+                    .sign(held.keyPair().getPrivate(), concat(authenticatorData, sha256(clientDataJson)));
             if (active.contains(Fault.CORRUPT_SIGNATURE)) {
                 signature = corrupt(signature);
             }
@@ -410,8 +445,8 @@ public final class SoftwareAuthenticator {
     }
 
     /** The assertion as {@code PublicKeyCredential.toJSON()} gives it, shaped by the client quirks. */
-    private String assertionJson(HeldCredential held, byte[] clientDataJson, byte[] authenticatorData,
-            byte[] signature) {
+    private String assertionJson(
+            HeldCredential held, byte[] clientDataJson, byte[] authenticatorData, byte[] signature) {
         ObjectNode credential = JSON.createObjectNode();
         credential.put("id", held.credentialId().toBase64Url());
         credential.put("rawId", held.credentialId().toBase64Url());
@@ -424,7 +459,7 @@ public final class SoftwareAuthenticator {
                 case AS_IS -> response.put("userHandle", held.userHandle().toBase64Url());
                 case EMPTY_STRING -> response.put("userHandle", "");
                 case JSON_NULL -> response.putNull("userHandle");
-                case OMITTED -> { }
+                case OMITTED -> {}
             }
         }
         if (quirks.authenticatorAttachment() != null) {
@@ -584,8 +619,8 @@ public final class SoftwareAuthenticator {
     @Override
     public String toString() {
         synchronized (lock) {
-            return "SoftwareAuthenticator[origin=" + origin + ", attestation=" + attestation
-                    + ", credentials=" + credentials.size() + "]";
+            return "SoftwareAuthenticator[origin=" + origin + ", attestation=" + attestation + ", credentials="
+                    + credentials.size() + "]";
         }
     }
 
@@ -630,7 +665,8 @@ public final class SoftwareAuthenticator {
         String rpId = requested == null ? originHost : requested.toLowerCase(Locale.ROOT);
         boolean fits = originHost.equals(rpId) || originHost.endsWith("." + rpId);
         if (!fits && !active.contains(Fault.WRONG_ORIGIN)) {
-            throw new AuthenticatorException(AuthenticatorException.DomError.SECURITY,
+            throw new AuthenticatorException(
+                    AuthenticatorException.DomError.SECURITY,
                     "RP ID " + rpId + " is not a registrable suffix of origin " + origin);
         }
         return rpId;
@@ -643,9 +679,9 @@ public final class SoftwareAuthenticator {
                 return algorithm.get();
             }
         }
-        throw new AuthenticatorException(AuthenticatorException.DomError.NOT_SUPPORTED,
-                "none of the requested algorithms " + requested + " is supported; supported: "
-                        + algorithms);
+        throw new AuthenticatorException(
+                AuthenticatorException.DomError.NOT_SUPPORTED,
+                "none of the requested algorithms " + requested + " is supported; supported: " + algorithms);
     }
 
     private HeldCredential chooseCredential(String rpId, List<Bytes> allowed, @Nullable Bytes picked) {
@@ -668,7 +704,8 @@ public final class SoftwareAuthenticator {
             candidates.removeIf(held -> !held.credentialId().equals(picked));
         }
         if (candidates.isEmpty()) {
-            throw new AuthenticatorException(AuthenticatorException.DomError.NOT_ALLOWED,
+            throw new AuthenticatorException(
+                    AuthenticatorException.DomError.NOT_ALLOWED,
                     picked != null
                             ? "credential " + picked + " is not available for this request"
                             : allowed.isEmpty()
@@ -683,8 +720,8 @@ public final class SoftwareAuthenticator {
             return 0;
         }
         if (held.signatureCount() >= SignatureCounter.MAX_VALUE) {
-            throw new IllegalStateException("the signature counter of credential "
-                    + held.credentialId() + " is at its maximum");
+            throw new IllegalStateException(
+                    "the signature counter of credential " + held.credentialId() + " is at its maximum");
         }
         return held.signatureCount() + 1;
     }
@@ -705,7 +742,8 @@ public final class SoftwareAuthenticator {
             clientData.put("crossOrigin", false);
         }
         if (quirks.extraClientDataMember()) {
-            clientData.put("other_keys_can_be_added_here",
+            clientData.put(
+                    "other_keys_can_be_added_here",
                     "do not compare clientDataJSON against a template. See https://goo.gl/yabPex");
         }
         return write(clientData).getBytes(StandardCharsets.UTF_8);
@@ -785,8 +823,7 @@ public final class SoftwareAuthenticator {
 
     private static void requireBackupFlagsConsistent(boolean backupEligible, boolean backupState) {
         if (backupState && !backupEligible) {
-            throw new IllegalArgumentException(
-                    "backupState (BS) true requires backupEligible (BE) true");
+            throw new IllegalArgumentException("backupState (BS) true requires backupEligible (BE) true");
         }
     }
 
@@ -809,15 +846,15 @@ public final class SoftwareAuthenticator {
             throw new IllegalArgumentException(what + " is not a URI: " + origin, e);
         }
         String host = uri.getHost();
-        boolean secure = "https".equals(uri.getScheme())
-                || ("http".equals(uri.getScheme()) && "localhost".equals(host));
+        boolean secure =
+                "https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && "localhost".equals(host));
         boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty())
-                && uri.getRawQuery() == null && uri.getRawFragment() == null
+                && uri.getRawQuery() == null
+                && uri.getRawFragment() == null
                 && uri.getRawUserInfo() == null;
         if (host == null || !secure || !bare) {
-            throw new IllegalArgumentException(what
-                    + " must be an origin like https://example.com (http only on localhost), was "
-                    + origin);
+            throw new IllegalArgumentException(
+                    what + " must be an origin like https://example.com (http only on localhost), was " + origin);
         }
         return origin;
     }
@@ -844,8 +881,7 @@ public final class SoftwareAuthenticator {
         private @Nullable Supplier<byte[]> credentialIdGenerator;
         private ClientQuirks quirks = ClientQuirks.NONE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Makes it a platform authenticator used by a native Android app through Credential
@@ -859,7 +895,8 @@ public final class SoftwareAuthenticator {
          */
         public Builder androidAppOrigin(String origin) {
             Objects.requireNonNull(origin, "origin");
-            if (!origin.startsWith(ANDROID_APP_ORIGIN_PREFIX) || origin.length() == ANDROID_APP_ORIGIN_PREFIX.length()) {
+            if (!origin.startsWith(ANDROID_APP_ORIGIN_PREFIX)
+                    || origin.length() == ANDROID_APP_ORIGIN_PREFIX.length()) {
                 throw new IllegalArgumentException("an Android app origin starts with " + ANDROID_APP_ORIGIN_PREFIX
                         + " and a hash, was " + origin);
             }

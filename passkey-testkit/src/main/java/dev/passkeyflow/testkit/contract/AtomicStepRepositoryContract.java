@@ -85,7 +85,10 @@ public abstract class AtomicStepRepositoryContract {
      * The repository under test and the views of the same database through which the kit sets up
      * and checks state.
      */
-    public record Stores(AtomicStepRepository steps, FlowStateRepository flows, CredentialRepository credentials,
+    public record Stores(
+            AtomicStepRepository steps,
+            FlowStateRepository flows,
+            CredentialRepository credentials,
             LoginAttemptRepository attempts) {
         public Stores {
             Objects.requireNonNull(steps, "steps");
@@ -146,27 +149,56 @@ public abstract class AtomicStepRepositoryContract {
     }
 
     private static StoredCredential credential(Bytes id, UserAccount owner, String publicKey) {
-        return new StoredCredential(id, owner.userHandle(), bytes(publicKey), 5, Set.of("internal"), true, false,
-                null, START, null, LAPTOP, null, CredentialStatus.ACTIVE, "nick-" + publicKey);
+        return new StoredCredential(
+                id,
+                owner.userHandle(),
+                bytes(publicKey),
+                5,
+                Set.of("internal"),
+                true,
+                false,
+                null,
+                START,
+                null,
+                LAPTOP,
+                null,
+                CredentialStatus.ACTIVE,
+                "nick-" + publicKey);
     }
 
     private static LoginAttempt attempt(UserAccount user, long marker, String attemptId) {
-        return new LoginAttempt(user.userHandle(), "device-laptop", ALICE_KEY, AttemptOutcome.SUCCEEDED, null, marker,
-                START.plusSeconds(1), "macOS", null, null, attemptId);
+        return new LoginAttempt(
+                user.userHandle(),
+                "device-laptop",
+                ALICE_KEY,
+                AttemptOutcome.SUCCEEDED,
+                null,
+                marker,
+                START.plusSeconds(1),
+                "macOS",
+                null,
+                null,
+                attemptId);
     }
 
     private static CredentialUse use(Bytes credentialId, long signatureCount) {
         return new CredentialUse(credentialId, signatureCount, true, START.plusSeconds(2), LAPTOP);
     }
 
-    private static StepWrites writes(List<CredentialUse> uses, List<StoredCredential> created,
-            List<StatusChange> changes, List<LoginAttempt> attempts) {
+    private static StepWrites writes(
+            List<CredentialUse> uses,
+            List<StoredCredential> created,
+            List<StatusChange> changes,
+            List<LoginAttempt> attempts) {
         return new StepWrites(uses, created, changes, attempts);
     }
 
     /** A step that records a use of Alice's passkey and one attempt. */
     private static StepWrites loginWrites(long signatureCount, String attemptId) {
-        return writes(List.of(use(ALICE_KEY, signatureCount)), List.of(), List.of(),
+        return writes(
+                List.of(use(ALICE_KEY, signatureCount)),
+                List.of(),
+                List.of(),
                 List.of(attempt(ALICE, signatureCount, attemptId)));
     }
 
@@ -187,22 +219,31 @@ public abstract class AtomicStepRepositoryContract {
         assertThat(stores.flows().load("flow-1")).as("the flow").contains(flow);
         assertThat(stored(ALICE_KEY)).as("Alice's passkey").isEqualTo(credential(ALICE_KEY, ALICE, "key-alice"));
         assertThat(stored(BOB_KEY)).as("Bob's passkey").isEqualTo(credential(BOB_KEY, BOB, "key-bob"));
-        assertThat(stores.credentials().findCredential(NEW_KEY)).as("the new passkey").isEmpty();
-        assertThat(stores.credentials().listCredentials(ALICE.userHandle())).as("Alice's passkeys").hasSize(1);
+        assertThat(stores.credentials().findCredential(NEW_KEY))
+                .as("the new passkey")
+                .isEmpty();
+        assertThat(stores.credentials().listCredentials(ALICE.userHandle()))
+                .as("Alice's passkeys")
+                .hasSize(1);
         assertThat(history()).as("Alice's history").isEmpty();
-        assertThat(stores.attempts().recentByUser(BOB.userHandle(), EPOCH, 10)).as("Bob's history").isEmpty();
+        assertThat(stores.attempts().recentByUser(BOB.userHandle(), EPOCH, 10))
+                .as("Bob's history")
+                .isEmpty();
     }
 
     /** Every kind of write at once, with a new passkey for Alice. */
     private static StepWrites everything(StoredCredential created) {
-        return writes(List.of(use(ALICE_KEY, 42)), List.of(created),
+        return writes(
+                List.of(use(ALICE_KEY, 42)),
+                List.of(created),
                 List.of(new StatusChange(ALICE_KEY, CredentialStatus.ACTIVE, CredentialStatus.SUSPECTED_BROKEN)),
                 List.of(attempt(ALICE, 1, "flow-1/1/0"), attempt(ALICE, 2, "flow-1/1/1")));
     }
 
     private static void assertReason(Throwable thrown, StorageException.Reason reason) {
-        assertThat(thrown).isInstanceOfSatisfying(StorageException.class,
-                e -> assertThat(e.reason()).isEqualTo(reason));
+        assertThat(thrown)
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     // ---------------------------------------------------------------- tests
@@ -248,8 +289,10 @@ public abstract class AtomicStepRepositoryContract {
             FlowRecord first = next(flow, "{\"v\":1}");
             FlowRecord second = next(first, "{\"v\":2}");
 
-            assertThat(stores.steps().commit(first, loginWrites(10, "flow-1/1/0"))).isTrue();
-            assertThat(stores.steps().commit(second, loginWrites(11, "flow-1/2/0"))).isTrue();
+            assertThat(stores.steps().commit(first, loginWrites(10, "flow-1/1/0")))
+                    .isTrue();
+            assertThat(stores.steps().commit(second, loginWrites(11, "flow-1/2/0")))
+                    .isTrue();
 
             assertThat(stores.flows().load("flow-1")).contains(second);
             assertThat(stored(ALICE_KEY).signatureCount()).isEqualTo(11);
@@ -285,12 +328,18 @@ public abstract class AtomicStepRepositoryContract {
         @DisplayName("a commit of a version already committed returns false and writes none of its writes")
         void staleVersion() {
             FlowRecord winner = next(flow, "{\"v\":\"winner\"}");
-            assertThat(stores.steps().commit(winner, loginWrites(10, "flow-1/1/0"))).isTrue();
+            assertThat(stores.steps().commit(winner, loginWrites(10, "flow-1/1/0")))
+                    .isTrue();
 
-            boolean committed = stores.steps().commit(next(flow, "{\"v\":\"late\"}"),
-                    writes(List.of(use(ALICE_KEY, 99)), List.of(credential(NEW_KEY, ALICE, "key-new")),
-                            List.of(new StatusChange(ALICE_KEY, CredentialStatus.ACTIVE, CredentialStatus.RETIRED)),
-                            List.of(attempt(ALICE, 99, "flow-1/1/late"))));
+            boolean committed = stores.steps()
+                    .commit(
+                            next(flow, "{\"v\":\"late\"}"),
+                            writes(
+                                    List.of(use(ALICE_KEY, 99)),
+                                    List.of(credential(NEW_KEY, ALICE, "key-new")),
+                                    List.of(new StatusChange(
+                                            ALICE_KEY, CredentialStatus.ACTIVE, CredentialStatus.RETIRED)),
+                                    List.of(attempt(ALICE, 99, "flow-1/1/late"))));
 
             assertThat(committed).isFalse();
             assertThat(stores.flows().load("flow-1")).contains(winner);
@@ -305,7 +354,8 @@ public abstract class AtomicStepRepositoryContract {
         void skippedVersion() {
             FlowRecord skipping = new FlowRecord("flow-1", 2, START.plus(TTL), "{\"v\":2}");
 
-            assertThat(stores.steps().commit(skipping, everything(credential(NEW_KEY, ALICE, "key-new")))).isFalse();
+            assertThat(stores.steps().commit(skipping, everything(credential(NEW_KEY, ALICE, "key-new"))))
+                    .isFalse();
 
             assertNothingWritten();
         }
@@ -315,19 +365,23 @@ public abstract class AtomicStepRepositoryContract {
         void missingFlow() {
             FlowRecord ghost = new FlowRecord("flow-ghost", 1, START.plus(TTL), "{}");
 
-            assertThat(stores.steps().commit(ghost, everything(credential(NEW_KEY, ALICE, "key-new")))).isFalse();
+            assertThat(stores.steps().commit(ghost, everything(credential(NEW_KEY, ALICE, "key-new"))))
+                    .isFalse();
 
             assertThat(stores.flows().load("flow-ghost")).isEmpty();
             assertNothingWritten();
         }
 
         @Test
-        @DisplayName("a commit of a flow that expired by the clock (exactly at expiresAt) returns false and writes nothing")
+        @DisplayName(
+                "a commit of a flow that expired by the clock (exactly at expiresAt) returns false and writes nothing")
         void expiredFlow() {
             clock.set(flow.expiresAt());
 
-            boolean committed = stores.steps().commit(flow.next(START.plus(TTL).plus(TTL), "{\"v\":1}"),
-                    everything(credential(NEW_KEY, ALICE, "key-new")));
+            boolean committed = stores.steps()
+                    .commit(
+                            flow.next(START.plus(TTL).plus(TTL), "{\"v\":1}"),
+                            everything(credential(NEW_KEY, ALICE, "key-new")));
 
             assertThat(committed).isFalse();
             clock.set(START);
@@ -351,11 +405,13 @@ public abstract class AtomicStepRepositoryContract {
         }
 
         @Test
-        @DisplayName("a new passkey whose id is stored for the same account with another key fails as DUPLICATE and nothing is written")
+        @DisplayName(
+                "a new passkey whose id is stored for the same account with another key fails as DUPLICATE and nothing is written")
         void sameIdOtherKey() {
             StoredCredential otherKey = credential(ALICE_KEY, ALICE, "key-impostor");
 
-            Throwable thrown = catchThrowable(() -> stores.steps().commit(next(flow, "{\"v\":1}"), everything(otherKey)));
+            Throwable thrown =
+                    catchThrowable(() -> stores.steps().commit(next(flow, "{\"v\":1}"), everything(otherKey)));
 
             assertReason(thrown, StorageException.Reason.DUPLICATE);
             assertNothingWritten();
@@ -376,8 +432,10 @@ public abstract class AtomicStepRepositoryContract {
         @Test
         @DisplayName("a failing second new passkey takes the first one back with it")
         void secondCredentialFails() {
-            StepWrites two = writes(List.of(use(ALICE_KEY, 42)),
-                    List.of(credential(NEW_KEY, ALICE, "key-new"), credential(BOB_KEY, ALICE, "key-x")), List.of(),
+            StepWrites two = writes(
+                    List.of(use(ALICE_KEY, 42)),
+                    List.of(credential(NEW_KEY, ALICE, "key-new"), credential(BOB_KEY, ALICE, "key-x")),
+                    List.of(),
                     List.of(attempt(ALICE, 1, "flow-1/1/0")));
 
             Throwable thrown = catchThrowable(() -> stores.steps().commit(next(flow, "{\"v\":1}"), two));
@@ -387,15 +445,35 @@ public abstract class AtomicStepRepositoryContract {
         }
 
         @Test
-        @DisplayName("a new passkey already stored with the same id, account and key counts as stored and is left as it was")
+        @DisplayName(
+                "a new passkey already stored with the same id, account and key counts as stored and is left as it was")
         void identicalCredentialCountsAsStored() {
-            StoredCredential again = new StoredCredential(ALICE_KEY, ALICE.userHandle(), bytes("key-alice"), 0,
-                    Set.of(), false, false, null, START.plusSeconds(30), null, ClientInfo.unknown(), null,
-                    CredentialStatus.ACTIVE, null);
+            StoredCredential again = new StoredCredential(
+                    ALICE_KEY,
+                    ALICE.userHandle(),
+                    bytes("key-alice"),
+                    0,
+                    Set.of(),
+                    false,
+                    false,
+                    null,
+                    START.plusSeconds(30),
+                    null,
+                    ClientInfo.unknown(),
+                    null,
+                    CredentialStatus.ACTIVE,
+                    null);
             FlowRecord updated = next(flow, "{\"v\":1}");
 
-            assertThat(stores.steps().commit(updated, writes(List.of(), List.of(again), List.of(),
-                    List.of(attempt(ALICE, 1, "flow-1/1/0"))))).isTrue();
+            assertThat(stores.steps()
+                            .commit(
+                                    updated,
+                                    writes(
+                                            List.of(),
+                                            List.of(again),
+                                            List.of(),
+                                            List.of(attempt(ALICE, 1, "flow-1/1/0")))))
+                    .isTrue();
 
             assertThat(stores.flows().load("flow-1")).contains(updated);
             assertThat(stored(ALICE_KEY)).isEqualTo(credential(ALICE_KEY, ALICE, "key-alice"));
@@ -413,12 +491,27 @@ public abstract class AtomicStepRepositoryContract {
             stores.credentials().setStatus(ALICE_KEY, CredentialStatus.RETIRED);
             FlowRecord updated = next(flow, "{\"v\":1}");
 
-            assertThat(stores.steps().commit(updated, writes(List.of(), List.of(),
-                    List.of(new StatusChange(ALICE_KEY, CredentialStatus.ACTIVE, CredentialStatus.SUSPECTED_BROKEN),
-                            new StatusChange(BOB_KEY, CredentialStatus.ACTIVE, CredentialStatus.SUSPECTED_BROKEN)),
-                    List.of()))).isTrue();
+            assertThat(stores.steps()
+                            .commit(
+                                    updated,
+                                    writes(
+                                            List.of(),
+                                            List.of(),
+                                            List.of(
+                                                    new StatusChange(
+                                                            ALICE_KEY,
+                                                            CredentialStatus.ACTIVE,
+                                                            CredentialStatus.SUSPECTED_BROKEN),
+                                                    new StatusChange(
+                                                            BOB_KEY,
+                                                            CredentialStatus.ACTIVE,
+                                                            CredentialStatus.SUSPECTED_BROKEN)),
+                                            List.of())))
+                    .isTrue();
 
-            assertThat(stored(ALICE_KEY).status()).as("not ACTIVE any more: left alone").isEqualTo(CredentialStatus.RETIRED);
+            assertThat(stored(ALICE_KEY).status())
+                    .as("not ACTIVE any more: left alone")
+                    .isEqualTo(CredentialStatus.RETIRED);
             assertThat(stored(BOB_KEY).status()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
             assertThat(stores.flows().load("flow-1")).contains(updated);
         }
@@ -429,9 +522,16 @@ public abstract class AtomicStepRepositoryContract {
             Bytes gone = bytes("cred-gone");
             FlowRecord updated = next(flow, "{\"v\":1}");
 
-            assertThat(stores.steps().commit(updated, writes(List.of(use(gone, 3), use(ALICE_KEY, 8)), List.of(),
-                    List.of(new StatusChange(gone, CredentialStatus.ACTIVE, CredentialStatus.RETIRED)),
-                    List.of(attempt(ALICE, 1, "flow-1/1/0"))))).isTrue();
+            assertThat(stores.steps()
+                            .commit(
+                                    updated,
+                                    writes(
+                                            List.of(use(gone, 3), use(ALICE_KEY, 8)),
+                                            List.of(),
+                                            List.of(new StatusChange(
+                                                    gone, CredentialStatus.ACTIVE, CredentialStatus.RETIRED)),
+                                            List.of(attempt(ALICE, 1, "flow-1/1/0")))))
+                    .isTrue();
 
             assertThat(stores.credentials().findCredential(gone)).isEmpty();
             assertThat(stored(ALICE_KEY).signatureCount()).isEqualTo(8);
@@ -451,8 +551,15 @@ public abstract class AtomicStepRepositoryContract {
             LoginAttempt attempt = attempt(ALICE, 1, "flow-1/1/0");
             stores.steps().commit(first, writes(List.of(), List.of(), List.of(), List.of(attempt)));
 
-            assertThat(stores.steps().commit(next(first, "{\"v\":2}"),
-                    writes(List.of(), List.of(), List.of(), List.of(attempt, attempt(ALICE, 2, "flow-1/2/0"))))).isTrue();
+            assertThat(stores.steps()
+                            .commit(
+                                    next(first, "{\"v\":2}"),
+                                    writes(
+                                            List.of(),
+                                            List.of(),
+                                            List.of(),
+                                            List.of(attempt, attempt(ALICE, 2, "flow-1/2/0")))))
+                    .isTrue();
 
             assertThat(history()).extracting(LoginAttempt::attemptId).containsExactly("flow-1/2/0", "flow-1/1/0");
         }
@@ -463,8 +570,9 @@ public abstract class AtomicStepRepositoryContract {
             LoginAttempt attempt = attempt(ALICE, 1, "flow-1/1/0");
             stores.attempts().append(attempt);
 
-            assertThat(stores.steps().commit(next(flow, "{\"v\":1}"),
-                    writes(List.of(), List.of(), List.of(), List.of(attempt)))).isTrue();
+            assertThat(stores.steps()
+                            .commit(next(flow, "{\"v\":1}"), writes(List.of(), List.of(), List.of(), List.of(attempt))))
+                    .isTrue();
 
             assertThat(history()).containsExactly(attempt);
         }
@@ -475,8 +583,9 @@ public abstract class AtomicStepRepositoryContract {
             LoginAttempt a = attempt(ALICE, 1, "flow-1/1/0");
             LoginAttempt b = attempt(ALICE, 2, "flow-1/1/1");
 
-            assertThat(stores.steps().commit(next(flow, "{\"v\":1}"),
-                    writes(List.of(), List.of(), List.of(), List.of(a, b, a)))).isTrue();
+            assertThat(stores.steps()
+                            .commit(next(flow, "{\"v\":1}"), writes(List.of(), List.of(), List.of(), List.of(a, b, a))))
+                    .isTrue();
 
             assertThat(history()).containsExactly(b, a);
         }
@@ -496,17 +605,23 @@ public abstract class AtomicStepRepositoryContract {
             for (int round = 0; round < rounds; round++) {
                 FlowRecord base = current;
                 int r = round;
-                List<Boolean> wins = Concurrently.run(threads, t -> () -> stores.steps().commit(
-                        next(base, "{\"round\":" + r + ",\"thread\":" + t + "}"),
-                        loginWrites(r * 100L + t, "flow-1/" + (r + 1) + "/" + t)));
+                List<Boolean> wins = Concurrently.run(
+                        threads,
+                        t -> () -> stores.steps()
+                                .commit(
+                                        next(base, "{\"round\":" + r + ",\"thread\":" + t + "}"),
+                                        loginWrites(r * 100L + t, "flow-1/" + (r + 1) + "/" + t)));
 
                 assertThat(wins).as("round %d", round).containsOnlyOnce(true);
                 int winner = wins.indexOf(true);
                 current = stores.flows().load("flow-1").orElseThrow();
-                assertThat(current.payload()).as("round %d", round)
+                assertThat(current.payload())
+                        .as("round %d", round)
                         .isEqualTo("{\"round\":" + r + ",\"thread\":" + winner + "}");
                 assertThat(current.version()).isEqualTo(round + 1);
-                assertThat(stored(ALICE_KEY).signatureCount()).as("round %d", round).isEqualTo(r * 100L + winner);
+                assertThat(stored(ALICE_KEY).signatureCount())
+                        .as("round %d", round)
+                        .isEqualTo(r * 100L + winner);
                 assertThat(history()).as("round %d", round).hasSize(round + 1);
                 assertThat(history().get(0).attemptId()).isEqualTo("flow-1/" + (r + 1) + "/" + winner);
             }
@@ -519,7 +634,8 @@ public abstract class AtomicStepRepositoryContract {
             FlowRecord updated = next(flow, "{\"v\":1}");
             StepWrites same = loginWrites(7, "flow-1/1/0");
 
-            List<Boolean> wins = Concurrently.run(threads, t -> () -> stores.steps().commit(updated, same));
+            List<Boolean> wins =
+                    Concurrently.run(threads, t -> () -> stores.steps().commit(updated, same));
 
             assertThat(wins).containsOnlyOnce(true);
             assertThat(history()).hasSize(1);
@@ -534,9 +650,16 @@ public abstract class AtomicStepRepositoryContract {
                 stores.flows().create(new FlowRecord("flow-x" + t, 0, START.plus(TTL), "{}"));
             }
 
-            List<Boolean> wins = Concurrently.run(threads, t -> () -> stores.steps().commit(
-                    new FlowRecord("flow-x" + t, 1, START.plus(TTL), "{\"done\":true}"),
-                    writes(List.of(), List.of(created), List.of(), List.of(attempt(ALICE, t, "flow-x" + t + "/1/0")))));
+            List<Boolean> wins = Concurrently.run(
+                    threads,
+                    t -> () -> stores.steps()
+                            .commit(
+                                    new FlowRecord("flow-x" + t, 1, START.plus(TTL), "{\"done\":true}"),
+                                    writes(
+                                            List.of(),
+                                            List.of(created),
+                                            List.of(),
+                                            List.of(attempt(ALICE, t, "flow-x" + t + "/1/0")))));
 
             assertThat(wins).containsOnly(true);
             assertThat(stored(NEW_KEY)).isEqualTo(created);

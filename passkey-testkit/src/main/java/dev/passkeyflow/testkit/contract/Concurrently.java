@@ -20,8 +20,7 @@ final class Concurrently {
     /** How long one concurrency test may run before it fails. */
     static final long TIMEOUT_SECONDS = 60;
 
-    private Concurrently() {
-    }
+    private Concurrently() {}
 
     /**
      * Starts {@code threads} tasks, holds them at a start line until all are running, releases

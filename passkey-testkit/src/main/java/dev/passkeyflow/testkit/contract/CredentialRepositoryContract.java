@@ -111,18 +111,40 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
     /** A credential with every optional field absent. */
     private static StoredCredential minimalCredential(String id, UserAccount owner, Instant createdAt) {
-        return new StoredCredential(bytes(id), owner.userHandle(), bytes("cose-" + id), 0, Set.of(),
-                false, false, null, createdAt, null, ClientInfo.unknown(), null, CredentialStatus.ACTIVE,
+        return new StoredCredential(
+                bytes(id),
+                owner.userHandle(),
+                bytes("cose-" + id),
+                0,
+                Set.of(),
+                false,
+                false,
+                null,
+                createdAt,
+                null,
+                ClientInfo.unknown(),
+                null,
+                CredentialStatus.ACTIVE,
                 null);
     }
 
     /** A credential with every field set to a non-default value. */
     private static StoredCredential fullCredential(String id, UserAccount owner) {
-        return new StoredCredential(bytes(id), owner.userHandle(), bytes("cose-key-of-" + id), 4_294_967_295L,
-                Set.of("internal", "hybrid", "usb"), true, true, aaguid(),
-                Instant.parse("2024-05-06T07:08:09.123Z"), Instant.parse("2024-11-12T13:14:15.678Z"),
-                new ClientInfo("device-créé", "macOS", "Safari"), new ClientInfo("device-2", "iOS", "Chrome"),
-                CredentialStatus.SUSPECTED_BROKEN, "Arbeits-Laptop ✓ é");
+        return new StoredCredential(
+                bytes(id),
+                owner.userHandle(),
+                bytes("cose-key-of-" + id),
+                4_294_967_295L,
+                Set.of("internal", "hybrid", "usb"),
+                true,
+                true,
+                aaguid(),
+                Instant.parse("2024-05-06T07:08:09.123Z"),
+                Instant.parse("2024-11-12T13:14:15.678Z"),
+                new ClientInfo("device-créé", "macOS", "Safari"),
+                new ClientInfo("device-2", "iOS", "Chrome"),
+                CredentialStatus.SUSPECTED_BROKEN,
+                "Arbeits-Laptop ✓ é");
     }
 
     private StoredCredential savedCredential(String id, UserAccount owner, Instant createdAt) {
@@ -152,7 +174,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
             assertThat(found).hasValueSatisfying(ac -> {
                 assertThat(ac.account()).isEqualTo(alice);
-                assertThat(ac.credentials()).isEqualTo(repository().listCredentials(alice.userHandle()))
+                assertThat(ac.credentials())
+                        .isEqualTo(repository().listCredentials(alice.userHandle()))
                         .hasSize(3);
             });
         }
@@ -164,9 +187,11 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
             assertThat(repository().findUserWithCredentials(carol.identifier()))
                     .hasValueSatisfying(ac -> assertThat(ac.credentials()).isEmpty());
-            assertThat(repository().findUserWithCredentials("nobody@example.com")).isEmpty();
+            assertThat(repository().findUserWithCredentials("nobody@example.com"))
+                    .isEmpty();
             assertThat(repository().findUserWithCredentials(carol.identifier().toUpperCase(java.util.Locale.ROOT)))
-                    .as("identifiers are matched exactly").isEmpty();
+                    .as("identifiers are matched exactly")
+                    .isEmpty();
         }
     }
 
@@ -226,7 +251,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             repository().saveUser(renamed);
 
             assertThat(repository().findUserByHandle(handle("alice"))).contains(renamed);
-            assertThat(repository().findUserByIdentifier("alice.new@example.com")).contains(renamed);
+            assertThat(repository().findUserByIdentifier("alice.new@example.com"))
+                    .contains(renamed);
             assertThat(repository().findUserByIdentifier("alice@example.com")).isEmpty();
         }
 
@@ -247,7 +273,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             UserAccount impostor = new UserAccount(handle("mallory"), "alice@example.com", "Mallory");
 
             assertThatThrownBy(() -> repository().saveUser(impostor))
-                    .isInstanceOfSatisfying(StorageException.class,
+                    .isInstanceOfSatisfying(
+                            StorageException.class,
                             e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.DUPLICATE));
 
             assertThat(repository().findUserByIdentifier("alice@example.com")).contains(alice);
@@ -262,7 +289,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             UserAccount bobAsAlice = new UserAccount(bob.userHandle(), alice.identifier(), "Bob");
 
             assertThatThrownBy(() -> repository().saveUser(bobAsAlice))
-                    .isInstanceOfSatisfying(StorageException.class,
+                    .isInstanceOfSatisfying(
+                            StorageException.class,
                             e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.DUPLICATE));
 
             assertThat(repository().findUserByHandle(bob.userHandle())).contains(bob);
@@ -292,7 +320,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
             repository().saveCredential(credential);
 
-            StoredCredential found = repository().findCredential(bytes("cred-full")).orElseThrow();
+            StoredCredential found =
+                    repository().findCredential(bytes("cred-full")).orElseThrow();
             assertThat(found).isEqualTo(credential);
             assertThat(found.transports()).containsExactlyInAnyOrder("internal", "hybrid", "usb");
             assertThat(found.aaguid()).isEqualTo(aaguid());
@@ -309,7 +338,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
             repository().saveCredential(credential);
 
-            StoredCredential found = repository().findCredential(bytes("cred-min")).orElseThrow();
+            StoredCredential found =
+                    repository().findCredential(bytes("cred-min")).orElseThrow();
             assertThat(found).isEqualTo(credential);
             assertThat(found.aaguid()).isNull();
             assertThat(found.lastUsedAt()).isNull();
@@ -323,9 +353,21 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
         @DisplayName("an all-zero AAGUID and a partly known client survive a round trip")
         void zeroAaguidRoundTrips() {
             UserAccount alice = savedAccount("alice");
-            StoredCredential credential = new StoredCredential(bytes("cred-zero"), alice.userHandle(),
-                    bytes("cose"), 1, Set.of("hybrid"), true, false, Bytes.of(new byte[16]), START, null,
-                    new ClientInfo(null, "Android", null), null, CredentialStatus.ACTIVE, null);
+            StoredCredential credential = new StoredCredential(
+                    bytes("cred-zero"),
+                    alice.userHandle(),
+                    bytes("cose"),
+                    1,
+                    Set.of("hybrid"),
+                    true,
+                    false,
+                    Bytes.of(new byte[16]),
+                    START,
+                    null,
+                    new ClientInfo(null, "Android", null),
+                    null,
+                    CredentialStatus.ACTIVE,
+                    null);
 
             repository().saveCredential(credential);
 
@@ -346,21 +388,39 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             UserAccount alice = savedAccount("alice");
             byte[] idBytes = {1, 2, 3, 4};
             byte[] keyBytes = {9, 8, 7, 6};
-            StoredCredential credential = new StoredCredential(Bytes.of(idBytes), alice.userHandle(),
-                    Bytes.of(keyBytes), 0, Set.of(), false, false, null, START, null, ClientInfo.unknown(),
-                    null, CredentialStatus.ACTIVE, null);
+            StoredCredential credential = new StoredCredential(
+                    Bytes.of(idBytes),
+                    alice.userHandle(),
+                    Bytes.of(keyBytes),
+                    0,
+                    Set.of(),
+                    false,
+                    false,
+                    null,
+                    START,
+                    null,
+                    ClientInfo.unknown(),
+                    null,
+                    CredentialStatus.ACTIVE,
+                    null);
             repository().saveCredential(credential);
 
             idBytes[0] = 42;
             keyBytes[0] = 42;
-            byte[] handedOut = repository().findCredential(Bytes.of(new byte[] {1, 2, 3, 4})).orElseThrow()
-                    .publicKeyCose().toByteArray();
+            byte[] handedOut = repository()
+                    .findCredential(Bytes.of(new byte[] {1, 2, 3, 4}))
+                    .orElseThrow()
+                    .publicKeyCose()
+                    .toByteArray();
             handedOut[1] = 42;
 
-            StoredCredential found = repository().findCredential(Bytes.of(new byte[] {1, 2, 3, 4})).orElseThrow();
+            StoredCredential found = repository()
+                    .findCredential(Bytes.of(new byte[] {1, 2, 3, 4}))
+                    .orElseThrow();
             assertThat(found.credentialId().toByteArray()).containsExactly(1, 2, 3, 4);
             assertThat(found.publicKeyCose().toByteArray()).containsExactly(9, 8, 7, 6);
-            assertThat(repository().findCredential(Bytes.of(new byte[] {42, 2, 3, 4}))).isEmpty();
+            assertThat(repository().findCredential(Bytes.of(new byte[] {42, 2, 3, 4})))
+                    .isEmpty();
         }
 
         @Test
@@ -372,10 +432,17 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
             List<StoredCredential> listed = repository().listCredentials(alice.userHandle());
             var unusedOutcome1 = catchThrowable(listed::clear);
-            var unusedOutcome2 = catchThrowable(() -> repository().findCredential(bytes("cred-1")).orElseThrow().transports().add("nfc"));
+            var unusedOutcome2 = catchThrowable(() -> repository()
+                    .findCredential(bytes("cred-1"))
+                    .orElseThrow()
+                    .transports()
+                    .add("nfc"));
 
             assertThat(repository().listCredentials(alice.userHandle())).containsExactly(credential);
-            assertThat(repository().findCredential(bytes("cred-1")).orElseThrow().transports())
+            assertThat(repository()
+                            .findCredential(bytes("cred-1"))
+                            .orElseThrow()
+                            .transports())
                     .containsExactlyInAnyOrder("internal", "hybrid", "usb");
         }
 
@@ -403,7 +470,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             StoredCredential second = fullCredential("cred-1", alice);
 
             assertThatThrownBy(() -> repository().saveCredential(second))
-                    .isInstanceOfSatisfying(StorageException.class,
+                    .isInstanceOfSatisfying(
+                            StorageException.class,
                             e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.DUPLICATE));
 
             assertThat(repository().findCredential(bytes("cred-1"))).contains(first);
@@ -418,7 +486,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             StoredCredential alices = savedCredential("cred-1", alice, START);
 
             assertThatThrownBy(() -> repository().saveCredential(minimalCredential("cred-1", bob, START)))
-                    .isInstanceOfSatisfying(StorageException.class,
+                    .isInstanceOfSatisfying(
+                            StorageException.class,
                             e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.DUPLICATE));
 
             assertThat(repository().findCredential(bytes("cred-1"))).contains(alices);
@@ -431,7 +500,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             UserAccount ghost = account("ghost");
 
             assertThatThrownBy(() -> repository().saveCredential(minimalCredential("cred-1", ghost, START)))
-                    .isInstanceOfSatisfying(StorageException.class,
+                    .isInstanceOfSatisfying(
+                            StorageException.class,
                             e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.NOT_FOUND));
 
             assertThat(repository().findCredential(bytes("cred-1"))).isEmpty();
@@ -501,8 +571,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
             assertThat(repository().listCredentials(alice.userHandle()))
                     .extracting(StoredCredential::status)
-                    .containsExactly(CredentialStatus.ACTIVE, CredentialStatus.SUSPECTED_BROKEN,
-                            CredentialStatus.RETIRED);
+                    .containsExactly(
+                            CredentialStatus.ACTIVE, CredentialStatus.SUSPECTED_BROKEN, CredentialStatus.RETIRED);
         }
     }
 
@@ -517,11 +587,13 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             StoredCredential credential = fullCredential("cred-1", alice);
             repository().saveCredential(credential);
 
-            assertThat(repository().setNickname(bytes("cred-1"), "Work laptop ✓")).isTrue();
+            assertThat(repository().setNickname(bytes("cred-1"), "Work laptop ✓"))
+                    .isTrue();
             assertThat(repository().findCredential(bytes("cred-1"))).contains(credential.withNickname("Work laptop ✓"));
 
             assertThat(repository().setNickname(bytes("cred-1"), "Phone")).isTrue();
-            assertThat(repository().listCredentials(alice.userHandle())).containsExactly(credential.withNickname("Phone"));
+            assertThat(repository().listCredentials(alice.userHandle()))
+                    .containsExactly(credential.withNickname("Phone"));
 
             assertThat(repository().setNickname(bytes("cred-1"), null)).isTrue();
             assertThat(repository().findCredential(bytes("cred-1"))).contains(credential.withNickname(null));
@@ -548,7 +620,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             repository().setNickname(bytes("cred-1"), "Phone");
 
             assertThat(repository().findCredential(bytes("cred-2"))).contains(second);
-            assertThat(repository().listCredentials(alice.userHandle())).extracting(StoredCredential::nickname)
+            assertThat(repository().listCredentials(alice.userHandle()))
+                    .extracting(StoredCredential::nickname)
                     .containsExactly("Phone", null);
         }
     }
@@ -563,11 +636,13 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             UserAccount alice = savedAccount("alice");
             StoredCredential credential = savedCredential("cred-1", alice, START);
 
-            assertThat(repository().setStatus(bytes("cred-1"), CredentialStatus.SUSPECTED_BROKEN)).isTrue();
+            assertThat(repository().setStatus(bytes("cred-1"), CredentialStatus.SUSPECTED_BROKEN))
+                    .isTrue();
             assertThat(repository().findCredential(bytes("cred-1")))
                     .contains(credential.withStatus(CredentialStatus.SUSPECTED_BROKEN));
 
-            assertThat(repository().setStatus(bytes("cred-1"), CredentialStatus.RETIRED)).isTrue();
+            assertThat(repository().setStatus(bytes("cred-1"), CredentialStatus.RETIRED))
+                    .isTrue();
             assertThat(repository().findCredential(bytes("cred-1")))
                     .contains(credential.withStatus(CredentialStatus.RETIRED));
             assertThat(repository().listCredentials(alice.userHandle()))
@@ -579,8 +654,12 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
         void sameStatusReturnsTrue() {
             savedCredential("cred-1", savedAccount("alice"), START);
 
-            assertThat(repository().setStatus(bytes("cred-1"), CredentialStatus.ACTIVE)).isTrue();
-            assertThat(repository().findCredential(bytes("cred-1")).orElseThrow().status())
+            assertThat(repository().setStatus(bytes("cred-1"), CredentialStatus.ACTIVE))
+                    .isTrue();
+            assertThat(repository()
+                            .findCredential(bytes("cred-1"))
+                            .orElseThrow()
+                            .status())
                     .isEqualTo(CredentialStatus.ACTIVE);
         }
 
@@ -603,7 +682,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             UserAccount alice = savedAccount("alice");
             StoredCredential other = savedCredential("cred-1", alice, START);
 
-            assertThat(repository().setStatus(bytes("cred-2"), CredentialStatus.RETIRED)).isFalse();
+            assertThat(repository().setStatus(bytes("cred-2"), CredentialStatus.RETIRED))
+                    .isFalse();
 
             assertThat(repository().findCredential(bytes("cred-2"))).isEmpty();
             assertThat(repository().findCredential(bytes("cred-1"))).contains(other);
@@ -622,9 +702,11 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             Instant usedAt = START.plus(Duration.ofHours(5)).plusMillis(321);
             ClientInfo usedOn = new ClientInfo("device-9", "Windows", "Edge");
 
-            assertThat(repository().recordUse(bytes("cred-1"), 17, true, usedAt, usedOn)).isTrue();
+            assertThat(repository().recordUse(bytes("cred-1"), 17, true, usedAt, usedOn))
+                    .isTrue();
 
-            StoredCredential found = repository().findCredential(bytes("cred-1")).orElseThrow();
+            StoredCredential found =
+                    repository().findCredential(bytes("cred-1")).orElseThrow();
             assertThat(found.signatureCount()).isEqualTo(17);
             assertThat(found.backupState()).isTrue();
             assertThat(found.lastUsedAt()).isEqualTo(usedAt);
@@ -657,7 +739,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
             repository().recordUse(bytes("cred-1"), 0, false, START, ClientInfo.unknown());
 
-            StoredCredential found = repository().findCredential(bytes("cred-1")).orElseThrow();
+            StoredCredential found =
+                    repository().findCredential(bytes("cred-1")).orElseThrow();
             assertThat(found.status()).isEqualTo(CredentialStatus.SUSPECTED_BROKEN);
             assertThat(found.nickname()).isEqualTo(credential.nickname());
             assertThat(found.createdAt()).isEqualTo(credential.createdAt());
@@ -673,7 +756,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
         void unknownCredentialUse() {
             savedAccount("alice");
 
-            assertThat(repository().recordUse(bytes("cred-x"), 1, false, START, ClientInfo.unknown())).isFalse();
+            assertThat(repository().recordUse(bytes("cred-x"), 1, false, START, ClientInfo.unknown()))
+                    .isFalse();
 
             assertThat(repository().findCredential(bytes("cred-x"))).isEmpty();
         }
@@ -684,10 +768,11 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             UserAccount alice = savedAccount("alice");
             StoredCredential credential = savedCredential("cred-1", alice, START);
 
-            assertThatIllegalArgumentException().isThrownBy(
-                    () -> repository().recordUse(bytes("cred-1"), 1L << 32, false, START, ClientInfo.unknown()));
-            assertThatIllegalArgumentException().isThrownBy(
-                    () -> repository().recordUse(bytes("cred-1"), -1, false, START, ClientInfo.unknown()));
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() ->
+                            repository().recordUse(bytes("cred-1"), 1L << 32, false, START, ClientInfo.unknown()));
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> repository().recordUse(bytes("cred-1"), -1, false, START, ClientInfo.unknown()));
 
             assertThat(repository().findCredential(bytes("cred-1"))).contains(credential);
         }
@@ -698,12 +783,12 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
         void nullsAreRejected() {
             StoredCredential credential = savedCredential("cred-1", savedAccount("alice"), START);
 
-            assertThatNullPointerException().isThrownBy(
-                    () -> repository().recordUse(null, 1, false, START, ClientInfo.unknown()));
-            assertThatNullPointerException().isThrownBy(
-                    () -> repository().recordUse(bytes("cred-1"), 1, false, null, ClientInfo.unknown()));
-            assertThatNullPointerException().isThrownBy(
-                    () -> repository().recordUse(bytes("cred-1"), 1, false, START, null));
+            assertThatNullPointerException()
+                    .isThrownBy(() -> repository().recordUse(null, 1, false, START, ClientInfo.unknown()));
+            assertThatNullPointerException()
+                    .isThrownBy(() -> repository().recordUse(bytes("cred-1"), 1, false, null, ClientInfo.unknown()));
+            assertThatNullPointerException()
+                    .isThrownBy(() -> repository().recordUse(bytes("cred-1"), 1, false, START, null));
             assertThatNullPointerException().isThrownBy(() -> repository().setStatus(bytes("cred-1"), null));
 
             assertThat(repository().findCredential(bytes("cred-1"))).contains(credential);
@@ -725,8 +810,10 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
 
             assertThat(repository().findCredential(bytes("cred-1"))).isEmpty();
             assertThat(repository().listCredentials(alice.userHandle())).containsExactly(kept);
-            assertThat(repository().setStatus(bytes("cred-1"), CredentialStatus.RETIRED)).isFalse();
-            assertThat(repository().recordUse(bytes("cred-1"), 1, false, START, ClientInfo.unknown())).isFalse();
+            assertThat(repository().setStatus(bytes("cred-1"), CredentialStatus.RETIRED))
+                    .isFalse();
+            assertThat(repository().recordUse(bytes("cred-1"), 1, false, START, ClientInfo.unknown()))
+                    .isFalse();
         }
 
         @Test
@@ -767,7 +854,8 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
         private static final int THREADS = 16;
 
         @Test
-        @DisplayName("of 16 threads registering the same credential id, exactly one succeeds and the others get DUPLICATE")
+        @DisplayName(
+                "of 16 threads registering the same credential id, exactly one succeeds and the others get DUPLICATE")
         void exactlyOneCredentialSave() {
             UserAccount alice = savedAccount("alice");
 
@@ -803,14 +891,18 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             assertThat(outcomes).containsOnlyOnce("saved");
             assertThat(outcomes).filteredOn(o -> !o.equals("saved")).containsOnly("DUPLICATE");
             int winner = outcomes.indexOf("saved");
-            assertThat(repository().findUserByIdentifier("contested@example.com").map(UserAccount::userHandle))
+            assertThat(repository()
+                            .findUserByIdentifier("contested@example.com")
+                            .map(UserAccount::userHandle))
                     .contains(handle("racer-" + winner));
             for (int t = 0; t < THREADS; t++) {
                 Optional<UserAccount> racer = repository().findUserByHandle(handle("racer-" + t));
                 if (t == winner) {
                     assertThat(racer).as("the winning account").isPresent();
                 } else {
-                    assertThat(racer).as("losing account %d (a rejected save changes nothing)", t).isEmpty();
+                    assertThat(racer)
+                            .as("losing account %d (a rejected save changes nothing)", t)
+                            .isEmpty();
                 }
             }
         }
@@ -825,16 +917,24 @@ public abstract class CredentialRepositoryContract extends RepositoryContract<Cr
             List<Boolean> results = Concurrently.run(THREADS, t -> () -> {
                 boolean ok = true;
                 for (int i = 0; i < 20; i++) {
-                    ok &= repository().recordUse(bytes("cred-busy"), t * 100L + i, i % 2 == 0,
-                            START.plusSeconds(t * 100L + i), new ClientInfo("device-" + t, null, null));
-                    ok &= repository().setStatus(bytes("cred-busy"),
-                            i % 2 == 0 ? CredentialStatus.ACTIVE : CredentialStatus.SUSPECTED_BROKEN);
+                    ok &= repository()
+                            .recordUse(
+                                    bytes("cred-busy"),
+                                    t * 100L + i,
+                                    i % 2 == 0,
+                                    START.plusSeconds(t * 100L + i),
+                                    new ClientInfo("device-" + t, null, null));
+                    ok &= repository()
+                            .setStatus(
+                                    bytes("cred-busy"),
+                                    i % 2 == 0 ? CredentialStatus.ACTIVE : CredentialStatus.SUSPECTED_BROKEN);
                 }
                 return ok;
             });
 
             assertThat(results).containsOnly(true);
-            StoredCredential busy = repository().findCredential(bytes("cred-busy")).orElseThrow();
+            StoredCredential busy =
+                    repository().findCredential(bytes("cred-busy")).orElseThrow();
             // Whichever use landed last, its fields belong together.
             long count = busy.signatureCount();
             assertThat(busy.lastUsedAt()).isEqualTo(START.plusSeconds(count));

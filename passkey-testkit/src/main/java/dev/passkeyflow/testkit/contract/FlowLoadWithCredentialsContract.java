@@ -37,8 +37,7 @@ public abstract class FlowLoadWithCredentialsContract {
      * The capability under test and the views of the same database through which the kit sets up
      * state.
      */
-    public record Stores(FlowLoadWithCredentials loader, FlowStateRepository flows,
-            CredentialRepository credentials) {
+    public record Stores(FlowLoadWithCredentials loader, FlowStateRepository flows, CredentialRepository credentials) {
         public Stores {
             Objects.requireNonNull(loader, "loader");
             Objects.requireNonNull(flows, "flows");
@@ -90,10 +89,23 @@ public abstract class FlowLoadWithCredentialsContract {
         return Bytes.of(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static StoredCredential credential(String id, UserAccount owner, Instant createdAt,
-            CredentialStatus status) {
-        return new StoredCredential(bytes("cred-" + id), owner.userHandle(), bytes("key-" + id), 3,
-                Set.of("internal"), true, false, null, createdAt, null, LAPTOP, null, status, null);
+    private static StoredCredential credential(
+            String id, UserAccount owner, Instant createdAt, CredentialStatus status) {
+        return new StoredCredential(
+                bytes("cred-" + id),
+                owner.userHandle(),
+                bytes("key-" + id),
+                3,
+                Set.of("internal"),
+                true,
+                false,
+                null,
+                createdAt,
+                null,
+                LAPTOP,
+                null,
+                status,
+                null);
     }
 
     private Optional<FlowWithCredentials> load(String flowId, StoredCredential named) {
@@ -108,23 +120,21 @@ public abstract class FlowLoadWithCredentialsContract {
         assertThat(loaded).hasValueSatisfying(read -> {
             assertThat(read.flow()).isEqualTo(stores.flows().load("flow-1").orElseThrow());
             assertThat(read.ownerCredentials()).containsExactly(aliceOld, aliceRetired, aliceNew);
-            assertThat(read.ownerCredentials())
-                    .isEqualTo(stores.credentials().listCredentials(ALICE.userHandle()));
+            assertThat(read.ownerCredentials()).isEqualTo(stores.credentials().listCredentials(ALICE.userHandle()));
         });
     }
 
     @Test
     @DisplayName("the owner is whoever owns the credential, not the flow's user: the caller has to compare")
     void ownerOfAnotherAccount() {
-        assertThat(load("flow-1", bobs)).hasValueSatisfying(read ->
-                assertThat(read.ownerCredentials()).containsExactly(bobs));
+        assertThat(load("flow-1", bobs))
+                .hasValueSatisfying(read -> assertThat(read.ownerCredentials()).containsExactly(bobs));
     }
 
     @Test
     @DisplayName("a credential id no account owns gives the flow with no credentials")
     void unknownCredential() {
-        Optional<FlowWithCredentials> loaded =
-                stores.loader().loadWithOwnerCredentials("flow-1", bytes("cred-nobody"));
+        Optional<FlowWithCredentials> loaded = stores.loader().loadWithOwnerCredentials("flow-1", bytes("cred-nobody"));
 
         assertThat(loaded).hasValueSatisfying(read -> {
             assertThat(read.flow()).isEqualTo(flow);
@@ -154,7 +164,8 @@ public abstract class FlowLoadWithCredentialsContract {
         FlowRecord updated = flow.next(START.plus(TTL), "{\"v\":1}");
         assertThat(stores.flows().update(updated)).isTrue();
 
-        assertThat(load("flow-1", aliceOld)).hasValueSatisfying(read -> assertThat(read.flow()).isEqualTo(updated));
+        assertThat(load("flow-1", aliceOld))
+                .hasValueSatisfying(read -> assertThat(read.flow()).isEqualTo(updated));
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.passkeyflow.testkit.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.passkeyflow.storage.FlowRecord;
@@ -90,8 +89,9 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
     }
 
     private static void assertReason(Throwable thrown, StorageException.Reason reason) {
-        assertThat(thrown).isInstanceOfSatisfying(StorageException.class,
-                e -> assertThat(e.reason()).isEqualTo(reason));
+        assertThat(thrown)
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     // ---------------------------------------------------------------- tests
@@ -103,7 +103,10 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
         @Test
         @DisplayName("a created flow is loaded with every field as it was")
         void roundTrip() {
-            FlowRecord flow = new FlowRecord("flow-Ab_9-xyz", 0, START.plusMillis(300_123),
+            FlowRecord flow = new FlowRecord(
+                    "flow-Ab_9-xyz",
+                    0,
+                    START.plusMillis(300_123),
                     "{\"v\":1,\"step\":\"AWAITING_ASSERTION\",\"name\":\"Zoë ✓\"}");
 
             repository().create(flow);
@@ -216,7 +219,9 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
             FlowRecord current = createdFlow("flow-1", "0");
             for (int i = 1; i <= 5; i++) {
                 FlowRecord next = current.next(current.expiresAt(), Integer.toString(i));
-                assertThat(repository().update(next)).as("update to version %d", i).isTrue();
+                assertThat(repository().update(next))
+                        .as("update to version %d", i)
+                        .isTrue();
                 current = repository().load("flow-1").orElseThrow();
                 assertThat(current.version()).isEqualTo(i);
                 assertThat(current.payload()).isEqualTo(Integer.toString(i));
@@ -232,7 +237,9 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
             assertThat(repository().update(winner)).isTrue();
 
             assertThat(repository().update(loser)).isFalse();
-            assertThat(repository().update(winner)).as("the winning update replayed").isFalse();
+            assertThat(repository().update(winner))
+                    .as("the winning update replayed")
+                    .isFalse();
 
             assertThat(repository().load("flow-1")).contains(winner);
         }
@@ -253,8 +260,9 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
         void versionZeroRejected() {
             FlowRecord loaded = createdFlow("flow-1", "{}");
 
-            assertThatIllegalArgumentException().isThrownBy(
-                    () -> repository().update(new FlowRecord("flow-1", 0, loaded.expiresAt(), "{\"x\":1}")));
+            assertThatIllegalArgumentException()
+                    .isThrownBy(
+                            () -> repository().update(new FlowRecord("flow-1", 0, loaded.expiresAt(), "{\"x\":1}")));
 
             assertThat(repository().load("flow-1")).contains(loaded);
         }
@@ -290,7 +298,8 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
             clock().advance(TTL.plusSeconds(1));
 
             assertThat(repository().load("flow-1")).contains(extended);
-            assertThat(repository().update(extended.next(extended.expiresAt(), "{\"again\":true}"))).isTrue();
+            assertThat(repository().update(extended.next(extended.expiresAt(), "{\"again\":true}")))
+                    .isTrue();
         }
 
         @Test
@@ -328,7 +337,8 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
             clock().set(flow.expiresAt());
 
             assertThat(repository().load("flow-1")).isEmpty();
-            assertThat(repository().update(flow.next(flow.expiresAt().plus(TTL), "{}"))).isFalse();
+            assertThat(repository().update(flow.next(flow.expiresAt().plus(TTL), "{}")))
+                    .isFalse();
         }
 
         @Test
@@ -347,7 +357,8 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
             FlowRecord flow = createdFlow("flow-1", "{}");
             clock().advance(TTL.plusSeconds(1));
 
-            assertThat(repository().update(flow.next(clock().instant().plus(TTL), "{\"revived\":true}"))).isFalse();
+            assertThat(repository().update(flow.next(clock().instant().plus(TTL), "{\"revived\":true}")))
+                    .isFalse();
 
             assertThat(repository().load("flow-1")).isEmpty();
         }
@@ -365,8 +376,12 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
             assertThat(repository().purgeExpired()).isEqualTo(2);
 
             assertThat(repository().purgeExpired()).isZero();
-            assertThat(repository().delete("flow-old-1")).as("purged flow still there").isFalse();
-            assertThat(repository().delete("flow-old-2")).as("purged flow still there").isFalse();
+            assertThat(repository().delete("flow-old-1"))
+                    .as("purged flow still there")
+                    .isFalse();
+            assertThat(repository().delete("flow-old-2"))
+                    .as("purged flow still there")
+                    .isFalse();
             assertThat(repository().load("flow-live")).contains(live);
             assertThat(repository().load("flow-soon")).isPresent();
         }
@@ -456,8 +471,10 @@ public abstract class FlowStateRepositoryContract extends RepositoryContract<Flo
             for (int round = 0; round < 10; round++) {
                 FlowRecord loaded = repository().load("flow-race").orElseThrow();
                 int currentRound = round;
-                List<Boolean> wins = Concurrently.run(THREADS, t -> () -> repository().update(
-                        loaded.next(loaded.expiresAt(), "round-" + currentRound + "-thread-" + t)));
+                List<Boolean> wins = Concurrently.run(
+                        THREADS,
+                        t -> () -> repository()
+                                .update(loaded.next(loaded.expiresAt(), "round-" + currentRound + "-thread-" + t)));
 
                 assertThat(wins).as("winners of round %d", round).containsOnlyOnce(true);
                 int winner = wins.indexOf(true);

@@ -105,14 +105,14 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
      * An attempt whose {@code elapsedMillis} is a marker that identifies it in results; the
      * outcome and the rest are fixed.
      */
-    private static LoginAttempt attempt(Bytes user, @Nullable String device, @Nullable Bytes credential,
-            Instant at, long marker) {
-        return new LoginAttempt(user, device, credential, AttemptOutcome.CANCELLED, "NotAllowedError", marker,
-                at, "macOS");
+    private static LoginAttempt attempt(
+            Bytes user, @Nullable String device, @Nullable Bytes credential, Instant at, long marker) {
+        return new LoginAttempt(
+                user, device, credential, AttemptOutcome.CANCELLED, "NotAllowedError", marker, at, "macOS");
     }
 
-    private LoginAttempt appended(Bytes user, @Nullable String device, @Nullable Bytes credential, Instant at,
-            long marker) {
+    private LoginAttempt appended(
+            Bytes user, @Nullable String device, @Nullable Bytes credential, Instant at, long marker) {
         LoginAttempt attempt = attempt(user, device, credential, at, marker);
         repository().append(attempt);
         return attempt;
@@ -131,8 +131,15 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
         @Test
         @DisplayName("every field of a fully populated attempt survives a round trip")
         void fullAttemptRoundTrips() {
-            LoginAttempt attempt = new LoginAttempt(ALICE, LAPTOP, CRED_1, AttemptOutcome.COUNTER_REGRESSION,
-                    "Erreur_spéciale", 1234, at(60).plusMillis(789), "Windows ✓");
+            LoginAttempt attempt = new LoginAttempt(
+                    ALICE,
+                    LAPTOP,
+                    CRED_1,
+                    AttemptOutcome.COUNTER_REGRESSION,
+                    "Erreur_spéciale",
+                    1234,
+                    at(60).plusMillis(789),
+                    "Windows ✓");
 
             repository().append(attempt);
 
@@ -142,12 +149,31 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
         }
 
         @Test
-        @DisplayName("the authenticator attachment of a success and the offer kind of a registration outcome survive a round trip")
+        @DisplayName(
+                "the authenticator attachment of a success and the offer kind of a registration outcome survive a round trip")
         void attachmentAndOfferKindRoundTrip() {
-            LoginAttempt hybrid = new LoginAttempt(ALICE, LAPTOP, CRED_1, AttemptOutcome.SUCCEEDED, null, 2500,
-                    at(10), "Windows", "cross-platform", null);
-            LoginAttempt declined = new LoginAttempt(ALICE, LAPTOP, null, AttemptOutcome.REGISTRATION_DECLINED, null,
-                    -1, at(11), "Windows", null, "AFTER_HYBRID");
+            LoginAttempt hybrid = new LoginAttempt(
+                    ALICE,
+                    LAPTOP,
+                    CRED_1,
+                    AttemptOutcome.SUCCEEDED,
+                    null,
+                    2500,
+                    at(10),
+                    "Windows",
+                    "cross-platform",
+                    null);
+            LoginAttempt declined = new LoginAttempt(
+                    ALICE,
+                    LAPTOP,
+                    null,
+                    AttemptOutcome.REGISTRATION_DECLINED,
+                    null,
+                    -1,
+                    at(11),
+                    "Windows",
+                    null,
+                    "AFTER_HYBRID");
 
             repository().append(hybrid);
             repository().append(declined);
@@ -162,8 +188,8 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
         @Test
         @DisplayName("an attempt with every optional field absent survives a round trip")
         void minimalAttemptRoundTrips() {
-            LoginAttempt attempt = new LoginAttempt(ALICE, null, null, AttemptOutcome.FALLBACK_SUCCEEDED, null,
-                    -1, at(1), null);
+            LoginAttempt attempt =
+                    new LoginAttempt(ALICE, null, null, AttemptOutcome.FALLBACK_SUCCEEDED, null, -1, at(1), null);
 
             repository().append(attempt);
 
@@ -197,8 +223,8 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
         @DisplayName("a client error name of the maximum length survives a round trip")
         void longErrorNameRoundTrips() {
             String name = "E".repeat(LoginAttempt.MAX_CLIENT_ERROR_NAME_LENGTH);
-            LoginAttempt attempt = new LoginAttempt(ALICE, null, null, AttemptOutcome.CLIENT_ERROR, name, 0, at(0),
-                    null);
+            LoginAttempt attempt =
+                    new LoginAttempt(ALICE, null, null, AttemptOutcome.CLIENT_ERROR, name, 0, at(0), null);
 
             repository().append(attempt);
 
@@ -234,8 +260,13 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
     @DisplayName("attempt ids")
     class AttemptIds {
 
-        private LoginAttempt withId(Bytes user, @Nullable String device, @Nullable Bytes credential, Instant at,
-                long marker, String attemptId) {
+        private LoginAttempt withId(
+                Bytes user,
+                @Nullable String device,
+                @Nullable Bytes credential,
+                Instant at,
+                long marker,
+                String attemptId) {
             return attempt(user, device, credential, at, marker).withAttemptId(attemptId);
         }
 
@@ -248,7 +279,8 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
             repository().append(attempt);
 
             assertThat(repository().recentByUser(ALICE, EPOCH, 10)).containsExactly(attempt);
-            assertThat(repository().recentByUser(ALICE, EPOCH, 10).get(0).attemptId()).isEqualTo(id);
+            assertThat(repository().recentByUser(ALICE, EPOCH, 10).get(0).attemptId())
+                    .isEqualTo(id);
         }
 
         @Test
@@ -311,7 +343,8 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
             int threads = 12;
             int rounds = 10;
             for (int round = 0; round < rounds; round++) {
-                LoginAttempt attempt = withId(ALICE, LAPTOP, CRED_1, at(100 + round), round, "flow-race/" + round + "/0");
+                LoginAttempt attempt =
+                        withId(ALICE, LAPTOP, CRED_1, at(100 + round), round, "flow-race/" + round + "/0");
                 Concurrently.run(threads, t -> () -> {
                     repository().append(attempt);
                     return null;
@@ -363,11 +396,13 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
             assertThat(markers(repository().recentByUser(ALICE, EPOCH, 3))).containsExactly(5L, 4L, 3L);
             assertThat(markers(repository().recentByUser(ALICE, EPOCH, 1))).containsExactly(5L);
             assertThat(markers(repository().recentByUser(ALICE, EPOCH, 5))).containsExactly(5L, 4L, 3L, 2L, 1L);
-            assertThat(markers(repository().recentByUser(ALICE, EPOCH, Integer.MAX_VALUE))).hasSize(5);
+            assertThat(markers(repository().recentByUser(ALICE, EPOCH, Integer.MAX_VALUE)))
+                    .hasSize(5);
         }
 
         @Test
-        @DisplayName("the limit picks the newest attempts within the window, and a window smaller than the limit is returned whole")
+        @DisplayName(
+                "the limit picks the newest attempts within the window, and a window smaller than the limit is returned whole")
         void limitAfterWindow() {
             for (int i = 1; i <= 5; i++) {
                 appended(ALICE, null, null, at(i), i);
@@ -454,7 +489,8 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
             appended(BOB, PHONE, CRED_1, at(2), 2);
             appended(ALICE, PHONE, CRED_1, at(3), 3);
 
-            assertThat(markers(repository().recentByCredential(CRED_1, EPOCH, 10))).containsExactly(3L, 2L, 1L);
+            assertThat(markers(repository().recentByCredential(CRED_1, EPOCH, 10)))
+                    .containsExactly(3L, 2L, 1L);
         }
 
         @Test
@@ -464,8 +500,10 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
             appended(ALICE, LAPTOP, CRED_2, at(2), 2);
             appended(ALICE, LAPTOP, null, at(3), 3);
 
-            assertThat(markers(repository().recentByCredential(CRED_1, EPOCH, 10))).containsExactly(1L);
-            assertThat(markers(repository().recentByCredential(CRED_2, EPOCH, 10))).containsExactly(2L);
+            assertThat(markers(repository().recentByCredential(CRED_1, EPOCH, 10)))
+                    .containsExactly(1L);
+            assertThat(markers(repository().recentByCredential(CRED_2, EPOCH, 10)))
+                    .containsExactly(2L);
         }
 
         @Test
@@ -477,8 +515,10 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
             appended(ALICE, null, CRED_1, at(10), 3);
             appended(ALICE, null, CRED_1, at(20), 4);
 
-            assertThat(markers(repository().recentByCredential(CRED_1, at(10), 10))).containsExactly(4L, 3L, 2L, 1L);
-            assertThat(markers(repository().recentByCredential(CRED_1, at(10), 2))).containsExactly(4L, 3L);
+            assertThat(markers(repository().recentByCredential(CRED_1, at(10), 10)))
+                    .containsExactly(4L, 3L, 2L, 1L);
+            assertThat(markers(repository().recentByCredential(CRED_1, at(10), 2)))
+                    .containsExactly(4L, 3L);
         }
     }
 
@@ -492,11 +532,14 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
             appended(ALICE, LAPTOP, CRED_1, at(0), 1);
 
             for (int limit : new int[] {0, -1, Integer.MIN_VALUE}) {
-                assertThatIllegalArgumentException().as("recentByUser, limit %d", limit)
+                assertThatIllegalArgumentException()
+                        .as("recentByUser, limit %d", limit)
                         .isThrownBy(() -> repository().recentByUser(ALICE, EPOCH, limit));
-                assertThatIllegalArgumentException().as("recentByDevice, limit %d", limit)
+                assertThatIllegalArgumentException()
+                        .as("recentByDevice, limit %d", limit)
                         .isThrownBy(() -> repository().recentByDevice(LAPTOP, EPOCH, limit));
-                assertThatIllegalArgumentException().as("recentByCredential, limit %d", limit)
+                assertThatIllegalArgumentException()
+                        .as("recentByCredential, limit %d", limit)
                         .isThrownBy(() -> repository().recentByCredential(CRED_1, EPOCH, limit));
             }
         }
@@ -510,7 +553,8 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
 
             assertThat(markers(repository().recentByUser(ALICE, EPOCH, 1))).containsExactly(2L);
             assertThat(markers(repository().recentByDevice(LAPTOP, EPOCH, 1))).containsExactly(2L);
-            assertThat(markers(repository().recentByCredential(CRED_1, EPOCH, 1))).containsExactly(2L);
+            assertThat(markers(repository().recentByCredential(CRED_1, EPOCH, 1)))
+                    .containsExactly(2L);
         }
     }
 
@@ -532,7 +576,8 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
             assertThat(markers(repository().recentByUser(BOB, EPOCH, 10))).containsExactly(4L);
             assertThat(markers(repository().recentByDevice(LAPTOP, EPOCH, 10))).containsExactly(3L);
             assertThat(repository().recentByDevice(PHONE, EPOCH, 10)).isEmpty();
-            assertThat(markers(repository().recentByCredential(CRED_1, EPOCH, 10))).containsExactly(3L);
+            assertThat(markers(repository().recentByCredential(CRED_1, EPOCH, 10)))
+                    .containsExactly(3L);
             assertThat(repository().recentByCredential(CRED_2, EPOCH, 10)).isEmpty();
         }
 
@@ -584,7 +629,8 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
 
             assertThat(markers(repository().recentByUser(ALICE, EPOCH, 10))).containsExactly(2L);
             assertThat(markers(repository().recentByDevice(LAPTOP, EPOCH, 10))).containsExactly(2L);
-            assertThat(markers(repository().recentByCredential(CRED_1, EPOCH, 10))).containsExactly(2L);
+            assertThat(markers(repository().recentByCredential(CRED_1, EPOCH, 10)))
+                    .containsExactly(2L);
         }
     }
 
@@ -602,8 +648,8 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
             Instant instant = at(3600);
             Concurrently.run(threads, t -> () -> {
                 for (int i = 0; i < perThread; i++) {
-                    repository().append(attempt(ALICE, "device-" + t, bytes("credential-" + t), instant,
-                            t * 1000L + i));
+                    repository()
+                            .append(attempt(ALICE, "device-" + t, bytes("credential-" + t), instant, t * 1000L + i));
                 }
                 return null;
             });
@@ -616,7 +662,9 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
                     expected.add(t * 1000L + i);
                 }
                 long base = t * 1000L;
-                assertThat(all.stream().filter(m -> m >= base && m < base + 1000).toList())
+                assertThat(all.stream()
+                                .filter(m -> m >= base && m < base + 1000)
+                                .toList())
                         .as("thread %d's attempts in the user's history", t)
                         .containsExactlyElementsOf(expected);
                 assertThat(markers(repository().recentByDevice("device-" + t, EPOCH, perThread * 2)))
@@ -661,7 +709,8 @@ public abstract class LoginAttemptRepositoryContract extends RepositoryContract<
             assertThat(problems).allSatisfy(list -> assertThat(list).isEmpty());
             assertThat(repository().recentByUser(BOB, EPOCH, 1000)).hasSize(writers * perWriter);
             for (int t = 0; t < writers; t++) {
-                assertThat(repository().recentByDevice("phone-" + t, EPOCH, 1000)).hasSize(perWriter);
+                assertThat(repository().recentByDevice("phone-" + t, EPOCH, 1000))
+                        .hasSize(perWriter);
             }
         }
     }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.PasskeyEvent;
 import dev.passkeyflow.storage.PasskeyEventRepository;
-import dev.passkeyflow.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,13 +44,19 @@ public abstract class PasskeyEventRepositoryContract extends RepositoryContract<
         return Bytes.of(("handle-" + name).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static PasskeyEvent event(String id, String user, @Nullable String device, String kind,
-            PasskeyEvent.Type type, Instant at, Duration lifetime) {
+    private static PasskeyEvent event(
+            String id,
+            String user,
+            @Nullable String device,
+            String kind,
+            PasskeyEvent.Type type,
+            Instant at,
+            Duration lifetime) {
         return new PasskeyEvent(id, handle(user), device, kind, type, at, at.plus(lifetime));
     }
 
-    private PasskeyEvent appended(String id, String user, @Nullable String device, PasskeyEvent.Type type,
-            Instant at, Duration lifetime) {
+    private PasskeyEvent appended(
+            String id, String user, @Nullable String device, PasskeyEvent.Type type, Instant at, Duration lifetime) {
         PasskeyEvent e = event(id, user, device, "AFTER_ERROR", type, at, lifetime);
         repository().append(e);
         return e;
@@ -66,8 +71,7 @@ public abstract class PasskeyEventRepositoryContract extends RepositoryContract<
         @Test
         @DisplayName("an event reads back equal, by account and by device, with every field")
         void roundTrip() {
-            PasskeyEvent e = event("e1", "alice", "device-é ✓", "AFTER_HYBRID", PasskeyEvent.Type.DECLINED,
-                    START, DAY);
+            PasskeyEvent e = event("e1", "alice", "device-é ✓", "AFTER_HYBRID", PasskeyEvent.Type.DECLINED, START, DAY);
             repository().append(e);
 
             assertThat(repository().activeByUser(handle("alice"), START, 10)).containsExactly(e);
@@ -83,17 +87,20 @@ public abstract class PasskeyEventRepositoryContract extends RepositoryContract<
 
             assertThat(repository().activeByUser(handle("alice"), START.plusSeconds(6), 10))
                     .containsExactly(third, second, first);
-            assertThat(repository().activeByDevice("d", START.plusSeconds(6), 2)).containsExactly(third, second);
+            assertThat(repository().activeByDevice("d", START.plusSeconds(6), 2))
+                    .containsExactly(third, second);
         }
 
         @Test
         @DisplayName("an event id already stored is not stored again")
         void idempotent() {
             PasskeyEvent e = appended("e1", "alice", "d", PasskeyEvent.Type.OFFERED, START, DAY);
-            repository().append(event("e1", "alice", "d", "AFTER_ERROR", PasskeyEvent.Type.DECLINED,
-                    START.plusSeconds(1), DAY));
+            repository()
+                    .append(event(
+                            "e1", "alice", "d", "AFTER_ERROR", PasskeyEvent.Type.DECLINED, START.plusSeconds(1), DAY));
 
-            assertThat(repository().activeByUser(handle("alice"), START.plusSeconds(2), 10)).containsExactly(e);
+            assertThat(repository().activeByUser(handle("alice"), START.plusSeconds(2), 10))
+                    .containsExactly(e);
         }
 
         @Test
@@ -137,8 +144,15 @@ public abstract class PasskeyEventRepositoryContract extends RepositoryContract<
         @DisplayName("16 threads recording different events lose none")
         void concurrentDifferentIds() {
             Concurrently.run(16, i -> () -> {
-                repository().append(event("e" + i, "alice", "d", "AFTER_ERROR", PasskeyEvent.Type.OFFERED,
-                        START.plusMillis(i), DAY));
+                repository()
+                        .append(event(
+                                "e" + i,
+                                "alice",
+                                "d",
+                                "AFTER_ERROR",
+                                PasskeyEvent.Type.OFFERED,
+                                START.plusMillis(i),
+                                DAY));
                 return null;
             });
 
@@ -162,8 +176,10 @@ public abstract class PasskeyEventRepositoryContract extends RepositoryContract<
             appended("e1", "alice", "d", PasskeyEvent.Type.OFFERED, START, Duration.ofMinutes(1));
             PasskeyEvent bob = appended("e2", "bob", "d", PasskeyEvent.Type.DECLINED, START, DAY);
 
-            assertThat(repository().purgeExpired(START.plus(Duration.ofHours(1)))).isEqualTo(1);
-            assertThat(repository().activeByDevice("d", START.plus(Duration.ofHours(1)), 10)).containsExactly(bob);
+            assertThat(repository().purgeExpired(START.plus(Duration.ofHours(1))))
+                    .isEqualTo(1);
+            assertThat(repository().activeByDevice("d", START.plus(Duration.ofHours(1)), 10))
+                    .containsExactly(bob);
         }
     }
 
@@ -178,8 +194,10 @@ public abstract class PasskeyEventRepositoryContract extends RepositoryContract<
 
             assertThat(repository().activeByUser(handle("alice"), START.plus(Duration.ofMinutes(59)), 10))
                     .containsExactly(e);
-            assertThat(repository().activeByUser(handle("alice"), START.plus(Duration.ofHours(1)), 10)).isEmpty();
-            assertThat(repository().activeByDevice("d", START.plus(Duration.ofHours(1)), 10)).isEmpty();
+            assertThat(repository().activeByUser(handle("alice"), START.plus(Duration.ofHours(1)), 10))
+                    .isEmpty();
+            assertThat(repository().activeByDevice("d", START.plus(Duration.ofHours(1)), 10))
+                    .isEmpty();
         }
 
         @Test
@@ -189,8 +207,10 @@ public abstract class PasskeyEventRepositoryContract extends RepositoryContract<
             appended("e2", "alice", "d", PasskeyEvent.Type.OFFERED, START, Duration.ofHours(2));
             PasskeyEvent kept = appended("e3", "alice", "d", PasskeyEvent.Type.OFFERED, START, Duration.ofHours(3));
 
-            assertThat(repository().purgeExpired(START.plus(Duration.ofHours(2)))).isEqualTo(2);
-            assertThat(repository().purgeExpired(START.plus(Duration.ofHours(2)))).isZero();
+            assertThat(repository().purgeExpired(START.plus(Duration.ofHours(2))))
+                    .isEqualTo(2);
+            assertThat(repository().purgeExpired(START.plus(Duration.ofHours(2))))
+                    .isZero();
             assertThat(repository().activeByUser(handle("alice"), START, 10)).containsExactly(kept);
         }
 

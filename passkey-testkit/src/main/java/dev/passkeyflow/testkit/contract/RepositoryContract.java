@@ -21,8 +21,7 @@ public abstract class RepositoryContract<R> {
     private R repository;
 
     /** Only the kits of this package extend it. */
-    RepositoryContract() {
-    }
+    RepositoryContract() {}
 
     /**
      * Creates the repository under test, empty. Called before every test.

@@ -156,7 +156,8 @@ public abstract class ThrottleRepositoryContract extends RepositoryContract<Thro
             String tooLong = "x".repeat(ThrottleRepository.MAX_KEY_LENGTH + 1);
 
             for (List<String> bad : List.of(List.of("k", ""), List.of("k", "   "), List.of("k", tooLong))) {
-                assertThatIllegalArgumentException().as("keys %s", bad.size())
+                assertThatIllegalArgumentException()
+                        .as("keys %s", bad.size())
                         .isThrownBy(() -> repository().increment(bad, WINDOW, EXPIRES));
             }
             assertThatIllegalArgumentException().isThrownBy(() -> repository().read(List.of(tooLong), WINDOW));
@@ -231,7 +232,8 @@ public abstract class ThrottleRepositoryContract extends RepositoryContract<Thro
     class Purging {
 
         @Test
-        @DisplayName("purging deletes the counters whose expiresAt is at or before now, counts them and keeps the others")
+        @DisplayName(
+                "purging deletes the counters whose expiresAt is at or before now, counts them and keeps the others")
         void purgeDeletesExpired() {
             Instant early = START.plusSeconds(60);
             repository().increment(List.of("a", "b"), WINDOW, early);
@@ -313,7 +315,9 @@ public abstract class ThrottleRepositoryContract extends RepositoryContract<Thro
             assertThat(read("hot")).containsExactly((long) threads * perThread);
             assertThat(returned.stream().flatMap(List::stream).sorted().toList())
                     .as("every count from 1 to N x M handed out exactly once")
-                    .containsExactlyElementsOf(LongStream.rangeClosed(1, (long) threads * perThread).boxed().toList());
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, (long) threads * perThread)
+                            .boxed()
+                            .toList());
         }
 
         @Test
@@ -346,8 +350,10 @@ public abstract class ThrottleRepositoryContract extends RepositoryContract<Thro
                 String key = "new-" + round;
                 List<List<Long>> returned = Concurrently.run(threads, t -> () -> increment(key));
 
-                assertThat(returned.stream().flatMap(List::stream).sorted().toList()).as("round %d", round)
-                        .containsExactlyElementsOf(LongStream.rangeClosed(1, threads).boxed().toList());
+                assertThat(returned.stream().flatMap(List::stream).sorted().toList())
+                        .as("round %d", round)
+                        .containsExactlyElementsOf(
+                                LongStream.rangeClosed(1, threads).boxed().toList());
             }
         }
     }

@@ -32,7 +32,9 @@ class CoseAlgorithmTest {
             attempts++;
         } while (((ECPublicKey) keyPair.getPublic()).getW().getAffineX().bitLength() > 248 && attempts < 5000);
         ECPublicKey publicKey = (ECPublicKey) keyPair.getPublic();
-        assertThat(publicKey.getW().getAffineX().bitLength()).as("found a short x coordinate").isLessThanOrEqualTo(248);
+        assertThat(publicKey.getW().getAffineX().bitLength())
+                .as("found a short x coordinate")
+                .isLessThanOrEqualTo(248);
 
         JsonNode key = decode(CoseAlgorithm.ES256.coseKey(publicKey));
 
@@ -51,7 +53,8 @@ class CoseAlgorithmTest {
     @Test
     @DisplayName("RSA n and e are unsigned big-endian without a sign byte")
     void rsaWithoutSignByte() throws Exception {
-        RSAPublicKey publicKey = (RSAPublicKey) CoseAlgorithm.RS256.generateKeyPair(RANDOM).getPublic();
+        RSAPublicKey publicKey =
+                (RSAPublicKey) CoseAlgorithm.RS256.generateKeyPair(RANDOM).getPublic();
 
         JsonNode key = decode(CoseAlgorithm.RS256.coseKey(publicKey));
 

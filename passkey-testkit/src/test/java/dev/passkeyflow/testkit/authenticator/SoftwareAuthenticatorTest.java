@@ -1,7 +1,6 @@
 package dev.passkeyflow.testkit.authenticator;
 
 import static dev.passkeyflow.testkit.authenticator.TestRelyingParty.ORIGIN;
-import static dev.passkeyflow.testkit.authenticator.TestRelyingParty.byteArray;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,7 +81,8 @@ class SoftwareAuthenticatorTest {
         }
     }
 
-    private AssertionResult login(SoftwareAuthenticator authenticator, String username) throws AssertionFailedException {
+    private AssertionResult login(SoftwareAuthenticator authenticator, String username)
+            throws AssertionFailedException {
         AssertionRequest request = rp.startAssertion(username);
         return rp.finishAssertion(request, authenticator.authenticate(getJson(request)));
     }
@@ -92,30 +92,40 @@ class SoftwareAuthenticatorTest {
     class Ceremonies {
 
         static Stream<Arguments> algorithmsAndFormats() {
-            return Stream.of(CoseAlgorithm.values()).flatMap(algorithm -> Stream.of(AttestationFormat.values())
-                    .map(format -> Arguments.of(algorithm, format)));
+            return Stream.of(CoseAlgorithm.values())
+                    .flatMap(algorithm ->
+                            Stream.of(AttestationFormat.values()).map(format -> Arguments.of(algorithm, format)));
         }
 
         @ParameterizedTest(name = "{0} with {1} attestation")
         @MethodSource("algorithmsAndFormats")
         @DisplayName("registration and assertion succeed for every algorithm and attestation format")
         void registrationAndAssertionSucceed(CoseAlgorithm algorithm, AttestationFormat format) throws Exception {
-            SoftwareAuthenticator authenticator = authenticator().algorithms(algorithm).attestation(format).build();
+            SoftwareAuthenticator authenticator =
+                    authenticator().algorithms(algorithm).attestation(format).build();
 
             RegistrationResult registration = rp.register(authenticator, "alice");
             AuthenticatorCredential credential = authenticator.credentials().get(0);
 
             assertThat(registration.getKeyId().getId().getBase64Url()).isEqualTo(credential.credentialId());
-            assertThat(registration.getPublicKeyCose().getBytes()).isEqualTo(credential.publicKeyCose().toByteArray());
+            assertThat(registration.getPublicKeyCose().getBytes())
+                    .isEqualTo(credential.publicKeyCose().toByteArray());
             assertThat(registration.getParsedPublicKey().getAlgorithm())
-                    .isEqualTo(algorithm == CoseAlgorithm.ES256 ? "EC" : algorithm == CoseAlgorithm.RS256 ? "RSA" : "EdDSA");
-            assertThat(registration.getAttestationType()).isEqualTo(
-                    format == AttestationFormat.PACKED ? AttestationType.SELF_ATTESTATION : AttestationType.NONE);
+                    .isEqualTo(
+                            algorithm == CoseAlgorithm.ES256
+                                    ? "EC"
+                                    : algorithm == CoseAlgorithm.RS256 ? "RSA" : "EdDSA");
+            assertThat(registration.getAttestationType())
+                    .isEqualTo(
+                            format == AttestationFormat.PACKED
+                                    ? AttestationType.SELF_ATTESTATION
+                                    : AttestationType.NONE);
             assertThat(credential.algorithm()).isEqualTo(algorithm);
 
             AssertionResult assertion = login(authenticator, "alice");
             assertThat(assertion.isSuccess()).isTrue();
-            assertThat(assertion.getCredential().getCredentialId().getBase64Url()).isEqualTo(credential.credentialId());
+            assertThat(assertion.getCredential().getCredentialId().getBase64Url())
+                    .isEqualTo(credential.credentialId());
             assertThat(assertion.getCredential().getUserHandle().getBase64Url()).isEqualTo(credential.userHandle());
             assertThat(assertion.getUsername()).isEqualTo("alice");
         }
@@ -178,16 +188,21 @@ class SoftwareAuthenticatorTest {
             SoftwareAuthenticator authenticator = authenticator().build();
 
             PublicKeyCredentialCreationOptions bare = rp.startRegistration("alice");
-            rp.finishRegistration(bare, authenticator.register(tree(createJson(bare)).get("publicKey").toString()));
+            rp.finishRegistration(
+                    bare,
+                    authenticator.register(
+                            tree(createJson(bare)).get("publicKey").toString()));
             PublicKeyCredentialCreationOptions persisted = rp.startRegistration("bob");
             rp.finishRegistration(persisted, authenticator.register(persisted.toJson()));
 
             AssertionRequest bareRequest = rp.startAssertion("alice");
-            rp.finishAssertion(bareRequest,
-                    authenticator.authenticate(tree(getJson(bareRequest)).get("publicKey").toString()));
+            rp.finishAssertion(
+                    bareRequest,
+                    authenticator.authenticate(
+                            tree(getJson(bareRequest)).get("publicKey").toString()));
             AssertionRequest persistedRequest = rp.startAssertion("bob");
-            AssertionResult result = rp.finishAssertion(persistedRequest,
-                    authenticator.authenticate(persistedRequest.toJson()));
+            AssertionResult result =
+                    rp.finishAssertion(persistedRequest, authenticator.authenticate(persistedRequest.toJson()));
 
             assertThat(result.getUsername()).isEqualTo("bob");
         }
@@ -200,7 +215,8 @@ class SoftwareAuthenticatorTest {
             String first = authenticator.credentials().get(0).credentialId();
 
             PublicKeyCredentialCreationOptions withoutExclusions = rp.startRegistration("alice").toBuilder()
-                    .excludeCredentials(java.util.Optional.empty()).build();
+                    .excludeCredentials(java.util.Optional.empty())
+                    .build();
             rp.finishRegistration(withoutExclusions, authenticator.register(createJson(withoutExclusions)));
 
             assertThat(authenticator.credentials()).hasSize(1);
@@ -216,8 +232,10 @@ class SoftwareAuthenticatorTest {
         @CsvSource({"false,false", "true,false", "true,true"})
         @DisplayName("the relying party sees the configured BE and BS flags")
         void backupFlags(boolean backupEligible, boolean backupState) throws Exception {
-            SoftwareAuthenticator authenticator =
-                    authenticator().backupEligible(backupEligible).backupState(backupState).build();
+            SoftwareAuthenticator authenticator = authenticator()
+                    .backupEligible(backupEligible)
+                    .backupState(backupState)
+                    .build();
 
             RegistrationResult registration = rp.register(authenticator, "alice");
             AssertionResult assertion = login(authenticator, "alice");
@@ -231,27 +249,33 @@ class SoftwareAuthenticatorTest {
         @Test
         @DisplayName("BE and BS can be changed for one credential")
         void backupFlagsPerCredential() throws Exception {
-            SoftwareAuthenticator authenticator = authenticator().backupEligible(true).build();
+            SoftwareAuthenticator authenticator =
+                    authenticator().backupEligible(true).build();
             rp.register(authenticator, "alice");
             String id = authenticator.credentials().get(0).credentialId();
 
             authenticator.setBackupFlags(id, true, true);
 
             assertThat(login(authenticator, "alice").isBackedUp()).isTrue();
-            assertThat(authenticator.credential(id)).get()
-                    .extracting(AuthenticatorCredential::backupState).isEqualTo(true);
+            assertThat(authenticator.credential(id))
+                    .get()
+                    .extracting(AuthenticatorCredential::backupState)
+                    .isEqualTo(true);
         }
 
         @ParameterizedTest(name = "{0}")
         @EnumSource(AttestationFormat.class)
         @DisplayName("the configured AAGUID is reported")
         void aaguidIsReported(AttestationFormat format) {
-            SoftwareAuthenticator authenticator = authenticator().aaguid(AAGUID).attestation(format).build();
+            SoftwareAuthenticator authenticator =
+                    authenticator().aaguid(AAGUID).attestation(format).build();
 
             RegistrationResult registration = rp.register(authenticator, "alice");
 
             byte[] expected = ByteBuffer.allocate(16)
-                    .putLong(AAGUID.getMostSignificantBits()).putLong(AAGUID.getLeastSignificantBits()).array();
+                    .putLong(AAGUID.getMostSignificantBits())
+                    .putLong(AAGUID.getLeastSignificantBits())
+                    .array();
             assertThat(registration.getAaguid().getBytes()).isEqualTo(expected);
         }
 
@@ -267,7 +291,8 @@ class SoftwareAuthenticatorTest {
         @CsvSource({"true", "false"})
         @DisplayName("the relying party sees whether the user was verified")
         void userVerificationFlag(boolean userVerification) throws Exception {
-            SoftwareAuthenticator authenticator = authenticator().userVerification(userVerification).build();
+            SoftwareAuthenticator authenticator =
+                    authenticator().userVerification(userVerification).build();
 
             RegistrationResult registration = rp.register(authenticator, "alice");
             AssertionResult assertion = login(authenticator, "alice");
@@ -279,24 +304,28 @@ class SoftwareAuthenticatorTest {
         @Test
         @DisplayName("the registration response carries transports, attachment and credProps")
         void registrationResponseDetails() throws Exception {
-            SoftwareAuthenticator authenticator = authenticator().transports("internal", "hybrid").build();
+            SoftwareAuthenticator authenticator =
+                    authenticator().transports("internal", "hybrid").build();
             PublicKeyCredentialCreationOptions request = rp.startRegistration("alice");
 
             RegistrationResult result = rp.finishRegistration(request, authenticator.register(createJson(request)));
 
             assertThat(result.getAuthenticatorAttachment()).contains(AuthenticatorAttachment.PLATFORM);
             assertThat(result.isDiscoverable()).contains(true);
-            assertThat(result.getKeyId().getTransports()).get().asInstanceOf(
-                    org.assertj.core.api.InstanceOfAssertFactories.collection(AuthenticatorTransport.class))
+            assertThat(result.getKeyId().getTransports())
+                    .get()
+                    .asInstanceOf(
+                            org.assertj.core.api.InstanceOfAssertFactories.collection(AuthenticatorTransport.class))
                     .containsExactlyInAnyOrder(AuthenticatorTransport.INTERNAL, AuthenticatorTransport.HYBRID);
         }
 
         @Test
         @DisplayName("a credential made without a resident key request is not discoverable when not always so")
         void nonDiscoverableCredential() throws Exception {
-            SoftwareAuthenticator authenticator = authenticator().alwaysDiscoverable(false).build();
-            PublicKeyCredentialCreationOptions request = rp.startRegistration("alice",
-                    ResidentKeyRequirement.DISCOURAGED, UserVerificationRequirement.PREFERRED);
+            SoftwareAuthenticator authenticator =
+                    authenticator().alwaysDiscoverable(false).build();
+            PublicKeyCredentialCreationOptions request = rp.startRegistration(
+                    "alice", ResidentKeyRequirement.DISCOURAGED, UserVerificationRequirement.PREFERRED);
 
             RegistrationResult result = rp.finishRegistration(request, authenticator.register(createJson(request)));
 
@@ -304,7 +333,8 @@ class SoftwareAuthenticatorTest {
             assertThat(authenticator.credentials().get(0).discoverable()).isFalse();
             AssertionRequest usernameless = rp.startAssertion(null);
             assertThatThrownBy(() -> authenticator.authenticate(getJson(usernameless)))
-                    .isInstanceOfSatisfying(AuthenticatorException.class,
+                    .isInstanceOfSatisfying(
+                            AuthenticatorException.class,
                             e -> assertThat(e.domExceptionName()).isEqualTo("NotAllowedError"));
             assertThat(login(authenticator, "alice").getUsername()).isEqualTo("alice");
         }
@@ -317,8 +347,9 @@ class SoftwareAuthenticatorTest {
         @Test
         @DisplayName("an incrementing counter reports its start at registration and one more per assertion")
         void incrementing() throws Exception {
-            SoftwareAuthenticator authenticator =
-                    authenticator().signatureCounter(SignatureCounter.incrementingFrom(41)).build();
+            SoftwareAuthenticator authenticator = authenticator()
+                    .signatureCounter(SignatureCounter.incrementingFrom(41))
+                    .build();
 
             assertThat(rp.register(authenticator, "alice").getSignatureCount()).isEqualTo(41);
             assertThat(login(authenticator, "alice").getSignatureCount()).isEqualTo(42);
@@ -329,7 +360,9 @@ class SoftwareAuthenticatorTest {
         @Test
         @DisplayName("an always-zero counter passes the relying party's check every time")
         void alwaysZero() throws Exception {
-            SoftwareAuthenticator authenticator = authenticator().signatureCounter(SignatureCounter.alwaysZero()).build();
+            SoftwareAuthenticator authenticator = authenticator()
+                    .signatureCounter(SignatureCounter.alwaysZero())
+                    .build();
             rp.register(authenticator, "alice");
 
             assertThat(login(authenticator, "alice").getSignatureCount()).isZero();
@@ -361,7 +394,8 @@ class SoftwareAuthenticatorTest {
             authenticator.injectOnNextCall(Fault.COUNTER_BACKWARDS);
 
             assertThatThrownBy(() -> login(authenticator, "alice"))
-                    .isInstanceOfSatisfying(InvalidSignatureCountException.class,
+                    .isInstanceOfSatisfying(
+                            InvalidSignatureCountException.class,
                             e -> assertThat(e.getReceived()).isEqualTo(1));
             assertThat(login(authenticator, "alice").getSignatureCount()).isEqualTo(3);
         }
@@ -397,7 +431,8 @@ class SoftwareAuthenticatorTest {
 
         @BeforeEach
         void registerAlice() {
-            authenticator = authenticator().attestation(AttestationFormat.PACKED).build();
+            authenticator =
+                    authenticator().attestation(AttestationFormat.PACKED).build();
             rp.register(authenticator, "alice");
         }
 
@@ -421,7 +456,8 @@ class SoftwareAuthenticatorTest {
         @Test
         @DisplayName("a fault set on the builder applies to every call")
         void builderFaultAppliesAlways() {
-            SoftwareAuthenticator faulty = authenticator().faults(Fault.CORRUPT_SIGNATURE).build();
+            SoftwareAuthenticator faulty =
+                    authenticator().faults(Fault.CORRUPT_SIGNATURE).build();
             authenticator.copyTo(faulty, authenticator.credentials().get(0).credentialId());
 
             assertThatThrownBy(() -> login(faulty, "alice")).isInstanceOf(AssertionFailedException.class);
@@ -435,17 +471,24 @@ class SoftwareAuthenticatorTest {
             AssertionRequest request = rp.startAssertion("alice");
             String response = authenticator.authenticate(getJson(request));
 
-            String clientData = new String(TestRelyingParty.parseAssertion(response).getResponse()
-                    .getClientDataJSON().getBytes(), StandardCharsets.UTF_8);
+            String clientData = new String(
+                    TestRelyingParty.parseAssertion(response)
+                            .getResponse()
+                            .getClientDataJSON()
+                            .getBytes(),
+                    StandardCharsets.UTF_8);
             assertThat(tree(clientData).get("origin").asText()).isEqualTo(SoftwareAuthenticator.DEFAULT_WRONG_ORIGIN);
-            assertThatThrownBy(() -> rp.finishAssertion(request, response)).isInstanceOf(AssertionFailedException.class);
+            assertThatThrownBy(() -> rp.finishAssertion(request, response))
+                    .isInstanceOf(AssertionFailedException.class);
         }
 
         @Test
         @DisplayName("a registration from the wrong origin is rejected")
         void wrongOriginRegistration() {
-            SoftwareAuthenticator phished = authenticator().wrongOrigin("https://examp1e.com")
-                    .faults(Fault.WRONG_ORIGIN).build();
+            SoftwareAuthenticator phished = authenticator()
+                    .wrongOrigin("https://examp1e.com")
+                    .faults(Fault.WRONG_ORIGIN)
+                    .build();
             PublicKeyCredentialCreationOptions request = rp.startRegistration("bob");
             String response = phished.register(createJson(request));
 
@@ -471,17 +514,21 @@ class SoftwareAuthenticatorTest {
             AssertionRequest request = rp.startAssertion("alice", UserVerificationRequirement.REQUIRED);
             String response = authenticator.authenticate(getJson(request));
 
-            assertThatThrownBy(() -> rp.finishAssertion(request, response)).isInstanceOf(AssertionFailedException.class);
+            assertThatThrownBy(() -> rp.finishAssertion(request, response))
+                    .isInstanceOf(AssertionFailedException.class);
             AssertionRequest again = rp.startAssertion("alice", UserVerificationRequirement.REQUIRED);
-            assertThat(rp.finishAssertion(again, authenticator.authenticate(getJson(again))).isUserVerified()).isTrue();
+            assertThat(rp.finishAssertion(again, authenticator.authenticate(getJson(again)))
+                            .isUserVerified())
+                    .isTrue();
         }
 
         @Test
         @DisplayName("a registration without user verification is rejected when it is required")
         void missingUserVerificationRegistration() {
-            SoftwareAuthenticator unverified = authenticator().userVerification(false).build();
-            PublicKeyCredentialCreationOptions request = rp.startRegistration("bob",
-                    ResidentKeyRequirement.REQUIRED, UserVerificationRequirement.REQUIRED);
+            SoftwareAuthenticator unverified =
+                    authenticator().userVerification(false).build();
+            PublicKeyCredentialCreationOptions request =
+                    rp.startRegistration("bob", ResidentKeyRequirement.REQUIRED, UserVerificationRequirement.REQUIRED);
             String response = unverified.register(createJson(request));
 
             assertThatThrownBy(() -> rp.finishRegistration(request, response))
@@ -499,8 +546,10 @@ class SoftwareAuthenticatorTest {
             SoftwareAuthenticator authenticator = authenticator().build();
             rp.register(authenticator, "alice");
             PublicKeyCredentialCreationOptions again = rp.startRegistration("alice");
-            assertThat(again.getExcludeCredentials()).get().asInstanceOf(
-                    org.assertj.core.api.InstanceOfAssertFactories.COLLECTION).hasSize(1);
+            assertThat(again.getExcludeCredentials())
+                    .get()
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.COLLECTION)
+                    .hasSize(1);
 
             assertThatThrownBy(() -> authenticator.register(createJson(again)))
                     .isInstanceOfSatisfying(AuthenticatorException.class, e -> {
@@ -530,7 +579,8 @@ class SoftwareAuthenticatorTest {
 
             AssertionRequest request = rp.startAssertion("alice");
             assertThatThrownBy(() -> authenticator.authenticate(getJson(request)))
-                    .isInstanceOfSatisfying(AuthenticatorException.class,
+                    .isInstanceOfSatisfying(
+                            AuthenticatorException.class,
                             e -> assertThat(e.domExceptionName()).isEqualTo("NotAllowedError"));
             assertThat(authenticator.lose(id)).isFalse();
         }
@@ -547,7 +597,8 @@ class SoftwareAuthenticatorTest {
             assertThat(authenticator.credentials()).isEmpty();
             AssertionRequest request = rp.startAssertion(null);
             assertThatThrownBy(() -> authenticator.authenticate(getJson(request)))
-                    .isInstanceOfSatisfying(AuthenticatorException.class,
+                    .isInstanceOfSatisfying(
+                            AuthenticatorException.class,
                             e -> assertThat(e.domExceptionName()).isEqualTo("NotAllowedError"));
         }
 
@@ -555,11 +606,13 @@ class SoftwareAuthenticatorTest {
         @DisplayName("no supported algorithm gives NotSupportedError")
         void noSupportedAlgorithm() {
             String options = createJson(rp.startRegistration("alice"))
-                    .replaceAll("\"pubKeyCredParams\":\\[[^\\]]*\\]",
+                    .replaceAll(
+                            "\"pubKeyCredParams\":\\[[^\\]]*\\]",
                             "\"pubKeyCredParams\":[{\"alg\":-35,\"type\":\"public-key\"}]");
 
             assertThatThrownBy(() -> authenticator().build().register(options))
-                    .isInstanceOfSatisfying(AuthenticatorException.class,
+                    .isInstanceOfSatisfying(
+                            AuthenticatorException.class,
                             e -> assertThat(e.domExceptionName()).isEqualTo("NotSupportedError"));
         }
 
@@ -569,7 +622,8 @@ class SoftwareAuthenticatorTest {
             SoftwareAuthenticator elsewhere = SoftwareAuthenticator.forOrigin("https://other.example");
 
             assertThatThrownBy(() -> elsewhere.register(createJson(rp.startRegistration("alice"))))
-                    .isInstanceOfSatisfying(AuthenticatorException.class,
+                    .isInstanceOfSatisfying(
+                            AuthenticatorException.class,
                             e -> assertThat(e.domExceptionName()).isEqualTo("SecurityError"));
         }
 
@@ -617,7 +671,8 @@ class SoftwareAuthenticatorTest {
             assertThat(result.isBackedUp()).isTrue();
             AssertionRequest request = rp.startAssertion("alice");
             assertThatThrownBy(() -> phone.authenticate(getJson(request)))
-                    .isInstanceOfSatisfying(AuthenticatorException.class,
+                    .isInstanceOfSatisfying(
+                            AuthenticatorException.class,
                             e -> assertThat(e.domExceptionName()).isEqualTo("NotAllowedError"));
         }
 
@@ -655,11 +710,14 @@ class SoftwareAuthenticatorTest {
 
             List<AuthenticatorCredential> credentials = authenticator.credentials();
 
-            assertThat(credentials).extracting(AuthenticatorCredential::userName).containsExactly("alice", "bob");
+            assertThat(credentials)
+                    .extracting(AuthenticatorCredential::userName)
+                    .containsExactly("alice", "bob");
             assertThat(credentials).extracting(AuthenticatorCredential::rpId).containsOnly("example.com");
             assertThat(credentials.get(0).userHandle())
                     .isEqualTo(new ByteArray("uh-alice".getBytes(StandardCharsets.UTF_8)).getBase64Url());
-            assertThat(authenticator.credential(credentials.get(1).credentialId())).contains(credentials.get(1));
+            assertThat(authenticator.credential(credentials.get(1).credentialId()))
+                    .contains(credentials.get(1));
         }
 
         @Test
@@ -688,7 +746,8 @@ class SoftwareAuthenticatorTest {
             SoftwareAuthenticator other = authenticator().build();
 
             assertThatThrownBy(() -> authenticator.copyTo(other, "AAAA")).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> authenticator.copyAllTo(authenticator)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> authenticator.copyAllTo(authenticator))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
@@ -701,7 +760,8 @@ class SoftwareAuthenticatorTest {
         @Test
         @DisplayName("the registration JSON has the shape of PublicKeyCredential.toJSON(), unpadded base64url")
         void registrationJson() {
-            SoftwareAuthenticator authenticator = authenticator().algorithms(CoseAlgorithm.RS256).build();
+            SoftwareAuthenticator authenticator =
+                    authenticator().algorithms(CoseAlgorithm.RS256).build();
             PublicKeyCredentialCreationOptions request = rp.startRegistration("alice");
 
             JsonNode credential = tree(authenticator.register(createJson(request)));
@@ -709,17 +769,19 @@ class SoftwareAuthenticatorTest {
             assertThat(credential.get("type").asText()).isEqualTo("public-key");
             assertThat(credential.get("rawId")).isEqualTo(credential.get("id"));
             assertThat(credential.get("authenticatorAttachment").asText()).isEqualTo("platform");
-            assertThat(credential.at("/clientExtensionResults/credProps/rk").asBoolean()).isTrue();
+            assertThat(credential.at("/clientExtensionResults/credProps/rk").asBoolean())
+                    .isTrue();
             JsonNode response = credential.get("response");
             assertThat(response.get("publicKeyAlgorithm").asLong()).isEqualTo(-257);
             assertThat(response.get("transports")).hasSize(1);
             for (String field : List.of("clientDataJSON", "attestationObject", "authenticatorData", "publicKey")) {
                 assertThat(response.get(field).asText()).as(field).matches("[A-Za-z0-9_-]+");
             }
-            JsonNode clientData = tree(new String(decoder.decode(response.get("clientDataJSON").asText()),
-                    StandardCharsets.UTF_8));
+            JsonNode clientData = tree(
+                    new String(decoder.decode(response.get("clientDataJSON").asText()), StandardCharsets.UTF_8));
             assertThat(clientData.get("type").asText()).isEqualTo("webauthn.create");
-            assertThat(clientData.get("challenge").asText()).isEqualTo(request.getChallenge().getBase64Url());
+            assertThat(clientData.get("challenge").asText())
+                    .isEqualTo(request.getChallenge().getBase64Url());
             assertThat(clientData.get("origin").asText()).isEqualTo(ORIGIN);
             assertThat(clientData.get("crossOrigin").asBoolean()).isFalse();
         }
@@ -734,14 +796,16 @@ class SoftwareAuthenticatorTest {
             JsonNode credential = tree(authenticator.authenticate(getJson(request)));
 
             JsonNode response = credential.get("response");
-            assertThat(response.fieldNames()).toIterable()
+            assertThat(response.fieldNames())
+                    .toIterable()
                     .containsExactlyInAnyOrder("clientDataJSON", "authenticatorData", "signature", "userHandle");
             assertThat(credential.get("clientExtensionResults").isEmpty()).isTrue();
-            byte[] authenticatorData = decoder.decode(response.get("authenticatorData").asText());
+            byte[] authenticatorData =
+                    decoder.decode(response.get("authenticatorData").asText());
             assertThat(authenticatorData).hasSize(37);
             assertThat(authenticatorData[32] & 0x05).as("UP and UV").isEqualTo(0x05);
-            JsonNode clientData = tree(new String(decoder.decode(response.get("clientDataJSON").asText()),
-                    StandardCharsets.UTF_8));
+            JsonNode clientData = tree(
+                    new String(decoder.decode(response.get("clientDataJSON").asText()), StandardCharsets.UTF_8));
             assertThat(clientData.get("type").asText()).isEqualTo("webauthn.get");
         }
 
@@ -749,8 +813,10 @@ class SoftwareAuthenticatorTest {
         @DisplayName("integers are written without a sign byte and left-padded where a length is fixed")
         void unsignedIntegers() {
             java.math.BigInteger highBit = new java.math.BigInteger("ff01", 16);
-            assertThat(CoseAlgorithm.unsigned(highBit, 0)).isEqualTo(HexFormat.of().parseHex("ff01"));
-            assertThat(CoseAlgorithm.unsigned(highBit, 4)).isEqualTo(HexFormat.of().parseHex("0000ff01"));
+            assertThat(CoseAlgorithm.unsigned(highBit, 0))
+                    .isEqualTo(HexFormat.of().parseHex("ff01"));
+            assertThat(CoseAlgorithm.unsigned(highBit, 4))
+                    .isEqualTo(HexFormat.of().parseHex("0000ff01"));
             assertThat(CoseAlgorithm.unsigned(java.math.BigInteger.valueOf(65537), 0))
                     .isEqualTo(HexFormat.of().parseHex("010001"));
         }
@@ -764,14 +830,16 @@ class SoftwareAuthenticatorTest {
         @DisplayName("an origin is required")
         void originRequired() {
             assertThatThrownBy(() -> SoftwareAuthenticator.builder().build())
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("origin");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("origin");
         }
 
         @Test
         @DisplayName("an origin must be https (or http on localhost) without a path, and is named when bad")
         void originValidated() {
             assertThatThrownBy(() -> SoftwareAuthenticator.builder().origin("http://example.com"))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://example.com");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("http://example.com");
             assertThatThrownBy(() -> SoftwareAuthenticator.builder().origin("https://example.com/login"))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(SoftwareAuthenticator.forOrigin("http://localhost:8080").origin())
@@ -782,15 +850,18 @@ class SoftwareAuthenticatorTest {
         @DisplayName("BS without BE is a conflict")
         void backupStateNeedsEligibility() {
             assertThatThrownBy(() -> authenticator().backupState(true).build())
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("backupEligible");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("backupEligible");
         }
 
         @Test
         @DisplayName("an AAGUID must be 16 bytes")
         void aaguidLength() {
             assertThatThrownBy(() -> authenticator().aaguid(new byte[15]))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("15");
-            assertThat(authenticator().aaguid(new byte[16]).build().aaguid()).isEqualTo(SoftwareAuthenticator.DEFAULT_AAGUID);
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("15");
+            assertThat(authenticator().aaguid(new byte[16]).build().aaguid())
+                    .isEqualTo(SoftwareAuthenticator.DEFAULT_AAGUID);
         }
 
         @Test

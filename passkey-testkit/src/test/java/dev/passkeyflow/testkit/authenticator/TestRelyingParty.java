@@ -49,7 +49,8 @@ final class TestRelyingParty {
 
     TestRelyingParty() {
         relyingParty = RelyingParty.builder()
-                .identity(RelyingPartyIdentity.builder().id(RP_ID).name("Example").build())
+                .identity(
+                        RelyingPartyIdentity.builder().id(RP_ID).name("Example").build())
                 .credentialRepository(new MapRepository())
                 .origins(Set.of(ORIGIN))
                 .validateSignatureCounter(true)
@@ -61,12 +62,16 @@ final class TestRelyingParty {
         return startRegistration(username, ResidentKeyRequirement.REQUIRED, UserVerificationRequirement.PREFERRED);
     }
 
-    PublicKeyCredentialCreationOptions startRegistration(String username, ResidentKeyRequirement residentKey,
-            UserVerificationRequirement userVerification) {
-        ByteArray userHandle = userHandles.computeIfAbsent(username,
-                name -> new ByteArray(("uh-" + name).getBytes(StandardCharsets.UTF_8)));
+    PublicKeyCredentialCreationOptions startRegistration(
+            String username, ResidentKeyRequirement residentKey, UserVerificationRequirement userVerification) {
+        ByteArray userHandle = userHandles.computeIfAbsent(
+                username, name -> new ByteArray(("uh-" + name).getBytes(StandardCharsets.UTF_8)));
         return relyingParty.startRegistration(StartRegistrationOptions.builder()
-                .user(UserIdentity.builder().name(username).displayName(username).id(userHandle).build())
+                .user(UserIdentity.builder()
+                        .name(username)
+                        .displayName(username)
+                        .id(userHandle)
+                        .build())
                 .authenticatorSelection(AuthenticatorSelectionCriteria.builder()
                         .residentKey(residentKey)
                         .userVerification(userVerification)
@@ -81,12 +86,14 @@ final class TestRelyingParty {
                 .request(request)
                 .response(parseRegistration(responseJson))
                 .build());
-        credentials.put(result.getKeyId().getId(), RegisteredCredential.builder()
-                .credentialId(result.getKeyId().getId())
-                .userHandle(request.getUser().getId())
-                .publicKeyCose(result.getPublicKeyCose())
-                .signatureCount(result.getSignatureCount())
-                .build());
+        credentials.put(
+                result.getKeyId().getId(),
+                RegisteredCredential.builder()
+                        .credentialId(result.getKeyId().getId())
+                        .userHandle(request.getUser().getId())
+                        .publicKeyCose(result.getPublicKeyCose())
+                        .signatureCount(result.getSignatureCount())
+                        .build());
         return result;
     }
 
@@ -102,8 +109,8 @@ final class TestRelyingParty {
 
     /** Options for signing in; a null username asks for a discoverable credential. */
     AssertionRequest startAssertion(@Nullable String username, UserVerificationRequirement userVerification) {
-        StartAssertionOptions.StartAssertionOptionsBuilder options = StartAssertionOptions.builder()
-                .userVerification(userVerification);
+        StartAssertionOptions.StartAssertionOptionsBuilder options =
+                StartAssertionOptions.builder().userVerification(userVerification);
         if (username != null) {
             options.username(username);
         }
@@ -120,23 +127,31 @@ final class TestRelyingParty {
                 .request(request)
                 .response(parseAssertion(responseJson))
                 .build());
-        credentials.computeIfPresent(result.getCredential().getCredentialId(),
-                (id, stored) -> stored.toBuilder().signatureCount(result.getSignatureCount()).build());
+        credentials.computeIfPresent(
+                result.getCredential().getCredentialId(),
+                (id, stored) -> stored.toBuilder()
+                        .signatureCount(result.getSignatureCount())
+                        .build());
         return result;
     }
 
     /** Overrides the signature count on file for a credential. */
     void setStoredSignatureCount(String credentialId, long signatureCount) {
         ByteArray id = byteArray(credentialId);
-        credentials.computeIfPresent(id, (key, stored) -> stored.toBuilder().signatureCount(signatureCount).build());
+        credentials.computeIfPresent(
+                id,
+                (key, stored) ->
+                        stored.toBuilder().signatureCount(signatureCount).build());
     }
 
     long storedSignatureCount(String credentialId) {
         return credentials.get(byteArray(credentialId)).getSignatureCount();
     }
 
-    static PublicKeyCredential<com.yubico.webauthn.data.AuthenticatorAttestationResponse,
-            com.yubico.webauthn.data.ClientRegistrationExtensionOutputs> parseRegistration(String json) {
+    static PublicKeyCredential<
+                    com.yubico.webauthn.data.AuthenticatorAttestationResponse,
+                    com.yubico.webauthn.data.ClientRegistrationExtensionOutputs>
+            parseRegistration(String json) {
         try {
             return PublicKeyCredential.parseRegistrationResponseJson(json);
         } catch (IOException e) {
@@ -144,8 +159,10 @@ final class TestRelyingParty {
         }
     }
 
-    static PublicKeyCredential<com.yubico.webauthn.data.AuthenticatorAssertionResponse,
-            com.yubico.webauthn.data.ClientAssertionExtensionOutputs> parseAssertion(String json) {
+    static PublicKeyCredential<
+                    com.yubico.webauthn.data.AuthenticatorAssertionResponse,
+                    com.yubico.webauthn.data.ClientAssertionExtensionOutputs>
+            parseAssertion(String json) {
         try {
             return PublicKeyCredential.parseAssertionResponseJson(json);
         } catch (IOException e) {
@@ -168,7 +185,9 @@ final class TestRelyingParty {
             ByteArray userHandle = userHandles.get(username);
             return credentials.values().stream()
                     .filter(credential -> credential.getUserHandle().equals(userHandle))
-                    .map(credential -> PublicKeyCredentialDescriptor.builder().id(credential.getCredentialId()).build())
+                    .map(credential -> PublicKeyCredentialDescriptor.builder()
+                            .id(credential.getCredentialId())
+                            .build())
                     .collect(Collectors.toSet());
         }
 
@@ -193,7 +212,9 @@ final class TestRelyingParty {
 
         @Override
         public Set<RegisteredCredential> lookupAll(ByteArray credentialId) {
-            return Optional.ofNullable(credentials.get(credentialId)).map(Set::of).orElse(Set.of());
+            return Optional.ofNullable(credentials.get(credentialId))
+                    .map(Set::of)
+                    .orElse(Set.of());
         }
     }
 }

@@ -38,54 +38,56 @@ class AtomicStepRepositoryContractSelfTest {
     @Test
     @DisplayName("catches a commit that writes as it goes and stops at the first failure")
     void catchesPartialWrites() {
-        assertThat(failedTests(PartialWritesKit.class)).containsExactlyInAnyOrder(
-                "AllOrNothing.idOfAnotherAccount",
-                "AllOrNothing.sameIdOtherKey",
-                "AllOrNothing.unknownAccount",
-                "AllOrNothing.secondCredentialFails");
+        assertThat(failedTests(PartialWritesKit.class))
+                .containsExactlyInAnyOrder(
+                        "AllOrNothing.idOfAnotherAccount",
+                        "AllOrNothing.sameIdOtherKey",
+                        "AllOrNothing.unknownAccount",
+                        "AllOrNothing.secondCredentialFails");
     }
 
     @Test
     @DisplayName("catches a commit that applies its writes before the version check")
     void catchesWritesBeforeVersionCheck() {
-        assertThat(failedTests(WritesBeforeVersionCheckKit.class)).containsExactlyInAnyOrder(
-                "VersionCheck.staleVersion",
-                "VersionCheck.skippedVersion",
-                "VersionCheck.missingFlow",
-                "VersionCheck.expiredFlow",
-                "Concurrency.oneWinnerPerVersion");
+        assertThat(failedTests(WritesBeforeVersionCheckKit.class))
+                .containsExactlyInAnyOrder(
+                        "VersionCheck.staleVersion",
+                        "VersionCheck.skippedVersion",
+                        "VersionCheck.missingFlow",
+                        "VersionCheck.expiredFlow",
+                        "Concurrency.oneWinnerPerVersion");
     }
 
     @Test
     @DisplayName("catches a commit that checks the version and writes without holding a lock in between")
     void catchesCheckThenAct() {
-        assertThat(failedTests(CheckThenActKit.class)).contains(
-                "Concurrency.oneWinnerPerVersion",
-                "Concurrency.racingRepeats");
+        assertThat(failedTests(CheckThenActKit.class))
+                .contains("Concurrency.oneWinnerPerVersion", "Concurrency.racingRepeats");
     }
 
     @Test
     @DisplayName("catches a status change applied whatever the passkey's status")
     void catchesUnconditionalStatus() {
-        assertThat(failedTests(UnconditionalStatusKit.class)).containsExactlyInAnyOrder(
-                "UsesAndStatusChanges.onlyFromExpectedStatus");
+        assertThat(failedTests(UnconditionalStatusKit.class))
+                .containsExactlyInAnyOrder("UsesAndStatusChanges.onlyFromExpectedStatus");
     }
 
     @Test
     @DisplayName("catches attempts stored again when their id is already stored")
     void catchesDuplicateAttempts() {
-        assertThat(failedTests(DuplicateAttemptsKit.class)).containsExactlyInAnyOrder(
-                "Attempts.sameIdAcrossCommits",
-                "Attempts.alreadyAppended",
-                "Attempts.orderAndDuplicatesWithinCommit");
+        assertThat(failedTests(DuplicateAttemptsKit.class))
+                .containsExactlyInAnyOrder(
+                        "Attempts.sameIdAcrossCommits",
+                        "Attempts.alreadyAppended",
+                        "Attempts.orderAndDuplicatesWithinCommit");
     }
 
     @Test
     @DisplayName("catches a commit that refuses a passkey stored already with the same account and key")
     void catchesStrictDuplicates() {
-        assertThat(failedTests(StrictDuplicateKit.class)).containsExactlyInAnyOrder(
-                "AllOrNothing.identicalCredentialCountsAsStored",
-                "Concurrency.sameNewCredentialFromTwoFlows");
+        assertThat(failedTests(StrictDuplicateKit.class))
+                .containsExactlyInAnyOrder(
+                        "AllOrNothing.identicalCredentialCountsAsStored", "Concurrency.sameNewCredentialFromTwoFlows");
     }
 
     // ------------------------------------------------------------ kits with one defect each
@@ -156,8 +158,8 @@ class AtomicStepRepositoryContractSelfTest {
                 ? new LoginAttemptRepositoryContractSelfTest.TestLoginAttemptRepository(
                         LoginAttemptRepositoryContractSelfTest.Defect.IGNORES_ATTEMPT_ID)
                 : new InMemoryLoginAttemptRepository(clock);
-        return new AtomicStepRepositoryContract.Stores(new TestAtomicStepRepository(flows, credentials, attempts,
-                defect), flows, credentials, attempts);
+        return new AtomicStepRepositoryContract.Stores(
+                new TestAtomicStepRepository(flows, credentials, attempts, defect), flows, credentials, attempts);
     }
 
     /** Commits over in-memory repositories under one lock; correct unless told to carry one defect. */
@@ -168,8 +170,11 @@ class AtomicStepRepositoryContractSelfTest {
         private final LoginAttemptRepository attempts;
         private final Defect defect;
 
-        TestAtomicStepRepository(FlowStateRepository flows, CredentialRepository credentials,
-                LoginAttemptRepository attempts, Defect defect) {
+        TestAtomicStepRepository(
+                FlowStateRepository flows,
+                CredentialRepository credentials,
+                LoginAttemptRepository attempts,
+                Defect defect) {
             this.flows = flows;
             this.credentials = credentials;
             this.attempts = attempts;
@@ -211,7 +216,8 @@ class AtomicStepRepositoryContractSelfTest {
             }
         }
 
-        @SuppressWarnings("ThreadPriorityCheck") // the yield widens the race window of this deliberately broken implementation
+        @SuppressWarnings(
+                "ThreadPriorityCheck") // the yield widens the race window of this deliberately broken implementation
         private boolean checkThenAct(FlowRecord updated, StepWrites writes) {
             if (!versionMatches(updated)) {
                 return false;
@@ -264,11 +270,12 @@ class AtomicStepRepositoryContractSelfTest {
                 }
             }
             for (StepWrites.CredentialUse use : writes.credentialUses()) {
-                credentials.recordUse(use.credentialId(), use.signatureCount(), use.backupState(), use.usedAt(),
-                        use.usedOn());
+                credentials.recordUse(
+                        use.credentialId(), use.signatureCount(), use.backupState(), use.usedAt(), use.usedOn());
             }
             for (StepWrites.StatusChange change : writes.statusChanges()) {
-                credentials.findCredential(change.credentialId())
+                credentials
+                        .findCredential(change.credentialId())
                         .filter(c -> defect == Defect.UNCONDITIONAL_STATUS || c.status() == change.expected())
                         .ifPresent(c -> credentials.setStatus(change.credentialId(), change.to()));
             }

@@ -32,31 +32,34 @@ class CredentialRepositoryContractSelfTest {
     @Test
     @DisplayName("catches a repository that lists credentials newest first")
     void catchesNewestFirstList() {
-        assertThat(failedTests(NewestFirstKit.class)).containsExactlyInAnyOrder(
-                "ListingCredentials.listedOldestFirst",
-                "ListingCredentials.listsAreIsolated",
-                "ListingCredentials.listedWhateverStatus",
-                "Concurrency.concurrentWritesToOneCredential",
-                "Renaming.renameIsolated");
+        assertThat(failedTests(NewestFirstKit.class))
+                .containsExactlyInAnyOrder(
+                        "ListingCredentials.listedOldestFirst",
+                        "ListingCredentials.listsAreIsolated",
+                        "ListingCredentials.listedWhateverStatus",
+                        "Concurrency.concurrentWritesToOneCredential",
+                        "Renaming.renameIsolated");
     }
 
     @Test
     @DisplayName("catches a repository that matches identifiers ignoring case")
     void catchesCaseInsensitiveIdentifiers() {
-        assertThat(failedTests(IgnoresCaseKit.class)).containsExactlyInAnyOrder(
-                "Accounts.identifierIsMatchedExactly", "AccountWithCredentials.emptyAndUnknown");
+        assertThat(failedTests(IgnoresCaseKit.class))
+                .containsExactlyInAnyOrder(
+                        "Accounts.identifierIsMatchedExactly", "AccountWithCredentials.emptyAndUnknown");
     }
 
     @Test
     @DisplayName("catches a repository that reports success for unknown credentials")
     void catchesTrueForUnknown() {
-        assertThat(failedTests(AlwaysTrueKit.class)).containsExactlyInAnyOrder(
-                "StatusChanges.unknownCredentialStatus",
-                "RecordingUses.unknownCredentialUse",
-                "DeletingCredentials.deletedIsGone",
-                "DeletingCredentials.deleteTwice",
-                "DeletingCredentials.deleteUnknown",
-                "Renaming.renameUnknown");
+        assertThat(failedTests(AlwaysTrueKit.class))
+                .containsExactlyInAnyOrder(
+                        "StatusChanges.unknownCredentialStatus",
+                        "RecordingUses.unknownCredentialUse",
+                        "DeletingCredentials.deletedIsGone",
+                        "DeletingCredentials.deleteTwice",
+                        "DeletingCredentials.deleteUnknown",
+                        "Renaming.renameUnknown");
     }
 
     static class NewestFirstKit extends CredentialRepositoryContract {
@@ -143,8 +146,8 @@ class CredentialRepositoryContractSelfTest {
         }
 
         @Override
-        public boolean recordUse(Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt,
-                ClientInfo usedOn) {
+        public boolean recordUse(
+                Bytes credentialId, long signatureCount, boolean backupState, Instant usedAt, ClientInfo usedOn) {
             boolean updated = delegate.recordUse(credentialId, signatureCount, backupState, usedAt, usedOn);
             return updated || defect == Defect.TRUE_FOR_UNKNOWN;
         }

@@ -50,30 +50,31 @@ class FlowStateRepositoryContractSelfTest {
     @Test
     @DisplayName("catches a create that checks for a duplicate and writes in two steps")
     void catchesCheckThenActCreate() {
-        assertThat(failedTests(CheckThenActCreateKit.class))
-                .containsExactlyInAnyOrder("Concurrency.exactlyOneCreate");
+        assertThat(failedTests(CheckThenActCreateKit.class)).containsExactlyInAnyOrder("Concurrency.exactlyOneCreate");
     }
 
     @Test
     @DisplayName("catches a repository that ignores expiry")
     void catchesIgnoredExpiry() {
-        assertThat(failedTests(NeverExpiresKit.class)).containsExactlyInAnyOrder(
-                "CreatingAndLoading.expiredIdCanBeReused",
-                "OptimisticUpdates.updateShortensExpiry",
-                "Expiry.expiredAtExactInstant",
-                "Expiry.expiredNotLoaded",
-                "Expiry.expiredNotUpdatable",
-                "Expiry.purgeExpiredCounts");
+        assertThat(failedTests(NeverExpiresKit.class))
+                .containsExactlyInAnyOrder(
+                        "CreatingAndLoading.expiredIdCanBeReused",
+                        "OptimisticUpdates.updateShortensExpiry",
+                        "Expiry.expiredAtExactInstant",
+                        "Expiry.expiredNotLoaded",
+                        "Expiry.expiredNotUpdatable",
+                        "Expiry.purgeExpiredCounts");
     }
 
     @Test
     @DisplayName("catches a repository that still serves a flow at exactly its expiresAt")
     void catchesOffByOneExpiry() {
-        assertThat(failedTests(ExpiresAfterKit.class)).containsExactlyInAnyOrder(
-                "CreatingAndLoading.expiredIdCanBeReused",
-                "OptimisticUpdates.updateShortensExpiry",
-                "Expiry.expiredAtExactInstant",
-                "Expiry.purgeExpiredCounts");
+        assertThat(failedTests(ExpiresAfterKit.class))
+                .containsExactlyInAnyOrder(
+                        "CreatingAndLoading.expiredIdCanBeReused",
+                        "OptimisticUpdates.updateShortensExpiry",
+                        "Expiry.expiredAtExactInstant",
+                        "Expiry.purgeExpiredCounts");
     }
 
     /** Runs a kit through the JUnit Platform and returns its failed tests as "Group.method". */
@@ -81,7 +82,9 @@ class FlowStateRepositoryContractSelfTest {
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
                 .selectors(selectClass(kit))
                 .execute();
-        assertThat(results.containerEvents().failed().count()).as("failed containers").isZero();
+        assertThat(results.containerEvents().failed().count())
+                .as("failed containers")
+                .isZero();
         assertThat(results.testEvents().started().count()).as("tests run").isGreaterThanOrEqualTo(20);
         return results.testEvents().failed().stream()
                 .map(event -> name(event.getTestDescriptor()))

@@ -32,54 +32,59 @@ class LoginAttemptRepositoryContractSelfTest {
     @Test
     @DisplayName("catches a repository that validates the limit but does not apply it")
     void catchesIgnoredLimit() {
-        assertThat(failedTests(IgnoresLimitKit.class)).containsExactlyInAnyOrder(
-                "WindowsByUser.limitKeepsNewest",
-                "WindowsByUser.limitAfterWindow",
-                "WindowsByUser.tiesByInsertionOrder",
-                "WindowsByDevice.windowLimitAndTies",
-                "WindowsByCredential.windowLimitAndTies",
-                "Limits.limitOfOne",
-                "Concurrency.queriesDuringAppends");
+        assertThat(failedTests(IgnoresLimitKit.class))
+                .containsExactlyInAnyOrder(
+                        "WindowsByUser.limitKeepsNewest",
+                        "WindowsByUser.limitAfterWindow",
+                        "WindowsByUser.tiesByInsertionOrder",
+                        "WindowsByDevice.windowLimitAndTies",
+                        "WindowsByCredential.windowLimitAndTies",
+                        "Limits.limitOfOne",
+                        "Concurrency.queriesDuringAppends");
     }
 
     @Test
     @DisplayName("catches a repository that orders attempts with the same instant oldest first")
     void catchesWrongTieOrder() {
-        assertThat(failedTests(OldestFirstOnTiesKit.class)).containsExactlyInAnyOrder(
-                "WindowsByUser.tiesByInsertionOrder",
-                "WindowsByDevice.windowLimitAndTies",
-                "WindowsByCredential.windowLimitAndTies",
-                "Concurrency.concurrentAppends",
-                "AttemptIds.repeatAmongOthers");
+        assertThat(failedTests(OldestFirstOnTiesKit.class))
+                .containsExactlyInAnyOrder(
+                        "WindowsByUser.tiesByInsertionOrder",
+                        "WindowsByDevice.windowLimitAndTies",
+                        "WindowsByCredential.windowLimitAndTies",
+                        "Concurrency.concurrentAppends",
+                        "AttemptIds.repeatAmongOthers");
     }
 
     @Test
     @DisplayName("catches a repository whose window excludes an attempt exactly at since")
     void catchesExclusiveSince() {
-        assertThat(failedTests(ExclusiveSinceKit.class)).containsExactlyInAnyOrder(
-                "WindowsByUser.sinceIsInclusive",
-                "WindowsByUser.limitAfterWindow",
-                "WindowsByDevice.windowLimitAndTies",
-                "WindowsByCredential.windowLimitAndTies");
+        assertThat(failedTests(ExclusiveSinceKit.class))
+                .containsExactlyInAnyOrder(
+                        "WindowsByUser.sinceIsInclusive",
+                        "WindowsByUser.limitAfterWindow",
+                        "WindowsByDevice.windowLimitAndTies",
+                        "WindowsByCredential.windowLimitAndTies");
     }
 
     @Test
     @DisplayName("catches a repository that stores an attempt again when its attempt id is already stored")
     void catchesIgnoredAttemptId() {
-        assertThat(failedTests(IgnoresAttemptIdKit.class)).containsExactlyInAnyOrder(
-                "AttemptIds.sameIdStoredOnce",
-                "AttemptIds.repeatAmongOthers",
-                "AttemptIds.concurrentRepeatsStoredOnce");
+        assertThat(failedTests(IgnoresAttemptIdKit.class))
+                .containsExactlyInAnyOrder(
+                        "AttemptIds.sameIdStoredOnce",
+                        "AttemptIds.repeatAmongOthers",
+                        "AttemptIds.concurrentRepeatsStoredOnce");
     }
 
     @Test
     @DisplayName("catches a repository that drops the attempt id")
     void catchesDroppedAttemptId() {
-        assertThat(failedTests(DropsAttemptIdKit.class)).containsExactlyInAnyOrder(
-                "AttemptIds.attemptIdRoundTrips",
-                "AttemptIds.sameIdStoredOnce",
-                "AttemptIds.repeatAmongOthers",
-                "AttemptIds.concurrentRepeatsStoredOnce");
+        assertThat(failedTests(DropsAttemptIdKit.class))
+                .containsExactlyInAnyOrder(
+                        "AttemptIds.attemptIdRoundTrips",
+                        "AttemptIds.sameIdStoredOnce",
+                        "AttemptIds.repeatAmongOthers",
+                        "AttemptIds.concurrentRepeatsStoredOnce");
     }
 
     @Test
@@ -153,8 +158,7 @@ class LoginAttemptRepositoryContractSelfTest {
     /** A small, scan-everything attempt repository, correct unless told to carry one defect. */
     static final class TestLoginAttemptRepository implements LoginAttemptRepository {
 
-        private record Entry(LoginAttempt attempt, long sequence) {
-        }
+        private record Entry(LoginAttempt attempt, long sequence) {}
 
         private final Defect defect;
         private final List<Entry> entries = new ArrayList<>();
@@ -168,19 +172,38 @@ class LoginAttemptRepositoryContractSelfTest {
         public synchronized void append(LoginAttempt attempt) {
             Objects.requireNonNull(attempt, "attempt");
             String id = attempt.attemptId();
-            if (id != null && defect != Defect.IGNORES_ATTEMPT_ID && defect != Defect.DROPS_ATTEMPT_ID
+            if (id != null
+                    && defect != Defect.IGNORES_ATTEMPT_ID
+                    && defect != Defect.DROPS_ATTEMPT_ID
                     && entries.stream().anyMatch(e -> id.equals(e.attempt().attemptId()))) {
                 return;
             }
             LoginAttempt stored = attempt;
             if (defect == Defect.DROPS_ATTEMPT_ID) {
-                stored = new LoginAttempt(attempt.userHandle(), attempt.deviceId(), attempt.credentialId(),
-                        attempt.outcome(), attempt.clientErrorName(), attempt.elapsedMillis(), attempt.at(),
-                        attempt.platform(), attempt.authenticatorAttachment(), attempt.offerKind());
+                stored = new LoginAttempt(
+                        attempt.userHandle(),
+                        attempt.deviceId(),
+                        attempt.credentialId(),
+                        attempt.outcome(),
+                        attempt.clientErrorName(),
+                        attempt.elapsedMillis(),
+                        attempt.at(),
+                        attempt.platform(),
+                        attempt.authenticatorAttachment(),
+                        attempt.offerKind());
             } else if (defect == Defect.DROPS_EVIDENCE) {
-                stored = new LoginAttempt(attempt.userHandle(), attempt.deviceId(), attempt.credentialId(),
-                        attempt.outcome(), attempt.clientErrorName(), attempt.elapsedMillis(), attempt.at(),
-                        attempt.platform(), null, null, attempt.attemptId());
+                stored = new LoginAttempt(
+                        attempt.userHandle(),
+                        attempt.deviceId(),
+                        attempt.credentialId(),
+                        attempt.outcome(),
+                        attempt.clientErrorName(),
+                        attempt.elapsedMillis(),
+                        attempt.at(),
+                        attempt.platform(),
+                        null,
+                        null,
+                        attempt.attemptId());
             }
             entries.add(new Entry(stored, ++sequence));
         }
@@ -211,12 +234,14 @@ class LoginAttemptRepositoryContractSelfTest {
             Comparator<Entry> ties = defect == Defect.OLDEST_FIRST_ON_TIES
                     ? Comparator.comparingLong(Entry::sequence)
                     : Comparator.comparingLong(Entry::sequence).reversed();
-            Predicate<Instant> inWindow = defect == Defect.EXCLUSIVE_SINCE
-                    ? at -> at.isAfter(since)
-                    : at -> !at.isBefore(since);
+            Predicate<Instant> inWindow =
+                    defect == Defect.EXCLUSIVE_SINCE ? at -> at.isAfter(since) : at -> !at.isBefore(since);
             return entries.stream()
-                    .filter(e -> filter.test(e.attempt()) && inWindow.test(e.attempt().at()))
-                    .sorted(Comparator.comparing((Entry e) -> e.attempt().at()).reversed().thenComparing(ties))
+                    .filter(e -> filter.test(e.attempt())
+                            && inWindow.test(e.attempt().at()))
+                    .sorted(Comparator.comparing((Entry e) -> e.attempt().at())
+                            .reversed()
+                            .thenComparing(ties))
                     .limit(defect == Defect.IGNORES_LIMIT ? Long.MAX_VALUE : limit)
                     .map(Entry::attempt)
                     .toList();

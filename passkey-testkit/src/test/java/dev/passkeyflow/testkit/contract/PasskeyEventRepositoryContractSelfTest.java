@@ -35,27 +35,33 @@ class PasskeyEventRepositoryContractSelfTest {
     @Test
     @DisplayName("catches a repository that still serves an event at exactly its expiresAt")
     void catchesOffByOneExpiry() {
-        assertThat(failedTests(InclusiveExpiryKit.class)).containsExactlyInAnyOrder(
-                "Expiry.expiresAtExactInstant");
+        assertThat(failedTests(InclusiveExpiryKit.class)).containsExactlyInAnyOrder("Expiry.expiresAtExactInstant");
     }
 
     @Test
     @DisplayName("catches a repository that stores an event id twice")
     void catchesDuplicates() {
-        assertThat(failedTests(DuplicatingKit.class)).containsExactlyInAnyOrder("RecordingAndReading.idempotent",
-                "ConcurrencyAndInput.concurrentSameId");
+        assertThat(failedTests(DuplicatingKit.class))
+                .containsExactlyInAnyOrder("RecordingAndReading.idempotent", "ConcurrencyAndInput.concurrentSameId");
     }
 
     /** As {@link FlowStateRepositoryContractSelfTest#failedTests}, for this smaller kit (12 tests). */
     private static Set<String> failedTests(Class<?> kit) {
-        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(kit)).execute();
-        assertThat(results.containerEvents().failed().count()).as("failed containers").isZero();
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(kit))
+                .execute();
+        assertThat(results.containerEvents().failed().count())
+                .as("failed containers")
+                .isZero();
         assertThat(results.testEvents().started().count()).as("tests run").isEqualTo(12);
-        return results.testEvents().failed().stream().map(event -> {
-            MethodSource source = (MethodSource) event.getTestDescriptor().getSource().orElseThrow();
-            String className = source.getClassName();
-            return className.substring(className.lastIndexOf('$') + 1) + "." + source.getMethodName();
-        }).collect(Collectors.toSet());
+        return results.testEvents().failed().stream()
+                .map(event -> {
+                    MethodSource source =
+                            (MethodSource) event.getTestDescriptor().getSource().orElseThrow();
+                    String className = source.getClassName();
+                    return className.substring(className.lastIndexOf('$') + 1) + "." + source.getMethodName();
+                })
+                .collect(Collectors.toSet());
     }
 
     static class CorrectKit extends PasskeyEventRepositoryContract {
@@ -117,8 +123,7 @@ class PasskeyEventRepositoryContractSelfTest {
                     return select(e -> deviceId.equals(e.deviceId()), now, limit);
                 }
 
-                private synchronized List<PasskeyEvent> select(Predicate<PasskeyEvent> filter, Instant now,
-                        int limit) {
+                private synchronized List<PasskeyEvent> select(Predicate<PasskeyEvent> filter, Instant now, int limit) {
                     Objects.requireNonNull(now);
                     if (limit < 1) {
                         throw new IllegalArgumentException("limit");

@@ -32,50 +32,47 @@ class ThrottleRepositoryContractSelfTest {
     @Test
     @DisplayName("catches an increment that reads and writes the count in two steps")
     void catchesLostUpdates() {
-        assertThat(failedTests(LostUpdatesKit.class)).containsExactlyInAnyOrder(
-                "Concurrency.exactTotal",
-                "Concurrency.overlappingKeysInDifferentOrders",
-                "Concurrency.concurrentFirstIncrements");
+        assertThat(failedTests(LostUpdatesKit.class))
+                .containsExactlyInAnyOrder(
+                        "Concurrency.exactTotal",
+                        "Concurrency.overlappingKeysInDifferentOrders",
+                        "Concurrency.concurrentFirstIncrements");
     }
 
     @Test
     @DisplayName("catches a read that counts")
     void catchesCountingRead() {
         // Nearly every test reads to check its counts; these two exist to catch exactly this.
-        assertThat(failedTests(CountingReadKit.class)).contains(
-                "WindowsAndReads.neverIncrementedReadsZero",
-                "WindowsAndReads.readChangesNothing");
+        assertThat(failedTests(CountingReadKit.class))
+                .contains("WindowsAndReads.neverIncrementedReadsZero", "WindowsAndReads.readChangesNothing");
     }
 
     @Test
     @DisplayName("catches a repository that counts a key across windows")
     void catchesIgnoredWindow() {
-        assertThat(failedTests(IgnoresWindowKit.class)).containsExactlyInAnyOrder(
-                "WindowsAndReads.windowsAreSeparate");
+        assertThat(failedTests(IgnoresWindowKit.class)).containsExactlyInAnyOrder("WindowsAndReads.windowsAreSeparate");
     }
 
     @Test
     @DisplayName("catches a purge that keeps a counter expiring exactly now")
     void catchesStrictPurge() {
-        assertThat(failedTests(StrictPurgeKit.class)).containsExactlyInAnyOrder(
-                "Purging.purgeDeletesExpired",
-                "Purging.countAfterPurge",
-                "Purging.purgeMany");
+        assertThat(failedTests(StrictPurgeKit.class))
+                .containsExactlyInAnyOrder(
+                        "Purging.purgeDeletesExpired", "Purging.countAfterPurge", "Purging.purgeMany");
     }
 
     @Test
     @DisplayName("catches an increment that counts the keys before a bad one")
     void catchesPartialIncrement() {
-        assertThat(failedTests(PartialIncrementKit.class)).containsExactlyInAnyOrder(
-                "Counting.badKeysRejected",
-                "Counting.nullsRejected");
+        assertThat(failedTests(PartialIncrementKit.class))
+                .containsExactlyInAnyOrder("Counting.badKeysRejected", "Counting.nullsRejected");
     }
 
     @Test
     @DisplayName("catches an increment that counts a key given twice in one call once")
     void catchesCollapsedKeys() {
-        assertThat(failedTests(CollapsesRepeatedKeysKit.class)).containsExactlyInAnyOrder(
-                "Counting.repeatedKeyInOneCall");
+        assertThat(failedTests(CollapsesRepeatedKeysKit.class))
+                .containsExactlyInAnyOrder("Counting.repeatedKeyInOneCall");
     }
 
     // ------------------------------------------------------------ kits with one defect each
@@ -142,11 +139,9 @@ class ThrottleRepositoryContractSelfTest {
     /** A map of counters, correct unless told to carry one defect. */
     static final class TestThrottleRepository implements ThrottleRepository {
 
-        private record Window(String key, Instant start) {
-        }
+        private record Window(String key, Instant start) {}
 
-        private record Counter(long hits, Instant expiresAt) {
-        }
+        private record Counter(long hits, Instant expiresAt) {}
 
         private final Defect defect;
         private final ConcurrentHashMap<Window, Counter> counters = new ConcurrentHashMap<>();
@@ -156,7 +151,8 @@ class ThrottleRepositoryContractSelfTest {
         }
 
         @Override
-        @SuppressWarnings("ThreadPriorityCheck") // the yield widens the race window of this deliberately broken implementation
+        @SuppressWarnings(
+                "ThreadPriorityCheck") // the yield widens the race window of this deliberately broken implementation
         public List<Long> increment(List<String> keys, Instant windowStart, Instant expiresAt) {
             Objects.requireNonNull(windowStart, "windowStart");
             Objects.requireNonNull(expiresAt, "expiresAt");
@@ -181,8 +177,11 @@ class ThrottleRepositoryContractSelfTest {
                     Thread.yield();
                     counters.put(window, new Counter(count, expiresAt));
                 } else {
-                    count = counters.merge(window, new Counter(1, expiresAt),
-                            (a, b) -> new Counter(a.hits() + 1, a.expiresAt())).hits();
+                    count = counters.merge(
+                                    window,
+                                    new Counter(1, expiresAt),
+                                    (a, b) -> new Counter(a.hits() + 1, a.expiresAt()))
+                            .hits();
                 }
                 seen.put(key, count);
                 counts.add(count);

@@ -21,10 +21,13 @@ class H2AtomicStepRepositoryContractTest extends AtomicStepRepositoryContract {
 
     @Override
     protected Stores createStores(MutableClock clock) {
-        dataSource = new JdbcDataSource();                          // a new, empty database per test
+        dataSource = new JdbcDataSource(); // a new, empty database per test
         dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        JdbcStorage storage = JdbcStorage.builder().dataSource(dataSource).clock(clock)
-                .initializeSchema(true).build();
+        JdbcStorage storage = JdbcStorage.builder()
+                .dataSource(dataSource)
+                .clock(clock)
+                .initializeSchema(true)
+                .build();
         return new Stores(storage.steps(), storage.flows(), storage.credentials(), storage.attempts());
     }
 

@@ -23,10 +23,14 @@ class H2CredentialRepositoryContractTest extends CredentialRepositoryContract {
 
     @Override
     protected CredentialRepository createRepository(MutableClock clock) {
-        dataSource = new JdbcDataSource();                          // a new, empty database per test
+        dataSource = new JdbcDataSource(); // a new, empty database per test
         dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        return JdbcStorage.builder().dataSource(dataSource).clock(clock)
-                .initializeSchema(true).build().credentials();
+        return JdbcStorage.builder()
+                .dataSource(dataSource)
+                .clock(clock)
+                .initializeSchema(true)
+                .build()
+                .credentials();
     }
 
     @AfterEach
