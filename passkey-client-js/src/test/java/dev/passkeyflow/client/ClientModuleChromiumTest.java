@@ -58,7 +58,7 @@ class ClientModuleChromiumTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Map<String, String> ENDPOINTS = Map.of("passkey", "/api/passkey", "passkeyError",
             "/api/passkey-error", "immediateRejection", "/api/immediate", "healing", "/api/healing", "healingError",
-            "/api/healing-error");
+            "/api/healing-error", "silentDeclined", "/api/silent-declined");
 
     private static HttpServer server;
     private static ChromeDriver driver;
@@ -186,6 +186,69 @@ class ClientModuleChromiumTest {
         assertThat(assertion.body().get("response").has("signature")).isTrue();
         assertThat(event(login, "ceremonystart").get("mode").asText()).isEqualTo("modal");
         assertThat(navigations(login)).containsExactly("/next");
+    }
+
+    @Test
+    @DisplayName("a silent offer runs a conditional create and emits no offer; Chromium leaves it pending, so after the wait {} goes to silentDeclined and the explicit offer it answers is run")
+    void silentOfferDeclined() throws Exception {
+        Map<String, Object> silent = healingStep(randomB64(), List.of());
+        silent.put("silent", true);
+        Map<String, Object> explicit = healingStep(randomB64(), List.of());
+        explicit.put("silent", false);
+        answers.computeIfAbsent("/api/silent-declined", k -> new ArrayDeque<>())
+                .add(new Answer(200, json(Map.of("step", explicit))));
+
+        JsonNode log = run(silent, "await client.run(step);");
+
+        assertThat(posted).extracting(Posted::path).as("no healing, no healing-error").containsExactly(
+                "/api/silent-declined");
+        assertThat(single("/api/silent-declined").body().size()).isZero();
+        JsonNode start = event(log, "ceremonystart");
+        assertThat(start.get("ceremony").asText()).isEqualTo("create");
+        assertThat(start.get("mode").asText()).isEqualTo("conditional");
+        JsonNode error = event(log, "ceremonyerror");
+        assertThat(error.get("mode").asText()).isEqualTo("conditional");
+        System.out.println("passkeyflow-client: Chromium's conditional create ended with " + error.get("name").asText()
+                + " after " + error.get("elapsedMillis").asLong() + " ms");
+        assertThat(types(log)).containsSubsequence("step", "ceremonystart", "ceremonyerror", "step", "offer");
+        assertThat(types(log)).filteredOn("offer"::equals).hasSize(1);
+        assertThat(event(log, "offer").get("step").get("silent").asBoolean(true)).isFalse();
+        assertThat(authenticator.getCredentials()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a silent offer's passkey, when the browser creates one, is posted to healing; without a silentDeclined endpoint a silent step is an ordinary offer")
+    void silentOfferCreated() throws Exception {
+        // Chromium's virtual authenticator never completes a conditional create: the page's create()
+        // records what it was asked and creates the passkey as a modal request would.
+        js("""
+                const create = navigator.credentials.create.bind(navigator.credentials);
+                window.createdWith = [];
+                navigator.credentials.create = (options) => {
+                  window.createdWith.push(options.mediation ?? null);
+                  return create({ publicKey: options.publicKey });
+                };""");
+        String challenge = randomB64();
+        Map<String, Object> silent = healingStep(challenge, List.of());
+        silent.put("silent", true);
+
+        JsonNode log = run(silent, "await client.run(step);");
+
+        assertThat(js("return JSON.stringify(window.createdWith)")).isEqualTo("[\"conditional\"]");
+        Posted created = single("/api/healing");
+        assertThat(clientData(created.body()).get("challenge").asText()).isEqualTo(challenge);
+        assertThat(posted).extracting(Posted::path).containsExactly("/api/healing");
+        assertThat(event(log, "ceremonysuccess").get("mode").asText()).isEqualTo("conditional");
+        assertThat(types(log)).doesNotContain("offer");
+        assertThat(navigations(log)).containsExactly("/next");
+
+        posted.clear();
+        String withoutEndpoint = (String) async("""
+                const client = makeClient({ healing: '/api/healing' });
+                await client.run(%s);
+                done(JSON.stringify(window.log));""".formatted(json(silent)));
+        assertThat(types(MAPPER.readTree(withoutEndpoint))).contains("offer").doesNotContain("ceremonystart");
+        assertThat(posted).isEmpty();
     }
 
     @Test

@@ -12,8 +12,8 @@
 // data-autofill-state says where it is: starting, waiting, verifying, aborted, failed or unsupported.
 // A healing step with silent: true (conditional create after a password login) runs at once and shows
 // no offer; the element's data-silent-state says creating, created or declined.
-import { PasskeyFlowClient, collectClientContext, credentialToJSON, parseCreationOptions, readLastLogin,
-  rememberLastLogin } from './passkeyflow-client.js';
+import { PasskeyFlowClient, collectClientContext, readLastLogin, rememberLastLogin }
+  from './passkeyflow-client.js';
 
 const root = document.getElementById('passkeyflow');
 const base = root?.dataset.base || '/passkeyflow';
@@ -34,6 +34,7 @@ const client = new PasskeyFlowClient({
     healing: `${base}/healing`,
     healingError: `${base}/healing-error`,
     conditional: `${base}/autofill-passkey`,
+    silentDeclined: `${base}/silent-declined`,
   },
   headers: csrfHeaders,
 });
@@ -178,49 +179,33 @@ function renderOffer(step) {
   on('skip', () => post('decline'));
 }
 
-// How long a silent creation may take before the page treats it as declined: Chromium may leave a
-// conditional create pending instead of rejecting it (its WebDriver virtual authenticator never
-// completes one), and the person must not wait for an offer that never comes.
-const SILENT_CREATE_WAIT_MS = 3000;
-
 /**
- * A silent offer (conditional create, WebAuthn Level 3): create() with mediation 'conditional' right
- * away and no offer on screen. The browser may create the passkey without a dialog (it goes to
- * healing like any other); if it declines, or does not answer in time, silent-declined answers the
- * explicit offer, which renders as usual. The person never sees both.
+ * A silent offer (conditional create, WebAuthn Level 3): the client runs create() with mediation
+ * 'conditional' at once (createSilently, through run()), and the page shows no offer. A passkey the
+ * browser creates goes to healing like any other; if the browser declines, or has not answered after
+ * SILENT_CREATE_WAIT_MILLIS, the client posts silent-declined and runs the explicit offer it answers,
+ * which renders as usual. The person never sees both.
  */
-async function runSilent(step) {
+function renderSilent() {
   render('silent', '<p id="pkf-silent" role="status" aria-live="polite">Signing you in…</p>', 'pkf-silent');
   root.dataset.silentState = 'creating';
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), SILENT_CREATE_WAIT_MS);
-  let credential = null;
-  try {
-    credential = await navigator.credentials.create({ publicKey: parseCreationOptions(step.publicKey),
-      mediation: 'conditional', signal: controller.signal });
-  } catch {
-    // NotAllowedError, AbortError (our timer) or no conditional create here: all mean "not silently".
-  } finally {
-    clearTimeout(timer);
-  }
-  if (credential) {
-    root.dataset.silentState = 'created';
-    await post('healing', credentialToJSON(credential));
-  } else {
-    root.dataset.silentState = 'declined';
-    await post('silent-declined');
-  }
 }
 
-client.addEventListener('ceremonysuccess', ({ detail: { mode } }) => {
-  if (mode === 'conditional') root.dataset.autofillState = 'verifying';
+client.addEventListener('ceremonysuccess', ({ detail: { ceremony, mode } }) => {
+  if (mode !== 'conditional') return;
+  if (ceremony === 'get') root.dataset.autofillState = 'verifying';
+  else root.dataset.silentState = 'created';
+});
+
+client.addEventListener('ceremonyerror', ({ detail: { ceremony, mode } }) => {
+  if (ceremony === 'create' && mode === 'conditional') root.dataset.silentState = 'declined';
 });
 
 client.addEventListener('step', ({ detail: { step } }) => {
   if (step.type === 'passkey' && step.conditional) runConditional(step);
   else if (step.type === 'passkey') renderPasskey(step);
   else if (step.type === 'fallback') renderPassword(step);
-  else if (step.type === 'healing' && step.silent) runSilent(step);
+  else if (step.type === 'healing' && step.silent) renderSilent();
   else if (step.type === 'healing') renderOffer(step);
   else if (step.type === 'completed') root.dataset.view = 'completed';
 });
