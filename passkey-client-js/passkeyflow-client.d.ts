@@ -63,6 +63,8 @@ export interface HealingStep {
   diagnosis: Diagnosis;
   platform: string;
   unlockMethod: string;
+  /** Conditional create (a silent upgrade): run createSilently(), show nothing, no offer. */
+  silent?: boolean;
   signals?: SignalCall[];
   [extra: string]: unknown;
 }
@@ -136,7 +138,12 @@ export interface Endpoints {
   healingError?: string;
   /** Receives the credential JSON of a conditional get() (default: passkey). */
   conditional?: string;
+  /** Receives {} when the browser declines a silent offer (conditional create); answers the explicit offer. */
+  silentDeclined?: string;
 }
+
+/** How long createSilently() waits for the browser before it treats the request as declined, in ms. */
+export const SILENT_CREATE_WAIT_MILLIS: number;
 
 export interface ClientOptions {
   endpoints: Endpoints;
@@ -180,6 +187,7 @@ export class PasskeyFlowClient extends EventTarget {
   signals(signals: SignalCall[] | null | undefined): SignalResult[];
   signIn(step: PasskeyStep): Promise<void>;
   createPasskey(step: HealingStep): Promise<void>;
+  createSilently(step: HealingStep, options?: { waitMillis?: number }): Promise<void>;
   startConditional(publicKey: OptionsJSON): Promise<boolean>;
   abortConditional(): void;
   post(url: string, body: unknown): Promise<unknown>;

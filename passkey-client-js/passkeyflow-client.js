@@ -331,7 +331,15 @@ export class PasskeyFlowServerError extends Error {
 // ------------------------------------------------------------------ the client
 
 const ENDPOINT_NAMES = Object.freeze(['passkey', 'passkeyError', 'immediateRejection', 'healing', 'healingError',
-  'conditional']);
+  'conditional', 'silentDeclined']);
+
+/**
+ * How long createSilently() waits for a conditional create before it treats it as declined, in ms.
+ * A browser may leave the request pending instead of rejecting it when it will not create silently
+ * (Chromium 156's WebDriver virtual authenticator never completes one), and the person must not
+ * wait for an offer that never comes.
+ */
+export const SILENT_CREATE_WAIT_MILLIS = 3000;
 
 /**
  * Runs the steps of a passkeyflow login in this page. An EventTarget; events (CustomEvent, data in
@@ -354,7 +362,9 @@ export class PasskeyFlowClient extends EventTarget {
    * @param {Record<string, string>} options.endpoints URLs to POST to: passkey (credential JSON of a
    *     get()), passkeyError ({name, message, elapsedMillis}), immediateRejection ({elapsedMillis}),
    *     healing (credential JSON of a create()), healingError ({name, message, elapsedMillis}),
-   *     conditional (credential JSON of a conditional get(); default: passkey). Only those a page
+   *     conditional (credential JSON of a conditional get(); default: passkey), silentDeclined ({}:
+   *     the browser declined a silent offer; with it, run() runs a healing step with silent: true
+   *     through createSilently(), without it such a step is an ordinary offer). Only those a page
    *     uses are needed; a missing one is reported when it is needed.
    * @param {Record<string,string> | (() => Record<string,string>)} [options.headers] extra request
    *     headers, e.g. a CSRF token
@@ -399,7 +409,8 @@ export class PasskeyFlowClient extends EventTarget {
   /**
    * Runs a step: makes its signals, then for a passkey step starts the ceremony when the step says
    * autoStart (never for a calm retry, which waits for the person) or runs immediate UI mode, and
-   * otherwise emits 'waiting'; for a healing step emits 'offer'; for a completed step follows its
+   * otherwise emits 'waiting'; for a healing step emits 'offer', or, for a silent one when the
+   * silentDeclined endpoint is configured, runs createSilently(); for a completed step follows its
    * redirect. Resolves when the step's own work is done (a ceremony posted, or waiting).
    */
   async run(step) {
@@ -421,6 +432,7 @@ export class PasskeyFlowClient extends EventTarget {
           this.emit('unsupported', {});
           return;
         }
+        if (step.silent && this.endpoints.silentDeclined) return this.createSilently(step);
         this.emit('offer', { step });
         return;
       case 'completed':
@@ -478,6 +490,53 @@ export class PasskeyFlowClient extends EventTarget {
       () => navigator.credentials.create({ publicKey: parseCreationOptions(step.publicKey) }),
       (credential) => this.post(this.endpoint('healing'), credentialToJSON(credential)),
       (error) => this.post(this.endpoint('healingError'), error));
+  }
+
+  /**
+   * Runs a silent offer (a healing step with silent: true): navigator.credentials.create() with
+   * mediation 'conditional' (WebAuthn Level 3 conditional create) at once, with no UI of its own. A
+   * passkey the browser creates is posted to healing; a refusal, or no answer within waitMillis, is
+   * posted to silentDeclined ({}), and the step it answers (the explicit offer) is run. The refusal is
+   * emitted as a 'ceremonyerror' with mode 'conditional' but not posted to healingError: the browser
+   * declining silently is not the person's answer. Ignored while another ceremony of this client runs.
+   *
+   * @param {object} step the healing step
+   * @param {{waitMillis?: number}} [options] how long to wait for the browser (default
+   *     SILENT_CREATE_WAIT_MILLIS)
+   */
+  async createSilently(step, { waitMillis = SILENT_CREATE_WAIT_MILLIS } = {}) {
+    if (this.busy) return;
+    this.abortConditional();
+    this.busy = true;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('No silent creation in time.', 'AbortError')),
+      waitMillis);
+    const started = performance.now();
+    this.emit('ceremonystart', { ceremony: 'create', mode: 'conditional', attempt: 0 });
+    let credential = null;
+    try {
+      credential = await navigator.credentials.create({ publicKey: parseCreationOptions(step.publicKey),
+        mediation: 'conditional', signal: controller.signal });
+      if (!credential) throw new DOMException('No credential was returned.', 'NotAllowedError');
+    } catch (error) {
+      credential = null;
+      this.emit('ceremonyerror', this.errorDetail(error, started, 'create', 'conditional'));
+    } finally {
+      clearTimeout(timer);
+    }
+    try {
+      if (credential) {
+        this.emit('ceremonysuccess', { ceremony: 'create', mode: 'conditional',
+          elapsedMillis: Math.round(performance.now() - started), credentialId: credential.id });
+        await this.post(this.endpoint('healing'), credentialToJSON(credential));
+      } else {
+        await this.post(this.endpoint('silentDeclined'), {});
+      }
+    } catch (e) {
+      this.failed(e);
+    } finally {
+      this.busy = false;
+    }
   }
 
   /**

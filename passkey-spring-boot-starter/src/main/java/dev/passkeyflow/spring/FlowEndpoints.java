@@ -167,7 +167,9 @@ final class FlowEndpoints {
 
     /**
      * Writes {@code {"step": ...}} ({@link StepJson}); a passkey step also says {@code conditional}
-     * (an autofill challenge), a completed one carries the {@code redirect} the login chose.
+     * (an autofill challenge), a healing step {@code silent} (conditional create: the page shows
+     * nothing and posts {@code silent-declined} if the browser declines), a completed one carries the
+     * {@code redirect} the login chose.
      */
     void answer(HttpServletRequest request, HttpServletResponse response, LoginStep step) throws IOException {
         String redirect = null;
@@ -180,6 +182,9 @@ final class FlowEndpoints {
         ObjectNode stepJson = StepJson.toJson(step);
         if (step instanceof LoginStep.PasskeyChallenge challenge) {
             stepJson.put("conditional", challenge.conditional());
+        }
+        if (step instanceof LoginStep.HealingOffer offer) {
+            stepJson.put("silent", offer.silent());
         }
         if (redirect != null) {
             stepJson.put("redirect", redirect);

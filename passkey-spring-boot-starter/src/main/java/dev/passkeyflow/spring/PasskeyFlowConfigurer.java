@@ -59,6 +59,8 @@ import org.springframework.security.web.savedrequest.RequestCache;
  *   <tr><td>POST healing</td><td>{@code credential.toJSON()}</td><td>{@code finishHealing}</td></tr>
  *   <tr><td>POST healing-error</td><td>{@code {name, message, elapsedMillis}}</td><td>{@code reportHealingError}</td></tr>
  *   <tr><td>POST decline</td><td></td><td>{@code declineHealing}</td></tr>
+ *   <tr><td>POST silent-declined</td><td></td><td>{@code silentCreateDeclined}: the browser declined a
+ *       healing step with {@code silent: true} (conditional create); the explicit offer</td></tr>
  *   <tr><td>POST enrol</td><td>{@code {client}}</td><td>{@code enrol} for the fully signed-in user
  *       (401 for none or a remember-me login)</td></tr>
  *   <tr><td>GET passkeyflow-spring.js</td><td></td><td>the login page's UI (an ES module)</td></tr>

@@ -147,6 +147,8 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
                 }),
                 entry("POST decline", (request, response) ->
                         endpoints.answer(request, response, flow.declineHealing(endpoints.flowId(request)))),
+                entry("POST silent-declined", (request, response) ->
+                        endpoints.answer(request, response, flow.silentCreateDeclined(endpoints.flowId(request)))),
                 entry("POST enrol", endpoints::enrol));
     }
 

@@ -10,6 +10,8 @@
 // Add data-autofill to offer the browser's passkeys in the identifier field's suggestions (passkey
 // autofill: a conditional request on autocomplete="username webauthn"); the element's
 // data-autofill-state says where it is: starting, waiting, verifying, aborted, failed or unsupported.
+// A healing step with silent: true (conditional create after a password login) runs at once and shows
+// no offer; the element's data-silent-state says creating, created or declined.
 import { PasskeyFlowClient, collectClientContext, readLastLogin, rememberLastLogin }
   from './passkeyflow-client.js';
 
@@ -32,6 +34,7 @@ const client = new PasskeyFlowClient({
     healing: `${base}/healing`,
     healingError: `${base}/healing-error`,
     conditional: `${base}/autofill-passkey`,
+    silentDeclined: `${base}/silent-declined`,
   },
   headers: csrfHeaders,
 });
@@ -176,14 +179,33 @@ function renderOffer(step) {
   on('skip', () => post('decline'));
 }
 
-client.addEventListener('ceremonysuccess', ({ detail: { mode } }) => {
-  if (mode === 'conditional') root.dataset.autofillState = 'verifying';
+/**
+ * A silent offer (conditional create, WebAuthn Level 3): the client runs create() with mediation
+ * 'conditional' at once (createSilently, through run()), and the page shows no offer. A passkey the
+ * browser creates goes to healing like any other; if the browser declines, or has not answered after
+ * SILENT_CREATE_WAIT_MILLIS, the client posts silent-declined and runs the explicit offer it answers,
+ * which renders as usual. The person never sees both.
+ */
+function renderSilent() {
+  render('silent', '<p id="pkf-silent" role="status" aria-live="polite">Signing you in…</p>', 'pkf-silent');
+  root.dataset.silentState = 'creating';
+}
+
+client.addEventListener('ceremonysuccess', ({ detail: { ceremony, mode } }) => {
+  if (mode !== 'conditional') return;
+  if (ceremony === 'get') root.dataset.autofillState = 'verifying';
+  else root.dataset.silentState = 'created';
+});
+
+client.addEventListener('ceremonyerror', ({ detail: { ceremony, mode } }) => {
+  if (ceremony === 'create' && mode === 'conditional') root.dataset.silentState = 'declined';
 });
 
 client.addEventListener('step', ({ detail: { step } }) => {
   if (step.type === 'passkey' && step.conditional) runConditional(step);
   else if (step.type === 'passkey') renderPasskey(step);
   else if (step.type === 'fallback') renderPassword(step);
+  else if (step.type === 'healing' && step.silent) renderSilent();
   else if (step.type === 'healing') renderOffer(step);
   else if (step.type === 'completed') root.dataset.view = 'completed';
 });

@@ -159,7 +159,7 @@ class PasskeyFlowAttackTest {
         Object flow = session.getAttribute(FlowSession.FLOW_ID);
         for (String endpoint : List.of("start", "autofill", "autofill-passkey", "passkey", "passkey-error",
                 "immediate-rejection", "fallback", "retry-passkey", "password", "healing", "healing-error", "decline",
-                "enrol")) {
+                "silent-declined", "enrol")) {
             MockHttpServletResponse response = mvc.perform(post("/passkeyflow/" + endpoint).session(session)
                     .contentType("application/json").header("Origin", ORIGIN)
                     .content("{\"password\":\"" + VICTIM_PASSWORD + "\",\"name\":\"NotAllowedError\"}"))

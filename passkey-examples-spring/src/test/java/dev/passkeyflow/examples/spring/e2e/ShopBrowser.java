@@ -136,6 +136,19 @@ final class ShopBrowser implements AutoCloseable {
                 "const r = document.getElementById('passkeyflow'); return r ? r.dataset.autofillState ?? null : null;");
     }
 
+    /** Where the page's silent passkey creation is ({@code data-silent-state}), or {@code null}. */
+    String silentState() {
+        return (String) ((JavascriptExecutor) driver).executeScript(
+                "const r = document.getElementById('passkeyflow'); return r ? r.dataset.silentState ?? null : null;");
+    }
+
+    /** Whether this Chromium reports {@code getClientCapabilities().conditionalCreate}. */
+    boolean reportsConditionalCreate() {
+        return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+                "return PublicKeyCredential.getClientCapabilities"
+                        + " ? PublicKeyCredential.getClientCapabilities().then(c => !!c.conditionalCreate) : false"));
+    }
+
     void awaitAutofillState(String state) {
         patiently().until(d -> state.equals(autofillState()));
     }

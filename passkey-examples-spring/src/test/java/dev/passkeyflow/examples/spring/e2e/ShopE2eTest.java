@@ -3,6 +3,7 @@ package dev.passkeyflow.examples.spring.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.passkeyflow.core.AuthenticationMethod;
+import dev.passkeyflow.core.HealingPath;
 import dev.passkeyflow.core.LoginFlowEvent;
 import dev.passkeyflow.core.LoginFlowListener;
 import dev.passkeyflow.core.advisor.DecisionTag;
@@ -232,6 +233,41 @@ class ShopE2eTest {
         browser.screenshot("unknown-passkey-dropped");
         assertThat(browser.view()).isEqualTo("identifier");
         assertThat(browser.has("logout")).as("signed in").isFalse();
+    }
+
+    @Test
+    @DisplayName("silent upgrade: after the password the page tries conditional create with no offer on screen; Chromium declines it, so the explicit offer follows and creates the passkey")
+    void silentUpgradeDeclined() {
+        // Chromium 156 reports conditionalCreate but its virtual authenticator never completes a
+        // conditional create: this test sees the decline path; the silent success is pinned by the
+        // starter's MockMvc tests (a UP=0 registration).
+        assertThat(browser.reportsConditionalCreate()).as("this Chromium reports conditionalCreate").isTrue();
+        enterIdentifier();
+        browser.awaitView("password");
+        int seen = EVENTS.size();
+        browser.type("password", PASSWORD);
+        browser.click("sign-in-password");
+
+        browser.awaitView("silent");
+        browser.screenshot("silent-attempt");
+        assertThat(browser.silentState()).isEqualTo("creating");
+        assertThat(browser.has("add-passkey")).as("no offer while the silent attempt runs").isFalse();
+        assertThat(browser.has("logout")).as("not signed in yet").isFalse();
+        browser.awaitView("offer");
+        browser.screenshot("explicit-offer-after-decline");
+        assertThat(browser.silentState()).isEqualTo("declined");
+        assertThat(browser.text("offer-title")).isEqualTo("Sign in faster next time with a passkey");
+        assertThat(EVENTS.subList(seen, EVENTS.size())).filteredOn(LoginFlowEvent.HealingOffered.class::isInstance)
+                .map(e -> ((LoginFlowEvent.HealingOffered) e).silent()).first().isEqualTo(true);
+
+        browser.click("add-passkey");
+        awaitHome();
+        assertThat(browser.credentialIds()).hasSize(1);
+        assertThat(storedPasskeys()).singleElement()
+                .satisfies(p -> assertThat(p.credentialId().toBase64Url()).isEqualTo(browser.credentialIds().get(0)));
+        assertThat(EVENTS.subList(seen, EVENTS.size())).filteredOn(LoginFlowEvent.Healed.class::isInstance)
+                .singleElement().satisfies(e -> assertThat(((LoginFlowEvent.Healed) e).path())
+                        .isEqualTo(HealingPath.EXPLICIT));
     }
 
     @Test
