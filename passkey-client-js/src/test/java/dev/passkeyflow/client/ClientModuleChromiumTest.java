@@ -56,9 +56,19 @@ class ClientModuleChromiumTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Map<String, String> ENDPOINTS = Map.of("passkey", "/api/passkey", "passkeyError",
-            "/api/passkey-error", "immediateRejection", "/api/immediate", "healing", "/api/healing", "healingError",
-            "/api/healing-error", "silentDeclined", "/api/silent-declined");
+    private static final Map<String, String> ENDPOINTS = Map.of(
+            "passkey",
+            "/api/passkey",
+            "passkeyError",
+            "/api/passkey-error",
+            "immediateRejection",
+            "/api/immediate",
+            "healing",
+            "/api/healing",
+            "healingError",
+            "/api/healing-error",
+            "silentDeclined",
+            "/api/silent-declined");
 
     private static HttpServer server;
     private static ChromeDriver driver;
@@ -72,11 +82,9 @@ class ClientModuleChromiumTest {
 
     private static VirtualAuthenticator authenticator;
 
-    record Posted(String path, JsonNode body, String testHeader, String contentType) {
-    }
+    record Posted(String path, JsonNode body, String testHeader, String contentType) {}
 
-    record Answer(int status, String json) {
-    }
+    record Answer(int status, String json) {}
 
     @BeforeAll
     static void startServerAndBrowser() throws IOException {
@@ -88,12 +96,24 @@ class ClientModuleChromiumTest {
         userDataDir = Files.createTempDirectory("passkeyflow-client-chrome");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(env("PASSKEYFLOW_CHROMIUM", "/usr/bin/chromium"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + userDataDir);
-        driver = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(env("PASSKEYFLOW_CHROMEDRIVER", "/usr/bin/chromedriver")).toFile())
-                .usingAnyFreePort().build(), options);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + userDataDir);
+        driver = new ChromeDriver(
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(Path.of(env("PASSKEYFLOW_CHROMEDRIVER", "/usr/bin/chromedriver"))
+                                .toFile())
+                        .usingAnyFreePort()
+                        .build(),
+                options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
     }
 
@@ -107,7 +127,8 @@ class ClientModuleChromiumTest {
         }
         if (userDataDir != null) {
             try (var files = Files.walk(userDataDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -117,8 +138,8 @@ class ClientModuleChromiumTest {
         posted.clear();
         answers.clear();
         driver.get(base + "/page");
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> "yes".equals(
-                ((JavascriptExecutor) d).executeScript("return document.body.dataset.ready")));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> "yes".equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.ready")));
         js("localStorage.clear(); sessionStorage.clear(); delete window.passkeyflowTestHooks;");
         if (authenticator != null) {
             driver.removeVirtualAuthenticator(authenticator);
@@ -126,13 +147,16 @@ class ClientModuleChromiumTest {
         authenticator = driver.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
                 .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
                 .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
-                .setHasResidentKey(true).setHasUserVerification(true).setIsUserVerified(true));
+                .setHasResidentKey(true)
+                .setHasUserVerification(true)
+                .setIsUserVerified(true));
     }
 
     // ------------------------------------------------------------------ tests
 
     @Test
-    @DisplayName("collects capabilities, platform authenticator, conditional mediation, hints, device id and last login, which ClientContextReader reads back")
+    @DisplayName(
+            "collects capabilities, platform authenticator, conditional mediation, hints, device id and last login, which ClientContextReader reads back")
     void collectsClientContext() throws Exception {
         JsonNode payload = MAPPER.readTree((String) async("""
                 pkf.rememberLastLogin('ann@example.com', 'cred-1');
@@ -143,11 +167,16 @@ class ClientModuleChromiumTest {
 
         assertThat(payload.get("version").asText()).isEqualTo(System.getProperty("project.version", "0.1.0-SNAPSHOT"));
         assertThat(payload.get("deviceId").asText()).matches("[A-Za-z0-9_-]{43}");
-        assertThat(payload.get("sameDevice").asBoolean()).as("the device id is kept").isTrue();
-        assertThat(payload.get("userVerifyingPlatformAuthenticator").asBoolean()).isTrue();
+        assertThat(payload.get("sameDevice").asBoolean())
+                .as("the device id is kept")
+                .isTrue();
+        assertThat(payload.get("userVerifyingPlatformAuthenticator").asBoolean())
+                .isTrue();
         assertThat(payload.get("conditionalMediation").isBoolean()).isTrue();
         assertThat(payload.get("capabilities").size()).isGreaterThan(3);
-        assertThat(payload.get("capabilities").has("immediateGet")).as("only on request").isFalse();
+        assertThat(payload.get("capabilities").has("immediateGet"))
+                .as("only on request")
+                .isFalse();
         assertThat(payload.get("withImmediate").has("immediateGet")).isTrue();
         assertThat(payload.get("hints").get("platform").asText()).isNotBlank();
         assertThat(payload.get("lastLogin").get("identifier").asText()).isEqualTo("ann@example.com");
@@ -162,18 +191,20 @@ class ClientModuleChromiumTest {
     }
 
     @Test
-    @DisplayName("a healing offer creates a passkey and posts it; an auto-start step signs in with it and posts the assertion for the issued challenge")
+    @DisplayName(
+            "a healing offer creates a passkey and posts it; an auto-start step signs in with it and posts the assertion for the issued challenge")
     void createThenAutoStart() throws Exception {
         String createChallenge = randomB64();
-        JsonNode log = run(healingStep(createChallenge, List.of()), "await client.run(step); await client.createPasskey(step);");
+        JsonNode log = run(
+                healingStep(createChallenge, List.of()), "await client.run(step); await client.createPasskey(step);");
         Posted created = single("/api/healing");
         assertThat(created.testHeader()).as("the configured headers are sent").isEqualTo("yes");
         assertThat(created.contentType()).startsWith("application/json");
         assertThat(clientData(created.body()).get("type").asText()).isEqualTo("webauthn.create");
         assertThat(clientData(created.body()).get("challenge").asText()).isEqualTo(createChallenge);
         assertThat(created.body().get("response").has("attestationObject")).isTrue();
-        assertThat(types(log)).containsSubsequence("step", "offer", "ceremonystart", "ceremonysuccess", "redirect",
-                "navigate");
+        assertThat(types(log))
+                .containsSubsequence("step", "offer", "ceremonystart", "ceremonysuccess", "redirect", "navigate");
         assertThat(authenticator.getCredentials()).hasSize(1);
 
         posted.clear();
@@ -182,14 +213,16 @@ class ClientModuleChromiumTest {
         Posted assertion = single("/api/passkey");
         assertThat(clientData(assertion.body()).get("type").asText()).isEqualTo("webauthn.get");
         assertThat(clientData(assertion.body()).get("challenge").asText()).isEqualTo(getChallenge);
-        assertThat(assertion.body().get("id").asText()).isEqualTo(created.body().get("id").asText());
+        assertThat(assertion.body().get("id").asText())
+                .isEqualTo(created.body().get("id").asText());
         assertThat(assertion.body().get("response").has("signature")).isTrue();
         assertThat(event(login, "ceremonystart").get("mode").asText()).isEqualTo("modal");
         assertThat(navigations(login)).containsExactly("/next");
     }
 
     @Test
-    @DisplayName("a silent offer runs a conditional create and emits no offer; Chromium leaves it pending, so after the wait {} goes to silentDeclined and the explicit offer it answers is run")
+    @DisplayName(
+            "a silent offer runs a conditional create and emits no offer; Chromium leaves it pending, so after the wait {} goes to silentDeclined and the explicit offer it answers is run")
     void silentOfferDeclined() throws Exception {
         Map<String, Object> silent = healingStep(randomB64(), List.of());
         silent.put("silent", true);
@@ -200,24 +233,29 @@ class ClientModuleChromiumTest {
 
         JsonNode log = run(silent, "await client.run(step);");
 
-        assertThat(posted).extracting(Posted::path).as("no healing, no healing-error").containsExactly(
-                "/api/silent-declined");
+        assertThat(posted)
+                .extracting(Posted::path)
+                .as("no healing, no healing-error")
+                .containsExactly("/api/silent-declined");
         assertThat(single("/api/silent-declined").body().size()).isZero();
         JsonNode start = event(log, "ceremonystart");
         assertThat(start.get("ceremony").asText()).isEqualTo("create");
         assertThat(start.get("mode").asText()).isEqualTo("conditional");
         JsonNode error = event(log, "ceremonyerror");
         assertThat(error.get("mode").asText()).isEqualTo("conditional");
-        System.out.println("passkeyflow-client: Chromium's conditional create ended with " + error.get("name").asText()
-                + " after " + error.get("elapsedMillis").asLong() + " ms");
+        System.out.println("passkeyflow-client: Chromium's conditional create ended with "
+                + error.get("name").asText() + " after "
+                + error.get("elapsedMillis").asLong() + " ms");
         assertThat(types(log)).containsSubsequence("step", "ceremonystart", "ceremonyerror", "step", "offer");
         assertThat(types(log)).filteredOn("offer"::equals).hasSize(1);
-        assertThat(event(log, "offer").get("step").get("silent").asBoolean(true)).isFalse();
+        assertThat(event(log, "offer").get("step").get("silent").asBoolean(true))
+                .isFalse();
         assertThat(authenticator.getCredentials()).isEmpty();
     }
 
     @Test
-    @DisplayName("a silent offer's passkey, when the browser creates one, is posted to healing; without a silentDeclined endpoint a silent step is an ordinary offer")
+    @DisplayName(
+            "a silent offer's passkey, when the browser creates one, is posted to healing; without a silentDeclined endpoint a silent step is an ordinary offer")
     void silentOfferCreated() throws Exception {
         // Chromium's virtual authenticator never completes a conditional create: the page's create()
         // records what it was asked and creates the passkey as a modal request would.
@@ -252,7 +290,8 @@ class ClientModuleChromiumTest {
     }
 
     @Test
-    @DisplayName("a calm retry waits for the person even when the step says autoStart; a step without autoStart waits for the button")
+    @DisplayName(
+            "a calm retry waits for the person even when the step says autoStart; a step without autoStart waits for the button")
     void calmRetryAndButtonWait() throws Exception {
         JsonNode calm = run(passkeyStep(randomB64(), true, true, false), "await client.run(step);");
         assertThat(event(calm, "waiting").get("reason").asText()).isEqualTo("calmRetry");
@@ -265,7 +304,8 @@ class ClientModuleChromiumTest {
     }
 
     @Test
-    @DisplayName("a failed get() posts the DOMException name and the elapsed milliseconds, and the page hears it as an event")
+    @DisplayName(
+            "a failed get() posts the DOMException name and the elapsed milliseconds, and the page hears it as an event")
     void reportsErrorNameAndElapsedTime() throws Exception {
         JsonNode log = run(passkeyStepFor(randomB64(), List.of(randomB64())), "await client.signIn(step);");
 
@@ -275,23 +315,29 @@ class ClientModuleChromiumTest {
         JsonNode event = event(log, "ceremonyerror");
         assertThat(event.get("name").asText()).isEqualTo("NotAllowedError");
         assertThat(event.get("kind").asText()).isEqualTo("cancelled");
-        assertThat(event.get("elapsedMillis").asLong()).isEqualTo(error.body().get("elapsedMillis").asLong());
+        assertThat(event.get("elapsedMillis").asLong())
+                .isEqualTo(error.body().get("elapsedMillis").asLong());
     }
 
     @Test
-    @DisplayName("the test hook holds a NotAllowedError back like a real browser's dismissed sheet and reports that elapsed time")
+    @DisplayName(
+            "the test hook holds a NotAllowedError back like a real browser's dismissed sheet and reports that elapsed time")
     void testHookDelaysNotAllowedError() throws Exception {
         js("window.passkeyflowTestHooks = { notAllowedErrorAfterMillis: 1500 };");
         run(passkeyStepFor(randomB64(), List.of(randomB64())), "await client.signIn(step);");
 
-        assertThat(single("/api/passkey-error").body().get("elapsedMillis").asLong()).isGreaterThanOrEqualTo(1495L);
+        assertThat(single("/api/passkey-error").body().get("elapsedMillis").asLong())
+                .isGreaterThanOrEqualTo(1495L);
     }
 
     @Test
     @DisplayName("an answer carrying the next step runs it in place: here the server's calm retry")
     void answerWithStep() throws Exception {
-        answers.put("/api/passkey-error", new ArrayDeque<>(List.of(new Answer(200,
-                "{\"step\":" + MAPPER.writeValueAsString(passkeyStep(randomB64(), true, true, false)) + "}"))));
+        answers.put(
+                "/api/passkey-error",
+                new ArrayDeque<>(List.of(new Answer(
+                        200,
+                        "{\"step\":" + MAPPER.writeValueAsString(passkeyStep(randomB64(), true, true, false)) + "}"))));
         JsonNode log = run(passkeyStepFor(randomB64(), List.of(randomB64())), "await client.signIn(step);");
 
         assertThat(types(log)).containsSubsequence("ceremonyerror", "step", "waiting");
@@ -301,17 +347,26 @@ class ClientModuleChromiumTest {
     @Test
     @DisplayName("an answer carrying an auto-start step starts its ceremony at once")
     void answerWithAutoStartStep() throws Exception {
-        answers.put("/api/passkey-error", new ArrayDeque<>(List.of(new Answer(200,
-                "{\"step\":" + MAPPER.writeValueAsString(passkeyStepFor(randomB64(), List.of(randomB64())))
-                        .replace("\"autoStart\":false", "\"autoStart\":true") + "}"))));
+        answers.put(
+                "/api/passkey-error",
+                new ArrayDeque<>(List.of(new Answer(
+                        200,
+                        "{\"step\":"
+                                + MAPPER.writeValueAsString(passkeyStepFor(randomB64(), List.of(randomB64())))
+                                        .replace("\"autoStart\":false", "\"autoStart\":true")
+                                + "}"))));
         JsonNode log = run(passkeyStepFor(randomB64(), List.of(randomB64())), "await client.signIn(step);");
 
         assertThat(types(log).stream().filter("ceremonystart"::equals).count()).isEqualTo(2);
-        assertThat(posted.stream().filter(p -> p.path().equals("/api/passkey-error")).count()).isEqualTo(2);
+        assertThat(posted.stream()
+                        .filter(p -> p.path().equals("/api/passkey-error"))
+                        .count())
+                .isEqualTo(2);
     }
 
     @Test
-    @DisplayName("a conditional request runs with mediation conditional; its failure is an event, never posted as a failed login; a modal sign-in then runs as usual")
+    @DisplayName(
+            "a conditional request runs with mediation conditional; its failure is an event, never posted as a failed login; a modal sign-in then runs as usual")
     void conditionalRequest() throws Exception {
         JsonNode log = MAPPER.readTree((String) async("""
                 const client = makeClient(%s);
@@ -319,20 +374,26 @@ class ClientModuleChromiumTest {
                 await new Promise((resolve) => setTimeout(resolve, 300));
                 await client.signIn(%s);
                 const ran = await conditional;
-                done(JSON.stringify({ ran, log: window.log }));""".formatted(json(ENDPOINTS),
-                json(passkeyStep(randomB64(), false, false, false).get("publicKey")),
-                json(passkeyStepFor(randomB64(), List.of(randomB64()))))));
+                done(JSON.stringify({ ran, log: window.log }));""".formatted(
+                        json(ENDPOINTS),
+                        json(passkeyStep(randomB64(), false, false, false).get("publicKey")),
+                        json(passkeyStepFor(randomB64(), List.of(randomB64()))))));
 
-        assertThat(log.get("ran").asBoolean()).as("Chromium has conditional mediation").isTrue();
+        assertThat(log.get("ran").asBoolean())
+                .as("Chromium has conditional mediation")
+                .isTrue();
         List<String> modes = new java.util.ArrayList<>();
         log.get("log").forEach(e -> {
             if (e.get("type").asText().startsWith("ceremony")) {
-                modes.add(e.get("type").asText() + ":" + e.get("detail").get("mode").asText());
+                modes.add(e.get("type").asText() + ":"
+                        + e.get("detail").get("mode").asText());
             }
         });
         // Chromium's virtual authenticator rejects a conditional request at once when nothing is offered in
         // autofill; whether it is still pending or already rejected, the modal sign-in runs.
-        assertThat(modes).startsWith("ceremonystart:conditional").endsWith("ceremonystart:modal", "ceremonyerror:modal");
+        assertThat(modes)
+                .startsWith("ceremonystart:conditional")
+                .endsWith("ceremonystart:modal", "ceremonyerror:modal");
         assertThat(posted).extracting(Posted::path).containsExactly("/api/passkey-error");
         assertThat(single("/api/passkey-error").body().get("name").asText()).isEqualTo("NotAllowedError");
     }
@@ -340,8 +401,9 @@ class ClientModuleChromiumTest {
     @Test
     @DisplayName("an error answer becomes a servererror event with the server's message")
     void serverError() throws Exception {
-        answers.put("/api/passkey-error", new ArrayDeque<>(List.of(new Answer(400,
-                "{\"error\":\"The browser sent something unexpected.\"}"))));
+        answers.put(
+                "/api/passkey-error",
+                new ArrayDeque<>(List.of(new Answer(400, "{\"error\":\"The browser sent something unexpected.\"}"))));
         JsonNode log = run(passkeyStepFor(randomB64(), List.of(randomB64())), "await client.signIn(step);");
 
         JsonNode error = event(log, "servererror");
@@ -351,7 +413,8 @@ class ClientModuleChromiumTest {
     }
 
     @Test
-    @DisplayName("create() refused because an excluded passkey is on the authenticator posts InvalidStateError to the healing error endpoint")
+    @DisplayName(
+            "create() refused because an excluded passkey is on the authenticator posts InvalidStateError to the healing error endpoint")
     void invalidStateError() throws Exception {
         run(healingStep(randomB64(), List.of()), "await client.createPasskey(step);");
         String existing = single("/api/healing").body().get("id").asText();
@@ -364,7 +427,8 @@ class ClientModuleChromiumTest {
     }
 
     @Test
-    @DisplayName("an immediate step started by a click runs get() in immediate UI mode and reports a NotAllowedError to the immediate-rejection endpoint")
+    @DisplayName(
+            "an immediate step started by a click runs get() in immediate UI mode and reports a NotAllowedError to the immediate-rejection endpoint")
     void immediateModeWithinAClick() throws Exception {
         async("""
                 const client = makeClient(%s);
@@ -385,7 +449,8 @@ class ClientModuleChromiumTest {
     }
 
     @Test
-    @DisplayName("an immediate step started by a click with the passkey on the authenticator signs in without a rejection")
+    @DisplayName(
+            "an immediate step started by a click with the passkey on the authenticator signs in without a rejection")
     void immediateModeWithPasskeyPresent() throws Exception {
         run(healingStep(randomB64(), List.of()), "await client.createPasskey(step);");
         posted.clear();
@@ -404,11 +469,13 @@ class ClientModuleChromiumTest {
 
         assertThat(event(log, "ceremonystart").get("mode").asText()).isEqualTo("immediate");
         assertThat(posted).extracting(Posted::path).containsExactly("/api/passkey");
-        assertThat(clientData(single("/api/passkey").body()).get("challenge").asText()).isEqualTo(challenge);
+        assertThat(clientData(single("/api/passkey").body()).get("challenge").asText())
+                .isEqualTo(challenge);
     }
 
     @Test
-    @DisplayName("an immediate step that lists the account's passkey in allowCredentials signs in with it (Chromium rejects immediate UI mode with a list)")
+    @DisplayName(
+            "an immediate step that lists the account's passkey in allowCredentials signs in with it (Chromium rejects immediate UI mode with a list)")
     void immediateModeWithAllowCredentials() throws Exception {
         run(healingStep(randomB64(), List.of()), "await client.createPasskey(step);");
         String id = single("/api/healing").body().get("id").asText();
@@ -431,11 +498,13 @@ class ClientModuleChromiumTest {
         assertThat(event(log, "ceremonystart").get("mode").asText()).isEqualTo("immediate");
         assertThat(posted).extracting(Posted::path).containsExactly("/api/passkey");
         assertThat(single("/api/passkey").body().get("id").asText()).isEqualTo(id);
-        assertThat(clientData(single("/api/passkey").body()).get("challenge").asText()).isEqualTo(challenge);
+        assertThat(clientData(single("/api/passkey").body()).get("challenge").asText())
+                .isEqualTo(challenge);
     }
 
     @Test
-    @DisplayName("an immediate step without a click's activation runs as a modal get() and reports as one, so a present passkey still signs in")
+    @DisplayName(
+            "an immediate step without a click's activation runs as a modal get() and reports as one, so a present passkey still signs in")
     void immediateModeWithoutActivationIsModal() throws Exception {
         run(healingStep(randomB64(), List.of()), "await client.createPasskey(step);");
         posted.clear();
@@ -443,12 +512,14 @@ class ClientModuleChromiumTest {
         JsonNode log = run(passkeyStep(randomB64(), true, false, true), "await client.run(step);");
 
         assertThat(event(log, "ceremonystart").get("mode").asText()).isEqualTo("modal");
-        assertThat(clientData(single("/api/passkey").body()).get("type").asText()).isEqualTo("webauthn.get");
+        assertThat(clientData(single("/api/passkey").body()).get("type").asText())
+                .isEqualTo("webauthn.get");
         assertThat(posted).extracting(Posted::path).doesNotContain("/api/immediate");
     }
 
     @Test
-    @DisplayName("signals are made when supported: signalUnknownCredential makes the authenticator drop the passkey; unknown methods are ignored")
+    @DisplayName(
+            "signals are made when supported: signalUnknownCredential makes the authenticator drop the passkey; unknown methods are ignored")
     void signals() throws Exception {
         run(healingStep(randomB64(), List.of()), "await client.createPasskey(step);");
         String id = single("/api/healing").body().get("id").asText();
@@ -461,29 +532,35 @@ class ClientModuleChromiumTest {
 
         assertThat(results.get(0).get("status").asText()).isEqualTo("made");
         assertThat(results.get(1).get("status").asText()).isEqualTo("ignored");
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> authenticator.getCredentials().isEmpty());
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> authenticator.getCredentials().isEmpty());
     }
 
     @Test
-    @DisplayName("works without parseRequestOptionsFromJSON / parseCreationOptionsFromJSON and with LoginFlow's {publicKey} wrapper")
+    @DisplayName(
+            "works without parseRequestOptionsFromJSON / parseCreationOptionsFromJSON and with LoginFlow's {publicKey} wrapper")
     void fallbacksAndWrapper() throws Exception {
-        js("delete PublicKeyCredential.parseRequestOptionsFromJSON; delete PublicKeyCredential.parseCreationOptionsFromJSON;"
-                + "PublicKeyCredential.parseRequestOptionsFromJSON = undefined; PublicKeyCredential.parseCreationOptionsFromJSON = undefined;");
+        js(
+                "delete PublicKeyCredential.parseRequestOptionsFromJSON; delete PublicKeyCredential.parseCreationOptionsFromJSON;"
+                        + "PublicKeyCredential.parseRequestOptionsFromJSON = undefined; PublicKeyCredential.parseCreationOptionsFromJSON = undefined;");
         Map<String, Object> offer = healingStep(randomB64(), List.of());
         offer.put("publicKey", Map.of("publicKey", offer.get("publicKey")));
         run(offer, "await client.createPasskey(step);");
-        assertThat(clientData(single("/api/healing").body()).get("type").asText()).isEqualTo("webauthn.create");
+        assertThat(clientData(single("/api/healing").body()).get("type").asText())
+                .isEqualTo("webauthn.create");
         posted.clear();
 
         String challenge = randomB64();
         Map<String, Object> step = passkeyStep(challenge, true, false, false);
         step.put("publicKey", Map.of("publicKey", step.get("publicKey")));
         run(step, "await client.run(step);");
-        assertThat(clientData(single("/api/passkey").body()).get("challenge").asText()).isEqualTo(challenge);
+        assertThat(clientData(single("/api/passkey").body()).get("challenge").asText())
+                .isEqualTo(challenge);
     }
 
     @Test
-    @DisplayName("endpoints are the page's: posts go to the URLs given, an unknown endpoint name is refused, a missing one is named")
+    @DisplayName(
+            "endpoints are the page's: posts go to the URLs given, an unknown endpoint name is refused, a missing one is named")
     void configurableEndpoints() {
         Object custom = async("""
                 const client = makeClient({ passkeyError: '/api/custom/errors' });
@@ -493,24 +570,28 @@ class ClientModuleChromiumTest {
         assertThat(single("/api/custom/errors").body().get("name").asText()).isEqualTo("NotAllowedError");
 
         assertThatThrownBy(() -> js("new pkf.PasskeyFlowClient({ endpoints: { login: '/x' } })"))
-                .isInstanceOf(JavascriptException.class).hasMessageContaining("unknown endpoint 'login'");
+                .isInstanceOf(JavascriptException.class)
+                .hasMessageContaining("unknown endpoint 'login'");
         Object missing = async("""
                 try { makeClient({}).endpoint('healing'); done('no error'); } catch (e) { done(e.message); }""");
         assertThat(missing).isEqualTo("passkeyflow: no 'healing' endpoint configured");
     }
 
     @Test
-    @DisplayName("attachClientContext puts the measured payload into the form's hidden field and remembers the identifier")
+    @DisplayName(
+            "attachClientContext puts the measured payload into the form's hidden field and remembers the identifier")
     void formAttachment() throws Exception {
         async("pkf.attachClientContext(document.getElementById('login')); done('ok');");
         driver.findElement(org.openqa.selenium.By.id("go")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> posted.stream().anyMatch(p -> p.path().equals("/api/form")));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> posted.stream().anyMatch(p -> p.path().equals("/api/form")));
         Posted form = single("/api/form");
         JsonNode client = MAPPER.readTree(form.body().get("client").asText());
         assertThat(client.get("userVerifyingPlatformAuthenticator").asBoolean()).isTrue();
         assertThat(form.body().get("identifier").asText()).isEqualTo("ann@example.com");
         driver.get(base + "/page");
-        assertThat(js("return localStorage.getItem('passkeyflow.lastLogin')").toString()).contains("ann@example.com");
+        assertThat(js("return localStorage.getItem('passkeyflow.lastLogin')").toString())
+                .contains("ann@example.com");
     }
 
     @Test
@@ -521,40 +602,87 @@ class ClientModuleChromiumTest {
         JsonNode packageJson = MAPPER.readTree(Files.readString(Path.of("package.json")));
         assertThat(packageJson.get("version").asText()).isEqualTo(version);
         assertThat(packageJson.get("exports").get(".").get("types").asText()).isEqualTo("./passkeyflow-client.d.ts");
-        assertThat(ClientAsset.webjarPath()).isEqualTo("/webjars/passkeyflow-client/" + version + "/passkeyflow-client.js");
-        assertThat(getClass().getClassLoader().getResource("META-INF/resources/webjars/passkeyflow-client/" + version
-                + "/passkeyflow-client.d.ts")).isNotNull();
+        assertThat(ClientAsset.webjarPath())
+                .isEqualTo("/webjars/passkeyflow-client/" + version + "/passkeyflow-client.js");
+        assertThat(getClass()
+                        .getClassLoader()
+                        .getResource("META-INF/resources/webjars/passkeyflow-client/" + version
+                                + "/passkeyflow-client.d.ts"))
+                .isNotNull();
     }
 
     // ------------------------------------------------------------------ steps the fake server hands out
 
-    private static Map<String, Object> passkeyStep(String challenge, boolean autoStart, boolean calmRetry,
-            boolean immediate) {
-        return new java.util.LinkedHashMap<>(Map.of("type", "passkey", "publicKey", Map.of("challenge", challenge,
-                "rpId", "localhost", "timeout", 20000, "userVerification", "required", "allowCredentials", List.of()),
-                "autoStart", autoStart, "calmRetry", calmRetry, "immediate", immediate, "attempt", calmRetry ? 2 : 1,
-                "signals", List.of()));
+    private static Map<String, Object> passkeyStep(
+            String challenge, boolean autoStart, boolean calmRetry, boolean immediate) {
+        return new java.util.LinkedHashMap<>(Map.of(
+                "type",
+                "passkey",
+                "publicKey",
+                Map.of(
+                        "challenge",
+                        challenge,
+                        "rpId",
+                        "localhost",
+                        "timeout",
+                        20000,
+                        "userVerification",
+                        "required",
+                        "allowCredentials",
+                        List.of()),
+                "autoStart",
+                autoStart,
+                "calmRetry",
+                calmRetry,
+                "immediate",
+                immediate,
+                "attempt",
+                calmRetry ? 2 : 1,
+                "signals",
+                List.of()));
     }
 
     /** A modal passkey step allowing only these credential ids (unknown ones make get() fail at once). */
     private static Map<String, Object> passkeyStepFor(String challenge, List<String> allowed) {
         Map<String, Object> step = passkeyStep(challenge, false, false, false);
-        step.put("publicKey", Map.of("challenge", challenge, "rpId", "localhost", "timeout", 20000,
-                "userVerification", "required", "allowCredentials",
-                allowed.stream().map(id -> Map.of("type", "public-key", "id", id)).toList()));
+        step.put(
+                "publicKey",
+                Map.of(
+                        "challenge",
+                        challenge,
+                        "rpId",
+                        "localhost",
+                        "timeout",
+                        20000,
+                        "userVerification",
+                        "required",
+                        "allowCredentials",
+                        allowed.stream()
+                                .map(id -> Map.of("type", "public-key", "id", id))
+                                .toList()));
         return step;
     }
 
     private static Map<String, Object> healingStep(String challenge, List<String> exclude) {
-        return new java.util.LinkedHashMap<>(Map.of("type", "healing", "kind", "AFTER_ERROR", "signals", List.of(),
-                "publicKey", Map.of(
+        return new java.util.LinkedHashMap<>(Map.of(
+                "type",
+                "healing",
+                "kind",
+                "AFTER_ERROR",
+                "signals",
+                List.of(),
+                "publicKey",
+                Map.of(
                         "rp", Map.of("id", "localhost", "name", "client test"),
                         "user", Map.of("id", randomB64(), "name", "ann@example.com", "displayName", "Ann"),
                         "challenge", challenge,
                         "pubKeyCredParams", List.of(Map.of("type", "public-key", "alg", -7)),
                         "timeout", 20000,
                         "authenticatorSelection", Map.of("residentKey", "required", "userVerification", "required"),
-                        "excludeCredentials", exclude.stream().map(id -> Map.of("type", "public-key", "id", id)).toList(),
+                        "excludeCredentials",
+                                exclude.stream()
+                                        .map(id -> Map.of("type", "public-key", "id", id))
+                                        .toList(),
                         "attestation", "none")));
     }
 
@@ -615,13 +743,15 @@ class ClientModuleChromiumTest {
     }
 
     private static Posted single(String path) {
-        List<Posted> matching = posted.stream().filter(p -> p.path().equals(path)).toList();
+        List<Posted> matching =
+                posted.stream().filter(p -> p.path().equals(path)).toList();
         assertThat(matching).as("posts to " + path + " among " + posted).hasSize(1);
         return matching.get(0);
     }
 
     private static JsonNode clientData(JsonNode credential) throws IOException {
-        return MAPPER.readTree(Base64.getUrlDecoder().decode(credential.get("response").get("clientDataJSON").asText()));
+        return MAPPER.readTree(Base64.getUrlDecoder()
+                .decode(credential.get("response").get("clientDataJSON").asText()));
     }
 
     private static String randomB64() {
@@ -639,13 +769,17 @@ class ClientModuleChromiumTest {
                 String page = resource("client-test/page.html").replace("__MODULE__", ClientAsset.webjarPath());
                 send(exchange, 200, "text/html; charset=utf-8", page);
             } else if ("GET".equals(exchange.getRequestMethod()) && path.startsWith("/webjars/")) {
-                InputStream in = ClientModuleChromiumTest.class.getClassLoader()
+                InputStream in = ClientModuleChromiumTest.class
+                        .getClassLoader()
                         .getResourceAsStream("META-INF/resources" + path);
                 if (in == null) {
                     send(exchange, 404, "text/plain", "not found");
                 } else {
                     try (in) {
-                        send(exchange, 200, "text/javascript; charset=utf-8",
+                        send(
+                                exchange,
+                                200,
+                                "text/javascript; charset=utf-8",
                                 new String(in.readAllBytes(), StandardCharsets.UTF_8));
                     }
                 }
@@ -654,18 +788,26 @@ class ClientModuleChromiumTest {
                 Map<String, String> fields = new java.util.LinkedHashMap<>();
                 for (String pair : form.split("&", -1)) {
                     String[] kv = pair.split("=", 2);
-                    fields.put(java.net.URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                    fields.put(
+                            java.net.URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
                             kv.length > 1 ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
                 }
-                posted.add(new Posted(path, MAPPER.valueToTree(fields), null,
+                posted.add(new Posted(
+                        path,
+                        MAPPER.valueToTree(fields),
+                        null,
                         exchange.getRequestHeaders().getFirst("Content-Type")));
                 send(exchange, 200, "text/html; charset=utf-8", "<!doctype html><p>posted</p>");
             } else if ("POST".equals(exchange.getRequestMethod()) && path.startsWith("/api/")) {
                 JsonNode body = MAPPER.readTree(exchange.getRequestBody());
-                posted.add(new Posted(path, body, exchange.getRequestHeaders().getFirst("X-Test"),
+                posted.add(new Posted(
+                        path,
+                        body,
+                        exchange.getRequestHeaders().getFirst("X-Test"),
                         exchange.getRequestHeaders().getFirst("Content-Type")));
                 Deque<Answer> queued = answers.get(path);
-                Answer answer = queued == null || queued.isEmpty() ? new Answer(200, "{\"redirect\":\"/next\"}")
+                Answer answer = queued == null || queued.isEmpty()
+                        ? new Answer(200, "{\"redirect\":\"/next\"}")
                         : queued.poll();
                 send(exchange, answer.status(), "application/json", answer.json());
             } else {

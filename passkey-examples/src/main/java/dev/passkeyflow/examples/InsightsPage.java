@@ -132,53 +132,14 @@ final class InsightsPage {
         int room = WIDTH - LABEL_WIDTH - 60;
         StringBuilder svg = new StringBuilder();
         StringBuilder summary = new StringBuilder(title).append(':');
-        svg.append("<h2 id=\"")
-                .append(id)
-                .append("-title\">")
-                .append(Html.esc(title))
-                .append("</h2>\n");
-        svg.append("<svg id=\"chart-")
-                .append(id)
-                .append("\" class=\"chart\" role=\"img\" viewBox=\"0 0 ")
-                .append(WIDTH)
-                .append(' ')
-                .append(height)
-                .append("\" width=\"100%\" aria-labelledby=\"")
-                .append(id)
-                .append("-title ")
-                .append(id)
-                .append("-desc\">\n");
+        svg.append("<h2 id=\"%s-title\">%s</h2>\n".formatted(id, Html.esc(title)));
+        svg.append(("<svg id=\"chart-%s\" class=\"chart\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"100%%\""
+                        + " aria-labelledby=\"%s-title %s-desc\">\n")
+                .formatted(id, WIDTH, height, id, id));
         int y = GAP;
         for (Bar bar : bars) {
             long width = bar.value() == 0 ? 0 : Math.max(2, Math.round((double) bar.value() / max * room));
-            svg.append("  <g class=\"bar\" data-kpi=\"")
-                    .append(Html.esc(bar.kpi()))
-                    .append("\" data-value=\"")
-                    .append(bar.value())
-                    .append("\">")
-                    .append("<text x=\"0\" y=\"")
-                    .append(y + 16)
-                    .append("\" font-size=\"14\" fill=\"#1d2330\">")
-                    .append(Html.esc(bar.label()))
-                    .append("</text>")
-                    .append("<rect x=\"")
-                    .append(LABEL_WIDTH)
-                    .append("\" y=\"")
-                    .append(y)
-                    .append("\" width=\"")
-                    .append(width)
-                    .append("\" height=\"")
-                    .append(BAR_HEIGHT)
-                    .append("\" rx=\"4\" fill=\"")
-                    .append(color)
-                    .append("\"></rect>")
-                    .append("<text class=\"value\" x=\"")
-                    .append(LABEL_WIDTH + width + 8)
-                    .append("\" y=\"")
-                    .append(y + 16)
-                    .append("\" font-size=\"14\" fill=\"#1d2330\">")
-                    .append(bar.value())
-                    .append("</text></g>\n");
+            svg.append(bar(bar, y, width, color));
             summary.append(' ')
                     .append(bar.label())
                     .append(' ')
@@ -186,12 +147,29 @@ final class InsightsPage {
                     .append(';');
             y += BAR_HEIGHT + GAP;
         }
-        svg.append("  <desc id=\"")
-                .append(id)
-                .append("-desc\">")
-                .append(Html.esc(summary.toString()))
-                .append("</desc>\n</svg>\n");
+        svg.append("  <desc id=\"%s-desc\">%s</desc>\n</svg>\n".formatted(id, Html.esc(summary.toString())));
         return svg.toString();
+    }
+
+    /** One bar of {@link #chart}: its label, the bar {@code width} wide at {@code y}, and its value. */
+    private static String bar(Bar bar, int y, long width, String color) {
+        return ("  <g class=\"bar\" data-kpi=\"%s\" data-value=\"%d\">"
+                        + "<text x=\"0\" y=\"%d\" font-size=\"14\" fill=\"#1d2330\">%s</text>"
+                        + "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"4\" fill=\"%s\"></rect>"
+                        + "<text class=\"value\" x=\"%d\" y=\"%d\" font-size=\"14\" fill=\"#1d2330\">%d</text></g>\n")
+                .formatted(
+                        Html.esc(bar.kpi()),
+                        bar.value(),
+                        y + 16,
+                        Html.esc(bar.label()),
+                        LABEL_WIDTH,
+                        y,
+                        width,
+                        BAR_HEIGHT,
+                        color,
+                        LABEL_WIDTH + width + 8,
+                        y + 16,
+                        bar.value());
     }
 
     private static String percent(OptionalDouble rate) {

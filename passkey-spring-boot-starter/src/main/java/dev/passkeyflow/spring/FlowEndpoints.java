@@ -40,9 +40,16 @@ final class FlowEndpoints {
     private final SecureRandom random;
     private final AuthenticationTrustResolver trust = new AuthenticationTrustResolverImpl();
 
-    FlowEndpoints(LoginFlow flow, CredentialRepository credentials, PasskeyFlowUsers users, FlowRequests requests,
-            SpringSecurityLogin login, SecurityContextHolderStrategy contextHolder, ProblemDetails problems,
-            ObjectMapper json, SecureRandom random) {
+    FlowEndpoints(
+            LoginFlow flow,
+            CredentialRepository credentials,
+            PasskeyFlowUsers users,
+            FlowRequests requests,
+            SpringSecurityLogin login,
+            SecurityContextHolderStrategy contextHolder,
+            ProblemDetails problems,
+            ObjectMapper json,
+            SecureRandom random) {
         this.flow = flow;
         this.credentials = credentials;
         this.users = users;
@@ -59,8 +66,13 @@ final class FlowEndpoints {
         JsonNode body = requests.object(request);
         String identifier = FlowRequests.text(body, "identifier", "{identifier, client}");
         LoginStep step = flow.start(identifier, requests.client(request, response, body.get("client")));
-        FlowSession.begin(request, new FlowSession.Current(step.flowId(), PasskeyFlowFilter.normalize(identifier),
-                body.path("rememberMe").asBoolean(false), false));
+        FlowSession.begin(
+                request,
+                new FlowSession.Current(
+                        step.flowId(),
+                        PasskeyFlowFilter.normalize(identifier),
+                        body.path("rememberMe").asBoolean(false),
+                        false));
         answer(request, response, step);
     }
 
@@ -145,7 +157,8 @@ final class FlowEndpoints {
     private FlowSession.Current current(HttpServletRequest request) {
         FlowSession.Current current = FlowSession.current(request);
         if (current.enrolment() && !current.identifier().equals(signedIn())) {
-            throw new LoginFlowException(LoginFlowException.Reason.UNKNOWN_FLOW,
+            throw new LoginFlowException(
+                    LoginFlowException.Reason.UNKNOWN_FLOW,
                     "the user who started this enrolment is no longer signed in");
         }
         return current;
@@ -158,7 +171,9 @@ final class FlowEndpoints {
      */
     private @Nullable String signedIn() {
         Authentication current = contextHolder.getContext().getAuthentication();
-        if (current == null || !current.isAuthenticated() || trust.isAnonymous(current)
+        if (current == null
+                || !current.isAuthenticated()
+                || trust.isAnonymous(current)
                 || trust.isRememberMe(current)) {
             return null;
         }

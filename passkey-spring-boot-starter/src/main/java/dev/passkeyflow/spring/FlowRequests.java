@@ -29,6 +29,7 @@ final class FlowRequests {
     static final int DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600;
     /** The flow refuses responses over 64 KiB by default; bodies are read up to this bound. */
     static final int MAX_BODY_BYTES = 128 * 1024;
+
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22,64}");
 
     private final ObjectMapper json;
@@ -82,7 +83,8 @@ final class FlowRequests {
         String deviceId = null;
         if (request.getCookies() != null) {
             for (Cookie cookie : request.getCookies()) {
-                if (DEVICE_COOKIE.equals(cookie.getName()) && TOKEN.matcher(cookie.getValue()).matches()) {
+                if (DEVICE_COOKIE.equals(cookie.getName())
+                        && TOKEN.matcher(cookie.getValue()).matches()) {
                     deviceId = cookie.getValue();
                 }
             }
@@ -91,8 +93,10 @@ final class FlowRequests {
             byte[] bytes = new byte[32];
             random.nextBytes(bytes);
             deviceId = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            response.addHeader("Set-Cookie", DEVICE_COOKIE + "=" + deviceId + "; Path=/; Max-Age="
-                    + DEVICE_COOKIE_MAX_AGE + "; HttpOnly; SameSite=Lax" + (request.isSecure() ? "; Secure" : ""));
+            response.addHeader(
+                    "Set-Cookie",
+                    DEVICE_COOKIE + "=" + deviceId + "; Path=/; Max-Age=" + DEVICE_COOKIE_MAX_AGE
+                            + "; HttpOnly; SameSite=Lax" + (request.isSecure() ? "; Secure" : ""));
         }
         return ClientContextReader.read(request::getHeader, client == null ? null : client.toString(), deviceId);
     }
@@ -106,12 +110,14 @@ final class FlowRequests {
             node = null;
         }
         if (node == null || !node.isObject() || !node.path("name").isTextual()) {
-            throw new LoginFlowException(LoginFlowException.Reason.INVALID_INPUT,
-                    "expected {name, message, elapsedMillis}");
+            throw new LoginFlowException(
+                    LoginFlowException.Reason.INVALID_INPUT, "expected {name, message, elapsedMillis}");
         }
         JsonNode message = node.get("message");
-        return new ClientError(node.get("name").textValue(),
-                message != null && message.isTextual() ? message.textValue() : null, elapsed(node));
+        return new ClientError(
+                node.get("name").textValue(),
+                message != null && message.isTextual() ? message.textValue() : null,
+                elapsed(node));
     }
 
     /** {@code elapsedMillis} of a body, or -1 when it is missing or negative. */
@@ -121,6 +127,5 @@ final class FlowRequests {
     }
 
     /** A ceremony's error as the page reports it. */
-    record ClientError(String name, @Nullable String message, long elapsedMillis) {
-    }
+    record ClientError(String name, @Nullable String message, long elapsedMillis) {}
 }

@@ -19,8 +19,7 @@ final class FlowSession {
     static final String FLOW_ID = FlowSession.class.getName() + ".flowId";
     static final String AUTOFILL_FLOW_ID = FlowSession.class.getName() + ".autofillFlowId";
 
-    private FlowSession() {
-    }
+    private FlowSession() {}
 
     /**
      * The identifier-first (or enrol) flow of a session, as the request that started it wrote it.

@@ -11,8 +11,7 @@ import org.flywaydb.core.Flyway;
  */
 final class FlywaySchema {
 
-    private FlywaySchema() {
-    }
+    private FlywaySchema() {}
 
     static void migrate(DataSource dataSource, Dialect dialect, String historyTable) {
         Flyway.configure(FlywaySchema.class.getClassLoader())

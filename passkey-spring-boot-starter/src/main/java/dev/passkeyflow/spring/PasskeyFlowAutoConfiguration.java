@@ -32,9 +32,11 @@ import org.springframework.util.ClassUtils;
  * <p>A bad property value stops the start with an {@link InvalidConfigurationPropertyValueException}
  * naming the property, its value and what is allowed.
  */
-@AutoConfiguration(afterName = {
-        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"
+        })
 @EnableConfigurationProperties(PasskeyFlowProperties.class)
 public class PasskeyFlowAutoConfiguration {
 
@@ -54,20 +56,24 @@ public class PasskeyFlowAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public JdbcStorage passkeyFlowStorage(ObjectProvider<DataSource> dataSources, Clock clock,
-            PasskeyFlowProperties properties, ListableBeanFactory beans) {
+    public JdbcStorage passkeyFlowStorage(
+            ObjectProvider<DataSource> dataSources,
+            Clock clock,
+            PasskeyFlowProperties properties,
+            ListableBeanFactory beans) {
         DataSource dataSource = dataSources.getIfUnique();
         if (dataSource == null) {
             throw new IllegalStateException("passkeyflow needs one DataSource bean for its JdbcStorage (found "
                     + beans.getBeanNamesForType(DataSource.class).length
                     + "); define a JdbcStorage bean to choose another database");
         }
-        JdbcStorage storage = JdbcStorage.builder().dataSource(dataSource).clock(clock).build();
+        JdbcStorage storage =
+                JdbcStorage.builder().dataSource(dataSource).clock(clock).build();
         PasskeyFlowProperties.Schema schema = properties.schema();
         boolean flywayPresent = ClassUtils.isPresent(FLYWAY_CLASS, getClass().getClassLoader());
         if (schema == PasskeyFlowProperties.Schema.FLYWAY && !flywayPresent) {
-            throw new InvalidConfigurationPropertyValueException("passkeyflow.schema", "flyway",
-                    "Flyway is not on the classpath; use auto, initializer or none");
+            throw new InvalidConfigurationPropertyValueException(
+                    "passkeyflow.schema", "flyway", "Flyway is not on the classpath; use auto, initializer or none");
         }
         boolean useFlyway = schema == PasskeyFlowProperties.Schema.FLYWAY
                 || (schema == PasskeyFlowProperties.Schema.AUTO && flywayPresent && hasFlywayBean(beans));
@@ -88,11 +94,15 @@ public class PasskeyFlowAutoConfiguration {
         String prefix = "passkeyflow.policy.";
         set(prefix + "failures-before-fallback", p.failuresBeforeFallback(), b::failuresBeforeFallback);
         set(prefix + "first-cancel-counts", p.firstCancelCounts(), b::firstCancelCounts);
-        set(prefix + "fall-back-at-once-when-passkey-absent", p.fallBackAtOnceWhenPasskeyAbsent(),
+        set(
+                prefix + "fall-back-at-once-when-passkey-absent",
+                p.fallBackAtOnceWhenPasskeyAbsent(),
                 b::fallBackAtOnceWhenPasskeyAbsent);
         set(prefix + "cooldown-after-decline", p.cooldownAfterDecline(), b::cooldownAfterDecline);
         set(prefix + "max-consecutive-offers", p.maxConsecutiveOffers(), b::maxConsecutiveOffers);
-        set(prefix + "require-local-create-capability", p.requireLocalCreateCapability(),
+        set(
+                prefix + "require-local-create-capability",
+                p.requireLocalCreateCapability(),
                 b::requireLocalCreateCapability);
         return b.build();
     }
@@ -116,8 +126,8 @@ public class PasskeyFlowAutoConfiguration {
     /** Passkey Intelligence over the storage's history, unless the application has a {@link LoginAdvisor}. */
     @Bean
     @ConditionalOnMissingBean(LoginAdvisor.class)
-    public PasskeyIntelligence passkeyFlowAdvisor(JdbcStorage storage, AutoHealingPolicy policy,
-            ObjectProvider<IntelligenceListener> listeners) {
+    public PasskeyIntelligence passkeyFlowAdvisor(
+            JdbcStorage storage, AutoHealingPolicy policy, ObjectProvider<IntelligenceListener> listeners) {
         PasskeyIntelligence.Builder b = PasskeyIntelligence.builder()
                 .credentialRepository(storage.credentials())
                 .loginAttemptRepository(storage.attempts())
@@ -130,19 +140,28 @@ public class PasskeyFlowAutoConfiguration {
     /** The login flow: one per application, thread-safe, shared by every request. */
     @Bean
     @ConditionalOnMissingBean
-    public LoginFlow passkeyFlow(PasskeyFlowProperties properties, JdbcStorage storage, LoginAdvisor advisor,
-            LoginThrottle throttle, Clock clock, ObjectProvider<LoginFlowListener> listeners) {
+    public LoginFlow passkeyFlow(
+            PasskeyFlowProperties properties,
+            JdbcStorage storage,
+            LoginAdvisor advisor,
+            LoginThrottle throttle,
+            Clock clock,
+            ObjectProvider<LoginFlowListener> listeners) {
         LoginFlow.Builder b = LoginFlow.builder();
         if (properties.rpId() == null || properties.rpId().isBlank()) {
-            throw new InvalidConfigurationPropertyValueException("passkeyflow.rp-id", properties.rpId(),
+            throw new InvalidConfigurationPropertyValueException(
+                    "passkeyflow.rp-id",
+                    properties.rpId(),
                     "required: the WebAuthn relying party id, a bare domain such as example.com or localhost");
         }
         if (properties.rpName() == null || properties.rpName().isBlank()) {
-            throw new InvalidConfigurationPropertyValueException("passkeyflow.rp-name", properties.rpName(),
-                    "required: the name authenticators show for the site");
+            throw new InvalidConfigurationPropertyValueException(
+                    "passkeyflow.rp-name", properties.rpName(), "required: the name authenticators show for the site");
         }
         if (properties.origins().isEmpty()) {
-            throw new InvalidConfigurationPropertyValueException("passkeyflow.origins", null,
+            throw new InvalidConfigurationPropertyValueException(
+                    "passkeyflow.origins",
+                    null,
                     "required: the web origins of the login pages, e.g. https://example.com");
         }
         set("passkeyflow.rp-id", properties.rpId(), b::rpId);

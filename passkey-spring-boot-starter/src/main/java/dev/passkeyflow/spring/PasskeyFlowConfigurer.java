@@ -82,8 +82,7 @@ public final class PasskeyFlowConfigurer extends AbstractHttpConfigurer<PasskeyF
     private String basePath = DEFAULT_BASE_PATH;
     private @Nullable PasskeyFlowUsers users;
 
-    private PasskeyFlowConfigurer() {
-    }
+    private PasskeyFlowConfigurer() {}
 
     /** A configurer with the defaults, for {@code http.with(passkeyFlow(), Customizer.withDefaults())}. */
     public static PasskeyFlowConfigurer passkeyFlow() {
@@ -117,16 +116,26 @@ public final class PasskeyFlowConfigurer extends AbstractHttpConfigurer<PasskeyF
         JdbcStorage storage = context.getBean(JdbcStorage.class);
         SessionAuthenticationStrategy sessionStrategy = orElse(
                 http.getSharedObject(SessionAuthenticationStrategy.class), new ChangeSessionIdAuthenticationStrategy());
-        SecurityContextRepository contextRepository = orElse(http.getSharedObject(SecurityContextRepository.class),
-                new DelegatingSecurityContextRepository(new RequestAttributeSecurityContextRepository(),
-                        new HttpSessionSecurityContextRepository()));
-        RememberMeServices rememberMe = orElse(http.getSharedObject(RememberMeServices.class),
-                new NullRememberMeServices());
+        SecurityContextRepository contextRepository = orElse(
+                http.getSharedObject(SecurityContextRepository.class),
+                new DelegatingSecurityContextRepository(
+                        new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository()));
+        RememberMeServices rememberMe =
+                orElse(http.getSharedObject(RememberMeServices.class), new NullRememberMeServices());
         RequestCache requestCache = orElse(http.getSharedObject(RequestCache.class), new HttpSessionRequestCache());
         SecurityContextHolderStrategy holder = context.getBeanProvider(SecurityContextHolderStrategy.class)
                 .getIfUnique(SecurityContextHolder::getContextHolderStrategy);
-        PasskeyFlowFilter filter = new PasskeyFlowFilter(flow, storage.credentials(), users(context), basePath,
-                sessionStrategy, contextRepository, holder, rememberMe, requestCache, context);
+        PasskeyFlowFilter filter = new PasskeyFlowFilter(
+                flow,
+                storage.credentials(),
+                users(context),
+                basePath,
+                sessionStrategy,
+                contextRepository,
+                holder,
+                rememberMe,
+                requestCache,
+                context);
         http.addFilterBefore(filter, UsernamePasswordAuthenticationFilter.class);
     }
 
@@ -138,7 +147,8 @@ public final class PasskeyFlowConfigurer extends AbstractHttpConfigurer<PasskeyF
         if (bean != null) {
             return bean;
         }
-        UserDetailsService details = context.getBeanProvider(UserDetailsService.class).getIfUnique();
+        UserDetailsService details =
+                context.getBeanProvider(UserDetailsService.class).getIfUnique();
         if (details == null) {
             throw new IllegalStateException("passkeyFlow() needs a PasskeyFlowUsers bean or one UserDetailsService "
                     + "bean to check passwords and load the users it signs in");

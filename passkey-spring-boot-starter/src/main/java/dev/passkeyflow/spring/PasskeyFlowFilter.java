@@ -5,6 +5,7 @@ import static java.util.Map.entry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowException;
+import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.storage.CredentialRepository;
 import dev.passkeyflow.storage.StorageException;
 import jakarta.servlet.FilterChain;
@@ -49,18 +50,32 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
     private final PageScripts scripts = new PageScripts();
     private final Map<String, Endpoint> routes;
 
-    PasskeyFlowFilter(LoginFlow flow, CredentialRepository credentials, PasskeyFlowUsers users, String basePath,
-            SessionAuthenticationStrategy sessionStrategy, SecurityContextRepository contextRepository,
-            SecurityContextHolderStrategy contextHolder, RememberMeServices rememberMe, RequestCache requestCache,
+    PasskeyFlowFilter(
+            LoginFlow flow,
+            CredentialRepository credentials,
+            PasskeyFlowUsers users,
+            String basePath,
+            SessionAuthenticationStrategy sessionStrategy,
+            SecurityContextRepository contextRepository,
+            SecurityContextHolderStrategy contextHolder,
+            RememberMeServices rememberMe,
+            RequestCache requestCache,
             ApplicationEventPublisher events) {
         this.flow = flow;
         this.basePath = basePath;
         SecureRandom random = new SecureRandom();
         this.requests = new FlowRequests(json, random);
-        SpringSecurityLogin login = new SpringSecurityLogin(credentials, users, sessionStrategy, contextRepository,
-                contextHolder, rememberMe, requestCache, events);
-        this.endpoints = new FlowEndpoints(flow, credentials, users, requests, login, contextHolder, problems, json,
-                random);
+        SpringSecurityLogin login = new SpringSecurityLogin(
+                credentials,
+                users,
+                sessionStrategy,
+                contextRepository,
+                contextHolder,
+                rememberMe,
+                requestCache,
+                events);
+        this.endpoints =
+                new FlowEndpoints(flow, credentials, users, requests, login, contextHolder, problems, json, random);
         this.routes = routeTable();
     }
 
@@ -95,11 +110,16 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
             problems.write(request, response, e);
         } catch (StorageException e) {
             LOG.warn("{} {}: storage failed ({})", request.getMethod(), path, e.reason());
-            problems.write(request, response, new LoginFlowException(
-                    LoginFlowException.Reason.STORAGE_FAILURE, "storage failed"));
+            problems.write(
+                    request,
+                    response,
+                    new LoginFlowException(LoginFlowException.Reason.STORAGE_FAILURE, "storage failed"));
         } catch (AuthenticationException e) {
             // The flow completed, but the application refuses the account now (disabled, locked, gone).
-            LOG.info("{} {}: the application refused the account ({})", request.getMethod(), path,
+            LOG.info(
+                    "{} {}: the application refused the account ({})",
+                    request.getMethod(),
+                    path,
                     e.getClass().getSimpleName());
             FlowSession.forgetFlow(request);
             FlowSession.forgetAutofill(request);
@@ -113,6 +133,17 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
         void handle(HttpServletRequest request, HttpServletResponse response) throws IOException;
     }
 
+    /** A call on the session's flow (its id from {@link FlowEndpoints#flowId}) whose step is the answer. */
+    @FunctionalInterface
+    interface FlowCall {
+        LoginStep call(String flowId, HttpServletRequest request) throws IOException;
+    }
+
+    private Endpoint onFlow(FlowCall call) {
+        return (request, response) ->
+                endpoints.answer(request, response, call.call(endpoints.flowId(request), request));
+    }
+
     /** The route table, {@code "METHOD path"} (path below the base path) to its endpoint. */
     private Map<String, Endpoint> routeTable() {
         return Map.ofEntries(
@@ -121,34 +152,26 @@ final class PasskeyFlowFilter extends OncePerRequestFilter {
                 entry("POST start", endpoints::start),
                 entry("POST autofill", endpoints::startAutofill),
                 entry("POST autofill-passkey", endpoints::finishAutofill),
-                entry("GET step", (request, response) ->
-                        endpoints.answer(request, response, flow.resume(endpoints.flowId(request)))),
-                entry("POST passkey", (request, response) -> endpoints.answer(request, response,
-                        flow.finishPasskey(endpoints.flowId(request), FlowRequests.body(request)))),
-                entry("POST passkey-error", (request, response) -> {
+                entry("GET step", onFlow((id, request) -> flow.resume(id))),
+                entry("POST passkey", onFlow((id, request) -> flow.finishPasskey(id, FlowRequests.body(request)))),
+                entry("POST passkey-error", onFlow((id, request) -> {
                     FlowRequests.ClientError e = requests.clientError(request);
-                    endpoints.answer(request, response, flow.reportClientError(endpoints.flowId(request),
-                            e.name(), e.message(), e.elapsedMillis()));
-                }),
-                entry("POST immediate-rejection", (request, response) -> endpoints.answer(request, response,
-                        flow.reportImmediateRejection(endpoints.flowId(request),
-                                FlowRequests.elapsed(requests.object(request))))),
-                entry("POST fallback", (request, response) ->
-                        endpoints.answer(request, response, flow.chooseFallback(endpoints.flowId(request)))),
-                entry("POST retry-passkey", (request, response) ->
-                        endpoints.answer(request, response, flow.retryPasskey(endpoints.flowId(request)))),
+                    return flow.reportClientError(id, e.name(), e.message(), e.elapsedMillis());
+                })),
+                entry(
+                        "POST immediate-rejection",
+                        onFlow((id, request) ->
+                                flow.reportImmediateRejection(id, FlowRequests.elapsed(requests.object(request))))),
+                entry("POST fallback", onFlow((id, request) -> flow.chooseFallback(id))),
+                entry("POST retry-passkey", onFlow((id, request) -> flow.retryPasskey(id))),
                 entry("POST password", endpoints::password),
-                entry("POST healing", (request, response) -> endpoints.answer(request, response,
-                        flow.finishHealing(endpoints.flowId(request), FlowRequests.body(request)))),
-                entry("POST healing-error", (request, response) -> {
+                entry("POST healing", onFlow((id, request) -> flow.finishHealing(id, FlowRequests.body(request)))),
+                entry("POST healing-error", onFlow((id, request) -> {
                     FlowRequests.ClientError e = requests.clientError(request);
-                    endpoints.answer(request, response, flow.reportHealingError(endpoints.flowId(request),
-                            e.name(), e.message(), e.elapsedMillis()));
-                }),
-                entry("POST decline", (request, response) ->
-                        endpoints.answer(request, response, flow.declineHealing(endpoints.flowId(request)))),
-                entry("POST silent-declined", (request, response) ->
-                        endpoints.answer(request, response, flow.silentCreateDeclined(endpoints.flowId(request)))),
+                    return flow.reportHealingError(id, e.name(), e.message(), e.elapsedMillis());
+                })),
+                entry("POST decline", onFlow((id, request) -> flow.declineHealing(id))),
+                entry("POST silent-declined", onFlow((id, request) -> flow.silentCreateDeclined(id))),
                 entry("POST enrol", endpoints::enrol));
     }
 

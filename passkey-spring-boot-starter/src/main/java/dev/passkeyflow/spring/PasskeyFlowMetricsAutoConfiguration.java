@@ -25,11 +25,13 @@ import org.springframework.context.annotation.Bean;
  * own {@link LoginFlow} bean gets it wrapped too, and should not call {@code instrument} itself
  * (the calls would be timed twice). To turn it all off, exclude this auto-configuration.
  */
-@AutoConfiguration(afterName = {
-        // Spring Boot 4.0 GA, its milestones, and 3.x: whichever makes the application's MeterRegistry.
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-        "org.springframework.boot.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration"})
+@AutoConfiguration(
+        afterName = {
+            // Spring Boot 4.0 GA, its milestones, and 3.x: whichever makes the application's MeterRegistry.
+            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+            "org.springframework.boot.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+            "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration"
+        })
 @ConditionalOnClass({MeterRegistry.class, PasskeyFlowMetrics.class})
 @ConditionalOnBean(MeterRegistry.class)
 public class PasskeyFlowMetricsAutoConfiguration {

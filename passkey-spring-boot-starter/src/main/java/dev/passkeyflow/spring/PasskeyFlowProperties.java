@@ -80,10 +80,13 @@ public record PasskeyFlowProperties(
      * @param maxConsecutiveOffers unanswered offers before the long cooldown (default 3)
      * @param requireLocalCreateCapability offer only on a device that can create a passkey (default true)
      */
-    public record Policy(@Nullable Integer failuresBeforeFallback, @Nullable Boolean firstCancelCounts,
-            @Nullable Boolean fallBackAtOnceWhenPasskeyAbsent, @Nullable Duration cooldownAfterDecline,
-            @Nullable Integer maxConsecutiveOffers, @Nullable Boolean requireLocalCreateCapability) {
-    }
+    public record Policy(
+            @Nullable Integer failuresBeforeFallback,
+            @Nullable Boolean firstCancelCounts,
+            @Nullable Boolean fallBackAtOnceWhenPasskeyAbsent,
+            @Nullable Duration cooldownAfterDecline,
+            @Nullable Integer maxConsecutiveOffers,
+            @Nullable Boolean requireLocalCreateCapability) {}
 
     /**
      * Limits of {@code LoginThrottle}; each left out keeps its default.
@@ -95,8 +98,11 @@ public record PasskeyFlowProperties(
      * @param maxStartsPerDevice flow starts per device per window (default 120)
      * @param startWindow the start window (default 5 minutes)
      */
-    public record Throttle(@Nullable Integer maxFailuresPerIdentifier, @Nullable Integer maxFailuresPerDevice,
-            @Nullable Duration failureWindow, @Nullable Integer maxStartsPerIdentifier,
-            @Nullable Integer maxStartsPerDevice, @Nullable Duration startWindow) {
-    }
+    public record Throttle(
+            @Nullable Integer maxFailuresPerIdentifier,
+            @Nullable Integer maxFailuresPerDevice,
+            @Nullable Duration failureWindow,
+            @Nullable Integer maxStartsPerIdentifier,
+            @Nullable Integer maxStartsPerDevice,
+            @Nullable Duration startWindow) {}
 }

@@ -35,7 +35,8 @@ public interface PasskeyFlowUsers {
     }
 
     /** The application's {@code UserDetailsService} and {@code PasswordEncoder}. */
-    static PasskeyFlowUsers fromUserDetails(org.springframework.security.core.userdetails.UserDetailsService users,
+    static PasskeyFlowUsers fromUserDetails(
+            org.springframework.security.core.userdetails.UserDetailsService users,
             org.springframework.security.crypto.password.PasswordEncoder encoder) {
         return new UserDetailsPasskeyFlowUsers(users, encoder);
     }

@@ -53,7 +53,10 @@ final class ProblemDetails {
     void write(HttpServletRequest request, HttpServletResponse response, LoginFlowException e) throws IOException {
         int status = status(e.reason());
         ObjectNode problem = json.createObjectNode();
-        problem.put("type", "urn:passkeyflow:problem:" + e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        problem.put(
+                "type",
+                "urn:passkeyflow:problem:"
+                        + e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         problem.put("title", title(e.reason()));
         problem.put("status", status);
         problem.put("instance", request.getRequestURI());

@@ -45,9 +45,14 @@ final class SpringSecurityLogin {
     private final RequestCache requestCache;
     private final ApplicationEventPublisher events;
 
-    SpringSecurityLogin(CredentialRepository credentials, PasskeyFlowUsers users,
-            SessionAuthenticationStrategy sessionStrategy, SecurityContextRepository contextRepository,
-            SecurityContextHolderStrategy contextHolder, RememberMeServices rememberMe, RequestCache requestCache,
+    SpringSecurityLogin(
+            CredentialRepository credentials,
+            PasskeyFlowUsers users,
+            SessionAuthenticationStrategy sessionStrategy,
+            SecurityContextRepository contextRepository,
+            SecurityContextHolderStrategy contextHolder,
+            RememberMeServices rememberMe,
+            RequestCache requestCache,
             ApplicationEventPublisher events) {
         this.credentials = credentials;
         this.users = users;
@@ -72,7 +77,8 @@ final class SpringSecurityLogin {
         Object started = session == null ? null : session.getAttribute(FlowSession.FLOW_ID);
         // "Remember me" belongs to the identifier-first flow it was posted with, not to an autofill one.
         boolean remember = started instanceof FlowSession.Current current
-                && current.flowId().equals(completed.flowId()) && current.rememberMe();
+                && current.flowId().equals(completed.flowId())
+                && current.rememberMe();
         FlowSession.forgetFlow(request);
         FlowSession.forgetAutofill(request);
         if (completed.method() == AuthenticationMethod.HOST_SESSION) {
@@ -80,11 +86,16 @@ final class SpringSecurityLogin {
         }
         // A passkey login's account comes from the verified credential's user handle.
         Bytes userHandle = completed.userHandle();
-        Optional<UserAccount> account = userHandle == null ? Optional.empty() : credentials.findUserByHandle(userHandle);
+        Optional<UserAccount> account =
+                userHandle == null ? Optional.empty() : credentials.findUserByHandle(userHandle);
         // An account the host knows but passkeyflow does not: the identifier of the completed flow
         // itself, never one read from the session, which another request may have changed since.
-        String who = account.map(UserAccount::identifier).orElse(completed.method() == AuthenticationMethod.FALLBACK
-                && !completed.identifier().isEmpty() ? completed.identifier() : null);
+        String who = account.map(UserAccount::identifier)
+                .orElse(
+                        completed.method() == AuthenticationMethod.FALLBACK
+                                        && !completed.identifier().isEmpty()
+                                ? completed.identifier()
+                                : null);
         if (who == null) {
             throw new LoginFlowException(LoginFlowException.Reason.UNKNOWN_USER, "no account for the completed flow");
         }
@@ -94,8 +105,8 @@ final class SpringSecurityLogin {
         context.setAuthentication(authentication);
         contextHolder.setContext(context);
         contextRepository.saveContext(context, request, response);
-        rememberMe.loginSuccess(remember ? new RememberMeRequested(request, rememberMeParameter()) : request,
-                response, authentication);
+        rememberMe.loginSuccess(
+                remember ? new RememberMeRequested(request, rememberMeParameter()) : request, response, authentication);
         // As Spring Security's own login filters do, for the application's audit listeners.
         events.publishEvent(new InteractiveAuthenticationSuccessEvent(authentication, PasskeyFlowFilter.class));
         LOG.debug("signed in by passkeyflow ({}, healing {})", completed.method(), completed.healing());
@@ -108,7 +119,8 @@ final class SpringSecurityLogin {
     }
 
     private String rememberMeParameter() {
-        return rememberMe instanceof AbstractRememberMeServices services ? services.getParameter()
+        return rememberMe instanceof AbstractRememberMeServices services
+                ? services.getParameter()
                 : AbstractRememberMeServices.DEFAULT_PARAMETER;
     }
 

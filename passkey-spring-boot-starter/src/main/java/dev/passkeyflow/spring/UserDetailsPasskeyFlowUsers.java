@@ -30,7 +30,8 @@ final class UserDetailsPasskeyFlowUsers implements PasskeyFlowUsers {
     @Override
     public boolean passwordMatches(String identifier, String password) {
         try {
-            return passwords.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(identifier, password))
+            return passwords
+                    .authenticate(UsernamePasswordAuthenticationToken.unauthenticated(identifier, password))
                     .isAuthenticated();
         } catch (AuthenticationException e) {
             return false;

@@ -44,8 +44,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * author reads cannot drift from the starter.
  */
 @SpringJUnitWebConfig(PasskeyFlowConfigurerTest.App.class)
-@TestPropertySource(properties = {"passkeyflow.rp-id=localhost", "passkeyflow.rp-name=Test",
-        "passkeyflow.origins=http://localhost:8080", "passkeyflow.completion-redirect=/home"})
+@TestPropertySource(
+        properties = {
+            "passkeyflow.rp-id=localhost",
+            "passkeyflow.rp-name=Test",
+            "passkeyflow.origins=http://localhost:8080",
+            "passkeyflow.completion-redirect=/home"
+        })
 @DisplayName("The starter's OpenAPI contract and PasskeyFlowFilter's routes")
 class OpenApiStarterRoutesTest {
 
@@ -59,6 +64,7 @@ class OpenApiStarterRoutesTest {
 
     @Autowired
     WebApplicationContext context;
+
     @Autowired
     FilterChainProxy security;
 
@@ -73,7 +79,9 @@ class OpenApiStarterRoutesTest {
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
+        mvc = MockMvcBuilders.webAppContextSetup(context)
+                .apply(springSecurity())
+                .build();
     }
 
     @Test
@@ -85,17 +93,22 @@ class OpenApiStarterRoutesTest {
             served.add(methodAndPath[0] + " /" + methodAndPath[1]);
         }
         assertThat(served).as("PasskeyFlowFilter's routes").contains("POST /start", "POST /autofill-passkey");
-        assertThat(documented()).as("operations in docs/openapi-spring-starter.yaml").isEqualTo(served);
+        assertThat(documented())
+                .as("operations in docs/openapi-spring-starter.yaml")
+                .isEqualTo(served);
     }
 
     @Test
-    @DisplayName("each documented operation is answered by the filter (not the rest of the chain) with a documented status")
+    @DisplayName(
+            "each documented operation is answered by the filter (not the rest of the chain) with a documented status")
     void documentedStatuses() throws Exception {
         List<String> undocumented = new ArrayList<>();
         for (String operation : documented()) {
             String[] methodAndPath = operation.split(" ", 2);
             MockHttpServletResponse response = perform(methodAndPath[0], BASE + methodAndPath[1]);
-            assertThat(answeredByFilter(response)).as(operation + " answered by the filter").isTrue();
+            assertThat(answeredByFilter(response))
+                    .as(operation + " answered by the filter")
+                    .isTrue();
             if (!responses(methodAndPath[0], methodAndPath[1]).contains(Integer.toString(response.getStatus()))) {
                 undocumented.add(operation + " -> " + response.getStatus());
             }
@@ -120,7 +133,8 @@ class OpenApiStarterRoutesTest {
             count++;
             String ref = matcher.group(1);
             int hash = ref.indexOf('#');
-            Map<String, Object> target = ref.startsWith("#") ? contract
+            Map<String, Object> target = ref.startsWith("#")
+                    ? contract
                     : ref.substring(0, hash).equals("openapi.yaml") ? demoContract : Map.of();
             Object node = target;
             for (String part : List.of(ref.substring(hash + 2).split("/", -1))) {
@@ -135,7 +149,8 @@ class OpenApiStarterRoutesTest {
     }
 
     private MockHttpServletResponse perform(String method, String path) throws Exception {
-        MockHttpServletRequestBuilder request = method.equals("GET") ? get(path)
+        MockHttpServletRequestBuilder request = method.equals("GET")
+                ? get(path)
                 : post(path).with(csrf()).contentType("application/json").content("{}");
         return mvc.perform(request.session(new MockHttpSession())).andReturn().getResponse();
     }
@@ -143,8 +158,11 @@ class OpenApiStarterRoutesTest {
     /** The chain's own answer to an anonymous request is the form login's redirect. */
     private static boolean answeredByFilter(MockHttpServletResponse response) {
         String type = response.getContentType();
-        return response.getStatus() != 302 && type != null && (type.startsWith("application/json")
-                || type.startsWith("application/problem+json") || type.startsWith("text/javascript"));
+        return response.getStatus() != 302
+                && type != null
+                && (type.startsWith("application/json")
+                        || type.startsWith("application/problem+json")
+                        || type.startsWith("text/javascript"));
     }
 
     private PasskeyFlowFilter filter() {
@@ -171,7 +189,8 @@ class OpenApiStarterRoutesTest {
     }
 
     private static Set<String> responses(String method, String path) {
-        Map<String, Object> operation = map(map(map(contract.get("paths")).get(path)).get(method.toLowerCase(Locale.ROOT)));
+        Map<String, Object> operation =
+                map(map(map(contract.get("paths")).get(path)).get(method.toLowerCase(Locale.ROOT)));
         return map(operation.get("responses")).keySet();
     }
 

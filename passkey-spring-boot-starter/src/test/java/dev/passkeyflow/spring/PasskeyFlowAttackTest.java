@@ -41,9 +41,14 @@ import org.springframework.web.context.WebApplicationContext;
  * application and properties as {@link PasskeyFlowConfigurerTest}, so the context is shared.
  */
 @SpringJUnitWebConfig(PasskeyFlowConfigurerTest.App.class)
-@TestPropertySource(properties = {"passkeyflow.rp-id=localhost", "passkeyflow.rp-name=Test",
-        "passkeyflow.origins=http://localhost:8080", "passkeyflow.throttle.max-failures-per-identifier=3",
-        "passkeyflow.completion-redirect=/home"})
+@TestPropertySource(
+        properties = {
+            "passkeyflow.rp-id=localhost",
+            "passkeyflow.rp-name=Test",
+            "passkeyflow.origins=http://localhost:8080",
+            "passkeyflow.throttle.max-failures-per-identifier=3",
+            "passkeyflow.completion-redirect=/home"
+        })
 @DisplayName("Attacks on the starter's endpoints (MockMvc)")
 class PasskeyFlowAttackTest {
 
@@ -52,14 +57,18 @@ class PasskeyFlowAttackTest {
     static final String ORIGIN = PasskeyFlowConfigurerTest.ORIGIN;
     /** A computer without a platform authenticator: a right password completes at once, no offer. */
     static final String NO_PLATFORM = "{\"userVerifyingPlatformAuthenticator\":false}";
+
     static final String PLATFORM = PasskeyFlowConfigurerTest.CLIENT;
 
     @Autowired
     WebApplicationContext context;
+
     @Autowired
     InMemoryUserDetailsManager users;
+
     @Autowired
     PasswordEncoder encoder;
+
     @Autowired
     JdbcStorage storage;
 
@@ -70,20 +79,31 @@ class PasskeyFlowAttackTest {
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
+        mvc = MockMvcBuilders.webAppContextSetup(context)
+                .apply(springSecurity())
+                .build();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         victim = "victim-" + suffix + "@example.com";
         attacker = "attacker-" + suffix + "@example.com";
-        users.createUser(User.withUsername(victim).password(encoder.encode(VICTIM_PASSWORD)).roles("USER").build());
-        users.createUser(User.withUsername(attacker).password(encoder.encode(ATTACKER_PASSWORD)).roles("USER")
+        users.createUser(User.withUsername(victim)
+                .password(encoder.encode(VICTIM_PASSWORD))
+                .roles("USER")
+                .build());
+        users.createUser(User.withUsername(attacker)
+                .password(encoder.encode(ATTACKER_PASSWORD))
+                .roles("USER")
                 .build());
         // The victim has signed in before, so passkeyflow knows the account.
-        storage.credentials().saveUser(new UserAccount(Bytes.of(UUID.randomUUID().toString().getBytes(
-                java.nio.charset.StandardCharsets.UTF_8)), victim, victim));
+        storage.credentials()
+                .saveUser(new UserAccount(
+                        Bytes.of(UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        victim,
+                        victim));
     }
 
     @Test
-    @DisplayName("a start racing a password post in one session cannot make the attacker's password complete the victim's flow")
+    @DisplayName(
+            "a start racing a password post in one session cannot make the attacker's password complete the victim's flow")
     void passwordRacingStart() throws Exception {
         // What another request of the session writes when it starts the attacker's own flow.
         MockHttpSession elsewhere = new MockHttpSession();
@@ -95,18 +115,22 @@ class PasskeyFlowAttackTest {
         // The attacker's start lands right after the password request has read the session's flow.
         session.afterFlowRead(() -> copyFlowAttributes(elsewhere, session));
 
-        JsonNode step = call(session, post("/passkeyflow/password")
-                .content("{\"password\":\"" + ATTACKER_PASSWORD + "\"}"), 200);
+        JsonNode step = call(
+                session, post("/passkeyflow/password").content("{\"password\":\"" + ATTACKER_PASSWORD + "\"}"), 200);
 
-        assertThat(session.interleaved).as("the start ran between the password request's reads").isTrue();
-        assertThat(signedIn(session)).as("nobody is signed in as the victim with the attacker's password")
+        assertThat(session.interleaved)
+                .as("the start ran between the password request's reads")
+                .isTrue();
+        assertThat(signedIn(session))
+                .as("nobody is signed in as the victim with the attacker's password")
                 .isNotEqualTo(victim);
         assertThat(step.path("type").asText()).isEqualTo("fallback");
         assertThat(step.path("reason").asText()).isEqualTo("FALLBACK_FAILED");
     }
 
     @Test
-    @DisplayName("an enrolment offer left open when its user signed out (session kept) cannot register the next person's passkey on that account")
+    @DisplayName(
+            "an enrolment offer left open when its user signed out (session kept) cannot register the next person's passkey on that account")
     void enrolmentAfterSignOut() throws Exception {
         MockHttpSession session = new MockHttpSession();
         call(session, post("/passkeyflow/start").content(startBody(victim)), 200);
@@ -116,15 +140,21 @@ class PasskeyFlowAttackTest {
         assertThat(offer.path("type").asText()).isEqualTo("healing");
         // Sign-out with logout().invalidateHttpSession(false): the context goes, the session stays.
         session.removeAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
-        Bytes handle = storage.credentials().findUserByIdentifier(victim).orElseThrow().userHandle();
+        Bytes handle =
+                storage.credentials().findUserByIdentifier(victim).orElseThrow().userHandle();
 
         SoftwareAuthenticator stranger = SoftwareAuthenticator.forOrigin(ORIGIN);
-        MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/healing")
-                .content(stranger.register(wrap(offer))))).andReturn().getResponse();
+        MockHttpServletResponse response = mvc.perform(
+                        with(session, post("/passkeyflow/healing").content(stranger.register(wrap(offer)))))
+                .andReturn()
+                .getResponse();
 
-        assertThat(storage.credentials().listCredentials(handle)).as("no passkey registered for the victim").isEmpty();
+        assertThat(storage.credentials().listCredentials(handle))
+                .as("no passkey registered for the victim")
+                .isEmpty();
         assertThat(response.getStatus()).isEqualTo(404);
-        assertThat(json.readTree(response.getContentAsString()).path("reason").asText()).isEqualTo("UNKNOWN_FLOW");
+        assertThat(json.readTree(response.getContentAsString()).path("reason").asText())
+                .isEqualTo("UNKNOWN_FLOW");
         assertThat(session.getAttribute(FlowSession.FLOW_ID)).isNull();
     }
 
@@ -137,44 +167,77 @@ class PasskeyFlowAttackTest {
         JsonNode offer = call(session, post("/passkeyflow/enrol").content("{\"client\":" + PLATFORM + "}"), 200);
         // The attacker signs in to their own account with the form login, over the same session
         // (its session fixation protection changes the id and keeps the attributes).
-        MockHttpServletResponse form = mvc.perform(post("/login").session(session).with(csrf())
-                .param("username", attacker).param("password", ATTACKER_PASSWORD)).andReturn().getResponse();
+        MockHttpServletResponse form = mvc.perform(post("/login")
+                        .session(session)
+                        .with(csrf())
+                        .param("username", attacker)
+                        .param("password", ATTACKER_PASSWORD))
+                .andReturn()
+                .getResponse();
         assertThat(form.getStatus()).isEqualTo(302);
         assertThat(signedIn(session)).isEqualTo(attacker);
-        assertThat(session.getAttribute(FlowSession.FLOW_ID)).as("the enrolment is still in the session").isNotNull();
-        Bytes handle = storage.credentials().findUserByIdentifier(victim).orElseThrow().userHandle();
+        assertThat(session.getAttribute(FlowSession.FLOW_ID))
+                .as("the enrolment is still in the session")
+                .isNotNull();
+        Bytes handle =
+                storage.credentials().findUserByIdentifier(victim).orElseThrow().userHandle();
 
-        MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/healing")
-                .content(SoftwareAuthenticator.forOrigin(ORIGIN).register(wrap(offer))))).andReturn().getResponse();
+        MockHttpServletResponse response = mvc.perform(with(
+                        session,
+                        post("/passkeyflow/healing")
+                                .content(SoftwareAuthenticator.forOrigin(ORIGIN).register(wrap(offer)))))
+                .andReturn()
+                .getResponse();
 
-        assertThat(storage.credentials().listCredentials(handle)).as("no passkey registered for the victim").isEmpty();
+        assertThat(storage.credentials().listCredentials(handle))
+                .as("no passkey registered for the victim")
+                .isEmpty();
         assertThat(response.getStatus()).isEqualTo(404);
     }
 
     @Test
-    @DisplayName("every state-changing endpoint refuses a POST without the CSRF token with 403 and leaves the session's flows as they were")
+    @DisplayName(
+            "every state-changing endpoint refuses a POST without the CSRF token with 403 and leaves the session's flows as they were")
     void csrfOnEveryPost() throws Exception {
         MockHttpSession session = new MockHttpSession();
         call(session, post("/passkeyflow/start").content(startBody(victim)), 200);
         Object flow = session.getAttribute(FlowSession.FLOW_ID);
-        for (String endpoint : List.of("start", "autofill", "autofill-passkey", "passkey", "passkey-error",
-                "immediate-rejection", "fallback", "retry-passkey", "password", "healing", "healing-error", "decline",
-                "silent-declined", "enrol")) {
-            MockHttpServletResponse response = mvc.perform(post("/passkeyflow/" + endpoint).session(session)
-                    .contentType("application/json").header("Origin", ORIGIN)
-                    .content("{\"password\":\"" + VICTIM_PASSWORD + "\",\"name\":\"NotAllowedError\"}"))
-                    .andReturn().getResponse();
+        for (String endpoint : List.of(
+                "start",
+                "autofill",
+                "autofill-passkey",
+                "passkey",
+                "passkey-error",
+                "immediate-rejection",
+                "fallback",
+                "retry-passkey",
+                "password",
+                "healing",
+                "healing-error",
+                "decline",
+                "silent-declined",
+                "enrol")) {
+            MockHttpServletResponse response = mvc.perform(post("/passkeyflow/" + endpoint)
+                            .session(session)
+                            .contentType("application/json")
+                            .header("Origin", ORIGIN)
+                            .content("{\"password\":\"" + VICTIM_PASSWORD + "\",\"name\":\"NotAllowedError\"}"))
+                    .andReturn()
+                    .getResponse();
             assertThat(response.getStatus()).as(endpoint).isEqualTo(403);
         }
         assertThat(session.getAttribute(FlowSession.FLOW_ID)).isEqualTo(flow);
         assertThat(session.getAttribute(FlowSession.AUTOFILL_FLOW_ID)).isNull();
         assertThat(signedIn(session)).isNull();
         JsonNode step = call(session, post("/passkeyflow/password").content("{\"password\":\"nope\"}"), 200);
-        assertThat(step.path("remainingAttempts").asInt()).as("no password was counted").isEqualTo(4);
+        assertThat(step.path("remainingAttempts").asInt())
+                .as("no password was counted")
+                .isEqualTo(4);
     }
 
     @Test
-    @DisplayName("the answers of start and of a wrong password do not tell an unknown identifier from an account without passkeys")
+    @DisplayName(
+            "the answers of start and of a wrong password do not tell an unknown identifier from an account without passkeys")
     void noEnumeration() throws Exception {
         String unknown = "nobody-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         JsonNode[] known = startAndGuess(victim);
@@ -183,23 +246,28 @@ class PasskeyFlowAttackTest {
             assertThat(comparable(none[i], unknown)).as("step " + i).isEqualTo(comparable(known[i], victim));
         }
         assertThat(known[1].path("reason").asText()).isEqualTo("FALLBACK_FAILED");
-        assertThat(storage.credentials().findUserByIdentifier(unknown)).as("a wrong password mirrors nobody").isEmpty();
+        assertThat(storage.credentials().findUserByIdentifier(unknown))
+                .as("a wrong password mirrors nobody")
+                .isEmpty();
     }
 
     @Test
-    @DisplayName("an assertion replayed after its login is refused: 404 in the signed-in session, and no login in another session's flow for that account")
+    @DisplayName(
+            "an assertion replayed after its login is refused: 404 in the signed-in session, and no login in another session's flow for that account")
     void assertionReplay() throws Exception {
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
         MockHttpSession enrolled = new MockHttpSession();
         call(enrolled, post("/passkeyflow/start").content(startBody(victim, PLATFORM)), 200);
-        JsonNode offer = call(enrolled, post("/passkeyflow/password")
-                .content("{\"password\":\"" + VICTIM_PASSWORD + "\"}"), 200);
+        JsonNode offer = call(
+                enrolled, post("/passkeyflow/password").content("{\"password\":\"" + VICTIM_PASSWORD + "\"}"), 200);
         call(enrolled, post("/passkeyflow/healing").content(authenticator.register(wrap(offer))), 200);
 
         MockHttpSession session = new MockHttpSession();
         JsonNode challenge = call(session, post("/passkeyflow/start").content(startBody(victim, PLATFORM)), 200);
         String assertion = authenticator.authenticate(wrap(challenge));
-        assertThat(call(session, post("/passkeyflow/passkey").content(assertion), 200).path("type").asText())
+        assertThat(call(session, post("/passkeyflow/passkey").content(assertion), 200)
+                        .path("type")
+                        .asText())
                 .isEqualTo("completed");
         JsonNode again = call(session, post("/passkeyflow/passkey").content(assertion), 404);
         assertThat(again.path("reason").asText()).isEqualTo("UNKNOWN_FLOW");
@@ -207,27 +275,37 @@ class PasskeyFlowAttackTest {
         MockHttpSession attacker = new MockHttpSession();
         JsonNode other = call(attacker, post("/passkeyflow/start").content(startBody(victim, PLATFORM)), 200);
         assertThat(other.path("type").asText()).isEqualTo("passkey");
-        MockHttpServletResponse replay = mvc.perform(with(attacker, post("/passkeyflow/passkey").content(assertion)))
-                .andReturn().getResponse();
+        MockHttpServletResponse replay = mvc.perform(
+                        with(attacker, post("/passkeyflow/passkey").content(assertion)))
+                .andReturn()
+                .getResponse();
         assertThat(replay.getContentAsString()).doesNotContain("\"completed\"");
         assertThat(signedIn(attacker)).isNull();
-        MockHttpServletResponse autofill = mvc.perform(with(attacker, post("/passkeyflow/autofill-passkey")
-                .content(assertion))).andReturn().getResponse();
+        MockHttpServletResponse autofill = mvc.perform(
+                        with(attacker, post("/passkeyflow/autofill-passkey").content(assertion)))
+                .andReturn()
+                .getResponse();
         assertThat(autofill.getStatus()).as("no autofill flow in that session").isEqualTo(404);
         call(attacker, post("/passkeyflow/autofill").content("{}"), 200);
         JsonNode retry = call(attacker, post("/passkeyflow/autofill-passkey").content(assertion), 200);
-        assertThat(retry.path("type").asText()).as("the autofill challenge is another").isEqualTo("passkey");
+        assertThat(retry.path("type").asText())
+                .as("the autofill challenge is another")
+                .isEqualTo("passkey");
         assertThat(signedIn(attacker)).isNull();
     }
 
     @Test
-    @DisplayName("enrol refuses a user signed in only by a remember-me cookie (401): a long-lived cookie never turns into a passkey")
+    @DisplayName(
+            "enrol refuses a user signed in only by a remember-me cookie (401): a long-lived cookie never turns into a passkey")
     void enrolNeedsFullAuthentication() throws Exception {
         MockHttpSession session = new MockHttpSession();
-        RememberMeAuthenticationToken cookie = new RememberMeAuthenticationToken("test-only-key",
-                users.loadUserByUsername(victim), AuthorityUtils.createAuthorityList("ROLE_USER"));
-        MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/enrol")
-                .content("{\"client\":" + PLATFORM + "}")).with(authentication(cookie))).andReturn().getResponse();
+        RememberMeAuthenticationToken cookie = new RememberMeAuthenticationToken(
+                "test-only-key", users.loadUserByUsername(victim), AuthorityUtils.createAuthorityList("ROLE_USER"));
+        MockHttpServletResponse response = mvc.perform(
+                        with(session, post("/passkeyflow/enrol").content("{\"client\":" + PLATFORM + "}"))
+                                .with(authentication(cookie)))
+                .andReturn()
+                .getResponse();
 
         assertThat(response.getStatus()).isEqualTo(401);
         assertThat(response.getContentType()).isEqualTo("application/problem+json");
@@ -235,31 +313,41 @@ class PasskeyFlowAttackTest {
     }
 
     @Test
-    @DisplayName("malformed, oversized and incomplete bodies are 400 problems that quote nothing, and the pending challenge still signs in its owner")
+    @DisplayName(
+            "malformed, oversized and incomplete bodies are 400 problems that quote nothing, and the pending challenge still signs in its owner")
     void badBodies() throws Exception {
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
         MockHttpSession enrolled = new MockHttpSession();
         call(enrolled, post("/passkeyflow/start").content(startBody(victim, PLATFORM)), 200);
-        JsonNode offer = call(enrolled, post("/passkeyflow/password")
-                .content("{\"password\":\"" + VICTIM_PASSWORD + "\"}"), 200);
+        JsonNode offer = call(
+                enrolled, post("/passkeyflow/password").content("{\"password\":\"" + VICTIM_PASSWORD + "\"}"), 200);
         call(enrolled, post("/passkeyflow/healing").content(authenticator.register(wrap(offer))), 200);
         MockHttpSession session = new MockHttpSession();
         JsonNode challenge = call(session, post("/passkeyflow/start").content(startBody(victim, PLATFORM)), 200);
 
         String marker = "SECRET-MARKER-" + UUID.randomUUID();
-        for (String[] bad : new String[][] {{"passkey", "{\"id\":\"" + marker + "\""},
-                {"passkey", "{\"id\":\"" + marker + "\",\"pad\":\"" + "x".repeat(200 * 1024) + "\"}"},
-                {"passkey", "[\"" + marker + "\"]"}, {"passkey-error", "{\"message\":\"" + marker + "\"}"},
-                {"start", "{\"rememberMe\":\"" + marker + "\"}"}, {"password", "{\"pass\":\"" + marker + "\"}"}}) {
-            MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/" + bad[0]).content(bad[1])))
-                    .andReturn().getResponse();
+        for (String[] bad : new String[][] {
+            {"passkey", "{\"id\":\"" + marker + "\""},
+            {"passkey", "{\"id\":\"" + marker + "\",\"pad\":\"" + "x".repeat(200 * 1024) + "\"}"},
+            {"passkey", "[\"" + marker + "\"]"},
+            {"passkey-error", "{\"message\":\"" + marker + "\"}"},
+            {"start", "{\"rememberMe\":\"" + marker + "\"}"},
+            {"password", "{\"pass\":\"" + marker + "\"}"}
+        }) {
+            MockHttpServletResponse response = mvc.perform(
+                            with(session, post("/passkeyflow/" + bad[0]).content(bad[1])))
+                    .andReturn()
+                    .getResponse();
             assertThat(response.getStatus()).as(bad[0]).isEqualTo(400);
             assertThat(response.getContentAsString()).as(bad[0]).doesNotContain(marker);
-            assertThat(json.readTree(response.getContentAsString()).path("reason").asText()).isEqualTo("INVALID_INPUT");
+            assertThat(json.readTree(response.getContentAsString())
+                            .path("reason")
+                            .asText())
+                    .isEqualTo("INVALID_INPUT");
         }
 
-        JsonNode done = call(session, post("/passkeyflow/passkey").content(authenticator.authenticate(wrap(challenge))),
-                200);
+        JsonNode done =
+                call(session, post("/passkeyflow/passkey").content(authenticator.authenticate(wrap(challenge))), 200);
         assertThat(done.path("type").asText()).isEqualTo("completed");
         assertThat(signedIn(session)).isEqualTo(victim);
     }
@@ -322,11 +410,15 @@ class PasskeyFlowAttackTest {
     }
 
     private MockHttpServletRequestBuilder with(MockHttpSession session, MockHttpServletRequestBuilder request) {
-        return request.session(session).contentType("application/json").header("Origin", ORIGIN).with(csrf());
+        return request.session(session)
+                .contentType("application/json")
+                .header("Origin", ORIGIN)
+                .with(csrf());
     }
 
     private JsonNode call(MockHttpSession session, MockHttpServletRequestBuilder request, int status) throws Exception {
-        MockHttpServletResponse response = mvc.perform(with(session, request)).andReturn().getResponse();
+        MockHttpServletResponse response =
+                mvc.perform(with(session, request)).andReturn().getResponse();
         assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(status);
         JsonNode body = json.readTree(response.getContentAsString());
         return status == 200 ? body.get("step") : body;
@@ -335,6 +427,7 @@ class PasskeyFlowAttackTest {
     private static @Nullable String signedIn(MockHttpSession session) {
         Object context = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
         return context instanceof SecurityContext c && c.getAuthentication() != null
-                ? c.getAuthentication().getName() : null;
+                ? c.getAuthentication().getName()
+                : null;
     }
 }

@@ -6,10 +6,10 @@ import dev.passkeyflow.core.ClientContext;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowEvent;
 import dev.passkeyflow.core.LoginFlowListener;
+import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.core.LoginThrottle;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
-import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.intelligence.AutoHealingPolicy;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
 import dev.passkeyflow.micrometer.IntelligenceMetrics;
@@ -48,7 +48,9 @@ class PasskeyFlowAutoConfigurationTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(PasskeyFlowAutoConfiguration.class))
             .withBean(DataSource.class, PasskeyFlowAutoConfigurationTest::freshH2)
-            .withPropertyValues("passkeyflow.rp-id=example.com", "passkeyflow.rp-name=Example",
+            .withPropertyValues(
+                    "passkeyflow.rp-id=example.com",
+                    "passkeyflow.rp-name=Example",
                     "passkeyflow.origins=https://example.com,https://www.example.com");
 
     static DataSource freshH2() {
@@ -75,14 +77,23 @@ class PasskeyFlowAutoConfigurationTest {
     class FromProperties {
 
         @Test
-        @DisplayName("builds the flow on the application's DataSource, with Passkey Intelligence, a UTC clock and the tables")
+        @DisplayName(
+                "builds the flow on the application's DataSource, with Passkey Intelligence, a UTC clock and the tables")
         void defaults() {
             runner.run(context -> {
-                assertThat(context).hasNotFailed().hasSingleBean(LoginFlow.class).hasSingleBean(JdbcStorage.class)
-                        .hasSingleBean(PasskeyIntelligence.class).hasSingleBean(LoginThrottle.class);
+                assertThat(context)
+                        .hasNotFailed()
+                        .hasSingleBean(LoginFlow.class)
+                        .hasSingleBean(JdbcStorage.class)
+                        .hasSingleBean(PasskeyIntelligence.class)
+                        .hasSingleBean(LoginThrottle.class);
                 assertThat(context.getBean(Clock.class).getZone()).isEqualTo(ZoneOffset.UTC);
-                assertThat(tables(context.getBean(DataSource.class))).contains("passkeyflow_users",
-                        "passkeyflow_credentials", "passkeyflow_flows", "passkeyflow_throttle_counters")
+                assertThat(tables(context.getBean(DataSource.class)))
+                        .contains(
+                                "passkeyflow_users",
+                                "passkeyflow_credentials",
+                                "passkeyflow_flows",
+                                "passkeyflow_throttle_counters")
                         .doesNotContain("passkeyflow_schema_history");
                 assertThat(context.getBean(LoginThrottle.class).maxFailuresPerIdentifier())
                         .isEqualTo(LoginThrottle.DEFAULT_MAX_FAILURES_PER_IDENTIFIER);
@@ -92,16 +103,19 @@ class PasskeyFlowAutoConfigurationTest {
         @Test
         @DisplayName("policy and throttle knobs reach AutoHealingPolicy and LoginThrottle")
         void knobs() {
-            runner.withPropertyValues("passkeyflow.policy.failures-before-fallback=3",
-                    "passkeyflow.policy.fall-back-at-once-when-passkey-absent=false",
-                    "passkeyflow.policy.cooldown-after-decline=14d",
-                    "passkeyflow.throttle.max-failures-per-identifier=4",
-                    "passkeyflow.throttle.failure-window=10m").run(context -> {
+            runner.withPropertyValues(
+                            "passkeyflow.policy.failures-before-fallback=3",
+                            "passkeyflow.policy.fall-back-at-once-when-passkey-absent=false",
+                            "passkeyflow.policy.cooldown-after-decline=14d",
+                            "passkeyflow.throttle.max-failures-per-identifier=4",
+                            "passkeyflow.throttle.failure-window=10m")
+                    .run(context -> {
                         AutoHealingPolicy policy = context.getBean(AutoHealingPolicy.class);
                         assertThat(policy.failuresBeforeFallback()).isEqualTo(3);
                         assertThat(policy.fallBackAtOnceWhenPasskeyAbsent()).isFalse();
                         assertThat(policy.cooldownAfterDecline()).isEqualTo(Duration.ofDays(14));
-                        assertThat(context.getBean(PasskeyIntelligence.class).policy()).isSameAs(policy);
+                        assertThat(context.getBean(PasskeyIntelligence.class).policy())
+                                .isSameAs(policy);
                         LoginThrottle throttle = context.getBean(LoginThrottle.class);
                         assertThat(throttle.maxFailuresPerIdentifier()).isEqualTo(4);
                         assertThat(throttle.failureWindow()).isEqualTo(Duration.ofMinutes(10));
@@ -123,12 +137,14 @@ class PasskeyFlowAutoConfigurationTest {
         void backsOff() {
             Clock fixed = Clock.fixed(Instant.parse("2026-11-30T10:00:00Z"), ZoneOffset.UTC);
             LoginAdvisor threshold = ThresholdLoginAdvisor.ofDefaults();
-            runner.withBean(Clock.class, () -> fixed).withBean(LoginAdvisor.class, () -> threshold).run(context -> {
-                assertThat(context).hasNotFailed().doesNotHaveBean(PasskeyIntelligence.class);
-                assertThat(context.getBean(Clock.class)).isSameAs(fixed);
-                assertThat(context.getBean(JdbcStorage.class).clock()).isSameAs(fixed);
-                assertThat(context.getBean(LoginAdvisor.class)).isSameAs(threshold);
-            });
+            runner.withBean(Clock.class, () -> fixed)
+                    .withBean(LoginAdvisor.class, () -> threshold)
+                    .run(context -> {
+                        assertThat(context).hasNotFailed().doesNotHaveBean(PasskeyIntelligence.class);
+                        assertThat(context.getBean(Clock.class)).isSameAs(fixed);
+                        assertThat(context.getBean(JdbcStorage.class).clock()).isSameAs(fixed);
+                        assertThat(context.getBean(LoginAdvisor.class)).isSameAs(threshold);
+                    });
         }
     }
 
@@ -143,16 +159,21 @@ class PasskeyFlowAutoConfigurationTest {
                     .withConfiguration(AutoConfigurations.of(PasskeyFlowAutoConfiguration.class))
                     .withBean(DataSource.class, PasskeyFlowAutoConfigurationTest::freshH2)
                     .withPropertyValues("passkeyflow.rp-name=Example", "passkeyflow.origins=https://example.com")
-                    .run(context -> assertThat(context).getFailure().rootCause()
+                    .run(context -> assertThat(context)
+                            .getFailure()
+                            .rootCause()
                             .isInstanceOf(InvalidConfigurationPropertyValueException.class)
-                            .hasMessageContaining("passkeyflow.rp-id").hasMessageContaining("required"));
+                            .hasMessageContaining("passkeyflow.rp-id")
+                            .hasMessageContaining("required"));
         }
 
         @Test
         @DisplayName("an origin that is not https, with its index and value")
         void badOrigin() {
             runner.withPropertyValues("passkeyflow.origins=https://example.com,ftp://example.com")
-                    .run(context -> assertThat(context).getFailure().rootCause()
+                    .run(context -> assertThat(context)
+                            .getFailure()
+                            .rootCause()
                             .isInstanceOf(InvalidConfigurationPropertyValueException.class)
                             .hasMessageContaining("passkeyflow.origins[1]")
                             .hasMessageContaining("ftp://example.com"));
@@ -162,7 +183,9 @@ class PasskeyFlowAutoConfigurationTest {
         @DisplayName("an origin outside the rp-id")
         void originOffRpId() {
             runner.withPropertyValues("passkeyflow.origins=https://example.org")
-                    .run(context -> assertThat(context).getFailure().rootCause()
+                    .run(context -> assertThat(context)
+                            .getFailure()
+                            .rootCause()
                             .isInstanceOf(InvalidConfigurationPropertyValueException.class)
                             .hasMessageContaining("https://example.org is not on rpId example.com"));
         }
@@ -171,7 +194,9 @@ class PasskeyFlowAutoConfigurationTest {
         @DisplayName("a policy knob out of range")
         void badPolicy() {
             runner.withPropertyValues("passkeyflow.policy.failures-before-fallback=0")
-                    .run(context -> assertThat(context).getFailure().rootCause()
+                    .run(context -> assertThat(context)
+                            .getFailure()
+                            .rootCause()
                             .isInstanceOf(InvalidConfigurationPropertyValueException.class)
                             .hasMessageContaining("passkeyflow.policy.failures-before-fallback"));
         }
@@ -180,7 +205,9 @@ class PasskeyFlowAutoConfigurationTest {
         @DisplayName("a throttle limit out of range")
         void badThrottle() {
             runner.withPropertyValues("passkeyflow.throttle.max-failures-per-identifier=-1")
-                    .run(context -> assertThat(context).getFailure().rootCause()
+                    .run(context -> assertThat(context)
+                            .getFailure()
+                            .rootCause()
                             .isInstanceOf(InvalidConfigurationPropertyValueException.class)
                             .hasMessageContaining("passkeyflow.throttle.max-failures-per-identifier"));
         }
@@ -198,11 +225,17 @@ class PasskeyFlowAutoConfigurationTest {
                     .run(context -> {
                         assertThat(context).hasNotFailed();
                         DataSource dataSource = context.getBean(DataSource.class);
-                        assertThat(tables(dataSource)).contains("flyway_schema_history", "passkeyflow_schema_history",
-                                "passkeyflow_users", "app_orders");
-                        try (Connection c = dataSource.getConnection(); ResultSet rows = c.createStatement()
-                                .executeQuery("SELECT \"version\", \"success\" FROM \"passkeyflow_schema_history\""
-                                        + " WHERE \"version\" = '1'")) {
+                        assertThat(tables(dataSource))
+                                .contains(
+                                        "flyway_schema_history",
+                                        "passkeyflow_schema_history",
+                                        "passkeyflow_users",
+                                        "app_orders");
+                        try (Connection c = dataSource.getConnection();
+                                ResultSet rows = c.createStatement()
+                                        .executeQuery(
+                                                "SELECT \"version\", \"success\" FROM \"passkeyflow_schema_history\""
+                                                        + " WHERE \"version\" = '1'")) {
                             assertThat(rows.next()).isTrue();
                             assertThat(rows.getBoolean(2)).isTrue();
                         }
@@ -223,24 +256,30 @@ class PasskeyFlowAutoConfigurationTest {
     @DisplayName("with Micrometer")
     class WithMicrometer {
 
-        private final ApplicationContextRunner metered = runner.withConfiguration(
-                AutoConfigurations.of(PasskeyFlowMetricsAutoConfiguration.class));
+        private final ApplicationContextRunner metered =
+                runner.withConfiguration(AutoConfigurations.of(PasskeyFlowMetricsAutoConfiguration.class));
 
         @Test
-        @DisplayName("a MeterRegistry bean gets the flow's call timers and event counters after a flow call, with no code")
+        @DisplayName(
+                "a MeterRegistry bean gets the flow's call timers and event counters after a flow call, with no code")
         void callTimersAndCounters() {
             metered.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
-                assertThat(context).hasNotFailed().hasSingleBean(PasskeyFlowMetrics.class)
+                assertThat(context)
+                        .hasNotFailed()
+                        .hasSingleBean(PasskeyFlowMetrics.class)
                         .hasSingleBean(IntelligenceMetrics.class);
                 MeterRegistry registry = context.getBean(MeterRegistry.class);
                 assertThat(registry.find("passkeyflow.calls").timer()).isNull();
 
                 context.getBean(LoginFlow.class).start("nobody@example.com", ClientContext.unknown());
 
-                Timer start = registry.find("passkeyflow.calls").tag("operation", "start").timer();
+                Timer start = registry.find("passkeyflow.calls")
+                        .tag("operation", "start")
+                        .timer();
                 assertThat(start).isNotNull();
                 assertThat(start.count()).isEqualTo(1);
-                assertThat(registry.find("passkeyflow.flows.started").counter()).isNotNull()
+                assertThat(registry.find("passkeyflow.flows.started").counter())
+                        .isNotNull()
                         .satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
             });
         }
@@ -250,15 +289,18 @@ class PasskeyFlowAutoConfigurationTest {
         void intelligenceCounters() {
             metered.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
                 JdbcStorage storage = context.getBean(JdbcStorage.class);
-                storage.credentials().saveUser(new UserAccount(Bytes.of(new byte[] {1, 2, 3}), "ann@example.com",
-                        "Ann"));
+                storage.credentials()
+                        .saveUser(new UserAccount(Bytes.of(new byte[] {1, 2, 3}), "ann@example.com", "Ann"));
                 LoginFlow flow = context.getBean(LoginFlow.class);
                 LoginStep step = flow.start("ann@example.com", ClientContext.unknown());
 
                 flow.fallbackSucceeded(step.flowId());
 
-                assertThat(context.getBean(MeterRegistry.class).find("passkeyflow.advisor.tags")
-                        .tag("stage", "healing").counters()).isNotEmpty();
+                assertThat(context.getBean(MeterRegistry.class)
+                                .find("passkeyflow.advisor.tags")
+                                .tag("stage", "healing")
+                                .counters())
+                        .isNotEmpty();
             });
         }
 
@@ -266,22 +308,28 @@ class PasskeyFlowAutoConfigurationTest {
         @DisplayName("without a MeterRegistry bean nothing is metered and the flow is the plain one")
         void noRegistry() {
             metered.run(context -> {
-                assertThat(context).hasNotFailed().doesNotHaveBean(PasskeyFlowMetrics.class)
-                        .doesNotHaveBean(IntelligenceMetrics.class).doesNotHaveBean("passkeyFlowCallTimers");
+                assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(PasskeyFlowMetrics.class)
+                        .doesNotHaveBean(IntelligenceMetrics.class)
+                        .doesNotHaveBean("passkeyFlowCallTimers");
                 LoginFlow flow = context.getBean(LoginFlow.class);
                 assertThat(Proxy.isProxyClass(flow.getClass())).isFalse();
-                assertThat(flow.start("nobody@example.com", ClientContext.unknown())).isNotNull();
+                assertThat(flow.start("nobody@example.com", ClientContext.unknown()))
+                        .isNotNull();
             });
         }
 
         @Test
-        @DisplayName("without Micrometer or passkey-micrometer on the class path the application starts and logs in as before")
+        @DisplayName(
+                "without Micrometer or passkey-micrometer on the class path the application starts and logs in as before")
         void noMicrometer() {
             metered.withClassLoader(new FilteredClassLoader("io.micrometer.core", "dev.passkeyflow.micrometer"))
                     .run(context -> {
                         assertThat(context).hasNotFailed().doesNotHaveBean("passkeyFlowCallTimers");
-                        assertThat(context.getBean(LoginFlow.class).start("nobody@example.com",
-                                ClientContext.unknown())).isNotNull();
+                        assertThat(context.getBean(LoginFlow.class)
+                                        .start("nobody@example.com", ClientContext.unknown()))
+                                .isNotNull();
                     });
         }
     }

@@ -45,9 +45,14 @@ import org.springframework.web.context.WebApplicationContext;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
 
 @SpringJUnitWebConfig(PasskeyFlowConfigurerTest.App.class)
-@TestPropertySource(properties = {"passkeyflow.rp-id=localhost", "passkeyflow.rp-name=Test",
-        "passkeyflow.origins=http://localhost:8080", "passkeyflow.throttle.max-failures-per-identifier=3",
-        "passkeyflow.completion-redirect=/home"})
+@TestPropertySource(
+        properties = {
+            "passkeyflow.rp-id=localhost",
+            "passkeyflow.rp-name=Test",
+            "passkeyflow.origins=http://localhost:8080",
+            "passkeyflow.throttle.max-failures-per-identifier=3",
+            "passkeyflow.completion-redirect=/home"
+        })
 @DisplayName("PasskeyFlowConfigurer in a SecurityFilterChain (MockMvc)")
 class PasskeyFlowConfigurerTest {
 
@@ -97,10 +102,13 @@ class PasskeyFlowConfigurerTest {
 
     @Autowired
     WebApplicationContext context;
+
     @Autowired
     InMemoryUserDetailsManager users;
+
     @Autowired
     PasswordEncoder encoder;
+
     @Autowired
     JdbcStorage storage;
 
@@ -110,17 +118,26 @@ class PasskeyFlowConfigurerTest {
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
+        mvc = MockMvcBuilders.webAppContextSetup(context)
+                .apply(springSecurity())
+                .build();
         alice = "alice-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        users.createUser(User.withUsername(alice).password(encoder.encode(PASSWORD)).roles("USER").build());
+        users.createUser(User.withUsername(alice)
+                .password(encoder.encode(PASSWORD))
+                .roles("USER")
+                .build());
     }
 
     @Test
     @DisplayName("a POST without the CSRF token is refused with 403 and starts nothing")
     void csrfEnforced() throws Exception {
         MockHttpSession session = new MockHttpSession();
-        MockHttpServletResponse refused = mvc.perform(post("/passkeyflow/start").session(session)
-                .contentType("application/json").content(startBody(alice, false))).andReturn().getResponse();
+        MockHttpServletResponse refused = mvc.perform(post("/passkeyflow/start")
+                        .session(session)
+                        .contentType("application/json")
+                        .content(startBody(alice, false)))
+                .andReturn()
+                .getResponse();
         assertThat(refused.getStatus()).isEqualTo(403);
         assertThat(session.getAttribute(FlowSession.FLOW_ID)).isNull();
 
@@ -130,19 +147,28 @@ class PasskeyFlowConfigurerTest {
     }
 
     @Test
-    @DisplayName("a right password through the application's UserDetailsService signs in: new session id, saved context, remember-me, the account mirrored")
+    @DisplayName(
+            "a right password through the application's UserDetailsService signs in: new session id, saved context, remember-me, the account mirrored")
     void passwordLogin() throws Exception {
         MockHttpSession session = new MockHttpSession();
         assertThat(storage.credentials().findUserByIdentifier(alice)).isEmpty();
         // A computer without a platform authenticator: no passkey offer after the password.
-        JsonNode step = call(session, post("/passkeyflow/start").content(startBody(alice.toUpperCase(java.util.Locale.ROOT), true,
-                "{\"userVerifyingPlatformAuthenticator\":false}")), 200);
+        JsonNode step = call(
+                session,
+                post("/passkeyflow/start")
+                        .content(startBody(
+                                alice.toUpperCase(java.util.Locale.ROOT),
+                                true,
+                                "{\"userVerifyingPlatformAuthenticator\":false}")),
+                200);
         assertThat(step.path("type").asText()).isEqualTo("fallback");
         assertThat(step.path("reason").asText()).isEqualTo("PASSKEY_NOT_AVAILABLE");
         String before = session.getId();
 
-        MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/password")
-                .content("{\"password\":\"" + PASSWORD + "\"}"))).andReturn().getResponse();
+        MockHttpServletResponse response = mvc.perform(
+                        with(session, post("/passkeyflow/password").content("{\"password\":\"" + PASSWORD + "\"}")))
+                .andReturn()
+                .getResponse();
         JsonNode done = json.readTree(response.getContentAsString()).get("step");
         assertThat(response.getStatus()).isEqualTo(200);
         assertThat(done.path("type").asText()).isEqualTo("completed");
@@ -176,8 +202,10 @@ class PasskeyFlowConfigurerTest {
         for (int i = 0; i < 3; i++) {
             call(session, post("/passkeyflow/password").content("{\"password\":\"guess\"}"), 200);
         }
-        MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/password")
-                .content("{\"password\":\"" + PASSWORD + "\"}"))).andReturn().getResponse();
+        MockHttpServletResponse response = mvc.perform(
+                        with(session, post("/passkeyflow/password").content("{\"password\":\"" + PASSWORD + "\"}")))
+                .andReturn()
+                .getResponse();
         assertThat(response.getStatus()).isEqualTo(429);
         assertThat(response.getContentType()).isEqualTo("application/problem+json");
         assertThat(Long.parseLong(response.getHeader("Retry-After"))).isPositive();
@@ -185,7 +213,8 @@ class PasskeyFlowConfigurerTest {
         assertThat(problem.path("status").asInt()).isEqualTo(429);
         assertThat(problem.path("reason").asText()).isEqualTo("THROTTLED");
         assertThat(problem.path("type").asText()).isEqualTo("urn:passkeyflow:problem:throttled");
-        assertThat(problem.path("retryAfterSeconds").asLong()).isEqualTo(Long.parseLong(response.getHeader("Retry-After")));
+        assertThat(problem.path("retryAfterSeconds").asLong())
+                .isEqualTo(Long.parseLong(response.getHeader("Retry-After")));
         assertThat(problem.path("error").asText()).startsWith("Too many attempts; please wait. Try again in ");
         assertThat(signedIn(session)).isNull();
     }
@@ -194,20 +223,27 @@ class PasskeyFlowConfigurerTest {
     @DisplayName("problem details for bad input (400) and for a request without a flow in its session (404)")
     void problems() throws Exception {
         MockHttpSession session = new MockHttpSession();
-        MockHttpServletResponse bad = mvc.perform(with(session, post("/passkeyflow/start").content("[1,2]")))
-                .andReturn().getResponse();
+        MockHttpServletResponse bad = mvc.perform(
+                        with(session, post("/passkeyflow/start").content("[1,2]")))
+                .andReturn()
+                .getResponse();
         assertThat(bad.getStatus()).isEqualTo(400);
-        assertThat(json.readTree(bad.getContentAsString()).path("reason").asText()).isEqualTo("INVALID_INPUT");
+        assertThat(json.readTree(bad.getContentAsString()).path("reason").asText())
+                .isEqualTo("INVALID_INPUT");
 
-        MockHttpServletResponse noFlow = mvc.perform(with(session, post("/passkeyflow/passkey").content("{}")))
-                .andReturn().getResponse();
+        MockHttpServletResponse noFlow = mvc.perform(
+                        with(session, post("/passkeyflow/passkey").content("{}")))
+                .andReturn()
+                .getResponse();
         assertThat(noFlow.getStatus()).isEqualTo(404);
         assertThat(noFlow.getContentType()).isEqualTo("application/problem+json");
-        assertThat(json.readTree(noFlow.getContentAsString()).path("reason").asText()).isEqualTo("UNKNOWN_FLOW");
+        assertThat(json.readTree(noFlow.getContentAsString()).path("reason").asText())
+                .isEqualTo("UNKNOWN_FLOW");
     }
 
     @Test
-    @DisplayName("first password login offers a passkey; the next login is by passkey and signs in the credential's owner")
+    @DisplayName(
+            "first password login offers a passkey; the next login is by passkey and signs in the credential's owner")
     void passkeyLogin() throws Exception {
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
         MockHttpSession first = new MockHttpSession();
@@ -225,8 +261,8 @@ class PasskeyFlowConfigurerTest {
         JsonNode challenge = call(second, post("/passkeyflow/start").content(startBody(alice, false)), 200);
         assertThat(challenge.path("type").asText()).isEqualTo("passkey");
         String before = second.getId();
-        JsonNode done = call(second, post("/passkeyflow/passkey").content(authenticator.authenticate(wrap(challenge))),
-                200);
+        JsonNode done =
+                call(second, post("/passkeyflow/passkey").content(authenticator.authenticate(wrap(challenge))), 200);
         assertThat(done.path("type").asText()).isEqualTo("completed");
         assertThat(done.path("method").asText()).isEqualTo("PASSKEY");
         assertThat(done.path("signals").findValuesAsText("method")).contains("signalAllAcceptedCredentials");
@@ -235,7 +271,8 @@ class PasskeyFlowConfigurerTest {
     }
 
     @Test
-    @DisplayName("autofill: a conditional challenge beside the identifier-first flow; the picked passkey signs in its owner, without the other flow's remember-me")
+    @DisplayName(
+            "autofill: a conditional challenge beside the identifier-first flow; the picked passkey signs in its owner, without the other flow's remember-me")
     void autofillLogin() throws Exception {
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
         firstPasskey(authenticator);
@@ -247,13 +284,18 @@ class PasskeyFlowConfigurerTest {
         assertThat(conditional.path("type").asText()).isEqualTo("passkey");
         assertThat(conditional.path("conditional").asBoolean()).isTrue();
         assertThat(conditional.path("autoStart").asBoolean()).isFalse();
-        assertThat(conditional.path("publicKey").path("allowCredentials").size()).isZero();
-        assertThat(session.getAttribute(FlowSession.FLOW_ID)).as("the identifier-first flow is kept")
+        assertThat(conditional.path("publicKey").path("allowCredentials").size())
+                .isZero();
+        assertThat(session.getAttribute(FlowSession.FLOW_ID))
+                .as("the identifier-first flow is kept")
                 .isEqualTo(identifierFlow);
         String before = session.getId();
 
-        MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/autofill-passkey")
-                .content(authenticator.authenticate(wrap(conditional))))).andReturn().getResponse();
+        MockHttpServletResponse response = mvc.perform(with(
+                        session,
+                        post("/passkeyflow/autofill-passkey").content(authenticator.authenticate(wrap(conditional)))))
+                .andReturn()
+                .getResponse();
         assertThat(response.getStatus()).isEqualTo(200);
         JsonNode done = json.readTree(response.getContentAsString()).get("step");
         // "Remember me" was posted with the identifier-first flow, not with the autofill one.
@@ -269,7 +311,8 @@ class PasskeyFlowConfigurerTest {
     }
 
     @Test
-    @DisplayName("autofill: a passkey no account owns gets a fresh conditional challenge with signalUnknownCredential, and nobody is signed in")
+    @DisplayName(
+            "autofill: a passkey no account owns gets a fresh conditional challenge with signalUnknownCredential, and nobody is signed in")
     void autofillUnknownCredential() throws Exception {
         SoftwareAuthenticator stranger = SoftwareAuthenticator.forOrigin(ORIGIN);
         MockHttpSession session = new MockHttpSession();
@@ -277,8 +320,8 @@ class PasskeyFlowConfigurerTest {
         // A passkey for this site that the server never stored.
         stranger.register(creationOptions());
 
-        JsonNode retry = call(session, post("/passkeyflow/autofill-passkey")
-                .content(stranger.authenticate(wrap(conditional))), 200);
+        JsonNode retry = call(
+                session, post("/passkeyflow/autofill-passkey").content(stranger.authenticate(wrap(conditional))), 200);
 
         assertThat(retry.path("type").asText()).isEqualTo("passkey");
         assertThat(retry.path("conditional").asBoolean()).isTrue();
@@ -289,7 +332,8 @@ class PasskeyFlowConfigurerTest {
     }
 
     @Test
-    @DisplayName("autofill-passkey without an autofill flow in the session is a 404 problem and keeps the identifier-first flow")
+    @DisplayName(
+            "autofill-passkey without an autofill flow in the session is a 404 problem and keeps the identifier-first flow")
     void autofillWithoutFlow() throws Exception {
         MockHttpSession session = new MockHttpSession();
         call(session, post("/passkeyflow/start").content(startBody(alice, false)), 200);
@@ -302,25 +346,30 @@ class PasskeyFlowConfigurerTest {
     }
 
     @Test
-    @DisplayName("remember-me on a passkey login: the cookie when the page asked for it with the identifier, none when it did not")
+    @DisplayName(
+            "remember-me on a passkey login: the cookie when the page asked for it with the identifier, none when it did not")
     void passkeyLoginRememberMe() throws Exception {
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
         firstPasskey(authenticator);
         for (boolean remember : new boolean[] {true, false}) {
             MockHttpSession session = new MockHttpSession();
             JsonNode challenge = call(session, post("/passkeyflow/start").content(startBody(alice, remember)), 200);
-            MockHttpServletResponse response = mvc.perform(with(session, post("/passkeyflow/passkey")
-                    .content(authenticator.authenticate(wrap(challenge))))).andReturn().getResponse();
+            MockHttpServletResponse response = mvc.perform(with(
+                            session, post("/passkeyflow/passkey").content(authenticator.authenticate(wrap(challenge)))))
+                    .andReturn()
+                    .getResponse();
             assertThat(response.getStatus()).isEqualTo(200);
             assertThat(signedIn(session)).isEqualTo(alice);
-            assertThat(response.getCookie("remember-me")).as("remember-me " + remember).satisfies(cookie -> {
-                if (remember) {
-                    assertThat(cookie).isNotNull();
-                    assertThat(cookie.getMaxAge()).isPositive();
-                } else {
-                    assertThat(cookie).isNull();
-                }
-            });
+            assertThat(response.getCookie("remember-me"))
+                    .as("remember-me " + remember)
+                    .satisfies(cookie -> {
+                        if (remember) {
+                            assertThat(cookie).isNotNull();
+                            assertThat(cookie.getMaxAge()).isPositive();
+                        } else {
+                            assertThat(cookie).isNull();
+                        }
+                    });
         }
     }
 
@@ -328,20 +377,30 @@ class PasskeyFlowConfigurerTest {
     @DisplayName("the autofill endpoints keep CSRF: without the token 403, and no autofill flow is started")
     void autofillNeedsCsrf() throws Exception {
         MockHttpSession session = new MockHttpSession();
-        MockHttpServletResponse refused = mvc.perform(post("/passkeyflow/autofill").session(session)
-                .contentType("application/json").content("{}")).andReturn().getResponse();
+        MockHttpServletResponse refused = mvc.perform(post("/passkeyflow/autofill")
+                        .session(session)
+                        .contentType("application/json")
+                        .content("{}"))
+                .andReturn()
+                .getResponse();
         assertThat(refused.getStatus()).isEqualTo(403);
         assertThat(session.getAttribute(FlowSession.AUTOFILL_FLOW_ID)).isNull();
-        MockHttpServletResponse finish = mvc.perform(post("/passkeyflow/autofill-passkey").session(session)
-                .contentType("application/json").content("{}")).andReturn().getResponse();
+        MockHttpServletResponse finish = mvc.perform(post("/passkeyflow/autofill-passkey")
+                        .session(session)
+                        .contentType("application/json")
+                        .content("{}"))
+                .andReturn()
+                .getResponse();
         assertThat(finish.getStatus()).isEqualTo(403);
     }
 
     @Test
     @DisplayName("enrol needs a signed-in user: 401 without one")
     void enrolNeedsLogin() throws Exception {
-        MockHttpServletResponse response = mvc.perform(with(new MockHttpSession(), post("/passkeyflow/enrol")
-                .content("{}"))).andReturn().getResponse();
+        MockHttpServletResponse response = mvc.perform(
+                        with(new MockHttpSession(), post("/passkeyflow/enrol").content("{}")))
+                .andReturn()
+                .getResponse();
         assertThat(response.getStatus()).isEqualTo(401);
         assertThat(response.getContentType()).isEqualTo("application/problem+json");
     }
@@ -349,14 +408,18 @@ class PasskeyFlowConfigurerTest {
     @Test
     @DisplayName("the login page's UI module and the browser client package it imports are served without sign-in")
     void scripts() throws Exception {
-        MockHttpServletResponse ui = mvc.perform(get("/passkeyflow/passkeyflow-spring.js")).andReturn().getResponse();
+        MockHttpServletResponse ui = mvc.perform(get("/passkeyflow/passkeyflow-spring.js"))
+                .andReturn()
+                .getResponse();
         assertThat(ui.getStatus()).isEqualTo(200);
         assertThat(ui.getContentType()).startsWith("text/javascript");
         assertThat(ui.getContentAsString()).contains("from './passkeyflow-client.js'");
-        MockHttpServletResponse client = mvc.perform(get("/passkeyflow/passkeyflow-client.js")).andReturn()
+        MockHttpServletResponse client = mvc.perform(get("/passkeyflow/passkeyflow-client.js"))
+                .andReturn()
                 .getResponse();
         assertThat(client.getStatus()).isEqualTo(200);
-        assertThat(client.getContentAsString()).contains("export class PasskeyFlowClient")
+        assertThat(client.getContentAsString())
+                .contains("export class PasskeyFlowClient")
                 .contains("navigator.credentials.get");
     }
 
@@ -387,11 +450,15 @@ class PasskeyFlowConfigurerTest {
     }
 
     private MockHttpServletRequestBuilder with(MockHttpSession session, MockHttpServletRequestBuilder request) {
-        return request.session(session).contentType("application/json").header("Origin", ORIGIN).with(csrf());
+        return request.session(session)
+                .contentType("application/json")
+                .header("Origin", ORIGIN)
+                .with(csrf());
     }
 
     private JsonNode call(MockHttpSession session, MockHttpServletRequestBuilder request, int status) throws Exception {
-        MockHttpServletResponse response = mvc.perform(with(session, request)).andReturn().getResponse();
+        MockHttpServletResponse response =
+                mvc.perform(with(session, request)).andReturn().getResponse();
         assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(status);
         JsonNode body = json.readTree(response.getContentAsString());
         return status == 200 ? body.get("step") : body;
@@ -404,6 +471,7 @@ class PasskeyFlowConfigurerTest {
     private static String signedIn(MockHttpSession session) {
         Object context = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
         return context instanceof SecurityContext c && c.getAuthentication() != null
-                ? c.getAuthentication().getName() : null;
+                ? c.getAuthentication().getName()
+                : null;
     }
 }

@@ -41,8 +41,13 @@ import org.springframework.web.servlet.config.annotation.EnableWebMvc;
  * limit (Spring Security's own passkey login once did: spring-projects/spring-security#16685).
  */
 @SpringJUnitWebConfig(PasskeyFlowMaxSessionsTest.App.class)
-@TestPropertySource(properties = {"passkeyflow.rp-id=localhost", "passkeyflow.rp-name=Test",
-        "passkeyflow.origins=http://localhost:8080", "passkeyflow.completion-redirect=/home"})
+@TestPropertySource(
+        properties = {
+            "passkeyflow.rp-id=localhost",
+            "passkeyflow.rp-name=Test",
+            "passkeyflow.origins=http://localhost:8080",
+            "passkeyflow.completion-redirect=/home"
+        })
 @DisplayName("PasskeyFlowConfigurer in a chain with maximumSessions(1).maxSessionsPreventsLogin(true)")
 class PasskeyFlowMaxSessionsTest {
 
@@ -81,8 +86,10 @@ class PasskeyFlowMaxSessionsTest {
 
     @Autowired
     WebApplicationContext context;
+
     @Autowired
     InMemoryUserDetailsManager users;
+
     @Autowired
     PasswordEncoder encoder;
 
@@ -92,13 +99,19 @@ class PasskeyFlowMaxSessionsTest {
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
+        mvc = MockMvcBuilders.webAppContextSetup(context)
+                .apply(springSecurity())
+                .build();
         alice = "alice-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        users.createUser(User.withUsername(alice).password(encoder.encode(PASSWORD)).roles("USER").build());
+        users.createUser(User.withUsername(alice)
+                .password(encoder.encode(PASSWORD))
+                .roles("USER")
+                .build());
     }
 
     @Test
-    @DisplayName("a second passkeyflow login of a user who already has a session is refused with 401, and that session stays anonymous")
+    @DisplayName(
+            "a second passkeyflow login of a user who already has a session is refused with 401, and that session stays anonymous")
     void secondLoginRefused() throws Exception {
         MockHttpSession first = new MockHttpSession();
         MockHttpServletResponse one = passwordLogin(first);
@@ -115,18 +128,28 @@ class PasskeyFlowMaxSessionsTest {
     }
 
     private MockHttpServletResponse passwordLogin(MockHttpSession session) throws Exception {
-        MockHttpServletResponse start = mvc.perform(post("/passkeyflow/start").session(session).with(csrf())
-                .contentType("application/json")
-                .content("{\"identifier\":\"" + alice + "\",\"client\":" + NO_PLATFORM + "}")).andReturn().getResponse();
+        MockHttpServletResponse start = mvc.perform(post("/passkeyflow/start")
+                        .session(session)
+                        .with(csrf())
+                        .contentType("application/json")
+                        .content("{\"identifier\":\"" + alice + "\",\"client\":" + NO_PLATFORM + "}"))
+                .andReturn()
+                .getResponse();
         JsonNode step = json.readTree(start.getContentAsString()).get("step");
         assertThat(step.path("type").asText()).isEqualTo("fallback");
-        return mvc.perform(post("/passkeyflow/password").session(session).with(csrf()).contentType("application/json")
-                .content("{\"password\":\"" + PASSWORD + "\"}")).andReturn().getResponse();
+        return mvc.perform(post("/passkeyflow/password")
+                        .session(session)
+                        .with(csrf())
+                        .contentType("application/json")
+                        .content("{\"password\":\"" + PASSWORD + "\"}"))
+                .andReturn()
+                .getResponse();
     }
 
     private static String signedIn(MockHttpSession session) {
         Object context = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
         return context instanceof SecurityContext c && c.getAuthentication() != null
-                ? c.getAuthentication().getName() : null;
+                ? c.getAuthentication().getName()
+                : null;
     }
 }

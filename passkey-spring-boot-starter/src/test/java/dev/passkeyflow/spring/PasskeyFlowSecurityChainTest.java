@@ -55,8 +55,13 @@ import org.springframework.web.servlet.config.annotation.EnableWebMvc;
  * request of the session, not only the answer of the login.
  */
 @SpringJUnitWebConfig(PasskeyFlowSecurityChainTest.App.class)
-@TestPropertySource(properties = {"passkeyflow.rp-id=localhost", "passkeyflow.rp-name=Test",
-        "passkeyflow.origins=http://localhost:8080", "passkeyflow.completion-redirect=/home"})
+@TestPropertySource(
+        properties = {
+            "passkeyflow.rp-id=localhost",
+            "passkeyflow.rp-name=Test",
+            "passkeyflow.origins=http://localhost:8080",
+            "passkeyflow.completion-redirect=/home"
+        })
 @DisplayName("PasskeyFlowConfigurer in a chain with its own context repository and session fixation policy")
 class PasskeyFlowSecurityChainTest {
 
@@ -143,8 +148,10 @@ class PasskeyFlowSecurityChainTest {
 
     @Autowired
     WebApplicationContext context;
+
     @Autowired
     InMemoryUserDetailsManager users;
+
     @Autowired
     PasswordEncoder encoder;
 
@@ -154,13 +161,19 @@ class PasskeyFlowSecurityChainTest {
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
+        mvc = MockMvcBuilders.webAppContextSetup(context)
+                .apply(springSecurity())
+                .build();
         alice = "alice-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        users.createUser(User.withUsername(alice).password(encoder.encode(PASSWORD)).roles("USER").build());
+        users.createUser(User.withUsername(alice)
+                .password(encoder.encode(PASSWORD))
+                .roles("USER")
+                .build());
     }
 
     @Test
-    @DisplayName("the chain's own SecurityContextRepository saves the login, and the session's next request is signed in")
+    @DisplayName(
+            "the chain's own SecurityContextRepository saves the login, and the session's next request is signed in")
     void ownRepositoryAndNextRequest() throws Exception {
         MockHttpSession session = new MockHttpSession();
         MvcResult before = mvc.perform(get("/home").session(session)).andReturn();
@@ -169,33 +182,50 @@ class PasskeyFlowSecurityChainTest {
         MockHttpSession signedIn = passwordLogin(session);
 
         assertThat(App.REPOSITORY.saved).contains(alice);
-        MockHttpServletResponse next = mvc.perform(get("/home").session(signedIn)).andReturn().getResponse();
+        MockHttpServletResponse next =
+                mvc.perform(get("/home").session(signedIn)).andReturn().getResponse();
         assertThat(next.getStatus()).isEqualTo(200);
         assertThat(next.getContentAsString()).isEqualTo("hello " + alice);
     }
 
     @Test
-    @DisplayName("sessionFixation().newSession(): the login gets a new session, and the session from before the login stays anonymous")
+    @DisplayName(
+            "sessionFixation().newSession(): the login gets a new session, and the session from before the login stays anonymous")
     void newSessionPolicy() throws Exception {
         MockHttpSession session = new MockHttpSession();
 
         MockHttpSession signedIn = passwordLogin(session);
 
-        assertThat(session.isInvalid()).as("the pre-login session is invalidated").isTrue();
+        assertThat(session.isInvalid())
+                .as("the pre-login session is invalidated")
+                .isTrue();
         assertThat(signedIn).isNotSameAs(session);
         assertThat(signedIn.getId()).isNotEqualTo(session.getId());
         MockHttpSession stale = new MockHttpSession(context.getServletContext(), session.getId());
-        assertThat(mvc.perform(get("/home").session(stale)).andReturn().getResponse().getStatus()).isEqualTo(302);
+        assertThat(mvc.perform(get("/home").session(stale))
+                        .andReturn()
+                        .getResponse()
+                        .getStatus())
+                .isEqualTo(302);
     }
 
     /** Identifier and the right password; returns the session the login ended in. */
     private MockHttpSession passwordLogin(MockHttpSession session) throws Exception {
-        mvc.perform(post("/passkeyflow/start").session(session).contentType("application/json").with(csrf())
-                .content("{\"identifier\":\"" + alice + "\",\"client\":" + NO_PLATFORM_AUTHENTICATOR + "}"))
+        mvc.perform(post("/passkeyflow/start")
+                        .session(session)
+                        .contentType("application/json")
+                        .with(csrf())
+                        .content("{\"identifier\":\"" + alice + "\",\"client\":" + NO_PLATFORM_AUTHENTICATOR + "}"))
                 .andReturn();
-        MvcResult result = mvc.perform(post("/passkeyflow/password").session(session).contentType("application/json")
-                .with(csrf()).content("{\"password\":\"" + PASSWORD + "\"}")).andReturn();
-        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(200);
+        MvcResult result = mvc.perform(post("/passkeyflow/password")
+                        .session(session)
+                        .contentType("application/json")
+                        .with(csrf())
+                        .content("{\"password\":\"" + PASSWORD + "\"}"))
+                .andReturn();
+        assertThat(result.getResponse().getStatus())
+                .as(result.getResponse().getContentAsString())
+                .isEqualTo(200);
         JsonNode step = json.readTree(result.getResponse().getContentAsString()).get("step");
         assertThat(step.path("type").asText()).isEqualTo("completed");
         return (MockHttpSession) result.getRequest().getSession(false);

@@ -38,9 +38,14 @@ import org.springframework.web.context.WebApplicationContext;
  * The same application and properties as {@link PasskeyFlowAttackTest}, so the context is shared.
  */
 @SpringJUnitWebConfig(PasskeyFlowConfigurerTest.App.class)
-@TestPropertySource(properties = {"passkeyflow.rp-id=localhost", "passkeyflow.rp-name=Test",
-        "passkeyflow.origins=http://localhost:8080", "passkeyflow.throttle.max-failures-per-identifier=3",
-        "passkeyflow.completion-redirect=/home"})
+@TestPropertySource(
+        properties = {
+            "passkeyflow.rp-id=localhost",
+            "passkeyflow.rp-name=Test",
+            "passkeyflow.origins=http://localhost:8080",
+            "passkeyflow.throttle.max-failures-per-identifier=3",
+            "passkeyflow.completion-redirect=/home"
+        })
 @DisplayName("Silent passkey upgrade (conditional create) through the starter (MockMvc)")
 class PasskeyFlowSilentUpgradeTest {
 
@@ -52,10 +57,13 @@ class PasskeyFlowSilentUpgradeTest {
 
     @Autowired
     WebApplicationContext context;
+
     @Autowired
     InMemoryUserDetailsManager users;
+
     @Autowired
     PasswordEncoder encoder;
+
     @Autowired
     JdbcStorage storage;
 
@@ -66,15 +74,21 @@ class PasskeyFlowSilentUpgradeTest {
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
+        mvc = MockMvcBuilders.webAppContextSetup(context)
+                .apply(springSecurity())
+                .build();
         user = "silent-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        users.createUser(User.withUsername(user).password(encoder.encode(PASSWORD)).roles("USER").build());
+        users.createUser(User.withUsername(user)
+                .password(encoder.encode(PASSWORD))
+                .roles("USER")
+                .build());
         handle = Bytes.of(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         storage.credentials().saveUser(new UserAccount(handle, user, user));
     }
 
     @Test
-    @DisplayName("a password login from a client that reports conditionalCreate gets a silent offer; one that does not gets an explicit one")
+    @DisplayName(
+            "a password login from a client that reports conditionalCreate gets a silent offer; one that does not gets an explicit one")
     void silentOffer() throws Exception {
         JsonNode silent = passwordLogin(new MockHttpSession(), CONDITIONAL_CREATE);
         JsonNode explicit = passwordLogin(new MockHttpSession(), PasskeyFlowConfigurerTest.CLIENT);
@@ -88,7 +102,8 @@ class PasskeyFlowSilentUpgradeTest {
     }
 
     @Test
-    @DisplayName("silent-declined answers the explicit offer with a fresh challenge, which creates the passkey and signs the user in")
+    @DisplayName(
+            "silent-declined answers the explicit offer with a fresh challenge, which creates the passkey and signs the user in")
     void declinedGivesExplicitOffer() throws Exception {
         MockHttpSession session = new MockHttpSession();
         JsonNode silent = passwordLogin(session, CONDITIONAL_CREATE);
@@ -100,7 +115,9 @@ class PasskeyFlowSilentUpgradeTest {
         assertThat(offer.path("kind").asText()).isEqualTo(silent.path("kind").asText());
         assertThat(offer.path("publicKey").path("challenge").asText())
                 .isNotEqualTo(silent.path("publicKey").path("challenge").asText());
-        assertThat(signedIn(session)).as("nobody is signed in while the offer is open").isNull();
+        assertThat(signedIn(session))
+                .as("nobody is signed in while the offer is open")
+                .isNull();
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
         JsonNode done = call(session, post("/passkeyflow/healing").content(authenticator.register(wrap(offer))), 200);
         assertThat(done.path("type").asText()).isEqualTo("completed");
@@ -114,7 +131,8 @@ class PasskeyFlowSilentUpgradeTest {
     }
 
     @Test
-    @DisplayName("the silent offer's own challenge is single-use once declined: a silent registration over it is refused")
+    @DisplayName(
+            "the silent offer's own challenge is single-use once declined: a silent registration over it is refused")
     void declinedSilentChallengeIsDead() throws Exception {
         MockHttpSession session = new MockHttpSession();
         JsonNode silent = passwordLogin(session, CONDITIONAL_CREATE);
@@ -136,17 +154,25 @@ class PasskeyFlowSilentUpgradeTest {
         passwordLogin(session, CONDITIONAL_CREATE);
         Object flow = session.getAttribute(FlowSession.FLOW_ID);
 
-        MockHttpServletResponse response = mvc.perform(post("/passkeyflow/silent-declined").session(session)
-                .contentType("application/json").header("Origin", ORIGIN).content("{}")).andReturn().getResponse();
+        MockHttpServletResponse response = mvc.perform(post("/passkeyflow/silent-declined")
+                        .session(session)
+                        .contentType("application/json")
+                        .header("Origin", ORIGIN)
+                        .content("{}"))
+                .andReturn()
+                .getResponse();
 
         assertThat(response.getStatus()).isEqualTo(403);
         assertThat(session.getAttribute(FlowSession.FLOW_ID)).isEqualTo(flow);
         JsonNode offer = call(session, post("/passkeyflow/silent-declined"), 200);
-        assertThat(offer.path("silent").asBoolean(true)).as("the silent offer was still pending").isFalse();
+        assertThat(offer.path("silent").asBoolean(true))
+                .as("the silent offer was still pending")
+                .isFalse();
     }
 
     @Test
-    @DisplayName("silent-declined with no flow in the session is 404 UNKNOWN_FLOW, and a flow id in the body is not read")
+    @DisplayName(
+            "silent-declined with no flow in the session is 404 UNKNOWN_FLOW, and a flow id in the body is not read")
     void noFlowInSession() throws Exception {
         MockHttpSession victim = new MockHttpSession();
         passwordLogin(victim, CONDITIONAL_CREATE);
@@ -155,13 +181,15 @@ class PasskeyFlowSilentUpgradeTest {
         String flowId = ((FlowSession.Current) flow).flowId();
 
         MockHttpSession other = new MockHttpSession();
-        JsonNode refused = call(other, post("/passkeyflow/silent-declined").content("{\"flowId\":\"" + flowId + "\"}"),
-                404);
+        JsonNode refused =
+                call(other, post("/passkeyflow/silent-declined").content("{\"flowId\":\"" + flowId + "\"}"), 404);
 
         assertThat(refused.path("reason").asText()).isEqualTo("UNKNOWN_FLOW");
         assertThat(refused.toString()).doesNotContain(flowId);
         JsonNode offer = call(victim, post("/passkeyflow/silent-declined"), 200);
-        assertThat(offer.path("type").asText()).as("the victim's silent offer is untouched").isEqualTo("healing");
+        assertThat(offer.path("type").asText())
+                .as("the victim's silent offer is untouched")
+                .isEqualTo("healing");
     }
 
     @Test
@@ -175,7 +203,9 @@ class PasskeyFlowSilentUpgradeTest {
 
         assertThat(refused.path("reason").asText()).isEqualTo("ILLEGAL_TRANSITION");
         JsonNode offer = call(session, post("/passkeyflow/password").content(passwordBody()), 200);
-        assertThat(offer.path("silent").asBoolean()).as("the flow went on as before").isTrue();
+        assertThat(offer.path("silent").asBoolean())
+                .as("the flow went on as before")
+                .isTrue();
     }
 
     @Test
@@ -185,8 +215,10 @@ class PasskeyFlowSilentUpgradeTest {
         JsonNode silent = passwordLogin(session, CONDITIONAL_CREATE);
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.forOrigin(ORIGIN);
 
-        JsonNode done = call(session, post("/passkeyflow/healing")
-                .content(authenticator.registerWithoutUserPresence(wrap(silent))), 200);
+        JsonNode done = call(
+                session,
+                post("/passkeyflow/healing").content(authenticator.registerWithoutUserPresence(wrap(silent))),
+                200);
 
         assertThat(done.path("type").asText()).isEqualTo("completed");
         assertThat(done.path("healing").asText()).isEqualTo("HEALED");
@@ -196,8 +228,8 @@ class PasskeyFlowSilentUpgradeTest {
         MockHttpSession next = new MockHttpSession();
         JsonNode challenge = call(next, post("/passkeyflow/start").content(startBody(CONDITIONAL_CREATE)), 200);
         assertThat(challenge.path("type").asText()).isEqualTo("passkey");
-        JsonNode login = call(next, post("/passkeyflow/passkey").content(authenticator.authenticate(wrap(challenge))),
-                200);
+        JsonNode login =
+                call(next, post("/passkeyflow/passkey").content(authenticator.authenticate(wrap(challenge))), 200);
         assertThat(login.path("type").asText()).isEqualTo("completed");
         assertThat(signedIn(next)).isEqualTo(user);
     }
@@ -219,7 +251,8 @@ class PasskeyFlowSilentUpgradeTest {
     }
 
     @Test
-    @DisplayName("another session cannot finish a user's silent offer: no passkey for a user not authenticated in that flow")
+    @DisplayName(
+            "another session cannot finish a user's silent offer: no passkey for a user not authenticated in that flow")
     void silentOfferBelongsToItsFlow() throws Exception {
         MockHttpSession victim = new MockHttpSession();
         JsonNode silent = passwordLogin(victim, CONDITIONAL_CREATE);
@@ -228,17 +261,24 @@ class PasskeyFlowSilentUpgradeTest {
         // The attacker started a flow for the same account but never gave its password.
         MockHttpSession attacker = new MockHttpSession();
         call(attacker, post("/passkeyflow/start").content(startBody(CONDITIONAL_CREATE)), 200);
-        MockHttpServletResponse stolen = mvc.perform(with(attacker, post("/passkeyflow/healing")
-                .content(registration))).andReturn().getResponse();
+        MockHttpServletResponse stolen = mvc.perform(
+                        with(attacker, post("/passkeyflow/healing").content(registration)))
+                .andReturn()
+                .getResponse();
         MockHttpServletResponse declined = mvc.perform(with(attacker, post("/passkeyflow/silent-declined")))
-                .andReturn().getResponse();
+                .andReturn()
+                .getResponse();
 
         assertThat(stolen.getContentAsString()).doesNotContain("\"completed\"");
         assertThat(declined.getStatus()).isEqualTo(409);
         assertThat(signedIn(attacker)).isNull();
-        assertThat(storage.credentials().listCredentials(handle)).as("no passkey from the attacker's session").isEmpty();
+        assertThat(storage.credentials().listCredentials(handle))
+                .as("no passkey from the attacker's session")
+                .isEmpty();
         JsonNode done = call(victim, post("/passkeyflow/healing").content(registration), 200);
-        assertThat(done.path("type").asText()).as("the offer still belongs to the victim's flow").isEqualTo("completed");
+        assertThat(done.path("type").asText())
+                .as("the offer still belongs to the victim's flow")
+                .isEqualTo("completed");
     }
 
     // ------------------------------------------------------------------ helpers
@@ -263,11 +303,15 @@ class PasskeyFlowSilentUpgradeTest {
     }
 
     private MockHttpServletRequestBuilder with(MockHttpSession session, MockHttpServletRequestBuilder request) {
-        return request.session(session).contentType("application/json").header("Origin", ORIGIN).with(csrf());
+        return request.session(session)
+                .contentType("application/json")
+                .header("Origin", ORIGIN)
+                .with(csrf());
     }
 
     private JsonNode call(MockHttpSession session, MockHttpServletRequestBuilder request, int status) throws Exception {
-        MockHttpServletResponse response = mvc.perform(with(session, request)).andReturn().getResponse();
+        MockHttpServletResponse response =
+                mvc.perform(with(session, request)).andReturn().getResponse();
         assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(status);
         JsonNode body = json.readTree(response.getContentAsString());
         return status == 200 ? body.get("step") : body;
@@ -276,6 +320,7 @@ class PasskeyFlowSilentUpgradeTest {
     private static @Nullable String signedIn(MockHttpSession session) {
         Object context = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
         return context instanceof SecurityContext c && c.getAuthentication() != null
-                ? c.getAuthentication().getName() : null;
+                ? c.getAuthentication().getName()
+                : null;
     }
 }

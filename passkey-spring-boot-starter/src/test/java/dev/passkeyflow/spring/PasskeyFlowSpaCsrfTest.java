@@ -43,8 +43,12 @@ import org.springframework.web.servlet.config.annotation.EnableWebMvc;
  * token repository for the rest of the context's life.
  */
 @SpringJUnitWebConfig(PasskeyFlowSpaCsrfTest.App.class)
-@TestPropertySource(properties = {"passkeyflow.rp-id=localhost", "passkeyflow.rp-name=Test",
-        "passkeyflow.origins=http://localhost:8080"})
+@TestPropertySource(
+        properties = {
+            "passkeyflow.rp-id=localhost",
+            "passkeyflow.rp-name=Test",
+            "passkeyflow.origins=http://localhost:8080"
+        })
 @DisplayName("PasskeyFlowConfigurer with csrf.spa()")
 class PasskeyFlowSpaCsrfTest {
 
@@ -83,8 +87,10 @@ class PasskeyFlowSpaCsrfTest {
 
     @Autowired
     WebApplicationContext context;
+
     @Autowired
     InMemoryUserDetailsManager users;
+
     @Autowired
     PasswordEncoder encoder;
 
@@ -94,13 +100,19 @@ class PasskeyFlowSpaCsrfTest {
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
+        mvc = MockMvcBuilders.webAppContextSetup(context)
+                .apply(springSecurity())
+                .build();
         alice = "alice-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        users.createUser(User.withUsername(alice).password(encoder.encode(PASSWORD)).roles("USER").build());
+        users.createUser(User.withUsername(alice)
+                .password(encoder.encode(PASSWORD))
+                .roles("USER")
+                .build());
     }
 
     @Test
-    @DisplayName("csrf.spa(): the XSRF-TOKEN cookie's value in X-XSRF-TOKEN is accepted (what the page script sends without a _csrf meta tag); a masked token in that header is refused")
+    @DisplayName(
+            "csrf.spa(): the XSRF-TOKEN cookie's value in X-XSRF-TOKEN is accepted (what the page script sends without a _csrf meta tag); a masked token in that header is refused")
     void spaCsrf() throws Exception {
         MockHttpSession session = new MockHttpSession();
         // The browser holds the XSRF-TOKEN cookie spa()'s cookie repository set; a template of the page
@@ -111,17 +123,29 @@ class PasskeyFlowSpaCsrfTest {
         assertThat(masked).isNotEqualTo(xsrf.getValue());
         String start = "{\"identifier\":\"" + alice + "\",\"client\":" + NO_PLATFORM_AUTHENTICATOR + "}";
 
-        MockHttpServletResponse refused = mvc.perform(post("/passkeyflow/start").session(session).cookie(xsrf)
-                .header("X-XSRF-TOKEN", masked).contentType("application/json").content(start)).andReturn()
+        MockHttpServletResponse refused = mvc.perform(post("/passkeyflow/start")
+                        .session(session)
+                        .cookie(xsrf)
+                        .header("X-XSRF-TOKEN", masked)
+                        .contentType("application/json")
+                        .content(start))
+                .andReturn()
                 .getResponse();
-        MockHttpServletResponse accepted = mvc.perform(post("/passkeyflow/start").session(session).cookie(xsrf)
-                .header("X-XSRF-TOKEN", xsrf.getValue()).contentType("application/json").content(start)).andReturn()
+        MockHttpServletResponse accepted = mvc.perform(post("/passkeyflow/start")
+                        .session(session)
+                        .cookie(xsrf)
+                        .header("X-XSRF-TOKEN", xsrf.getValue())
+                        .contentType("application/json")
+                        .content(start))
+                .andReturn()
                 .getResponse();
 
         assertThat(refused.getStatus()).isEqualTo(403);
         assertThat(accepted.getStatus()).as(accepted.getContentAsString()).isEqualTo(200);
-        assertThat(json.readTree(accepted.getContentAsString()).path("step").path("type").asText())
+        assertThat(json.readTree(accepted.getContentAsString())
+                        .path("step")
+                        .path("type")
+                        .asText())
                 .isEqualTo("fallback");
     }
-
 }

@@ -22,7 +22,8 @@ class ProblemDetailsTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(LoginFlowException.Reason.class)
-    @DisplayName("every LoginFlowException reason is a problem document with its status, type, title and reason, and never the exception's message")
+    @DisplayName(
+            "every LoginFlowException reason is a problem document with its status, type, title and reason, and never the exception's message")
     void everyReason(LoginFlowException.Reason reason) throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/passkeyflow/password");
         MockHttpServletResponse response = new MockHttpServletResponse();
@@ -44,12 +45,14 @@ class ProblemDetailsTest {
         assertThat(body).doesNotContain("secret-detail").doesNotContain("alice");
         JsonNode problem = json.readTree(body);
         assertThat(problem.path("status").asInt()).isEqualTo(expected);
-        assertThat(problem.path("type").asText()).isEqualTo("urn:passkeyflow:problem:"
-                + reason.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        assertThat(problem.path("type").asText())
+                .isEqualTo("urn:passkeyflow:problem:"
+                        + reason.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         assertThat(problem.path("title").asText()).isNotBlank();
         assertThat(problem.path("instance").asText()).isEqualTo("/passkeyflow/password");
         assertThat(problem.path("reason").asText()).isEqualTo(reason.name());
-        assertThat(problem.path("error").asText()).startsWith(problem.path("title").asText());
+        assertThat(problem.path("error").asText())
+                .startsWith(problem.path("title").asText());
     }
 
     @Test
@@ -60,11 +63,14 @@ class ProblemDetailsTest {
     }
 
     @Test
-    @DisplayName("a refusal with a retry time gets Retry-After in whole seconds, at least 1, and the minutes in its detail")
+    @DisplayName(
+            "a refusal with a retry time gets Retry-After in whole seconds, at least 1, and the minutes in its detail")
     void retryAfter() throws Exception {
         MockHttpServletResponse response = new MockHttpServletResponse();
 
-        problems.write(new MockHttpServletRequest("POST", "/passkeyflow/start"), response,
+        problems.write(
+                new MockHttpServletRequest("POST", "/passkeyflow/start"),
+                response,
                 LoginFlowException.throttled("slow down", Duration.ofMillis(61_500)));
 
         assertThat(response.getHeader("Retry-After")).isEqualTo("61");

@@ -20,9 +20,10 @@ class SecurityConfig {
 
     @Bean
     SecurityFilterChain security(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/login", "/style.css").permitAll()
-                        .anyRequest().authenticated())
+        http.authorizeHttpRequests(requests -> requests.requestMatchers("/login", "/style.css")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
                 .formLogin(form -> form.loginPage("/login").permitAll())
                 .logout(Customizer.withDefaults())
                 .with(passkeyFlow(), Customizer.withDefaults());
@@ -45,7 +46,9 @@ class SecurityConfig {
         return args -> {
             if (!users.userExists("demo@example.com")) {
                 users.createUser(User.withUsername("demo@example.com")
-                        .password(encoder.encode("correct horse battery")).roles("STAFF").build());
+                        .password(encoder.encode("correct horse battery"))
+                        .roles("STAFF")
+                        .build());
             }
         };
     }

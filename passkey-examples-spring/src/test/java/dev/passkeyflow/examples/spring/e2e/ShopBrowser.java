@@ -86,11 +86,22 @@ final class ShopBrowser implements AutoCloseable {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium().toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=900,800", "--user-data-dir=" + userDataDir);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=900,800",
+                "--user-data-dir=" + userDataDir);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(chromedriver().toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(chromedriver().toFile())
+                .usingAnyFreePort()
+                .build();
         ShopBrowser browser = new ShopBrowser(new ChromeDriver(service, options), baseUrl, userDataDir, screenshotDir);
         browser.newAuthenticator();
         return browser;
@@ -126,26 +137,31 @@ final class ShopBrowser implements AutoCloseable {
      * itself otherwise.
      */
     void automaticPresence(boolean enabled) {
-        driver.executeCdpCommand("WebAuthn.setAutomaticPresenceSimulation",
+        driver.executeCdpCommand(
+                "WebAuthn.setAutomaticPresenceSimulation",
                 Map.of("authenticatorId", authenticator.getId(), "enabled", enabled));
     }
 
     /** Where the login page's passkey autofill is ({@code data-autofill-state}), or {@code null}. */
     String autofillState() {
-        return (String) ((JavascriptExecutor) driver).executeScript(
-                "const r = document.getElementById('passkeyflow'); return r ? r.dataset.autofillState ?? null : null;");
+        return (String)
+                ((JavascriptExecutor) driver)
+                        .executeScript(
+                                "const r = document.getElementById('passkeyflow'); return r ? r.dataset.autofillState ?? null : null;");
     }
 
     /** Where the page's silent passkey creation is ({@code data-silent-state}), or {@code null}. */
     String silentState() {
-        return (String) ((JavascriptExecutor) driver).executeScript(
-                "const r = document.getElementById('passkeyflow'); return r ? r.dataset.silentState ?? null : null;");
+        return (String)
+                ((JavascriptExecutor) driver)
+                        .executeScript(
+                                "const r = document.getElementById('passkeyflow'); return r ? r.dataset.silentState ?? null : null;");
     }
 
     /** Whether this Chromium reports {@code getClientCapabilities().conditionalCreate}. */
     boolean reportsConditionalCreate() {
-        return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
-                "return PublicKeyCredential.getClientCapabilities"
+        return Boolean.TRUE.equals(((JavascriptExecutor) driver)
+                .executeScript("return PublicKeyCredential.getClientCapabilities"
                         + " ? PublicKeyCredential.getClientCapabilities().then(c => !!c.conditionalCreate) : false"));
     }
 
@@ -159,8 +175,9 @@ final class ShopBrowser implements AutoCloseable {
 
     List<String> credentialIds() {
         List<String> ids = new ArrayList<>();
-        authenticator.getCredentials().forEach(c -> ids.add(Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(c.getId())));
+        authenticator
+                .getCredentials()
+                .forEach(c -> ids.add(Base64.getUrlEncoder().withoutPadding().encodeToString(c.getId())));
         return ids;
     }
 
@@ -177,13 +194,16 @@ final class ShopBrowser implements AutoCloseable {
 
     /** Waits until the passkeyflow part of the login page shows this view (identifier, passkey, password, offer). */
     void awaitView(String view) {
-        patiently().until(d -> view.equals(((JavascriptExecutor) d).executeScript(
-                "const r = document.getElementById('passkeyflow'); return r && r.dataset.view;")));
+        patiently()
+                .until(d -> view.equals(((JavascriptExecutor) d)
+                        .executeScript(
+                                "const r = document.getElementById('passkeyflow'); return r && r.dataset.view;")));
     }
 
     String view() {
-        return (String) ((JavascriptExecutor) driver).executeScript(
-                "const r = document.getElementById('passkeyflow'); return r ? r.dataset.view ?? null : null;");
+        return (String) ((JavascriptExecutor) driver)
+                .executeScript(
+                        "const r = document.getElementById('passkeyflow'); return r ? r.dataset.view ?? null : null;");
     }
 
     WebElement await(String id) {

@@ -54,6 +54,7 @@ class ShopE2eTest {
 
     /** Every flow event of the application, in order. */
     static final List<LoginFlowEvent> EVENTS = new CopyOnWriteArrayList<>();
+
     static final LoginFlowListener RECORDER = EVENTS::add;
 
     static ConfigurableApplicationContext app;
@@ -68,12 +69,15 @@ class ShopE2eTest {
         app = new SpringApplicationBuilder(ShopApplication.class)
                 // a LoginFlowListener bean: the starter hands it every flow event
                 .initializers(context -> context.getBeanFactory().registerSingleton("recordedFlowEvents", RECORDER))
-                .run("--server.port=" + port,
-                "--server.address=127.0.0.1",
-                "--spring.datasource.url=jdbc:h2:mem:shop-e2e-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "--passkeyflow.throttle.max-failures-per-identifier=" + MAX_FAILURES_PER_IDENTIFIER,
-                "--spring.main.banner-mode=off", "--logging.level.root=WARN");
-        browser = ShopBrowser.open("http://localhost:" + port,
+                .run(
+                        "--server.port=" + port,
+                        "--server.address=127.0.0.1",
+                        "--spring.datasource.url=jdbc:h2:mem:shop-e2e-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                        "--passkeyflow.throttle.max-failures-per-identifier=" + MAX_FAILURES_PER_IDENTIFIER,
+                        "--spring.main.banner-mode=off",
+                        "--logging.level.root=WARN");
+        browser = ShopBrowser.open(
+                "http://localhost:" + port,
                 ShopBrowser.buildDirectory().resolve("e2e-screenshots").resolve("ShopE2eTest"));
     }
 
@@ -98,8 +102,10 @@ class ShopE2eTest {
                 browser.saveFailure();
             }
             try {
-                System.err.println("passkeyflow spring e2e: attempts of " + identifier + ": " + attemptsSince(Instant.EPOCH)
-                        .stream().map(a -> a.outcome() + "/" + a.clientErrorName()).toList());
+                System.err.println("passkeyflow spring e2e: attempts of " + identifier + ": "
+                        + attemptsSince(Instant.EPOCH).stream()
+                                .map(a -> a.outcome() + "/" + a.clientErrorName())
+                                .toList());
             } catch (RuntimeException e) {
                 System.err.println("passkeyflow spring e2e: no account mirrored for " + identifier);
             }
@@ -113,8 +119,11 @@ class ShopE2eTest {
         browser.startScreenshots(info.getTestMethod().orElseThrow().getName());
         identifier = "staff-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         PasswordEncoder encoder = app.getBean(PasswordEncoder.class);
-        app.getBean(JdbcUserDetailsManager.class).createUser(User.withUsername(identifier)
-                .password(encoder.encode(PASSWORD)).roles("STAFF").build());
+        app.getBean(JdbcUserDetailsManager.class)
+                .createUser(User.withUsername(identifier)
+                        .password(encoder.encode(PASSWORD))
+                        .roles("STAFF")
+                        .build());
     }
 
     @Test
@@ -131,11 +140,14 @@ class ShopE2eTest {
         assertThat(attemptsSince(since)).extracting(LoginAttempt::outcome).containsExactly(AttemptOutcome.SUCCEEDED);
         // Signed in by the identifier-first flow's own passkey request, not by the autofill one.
         assertThat(lastCompletedSince(seen).flowId()).isEqualTo(startedFor(seen).flowId());
-        assertThat(storedPasskeys()).singleElement().satisfies(p -> assertThat(p.lastUsedAt()).isNotNull());
+        assertThat(storedPasskeys())
+                .singleElement()
+                .satisfies(p -> assertThat(p.lastUsedAt()).isNotNull());
     }
 
     @Test
-    @DisplayName("a passkey deleted on the device: fallback to the shop's own password check, healing, then a passkey login")
+    @DisplayName(
+            "a passkey deleted on the device: fallback to the shop's own password check, healing, then a passkey login")
     void deletedPasskeyHeals() {
         firstLoginAddsPasskey();
         String oldId = browser.credentialIds().get(0);
@@ -155,8 +167,9 @@ class ShopE2eTest {
         browser.screenshot("fallback");
         assertThat(browser.text("fallback-message"))
                 .isEqualTo("Your passkey didn't work this time. Sign in with your password instead.");
-        assertThat(attemptsSince(since)).isNotEmpty().allSatisfy(a -> assertThat(a.outcome()).isIn(
-                AttemptOutcome.CANCELLED, AttemptOutcome.TIMED_OUT));
+        assertThat(attemptsSince(since))
+                .isNotEmpty()
+                .allSatisfy(a -> assertThat(a.outcome()).isIn(AttemptOutcome.CANCELLED, AttemptOutcome.TIMED_OUT));
 
         browser.type("password", PASSWORD);
         browser.click("sign-in-password");
@@ -167,8 +180,10 @@ class ShopE2eTest {
         awaitHome();
         String newId = browser.credentialIds().get(0);
         assertThat(newId).isNotEqualTo(oldId);
-        assertThat(storedPasskeys()).extracting(p -> p.credentialId().toBase64Url(), StoredCredential::status)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(oldId, CredentialStatus.SUSPECTED_BROKEN),
+        assertThat(storedPasskeys())
+                .extracting(p -> p.credentialId().toBase64Url(), StoredCredential::status)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(oldId, CredentialStatus.SUSPECTED_BROKEN),
                         org.assertj.core.groups.Tuple.tuple(newId, CredentialStatus.ACTIVE));
 
         signOutPickingNoSuggestion();
@@ -182,7 +197,8 @@ class ShopE2eTest {
     }
 
     @Test
-    @DisplayName("autofill: with nothing typed, the passkey the browser offers in the identifier field's suggestions signs in through the conditional request")
+    @DisplayName(
+            "autofill: with nothing typed, the passkey the browser offers in the identifier field's suggestions signs in through the conditional request")
     void autofillLogin() {
         firstLoginAddsPasskey();
         // Nobody picks a suggestion on the page the sign-out lands on: it waits.
@@ -203,21 +219,28 @@ class ShopE2eTest {
         assertThat(completed.method()).isEqualTo(AuthenticationMethod.PASSKEY);
         assertThat(completed.userHandle()).isEqualTo(account().userHandle());
         // The flow that signed in was started without an identifier: the conditional request's.
-        assertThat(events).filteredOn(LoginFlowEvent.FlowStarted.class::isInstance)
+        assertThat(events)
+                .filteredOn(LoginFlowEvent.FlowStarted.class::isInstance)
                 .map(LoginFlowEvent.FlowStarted.class::cast)
                 .allSatisfy(started -> {
                     assertThat(started.userHandle()).isNull();
                     assertThat(started.decision().tags()).containsExactly(DecisionTag.USERNAMELESS);
                 })
-                .extracting(LoginFlowEvent::flowId).contains(completed.flowId());
+                .extracting(LoginFlowEvent::flowId)
+                .contains(completed.flowId());
         assertThat(attemptsSince(since)).extracting(LoginAttempt::outcome).containsExactly(AttemptOutcome.SUCCEEDED);
         // Actuator's registry has the starter's call timers: the application wrote no metrics code.
-        assertThat(app.getBean(MeterRegistry.class).find("passkeyflow.calls").tag("operation", "start_usernameless")
-                .timer()).isNotNull().satisfies(t -> assertThat(t.count()).isPositive());
+        assertThat(app.getBean(MeterRegistry.class)
+                        .find("passkeyflow.calls")
+                        .tag("operation", "start_usernameless")
+                        .timer())
+                .isNotNull()
+                .satisfies(t -> assertThat(t.count()).isPositive());
     }
 
     @Test
-    @DisplayName("autofill with a passkey the shop no longer knows: nobody is signed in, signalUnknownCredential makes the authenticator drop it, and the field waits again")
+    @DisplayName(
+            "autofill with a passkey the shop no longer knows: nobody is signed in, signalUnknownCredential makes the authenticator drop it, and the field waits again")
     void autofillUnknownPasskey() {
         firstLoginAddsPasskey();
         String id = browser.credentialIds().get(0);
@@ -236,12 +259,15 @@ class ShopE2eTest {
     }
 
     @Test
-    @DisplayName("silent upgrade: after the password the page tries conditional create with no offer on screen; Chromium declines it, so the explicit offer follows and creates the passkey")
+    @DisplayName(
+            "silent upgrade: after the password the page tries conditional create with no offer on screen; Chromium declines it, so the explicit offer follows and creates the passkey")
     void silentUpgradeDeclined() {
         // Chromium 156 reports conditionalCreate but its virtual authenticator never completes a
         // conditional create: this test sees the decline path; the silent success is pinned by the
         // starter's MockMvc tests (a UP=0 registration).
-        assertThat(browser.reportsConditionalCreate()).as("this Chromium reports conditionalCreate").isTrue();
+        assertThat(browser.reportsConditionalCreate())
+                .as("this Chromium reports conditionalCreate")
+                .isTrue();
         enterIdentifier();
         browser.awaitView("password");
         int seen = EVENTS.size();
@@ -251,23 +277,31 @@ class ShopE2eTest {
         browser.awaitView("silent");
         browser.screenshot("silent-attempt");
         assertThat(browser.silentState()).isEqualTo("creating");
-        assertThat(browser.has("add-passkey")).as("no offer while the silent attempt runs").isFalse();
+        assertThat(browser.has("add-passkey"))
+                .as("no offer while the silent attempt runs")
+                .isFalse();
         assertThat(browser.has("logout")).as("not signed in yet").isFalse();
         browser.awaitView("offer");
         browser.screenshot("explicit-offer-after-decline");
         assertThat(browser.silentState()).isEqualTo("declined");
         assertThat(browser.text("offer-title")).isEqualTo("Sign in faster next time with a passkey");
-        assertThat(EVENTS.subList(seen, EVENTS.size())).filteredOn(LoginFlowEvent.HealingOffered.class::isInstance)
-                .map(e -> ((LoginFlowEvent.HealingOffered) e).silent()).first().isEqualTo(true);
+        assertThat(EVENTS.subList(seen, EVENTS.size()))
+                .filteredOn(LoginFlowEvent.HealingOffered.class::isInstance)
+                .map(e -> ((LoginFlowEvent.HealingOffered) e).silent())
+                .first()
+                .isEqualTo(true);
 
         browser.click("add-passkey");
         awaitHome();
         assertThat(browser.credentialIds()).hasSize(1);
-        assertThat(storedPasskeys()).singleElement()
-                .satisfies(p -> assertThat(p.credentialId().toBase64Url()).isEqualTo(browser.credentialIds().get(0)));
-        assertThat(EVENTS.subList(seen, EVENTS.size())).filteredOn(LoginFlowEvent.Healed.class::isInstance)
-                .singleElement().satisfies(e -> assertThat(((LoginFlowEvent.Healed) e).path())
-                        .isEqualTo(HealingPath.EXPLICIT));
+        assertThat(storedPasskeys())
+                .singleElement()
+                .satisfies(p -> assertThat(p.credentialId().toBase64Url())
+                        .isEqualTo(browser.credentialIds().get(0)));
+        assertThat(EVENTS.subList(seen, EVENTS.size()))
+                .filteredOn(LoginFlowEvent.Healed.class::isInstance)
+                .singleElement()
+                .satisfies(e -> assertThat(((LoginFlowEvent.Healed) e).path()).isEqualTo(HealingPath.EXPLICIT));
     }
 
     @Test
@@ -285,11 +319,16 @@ class ShopE2eTest {
         browser.click("sign-in-password");
         browser.await("pkf-error");
         browser.screenshot("throttled");
-        assertThat(browser.driver.findElement(org.openqa.selenium.By.id("pkf-error")).getAttribute("data-status"))
+        assertThat(browser.driver
+                        .findElement(org.openqa.selenium.By.id("pkf-error"))
+                        .getAttribute("data-status"))
                 .isEqualTo("429");
-        assertThat(browser.driver.findElement(org.openqa.selenium.By.id("pkf-error")).getAttribute("role"))
+        assertThat(browser.driver
+                        .findElement(org.openqa.selenium.By.id("pkf-error"))
+                        .getAttribute("role"))
                 .isEqualTo("alert");
-        assertThat(browser.text("pkf-error")).matches("Too many attempts; please wait\\. Try again in \\d+ minute\\(s\\)\\.");
+        assertThat(browser.text("pkf-error"))
+                .matches("Too many attempts; please wait\\. Try again in \\d+ minute\\(s\\)\\.");
         assertThat(browser.has("logout")).as("signed in").isFalse();
         assertThat(browser.driver.getCurrentUrl()).endsWith("/login");
     }
@@ -359,26 +398,36 @@ class ShopE2eTest {
 
     /** The last completed flow among the events from index {@code from} on. */
     private static LoginFlowEvent.Completed lastCompletedSince(int from) {
-        return EVENTS.subList(from, EVENTS.size()).stream().filter(LoginFlowEvent.Completed.class::isInstance)
-                .map(LoginFlowEvent.Completed.class::cast).reduce((a, b) -> b).orElseThrow();
+        return EVENTS.subList(from, EVENTS.size()).stream()
+                .filter(LoginFlowEvent.Completed.class::isInstance)
+                .map(LoginFlowEvent.Completed.class::cast)
+                .reduce((a, b) -> b)
+                .orElseThrow();
     }
 
     /** The one flow started for this test's account (by its identifier) among the events from {@code from} on. */
     private LoginFlowEvent.FlowStarted startedFor(int from) {
-        return EVENTS.subList(from, EVENTS.size()).stream().filter(LoginFlowEvent.FlowStarted.class::isInstance)
+        return EVENTS.subList(from, EVENTS.size()).stream()
+                .filter(LoginFlowEvent.FlowStarted.class::isInstance)
                 .map(LoginFlowEvent.FlowStarted.class::cast)
                 .filter(e -> account().userHandle().equals(e.userHandle()))
                 .reduce((a, b) -> {
                     throw new AssertionError("two flows started for " + identifier);
-                }).orElseThrow();
+                })
+                .orElseThrow();
     }
 
     private UserAccount account() {
-        return app.getBean(JdbcStorage.class).credentials().findUserByIdentifier(identifier).orElseThrow();
+        return app.getBean(JdbcStorage.class)
+                .credentials()
+                .findUserByIdentifier(identifier)
+                .orElseThrow();
     }
 
     private List<StoredCredential> storedPasskeys() {
-        return app.getBean(JdbcStorage.class).credentials().listCredentials(account().userHandle());
+        return app.getBean(JdbcStorage.class)
+                .credentials()
+                .listCredentials(account().userHandle());
     }
 
     private List<LoginAttempt> attemptsSince(Instant since) {
