@@ -3,11 +3,9 @@ package dev.passkeyflow.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.authentication;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
-import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
@@ -24,17 +22,10 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockHttpSession;
 import org.springframework.security.authentication.RememberMeAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.userdetails.User;
-import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.junit.jupiter.web.SpringJUnitWebConfig;
-import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import org.springframework.web.context.WebApplicationContext;
 
 /**
  * Attacks on the starter's session handling, each pinned by the refusal it must meet. The same
@@ -50,7 +41,7 @@ import org.springframework.web.context.WebApplicationContext;
             "passkeyflow.completion-redirect=/home"
         })
 @DisplayName("Attacks on the starter's endpoints (MockMvc)")
-class PasskeyFlowAttackTest {
+class PasskeyFlowAttackTest extends StarterMvcTestSupport {
 
     static final String VICTIM_PASSWORD = "victim's secret";
     static final String ATTACKER_PASSWORD = "attacker's own password";
@@ -61,27 +52,13 @@ class PasskeyFlowAttackTest {
     static final String PLATFORM = PasskeyFlowConfigurerTest.CLIENT;
 
     @Autowired
-    WebApplicationContext context;
-
-    @Autowired
-    InMemoryUserDetailsManager users;
-
-    @Autowired
-    PasswordEncoder encoder;
-
-    @Autowired
     JdbcStorage storage;
 
-    final ObjectMapper json = new ObjectMapper();
-    MockMvc mvc;
     String victim;
     String attacker;
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context)
-                .apply(springSecurity())
-                .build();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         victim = "victim-" + suffix + "@example.com";
         attacker = "attacker-" + suffix + "@example.com";
@@ -389,10 +366,6 @@ class PasskeyFlowAttackTest {
         }
     }
 
-    private String wrap(JsonNode step) {
-        return "{\"publicKey\":" + step.get("publicKey") + "}";
-    }
-
     private static void copyFlowAttributes(MockHttpSession from, MockHttpSession to) {
         for (String name : Collections.list(from.getAttributeNames())) {
             if (name.startsWith(FlowSession.class.getName())) {
@@ -407,27 +380,5 @@ class PasskeyFlowAttackTest {
 
     private String startBody(String identifier, String client) {
         return "{\"identifier\":\"" + identifier + "\",\"rememberMe\":false,\"client\":" + client + "}";
-    }
-
-    private MockHttpServletRequestBuilder with(MockHttpSession session, MockHttpServletRequestBuilder request) {
-        return request.session(session)
-                .contentType("application/json")
-                .header("Origin", ORIGIN)
-                .with(csrf());
-    }
-
-    private JsonNode call(MockHttpSession session, MockHttpServletRequestBuilder request, int status) throws Exception {
-        MockHttpServletResponse response =
-                mvc.perform(with(session, request)).andReturn().getResponse();
-        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(status);
-        JsonNode body = json.readTree(response.getContentAsString());
-        return status == 200 ? body.get("step") : body;
-    }
-
-    private static @Nullable String signedIn(MockHttpSession session) {
-        Object context = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
-        return context instanceof SecurityContext c && c.getAuthentication() != null
-                ? c.getAuthentication().getName()
-                : null;
     }
 }

@@ -1,13 +1,10 @@
 package dev.passkeyflow.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
-import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
 import java.util.List;
@@ -28,20 +25,14 @@ import org.springframework.security.authentication.event.InteractiveAuthenticati
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.junit.jupiter.web.SpringJUnitWebConfig;
-import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import org.springframework.web.context.WebApplicationContext;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
 
 @SpringJUnitWebConfig(PasskeyFlowConfigurerTest.App.class)
@@ -54,10 +45,9 @@ import org.springframework.web.servlet.config.annotation.EnableWebMvc;
             "passkeyflow.completion-redirect=/home"
         })
 @DisplayName("PasskeyFlowConfigurer in a SecurityFilterChain (MockMvc)")
-class PasskeyFlowConfigurerTest {
+class PasskeyFlowConfigurerTest extends StarterMvcTestSupport {
 
     static final String PASSWORD = "correct horse battery";
-    static final String ORIGIN = "http://localhost:8080";
     /** What a browser with a platform authenticator reports. */
     static final String CLIENT = "{\"userVerifyingPlatformAuthenticator\":true,"
             + "\"capabilities\":{\"passkeyPlatformAuthenticator\":true,\"hybridTransport\":true}}";
@@ -101,26 +91,12 @@ class PasskeyFlowConfigurerTest {
     }
 
     @Autowired
-    WebApplicationContext context;
-
-    @Autowired
-    InMemoryUserDetailsManager users;
-
-    @Autowired
-    PasswordEncoder encoder;
-
-    @Autowired
     JdbcStorage storage;
 
-    final ObjectMapper json = new ObjectMapper();
-    MockMvc mvc;
     String alice;
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context)
-                .apply(springSecurity())
-                .build();
         alice = "alice-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         users.createUser(User.withUsername(alice)
                 .password(encoder.encode(PASSWORD))
@@ -447,31 +423,5 @@ class PasskeyFlowConfigurerTest {
 
     private String startBody(String identifier, boolean rememberMe, String client) {
         return "{\"identifier\":\"" + identifier + "\",\"rememberMe\":" + rememberMe + ",\"client\":" + client + "}";
-    }
-
-    private MockHttpServletRequestBuilder with(MockHttpSession session, MockHttpServletRequestBuilder request) {
-        return request.session(session)
-                .contentType("application/json")
-                .header("Origin", ORIGIN)
-                .with(csrf());
-    }
-
-    private JsonNode call(MockHttpSession session, MockHttpServletRequestBuilder request, int status) throws Exception {
-        MockHttpServletResponse response =
-                mvc.perform(with(session, request)).andReturn().getResponse();
-        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(status);
-        JsonNode body = json.readTree(response.getContentAsString());
-        return status == 200 ? body.get("step") : body;
-    }
-
-    private String wrap(JsonNode step) {
-        return "{\"publicKey\":" + step.get("publicKey") + "}";
-    }
-
-    private static String signedIn(MockHttpSession session) {
-        Object context = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
-        return context instanceof SecurityContext c && c.getAuthentication() != null
-                ? c.getAuthentication().getName()
-                : null;
     }
 }

@@ -2,17 +2,14 @@ package dev.passkeyflow.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
-import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,18 +18,13 @@ import org.springframework.mock.web.MockHttpSession;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.junit.jupiter.web.SpringJUnitWebConfig;
-import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import org.springframework.web.context.WebApplicationContext;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
 
 /**
@@ -49,7 +41,7 @@ import org.springframework.web.servlet.config.annotation.EnableWebMvc;
             "passkeyflow.completion-redirect=/home"
         })
 @DisplayName("PasskeyFlowConfigurer in a chain with maximumSessions(1).maxSessionsPreventsLogin(true)")
-class PasskeyFlowMaxSessionsTest {
+class PasskeyFlowMaxSessionsTest extends StarterMvcTestSupport {
 
     static final String PASSWORD = "correct horse battery";
     static final String NO_PLATFORM = "{\"userVerifyingPlatformAuthenticator\":false}";
@@ -84,24 +76,10 @@ class PasskeyFlowMaxSessionsTest {
         }
     }
 
-    @Autowired
-    WebApplicationContext context;
-
-    @Autowired
-    InMemoryUserDetailsManager users;
-
-    @Autowired
-    PasswordEncoder encoder;
-
-    final ObjectMapper json = new ObjectMapper();
-    MockMvc mvc;
     String alice;
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context)
-                .apply(springSecurity())
-                .build();
         alice = "alice-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         users.createUser(User.withUsername(alice)
                 .password(encoder.encode(PASSWORD))
@@ -144,12 +122,5 @@ class PasskeyFlowMaxSessionsTest {
                         .content("{\"password\":\"" + PASSWORD + "\"}"))
                 .andReturn()
                 .getResponse();
-    }
-
-    private static String signedIn(MockHttpSession session) {
-        Object context = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
-        return context instanceof SecurityContext c && c.getAuthentication() != null
-                ? c.getAuthentication().getName()
-                : null;
     }
 }

@@ -2,12 +2,10 @@ package dev.passkeyflow.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
-import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.security.Principal;
@@ -18,7 +16,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,12 +35,9 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.junit.jupiter.web.SpringJUnitWebConfig;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.context.WebApplicationContext;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
 
 /**
@@ -63,7 +57,7 @@ import org.springframework.web.servlet.config.annotation.EnableWebMvc;
             "passkeyflow.completion-redirect=/home"
         })
 @DisplayName("PasskeyFlowConfigurer in a chain with its own context repository and session fixation policy")
-class PasskeyFlowSecurityChainTest {
+class PasskeyFlowSecurityChainTest extends StarterMvcTestSupport {
 
     static final String PASSWORD = "correct horse battery";
     /** A computer without a platform authenticator: the password completes the login, no offer. */
@@ -146,24 +140,10 @@ class PasskeyFlowSecurityChainTest {
         }
     }
 
-    @Autowired
-    WebApplicationContext context;
-
-    @Autowired
-    InMemoryUserDetailsManager users;
-
-    @Autowired
-    PasswordEncoder encoder;
-
-    final ObjectMapper json = new ObjectMapper();
-    MockMvc mvc;
     String alice;
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context)
-                .apply(springSecurity())
-                .build();
         alice = "alice-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         users.createUser(User.withUsername(alice)
                 .password(encoder.encode(PASSWORD))

@@ -1,36 +1,24 @@
 package dev.passkeyflow.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
-import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.storage.jdbc.JdbcStorage;
 import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockHttpSession;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.userdetails.User;
-import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.junit.jupiter.web.SpringJUnitWebConfig;
-import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import org.springframework.web.context.WebApplicationContext;
 
 /**
  * The silent passkey upgrade (conditional create) through the starter: the {@code silent} member of
@@ -47,7 +35,7 @@ import org.springframework.web.context.WebApplicationContext;
             "passkeyflow.completion-redirect=/home"
         })
 @DisplayName("Silent passkey upgrade (conditional create) through the starter (MockMvc)")
-class PasskeyFlowSilentUpgradeTest {
+class PasskeyFlowSilentUpgradeTest extends StarterMvcTestSupport {
 
     static final String PASSWORD = "the user's own password";
     static final String ORIGIN = PasskeyFlowConfigurerTest.ORIGIN;
@@ -56,27 +44,13 @@ class PasskeyFlowSilentUpgradeTest {
             + "{\"passkeyPlatformAuthenticator\":true,\"hybridTransport\":true,\"conditionalCreate\":true}}";
 
     @Autowired
-    WebApplicationContext context;
-
-    @Autowired
-    InMemoryUserDetailsManager users;
-
-    @Autowired
-    PasswordEncoder encoder;
-
-    @Autowired
     JdbcStorage storage;
 
-    final ObjectMapper json = new ObjectMapper();
-    MockMvc mvc;
     String user;
     Bytes handle;
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context)
-                .apply(springSecurity())
-                .build();
         user = "silent-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         users.createUser(User.withUsername(user)
                 .password(encoder.encode(PASSWORD))
@@ -296,31 +270,5 @@ class PasskeyFlowSilentUpgradeTest {
 
     private static String passwordBody() {
         return "{\"password\":\"" + PASSWORD + "\"}";
-    }
-
-    private static String wrap(JsonNode step) {
-        return "{\"publicKey\":" + step.get("publicKey") + "}";
-    }
-
-    private MockHttpServletRequestBuilder with(MockHttpSession session, MockHttpServletRequestBuilder request) {
-        return request.session(session)
-                .contentType("application/json")
-                .header("Origin", ORIGIN)
-                .with(csrf());
-    }
-
-    private JsonNode call(MockHttpSession session, MockHttpServletRequestBuilder request, int status) throws Exception {
-        MockHttpServletResponse response =
-                mvc.perform(with(session, request)).andReturn().getResponse();
-        assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(status);
-        JsonNode body = json.readTree(response.getContentAsString());
-        return status == 200 ? body.get("step") : body;
-    }
-
-    private static @Nullable String signedIn(MockHttpSession session) {
-        Object context = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
-        return context instanceof SecurityContext c && c.getAuthentication() != null
-                ? c.getAuthentication().getName()
-                : null;
     }
 }

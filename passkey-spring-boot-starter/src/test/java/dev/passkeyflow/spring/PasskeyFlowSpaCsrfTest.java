@@ -1,18 +1,15 @@
 package dev.passkeyflow.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.Cookie;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,10 +26,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.junit.jupiter.web.SpringJUnitWebConfig;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import org.springframework.web.context.WebApplicationContext;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
 
 /**
@@ -50,7 +44,7 @@ import org.springframework.web.servlet.config.annotation.EnableWebMvc;
             "passkeyflow.origins=http://localhost:8080"
         })
 @DisplayName("PasskeyFlowConfigurer with csrf.spa()")
-class PasskeyFlowSpaCsrfTest {
+class PasskeyFlowSpaCsrfTest extends StarterMvcTestSupport {
 
     static final String PASSWORD = "correct horse battery";
     static final String NO_PLATFORM_AUTHENTICATOR = PasskeyFlowSecurityChainTest.NO_PLATFORM_AUTHENTICATOR;
@@ -85,24 +79,10 @@ class PasskeyFlowSpaCsrfTest {
         }
     }
 
-    @Autowired
-    WebApplicationContext context;
-
-    @Autowired
-    InMemoryUserDetailsManager users;
-
-    @Autowired
-    PasswordEncoder encoder;
-
-    final ObjectMapper json = new ObjectMapper();
-    MockMvc mvc;
     String alice;
 
     @BeforeEach
     void setUp() {
-        mvc = MockMvcBuilders.webAppContextSetup(context)
-                .apply(springSecurity())
-                .build();
         alice = "alice-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         users.createUser(User.withUsername(alice)
                 .password(encoder.encode(PASSWORD))
