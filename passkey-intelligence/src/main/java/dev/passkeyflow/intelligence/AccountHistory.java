@@ -8,8 +8,10 @@ import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.LoginAttemptRepository;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,12 +57,20 @@ final class AccountHistory {
     private final Map<OfferCounter, OfferRun> runs;
     private final OfferRun accountRun;
     private final Map<ClientPlatform, Instant> presenceByPlatform;
+    private final Map<ClientPlatform, Instant> unseenCreationByPlatform;
+    private final Map<ClientPlatform, Instant> failureByPlatform;
 
     private AccountHistory(
-            Map<OfferCounter, OfferRun> runs, OfferRun accountRun, Map<ClientPlatform, Instant> presenceByPlatform) {
+            Map<OfferCounter, OfferRun> runs,
+            OfferRun accountRun,
+            Map<ClientPlatform, Instant> presenceByPlatform,
+            Map<ClientPlatform, Instant> unseenCreationByPlatform,
+            Map<ClientPlatform, Instant> failureByPlatform) {
         this.runs = runs;
         this.accountRun = accountRun;
         this.presenceByPlatform = presenceByPlatform;
+        this.unseenCreationByPlatform = unseenCreationByPlatform;
+        this.failureByPlatform = failureByPlatform;
     }
 
     /**
@@ -69,6 +79,9 @@ final class AccountHistory {
     public static AccountHistory read(LoginAttemptRepository attempts, Bytes user, Instant since, int limit) {
         Runs perCounter = new Runs();
         Map<ClientPlatform, Instant> presence = new EnumMap<>(ClientPlatform.class);
+        Map<ClientPlatform, Instant> unseenCreation = new EnumMap<>(ClientPlatform.class);
+        Map<ClientPlatform, Instant> failure = new EnumMap<>(ClientPlatform.class);
+        Set<String> seenSince = new HashSet<>();
         int accountUnanswered = 0;
         Instant accountNewest = null;
         Instant accountDecline = null;
@@ -84,6 +97,20 @@ final class AccountHistory {
                     || o == AttemptOutcome.ALREADY_REGISTERED;
             if (localProof && platform != ClientPlatform.OTHER) {
                 presence.putIfAbsent(platform, a.at());
+            }
+            String device = a.deviceId();
+            if (platform != ClientPlatform.OTHER) {
+                // A passkey created by a client that never came back under its device id: that client may
+                // be the one now asking under a new id (cookies deleted on exit, a private window).
+                if (o == AttemptOutcome.REGISTERED && device != null && !seenSince.contains(device)) {
+                    unseenCreation.putIfAbsent(platform, a.at());
+                }
+                if (o.isAuthenticationFailure()) {
+                    failure.putIfAbsent(platform, a.at());
+                }
+            }
+            if (device != null) {
+                seenSince.add(device);
             }
             if (o.ceremony() != AttemptOutcome.Ceremony.REGISTRATION) {
                 continue;
@@ -107,7 +134,11 @@ final class AccountHistory {
             // nothing, which is exactly what the run guards against.
         }
         return new AccountHistory(
-                perCounter.runs(), new OfferRun(accountUnanswered, accountNewest, accountDecline), presence);
+                perCounter.runs(),
+                new OfferRun(accountUnanswered, accountNewest, accountDecline),
+                presence,
+                unseenCreation,
+                failure);
     }
 
     /** The runs of unanswered offers per {@link OfferCounter}, fed newest first. */
@@ -169,5 +200,16 @@ final class AccountHistory {
      */
     public @Nullable Instant presenceOn(ClientPlatform platform) {
         return presenceByPlatform.get(platform);
+    }
+
+    /**
+     * The newest creation of a passkey of the user on a client of {@code platform} whose device id
+     * has not been seen since, provided no passkey prompt on a client of that platform failed after
+     * it; otherwise {@code null}.
+     */
+    public @Nullable Instant unseenCreationOn(ClientPlatform platform) {
+        Instant created = unseenCreationByPlatform.get(platform);
+        Instant failed = failureByPlatform.get(platform);
+        return created == null || (failed != null && failed.isAfter(created)) ? null : created;
     }
 }

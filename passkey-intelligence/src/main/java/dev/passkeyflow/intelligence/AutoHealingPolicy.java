@@ -70,12 +70,30 @@ public final class AutoHealingPolicy {
          * A button until the user has signed in on this device through another device's authenticator
          * ({@code authenticatorAttachment: cross-platform}, e.g. a phone by QR code) at least
          * {@link AutoHealingPolicy#REPEATED_CROSS_DEVICE_SUCCESSES} times within
-         * {@link AutoHealingPolicy#historyWindow()}, and more often than flows here ended with the
-         * traditional login after failed prompts; then start at once. One such sign-in may have been a
-         * borrowed phone (issue #13, case 5); repeated ones that outnumber the failures show that the
-         * sheet's QR code is how this person signs in here.
+         * {@link AutoHealingPolicy#historyWindow()}, and fewer than two flows here ended with the
+         * traditional login after failed prompts since the newest of them; then start at once. One such
+         * sign-in may have been a borrowed phone (issue #13, case 5); repeated ones, the newest not
+         * followed by repeated failures, show that the sheet's QR code is how this person signs in here.
          */
         ATTEMPT_AFTER_REPEATED_CROSS_DEVICE
+    }
+
+    /**
+     * How a login starts on a device without history of the user's passkeys where one of them may or
+     * may not be present: a password manager's passkey (installed on some of the user's devices, not
+     * necessarily this one), a synced passkey outside its provider's home platforms, or a passkey created
+     * on a client of this platform whose device id has not been seen since (a browser that deletes
+     * its cookies, a private window, or a second device of the same platform). Where the browser has
+     * immediate UI mode, it answers the question without a prompt that is bound to fail, whatever this
+     * setting. A button sends the people who do not click it to the traditional login although their
+     * passkey would have worked; an automatic start shows a prompt that cannot succeed where the
+     * passkey is not there. docs/simulation.md has the measured trade-off.
+     */
+    public enum UncertainStart {
+        /** A passkey button; the ceremony starts when the user clicks. */
+        BUTTON,
+        /** Start the ceremony at once; where the passkey is not here, the person dismisses the sheet. */
+        ATTEMPT_AUTOMATICALLY
     }
 
     /** Cross-device sign-ins on a device from which {@link PhoneOnlyStart#ATTEMPT_AFTER_REPEATED_CROSS_DEVICE} may start at once. */
@@ -100,6 +118,7 @@ public final class AutoHealingPolicy {
     public static final Duration DEFAULT_RETIRE_ONLY_IF_UNUSED_ELSEWHERE_FOR = Duration.ofDays(30);
     public static final UnprovenFailureOffer DEFAULT_UNPROVEN_FAILURE_OFFER = UnprovenFailureOffer.AT_FIRST_FALLBACK;
     public static final PhoneOnlyStart DEFAULT_PHONE_ONLY_START = PhoneOnlyStart.ATTEMPT_AFTER_REPEATED_CROSS_DEVICE;
+    public static final UncertainStart DEFAULT_UNCERTAIN_START = UncertainStart.ATTEMPT_AUTOMATICALLY;
 
     private static final AutoHealingPolicy DEFAULTS = new Builder().build();
 
@@ -121,6 +140,7 @@ public final class AutoHealingPolicy {
     private final Duration retireOnlyIfUnusedElsewhereFor;
     private final UnprovenFailureOffer unprovenFailureOffer;
     private final PhoneOnlyStart phoneOnlyStart;
+    private final UncertainStart uncertainStart;
 
     private AutoHealingPolicy(Builder b) {
         this.failuresBeforeFallback = b.failuresBeforeFallback;
@@ -141,6 +161,7 @@ public final class AutoHealingPolicy {
         this.retireOnlyIfUnusedElsewhereFor = b.retireOnlyIfUnusedElsewhereFor;
         this.unprovenFailureOffer = b.unprovenFailureOffer;
         this.phoneOnlyStart = b.phoneOnlyStart;
+        this.uncertainStart = b.uncertainStart;
     }
 
     /** The policy with every default. */
@@ -268,6 +289,14 @@ public final class AutoHealingPolicy {
         return phoneOnlyStart;
     }
 
+    /**
+     * How a login starts on a device without history where a passkey of the user may or may not be
+     * present (default {@link UncertainStart#ATTEMPT_AUTOMATICALLY}).
+     */
+    public UncertainStart uncertainStart() {
+        return uncertainStart;
+    }
+
     @Override
     public String toString() {
         return "AutoHealingPolicy[failuresBeforeFallback=" + failuresBeforeFallback
@@ -287,7 +316,8 @@ public final class AutoHealingPolicy {
                 + ", replacedCredentialHandling=" + replacedCredentialHandling
                 + ", retireOnlyIfUnusedElsewhereFor=" + retireOnlyIfUnusedElsewhereFor
                 + ", unprovenFailureOffer=" + unprovenFailureOffer
-                + ", phoneOnlyStart=" + phoneOnlyStart + "]";
+                + ", phoneOnlyStart=" + phoneOnlyStart
+                + ", uncertainStart=" + uncertainStart + "]";
     }
 
     /** Builds an {@link AutoHealingPolicy}; each setter validates and names a bad value. */
@@ -311,6 +341,7 @@ public final class AutoHealingPolicy {
         private Duration retireOnlyIfUnusedElsewhereFor = DEFAULT_RETIRE_ONLY_IF_UNUSED_ELSEWHERE_FOR;
         private UnprovenFailureOffer unprovenFailureOffer = DEFAULT_UNPROVEN_FAILURE_OFFER;
         private PhoneOnlyStart phoneOnlyStart = DEFAULT_PHONE_ONLY_START;
+        private UncertainStart uncertainStart = DEFAULT_UNCERTAIN_START;
 
         private Builder() {}
 
@@ -332,6 +363,7 @@ public final class AutoHealingPolicy {
             this.replacedCredentialHandling = base.replacedCredentialHandling;
             this.unprovenFailureOffer = base.unprovenFailureOffer;
             this.phoneOnlyStart = base.phoneOnlyStart;
+            this.uncertainStart = base.uncertainStart;
             this.retireOnlyIfUnusedElsewhereFor = base.retireOnlyIfUnusedElsewhereFor;
         }
 
@@ -443,6 +475,12 @@ public final class AutoHealingPolicy {
         /** Default {@link PhoneOnlyStart#ATTEMPT_AFTER_REPEATED_CROSS_DEVICE}. */
         public Builder phoneOnlyStart(PhoneOnlyStart value) {
             this.phoneOnlyStart = Objects.requireNonNull(value, "phoneOnlyStart");
+            return this;
+        }
+
+        /** Default {@link UncertainStart#ATTEMPT_AUTOMATICALLY}. */
+        public Builder uncertainStart(UncertainStart value) {
+            this.uncertainStart = Objects.requireNonNull(value, "uncertainStart");
             return this;
         }
 

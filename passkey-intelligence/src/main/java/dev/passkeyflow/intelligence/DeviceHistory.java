@@ -31,6 +31,7 @@ final class DeviceHistory {
     private final int absenceProofsSinceSuccess;
     private final int failedFlowsSinceSuccess;
     private final int crossDeviceSuccesses;
+    private final int failedFlowsSinceCrossDevice;
     private final @Nullable Instant lastImmediateRequest;
     private final int unansweredOffersInRow;
     private final @Nullable Instant newestUnansweredOffer;
@@ -50,6 +51,7 @@ final class DeviceHistory {
             int absenceProofsSinceSuccess,
             int failedFlowsSinceSuccess,
             int crossDeviceSuccesses,
+            int failedFlowsSinceCrossDevice,
             @Nullable Instant lastImmediateRequest,
             int unansweredOffersInRow,
             @Nullable Instant newestUnansweredOffer) {
@@ -67,6 +69,7 @@ final class DeviceHistory {
         this.absenceProofsSinceSuccess = absenceProofsSinceSuccess;
         this.failedFlowsSinceSuccess = failedFlowsSinceSuccess;
         this.crossDeviceSuccesses = crossDeviceSuccesses;
+        this.failedFlowsSinceCrossDevice = failedFlowsSinceCrossDevice;
         this.lastImmediateRequest = lastImmediateRequest;
         this.unansweredOffersInRow = unansweredOffersInRow;
         this.newestUnansweredOffer = newestUnansweredOffer;
@@ -74,7 +77,8 @@ final class DeviceHistory {
 
     /** Nothing is known: the client sent no device id. */
     public static DeviceHistory none() {
-        return new DeviceHistory(null, null, Map.of(), 0, 0, 0, null, null, null, null, null, 0, 0, 0, null, 0, null);
+        return new DeviceHistory(
+                null, null, Map.of(), 0, 0, 0, null, null, null, null, null, 0, 0, 0, 0, null, 0, null);
     }
 
     /**
@@ -129,6 +133,7 @@ final class DeviceHistory {
                 absenceProofsSinceSuccess,
                 failedFlowsSinceSuccess,
                 crossDeviceSuccesses,
+                failedFlowsSinceCrossDevice,
                 lastImmediateRequest,
                 unansweredOffersInRow,
                 newestUnansweredOffer);
@@ -204,6 +209,14 @@ final class DeviceHistory {
     /** Successes through an authenticator of another device (hybrid, security key), not counted as local. */
     public int crossDeviceSuccesses() {
         return crossDeviceSuccesses;
+    }
+
+    /**
+     * Traditional logins after failed passkey prompts here since the newest success through another
+     * device's authenticator (all of them when there was none), within the history read.
+     */
+    public int failedFlowsSinceCrossDevice() {
+        return failedFlowsSinceCrossDevice;
     }
 
     /** The newest immediate-UI-mode rejection here, for the browser's rate limit. */

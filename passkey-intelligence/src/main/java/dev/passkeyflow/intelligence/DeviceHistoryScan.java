@@ -41,6 +41,8 @@ final class DeviceHistoryScan {
     private int absence;
     private int failedFlows;
     private int crossDevice;
+    /** Failed flows newer than the newest cross-device success; -1 until one is seen. */
+    private int failedFlowsSinceCross = -1;
     /** Failures seen before (older than) the traditional login being examined; -1: none open. */
     private int run = -1;
 
@@ -96,6 +98,9 @@ final class DeviceHistoryScan {
         }
         if (a.crossPlatformSuccess()) {
             // A phone over hybrid or a security key signed: nothing about this device's own authenticator.
+            if (crossDevice == 0) {
+                failedFlowsSinceCross = failedFlows + (!successSeen && run >= failuresPerFailedFlow ? 1 : 0);
+            }
             crossDevice++;
             if (a.credentialId() != null) {
                 crossUse.add(Objects.requireNonNull(a.credentialId()));
@@ -212,6 +217,7 @@ final class DeviceHistoryScan {
                 absence,
                 failedFlows,
                 crossDevice,
+                failedFlowsSinceCross < 0 ? failedFlows : Math.min(failedFlowsSinceCross, failedFlows),
                 lastImmediate,
                 deviceUnanswered,
                 deviceNewestUnanswered);

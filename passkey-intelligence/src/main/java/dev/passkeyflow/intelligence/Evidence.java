@@ -214,6 +214,38 @@ final class Evidence {
     }
 
     /**
+     * For a device without any history of its own: the newest creation of a user's passkey on a
+     * client of the same platform that has not been seen under its device id since, within
+     * {@link AutoHealingPolicy#historyWindow()} and with no failed passkey prompt on that platform
+     * after it; {@code null} otherwise. Only a reason to consider the passkey possibly here, never
+     * proof: a second device of the same platform looks the same.
+     */
+    @Nullable
+    Instant unseenCreation(DeviceHistory h, AccountHistory account, ClientContext client, Instant now) {
+        if (h.deviceKnown() && !h.empty()) {
+            return null;
+        }
+        Instant created = account.unseenCreationOn(PlatformHints.platformOf(client));
+        return created != null && created.isAfter(now.minus(policy.historyWindow())) ? created : null;
+    }
+
+    /**
+     * For a device without any history of its own: a proof that a passkey of the user was reachable
+     * from a client of the same platform (see {@link #presenceProof}) older than
+     * {@link AutoHealingPolicy#negativeHistoryDuration()} but within
+     * {@link AutoHealingPolicy#historyWindow()}; {@code null} otherwise. Weaker than a recent proof:
+     * the passkey may have gone since.
+     */
+    @Nullable
+    Instant olderPresenceOnPlatform(DeviceHistory h, AccountHistory account, ClientContext client, Instant now) {
+        if (h.deviceKnown() && !h.empty()) {
+            return null;
+        }
+        Instant proof = account.presenceOn(PlatformHints.platformOf(client));
+        return proof != null && proof.isAfter(now.minus(policy.historyWindow())) ? proof : null;
+    }
+
+    /**
      * The diagnosis the history supports for the hypothesis that the passkey is not on this device.
      *
      * @param fastFailures how many of the failures examined were faster than the immediate-failure

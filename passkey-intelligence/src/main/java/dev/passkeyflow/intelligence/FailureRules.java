@@ -182,9 +182,7 @@ final class FailureRules {
                     "no device id: this device's history is unknown");
         }
         Finding absence = ev.absenceHypothesis(history, usable, client, now, fastInFlow, false, timing);
-        if (absence.passkeyAbsent() && ev.presenceProof(history, ev.account(user, now), client, now) != null) {
-            // The device cannot be told from its own history, but a passkey was proven reachable
-            // from this platform recently: no fallback at once.
+        if (absence.passkeyAbsent() && mayBeHere(history, ev.account(user, now), client, now)) {
             absence = new Finding(absence.diagnosis(), false, absence.goneFromDevice());
         }
         if (hypothesis || absence.passkeyAbsent()) {
@@ -198,6 +196,18 @@ final class FailureRules {
                         "one failure is no evidence against a passkey: a calm retry"),
                 false,
                 Set.of());
+    }
+
+    /**
+     * Whether a device that cannot be told from its own history may hold the passkey after all: a
+     * passkey was proven reachable from a client of this platform within the history window, or one
+     * was created on a client of this platform that has not been seen since (this may be that client under a new
+     * device id). Then a failed prompt gets the calm retry, not the fallback at once.
+     */
+    private boolean mayBeHere(DeviceHistory history, AccountHistory account, ClientContext client, Instant now) {
+        return ev.presenceProof(history, account, client, now) != null
+                || ev.olderPresenceOnPlatform(history, account, client, now) != null
+                || ev.unseenCreation(history, account, client, now) != null;
     }
 
     /** An immediate-UI-mode rejection: quick and not rate-limited is absence, otherwise a dismissal. */

@@ -5,12 +5,14 @@ import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.core.advisor.StartDecision.Action;
+import dev.passkeyflow.intelligence.AutoHealingPolicy.UncertainStart;
 import dev.passkeyflow.intelligence.CredentialInsight.Availability;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.LoginAttempt;
 import dev.passkeyflow.storage.StoredCredential;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +26,12 @@ final class StartRules {
 
     /** How many of a device's newest attempts the fast path reads. */
     static final int FAST_PATH_PAGE = 8;
+
+    /**
+     * Failed flows (prompts failed, then the traditional login) since the last success after which a
+     * way of signing in counts as no longer working here: one may be a person who dismissed the prompt.
+     */
+    static final int FAILED_FLOWS_FOR_NEGATIVE = 2;
 
     private final Evidence ev;
 
@@ -64,7 +72,7 @@ final class StartRules {
         if (ev.presenceProof(history, account, client, now) != null) {
             return attempt(client, history, DecisionTag.POSITIVE_HISTORY_ON_PLATFORM);
         }
-        return fromAvailability(history, usable, client, now);
+        return fromAvailability(history, account, usable, client, now);
     }
 
     /**
@@ -93,18 +101,48 @@ final class StartRules {
             // A button after one failed flow: immediate UI mode, where the browser has it, rejects at once
             // here and the sheet with the QR code follows without a click.
         }
-        return immediateOr(client, history, now, negative ? Action.FALLBACK : Action.OFFER_BUTTON, tag);
+        return immediateOr(client, history, now, negative ? Action.FALLBACK : uncertainAction(), tag);
+    }
+
+    /** How a start where the passkey may or may not be here begins, by {@link AutoHealingPolicy#uncertainStart()}. */
+    private Action uncertainAction() {
+        return ev.policy().uncertainStart() == UncertainStart.ATTEMPT_AUTOMATICALLY
+                ? Action.ATTEMPT_AUTOMATICALLY
+                : Action.OFFER_BUTTON;
     }
 
     /** The start on a device without history of the user's passkeys: from where the passkeys can be. */
     private StartDecision fromAvailability(
-            DeviceHistory history, List<StoredCredential> usable, ClientContext client, Instant now) {
+            DeviceHistory history,
+            AccountHistory account,
+            List<StoredCredential> usable,
+            ClientContext client,
+            Instant now) {
         Availability best = ev.bestAvailability(usable, client, null);
         if (best == Availability.LIKELY) {
             return attempt(client, history, DecisionTag.HIGH_CONFIDENCE_PLATFORM_PASSKEY);
         }
+        Action uncertain = uncertainAction();
         if (best == Availability.UNCERTAIN) {
-            return immediateOr(client, history, now, Action.OFFER_BUTTON, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN);
+            return immediateOr(client, history, now, uncertain, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN);
+        }
+        if (ev.olderPresenceOnPlatform(history, account, client, now) != null) {
+            return immediateOr(
+                    client,
+                    history,
+                    now,
+                    uncertain,
+                    DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN,
+                    DecisionTag.POSITIVE_HISTORY_ON_PLATFORM);
+        }
+        if (ev.unseenCreation(history, account, client, now) != null) {
+            return immediateOr(
+                    client,
+                    history,
+                    now,
+                    uncertain,
+                    DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN,
+                    DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT);
         }
         if (!Boolean.FALSE.equals(client.capability(ClientContext.CAPABILITY_HYBRID_TRANSPORT))) {
             return StartDecision.of(
@@ -122,9 +160,9 @@ final class StartRules {
 
     /**
      * How a device whose passkey can only come from a phone starts, by
-     * {@link AutoHealingPolicy#phoneOnlyStart()}. Cross-device sign-ins here, more of them than flows
-     * here that ended with the traditional login, show that the sheet's QR code is how this person
-     * signs in on this device.
+     * {@link AutoHealingPolicy#phoneOnlyStart()}. Repeated cross-device sign-ins here, the newest not
+     * followed by two failed flows, show that the sheet's QR code is how this person signs in on this
+     * device; as with the device's own passkey, a newer success outweighs older failures.
      */
     private Action phoneOnly(DeviceHistory history) {
         return switch (ev.policy().phoneOnlyStart()) {
@@ -132,7 +170,7 @@ final class StartRules {
             case ATTEMPT_AUTOMATICALLY -> Action.ATTEMPT_AUTOMATICALLY;
             case ATTEMPT_AFTER_REPEATED_CROSS_DEVICE ->
                 history.crossDeviceSuccesses() >= AutoHealingPolicy.REPEATED_CROSS_DEVICE_SUCCESSES
-                                && history.crossDeviceSuccesses() > history.failedFlowsSinceSuccess()
+                                && history.failedFlowsSinceCrossDevice() < FAILED_FLOWS_FOR_NEGATIVE
                         ? Action.ATTEMPT_AUTOMATICALLY
                         : Action.OFFER_BUTTON;
         };
@@ -157,11 +195,13 @@ final class StartRules {
      * available and otherwise rejects at once. Without it, {@code otherwise}.
      */
     private StartDecision immediateOr(
-            ClientContext client, DeviceHistory history, Instant now, Action otherwise, DecisionTag tag) {
+            ClientContext client, DeviceHistory history, Instant now, Action otherwise, DecisionTag... tags) {
         if (immediatePossible(client, history, now)) {
-            return StartDecision.of(Action.ATTEMPT_IMMEDIATE, tag, DecisionTag.IMMEDIATE_UI_MODE);
+            DecisionTag[] withImmediate = Arrays.copyOf(tags, tags.length + 1);
+            withImmediate[tags.length] = DecisionTag.IMMEDIATE_UI_MODE;
+            return StartDecision.of(Action.ATTEMPT_IMMEDIATE, withImmediate);
         }
-        return StartDecision.of(otherwise, tag);
+        return StartDecision.of(otherwise, tags);
     }
 
     private boolean immediatePossible(ClientContext client, @Nullable DeviceHistory history, @Nullable Instant now) {
@@ -173,22 +213,17 @@ final class StartRules {
     }
 
     /**
-     * The passkey evidently is not here: immediate UI mode found none, or two whole flows failed here
-     * (or one, with failures fast enough to raise the confidence, unless the browser proved the passkey
-     * present here within {@link AutoHealingPolicy#negativeHistoryDuration()}: timing never outweighs
-     * proof), no success since, the last failure is recent, and no newer passkey may have reached the
-     * device.
+     * The passkey evidently is not here: immediate UI mode found none, or two whole flows failed here,
+     * no success since, the last failure is recent, and no newer passkey may have reached the device.
+     * How fast the failures were does not count: some people dismiss a working passkey's prompt in
+     * under a second, twice (issue #13, case 2), and timing is never the only evidence.
      */
     private boolean negative(DeviceHistory h, List<StoredCredential> usable, ClientContext client, Instant now) {
         Instant lastFailure = h.lastFailureSinceSuccess();
         if (lastFailure == null || !recent(lastFailure, now)) {
             return false;
         }
-        boolean evident = h.absenceProofsSinceSuccess() > 0
-                || h.failedFlowsSinceSuccess() >= 2
-                || (h.failedFlowsSinceSuccess() >= 1
-                        && h.fastFailuresSinceSuccess() >= 2
-                        && !recent(h.presenceProof(), now));
+        boolean evident = h.absenceProofsSinceSuccess() > 0 || h.failedFlowsSinceSuccess() >= FAILED_FLOWS_FOR_NEGATIVE;
         return evident && ev.bestAvailability(usable, client, lastFailure) == Availability.UNLIKELY;
     }
 

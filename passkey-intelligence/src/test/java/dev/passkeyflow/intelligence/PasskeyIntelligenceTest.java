@@ -33,6 +33,11 @@ class PasskeyIntelligenceTest {
 
     private final Fixture f = new Fixture();
 
+    /** The policy that shows a button where the passkey may or may not be (the default starts at once). */
+    private static final AutoHealingPolicy BUTTONS = AutoHealingPolicy.custom()
+            .uncertainStart(AutoHealingPolicy.UncertainStart.BUTTON)
+            .build();
+
     private FailureDecision fastFailureAfterSuccessOnMac(StoredCredential c) {
         f.success(c, Fixture.MAC);
         f.advance(Duration.ofDays(3));
@@ -83,10 +88,18 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("skips straight to the fallback where the passkey failed immediately and never succeeded since")
+        @DisplayName(
+                "skips straight to the fallback where two flows failed and the passkey never succeeded since; one flow of fast failures is not enough")
         void negativeHistory() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 80, 90);
+            // Timing is never the only evidence: two sub-second failures may be a person dismissing a
+            // working passkey's prompt twice (issue #13, case 2).
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT));
+
             f.failedFlow(Fixture.MAC, 80, 90);
             StartDecision decision = f.intelligence().onStart(f.start(Fixture.mac()));
             assertThat(decision)
@@ -141,12 +154,16 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("offers a button after one flow failed with slow cancels only, and skips the prompt after two")
+        @DisplayName(
+                "after one flow failed with slow cancels, starts as uncertainStart says (at once by default, else a button), and skips the prompt after two")
         void uncertainHistory() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
             f.failedFlow(Fixture.MAC, 4_000, 5_000);
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT));
+            assertThat(f.intelligence(BUTTONS).onStart(f.start(Fixture.mac())))
                     .isEqualTo(StartDecision.of(
                             StartDecision.Action.OFFER_BUTTON, DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT));
 
@@ -178,10 +195,14 @@ class PasskeyIntelligenceTest {
         }
 
         @Test
-        @DisplayName("offers a button on a new device when the passkey lives in a password manager")
+        @DisplayName(
+                "on a new device where the passkey lives in a password manager, starts as uncertainStart says: at once by default, else a button")
         void uncertainPasswordManager() {
             f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
             assertThat(f.intelligence().onStart(f.start(Fixture.windows("win-9", true))))
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN));
+            assertThat(f.intelligence(BUTTONS).onStart(f.start(Fixture.windows("win-9", true))))
                     .isEqualTo(StartDecision.of(
                             StartDecision.Action.OFFER_BUTTON, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN));
         }
@@ -677,10 +698,10 @@ class PasskeyIntelligenceTest {
             StoredCredential c = f.credential(Fixture.ONE_PASSWORD, true, Fixture.MAC, "macOS");
             f.success(c, Fixture.MAC);
             ClientContext newLaptop = Fixture.windows("win-9", true);
-            assertThat(f.intelligence().onStart(f.start(newLaptop)).action())
+            assertThat(f.intelligence(BUTTONS).onStart(f.start(newLaptop)).action())
                     .isEqualTo(StartDecision.Action.OFFER_BUTTON);
 
-            HealingDecision decision = f.intelligence()
+            HealingDecision decision = f.intelligence(BUTTONS)
                     .onAuthenticatedWithoutPasskey(
                             f.healing(newLaptop, FallbackReason.USER_CHOSE_FALLBACK, FailureDiagnosis.unknown()));
             assertThat(kindOf(decision)).isEqualTo(HealingKind.ADDITIONAL_PASSKEY);

@@ -10,6 +10,7 @@ import dev.passkeyflow.core.HealingResult;
 import dev.passkeyflow.core.LoginStep;
 import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.intelligence.AutoHealingPolicy.PhoneOnlyStart;
+import dev.passkeyflow.intelligence.AutoHealingPolicy.UncertainStart;
 import dev.passkeyflow.intelligence.AutoHealingPolicy.UnprovenFailureOffer;
 import dev.passkeyflow.storage.UserAccount;
 import dev.passkeyflow.testkit.authenticator.SoftwareAuthenticator;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two policy knobs that trade one simulator target against another, each setting through a real
+ * The three policy knobs that trade one simulator target against another, each setting through a real
  * {@code LoginFlow}, and the browser evidence that ends the doubt without them.
  */
 @DisplayName("Policy settings and browser evidence, through LoginFlow")
@@ -135,9 +136,13 @@ class PolicySettingsTest {
 
         @Test
         @DisplayName(
-                "two quick cancels in one flow, after the browser proved the passkey present there, leave uncertain history: a passkey button, not the password form")
+                "two quick cancels in one flow, after the browser proved the passkey present there, leave uncertain history, not negative: with uncertainStart BUTTON a passkey button, not the password form")
         void timingDoesNotOutweighPresenceProof() {
-            Phone p = new Phone(AutoHealingPolicy.ofDefaults(), FlowWorld.iphone("iphone-5"));
+            Phone p = new Phone(
+                    AutoHealingPolicy.custom()
+                            .uncertainStart(UncertainStart.BUTTON)
+                            .build(),
+                    FlowWorld.iphone("iphone-5"));
             assertThat(p.w.alreadyExists(p.twoDismissalsAndPassword())).isInstanceOf(LoginStep.Completed.class);
             p.w.advanceDays(2);
             LoginStep fallback = p.w.dismiss(p.w.dismiss(p.w.start(p.ann, p.phone), 600), 700);
@@ -317,7 +322,7 @@ class PolicySettingsTest {
 
         @Test
         @DisplayName(
-                "ATTEMPT_AFTER_REPEATED_CROSS_DEVICE: one failed flow keeps the automatic sheet, failed flows as many as the sign-ins by phone bring the button back")
+                "ATTEMPT_AFTER_REPEATED_CROSS_DEVICE: one failed flow keeps the automatic sheet, two since the newest sign-in by phone bring the button back")
         void failuresOutnumberingTheHabit() {
             Pc p = new Pc(AutoHealingPolicy.ofDefaults());
             p.signInByPhone();
@@ -328,6 +333,155 @@ class PolicySettingsTest {
             p.failedFlow();
             assertThat(automatic(p.start())).isFalse();
             assertThat(p.w.lastStartTags()).contains(DecisionTag.HYBRID_TRANSPORT_POSSIBLE.text());
+        }
+
+        @Test
+        @DisplayName(
+                "ATTEMPT_AFTER_REPEATED_CROSS_DEVICE: a sign-in by phone after failed flows brings the automatic sheet back, however many failed before")
+        void newerSignInByPhoneOutweighsOlderFailures() {
+            Pc p = new Pc(AutoHealingPolicy.ofDefaults());
+            p.signInByPhone();
+            p.signInByPhone();
+            for (int i = 0; i < 3; i++) {
+                p.w.advanceDays(1);
+                p.failedFlow();
+            }
+            assertThat(automatic(p.start())).isFalse();
+            p.w.advanceDays(1);
+            p.signInByPhone();
+
+            assertThat(automatic(p.start())).isTrue();
+        }
+    }
+
+    @Nested
+    @DisplayName("uncertainStart: a device where the passkey may or may not be")
+    class UncertainStartSetting {
+
+        private static final java.util.UUID ONE_PASSWORD =
+                java.util.UUID.fromString("bada5566-a7aa-401f-bd96-45619a55120d");
+
+        private final ClientContext firefox1 = FlowWorld.client("ff-1", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true);
+        private final ClientContext firefox2 = FlowWorld.client("ff-2", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true);
+
+        private boolean automatic(LoginStep step) {
+            assertThat(step).isInstanceOf(LoginStep.PasskeyChallenge.class);
+            return ((LoginStep.PasskeyChallenge) step).autoStart();
+        }
+
+        @Test
+        @DisplayName(
+                "a 1Password passkey on a phone without history: the sheet at once by default (ATTEMPT_AUTOMATICALLY), a button with BUTTON")
+        void passwordManagerPasskeyOnANewPhone() {
+            assertThat(AutoHealingPolicy.ofDefaults().uncertainStart()).isEqualTo(UncertainStart.ATTEMPT_AUTOMATICALLY);
+            for (UncertainStart setting : UncertainStart.values()) {
+                FlowWorld w = new FlowWorld(
+                        AutoHealingPolicy.custom().uncertainStart(setting).build());
+                UserAccount ann = w.user("ann@example.com");
+                SoftwareAuthenticator vault = FlowWorld.authenticator(ONE_PASSWORD, true);
+                w.enrol(ann, vault, FlowWorld.client("mac-1", FlowWorld.UA_MAC_SAFARI, "macOS", true, true));
+                w.advanceDays(3);
+
+                LoginStep step = w.start(ann, FlowWorld.iphone("iphone-1"));
+
+                assertThat(automatic(step))
+                        .as(setting.name())
+                        .isEqualTo(setting == UncertainStart.ATTEMPT_AUTOMATICALLY);
+                assertThat(w.lastStartTags()).contains(DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN.text());
+                assertThat(w.sign(step, vault, "platform")).isInstanceOf(LoginStep.Completed.class);
+            }
+        }
+
+        @Test
+        @DisplayName(
+                "a passkey created by a browser never seen again under its device id: the next Windows Firefox without history may be that browser (issue #13, case 3)")
+        void createdByAnUnseenClient() {
+            for (UncertainStart setting : UncertainStart.values()) {
+                FlowWorld w = new FlowWorld(
+                        AutoHealingPolicy.custom().uncertainStart(setting).build());
+                UserAccount bob = w.user("bob@example.com");
+                SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
+                w.enrol(bob, hello, firefox1);
+                w.advanceDays(4);
+
+                LoginStep step = w.start(bob, firefox2);
+
+                assertThat(automatic(step))
+                        .as(setting.name())
+                        .isEqualTo(setting == UncertainStart.ATTEMPT_AUTOMATICALLY);
+                assertThat(w.lastStartTags()).contains(DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT.text());
+                // The passkey may be here: a dismissed prompt gets the calm retry, not the password at once.
+                LoginStep retry = w.dismiss(step, 3_000);
+                assertThat(retry)
+                        .as(setting.name())
+                        .isInstanceOfSatisfying(
+                                LoginStep.PasskeyChallenge.class,
+                                c -> assertThat(c.calmRetry()).isTrue());
+                assertThat(w.sign(retry, hello, "platform")).isInstanceOf(LoginStep.Completed.class);
+            }
+        }
+
+        @Test
+        @DisplayName(
+                "a passkey used on a Windows client 40 days ago (beyond negativeHistoryDuration, within historyWindow): the next Windows Firefox without history may hold it")
+        void olderUseOnThePlatform() {
+            FlowWorld w = new FlowWorld(AutoHealingPolicy.ofDefaults());
+            UserAccount bob = w.user("bob@example.com");
+            SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
+            w.enrol(bob, hello, firefox1);
+            w.advanceDays(2);
+            w.passkeyLogin(bob, firefox1, hello);
+            w.advanceDays(40);
+
+            LoginStep step = w.start(bob, firefox2);
+
+            assertThat(automatic(step)).isTrue();
+            assertThat(w.lastStartTags())
+                    .contains(
+                            DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN.text(),
+                            DecisionTag.POSITIVE_HISTORY_ON_PLATFORM.text());
+            assertThat(w.sign(step, hello, "platform")).isInstanceOf(LoginStep.Completed.class);
+        }
+
+        @Test
+        @DisplayName(
+                "near miss: the creating browser came back under its device id and its last use is beyond historyWindow: a new Windows browser is another device")
+        void creatingClientCameBack() {
+            FlowWorld w = new FlowWorld(AutoHealingPolicy.ofDefaults());
+            UserAccount bob = w.user("bob@example.com");
+            SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
+            w.enrol(bob, hello, firefox1);
+            w.advanceDays(2);
+            w.passkeyLogin(bob, firefox1, hello);
+            w.advanceDays(100);
+
+            w.start(bob, firefox2);
+
+            assertThat(w.lastStartTags())
+                    .doesNotContain(DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT.text())
+                    .contains(DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT.text());
+        }
+
+        @Test
+        @DisplayName(
+                "one failed flow since the last success leaves the history uncertain: the sheet at once by default, a button with BUTTON")
+        void uncertainHistory() {
+            for (UncertainStart setting : UncertainStart.values()) {
+                Phone p = new Phone(
+                        AutoHealingPolicy.custom().uncertainStart(setting).build(), FlowWorld.iphone("iphone-7"));
+                LoginStep afterPassword = p.twoDismissalsAndPassword();
+                if (afterPassword instanceof LoginStep.HealingOffer) {
+                    p.w.decline(afterPassword);
+                }
+                p.w.advanceDays(1);
+
+                LoginStep next = p.w.start(p.ann, p.phone);
+
+                assertThat(automatic(next))
+                        .as(setting.name())
+                        .isEqualTo(setting == UncertainStart.ATTEMPT_AUTOMATICALLY);
+                assertThat(p.w.lastStartTags()).contains(DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT.text());
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.passkeyflow.core.HealingKind;
 import dev.passkeyflow.core.HealingResult;
 import dev.passkeyflow.core.LoginFlowEvent;
 import dev.passkeyflow.core.LoginStep;
+import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
 import dev.passkeyflow.storage.CredentialStatus;
@@ -160,6 +161,23 @@ class RealBrowserCasesTest {
                             LoginStep.PasskeyChallenge.class,
                             c -> assertThat(c.autoStart()).isTrue());
         }
+
+        @Test
+        @DisplayName(
+                "two prompts dismissed in under a second, no offer answered: the next login gets a passkey button, not the password form")
+        void twoFastCancelsWithoutProbe() {
+            workedThreeTimes();
+            LoginStep fallback = w.dismiss(w.dismiss(w.start(ann, phone), 400), 650);
+            LoginStep afterPassword = w.password(fallback);
+            if (afterPassword instanceof LoginStep.HealingOffer) {
+                afterPassword = w.decline(afterPassword);
+            }
+            assertThat(afterPassword).isInstanceOf(LoginStep.Completed.class);
+            w.advanceDays(1);
+
+            assertThat(w.start(ann, phone)).isInstanceOf(LoginStep.PasskeyChallenge.class);
+            assertThat(w.lastStartTags()).contains(DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT.text());
+        }
     }
 
     @Nested
@@ -248,10 +266,10 @@ class RealBrowserCasesTest {
 
             LoginStep step = w.start(cat, FlowWorld.client("win-ff", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true));
 
-            assertThat(step)
-                    .isInstanceOfSatisfying(
-                            LoginStep.PasskeyChallenge.class,
-                            c -> assertThat(c.autoStart()).isFalse());
+            assertThat(step).isInstanceOf(LoginStep.PasskeyChallenge.class);
+            assertThat(w.lastStartTags())
+                    .contains(DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN.text())
+                    .doesNotContain(DecisionTag.HIGH_CONFIDENCE_PLATFORM_PASSKEY.text());
         }
     }
 

@@ -37,6 +37,11 @@ public enum DecisionTag {
     HIGH_CONFIDENCE_PLATFORM_PASSKEY,
     /** The passkeys' providers may or may not be on this device. */
     PASSKEY_AVAILABILITY_UNCERTAIN,
+    /**
+     * A passkey of the account was created on a client of this platform that has not been seen under
+     * its device id since: this may be that client under a new id (cookies deleted, a private window).
+     */
+    CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT,
     /** The start uses immediate UI mode. */
     IMMEDIATE_UI_MODE,
 

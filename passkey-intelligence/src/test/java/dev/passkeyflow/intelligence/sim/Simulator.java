@@ -4,6 +4,7 @@ import dev.passkeyflow.core.advisor.LoginAdvisor;
 import dev.passkeyflow.core.advisor.ThresholdLoginAdvisor;
 import dev.passkeyflow.intelligence.AutoHealingPolicy;
 import dev.passkeyflow.intelligence.AutoHealingPolicy.PhoneOnlyStart;
+import dev.passkeyflow.intelligence.AutoHealingPolicy.UncertainStart;
 import dev.passkeyflow.intelligence.AutoHealingPolicy.UnprovenFailureOffer;
 import dev.passkeyflow.intelligence.PasskeyIntelligence;
 import dev.passkeyflow.intelligence.sim.Scenario.Break;
@@ -28,8 +29,12 @@ import java.util.function.BiFunction;
  * with {@code --by-kind}, one row per scenario kind.
  *
  * <pre>
- * scripts/simulate [--seed N] [--users N] [--immediate SHARE] [--by-kind]
+ * scripts/simulate [--seed N] [--users N] [--immediate SHARE] [--by-kind] [--advisors-only] [--setting LABEL]
  * </pre>
+ *
+ * <p>{@code --advisors-only} leaves out the policy trade-off runs (about three quarters of the time), for
+ * measuring many seeds or larger populations; {@code --setting} runs PasskeyIntelligence's column under
+ * another setting of the trade-off table, named as in its rows (e.g. {@code at_first_fallback/auto/auto}).
  */
 public final class Simulator {
 
@@ -42,7 +47,8 @@ public final class Simulator {
     static final List<String> ADVISORS = List.of("append-only-baseline", "threshold", "passkey-intelligence");
 
     private static final String USAGE =
-            "usage: scripts/simulate [--seed N] [--users N] [--immediate SHARE] [--by-kind]";
+            "usage: scripts/simulate [--seed N] [--users N] [--immediate SHARE] [--by-kind] [--advisors-only]"
+                    + " [--setting UNPROVEN/PHONE/UNCERTAIN]";
 
     private Simulator() {}
 
@@ -51,12 +57,16 @@ public final class Simulator {
         int users = DEFAULT_USERS;
         double immediate = SimConfig.DEFAULT_IMMEDIATE_SHARE;
         boolean byKind = false;
+        boolean advisorsOnly = false;
+        Setting setting = SETTINGS.get(0);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seed" -> seed = Long.parseLong(value(args, ++i, "--seed"));
                 case "--users" -> users = Integer.parseInt(value(args, ++i, "--users"));
                 case "--immediate" -> immediate = Double.parseDouble(value(args, ++i, "--immediate"));
                 case "--by-kind" -> byKind = true;
+                case "--advisors-only" -> advisorsOnly = true;
+                case "--setting" -> setting = Setting.of(value(args, ++i, "--setting"));
                 case "--help", "-h" -> {
                     System.out.println(USAGE);
                     return;
@@ -68,13 +78,14 @@ public final class Simulator {
             throw new IllegalArgumentException("--users must be between 2 and 100000, was " + users);
         }
         long started = System.nanoTime();
-        Sweep sweep = sweep(seed, users, immediate, SHARES);
+        Sweep sweep = sweep(seed, users, immediate, advisorsOnly ? List.of() : SHARES, SETTINGS, setting);
         System.out.printf(
                 Locale.ROOT,
-                "passkeyflow simulation: seed=%d users=%d immediate-ui-share=%.2f (%d ms)%n%n",
+                "passkeyflow simulation: seed=%d users=%d immediate-ui-share=%.2f setting=%s (%d ms)%n%n",
                 seed,
                 users,
                 immediate,
+                setting.label(),
                 (System.nanoTime() - started) / 1_000_000);
         print(System.out, sweep, byKind);
     }
@@ -87,21 +98,42 @@ public final class Simulator {
     }
 
     /**
-     * One setting of the two policy knobs that trade one target against another: when failed prompts
-     * without proof lead to an offer, and how a login starts where the passkey can only come from a phone.
+     * One setting of the three policy knobs that trade one target against another: when failed prompts
+     * without proof lead to an offer, how a login starts where the passkey can only come from a phone,
+     * and how it starts on a device without history where the passkey may or may not be.
      */
-    record Setting(UnprovenFailureOffer unproven, PhoneOnlyStart phoneOnly) {
+    record Setting(UnprovenFailureOffer unproven, PhoneOnlyStart phoneOnly, UncertainStart uncertain) {
 
         AutoHealingPolicy policy() {
             return AutoHealingPolicy.custom()
                     .unprovenFailureOffer(unproven)
                     .phoneOnlyStart(phoneOnly)
+                    .uncertainStart(uncertain)
                     .build();
         }
 
         boolean isDefault() {
             return unproven == AutoHealingPolicy.DEFAULT_UNPROVEN_FAILURE_OFFER
-                    && phoneOnly == AutoHealingPolicy.DEFAULT_PHONE_ONLY_START;
+                    && phoneOnly == AutoHealingPolicy.DEFAULT_PHONE_ONLY_START
+                    && uncertain == AutoHealingPolicy.DEFAULT_UNCERTAIN_START;
+        }
+
+        /** How many knobs differ from the default. */
+        int changes() {
+            return (unproven == AutoHealingPolicy.DEFAULT_UNPROVEN_FAILURE_OFFER ? 0 : 1)
+                    + (phoneOnly == AutoHealingPolicy.DEFAULT_PHONE_ONLY_START ? 0 : 1)
+                    + (uncertain == AutoHealingPolicy.DEFAULT_UNCERTAIN_START ? 0 : 1);
+        }
+
+        /** The setting whose {@link #label()} is {@code label}. */
+        static Setting of(String label) {
+            for (Setting s : SETTINGS) {
+                if (s.label().equals(label)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown setting '" + label + "'; one of "
+                    + SETTINGS.stream().map(Setting::label).toList());
         }
 
         String label() {
@@ -110,18 +142,31 @@ public final class Simulator {
                         case BUTTON -> "button";
                         case ATTEMPT_AUTOMATICALLY -> "auto";
                         case ATTEMPT_AFTER_REPEATED_CROSS_DEVICE -> "repeated";
+                    }
+                    + "/"
+                    + switch (uncertain) {
+                        case BUTTON -> "button";
+                        case ATTEMPT_AUTOMATICALLY -> "auto";
                     };
         }
     }
 
-    /** Every combination of the two knobs, the default first. */
-    static final List<Setting> SETTINGS = settings();
+    /** Every combination of the three knobs, the default first. */
+    static final List<Setting> SETTINGS = settings(3);
 
-    private static List<Setting> settings() {
+    /** The default and every setting that changes one knob from it. */
+    static final List<Setting> ONE_KNOB_AT_A_TIME = settings(1);
+
+    private static List<Setting> settings(int maxChanges) {
         List<Setting> all = new ArrayList<>();
-        for (PhoneOnlyStart phone : PhoneOnlyStart.values()) {
-            for (UnprovenFailureOffer unproven : UnprovenFailureOffer.values()) {
-                all.add(new Setting(unproven, phone));
+        for (UncertainStart uncertain : UncertainStart.values()) {
+            for (PhoneOnlyStart phone : PhoneOnlyStart.values()) {
+                for (UnprovenFailureOffer unproven : UnprovenFailureOffer.values()) {
+                    Setting setting = new Setting(unproven, phone, uncertain);
+                    if (setting.changes() <= maxChanges) {
+                        all.add(setting);
+                    }
+                }
             }
         }
         all.sort((a, b) -> Boolean.compare(b.isDefault(), a.isDefault()));
@@ -130,12 +175,31 @@ public final class Simulator {
 
     /**
      * The results of a sweep: per share of {@link #SHARES} the three advisors, and, per share of
-     * {@code tradeOffShares}, PasskeyIntelligence under every {@link #SETTINGS setting}.
+     * {@code tradeOffShares}, PasskeyIntelligence under each of {@code settings}.
      */
-    record Sweep(List<List<SimResult>> byShare, List<Double> tradeOffShares, List<List<SimResult>> tradeOff) {}
+    record Sweep(
+            List<List<SimResult>> byShare,
+            List<Double> tradeOffShares,
+            List<Setting> settings,
+            List<List<SimResult>> tradeOff) {}
 
-    /** Runs every advisor at every share of {@link #SHARES} on the same scenario, two worlds at a time. */
-    static Sweep sweep(long seed, int users, double immediateShare, List<Double> tradeOffShares)
+    /**
+     * Runs every advisor at every share of {@link #SHARES} on the same scenario, and PasskeyIntelligence
+     * under each of {@code settings} at each of {@code tradeOffShares}, two worlds at a time.
+     */
+    static Sweep sweep(long seed, int users, double immediateShare, List<Double> tradeOffShares, List<Setting> settings)
+            throws InterruptedException, ExecutionException {
+        return sweep(seed, users, immediateShare, tradeOffShares, settings, SETTINGS.get(0));
+    }
+
+    /** As above, with PasskeyIntelligence's column of the advisor tables under {@code column}. */
+    static Sweep sweep(
+            long seed,
+            int users,
+            double immediateShare,
+            List<Double> tradeOffShares,
+            List<Setting> settings,
+            Setting column)
             throws InterruptedException, ExecutionException {
         Scenario scenario = Scenario.generate(seed, users);
         ExecutorService pool = Executors.newFixedThreadPool(
@@ -145,7 +209,7 @@ public final class Simulator {
             List<List<Future<SimResult>>> policies = new ArrayList<>();
             for (double share : SHARES) {
                 SimConfig base = SimConfig.uniform(share);
-                SimConfig config = new SimConfig(base.fastAbsentShare(), immediateShare, base.policy());
+                SimConfig config = new SimConfig(base.fastAbsentShare(), immediateShare, column.policy());
                 List<Future<SimResult>> row = new ArrayList<>();
                 for (String name : ADVISORS) {
                     row.add(pool.submit(world(name, scenario, config)));
@@ -153,9 +217,9 @@ public final class Simulator {
                 shares.add(row);
                 if (tradeOffShares.contains(share)) {
                     List<Future<SimResult>> policyRow = new ArrayList<>();
-                    for (Setting setting : SETTINGS) {
+                    for (Setting setting : settings) {
                         policyRow.add(
-                                setting.isDefault()
+                                setting.equals(column)
                                         ? row.get(2)
                                         : pool.submit(world(
                                                 "passkey-intelligence",
@@ -165,7 +229,7 @@ public final class Simulator {
                     policies.add(policyRow);
                 }
             }
-            return new Sweep(collect(shares), List.copyOf(tradeOffShares), collect(policies));
+            return new Sweep(collect(shares), List.copyOf(tradeOffShares), settings, collect(policies));
         } finally {
             pool.shutdownNow();
         }
@@ -239,7 +303,8 @@ public final class Simulator {
             }
         }
         if (!sweep.tradeOff().isEmpty()) {
-            out.println("passkey-intelligence: unprovenFailureOffer/phoneOnlyStart at each fast-failure share");
+            out.println(
+                    "passkey-intelligence: unprovenFailureOffer/phoneOnlyStart/uncertainStart at each fast-failure share");
             out.println();
             header(out, "share / setting");
             for (int s = 0; s < sweep.tradeOffShares().size(); s++) {
@@ -251,7 +316,7 @@ public final class Simulator {
                                     Locale.ROOT,
                                     "%.0f%% %s",
                                     100 * sweep.tradeOffShares().get(s),
-                                    SETTINGS.get(p).label()),
+                                    sweep.settings().get(p).label()),
                             results.get(p).total());
                 }
             }
