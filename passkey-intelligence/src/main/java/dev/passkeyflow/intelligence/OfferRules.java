@@ -289,8 +289,9 @@ final class OfferRules {
 
     /**
      * Why no offer of this counter may be made now, or {@code null}: a decline or a cancelled dialog
-     * on this device, a decline of the same counter anywhere on the account, or the long pause after
-     * too many unanswered offers of the counter in a row.
+     * on this device, a decline of the same counter anywhere on the account (not for after-error
+     * offers), or the long pause after too many unanswered offers of the counter, of the account or
+     * of the device in a row.
      */
     private @Nullable DecisionTag cooldown(
             DeviceHistory history, AccountHistory account, OfferCounter counter, Instant now) {
@@ -304,7 +305,12 @@ final class OfferRules {
             return DecisionTag.CREATION_CANCELLED_RECENTLY;
         }
         OfferRun run = account.run(counter);
-        if (run.newestDecline() != null && now.isBefore(run.newestDecline().plus(p.cooldownAfterDecline()))) {
+        // A "not now" elsewhere on the account holds off offers of the same counter here too, except the
+        // after-error offer: it repairs this device's sign-in, which the other answer was not about. The
+        // account's pause after too many unanswered offers in a row still holds for it.
+        if (counter != OfferCounter.AFTER_ERROR
+                && run.newestDecline() != null
+                && now.isBefore(run.newestDecline().plus(p.cooldownAfterDecline()))) {
             return DecisionTag.DECLINED_RECENTLY;
         }
         if (paused(run, now)) {

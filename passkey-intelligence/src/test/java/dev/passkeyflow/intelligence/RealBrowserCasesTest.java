@@ -372,6 +372,33 @@ class RealBrowserCasesTest {
 
         @Test
         @DisplayName(
+                "a not-now to the after-error offer on the Mac does not hold back the after-error offer when the passkey fails on the iPhone two days later")
+        void afterErrorOfferPerDevice() {
+            UserAccount ann = w.user("ann@example.com");
+            ClientContext mac = FlowWorld.client("mac-1", FlowWorld.UA_MAC_SAFARI, null, true, true);
+            ClientContext phone = FlowWorld.iphone("iphone-1");
+            SoftwareAuthenticator keychain = FlowWorld.authenticator(FlowWorld.ICLOUD, true);
+            w.enrol(ann, keychain, phone);
+            w.passkeyLogin(ann, phone, keychain);
+            w.passkeyLogin(ann, mac, keychain);
+            w.advanceDays(3);
+
+            // The passkey is gone from iCloud Keychain: both devices dismiss sheets that cannot succeed.
+            LoginStep onMac = w.password(w.dismiss(w.dismiss(w.start(ann, mac), 5_000), 6_000));
+            assertThat(onMac).isInstanceOf(LoginStep.HealingOffer.class);
+            w.decline(onMac);
+            w.advanceDays(2);
+
+            LoginStep onPhone = w.password(w.dismiss(w.dismiss(w.start(ann, phone), 4_000), 7_000));
+
+            assertThat(onPhone)
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
+        }
+
+        @Test
+        @DisplayName(
                 "a declined additional-passkey offer on a PC does not hold back the after-error offer for a broken passkey on the phone")
         void separateCounters() {
             UserAccount eve = w.user("eve@example.com");
