@@ -70,10 +70,11 @@ public final class AutoHealingPolicy {
          * A button until the user has signed in on this device through another device's authenticator
          * ({@code authenticatorAttachment: cross-platform}, e.g. a phone by QR code) at least
          * {@link AutoHealingPolicy#REPEATED_CROSS_DEVICE_SUCCESSES} times within
-         * {@link AutoHealingPolicy#historyWindow()}, and fewer than two flows here ended with the
-         * traditional login after failed prompts since the newest of them; then start at once. One such
-         * sign-in may have been a borrowed phone (issue #13, case 5); repeated ones, the newest not
-         * followed by repeated failures, show that the sheet's QR code is how this person signs in here.
+         * {@link AutoHealingPolicy#historyWindow()}, and either more often than flows here ended with
+         * the traditional login after failed prompts, or fewer than two such flows followed the newest
+         * of them; then start at once. One such sign-in may have been a borrowed phone (issue #13, case
+         * 5); repeated ones that outweigh the failures, or the newest not followed by repeated failures,
+         * show that the sheet's QR code is how this person signs in here.
          */
         ATTEMPT_AFTER_REPEATED_CROSS_DEVICE
     }

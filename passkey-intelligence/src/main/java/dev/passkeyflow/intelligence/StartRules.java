@@ -160,9 +160,10 @@ final class StartRules {
 
     /**
      * How a device whose passkey can only come from a phone starts, by
-     * {@link AutoHealingPolicy#phoneOnlyStart()}. Repeated cross-device sign-ins here, the newest not
-     * followed by two failed flows, show that the sheet's QR code is how this person signs in on this
-     * device; as with the device's own passkey, a newer success outweighs older failures.
+     * {@link AutoHealingPolicy#phoneOnlyStart()}. Repeated cross-device sign-ins here, more of them than
+     * failed flows or the newest not followed by two failed flows, show that the sheet's QR code is how
+     * this person signs in on this device; as with the device's own passkey, a newer success outweighs
+     * older failures.
      */
     private Action phoneOnly(DeviceHistory history) {
         return switch (ev.policy().phoneOnlyStart()) {
@@ -170,7 +171,8 @@ final class StartRules {
             case ATTEMPT_AUTOMATICALLY -> Action.ATTEMPT_AUTOMATICALLY;
             case ATTEMPT_AFTER_REPEATED_CROSS_DEVICE ->
                 history.crossDeviceSuccesses() >= AutoHealingPolicy.REPEATED_CROSS_DEVICE_SUCCESSES
-                                && history.failedFlowsSinceCrossDevice() < FAILED_FLOWS_FOR_NEGATIVE
+                                && (history.crossDeviceSuccesses() > history.failedFlowsSinceSuccess()
+                                        || history.failedFlowsSinceCrossDevice() < FAILED_FLOWS_FOR_NEGATIVE)
                         ? Action.ATTEMPT_AUTOMATICALLY
                         : Action.OFFER_BUTTON;
         };
