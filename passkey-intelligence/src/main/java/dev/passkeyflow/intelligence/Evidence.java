@@ -6,6 +6,7 @@ import dev.passkeyflow.core.Confidence;
 import dev.passkeyflow.core.FailureCause;
 import dev.passkeyflow.core.FailureDiagnosis;
 import dev.passkeyflow.core.LastLoginHint;
+import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.intelligence.CredentialInsight.Availability;
 import dev.passkeyflow.storage.AttemptOutcome;
 import dev.passkeyflow.storage.Bytes;
@@ -214,35 +215,29 @@ final class Evidence {
     }
 
     /**
-     * For a device without any history of its own: the newest creation of a user's passkey on a
-     * client of the same platform that has not been seen under its device id since, within
-     * {@link AutoHealingPolicy#historyWindow()} and with no failed passkey prompt on that platform
-     * after it; {@code null} otherwise. Only a reason to consider the passkey possibly here, never
-     * proof: a second device of the same platform looks the same.
+     * For a device without any history of its own, why one of the user's passkeys may be here although
+     * nothing proves it recently: a proof that one was reachable from a client of the same platform
+     * (see {@link #presenceProof}) within {@link AutoHealingPolicy#historyWindow()} but older than
+     * {@link AutoHealingPolicy#negativeHistoryDuration()}
+     * ({@link DecisionTag#POSITIVE_HISTORY_ON_PLATFORM}), or a passkey created within the history window
+     * on a client of the same platform that has not been seen under its device id since, with no
+     * failed passkey prompt on that platform after it
+     * ({@link DecisionTag#CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT}); {@code null} when neither holds.
+     * Never proof: a second device of the same platform looks the same.
      */
     @Nullable
-    Instant unseenCreation(DeviceHistory h, AccountHistory account, ClientContext client, Instant now) {
+    DecisionTag possiblyOnPlatform(DeviceHistory h, AccountHistory account, ClientContext client, Instant now) {
         if (h.deviceKnown() && !h.empty()) {
             return null;
         }
-        Instant created = account.unseenCreationOn(PlatformHints.platformOf(client));
-        return created != null && created.isAfter(now.minus(policy.historyWindow())) ? created : null;
-    }
-
-    /**
-     * For a device without any history of its own: a proof that a passkey of the user was reachable
-     * from a client of the same platform (see {@link #presenceProof}) older than
-     * {@link AutoHealingPolicy#negativeHistoryDuration()} but within
-     * {@link AutoHealingPolicy#historyWindow()}; {@code null} otherwise. Weaker than a recent proof:
-     * the passkey may have gone since.
-     */
-    @Nullable
-    Instant olderPresenceOnPlatform(DeviceHistory h, AccountHistory account, ClientContext client, Instant now) {
-        if (h.deviceKnown() && !h.empty()) {
-            return null;
+        ClientPlatform platform = PlatformHints.platformOf(client);
+        Instant since = now.minus(policy.historyWindow());
+        Instant proof = account.presenceOn(platform);
+        if (proof != null && proof.isAfter(since)) {
+            return DecisionTag.POSITIVE_HISTORY_ON_PLATFORM;
         }
-        Instant proof = account.presenceOn(PlatformHints.platformOf(client));
-        return proof != null && proof.isAfter(now.minus(policy.historyWindow())) ? proof : null;
+        Instant created = account.unseenCreationOn(platform);
+        return created != null && created.isAfter(since) ? DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT : null;
     }
 
     /**

@@ -206,8 +206,7 @@ final class FailureRules {
      */
     private boolean mayBeHere(DeviceHistory history, AccountHistory account, ClientContext client, Instant now) {
         return ev.presenceProof(history, account, client, now) != null
-                || ev.olderPresenceOnPlatform(history, account, client, now) != null
-                || ev.unseenCreation(history, account, client, now) != null;
+                || ev.possiblyOnPlatform(history, account, client, now) != null;
     }
 
     /** An immediate-UI-mode rejection: quick and not rate-limited is absence, otherwise a dismissal. */

@@ -126,23 +126,9 @@ final class StartRules {
         if (best == Availability.UNCERTAIN) {
             return immediateOr(client, history, now, uncertain, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN);
         }
-        if (ev.olderPresenceOnPlatform(history, account, client, now) != null) {
-            return immediateOr(
-                    client,
-                    history,
-                    now,
-                    uncertain,
-                    DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN,
-                    DecisionTag.POSITIVE_HISTORY_ON_PLATFORM);
-        }
-        if (ev.unseenCreation(history, account, client, now) != null) {
-            return immediateOr(
-                    client,
-                    history,
-                    now,
-                    uncertain,
-                    DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN,
-                    DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT);
+        DecisionTag onPlatform = ev.possiblyOnPlatform(history, account, client, now);
+        if (onPlatform != null) {
+            return immediateOr(client, history, now, uncertain, DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN, onPlatform);
         }
         if (!Boolean.FALSE.equals(client.capability(ClientContext.CAPABILITY_HYBRID_TRANSPORT))) {
             return StartDecision.of(
