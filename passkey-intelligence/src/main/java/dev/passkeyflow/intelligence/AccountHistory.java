@@ -90,9 +90,9 @@ final class AccountHistory {
             AttemptOutcome o = a.outcome();
             ClientPlatform platform = ClientPlatform.fromName(a.platform());
             // A sign-in with this client's own authenticator, or InvalidStateError on create(): one of the
-            // user's passkeys is on a client of this platform. A passkey created there is not counted:
-            // another device of the same platform (a second browser profile, a new laptop) would then
-            // start a prompt that cannot succeed instead of showing a button.
+            // user's passkeys is on a client of this platform. A passkey created there is no such proof
+            // (another device of the same platform, a second browser profile or a new laptop, looks the
+            // same); it only makes the passkey possibly there when its client never came back (below).
             boolean localProof = (o == AttemptOutcome.SUCCEEDED && !a.crossPlatformSuccess())
                     || o == AttemptOutcome.ALREADY_REGISTERED;
             if (localProof && platform != ClientPlatform.OTHER) {

@@ -202,7 +202,8 @@ final class FailureRules {
      * Whether a device that cannot be told from its own history may hold the passkey after all: a
      * passkey was proven reachable from a client of this platform within the history window, or one
      * was created on a client of this platform that has not been seen since (this may be that client under a new
-     * device id). Then a failed prompt gets the calm retry, not the fallback at once.
+     * device id). Then the flow's first failed prompt gets the calm retry, not the fallback at once
+     * (after it the device has history of its own).
      */
     private boolean mayBeHere(DeviceHistory history, AccountHistory account, ClientContext client, Instant now) {
         return ev.presenceProof(history, account, client, now) != null

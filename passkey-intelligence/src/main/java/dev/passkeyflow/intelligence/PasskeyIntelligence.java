@@ -44,11 +44,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Start</b>: no usable passkey or no authenticator at all: fallback. A device where the
- *       user's passkey evidently disappeared (immediate failures, no success since, and no newer
- *       passkey that may have synced here): fallback, no prompt that is bound to fail. A device
- *       where a whole flow failed with cancels only: a button instead of an automatic prompt.
- *       Positive history here, or a platform-synced passkey of this platform's ecosystem: attempt
- *       automatically. A password-manager or security-key passkey: a button. Only passkeys that
+ *       user's passkey evidently disappeared (immediate UI mode found none, or two failed flows; no
+ *       success since, and no newer passkey that may have synced here): fallback, no prompt that is
+ *       bound to fail. Positive history here, or a platform-synced passkey of this platform's
+ *       ecosystem: attempt automatically. Where the passkey may or may not be (one failed flow since
+ *       the last success, a password-manager or security-key passkey on a new device, a device
+ *       without history on a platform where a passkey was created by a client not seen since or used
+ *       within the history window): as {@link AutoHealingPolicy#uncertainStart()} says, automatically
+ *       by default, else a button. Only passkeys that
  *       cannot be here (device-bound elsewhere, iCloud on Windows): a button when the hybrid
  *       transport may help (an automatic start once the user signs in there by phone habitually, see
  *       {@link AutoHealingPolicy#phoneOnlyStart()}), else fallback.

@@ -98,8 +98,8 @@ final class StartRules {
             if (negative || phone == Action.ATTEMPT_AUTOMATICALLY) {
                 return StartDecision.of(phone, tag, DecisionTag.HYBRID_TRANSPORT_POSSIBLE);
             }
-            // A button after one failed flow: immediate UI mode, where the browser has it, rejects at once
-            // here and the sheet with the QR code follows without a click.
+            // After one failed flow, uncertainStart decides: immediate UI mode, where the browser has it,
+            // rejects at once here and the sheet with the QR code follows without a click.
         }
         return immediateOr(client, history, now, negative ? Action.FALLBACK : uncertainAction(), tag);
     }

@@ -445,17 +445,44 @@ class PolicySettingsTest {
 
         @Test
         @DisplayName(
-                "near miss: the creating browser came back under its device id and its last use is beyond historyWindow: a new Windows browser is another device")
+                "near miss: the creating browser came back under its device id (with the password), so a new Windows browser is another device: no such tag")
         void creatingClientCameBack() {
             FlowWorld w = new FlowWorld(AutoHealingPolicy.ofDefaults());
             UserAccount bob = w.user("bob@example.com");
             SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
             w.enrol(bob, hello, firefox1);
             w.advanceDays(2);
-            w.passkeyLogin(bob, firefox1, hello);
-            w.advanceDays(100);
+            LoginStep back = w.passwordInstead(w.start(bob, firefox1));
+            if (back instanceof LoginStep.HealingOffer) {
+                w.decline(back);
+            }
+            w.advanceDays(5);
 
             w.start(bob, firefox2);
+
+            assertThat(w.lastStartTags())
+                    .doesNotContain(DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT.text())
+                    .contains(DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT.text());
+        }
+
+        @Test
+        @DisplayName(
+                "near miss: a prompt on that platform failed after the creation, so the creation no longer makes a new Windows browser a possible place")
+        void failureOnThePlatformAfterCreation() {
+            FlowWorld w = new FlowWorld(AutoHealingPolicy.ofDefaults());
+            UserAccount bob = w.user("bob@example.com");
+            SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
+            w.enrol(bob, hello, firefox1);
+            w.advanceDays(2);
+            LoginStep onSecond = w.start(bob, firefox2);
+            assertThat(w.lastStartTags()).contains(DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT.text());
+            LoginStep afterPassword = w.password(w.dismiss(w.dismiss(onSecond, 4_000), 5_000));
+            if (afterPassword instanceof LoginStep.HealingOffer) {
+                w.decline(afterPassword);
+            }
+            w.advanceDays(2);
+
+            w.start(bob, FlowWorld.client("ff-3", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true));
 
             assertThat(w.lastStartTags())
                     .doesNotContain(DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT.text())

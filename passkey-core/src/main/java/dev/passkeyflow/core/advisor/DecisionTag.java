@@ -38,8 +38,10 @@ public enum DecisionTag {
     /** The passkeys' providers may or may not be on this device. */
     PASSKEY_AVAILABILITY_UNCERTAIN,
     /**
-     * A passkey of the account was created on a client of this platform that has not been seen under
-     * its device id since: this may be that client under a new id (cookies deleted, a private window).
+     * A passkey of the account was created, within the advisor's history window, on a client of this
+     * platform that has not been seen under its device id since, and no passkey prompt on that
+     * platform failed after it: this device, which has no history, may be that client under a new id
+     * (cookies deleted, a private window), or another device of the platform.
      */
     CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT,
     /** The start uses immediate UI mode. */
