@@ -364,6 +364,19 @@ class PolicySettingsTest {
         private final ClientContext firefox1 = FlowWorld.client("ff-1", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true);
         private final ClientContext firefox2 = FlowWorld.client("ff-2", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true);
 
+        /** Bob, whose Windows Hello passkey was created in Firefox on a PC ("ff-1"). */
+        private final class Bob {
+            final FlowWorld w;
+            final UserAccount bob;
+            final SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
+
+            Bob(AutoHealingPolicy policy) {
+                this.w = new FlowWorld(policy);
+                this.bob = w.user("bob@example.com");
+                w.enrol(bob, hello, firefox1);
+            }
+        }
+
         private boolean automatic(LoginStep step) {
             assertThat(step).isInstanceOf(LoginStep.PasskeyChallenge.class);
             return ((LoginStep.PasskeyChallenge) step).autoStart();
@@ -397,27 +410,24 @@ class PolicySettingsTest {
                 "a passkey created by a browser never seen again under its device id: the next Windows Firefox without history may be that browser (issue #13, case 3)")
         void createdByAnUnseenClient() {
             for (UncertainStart setting : UncertainStart.values()) {
-                FlowWorld w = new FlowWorld(
+                Bob b = new Bob(
                         AutoHealingPolicy.custom().uncertainStart(setting).build());
-                UserAccount bob = w.user("bob@example.com");
-                SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
-                w.enrol(bob, hello, firefox1);
-                w.advanceDays(4);
+                b.w.advanceDays(4);
 
-                LoginStep step = w.start(bob, firefox2);
+                LoginStep step = b.w.start(b.bob, firefox2);
 
                 assertThat(automatic(step))
                         .as(setting.name())
                         .isEqualTo(setting == UncertainStart.ATTEMPT_AUTOMATICALLY);
-                assertThat(w.lastStartTags()).contains(DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT.text());
+                assertThat(b.w.lastStartTags()).contains(DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT.text());
                 // The passkey may be here: a dismissed prompt gets the calm retry, not the password at once.
-                LoginStep retry = w.dismiss(step, 3_000);
+                LoginStep retry = b.w.dismiss(step, 3_000);
                 assertThat(retry)
                         .as(setting.name())
                         .isInstanceOfSatisfying(
                                 LoginStep.PasskeyChallenge.class,
                                 c -> assertThat(c.calmRetry()).isTrue());
-                assertThat(w.sign(retry, hello, "platform")).isInstanceOf(LoginStep.Completed.class);
+                assertThat(b.w.sign(retry, b.hello, "platform")).isInstanceOf(LoginStep.Completed.class);
             }
         }
 
@@ -425,42 +435,36 @@ class PolicySettingsTest {
         @DisplayName(
                 "a passkey used on a Windows client 40 days ago (beyond negativeHistoryDuration, within historyWindow): the next Windows Firefox without history may hold it")
         void olderUseOnThePlatform() {
-            FlowWorld w = new FlowWorld(AutoHealingPolicy.ofDefaults());
-            UserAccount bob = w.user("bob@example.com");
-            SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
-            w.enrol(bob, hello, firefox1);
-            w.advanceDays(2);
-            w.passkeyLogin(bob, firefox1, hello);
-            w.advanceDays(40);
+            Bob b = new Bob(AutoHealingPolicy.ofDefaults());
+            b.w.advanceDays(2);
+            b.w.passkeyLogin(b.bob, firefox1, b.hello);
+            b.w.advanceDays(40);
 
-            LoginStep step = w.start(bob, firefox2);
+            LoginStep step = b.w.start(b.bob, firefox2);
 
             assertThat(automatic(step)).isTrue();
-            assertThat(w.lastStartTags())
+            assertThat(b.w.lastStartTags())
                     .contains(
                             DecisionTag.PASSKEY_AVAILABILITY_UNCERTAIN.text(),
                             DecisionTag.POSITIVE_HISTORY_ON_PLATFORM.text());
-            assertThat(w.sign(step, hello, "platform")).isInstanceOf(LoginStep.Completed.class);
+            assertThat(b.w.sign(step, b.hello, "platform")).isInstanceOf(LoginStep.Completed.class);
         }
 
         @Test
         @DisplayName(
                 "near miss: the creating browser came back under its device id (with the password), so a new Windows browser is another device: no such tag")
         void creatingClientCameBack() {
-            FlowWorld w = new FlowWorld(AutoHealingPolicy.ofDefaults());
-            UserAccount bob = w.user("bob@example.com");
-            SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
-            w.enrol(bob, hello, firefox1);
-            w.advanceDays(2);
-            LoginStep back = w.passwordInstead(w.start(bob, firefox1));
+            Bob b = new Bob(AutoHealingPolicy.ofDefaults());
+            b.w.advanceDays(2);
+            LoginStep back = b.w.passwordInstead(b.w.start(b.bob, firefox1));
             if (back instanceof LoginStep.HealingOffer) {
-                w.decline(back);
+                b.w.decline(back);
             }
-            w.advanceDays(5);
+            b.w.advanceDays(5);
 
-            w.start(bob, firefox2);
+            b.w.start(b.bob, firefox2);
 
-            assertThat(w.lastStartTags())
+            assertThat(b.w.lastStartTags())
                     .doesNotContain(DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT.text())
                     .contains(DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT.text());
         }
@@ -469,22 +473,19 @@ class PolicySettingsTest {
         @DisplayName(
                 "near miss: a prompt on that platform failed after the creation, so the creation no longer makes a new Windows browser a possible place")
         void failureOnThePlatformAfterCreation() {
-            FlowWorld w = new FlowWorld(AutoHealingPolicy.ofDefaults());
-            UserAccount bob = w.user("bob@example.com");
-            SoftwareAuthenticator hello = FlowWorld.authenticator(FlowWorld.WINDOWS_HELLO, false);
-            w.enrol(bob, hello, firefox1);
-            w.advanceDays(2);
-            LoginStep onSecond = w.start(bob, firefox2);
-            assertThat(w.lastStartTags()).contains(DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT.text());
-            LoginStep afterPassword = w.password(w.dismiss(w.dismiss(onSecond, 4_000), 5_000));
+            Bob b = new Bob(AutoHealingPolicy.ofDefaults());
+            b.w.advanceDays(2);
+            LoginStep onSecond = b.w.start(b.bob, firefox2);
+            assertThat(b.w.lastStartTags()).contains(DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT.text());
+            LoginStep afterPassword = b.w.password(b.w.dismiss(b.w.dismiss(onSecond, 4_000), 5_000));
             if (afterPassword instanceof LoginStep.HealingOffer) {
-                w.decline(afterPassword);
+                b.w.decline(afterPassword);
             }
-            w.advanceDays(2);
+            b.w.advanceDays(2);
 
-            w.start(bob, FlowWorld.client("ff-3", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true));
+            b.w.start(b.bob, FlowWorld.client("ff-3", FlowWorld.UA_WINDOWS_FIREFOX, null, true, true));
 
-            assertThat(w.lastStartTags())
+            assertThat(b.w.lastStartTags())
                     .doesNotContain(DecisionTag.CREATED_ON_PLATFORM_BY_UNSEEN_CLIENT.text())
                     .contains(DecisionTag.USER_HAS_NONE_ON_ENVIRONMENT.text());
         }
