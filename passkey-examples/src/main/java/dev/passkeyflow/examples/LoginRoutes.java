@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The routes of a login, written as the integration guide: sign-up (host work, then
@@ -205,17 +206,23 @@ final class LoginRoutes {
 
     /** {@link LoginFlow#reportClientError}: the DOMException name and how long get() took. */
     private void reportClientError(Context ctx) {
+        reportError(
+                ctx,
+                "sign-in",
+                (flowId, e) -> flow.reportClientError(flowId, e.name(), e.message(), e.elapsedMillis()));
+    }
+
+    /**
+     * The browser's WebAuthn call threw: keeps a description for the page ({@code ceremony} names
+     * it), reports the error to the flow through {@code report} and answers with the next step.
+     */
+    private void reportError(Context ctx, String ceremony, BiFunction<String, ClientError, LoginStep> report) {
         WebSession session = session(ctx);
         String key = flowKey(ctx);
         ClientError error = ClientError.from(ctx.body());
         String flowId = flowId(session, key);
-        session.lastClientError = error.describe("sign-in");
-        responses.respond(
-                ctx,
-                session,
-                key,
-                flow.reportClientError(flowId, error.name(), error.message(), error.elapsedMillis()),
-                true);
+        session.lastClientError = error.describe(ceremony);
+        responses.respond(ctx, session, key, report.apply(flowId, error), true);
     }
 
     /** {@link LoginFlow#reportImmediateRejection}: get() in immediate UI mode found no passkey (or was dismissed). */
@@ -261,17 +268,10 @@ final class LoginRoutes {
 
     /** {@link LoginFlow#reportHealingError}: create() threw (InvalidStateError counts as success). */
     private void reportHealingError(Context ctx) {
-        WebSession session = session(ctx);
-        String key = flowKey(ctx);
-        ClientError error = ClientError.from(ctx.body());
-        String flowId = flowId(session, key);
-        session.lastClientError = error.describe("new passkey");
-        responses.respond(
+        reportError(
                 ctx,
-                session,
-                key,
-                flow.reportHealingError(flowId, error.name(), error.message(), error.elapsedMillis()),
-                true);
+                "new passkey",
+                (flowId, e) -> flow.reportHealingError(flowId, e.name(), e.message(), e.elapsedMillis()));
     }
 
     /** {@link LoginFlow#declineHealing}: "Skip" (recorded for cooldowns). */

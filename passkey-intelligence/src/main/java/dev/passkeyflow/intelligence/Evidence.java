@@ -33,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class Evidence {
 
+    /** The evidence text for a device without a local passkey login of the user (diagnoses, logs). */
+    static final String NEVER_LOCAL_HERE =
+            "this device never completed a passkey login of this user with its own authenticator";
+
     /** The most credentials whose history one decision reads. */
     static final int MAX_CREDENTIALS_EXAMINED = 3;
 
@@ -268,7 +272,7 @@ final class Evidence {
                     + policy.immediateFailureThreshold().toMillis() + " ms (weak evidence)");
         }
         if (!h.positiveHere()) {
-            evidence.add("this device never completed a passkey login of this user with its own authenticator");
+            evidence.add(NEVER_LOCAL_HERE);
             Availability best = bestAvailability(usable, client, null);
             Confidence confidence = proven
                     ? Confidence.HIGH

@@ -201,7 +201,7 @@ final class OfferRules {
                             FailureCause.NEW_DEVICE_WITHOUT_PASSKEY,
                             proven ? Confidence.HIGH : Confidence.MEDIUM,
                             List.of(
-                                    "this device never completed a passkey login of this user with its own authenticator",
+                                    Evidence.NEVER_LOCAL_HERE,
                                     "none of the user's " + usable.size() + " passkeys is likely on a "
                                             + PlatformHints.platformOf(client).storedName() + " device")),
                     true,
@@ -214,7 +214,7 @@ final class OfferRules {
                             FailureCause.NEW_DEVICE_WITHOUT_PASSKEY,
                             proven ? Confidence.HIGH : Confidence.LOW,
                             List.of(
-                                    "this device never completed a passkey login of this user with its own authenticator",
+                                    Evidence.NEVER_LOCAL_HERE,
                                     proven
                                             ? "immediate UI mode found no passkey here"
                                             : "the user chose the traditional login without trying a passkey here",
