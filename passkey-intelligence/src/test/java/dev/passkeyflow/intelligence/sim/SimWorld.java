@@ -9,7 +9,13 @@ import dev.passkeyflow.core.HealingResult;
 import dev.passkeyflow.core.LoginFlow;
 import dev.passkeyflow.core.LoginFlowEvent;
 import dev.passkeyflow.core.LoginStep;
+import dev.passkeyflow.core.advisor.FailureContext;
+import dev.passkeyflow.core.advisor.FailureDecision;
+import dev.passkeyflow.core.advisor.HealingContext;
+import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.LoginAdvisor;
+import dev.passkeyflow.core.advisor.PasskeySuccessContext;
+import dev.passkeyflow.core.advisor.StartContext;
 import dev.passkeyflow.core.advisor.StartDecision;
 import dev.passkeyflow.intelligence.sim.Scenario.Break;
 import dev.passkeyflow.intelligence.sim.Scenario.DeviceSpec;
@@ -95,6 +101,8 @@ final class SimWorld {
     private final Map<String, FailureDiagnosis> diagnoses = new HashMap<>();
     /** Per flow: the start decision, for the breakdown of working passkeys sent to the password. */
     private final Map<String, StartDecision> starts = new HashMap<>();
+    /** The advisor's newest healing decision (the world runs one flow at a time), for the missed-healing breakdown. */
+    private @Nullable HealingDecision lastHealing;
 
     private final Map<String, Device> devices = new HashMap<>();
     private final Map<String, List<SoftwareAuthenticator>> groups = new HashMap<>();
@@ -181,13 +189,39 @@ final class SimWorld {
                 .credentialRepository(credentials)
                 .loginAttemptRepository(attempts)
                 .flowStateRepository(new InMemoryFlowStateRepository(clock))
-                .advisor(advisor.apply(credentials, attempts))
+                .advisor(recordingHealing(advisor.apply(credentials, attempts)))
                 .clock(clock)
                 .listener(this::onEvent)
                 .build();
         for (Kind k : Kind.values()) {
             tallies.put(k, new Tally());
         }
+    }
+
+    private LoginAdvisor recordingHealing(LoginAdvisor advisor) {
+        return new LoginAdvisor() {
+            @Override
+            public StartDecision onStart(StartContext context) {
+                return advisor.onStart(context);
+            }
+
+            @Override
+            public FailureDecision onPasskeyFailure(FailureContext context) {
+                return advisor.onPasskeyFailure(context);
+            }
+
+            @Override
+            public HealingDecision onAuthenticatedWithoutPasskey(HealingContext context) {
+                lastHealing = advisor.onAuthenticatedWithoutPasskey(context);
+                return lastHealing;
+            }
+
+            @Override
+            public HealingDecision onCrossDeviceSuccess(PasskeySuccessContext context) {
+                lastHealing = advisor.onCrossDeviceSuccess(context);
+                return lastHealing;
+            }
+        };
     }
 
     private void onEvent(LoginFlowEvent event) {
@@ -462,6 +496,7 @@ final class SimWorld {
             episode = null; // restored by sync before a login here: nothing to heal
         }
 
+        lastHealing = null;
         LoginStep step = flow.start(user.identifier(), device.client(deviceId, immediateCapable));
         String flowId = step.flowId();
         int prompt = 0;
@@ -557,6 +592,15 @@ final class SimWorld {
             } else if (step instanceof LoginStep.Completed done) {
                 if (!attacker) {
                     score(tally, device, episode, reachableAtStart, fellBack, offered, done, flowId);
+                    if (episode != null && fellBack && device.spec.canCreate() && !offered) {
+                        HealingDecision h = lastHealing;
+                        tally.brokenNotOfferedWhy(
+                                user.kind(),
+                                episode.cause() + " "
+                                        + (h == null
+                                                ? "no healing decision"
+                                                : h.diagnosis().cause() + " " + h.tagTexts()));
+                    }
                     if (reachableAtStart && done.method() != AuthenticationMethod.PASSKEY) {
                         tally.workingToPasswordWhy(user.kind(), why(flowId, buttonIgnored, prompt, local));
                     }

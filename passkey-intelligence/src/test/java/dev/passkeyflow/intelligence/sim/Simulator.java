@@ -299,6 +299,12 @@ public final class Simulator {
                             r.advisor());
                     r.total().workingToPasswordWhy.forEach((k, v) -> out.printf(Locale.ROOT, "  %3d  %s%n", v, k));
                     out.println();
+                    out.printf(
+                            Locale.ROOT,
+                            "%s: broken passkeys not offered healing at the first fallback, by kind and decision:%n%n",
+                            r.advisor());
+                    r.total().brokenNotOfferedWhy.forEach((k, v) -> out.printf(Locale.ROOT, "  %3d  %s%n", v, k));
+                    out.println();
                 }
             }
         }

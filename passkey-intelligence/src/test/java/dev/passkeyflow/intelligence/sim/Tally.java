@@ -51,6 +51,13 @@ final class Tally {
         workingToPasswordWhy.merge(kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + why, 1, Integer::sum);
     }
 
+    /** Broken passkeys not offered healing at the first fallback, by scenario kind and the no-offer decision's tags. */
+    final java.util.Map<String, Integer> brokenNotOfferedWhy = new java.util.TreeMap<>();
+
+    void brokenNotOfferedWhy(Scenario.Kind kind, String why) {
+        brokenNotOfferedWhy.merge(kind.name().toLowerCase(java.util.Locale.ROOT) + ": " + why, 1, Integer::sum);
+    }
+
     void plus(Tally o) {
         users += o.users;
         logins += o.logins;
@@ -72,6 +79,7 @@ final class Tally {
         attackerOffers += o.attackerOffers;
         attackerPasskeys += o.attackerPasskeys;
         o.workingToPasswordWhy.forEach((k, v) -> workingToPasswordWhy.merge(k, v, Integer::sum));
+        o.brokenNotOfferedWhy.forEach((k, v) -> brokenNotOfferedWhy.merge(k, v, Integer::sum));
         for (int c = 0; c < diagnosis.length; c++) {
             for (int k = 0; k < 3; k++) {
                 diagnosis[c][k] += o.diagnosis[c][k];
