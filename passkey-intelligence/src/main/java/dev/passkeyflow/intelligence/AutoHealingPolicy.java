@@ -218,7 +218,9 @@ public final class AutoHealingPolicy {
 
     /**
      * Whether a device whose passkey is evidently gone (it failed there and has not succeeded since)
-     * goes straight to the traditional login instead of prompting again (default true).
+     * is spared the automatic start (default true): it goes straight to the traditional login where
+     * immediate UI mode proved the passkey absent, and gets a button where only two failed flows
+     * suggest it (a person who twice dismissed a working passkey's prompt leaves the same history).
      */
     public boolean skipAutoStartOnNegativeHistory() {
         return skipAutoStartOnNegativeHistory;

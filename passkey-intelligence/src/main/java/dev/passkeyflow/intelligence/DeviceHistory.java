@@ -190,7 +190,9 @@ final class DeviceHistory {
 
     /**
      * The newest {@code InvalidStateError} answer to a creation offer here: the browser refused to
-     * create a passkey because one of the excluded (the user's) passkeys is on this authenticator.
+     * create a passkey because one of the excluded (the user's) passkeys is on this authenticator;
+     * {@code null} when there is none, or when a passkey login here came after it (that login is
+     * the newer word on the passkey's presence, and a failure after it asks the question anew).
      */
     public @Nullable Instant presenceProof() {
         return presenceProof;

@@ -107,8 +107,10 @@ final class DeviceHistoryScan {
             }
             return;
         }
-        if (o == AttemptOutcome.ALREADY_REGISTERED && presence == null) {
+        if (o == AttemptOutcome.ALREADY_REGISTERED && presence == null && !successSeen) {
             // InvalidStateError on create() with excludeCredentials: one of the user's passkeys is here.
+            // A passkey login here after it answered the same question again, and a failed flow after
+            // that login asks it anew (the passkey may have been deleted since): the proof no longer holds.
             presence = a.at();
         }
         if (o == AttemptOutcome.SUCCEEDED || o == AttemptOutcome.REGISTERED || o == AttemptOutcome.ALREADY_REGISTERED) {

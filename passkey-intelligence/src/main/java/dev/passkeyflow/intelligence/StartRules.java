@@ -101,7 +101,18 @@ final class StartRules {
             // After one failed flow, uncertainStart decides: immediate UI mode, where the browser has it,
             // rejects at once here and the sheet with the QR code follows without a click.
         }
-        return immediateOr(client, history, now, negative ? Action.FALLBACK : uncertainAction(), tag);
+        return immediateOr(client, history, now, negative ? negativeAction(history) : uncertainAction(), tag);
+    }
+
+    /**
+     * How a start with negative history begins: the traditional login where immediate UI mode proved
+     * the passkey absent; a button where only failed flows suggest it. Two flows of dismissed prompts
+     * are what a deleted passkey looks like behind a browser's sheet, and also what a person who
+     * twice dismissed a working passkey's prompt looks like: the button costs the first a glance and
+     * gives the second a way to the passkey without a 30-day detour through the password.
+     */
+    private static Action negativeAction(DeviceHistory history) {
+        return history.absenceProofsSinceSuccess() > 0 ? Action.FALLBACK : Action.OFFER_BUTTON;
     }
 
     /** How a start where the passkey may or may not be here begins, by {@link AutoHealingPolicy#uncertainStart()}. */

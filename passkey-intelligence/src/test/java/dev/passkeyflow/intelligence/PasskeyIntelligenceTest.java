@@ -89,7 +89,7 @@ class PasskeyIntelligenceTest {
 
         @Test
         @DisplayName(
-                "skips straight to the fallback where two flows failed and the passkey never succeeded since; one flow of fast failures is not enough")
+                "a button instead of the automatic start where two flows failed and the passkey never succeeded since; the fallback at once only where immediate UI mode proved it absent; one flow of fast failures is not enough")
         void negativeHistory() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
@@ -101,8 +101,16 @@ class PasskeyIntelligenceTest {
                             StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT));
 
             f.failedFlow(Fixture.MAC, 80, 90);
+            // Two flows of dismissed prompts are also what a person who dismissed a working passkey's
+            // prompt twice leaves behind: a button, not 30 days of the password form.
             StartDecision decision = f.intelligence().onStart(f.start(Fixture.mac()));
             assertThat(decision)
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.OFFER_BUTTON, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
+
+            f.append(Fixture.MAC, null, AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 50);
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
+                    .as("immediate UI mode rejected at once, without UI: no passkey of the user is here")
                     .isEqualTo(StartDecision.of(
                             StartDecision.Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
         }
@@ -155,7 +163,7 @@ class PasskeyIntelligenceTest {
 
         @Test
         @DisplayName(
-                "after one flow failed with slow cancels, starts as uncertainStart says (at once by default, else a button), and skips the prompt after two")
+                "after one flow failed with slow cancels, starts as uncertainStart says (at once by default, else a button), and with a button after two")
         void uncertainHistory() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
@@ -170,7 +178,7 @@ class PasskeyIntelligenceTest {
             f.failedFlow(Fixture.MAC, 4_000, 5_000);
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
                     .isEqualTo(StartDecision.of(
-                            StartDecision.Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
+                            StartDecision.Action.OFFER_BUTTON, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
         }
 
         @Test

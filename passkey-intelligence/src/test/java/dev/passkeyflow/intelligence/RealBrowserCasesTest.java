@@ -107,6 +107,33 @@ class RealBrowserCasesTest {
                             LoginStep.Completed.class,
                             d -> assertThat(d.healing()).isEqualTo(HealingResult.NOT_OFFERED));
         }
+
+        @Test
+        @DisplayName(
+                "a passkey login after the InvalidStateError spends its proof: when the passkey is deleted later, the first fallback gets the offer again")
+        void proofSpentByLaterLogin() {
+            UserAccount ann = w.user("ann@example.com");
+            ClientContext phone = FlowWorld.iphone("iphone-1");
+            SoftwareAuthenticator keychain = FlowWorld.authenticator(FlowWorld.ICLOUD, true);
+            Bytes old = w.enrol(ann, keychain, phone);
+            w.passkeyLogin(ann, phone, keychain);
+            w.alreadyExists(w.password(w.dismiss(w.dismiss(w.start(ann, phone), 5_000), 6_000)));
+            w.advanceDays(2);
+            w.passkeyLogin(ann, phone, keychain);
+            w.advanceDays(3);
+            keychain.lose(old.toBase64Url());
+
+            LoginStep offer = w.password(w.dismiss(w.dismiss(w.start(ann, phone), 4_000), 5_000));
+
+            assertThat(offer)
+                    .isInstanceOfSatisfying(
+                            LoginStep.HealingOffer.class,
+                            o -> assertThat(o.kind()).isEqualTo(HealingKind.AFTER_ERROR));
+            assertThat(w.create(offer, keychain))
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.healing()).isEqualTo(HealingResult.HEALED));
+        }
     }
 
     @Nested
@@ -180,6 +207,32 @@ class RealBrowserCasesTest {
                             LoginStep.PasskeyChallenge.class,
                             c -> assertThat(c.autoStart()).isTrue());
             assertThat(w.lastStartTags()).contains(DecisionTag.UNCERTAIN_HISTORY_ON_ENVIRONMENT.text());
+        }
+
+        @Test
+        @DisplayName(
+                "prompts dismissed in two flows in a row and the offers declined: the next login shows a passkey button, not 30 days of the password form")
+        void twoFailedFlowsLeaveAButton() {
+            workedThreeTimes();
+            for (int flow = 0; flow < 2; flow++) {
+                LoginStep afterPassword = w.password(w.dismiss(w.dismiss(w.start(ann, phone), 3_000), 4_000));
+                if (afterPassword instanceof LoginStep.HealingOffer) {
+                    afterPassword = w.decline(afterPassword);
+                }
+                assertThat(afterPassword).isInstanceOf(LoginStep.Completed.class);
+                w.advanceDays(1);
+            }
+
+            LoginStep next = w.start(ann, phone);
+            assertThat(next)
+                    .isInstanceOfSatisfying(
+                            LoginStep.PasskeyChallenge.class,
+                            c -> assertThat(c.autoStart()).isFalse());
+            assertThat(w.lastStartTags()).contains(DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT.text());
+            assertThat(w.sign(next, keychain, "platform"))
+                    .isInstanceOfSatisfying(
+                            LoginStep.Completed.class,
+                            d -> assertThat(d.method()).isEqualTo(AuthenticationMethod.PASSKEY));
         }
     }
 
