@@ -221,6 +221,8 @@ public final class AutoHealingPolicy {
      * is spared the automatic start (default true): it goes straight to the traditional login where
      * immediate UI mode proved the passkey absent, and gets a button where only two failed flows
      * suggest it (a person who twice dismissed a working passkey's prompt leaves the same history).
+     * A client with immediate UI mode is asked that first (outside the browser's rate window), and a
+     * device that reaches the passkey only by phone starts by {@link #phoneOnlyStart()}.
      */
     public boolean skipAutoStartOnNegativeHistory() {
         return skipAutoStartOnNegativeHistory;

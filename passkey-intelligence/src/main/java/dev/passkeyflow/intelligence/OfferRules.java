@@ -179,7 +179,8 @@ final class OfferRules {
         }
         if (history.positiveHere()) {
             if (context.failuresInFlow().isEmpty() && history.failedFlowsSinceSuccess() >= 1) {
-                // The start skipped the passkey here because earlier flows failed: heal now.
+                // The start did not prompt here (the fallback, or a button the person passed by)
+                // because earlier flows failed: heal now.
                 Finding hypothesis = ev.absenceHypothesis(
                         history,
                         usable,

@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Start</b>: no usable passkey or no authenticator at all: fallback. A device where the
- *       user's passkey evidently disappeared (immediate UI mode found none, or two failed flows; no
- *       success since, and no newer passkey that may have synced here): fallback, no prompt that is
- *       bound to fail. Positive history here, or a platform-synced passkey of this platform's
+ *       user's passkey evidently disappeared (no success since, and no newer passkey that may have
+ *       synced here): fallback, no prompt that is bound to fail, where immediate UI mode found none;
+ *       a button, not an automatic prompt, where two failed flows suggest it (a person who twice
+ *       dismissed a working passkey's prompt leaves the same history). Positive history here, or a platform-synced passkey of this platform's
  *       ecosystem: attempt automatically. Where the passkey may or may not be (one failed flow since
  *       the last success, a password-manager or security-key passkey on a new device, a device
  *       without history on a platform where a passkey was created by a client not seen since or used

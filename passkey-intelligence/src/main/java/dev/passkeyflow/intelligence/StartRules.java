@@ -212,8 +212,9 @@ final class StartRules {
     }
 
     /**
-     * The passkey evidently is not here: immediate UI mode found none, or two whole flows failed here,
-     * no success since, the last failure is recent, and no newer passkey may have reached the device.
+     * The passkey evidently is not here: immediate UI mode found none (proof), or two whole flows
+     * failed here (not proof, see {@link #negativeAction}), no success since, the last failure is
+     * recent, and no newer passkey may have reached the device.
      * How fast the failures were does not count: some people dismiss a working passkey's prompt in
      * under a second, twice (issue #13, case 2), and timing is never the only evidence.
      */

@@ -99,6 +99,24 @@ final class Fixture {
         append(deviceId, c.credentialId(), AttemptOutcome.SUCCEEDED, null, -1);
     }
 
+    /** A recorded successful login with {@code c} from another device's authenticator (a phone by QR code), now. */
+    void crossDeviceSuccess(StoredCredential c, String deviceId) {
+        credentials.recordUse(
+                c.credentialId(), 0, c.backupState(), clock.instant(), new ClientInfo(deviceId, null, null));
+        attempts.append(new LoginAttempt(
+                user.userHandle(),
+                deviceId,
+                c.credentialId(),
+                AttemptOutcome.SUCCEEDED,
+                null,
+                -1,
+                clock.instant(),
+                null,
+                "cross-platform",
+                null));
+        clock.advance(Duration.ofSeconds(1));
+    }
+
     void failure(String deviceId, long elapsedMillis) {
         append(deviceId, null, AttemptOutcome.CANCELLED, "NotAllowedError", elapsedMillis);
     }

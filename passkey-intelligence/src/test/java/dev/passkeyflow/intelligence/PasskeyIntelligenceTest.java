@@ -11,6 +11,7 @@ import dev.passkeyflow.core.FallbackReason;
 import dev.passkeyflow.core.HealingKind;
 import dev.passkeyflow.core.advisor.DecisionTag;
 import dev.passkeyflow.core.advisor.FailureDecision;
+import dev.passkeyflow.core.advisor.HealingContext;
 import dev.passkeyflow.core.advisor.HealingDecision;
 import dev.passkeyflow.core.advisor.PasskeyFailure;
 import dev.passkeyflow.core.advisor.StartDecision;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -107,12 +109,40 @@ class PasskeyIntelligenceTest {
             assertThat(decision)
                     .isEqualTo(StartDecision.of(
                             StartDecision.Action.OFFER_BUTTON, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
+        }
+
+        @Test
+        @DisplayName(
+                "with negative history, a client with immediate UI mode asks it first; after its rejection without UI (proof of absence) the fallback, not a button")
+        void negativeHistoryWithImmediateUiMode() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 3_000, 4_000);
+            f.failedFlow(Fixture.MAC, 3_000, 4_000);
+            ClientContext chrome = macChromeWithImmediateGet();
+            assertThat(f.intelligence().onStart(f.start(chrome)))
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.ATTEMPT_IMMEDIATE,
+                            DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT,
+                            DecisionTag.IMMEDIATE_UI_MODE));
 
             f.append(Fixture.MAC, null, AttemptOutcome.IMMEDIATE_REJECTED, "NotAllowedError", 50);
-            assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
-                    .as("immediate UI mode rejected at once, without UI: no passkey of the user is here")
+            assertThat(f.intelligence().onStart(f.start(chrome)))
+                    .as("within the browser's rate window the rejection without UI decides: no passkey here")
                     .isEqualTo(StartDecision.of(
                             StartDecision.Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
+        }
+
+        private static ClientContext macChromeWithImmediateGet() {
+            return ClientContext.builder()
+                    .deviceId(Fixture.MAC)
+                    .userAgent("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
+                            + "(KHTML, like Gecko) Chrome/138.0.0.0 Safari/537.36")
+                    .capabilities(Map.of(
+                            ClientContext.CAPABILITY_PASSKEY_PLATFORM_AUTHENTICATOR, true,
+                            ClientContext.CAPABILITY_IMMEDIATE_GET, true))
+                    .userVerifyingPlatformAuthenticator(true)
+                    .build();
         }
 
         @Test
@@ -130,10 +160,12 @@ class PasskeyIntelligenceTest {
         void negativeHistoryExpires() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            f.failedFlow(Fixture.MAC, 80, 90);
+            f.failedFlow(Fixture.MAC, 3_000, 4_000);
+            f.failedFlow(Fixture.MAC, 3_000, 4_000);
             f.advance(AutoHealingPolicy.DEFAULT_NEGATIVE_HISTORY_DURATION.plusDays(1));
-            assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
-                    .isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
+            assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
+                    .isEqualTo(StartDecision.of(
+                            StartDecision.Action.ATTEMPT_AUTOMATICALLY, DecisionTag.POSITIVE_HISTORY_ON_ENVIRONMENT));
         }
 
         @Test
@@ -141,11 +173,13 @@ class PasskeyIntelligenceTest {
         void negativeHistoryNewSyncedPasskey() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            f.failedFlow(Fixture.MAC, 80, 90);
+            f.failedFlow(Fixture.MAC, 3_000, 4_000);
+            f.failedFlow(Fixture.MAC, 3_000, 4_000);
             f.advance(Duration.ofDays(2));
             f.credential(Fixture.ICLOUD, true, Fixture.PHONE, "iOS");
-            assertThat(f.intelligence().onStart(f.start(Fixture.mac())).action())
-                    .isNotEqualTo(StartDecision.Action.FALLBACK);
+            StartDecision decision = f.intelligence().onStart(f.start(Fixture.mac()));
+            assertThat(decision.action()).isEqualTo(StartDecision.Action.ATTEMPT_AUTOMATICALLY);
+            assertThat(decision.tags()).doesNotContain(DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT);
         }
 
         @Test
@@ -153,7 +187,8 @@ class PasskeyIntelligenceTest {
         void negativeHistoryPolicyOff() {
             StoredCredential c = f.icloudOnMac();
             f.success(c, Fixture.MAC);
-            f.failedFlow(Fixture.MAC, 80, 90);
+            f.failedFlow(Fixture.MAC, 3_000, 4_000);
+            f.failedFlow(Fixture.MAC, 3_000, 4_000);
             AutoHealingPolicy policy = AutoHealingPolicy.custom()
                     .skipAutoStartOnNegativeHistory(false)
                     .build();
@@ -581,6 +616,37 @@ class PasskeyIntelligenceTest {
                             Fixture.cancel(6_000)));
             assertThat(kindOf(decision)).isNull();
             assertThat(decision.tagTexts()).containsExactly("passkey-present-on-environment");
+        }
+
+        @Test
+        @DisplayName(
+                "a passkey login here after the InvalidStateError spends the proof and the next failed flow gets the offer; a sign-in by phone does not spend it")
+        void proofSpentByLocalLoginOnly() {
+            StoredCredential c = f.icloudOnMac();
+            f.success(c, Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 3_000, 6_000);
+            f.append(Fixture.MAC, null, AttemptOutcome.ALREADY_REGISTERED, "InvalidStateError", 1_500);
+            f.advance(Duration.ofDays(1));
+            f.crossDeviceSuccess(c, Fixture.MAC);
+            f.advance(Duration.ofDays(1));
+            HealingDecision afterPhone = f.intelligence().onAuthenticatedWithoutPasskey(twoCancels());
+            assertThat(kindOf(afterPhone))
+                    .as("the phone's authenticator signed: nothing about this Mac's")
+                    .isNull();
+
+            f.success(c, Fixture.MAC);
+            f.advance(Duration.ofDays(1));
+            HealingDecision afterLocalLogin = f.intelligence().onAuthenticatedWithoutPasskey(twoCancels());
+            assertThat(kindOf(afterLocalLogin)).isEqualTo(HealingKind.AFTER_ERROR);
+            assertThat(afterLocalLogin.tagTexts()).doesNotContain("passkey-present-on-environment");
+        }
+
+        private HealingContext twoCancels() {
+            return f.healing(
+                    Fixture.mac(),
+                    FailureDiagnosis.of(FailureCause.USER_CANCELLED, Confidence.MEDIUM),
+                    Fixture.cancel(3_000),
+                    Fixture.cancel(6_000));
         }
 
         @Test

@@ -29,7 +29,11 @@ public enum DecisionTag {
     POSITIVE_HISTORY_ON_ENVIRONMENT,
     /** A passkey of the account was recently proven reachable from a client of this platform. */
     POSITIVE_HISTORY_ON_PLATFORM,
-    /** The account's passkey evidently is not on this device. */
+    /**
+     * The account's passkey evidently is not on this device: immediate UI mode found none, or whole
+     * flows failed here since the last success (which a person dismissing a working passkey's prompt
+     * can also leave behind).
+     */
     NEGATIVE_HISTORY_ON_ENVIRONMENT,
     /** A recent flow on this device failed; whether the passkey is still here is uncertain. */
     UNCERTAIN_HISTORY_ON_ENVIRONMENT,
