@@ -115,10 +115,7 @@ class PasskeyIntelligenceTest {
         @DisplayName(
                 "with negative history, a client with immediate UI mode asks it first; after its rejection without UI (proof of absence) the fallback, not a button")
         void negativeHistoryWithImmediateUiMode() {
-            StoredCredential c = f.icloudOnMac();
-            f.success(c, Fixture.MAC);
-            f.failedFlow(Fixture.MAC, 3_000, 4_000);
-            f.failedFlow(Fixture.MAC, 3_000, 4_000);
+            negativeHistoryOnMac();
             ClientContext chrome = macChromeWithImmediateGet();
             assertThat(f.intelligence().onStart(f.start(chrome)))
                     .isEqualTo(StartDecision.of(
@@ -131,6 +128,13 @@ class PasskeyIntelligenceTest {
                     .as("within the browser's rate window the rejection without UI decides: no passkey here")
                     .isEqualTo(StartDecision.of(
                             StartDecision.Action.FALLBACK, DecisionTag.NEGATIVE_HISTORY_ON_ENVIRONMENT));
+        }
+
+        /** An iCloud passkey used on the Mac, then two flows there whose prompts were dismissed after 3-4 s. */
+        private void negativeHistoryOnMac() {
+            f.success(f.icloudOnMac(), Fixture.MAC);
+            f.failedFlow(Fixture.MAC, 3_000, 4_000);
+            f.failedFlow(Fixture.MAC, 3_000, 4_000);
         }
 
         private static ClientContext macChromeWithImmediateGet() {
@@ -158,10 +162,7 @@ class PasskeyIntelligenceTest {
         @Test
         @DisplayName("near miss: negative history older than the policy's duration is no longer honoured")
         void negativeHistoryExpires() {
-            StoredCredential c = f.icloudOnMac();
-            f.success(c, Fixture.MAC);
-            f.failedFlow(Fixture.MAC, 3_000, 4_000);
-            f.failedFlow(Fixture.MAC, 3_000, 4_000);
+            negativeHistoryOnMac();
             f.advance(AutoHealingPolicy.DEFAULT_NEGATIVE_HISTORY_DURATION.plusDays(1));
             assertThat(f.intelligence().onStart(f.start(Fixture.mac())))
                     .isEqualTo(StartDecision.of(
@@ -171,10 +172,7 @@ class PasskeyIntelligenceTest {
         @Test
         @DisplayName("near miss: a synced passkey created after the failures may be here, so it is tried")
         void negativeHistoryNewSyncedPasskey() {
-            StoredCredential c = f.icloudOnMac();
-            f.success(c, Fixture.MAC);
-            f.failedFlow(Fixture.MAC, 3_000, 4_000);
-            f.failedFlow(Fixture.MAC, 3_000, 4_000);
+            negativeHistoryOnMac();
             f.advance(Duration.ofDays(2));
             f.credential(Fixture.ICLOUD, true, Fixture.PHONE, "iOS");
             StartDecision decision = f.intelligence().onStart(f.start(Fixture.mac()));
@@ -185,10 +183,7 @@ class PasskeyIntelligenceTest {
         @Test
         @DisplayName("near miss: the policy can keep auto-starting despite negative history")
         void negativeHistoryPolicyOff() {
-            StoredCredential c = f.icloudOnMac();
-            f.success(c, Fixture.MAC);
-            f.failedFlow(Fixture.MAC, 3_000, 4_000);
-            f.failedFlow(Fixture.MAC, 3_000, 4_000);
+            negativeHistoryOnMac();
             AutoHealingPolicy policy = AutoHealingPolicy.custom()
                     .skipAutoStartOnNegativeHistory(false)
                     .build();

@@ -37,14 +37,24 @@ class RealBrowserCasesTest {
     @DisplayName("1. a deleted passkey whose failure is slow")
     class DeletedSlow {
 
+        private UserAccount ann;
+        private ClientContext phone;
+        private SoftwareAuthenticator keychain;
+
+        /** Ann's iCloud passkey, created on her iPhone and used there once; returns its credential id. */
+        private Bytes usedOnceOnIphone() {
+            ann = w.user("ann@example.com");
+            phone = FlowWorld.iphone("iphone-1");
+            keychain = FlowWorld.authenticator(FlowWorld.ICLOUD, true);
+            Bytes id = w.enrol(ann, keychain, phone);
+            w.passkeyLogin(ann, phone, keychain);
+            return id;
+        }
+
         @Test
         @DisplayName("two dismissed sheets after 4 s and a good password lead to an offer that heals the passkey")
         void offerAfterSlowFailures() {
-            UserAccount ann = w.user("ann@example.com");
-            ClientContext phone = FlowWorld.iphone("iphone-1");
-            SoftwareAuthenticator keychain = FlowWorld.authenticator(FlowWorld.ICLOUD, true);
-            Bytes old = w.enrol(ann, keychain, phone);
-            w.passkeyLogin(ann, phone, keychain);
+            Bytes old = usedOnceOnIphone();
             w.advanceDays(3);
             keychain.lose(old.toBase64Url());
 
@@ -83,11 +93,7 @@ class RealBrowserCasesTest {
         @DisplayName(
                 "near miss: when the passkey was there after all, the browser's InvalidStateError is learnt and the next double cancel gets no offer")
         void invalidStateErrorIsLearnt() {
-            UserAccount ann = w.user("ann@example.com");
-            ClientContext phone = FlowWorld.iphone("iphone-1");
-            SoftwareAuthenticator keychain = FlowWorld.authenticator(FlowWorld.ICLOUD, true);
-            w.enrol(ann, keychain, phone);
-            w.passkeyLogin(ann, phone, keychain);
+            usedOnceOnIphone();
 
             LoginStep offer = w.password(w.dismiss(w.dismiss(w.start(ann, phone), 5_000), 6_000));
             assertThat(offer).isInstanceOf(LoginStep.HealingOffer.class);
@@ -112,11 +118,7 @@ class RealBrowserCasesTest {
         @DisplayName(
                 "a passkey login after the InvalidStateError spends its proof: when the passkey is deleted later, the first fallback gets the offer again")
         void proofSpentByLaterLogin() {
-            UserAccount ann = w.user("ann@example.com");
-            ClientContext phone = FlowWorld.iphone("iphone-1");
-            SoftwareAuthenticator keychain = FlowWorld.authenticator(FlowWorld.ICLOUD, true);
-            Bytes old = w.enrol(ann, keychain, phone);
-            w.passkeyLogin(ann, phone, keychain);
+            Bytes old = usedOnceOnIphone();
             w.alreadyExists(w.password(w.dismiss(w.dismiss(w.start(ann, phone), 5_000), 6_000)));
             w.advanceDays(2);
             w.passkeyLogin(ann, phone, keychain);
